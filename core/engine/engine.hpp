@@ -1,0 +1,198 @@
+// The send side of one TCP socket, modelled on Linux 2.6.3x.
+//
+// Functions keep the kernel's names so the engine can be read beside a kernel
+// listing: tcp_sendmsg (tcp_sendmsg.cpp), the memory accounting (sock_mem.cpp),
+// tcp_push / tcp_write_xmit / tcp_transmit_skb (tcp_output.cpp), ACK input
+// (tcp_input.cpp), timers (tcp_timer.cpp), connect / shutdown / close
+// (tcp_connect.cpp). All state lives in model::State and changes only through
+// the Recorder; payload bytes live here, in the page store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/options.hpp"
+#include "lesson/scenario.hpp"
+#include "model/state.hpp"
+#include "net/addr.hpp"
+#include "peer/link.hpp"
+#include "trace/recorder.hpp"
+
+namespace sendpath::engine {
+
+// errno values as Linux numbers them.
+enum Errno : int64_t {
+    EINTR_ = 4, EAGAIN_ = 11, ENOMEM_ = 12, EFAULT_ = 14, EPIPE_ = 32, ECONNRESET_ = 104,
+    ETIMEDOUT_ = 110, ECONNREFUSED_ = 111, ERESTARTSYS_ = 512
+};
+
+// Where the application's bytes come from during one send() call.
+struct UserBuffer {
+    uint32_t call = 0;                   // send() call number
+    std::vector<int64_t> iov;            // iovec lengths
+    const std::string* data = nullptr;   // literal bytes, if the scenario gave them
+    std::span<const uint8_t> external;   // benchmark buffer (cycled), if set
+    int64_t fault_at = -1;               // offset where copy_from_user faults, -1 = never
+    // Copies n bytes at call offset off into dst; false (nothing copied) if the
+    // range contains the faulting byte, like a failed copy_from_user chunk.
+    bool copy(uint8_t* dst, uint64_t off, uint64_t n) const;
+};
+
+// What the engine needs from the world around it while it sleeps.
+class World {
+public:
+    virtual ~World() = default;
+    // Lets time pass until woken (write_space, a state change, a signal) with
+    // cond() true, or until timeout_us passes (-1 = forever). Returns the time
+    // slept. Incoming frames and timers are processed meanwhile.
+    virtual int64_t sleep(const std::function<bool()>& cond, int64_t timeout_us) = 0;
+    virtual bool signal_pending() = 0;
+};
+
+class Engine {
+public:
+    Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& rec, peer::Link& link);
+
+    void set_world(World* w) { world_ = w; }
+    trace::Recorder& rec() { return rec_; }
+    model::State& st() { return rec_.state(); }
+    const model::State& st_const() const { return static_cast<const trace::Recorder&>(rec_).state(); }
+
+    // Application calls.
+    int64_t tcp_sendmsg(const UserBuffer& buf, int64_t flags);
+    void tcp_connect();
+    void tcp_setsockopt(const std::string& name, int64_t value);
+    void tcp_shutdown(const std::string& how);
+    void tcp_close();
+    // Arms nothing; called by the runner when frames arrive and timers expire.
+    void tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us);
+    int64_t next_timer_us() const;   // earliest engine timer, INT64_MAX if none
+    void run_timers(int64_t now_us);
+    // Woken by sk_stream_write_space / state changes since the last call.
+    bool take_wakeup() { bool w = wakeup_; wakeup_ = false; return w; }
+    void wake() { wakeup_ = true; }
+    bool all_acked() const;
+    uint64_t bytes_acked() const { return bytes_acked_; }
+
+    // Payload bytes of skb `id` in [off, off+len), as spans into the page store
+    // (linear part first, then fragments).
+    void gather(const model::SkBuff& skb, uint32_t off, uint32_t len, std::vector<std::span<const uint8_t>>& out) const;
+
+    // ---- internals, public so each .cpp can reach the others (kernel style) ----
+    // tcp_sendmsg.cpp
+    int64_t sk_stream_wait_connect(int64_t& timeo_us);
+    int64_t sk_stream_wait_memory(int64_t& timeo_us);
+    int64_t sk_stream_error(int64_t flags, int64_t err);
+    void tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal);
+    int64_t select_size() const;
+    model::SkBuff* sk_stream_alloc_skb(int64_t size);
+    void skb_entail(model::SkBuff& skb);
+    void tcp_mark_push(model::SkBuff& skb);
+    bool forced_push() const;
+    // sock_mem.cpp
+    bool sk_wmem_schedule(int64_t size);
+    bool __sk_mem_schedule(int64_t size);
+    void sk_mem_reclaim();
+    void sk_stream_moderate_sndbuf();
+    void sk_wmem_free_skb(model::SkBuff& skb);
+    void sk_mem_charge(int64_t n);
+    void sk_mem_uncharge(int64_t n);
+    bool sk_stream_memory_free() const;
+    void enter_memory_pressure();
+    model::Page* alloc_page();
+    void get_page(model::Page& p);
+    void put_page(uint32_t page_id);
+    uint8_t* page_data(uint32_t page_id);
+    const uint8_t* page_data(uint32_t page_id) const;
+    std::vector<uint8_t>& linear_data(uint32_t skb_id);
+    void free_skb_storage(uint32_t skb_id);
+    // tcp_output.cpp
+    int64_t tcp_current_mss() const;
+    int64_t tcp_sync_mss(int64_t pmtu);
+    int64_t tcp_bound_to_half_wnd(int64_t pktsize) const;
+    int64_t tcp_xmit_size_goal(int64_t mss_now, bool large);
+    void tcp_push(int64_t flags, int64_t mss_now, int64_t nonagle);
+    void tcp_push_pending_frames(int64_t mss_now, int64_t nonagle);
+    void tcp_push_one(int64_t mss_now);
+    bool tcp_write_xmit(int64_t mss_now, int64_t nonagle, bool push_one);
+    int64_t tcp_init_tso_segs(model::SkBuff& skb, int64_t mss_now);
+    void tcp_set_skb_tso_segs(model::SkBuff& skb, int64_t mss_now);
+    int64_t tcp_cwnd_test(const model::SkBuff& skb) const;
+    bool tcp_snd_wnd_test(const model::SkBuff& skb, int64_t mss_now) const;
+    bool tcp_nagle_test(const model::SkBuff& skb, int64_t mss_now, int64_t nonagle) const;
+    bool tcp_tso_should_defer(model::SkBuff& skb);
+    int64_t tcp_mss_split_point(const model::SkBuff& skb, int64_t mss_now, int64_t cwnd_quota) const;
+    bool tso_fragment(model::SkBuff& skb, int64_t len, int64_t mss_now);
+    bool tcp_fragment(model::SkBuff& skb, int64_t len, int64_t mss_now);
+    int tcp_transmit_skb(model::SkBuff& skb);
+    void tcp_event_new_data_sent(model::SkBuff& skb);
+    void tcp_send_ack();
+    void tcp_send_bare(int64_t seq, int64_t flags);
+    int64_t packets_in_flight() const;
+    bool sk_can_gso() const;
+    bool urg_mode() const;
+    uint32_t next_skb_after(uint32_t id) const;  // 0 = none
+    bool is_tail(const model::SkBuff& skb) const;
+    // tcp_input.cpp
+    void tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn);
+    int tcp_clean_rtx_queue(int64_t prior_snd_una);
+    void tcp_trim_head(model::SkBuff& skb, int64_t len);
+    void tcp_cong_avoid(int64_t in_flight);
+    void tcp_check_space();
+    void tcp_new_space();
+    void sk_stream_write_space();
+    void tcp_reset();
+    void tcp_rtt_estimator(int64_t rtt_us);
+    void tcp_xmit_retransmit_queue();
+    // tcp_timer.cpp
+    void inet_csk_reset_xmit_timer(int64_t what, int64_t when_us);
+    void inet_csk_clear_xmit_timer();
+    void tcp_retransmit_timer();
+    void tcp_probe_timer();
+    int tcp_retransmit_skb(model::SkBuff& skb);
+    void tcp_enter_loss();
+    void tcp_check_probe_timer();
+    int tcp_write_wakeup();
+
+    const lesson::Scenario& sc_;
+    Options opt_;
+    trace::Recorder& rec_;
+    peer::Link& link_;
+    World* world_ = nullptr;
+
+    // Constants derived from the scenario.
+    int64_t tcp_header_len_ = 20;  // 20 + 12 with timestamps
+    int64_t pmtu_ = 1500;
+    uint32_t iss_ = 1000;
+    // Addresses on the wire (set by the runner: simulated peer or TAP).
+    net::MacAddr our_mac_, peer_mac_;
+    net::Ipv4Addr our_ip_, peer_ip_;
+    uint16_t our_port_ = 40000, peer_port_ = 5001;
+
+    // Engine-private bookkeeping that is not kernel state.
+    bool wakeup_ = false;
+    uint64_t bytes_acked_ = 0;
+    int64_t skb_allocs_ = 0;          // for scripted allocation failures
+    int64_t page_allocs_ = 0;
+    int64_t write_timer_at_us_ = -1;  // the write timer still fires after being "cleared" (lazy reclaim)
+    uint64_t rng_ = 0x9e3779b97f4a7c15ull;
+    uint16_t ip_id_ = 1;
+    std::vector<uint8_t> frame_buf_;
+    std::vector<std::pair<int64_t, int64_t>> tx_completions_;  // (time, truesize) of clones in the device (autocork)
+    std::vector<std::span<const uint8_t>> parts_;
+    std::vector<std::unique_ptr<uint8_t[]>> page_store_;   // by page id
+    std::vector<std::unique_ptr<uint8_t[]>> free_pages_;   // recycled page buffers
+    std::unordered_map<uint32_t, std::vector<uint8_t>> linear_;  // linear payload by skb id
+    std::unordered_map<uint32_t, uint32_t> linear_head_;         // bytes pulled off the linear head (tcp_trim_head)
+    uint64_t random_u32();
+};
+
+// Adds the ones' complement sum of len bytes to a running skb checksum, the
+// block starting at byte offset `at` of the payload (odd offsets swap bytes).
+int64_t csum_add_block(int64_t sum, const uint8_t* data, int64_t len, int64_t at);
+
+}  // namespace sendpath::engine

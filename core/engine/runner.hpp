@@ -1,0 +1,49 @@
+// Running a scenario: the application thread of the simulation.
+//
+// run_scenario sets up the socket, connects, plays the timeline (send,
+// setsockopt, sleep, shutdown, close, peer reads), then drains: runs until
+// everything queued is acknowledged or drain_us passes. It returns the trace.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <memory>
+
+#include "engine/options.hpp"
+#include "lesson/scenario.hpp"
+#include "model/state.hpp"
+#include "peer/link.hpp"
+#include "trace/event.hpp"
+
+namespace sendpath::engine {
+
+struct RunStats {
+    uint64_t events = 0;          // events emitted (counted even with tracing off)
+    uint64_t bytes_acked = 0;     // payload bytes the peer acknowledged
+    int64_t end_time_us = 0;
+};
+
+struct RunHooks {
+    // Called now and then with the virtual time and events so far (for a progress line).
+    std::function<void(int64_t time_us, uint64_t events)> progress;
+    // Polled between steps: a non-empty answer ends the run cleanly with that reason ("interrupted by SIGINT").
+    std::function<std::string()> should_stop;
+    // Supplies the link for a "tap" peer (nullptr: a tap scenario cannot run).
+    std::function<std::unique_ptr<peer::Link>(const lesson::Scenario&)> make_tap_link;
+    // Called after every event with the engine's own state (tests).
+    std::function<void(uint32_t index, const model::State&)> on_event;
+};
+
+// Runs the scenario with the built-in simulated peer (or, for a tap peer, the
+// link hooks.make_tap_link gives). Throws RuntimeError for failures that stop
+// the run before it starts; failures during the run end the trace with end_reason.
+trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks = {},
+                          RunStats* stats = nullptr);
+
+// Runs with a caller-provided user buffer for every send() (benchmarks): bytes
+// come from buf (cycled) instead of the scenario pattern.
+trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt,
+                                      std::span<const uint8_t> buf, RunStats* stats);
+
+}  // namespace sendpath::engine

@@ -1,0 +1,388 @@
+// The receive side as far as a sender needs it (net/ipv4/tcp_input.c, 2.6.3x):
+// frames in, tcp_ack with the window update, tcp_clean_rtx_queue freeing or
+// trimming acknowledged skbs, Reno slow start and congestion avoidance, the
+// RTT estimator, tcp_check_space / tcp_new_space / sk_stream_write_space that
+// wake a blocked writer, and tcp_reset.
+#include <algorithm>
+#include <string>
+
+#include "engine/engine.hpp"
+#include "net/frame.hpp"
+
+#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_input.cpp")
+
+namespace sendpath::engine {
+
+using namespace model;
+using trace::Arg;
+using trace::Func;
+using trace::FuncScope;
+
+namespace {
+constexpr int64_t TCP_RTO_MIN_US = 200'000;
+constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
+}  // namespace
+
+void Engine::tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us) {
+    FuncScope fs(rec_, Func::tcp_v4_rcv);
+    rec_.set_time(time_us);
+    auto& sk = st().sk;
+    std::string why;
+    auto pf = net::parse_frame(frame, &why);
+    if (pf && pf->is_tcp() && (pf->ip->dst != our_ip_ || pf->tcp->dst_port != our_port_ || pf->tcp->src_port != peer_port_)) {
+        pf.reset();
+        why = "not for our connection";
+    }
+    if (!pf || !pf->is_tcp()) {
+        // Untrusted input: count it, trace it, ignore it.
+        rec_.add_frame(1, 0, frame.data(), frame.size(), true);
+        rec_.arg(Arg::len, static_cast<int64_t>(frame.size()));
+        SP_EMIT(rec_, frame_bad);
+        return;
+    }
+    rec_.add_frame(1, 0, frame.data(), frame.size(), false);
+    const net::TcpRepr& th = *pf->tcp;
+
+    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN)) rec_.set(SF::ts_recent, th.options.ts->first);
+
+    if (sk.state == TCP_SYN_SENT) {
+        FuncScope fs2(rec_, Func::tcp_rcv_synsent_state_process);
+        if ((th.flags & TCPHDR_ACK) && th.ack != seq32(sk.snd_nxt)) {
+            rec_.arg(Arg::ack, th.ack);
+            SP_EMIT(rec_, frame_bad);
+            return;
+        }
+        if (th.flags & TCPHDR_RST) {
+            if (th.flags & TCPHDR_ACK) tcp_reset();
+            return;
+        }
+        if (!(th.flags & TCPHDR_SYN) || !(th.flags & TCPHDR_ACK)) return;
+        // SYN-ACK: take the peer's options, then the ACK frees our SYN.
+        rec_.set(SF::rcv_nxt, seq_add(th.seq, 1));
+        rec_.set(SF::snd_wl1, th.seq);
+        const int64_t peer_mss = th.options.mss ? *th.options.mss : 536;
+        rec_.set(SF::mss_clamp, std::min<int64_t>(peer_mss, pmtu_ - 40));
+        if (th.options.wscale && sc_.sock.window_scaling) {
+            rec_.set(SF::snd_wscale, std::min<int64_t>(*th.options.wscale, 14));
+        } else {
+            rec_.set(SF::snd_wscale, 0);
+            rec_.set(SF::rcv_wscale, 0);
+        }
+        if (th.options.ts && sc_.sock.timestamps) {
+            rec_.set(SF::tstamp_ok, 1);
+            rec_.set(SF::ts_recent, th.options.ts->first);
+            tcp_header_len_ = 32;
+        } else {
+            tcp_header_len_ = 20;
+        }
+        tcp_ack(th.ack, th.seq, th.window, true);
+        tcp_sync_mss(pmtu_);
+        // RFC 3390 initial window, as 2.6.32 sets it at establishment.
+        const int64_t mss = sk.mss_cache;
+        rec_.set(SF::snd_cwnd, mss > 1460 ? 2 : mss > 1095 ? 3 : 4);
+        // tcp_init_buffer_space / tcp_fixup_sndbuf.
+        if (!(sk.sock_flags & SOCK_SNDBUF_LOCK)) {
+            const int64_t sndmem = 3 * (sk.mss_clamp + opt_.max_tcp_header + 16 + opt_.sizeof_sk_buff);
+            if (sk.sk_sndbuf < sndmem) rec_.set(SF::sk_sndbuf, std::min(sndmem, sc_.sysctl.tcp_wmem[2]));
+        }
+        rec_.set(SF::state, TCP_ESTABLISHED);
+        rec_.arg(Arg::mss_now, sk.mss_cache);
+        rec_.arg(Arg::win, sk.snd_wnd);
+        rec_.arg(Arg::cwnd, sk.snd_cwnd);
+        SP_EMIT(rec_, established);
+        wake();  // sk_state_change
+        tcp_send_ack();
+        return;
+    }
+
+    if (th.flags & TCPHDR_RST) {
+        tcp_reset();
+        return;
+    }
+    if (th.flags & TCPHDR_ACK) {
+        tcp_ack(th.ack, th.seq, th.window, false);
+        // Our FIN is acknowledged: the closing states move on (tcp_rcv_state_process).
+        if (sk.snd_una == sk.write_seq && (sk.sk_shutdown & SEND_SHUTDOWN)) {
+            if (sk.state == TCP_FIN_WAIT1) rec_.set(SF::state, TCP_FIN_WAIT2);
+            else if (sk.state == TCP_CLOSING) rec_.set(SF::state, TCP_TIME_WAIT);
+            else if (sk.state == TCP_LAST_ACK) rec_.set(SF::state, TCP_CLOSE);
+        }
+    }
+
+    if (th.flags & TCPHDR_FIN && seq32(seq_add(th.seq, static_cast<int64_t>(pf->payload.size()))) == seq32(sk.rcv_nxt)) {
+        // The peer closed its side: we only ACK it (nothing is read here).
+        rec_.set(SF::rcv_nxt, seq_add(sk.rcv_nxt, 1));
+        if (sk.state == TCP_ESTABLISHED) rec_.set(SF::state, TCP_CLOSE_WAIT);
+        else if (sk.state == TCP_FIN_WAIT2) rec_.set(SF::state, TCP_TIME_WAIT);
+        else if (sk.state == TCP_FIN_WAIT1) rec_.set(SF::state, TCP_CLOSING);
+        rec_.set(SF::sk_shutdown, sk.sk_shutdown | RCV_SHUTDOWN);
+        SP_EMIT(rec_, fin);
+        wake();
+        tcp_send_ack();
+    }
+
+    // tcp_data_snd_check: send what the ACK allows, then see whether a
+    // writer waiting for buffer space can be woken.
+    if (sk.state != TCP_CLOSE) {
+        tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+        tcp_check_space();
+    }
+}
+
+void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
+    FuncScope fs(rec_, Func::tcp_ack);
+    auto& sk = st().sk;
+    const int64_t prior_snd_una = sk.snd_una;
+    rec_.arg(Arg::ack, ack);
+    rec_.arg(Arg::win, syn ? window : window << sk.snd_wscale);
+
+    // If the ack is older than previous acks then we can probably ignore it.
+    if (before(ack, prior_snd_una)) {
+        rec_.arg(Arg::reason, 1);
+        SP_EMIT(rec_, ack);
+        return;
+    }
+    // If the ack includes data we haven't sent yet, discard this segment.
+    if (after(ack, sk.snd_nxt)) {
+        rec_.arg(Arg::reason, 2);
+        SP_EMIT(rec_, ack);
+        return;
+    }
+    const int64_t prior_in_flight = packets_in_flight();
+
+    // tcp_ack_update_window
+    const int64_t nwin = syn ? window : window << sk.snd_wscale;
+    if (after(ack, sk.snd_una) || after(ack_seq, sk.snd_wl1) || (ack_seq == sk.snd_wl1 && nwin > sk.snd_wnd)) {
+        rec_.set(SF::snd_wl1, ack_seq);
+        if (sk.snd_wnd != nwin) {
+            rec_.set(SF::snd_wnd, nwin);
+            if (nwin > sk.max_window) {
+                rec_.set(SF::max_window, nwin);
+                tcp_sync_mss(pmtu_);
+            }
+        }
+    }
+    rec_.set(SF::snd_una, ack);
+    const int64_t acked_bytes = seq_diff(ack, prior_snd_una);
+    if (acked_bytes > 0 && !syn) bytes_acked_ += static_cast<uint64_t>(acked_bytes);
+    rec_.arg(Arg::bytes, acked_bytes);
+    SP_EMIT(rec_, ack);
+
+    if (!sk.packets_out) {
+        // no_queue: a zero-window probe may have been answered.
+        if (sk.sk_send_head != 0) {
+            const SkBuff& head = *st().skb(static_cast<uint32_t>(sk.sk_send_head));
+            if (!after(head.end_seq, seq_add(sk.snd_una, sk.snd_wnd))) {
+                rec_.set(SF::icsk_backoff, 0);
+                inet_csk_clear_xmit_timer();
+            } else {
+                inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0,
+                                          std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US));
+            }
+        }
+        return;
+    }
+
+    const int flag = tcp_clean_rtx_queue(prior_snd_una);
+    if (after(ack, prior_snd_una)) rec_.set(SF::icsk_retransmits, 0);
+    if (flag) tcp_cong_avoid(prior_in_flight);
+
+    if (sk.ca_state == 4 && !before(sk.snd_una, sk.high_seq)) {
+        rec_.set(SF::ca_state, 0);  // loss recovered
+    } else if (sk.ca_state == 4) {
+        tcp_xmit_retransmit_queue();
+    }
+}
+
+// Frees every skb the ACK covers; trims one that is covered only in part.
+// Returns nonzero when data was acknowledged.
+int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
+    FuncScope fs(rec_, Func::tcp_clean_rtx_queue);
+    auto& sk = st().sk;
+    int flag = 0;
+    int64_t rtt_us = -1;
+    while (!st().write_queue.empty()) {
+        const uint32_t id = st().write_queue.front();
+        if (id == sk.sk_send_head) break;
+        SkBuff& skb = *st().skb(id);
+        int64_t acked_pcount = 0;
+        bool fully_acked = true;
+        if (after(skb.end_seq, sk.snd_una)) {
+            if (skb.gso_segs <= 1 || !after(sk.snd_una, skb.seq)) break;
+            // tcp_tso_acked: trim the acknowledged whole segments off the head.
+            const int64_t mss = skb.gso_size ? skb.gso_size : sk.mss_cache;
+            const int64_t packets_acked_bytes = seq_diff(sk.snd_una, skb.seq) / mss * mss;
+            if (packets_acked_bytes == 0) break;
+            const int64_t old_pcount = skb.gso_segs;
+            tcp_trim_head(skb, packets_acked_bytes);
+            acked_pcount = old_pcount - skb.gso_segs;
+            if (!acked_pcount) break;
+            fully_acked = false;
+        } else {
+            acked_pcount = skb.gso_segs ? skb.gso_segs : 1;
+        }
+        if (skb.sacked & TCPCB_RETRANS) {
+            rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
+        } else if (!(skb.sacked & TCPCB_EVER_RETRANS) && skb.when_us) {
+            rtt_us = rec_.time() - skb.when_us;  // Karn: only never-retransmitted data
+        }
+        if (skb.sacked & TCPCB_LOST) rec_.set(SF::lost_out, std::max<int64_t>(0, sk.lost_out - acked_pcount));
+        rec_.set(SF::packets_out, sk.packets_out - acked_pcount);
+        flag = 1;
+        if (!fully_acked) break;
+        rec_.skb_unlink(skb);
+        rec_.arg(Arg::skb, id);
+        rec_.arg(Arg::size, skb.truesize);
+        sk_wmem_free_skb(skb);
+        SP_EMIT(rec_, skb_free);
+    }
+    // The urgent pointer is acknowledged: urgent mode ends.
+    if (!before(sk.snd_up, prior_snd_una) && !after(sk.snd_up, sk.snd_una)) rec_.set(SF::snd_up, sk.snd_una);
+    if (flag) {
+        if (rtt_us >= 0) tcp_rtt_estimator(rtt_us);
+        // tcp_rearm_rto
+        if (!sk.packets_out) inet_csk_clear_xmit_timer();
+        else inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+    }
+    return flag;
+}
+
+void Engine::tcp_trim_head(SkBuff& skb, int64_t len) {
+    auto& sk = st().sk;
+    const int64_t headlen = skb.headlen();
+    if (len <= headlen) {
+        linear_head_[skb.id] += static_cast<uint32_t>(len);
+        rec_.skb_set(skb, KF::linear_cap, skb.linear_cap - len);
+    } else {
+        // __pskb_trim_head: drop the linear part and eat into the fragments.
+        if (headlen) {
+            linear_head_[skb.id] += static_cast<uint32_t>(headlen);
+            rec_.skb_set(skb, KF::linear_cap, skb.linear_cap - headlen);
+        }
+        int64_t eat = len - headlen;
+        int64_t k = 0;
+        const int64_t n = skb.nr_frags;
+        for (int64_t i = 0; i < n; ++i) {
+            Frag f = skb.frags[i];
+            if (eat >= f.size) {
+                eat -= f.size;
+                put_page(f.page);
+            } else {
+                f.off += static_cast<uint32_t>(eat);
+                f.size -= static_cast<uint32_t>(eat);
+                eat = 0;
+                rec_.skb_frag(skb, static_cast<uint32_t>(k++), f);
+            }
+        }
+        for (int64_t i = k; i < n; ++i) rec_.skb_frag(skb, static_cast<uint32_t>(i), Frag{});
+        rec_.skb_set(skb, KF::nr_frags, k);
+        rec_.skb_set(skb, KF::data_len, skb.data_len - (len - headlen));
+    }
+    rec_.skb_set(skb, KF::len, skb.len - len);
+    rec_.skb_set(skb, KF::seq, seq_add(skb.seq, len));
+    rec_.skb_set(skb, KF::ip_summed, CHECKSUM_PARTIAL);
+    rec_.skb_set(skb, KF::truesize, skb.truesize - len);
+    rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued - len);
+    sk_mem_uncharge(len);
+    rec_.set(SF::sock_flags, sk.sock_flags | SOCK_QUEUE_SHRUNK);
+    if (skb.gso_segs > 1) tcp_set_skb_tso_segs(skb, tcp_current_mss());
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::len, len);
+    SP_EMIT(rec_, ack_trim);
+}
+
+void Engine::tcp_rtt_estimator(int64_t m) {
+    auto& sk = st().sk;
+    if (m <= 0) m = 1;
+    // RFC 6298 smoothing, with the variance term floored at tcp_rto_min as Linux does.
+    if (sk.srtt_us == 0) {
+        rec_.set(SF::srtt_us, m);
+        rec_.set(SF::rttvar_us, m / 2);
+    } else {
+        const int64_t err = m - sk.srtt_us;
+        rec_.set(SF::srtt_us, sk.srtt_us + err / 8);
+        rec_.set(SF::rttvar_us, sk.rttvar_us + ((err < 0 ? -err : err) - sk.rttvar_us) / 4);
+    }
+    const int64_t rto = std::min(sk.srtt_us + std::max(4 * sk.rttvar_us, TCP_RTO_MIN_US), TCP_RTO_MAX_US);
+    rec_.set(SF::icsk_rto_us, rto);
+    rec_.set(SF::icsk_backoff, 0);
+}
+
+// Reno: one segment per ACK below ssthresh, one per window above it.
+void Engine::tcp_cong_avoid(int64_t in_flight) {
+    auto& sk = st().sk;
+    // tcp_is_cwnd_limited: only grow a window that is being used.
+    bool limited = in_flight >= sk.snd_cwnd;
+    if (!limited && sk_can_gso()) limited = (sk.snd_cwnd - in_flight) * sk.mss_cache < 65536;
+    if (!limited) return;
+    FuncScope fs(rec_, Func::tcp_cong_avoid);
+    if (sk.snd_cwnd <= sk.snd_ssthresh) {
+        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);  // slow start
+    } else if (sk.snd_cwnd_cnt + 1 >= sk.snd_cwnd) {
+        rec_.set(SF::snd_cwnd_cnt, 0);
+        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);
+    } else {
+        rec_.set(SF::snd_cwnd_cnt, sk.snd_cwnd_cnt + 1);
+        return;
+    }
+    rec_.arg(Arg::cwnd, sk.snd_cwnd);
+    rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
+    SP_EMIT(rec_, cong_avoid);
+}
+
+void Engine::tcp_check_space() {
+    auto& sk = st().sk;
+    if (!(sk.sock_flags & SOCK_QUEUE_SHRUNK)) return;
+    FuncScope fs(rec_, Func::tcp_check_space);
+    rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_QUEUE_SHRUNK);
+    if (sk.sock_flags & SOCK_NOSPACE) tcp_new_space();
+}
+
+void Engine::tcp_new_space() {
+    auto& sk = st().sk;
+    // tcp_should_expand_sndbuf
+    if (!(sk.sock_flags & SOCK_SNDBUF_LOCK) && !sk.tcp_memory_pressure && sk.tcp_memory_allocated < sk.tcp_mem0 &&
+        sk.packets_out < sk.snd_cwnd) {
+        int64_t sndmem = std::max(sk.mss_clamp, sk.mss_cache) + opt_.max_tcp_header + 16 + opt_.sizeof_sk_buff;
+        const int64_t demanded = std::max<int64_t>(sk.snd_cwnd, 3 + 1);
+        sndmem *= 2 * demanded;
+        if (sndmem > sk.sk_sndbuf) {
+            rec_.arg(Arg::old, sk.sk_sndbuf);
+            rec_.set(SF::sk_sndbuf, std::min(sndmem, sc_.sysctl.tcp_wmem[2]));
+            rec_.arg(Arg::value, sk.sk_sndbuf);
+            SP_EMIT(rec_, sndbuf_grow);
+        }
+    }
+    sk_stream_write_space();
+}
+
+// Wake the writer once a third of the send buffer is free.
+void Engine::sk_stream_write_space() {
+    FuncScope fs(rec_, Func::sk_stream_write_space);
+    auto& sk = st().sk;
+    if (sk.sk_sndbuf - sk.sk_wmem_queued >= (sk.sk_wmem_queued >> 1)) {
+        rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_NOSPACE);
+        rec_.arg(Arg::value, sk.sk_sndbuf - sk.sk_wmem_queued);
+        SP_EMIT(rec_, write_space);
+        wake();
+    }
+}
+
+void Engine::tcp_reset() {
+    FuncScope fs(rec_, Func::tcp_reset);
+    auto& sk = st().sk;
+    int64_t err = ECONNRESET_;
+    if (sk.state == TCP_SYN_SENT) err = ECONNREFUSED_;
+    else if (sk.state == TCP_CLOSE_WAIT) err = EPIPE_;
+    else if (sk.state == TCP_CLOSE) return;
+    rec_.set(SF::sk_err, err);
+    // tcp_done
+    rec_.set(SF::state, TCP_CLOSE);
+    inet_csk_clear_xmit_timer();
+    rec_.set(SF::sk_shutdown, RCV_SHUTDOWN | SEND_SHUTDOWN);
+    rec_.arg(Arg::err, -err);
+    SP_EMIT(rec_, reset);
+    wake();  // sk_state_change
+}
+
+}  // namespace sendpath::engine

@@ -1,0 +1,545 @@
+// tcp_sendmsg as Linux 2.6.3x runs it (net/ipv4/tcp.c), with its helpers
+// tcp_send_mss, select_size, sk_stream_alloc_skb, skb_entail, tcp_mark_push,
+// forced_push, sk_stream_wait_connect, sk_stream_wait_memory, sk_stream_error.
+//
+// The labels new_segment, wait_for_sndbuf, wait_for_memory, do_fault,
+// do_error, out and out_err are the kernel's, and so is the order of the
+// tests, so this file can be read beside a kernel listing. Every branch
+// outcome emits one event (EMIT), which records the line it is on.
+#include <algorithm>
+#include <cstring>
+
+#include "engine/engine.hpp"
+
+#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_sendmsg.cpp")
+
+namespace sendpath::engine {
+
+using namespace model;
+using trace::Arg;
+using trace::Func;
+using trace::FuncScope;
+
+namespace {
+constexpr int64_t MAX_SCHEDULE_TIMEOUT = -1;  // "wait forever"
+int64_t timeo_ms(int64_t timeo_us) { return timeo_us < 0 ? -1 : timeo_us / 1000; }
+}  // namespace
+
+bool UserBuffer::copy(uint8_t* dst, uint64_t off, uint64_t n) const {
+    if (fault_at >= 0 && static_cast<uint64_t>(fault_at) >= off && static_cast<uint64_t>(fault_at) < off + n) return false;
+    if (data) {
+        std::memcpy(dst, data->data() + off, n);
+    } else if (!external.empty()) {
+        uint64_t done = 0;
+        while (done < n) {
+            const uint64_t at = (off + done) % external.size();
+            const uint64_t chunk = std::min<uint64_t>(n - done, external.size() - at);
+            std::memcpy(dst + done, external.data() + at, chunk);
+            done += chunk;
+        }
+    } else {
+        for (uint64_t i = 0; i < n; ++i) dst[i] = lesson::payload_byte(call, off + i);
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------------
+// tcp_sendmsg
+// ---------------------------------------------------------------------------
+int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
+    FuncScope fs(rec_, Func::tcp_sendmsg);
+    auto& sk = st().sk;
+
+    // Locals, declared up front because the kernel's gotos jump across them.
+    int64_t iovlen = static_cast<int64_t>(buf.iov.size());
+    int64_t iov = 0;
+    uint64_t from = 0;       // offset of the next user byte in this call's buffer
+    uint64_t iov_start = 0;  // offset where the current iovec starts
+    int64_t copied = 0;
+    int64_t err = 0;
+    int64_t mss_now = 0, size_goal = 0;
+    int64_t seglen = 0;
+    int64_t copy = 0, max = 0;
+    int64_t timeo = 0;
+    SkBuff* skb = nullptr;
+    uint64_t total = 0;
+    for (auto l : buf.iov) total += static_cast<uint64_t>(l);
+
+    // The locals are part of the State so a student sees them change.
+    auto sync = [&] {
+        rec_.set(SF::copied, copied);
+        rec_.set(SF::iov, iov);
+        rec_.set(SF::seglen, seglen);
+        rec_.set(SF::mss_now, mss_now);
+        rec_.set(SF::size_goal, size_goal);
+        rec_.set(SF::copy, copy);
+        rec_.set(SF::max, max);
+        rec_.set(SF::err, err);
+        rec_.set(SF::timeo_ms, timeo_ms(timeo));
+    };
+#define EMIT(kind) (sync(), SP_EMIT(rec_, kind))
+
+    // lock_sock: incoming segments wait in the backlog until we sleep or return.
+    timeo = (flags & lesson::MSG_DONTWAIT) ? 0 : (sk.sk_sndtimeo_ms < 0 ? MAX_SCHEDULE_TIMEOUT : sk.sk_sndtimeo_ms * 1000);
+    rec_.arg(Arg::flags, flags);
+    rec_.arg(Arg::iovcnt, iovlen);
+    rec_.arg(Arg::size, static_cast<int64_t>(total));
+    EMIT(sendmsg_enter);
+
+    // Wait for a connection to finish.
+    if (sk.state != TCP_ESTABLISHED && sk.state != TCP_CLOSE_WAIT) {
+        EMIT(wait_connect);
+        err = sk_stream_wait_connect(timeo);
+        rec_.arg(Arg::err, err);
+        EMIT(wait_connect_done);
+        if (err != 0) goto out_err;
+    }
+
+    // This should be in poll.
+    rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_ASYNC_NOSPACE);
+
+    tcp_send_mss(flags, mss_now, size_goal);
+    rec_.arg(Arg::mss_now, mss_now);
+    rec_.arg(Arg::size_goal, size_goal);
+    EMIT(send_mss);
+
+    // Ok commence sending.
+    copied = 0;
+    err = -EPIPE_;
+    if (sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN)) {
+        EMIT(precheck_epipe);
+        goto out_err;
+    }
+
+    while (--iovlen >= 0) {
+        seglen = buf.iov[static_cast<std::size_t>(iov)];
+        from = iov_start;
+        rec_.arg(Arg::iov, iov);
+        rec_.arg(Arg::seglen, seglen);
+        EMIT(iov_next);
+
+        while (seglen > 0) {
+            copy = 0;
+            max = size_goal;
+            skb = st().skb(st().tail());
+            if (sk.sk_send_head != 0) {
+                // The tail is unsent: it can take more bytes.
+                if (skb->ip_summed == CHECKSUM_NONE) max = mss_now;
+                copy = max - skb->len;
+            }
+
+            if (copy <= 0) {
+            new_segment:
+                EMIT(new_segment);
+                // Allocate new segment. If the interface is SG, allocate skb
+                // fitting to single page.
+                if (!sk_stream_memory_free()) goto wait_for_sndbuf;
+
+                skb = sk_stream_alloc_skb(select_size());
+                if (!skb) {
+                    EMIT(skb_alloc_fail);
+                    goto wait_for_memory;
+                }
+
+                // Check whether we can use HW checksum.
+                if (sc_.device.csum) rec_.skb_set(*skb, KF::ip_summed, CHECKSUM_PARTIAL);
+
+                skb_entail(*skb);
+                copy = size_goal;
+                max = size_goal;
+                rec_.arg(Arg::skb, skb->id);
+                rec_.arg(Arg::size, skb->linear_cap);
+                EMIT(skb_entail);
+            } else {
+                rec_.arg(Arg::skb, skb->id);
+                rec_.arg(Arg::copy, copy);
+                rec_.arg(Arg::max, max);
+                EMIT(tail_append);
+            }
+
+            // Try to append data to the end of skb.
+            if (copy > seglen) copy = seglen;
+
+            // Where to copy to?
+            if (skb->tailroom() > 0) {
+                // We have some space in skb head. Superb!
+                if (copy > skb->tailroom()) copy = skb->tailroom();
+                auto& lin = linear_data(skb->id);
+                const std::size_t old = lin.size();
+                lin.resize(old + static_cast<std::size_t>(copy));
+                if (!buf.copy(lin.data() + old, from, static_cast<uint64_t>(copy))) {
+                    lin.resize(old);  // skb_add_data trims back to the old length
+                    err = -EFAULT_;
+                    rec_.arg(Arg::offset, static_cast<int64_t>(from));
+                    EMIT(copy_linear_fault);
+                    goto do_fault;
+                }
+                if (skb->ip_summed == CHECKSUM_NONE)
+                    rec_.skb_set(*skb, KF::csum, csum_add_block(skb->csum, lin.data() + old, copy, skb->len));
+                rec_.skb_set(*skb, KF::len, skb->len + copy);
+                rec_.arg(Arg::copy, copy);
+                rec_.arg(Arg::offset, static_cast<int64_t>(from));
+                EMIT(copy_linear);
+            } else {
+                bool merge = false;
+                int64_t i = skb->nr_frags;
+                uint32_t page = static_cast<uint32_t>(sk.sk_sndmsg_page);
+                int64_t off = sk.sk_sndmsg_off;
+
+                if (i > 0 && page != 0 && skb->frags[i - 1].page == page &&
+                    skb->frags[i - 1].off + skb->frags[i - 1].size == off && off != PAGE_SIZE) {
+                    // We can extend the last page fragment.
+                    merge = true;
+                } else if (i == sc_.sysctl.max_skb_frags || !sc_.device.sg) {
+                    // Need to add new fragment and cannot do this because
+                    // interface is non-SG, or because all the page slots are busy.
+                    tcp_mark_push(*skb);
+                    rec_.arg(Arg::skb, skb->id);
+                    rec_.arg(Arg::segs, i);
+                    EMIT(frags_full);
+                    goto new_segment;
+                } else if (page != 0) {
+                    if (off == PAGE_SIZE) {
+                        // The cached page is used up: drop the socket's reference.
+                        rec_.arg(Arg::page, page);
+                        put_page(page);
+                        rec_.set(SF::sk_sndmsg_page, 0);
+                        page = 0;
+                        off = 0;
+                        EMIT(page_release);
+                    }
+                } else {
+                    off = 0;
+                    EMIT(page_none);
+                }
+
+                if (copy > static_cast<int64_t>(PAGE_SIZE) - off) copy = PAGE_SIZE - off;
+
+                if (!sk_wmem_schedule(copy)) {
+                    rec_.arg(Arg::copy, copy);
+                    EMIT(wmem_sched_fail);
+                    goto wait_for_memory;
+                }
+
+                if (page == 0) {
+                    // Allocate new cache page.
+                    Page* p = alloc_page();
+                    if (!p) {
+                        EMIT(page_alloc_fail);
+                        goto wait_for_memory;
+                    }
+                    page = p->id;
+                    rec_.arg(Arg::page, page);
+                    EMIT(page_alloc);
+                }
+
+                // Time to copy data. We are close to the end!
+                if (!buf.copy(page_data(page) + off, from, static_cast<uint64_t>(copy))) {
+                    // If this page was new, give it to the socket so it does
+                    // not appear in the write queue.
+                    if (sk.sk_sndmsg_page == 0) {
+                        rec_.set(SF::sk_sndmsg_page, page);
+                        rec_.set(SF::sk_sndmsg_off, 0);
+                    }
+                    err = -EFAULT_;
+                    rec_.arg(Arg::page, page);
+                    rec_.arg(Arg::offset, static_cast<int64_t>(from));
+                    EMIT(copy_page_fault);
+                    goto do_error;
+                }
+                if (skb->ip_summed == CHECKSUM_NONE)
+                    rec_.skb_set(*skb, KF::csum, csum_add_block(skb->csum, page_data(page) + off, copy, skb->len));
+
+                // Update the skb.
+                rec_.skb_set(*skb, KF::len, skb->len + copy);
+                rec_.skb_set(*skb, KF::data_len, skb->data_len + copy);
+                rec_.skb_set(*skb, KF::truesize, skb->truesize + copy);
+                rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + copy);
+                sk_mem_charge(copy);
+
+                int64_t refs = 0;  // 0 merged, 1 cache hit (+1), 2 new page cached (+1), 3 new page filled (frag owns it)
+                if (merge) {
+                    Frag f = skb->frags[i - 1];
+                    f.size += static_cast<uint32_t>(copy);
+                    rec_.skb_frag(*skb, static_cast<uint32_t>(i - 1), f);
+                } else {
+                    rec_.skb_frag(*skb, static_cast<uint32_t>(i), Frag{page, static_cast<uint32_t>(off), static_cast<uint32_t>(copy)});
+                    rec_.skb_set(*skb, KF::nr_frags, i + 1);
+                    Page& pg = *st().page(page);
+                    if (sk.sk_sndmsg_page == page) {
+                        get_page(pg);
+                        refs = 1;
+                    } else if (off + copy < static_cast<int64_t>(PAGE_SIZE)) {
+                        get_page(pg);
+                        rec_.set(SF::sk_sndmsg_page, page);
+                        refs = 2;
+                    } else {
+                        refs = 3;
+                    }
+                }
+                rec_.set(SF::sk_sndmsg_off, off + copy);
+                rec_.arg(Arg::skb, skb->id);
+                rec_.arg(Arg::page, page);
+                rec_.arg(Arg::off, off);
+                rec_.arg(Arg::copy, copy);
+                rec_.arg(Arg::refs, refs);
+                rec_.arg(Arg::offset, static_cast<int64_t>(from));
+                if (merge)
+                    EMIT(page_merge);
+                else
+                    EMIT(page_new_frag);
+            }
+
+            if (copied == 0) {
+                rec_.skb_set(*skb, KF::tcp_flags, skb->tcp_flags & ~TCPHDR_PSH);
+                EMIT(psh_clear);
+            }
+
+            rec_.set(SF::write_seq, seq_add(sk.write_seq, copy));
+            rec_.skb_set(*skb, KF::end_seq, seq_add(skb->end_seq, copy));
+            rec_.skb_set(*skb, KF::gso_segs, 0);
+
+            from += static_cast<uint64_t>(copy);
+            copied += copy;
+            seglen -= copy;
+            EMIT(advance);
+            if (seglen == 0 && iovlen == 0) {
+                EMIT(last_chunk);
+                goto out;
+            }
+
+            if (skb->len < max || (flags & lesson::MSG_OOB)) {
+                EMIT(continue_fill);
+                continue;
+            }
+
+            if (forced_push()) {
+                EMIT(forced_push);
+                tcp_mark_push(*skb);
+                tcp_push_pending_frames(mss_now, TCP_NAGLE_PUSH);
+            } else if (skb->id == sk.sk_send_head) {
+                EMIT(push_one);
+                tcp_push_one(mss_now);
+            } else {
+                EMIT(full_queued);
+            }
+            continue;
+
+        wait_for_sndbuf:
+            rec_.set(SF::sock_flags, sk.sock_flags | SOCK_NOSPACE);
+            EMIT(wait_for_sndbuf);
+        wait_for_memory:
+            EMIT(wait_for_memory);
+            if (copied) tcp_push(flags & ~lesson::MSG_MORE, mss_now, TCP_NAGLE_PUSH);
+
+            err = sk_stream_wait_memory(timeo);
+            rec_.arg(Arg::err, err);
+            rec_.arg(Arg::timeo_ms, timeo_ms(timeo));
+            EMIT(wait_end);
+            if (err != 0) goto do_error;
+
+            tcp_send_mss(flags, mss_now, size_goal);
+            rec_.arg(Arg::mss_now, mss_now);
+            rec_.arg(Arg::size_goal, size_goal);
+            EMIT(send_mss);
+        }
+        iov_start += static_cast<uint64_t>(buf.iov[static_cast<std::size_t>(iov)]);
+        ++iov;
+    }
+
+out:
+    if (copied) {
+        rec_.arg(Arg::flags, flags);
+        EMIT(out_push);
+        tcp_push(flags, mss_now, sk.nonagle);
+    }
+    rec_.arg(Arg::ret, copied);
+    EMIT(sendmsg_exit);
+    return copied;
+
+do_fault:
+    EMIT(do_fault);
+    if (skb->len == 0) {
+        const uint32_t id = skb->id;
+        if (sk.sk_send_head == id) rec_.set(SF::sk_send_head, 0);  // tcp_check_send_head
+        rec_.skb_unlink(*skb);
+        sk_wmem_free_skb(*skb);
+        skb = nullptr;
+        rec_.arg(Arg::skb, id);
+        EMIT(fault_unlink);
+    }
+
+do_error:
+    EMIT(do_error);
+    if (copied) {
+        rec_.arg(Arg::ret, copied);
+        EMIT(return_partial);
+        goto out;
+    }
+out_err:
+    err = sk_stream_error(flags, err);
+    rec_.arg(Arg::err, err);
+    EMIT(out_err);
+    rec_.arg(Arg::ret, err);
+    EMIT(sendmsg_exit);
+    return err;
+#undef EMIT
+}
+
+// ---------------------------------------------------------------------------
+// Helpers of tcp_sendmsg
+// ---------------------------------------------------------------------------
+
+void Engine::tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal) {
+    FuncScope fs(rec_, Func::tcp_send_mss);
+    mss_now = tcp_current_mss();
+    size_goal = tcp_xmit_size_goal(mss_now, !(flags & lesson::MSG_OOB));
+}
+
+// How much linear room a new skb gets: with scatter-gather and GSO none (all
+// payload goes to page fragments); with scatter-gather alone, one page's worth
+// when a segment is bigger than that; without scatter-gather, a whole segment.
+int64_t Engine::select_size() const {
+    if (!opt_.linear_copy) return 0;
+    int64_t tmp = st_const().sk.mss_cache;
+    if (sc_.device.sg) {
+        if (sk_can_gso()) {
+            tmp = 0;
+        } else {
+            const int64_t shinfo = (opt_.sizeof_shinfo + opt_.l1_cache_bytes - 1) / opt_.l1_cache_bytes * opt_.l1_cache_bytes;
+            const int64_t pgbreak = PAGE_SIZE - opt_.max_tcp_header - shinfo;
+            if (tmp >= pgbreak && tmp <= pgbreak + (static_cast<int64_t>(MAX_SKB_FRAGS) - 1) * PAGE_SIZE) tmp = pgbreak;
+        }
+    }
+    return tmp;
+}
+
+SkBuff* Engine::sk_stream_alloc_skb(int64_t size) {
+    FuncScope fs(rec_, Func::sk_stream_alloc_skb);
+    size = (size + 3) & ~int64_t{3};
+    const int64_t l1 = opt_.l1_cache_bytes;
+    const int64_t data = (size + opt_.max_tcp_header + l1 - 1) / l1 * l1;
+    const int64_t truesize = data + opt_.sizeof_sk_buff;
+
+    ++skb_allocs_;
+    if (std::find(sc_.faults.fail_skb_alloc.begin(), sc_.faults.fail_skb_alloc.end(), skb_allocs_) !=
+        sc_.faults.fail_skb_alloc.end()) {
+        // alloc_skb_fclone failed: the protocol enters memory pressure.
+        enter_memory_pressure();
+        sk_stream_moderate_sndbuf();
+        return nullptr;
+    }
+    if (!sk_wmem_schedule(truesize)) return nullptr;  // no pressure call on this path
+
+    SkBuff& skb = rec_.skb_new();
+    rec_.skb_set(skb, KF::truesize, truesize);
+    rec_.skb_set(skb, KF::linear_cap, size);
+    return &skb;
+}
+
+void Engine::skb_entail(SkBuff& skb) {
+    FuncScope fs(rec_, Func::skb_entail);
+    auto& sk = st().sk;
+    rec_.skb_set(skb, KF::seq, sk.write_seq);
+    rec_.skb_set(skb, KF::end_seq, sk.write_seq);
+    rec_.skb_set(skb, KF::tcp_flags, TCPHDR_ACK);
+    rec_.skb_set(skb, KF::sacked, 0);
+    rec_.skb_link(skb, st().tail());
+    if (sk.sk_send_head == 0) rec_.set(SF::sk_send_head, skb.id);
+    rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + skb.truesize);
+    sk_mem_charge(skb.truesize);
+    if (sk.nonagle & TCP_NAGLE_PUSH) rec_.set(SF::nonagle, sk.nonagle & ~TCP_NAGLE_PUSH);
+}
+
+void Engine::tcp_mark_push(SkBuff& skb) {
+    FuncScope fs(rec_, Func::tcp_mark_push);
+    rec_.skb_set(skb, KF::tcp_flags, skb.tcp_flags | TCPHDR_PSH);
+    rec_.set(SF::pushed_seq, st().sk.write_seq);
+    rec_.arg(Arg::skb, skb.id);
+    SP_EMIT(rec_, mark_push);
+}
+
+bool Engine::forced_push() const {
+    const auto& sk = st_const().sk;
+    return after(sk.write_seq, seq_add(sk.pushed_seq, sk.max_window >> 1));
+}
+
+// ---------------------------------------------------------------------------
+// Sleeping (net/core/stream.c)
+// ---------------------------------------------------------------------------
+
+int64_t Engine::sk_stream_wait_connect(int64_t& timeo) {
+    FuncScope fs(rec_, Func::sk_stream_wait_connect);
+    auto& sk = st().sk;
+    for (;;) {
+        if (sk.sk_err) {
+            const int64_t e = sk.sk_err;  // sock_error reads and clears it
+            rec_.set(SF::sk_err, 0);
+            return -e;
+        }
+        if (sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return -EPIPE_;
+        if (timeo == 0) return -EAGAIN_;
+        if (world_->signal_pending()) return timeo < 0 ? -ERESTARTSYS_ : -EINTR_;
+        const int64_t slept = world_->sleep(
+            [&] { return !sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV; }, timeo);
+        if (timeo > 0) timeo = std::max<int64_t>(0, timeo - slept);
+        if (!sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return 0;
+    }
+}
+
+int64_t Engine::sk_stream_wait_memory(int64_t& timeo) {
+    FuncScope fs(rec_, Func::sk_stream_wait_memory);
+    auto& sk = st().sk;
+    int64_t vm_wait = 0;
+    int64_t current_timeo = timeo;
+
+    // Coming here from a memory failure (not a full send buffer): back off for
+    // a random 2..HZ/5+1 jiffies before trying again.
+    if (sk_stream_memory_free()) {
+        vm_wait = (static_cast<int64_t>(random_u32() % 200) + 2) * 1000;
+        current_timeo = vm_wait;
+        rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);
+    }
+
+    for (;;) {
+        rec_.set(SF::sock_flags, sk.sock_flags | SOCK_ASYNC_NOSPACE);
+        if (sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN)) return -EPIPE_;
+        if (timeo == 0) return -EAGAIN_;
+        if (world_->signal_pending()) return timeo < 0 ? -ERESTARTSYS_ : -EINTR_;
+        rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_ASYNC_NOSPACE);
+        if (sk_stream_memory_free() && !vm_wait) break;
+
+        rec_.set(SF::sock_flags, sk.sock_flags | SOCK_NOSPACE);
+        int64_t slept = 0;
+        if (vm_wait) {
+            // Sleep the whole back-off: only a signal, an error or a shutdown cuts it short.
+            slept = world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN); }, vm_wait);
+        } else {
+            slept = world_->sleep(
+                [&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN) || sk_stream_memory_free(); }, current_timeo);
+        }
+        if (vm_wait) {
+            // The back-off is taken from the caller's timeout.
+            if (timeo > 0) timeo = std::max<int64_t>(0, timeo - slept);
+            current_timeo = timeo;
+            vm_wait = 0;
+        } else {
+            if (current_timeo > 0) current_timeo = std::max<int64_t>(0, current_timeo - slept);
+            timeo = current_timeo;
+        }
+    }
+    return 0;
+}
+
+int64_t Engine::sk_stream_error(int64_t flags, int64_t err) {
+    auto& sk = st().sk;
+    if (err == -EPIPE_ && sk.sk_err) {
+        err = -sk.sk_err;
+        rec_.set(SF::sk_err, 0);
+    }
+    // SIGPIPE goes with EPIPE unless MSG_NOSIGNAL.
+    rec_.arg(Arg::sigpipe, (err == -EPIPE_ && !(flags & lesson::MSG_NOSIGNAL)) ? 1 : 0);
+    return err;
+}
+
+}  // namespace sendpath::engine

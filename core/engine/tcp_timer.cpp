@@ -1,0 +1,229 @@
+// Timers (net/ipv4/tcp_timer.c, inet_connection_sock.h, 2.6.3x): the one
+// write timer that serves as retransmission timer and zero-window probe
+// timer, retransmission with exponential backoff, loss recovery (go-back-N
+// after a timeout), window probes, and the lazy memory reclaim that runs
+// whenever the write timer fires.
+#include <algorithm>
+#include <climits>
+
+#include "engine/engine.hpp"
+
+#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_timer.cpp")
+
+namespace sendpath::engine {
+
+using namespace model;
+using trace::Arg;
+using trace::Func;
+using trace::FuncScope;
+
+namespace {
+constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
+constexpr int64_t TCP_RESOURCE_PROBE_US = 500'000;
+constexpr int64_t TCP_RETRIES2 = 15;
+}  // namespace
+
+void Engine::inet_csk_reset_xmit_timer(int64_t what, int64_t when_us) {
+    auto& sk = st().sk;
+    when_us = std::min(when_us, TCP_RTO_MAX_US);
+    rec_.set(SF::icsk_pending, what);
+    rec_.set(SF::icsk_timeout_us, rec_.time() + when_us);
+    write_timer_at_us_ = sk.icsk_timeout_us;
+    rec_.arg(Arg::value, when_us);
+    if (what == ICSK_TIME_PROBE0)
+        SP_EMIT(rec_, probe0_arm);
+    else
+        SP_EMIT(rec_, rto_arm);
+}
+
+// 2.6.3x only forgets which timer was pending; the kernel timer itself still
+// fires later and does nothing but reclaim memory.
+void Engine::inet_csk_clear_xmit_timer() {
+    rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
+}
+
+int64_t Engine::next_timer_us() const {
+    int64_t t = write_timer_at_us_ >= 0 ? write_timer_at_us_ : INT64_MAX;
+    if (!tx_completions_.empty()) t = std::min(t, tx_completions_.front().first);
+    return t;
+}
+
+void Engine::run_timers(int64_t now) {
+    rec_.set_time(now);
+    auto& sk = st().sk;
+    while (!tx_completions_.empty() && tx_completions_.front().first <= now) {
+        FuncScope fs(rec_, Func::tcp_wfree);
+        rec_.set(SF::sk_wmem_alloc, sk.sk_wmem_alloc - tx_completions_.front().second);
+        tx_completions_.erase(tx_completions_.begin());
+        rec_.arg(Arg::value, sk.sk_wmem_alloc);
+        SP_EMIT(rec_, tx_complete);
+        if ((sk.sock_flags & TSQ_THROTTLED) && tx_completions_.empty()) {
+            // tcp_tsq_handler: the device drained, push what autocork held.
+            rec_.set(SF::sock_flags, sk.sock_flags & ~TSQ_THROTTLED);
+            tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+        }
+    }
+    if (write_timer_at_us_ < 0 || write_timer_at_us_ > now) return;
+    write_timer_at_us_ = -1;
+    // tcp_write_timer
+    if (sk.icsk_pending != ICSK_TIME_NONE && sk.state != TCP_CLOSE) {
+        if (sk.icsk_timeout_us > now) {
+            write_timer_at_us_ = sk.icsk_timeout_us;
+            return;
+        }
+        const int64_t event = sk.icsk_pending;
+        rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
+        if (event == ICSK_TIME_RETRANS)
+            tcp_retransmit_timer();
+        else
+            tcp_probe_timer();
+    }
+    sk_mem_reclaim();
+}
+
+void Engine::tcp_enter_loss() {
+    auto& sk = st().sk;
+    if (sk.ca_state == 0 || sk.snd_una == sk.high_seq || (sk.ca_state == 4 && !sk.icsk_retransmits))
+        rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
+    rec_.set(SF::snd_cwnd, 1);
+    rec_.set(SF::snd_cwnd_cnt, 0);
+    int64_t lost = 0;
+    for (uint32_t id : st().write_queue) {
+        if (id == sk.sk_send_head) break;
+        SkBuff& skb = *st().skb(id);
+        rec_.skb_set(skb, KF::sacked, (skb.sacked & ~TCPCB_RETRANS) | TCPCB_LOST);
+        lost += skb.gso_segs ? skb.gso_segs : 1;
+    }
+    rec_.set(SF::lost_out, lost);
+    rec_.set(SF::retrans_out, 0);
+    rec_.set(SF::ca_state, 4);
+    rec_.set(SF::high_seq, sk.snd_nxt);
+    rec_.arg(Arg::cwnd, sk.snd_cwnd);
+    rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
+    SP_EMIT(rec_, enter_loss);
+}
+
+void Engine::tcp_retransmit_timer() {
+    FuncScope fs(rec_, Func::tcp_retransmit_timer);
+    auto& sk = st().sk;
+    rec_.arg(Arg::value, sk.icsk_rto_us);
+    SP_EMIT(rec_, rto_fire);
+    if (!sk.packets_out || st().write_queue.empty()) return;
+
+    if (sk.icsk_retransmits >= TCP_RETRIES2) {
+        // tcp_write_timeout: give up.
+        rec_.set(SF::sk_err, ETIMEDOUT_);
+        rec_.set(SF::state, TCP_CLOSE);
+        rec_.set(SF::sk_shutdown, RCV_SHUTDOWN | SEND_SHUTDOWN);
+        rec_.arg(Arg::err, -ETIMEDOUT_);
+        SP_EMIT(rec_, reset);
+        wake();
+        return;
+    }
+    tcp_enter_loss();
+    SkBuff& head = *st().skb(st().write_queue.front());
+    if (tcp_retransmit_skb(head) > 0) {
+        inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, std::min(sk.icsk_rto_us, TCP_RESOURCE_PROBE_US));
+        return;
+    }
+    rec_.set(SF::icsk_backoff, sk.icsk_backoff + 1);
+    rec_.set(SF::icsk_retransmits, sk.icsk_retransmits + 1);
+    rec_.set(SF::icsk_rto_us, std::min(sk.icsk_rto_us << 1, TCP_RTO_MAX_US));
+    inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+}
+
+int Engine::tcp_retransmit_skb(SkBuff& skb) {
+    FuncScope fs(rec_, Func::tcp_retransmit_skb);
+    auto& sk = st().sk;
+    if (before(skb.seq, sk.snd_una)) tcp_trim_head(skb, seq_diff(sk.snd_una, skb.seq));
+    const int64_t cur_mss = tcp_current_mss();
+    // Never retransmit what lies beyond the peer's window (unless it is the head).
+    if (!before(skb.seq, seq_add(sk.snd_una, sk.snd_wnd)) && skb.seq != sk.snd_una) return -1;
+    if (skb.len > cur_mss) {
+        if (!tcp_fragment(skb, cur_mss, cur_mss)) return 1;  // -ENOMEM
+    }
+    if (skb.gso_segs == 0) tcp_set_skb_tso_segs(skb, cur_mss);
+    rec_.skb_set(skb, KF::when_us, rec_.time());
+    if (tcp_transmit_skb(skb) != 0) return 1;
+    rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_RETRANS | TCPCB_EVER_RETRANS);
+    rec_.set(SF::retrans_out, sk.retrans_out + skb.gso_segs);
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::seq, skb.seq);
+    rec_.arg(Arg::end_seq, skb.end_seq);
+    SP_EMIT(rec_, retransmit);
+    return 0;
+}
+
+// In loss recovery each ACK lets the next lost segments go again, as far as cwnd allows.
+void Engine::tcp_xmit_retransmit_queue() {
+    FuncScope fs(rec_, Func::tcp_xmit_retransmit_queue);
+    auto& sk = st().sk;
+    for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
+        const uint32_t id = st().write_queue[i];
+        if (id == sk.sk_send_head) break;
+        SkBuff& skb = *st().skb(id);
+        if (!(skb.sacked & TCPCB_LOST) || (skb.sacked & TCPCB_RETRANS)) continue;
+        if (packets_in_flight() >= sk.snd_cwnd) break;
+        if (tcp_retransmit_skb(skb) != 0) break;
+        if (skb.id == st().write_queue.front())
+            inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+    }
+}
+
+void Engine::tcp_check_probe_timer() {
+    auto& sk = st().sk;
+    if (!sk.packets_out && !sk.icsk_pending) inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0, sk.icsk_rto_us);
+}
+
+void Engine::tcp_probe_timer() {
+    FuncScope fs(rec_, Func::tcp_probe_timer);
+    auto& sk = st().sk;
+    SP_EMIT(rec_, probe0_fire);
+    if (sk.packets_out || sk.sk_send_head == 0) {
+        rec_.set(SF::icsk_backoff, 0);
+        return;
+    }
+    // tcp_send_probe0
+    const int err = tcp_write_wakeup();
+    if (sk.packets_out || sk.sk_send_head == 0) {
+        rec_.set(SF::icsk_backoff, 0);
+        return;
+    }
+    if (err <= 0) {
+        if (sk.icsk_backoff < TCP_RETRIES2) rec_.set(SF::icsk_backoff, sk.icsk_backoff + 1);
+        inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0, std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US));
+    } else {
+        inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0,
+                                  std::min(std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US), TCP_RESOURCE_PROBE_US));
+    }
+}
+
+// A window probe: new data if any fits the window, else an old byte's ACK.
+int Engine::tcp_write_wakeup() {
+    FuncScope fs(rec_, Func::tcp_write_wakeup);
+    auto& sk = st().sk;
+    if (sk.state == TCP_CLOSE) return -1;
+    const int64_t wnd_end = seq_add(sk.snd_una, sk.snd_wnd);
+    if (sk.sk_send_head != 0 && before(st().skb(static_cast<uint32_t>(sk.sk_send_head))->seq, wnd_end)) {
+        SkBuff& skb = *st().skb(static_cast<uint32_t>(sk.sk_send_head));
+        const int64_t mss = tcp_current_mss();
+        int64_t seg_size = seq_diff(wnd_end, skb.seq);
+        rec_.skb_set(skb, KF::tcp_flags, skb.tcp_flags | TCPHDR_PSH);
+        if (seg_size < skb.len || skb.len > mss) {
+            seg_size = std::min(seg_size, mss);
+            if (!tcp_fragment(skb, seg_size, mss)) return -1;
+        } else if (!skb.gso_segs) {
+            tcp_set_skb_tso_segs(skb, mss);
+        }
+        rec_.skb_set(skb, KF::when_us, rec_.time());
+        const int err = tcp_transmit_skb(skb);
+        if (!err) tcp_event_new_data_sent(skb);
+        return err;
+    }
+    tcp_send_bare(seq_add(sk.snd_una, -1), TCPHDR_ACK);
+    rec_.arg(Arg::seq, seq_add(sk.snd_una, -1));
+    SP_EMIT(rec_, send_ack);
+    return 0;
+}
+
+}  // namespace sendpath::engine

@@ -1,0 +1,49 @@
+// Engine options as JSON (the "options" object of a trace, or an options file).
+// Lives in sp_lesson, next to the scenario reader whose checks it shares.
+#include "engine/options.hpp"
+
+#include "lesson/json_read.hpp"
+
+namespace sendpath::engine {
+
+using nlohmann::json;
+using lesson::json_read::child;
+using lesson::json_read::kMaxTimeUs;
+using lesson::json_read::Reader;
+
+json Options::to_json() const {
+    return {{"linear_copy", linear_copy},       {"autocork", autocork},
+            {"sizeof_sk_buff", sizeof_sk_buff}, {"max_tcp_header", max_tcp_header},
+            {"sizeof_shinfo", sizeof_shinfo},   {"l1_cache_bytes", l1_cache_bytes},
+            {"tx_completion_us", tx_completion_us}, {"trace", trace}};
+}
+
+Options Options::from_json(const json& j, const std::string& file) {
+    const Reader r(file);
+    const std::string p = "/options";
+    r.object(j, p, "engine options",
+             {"linear_copy", "autocork", "sizeof_sk_buff", "max_tcp_header", "sizeof_shinfo", "l1_cache_bytes",
+              "tx_completion_us", "tx_completion_ms", "trace"});
+    Options o;
+    if (j.contains("linear_copy")) o.linear_copy = r.boolean(j["linear_copy"], child(p, "linear_copy"));
+    if (j.contains("autocork")) o.autocork = r.boolean(j["autocork"], child(p, "autocork"));
+    // The sizes feed truesize and select_size's pgbreak = PAGE_SIZE - max_tcp_header
+    // - shinfo, so they are bounded to keep pgbreak within one 4 KiB page.
+    if (j.contains("sizeof_sk_buff"))
+        o.sizeof_sk_buff = r.integer(j["sizeof_sk_buff"], child(p, "sizeof_sk_buff"), 1, 4096, "a size in bytes");
+    if (j.contains("max_tcp_header"))
+        o.max_tcp_header = r.integer(j["max_tcp_header"], child(p, "max_tcp_header"), 0, 2048, "a size in bytes");
+    if (j.contains("sizeof_shinfo"))
+        o.sizeof_shinfo = r.integer(j["sizeof_shinfo"], child(p, "sizeof_shinfo"), 0, 2048, "a size in bytes");
+    if (j.contains("l1_cache_bytes")) {
+        const json& v = j["l1_cache_bytes"];
+        o.l1_cache_bytes = r.integer(v, child(p, "l1_cache_bytes"), 1, 4096, "a power of two");
+        if ((o.l1_cache_bytes & (o.l1_cache_bytes - 1)) != 0)
+            r.fail_got(child(p, "l1_cache_bytes"), "a power of two from 1 to 4096", v);
+    }
+    if (auto t = r.time(j, p, "tx_completion", 0, kMaxTimeUs)) o.tx_completion_us = *t;
+    if (j.contains("trace")) o.trace = r.boolean(j["trace"], child(p, "trace"));
+    return o;
+}
+
+}  // namespace sendpath::engine

@@ -1,0 +1,286 @@
+#include "lesson/json_read.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <vector>
+
+#include "util/errors.hpp"
+
+namespace sendpath::lesson::json_read {
+
+std::string child(const std::string& ptr, std::string_view key) {
+    std::string out = ptr + "/";
+    for (char c : key) {
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
+
+std::string describe(const json& v) {
+    switch (v.type()) {
+    case json::value_t::object:
+        return v.empty() ? "an empty object" : "an object";
+    case json::value_t::array:
+        return v.empty() ? "an empty list" : "a list of " + std::to_string(v.size()) + " items";
+    case json::value_t::discarded:
+        return "nothing";
+    default:
+        break;
+    }
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    return s;
+}
+
+namespace {
+
+// Edit distance, for "did you mean" on unknown keys.
+std::size_t distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string range_text(int64_t lo, int64_t hi) { return " from " + std::to_string(lo) + " to " + std::to_string(hi); }
+
+}  // namespace
+
+namespace {
+
+// Tracks where the parser is (as a JSON pointer) to name a duplicated key.
+class DuplicateKeys {
+public:
+    explicit DuplicateKeys(const std::string& file) : file_(file) {}
+
+    void on(json::parse_event_t ev, const json& parsed) {
+        switch (ev) {
+        case json::parse_event_t::object_start:
+            levels_.push_back({true, {}, {}, 0});
+            break;
+        case json::parse_event_t::array_start:
+            levels_.push_back({false, {}, {}, 0});
+            break;
+        case json::parse_event_t::key: {
+            Level& top = levels_.back();
+            top.key = parsed.get<std::string>();
+            if (!top.keys.insert(top.key).second)
+                throw InputError(file_, pointer(), "expected each key once in an object, got \"" + top.key + "\" twice");
+            break;
+        }
+        case json::parse_event_t::object_end:
+        case json::parse_event_t::array_end:
+            levels_.pop_back();
+            element_done();
+            break;
+        case json::parse_event_t::value:
+            element_done();
+            break;
+        }
+    }
+
+private:
+    struct Level {
+        bool object;
+        std::set<std::string> keys;
+        std::string key;
+        std::size_t index;
+    };
+    void element_done() {
+        if (!levels_.empty() && !levels_.back().object) ++levels_.back().index;
+    }
+    std::string pointer() const {
+        std::string p;
+        for (const Level& l : levels_) p = l.object ? child(p, l.key) : child(p, l.index);
+        return p;
+    }
+    const std::string& file_;
+    std::vector<Level> levels_;
+};
+
+}  // namespace
+
+json parse_text(std::string_view text, const std::string& file) {
+    DuplicateKeys dup(file);
+    json::parser_callback_t cb = [&dup](int /*depth*/, json::parse_event_t ev, json& parsed) {
+        dup.on(ev, parsed);
+        return true;
+    };
+    try {
+        return json::parse(text.begin(), text.end(), cb);
+    } catch (const json::parse_error& e) {
+        // The library's message reads "[json.exception.parse_error.101] parse
+        // error at line L, column C: <reason>"; keep the place and the reason.
+        std::string what = e.what();
+        std::string place, reason = what;
+        const std::string marker = "parse error at ";
+        if (auto at = what.find(marker); at != std::string::npos) {
+            auto colon = what.find(": ", at);
+            if (colon != std::string::npos) {
+                place = what.substr(at + marker.size(), colon - at - marker.size());
+                reason = what.substr(colon + 2);
+            }
+        }
+        if (place.rfind("line ", 0) != 0) {
+            // No line in the message: count it from the byte offset.
+            std::size_t byte = std::min<std::size_t>(e.byte, text.size());
+            std::size_t line = 1, col = 0;
+            for (std::size_t i = 0; i < byte; ++i) {
+                if (text[i] == '\n') {
+                    ++line;
+                    col = 0;
+                } else {
+                    ++col;
+                }
+            }
+            place = "line " + std::to_string(line) + ", column " + std::to_string(col);
+        }
+        throw InputError(file, place, "expected valid JSON: " + reason);
+    }
+}
+
+std::string read_file(const std::string& path, std::size_t max_bytes) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "expected a file, got a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "", std::string("expected a readable file: ") + std::strerror(errno));
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max_bytes)
+            throw InputError(path, "", "expected a file of at most " + std::to_string(max_bytes) + " bytes");
+    }
+    if (in.bad()) throw InputError(path, "", std::string("expected a readable file: ") + std::strerror(errno));
+    return text;
+}
+
+void Reader::fail(const std::string& ptr, const std::string& expected) const { throw InputError(file_, ptr, expected); }
+
+void Reader::fail_got(const std::string& ptr, const std::string& what, const json& v) const {
+    fail(ptr, "expected " + what + ", got " + describe(v));
+}
+
+void Reader::object(const json& j, const std::string& ptr, const std::string& what,
+                    std::initializer_list<std::string_view> allowed) const {
+    if (!j.is_object()) fail_got(ptr, what + " (a JSON object)", j);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& key = it.key();
+        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+        std::string list;
+        std::string_view best;
+        std::size_t best_d = 3;  // suggest only close matches
+        for (std::string_view a : allowed) {
+            if (!list.empty()) list += ", ";
+            list += a;
+            std::size_t d = distance(key, a);
+            if (d < best_d) {
+                best_d = d;
+                best = a;
+            }
+        }
+        std::string msg = "unknown key \"" + key + "\"";
+        if (!best.empty()) msg += " (did you mean \"" + std::string(best) + "\"?)";
+        msg += "; expected one of: " + list;
+        fail(child(ptr, key), msg);
+    }
+}
+
+int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi,
+                        const std::string& what) const {
+    const std::string expected = what + range_text(lo, hi);
+    int64_t x = 0;
+    if (v.is_number_unsigned()) {
+        auto u = v.get<uint64_t>();
+        if (u > static_cast<uint64_t>(INT64_MAX)) fail_got(ptr, expected, v);
+        x = static_cast<int64_t>(u);
+    } else if (v.is_number_integer()) {
+        x = v.get<int64_t>();
+    } else if (v.is_number_float()) {
+        // 1e6 and 4096.0 are fine; 1.5 bytes is not.
+        double d = v.get<double>();
+        if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e18) fail_got(ptr, expected, v);
+        x = static_cast<int64_t>(d);
+    } else {
+        fail_got(ptr, expected, v);
+    }
+    if (x < lo || x > hi) fail_got(ptr, expected, v);
+    return x;
+}
+
+bool Reader::boolean(const json& v, const std::string& ptr) const {
+    if (!v.is_boolean()) fail_got(ptr, "true or false", v);
+    return v.get<bool>();
+}
+
+std::string Reader::string(const json& v, const std::string& ptr, const std::string& what) const {
+    if (!v.is_string()) fail_got(ptr, what, v);
+    return v.get<std::string>();
+}
+
+std::string Reader::choice(const json& v, const std::string& ptr, std::initializer_list<std::string_view> choices) const {
+    std::string list;
+    for (std::string_view c : choices) {
+        if (!list.empty()) list += ", ";
+        list += "\"" + std::string(c) + "\"";
+    }
+    const std::string what = "one of " + list;
+    if (!v.is_string()) fail_got(ptr, what, v);
+    const auto& s = v.get_ref<const std::string&>();
+    if (std::find(choices.begin(), choices.end(), s) == choices.end()) fail_got(ptr, what, v);
+    return s;
+}
+
+std::string Reader::time_key(const json& obj, std::string_view base) {
+    std::string us = std::string(base) + "_us", ms = std::string(base) + "_ms";
+    if (obj.contains(us)) return us;
+    if (obj.contains(ms)) return ms;
+    return {};
+}
+
+int64_t Reader::time_value(const json& v, const std::string& ptr, bool in_ms, int64_t lo_us, int64_t hi_us) const {
+    if (!in_ms) return integer(v, ptr, lo_us, hi_us, "a time in microseconds");
+    const std::string expected = "a time in milliseconds" + range_text(lo_us / 1000, hi_us / 1000);
+    if (!v.is_number()) fail_got(ptr, expected, v);
+    double us = v.get<double>() * 1000.0;
+    if (!std::isfinite(us) || us < static_cast<double>(lo_us) - 0.5 || us > static_cast<double>(hi_us) + 0.5)
+        fail_got(ptr, expected, v);
+    double r = std::round(us);
+    if (std::fabs(us - r) > 1e-6)
+        fail_got(ptr, "a time in milliseconds with at most 3 decimals (whole microseconds)", v);
+    return std::clamp(static_cast<int64_t>(r), lo_us, hi_us);
+}
+
+std::optional<int64_t> Reader::time(const json& obj, const std::string& ptr, std::string_view base, int64_t lo_us,
+                                    int64_t hi_us, bool null_ok) const {
+    const std::string us = std::string(base) + "_us", ms = std::string(base) + "_ms";
+    const bool has_us = obj.contains(us), has_ms = obj.contains(ms);
+    if (has_us && has_ms) fail(child(ptr, ms), "expected either " + ms + " or " + us + ", not both");
+    if (!has_us && !has_ms) return std::nullopt;
+    const std::string& key = has_us ? us : ms;
+    const json& v = obj.at(key);
+    if (null_ok && v.is_null()) return std::nullopt;
+    return time_value(v, child(ptr, key), has_ms, lo_us, hi_us);
+}
+
+}  // namespace sendpath::lesson::json_read

@@ -1,0 +1,505 @@
+// Scenario files: parsing with a checked reader, and the normalized form.
+//
+// The reader accepts friendly spellings (a send as a bare byte count, times in
+// _ms or _us, flags by name); to_json() writes one canonical form with every
+// default filled in, which the reader accepts back unchanged. README section
+// "Scenario files" documents the format key by key.
+#include "lesson/scenario.hpp"
+
+#include <filesystem>
+
+#include "lesson/json_read.hpp"
+#include "util/errors.hpp"
+
+namespace sendpath::lesson {
+
+using nlohmann::json;
+using json_read::child;
+using json_read::kGiB;
+using json_read::kIntMax;
+using json_read::kMaxTimeUs;
+using json_read::Reader;
+
+int64_t Action::total() const {
+    int64_t t = 0;
+    for (int64_t n : iov) t += n;
+    return t;
+}
+
+namespace {
+
+constexpr int64_t kMaxIovecs = 1024;                  // UIO_MAXIOV
+constexpr int64_t kMaxSendTotal = int64_t{4} << 30;  // bytes in one send() call
+constexpr std::size_t kMaxActions = 100000;
+constexpr int64_t kMaxPages = int64_t{1} << 40;
+constexpr int64_t kMaxOrdinal = 1'000'000'000;       // "the Nth allocation", "segment N"
+constexpr int64_t kMaxRate = int64_t{1} << 40;       // bytes per second
+
+struct FlagName {
+    const char* name;
+    int64_t bit;
+};
+constexpr FlagName kFlagNames[] = {
+    {"MSG_OOB", MSG_OOB}, {"MSG_DONTWAIT", MSG_DONTWAIT}, {"MSG_NOSIGNAL", MSG_NOSIGNAL}, {"MSG_MORE", MSG_MORE}};
+constexpr int64_t kKnownFlags = MSG_OOB | MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE;
+
+const char* const kSockOpts[] = {"TCP_NODELAY", "TCP_CORK", "SO_SNDBUF", "SO_SNDTIMEO"};
+
+json flags_to_json(int64_t flags) {
+    json out = json::array();
+    for (const FlagName& f : kFlagNames)
+        if (flags & f.bit) out.push_back(f.name);
+    return out;
+}
+
+int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
+    const std::string what = "a list of flag names (MSG_MORE, MSG_DONTWAIT, MSG_OOB, MSG_NOSIGNAL) or their integer value";
+    if (v.is_number()) {
+        int64_t x = r.integer(v, ptr, 0, kKnownFlags, "a flags integer");
+        if (x & ~kKnownFlags)
+            r.fail_got(ptr, "a combination of MSG_OOB (1), MSG_DONTWAIT (64), MSG_NOSIGNAL (16384), MSG_MORE (32768)", v);
+        return x;
+    }
+    if (!v.is_array()) r.fail_got(ptr, what, v);
+    int64_t flags = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const json& e = v[i];
+        bool found = false;
+        if (e.is_string())
+            for (const FlagName& f : kFlagNames)
+                if (e.get_ref<const std::string&>() == f.name) {
+                    flags |= f.bit;
+                    found = true;
+                }
+        if (!found) r.fail_got(child(ptr, i), "one of \"MSG_MORE\", \"MSG_DONTWAIT\", \"MSG_OOB\", \"MSG_NOSIGNAL\"", e);
+    }
+    return flags;
+}
+
+// SO_SNDTIMEO as the model keeps it: milliseconds, -1 = forever. The kernel
+// rounds a timeval up to whole jiffies (HZ = 1000 here) and takes 0 as
+// "forever", so both are done the same way.
+int64_t sndtimeo_ms(const Reader& r, const json& v, const std::string& ptr, bool in_ms) {
+    if (v.is_number() && v.get<double>() == -1.0) return -1;
+    if (v.is_number() && v.get<double>() < 0)
+        r.fail_got(ptr, std::string("-1 (wait forever) or a time from 0 to ") +
+                            (in_ms ? std::to_string(kMaxTimeUs / 1000) + " ms" : std::to_string(kMaxTimeUs) + " us"),
+                   v);
+    int64_t us = r.time_value(v, ptr, in_ms, 0, kMaxTimeUs);
+    if (us == 0) return -1;
+    return (us + 999) / 1000;
+}
+
+// Milliseconds kept by the model (delack): rounded up to whole ms.
+int64_t ms_from_us_ceil(int64_t us) { return (us + 999) / 1000; }
+
+std::vector<int64_t> read_increasing(const Reader& r, const json& v, const std::string& ptr, int64_t lo, int64_t hi,
+                                     const std::string& what) {
+    if (!v.is_array()) r.fail_got(ptr, "a list of " + what + "s", v);
+    std::vector<int64_t> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        int64_t x = r.integer(v[i], child(ptr, i), lo, hi, what);
+        if (!out.empty() && x <= out.back())
+            r.fail(child(ptr, i), "expected values in increasing order, each once: got " + std::to_string(x) +
+                                      " after " + std::to_string(out.back()));
+        out.push_back(x);
+    }
+    return out;
+}
+
+// A list of times under base_us or base_ms, increasing.
+std::vector<int64_t> read_times(const Reader& r, const json& obj, const std::string& ptr, std::string_view base) {
+    std::string key = Reader::time_key(obj, base);
+    if (key.empty()) return {};
+    std::string other = std::string(base) + (key.ends_with("_us") ? "_ms" : "_us");
+    if (obj.contains(other))
+        r.fail(child(ptr, std::string(base) + "_ms"),
+               "expected either " + std::string(base) + "_ms or " + std::string(base) + "_us, not both");
+    const json& v = obj.at(key);
+    const std::string p = child(ptr, key);
+    const bool in_ms = key.ends_with("_ms");
+    if (!v.is_array()) r.fail_got(p, std::string("a list of times in ") + (in_ms ? "milliseconds" : "microseconds"), v);
+    std::vector<int64_t> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        int64_t t = r.time_value(v[i], child(p, i), in_ms, 0, kMaxTimeUs);
+        if (!out.empty() && t <= out.back())
+            r.fail(child(p, i), "expected times in increasing order, each once: got " + json(v[i]).dump() +
+                                    " after " + json(v[i - 1]).dump());
+        out.push_back(t);
+    }
+    return out;
+}
+
+std::array<int64_t, 3> read_triple(const Reader& r, const json& v, const std::string& ptr, int64_t hi,
+                                   const std::string& what) {
+    if (!v.is_array() || v.size() != 3) r.fail_got(ptr, "a list of 3 " + what + "s [min, default/pressure, max]", v);
+    std::array<int64_t, 3> out{};
+    for (std::size_t i = 0; i < 3; ++i) {
+        out[i] = r.integer(v[i], child(ptr, i), 0, hi, what);
+        if (i > 0 && out[i] < out[i - 1])
+            r.fail(child(ptr, i), "expected a value at least the one before it (" + std::to_string(out[i - 1]) +
+                                      "), got " + std::to_string(out[i]));
+    }
+    return out;
+}
+
+Device read_device(const Reader& r, const json& j, const std::string& p) {
+    r.object(j, p, "the device section", {"sg", "csum", "gso", "tso", "mtu"});
+    Device d;
+    // Features the kernel would drop are defaulted off, and an explicit
+    // contradiction is an error: a scenario never runs a device that cannot exist.
+    d.csum = j.contains("csum") ? r.boolean(j["csum"], child(p, "csum")) : true;
+    d.sg = j.contains("sg") ? r.boolean(j["sg"], child(p, "sg")) : d.csum;
+    if (d.sg && !d.csum)
+        r.fail(child(p, "sg"), "expected false when csum is false: the kernel turns scatter-gather off on a device "
+                               "without checksum offload");
+    d.gso = j.contains("gso") ? r.boolean(j["gso"], child(p, "gso")) : d.sg;
+    if (d.gso && !d.sg)
+        r.fail(child(p, "gso"), "expected false when sg is false: GSO skbs are built from page fragments, which "
+                                "need scatter-gather");
+    d.tso = j.contains("tso") ? r.boolean(j["tso"], child(p, "tso")) : false;
+    if (d.tso && !d.sg)
+        r.fail(child(p, "tso"), "expected false when sg is false: TSO needs scatter-gather and checksum offload");
+    if (j.contains("mtu")) d.mtu = r.integer(j["mtu"], child(p, "mtu"), 68, 65535, "an MTU in bytes");
+    return d;
+}
+
+SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
+    r.object(j, p, "the socket section",
+             {"sndbuf", "nodelay", "cork", "sndtimeo_ms", "sndtimeo_us", "nonblock", "timestamps", "window_scaling",
+              "sack"});
+    SockOptions s;
+    if (j.contains("sndbuf") && !j["sndbuf"].is_null())
+        s.sndbuf = r.integer(j["sndbuf"], child(p, "sndbuf"), 0, kIntMax, "null (no SO_SNDBUF) or a SO_SNDBUF value in bytes");
+    if (j.contains("nodelay")) s.nodelay = r.boolean(j["nodelay"], child(p, "nodelay"));
+    if (j.contains("cork")) s.cork = r.boolean(j["cork"], child(p, "cork"));
+    if (j.contains("sndtimeo_ms") && j.contains("sndtimeo_us"))
+        r.fail(child(p, "sndtimeo_ms"), "expected either sndtimeo_ms or sndtimeo_us, not both");
+    if (std::string key = Reader::time_key(j, "sndtimeo"); !key.empty())
+        s.sndtimeo_ms = sndtimeo_ms(r, j[key], child(p, key), key.ends_with("_ms"));
+    if (j.contains("nonblock")) s.nonblock = r.boolean(j["nonblock"], child(p, "nonblock"));
+    if (j.contains("timestamps")) s.timestamps = r.boolean(j["timestamps"], child(p, "timestamps"));
+    if (j.contains("window_scaling")) s.window_scaling = r.boolean(j["window_scaling"], child(p, "window_scaling"));
+    if (j.contains("sack")) s.sack = r.boolean(j["sack"], child(p, "sack"));
+    return s;
+}
+
+Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
+    r.object(j, p, "the sysctl section", {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags"});
+    Sysctls s;
+    if (j.contains("tcp_wmem")) s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "byte count");
+    if (j.contains("tcp_mem")) s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "page count");
+    if (j.contains("wmem_max")) s.wmem_max = r.integer(j["wmem_max"], child(p, "wmem_max"), 0, kIntMax, "a byte count");
+    if (j.contains("max_skb_frags"))
+        s.max_skb_frags = r.integer(j["max_skb_frags"], child(p, "max_skb_frags"), 1, 18, "a fragment count");
+    if (j.contains("other_pages"))
+        s.other_pages = r.integer(j["other_pages"], child(p, "other_pages"), 0, kMaxPages, "a page count");
+    return s;
+}
+
+bool valid_ifname(const std::string& s) {
+    // dev_valid_name: under IFNAMSIZ (16) bytes, not "." or "..", no '/', ':' or space.
+    if (s.size() >= 16 || s == "." || s == "..") return false;
+    for (unsigned char c : s)
+        if (c == '/' || c == ':' || c <= ' ' || c == 0x7f) return false;
+    return true;
+}
+
+bool valid_ipv4_port(const std::string& s) {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos) return false;
+    auto number = [](std::string_view t, long max) {
+        if (t.empty() || t.size() > 5) return -1L;
+        long v = 0;
+        for (char c : t) {
+            if (c < '0' || c > '9') return -1L;
+            v = v * 10 + (c - '0');
+        }
+        return v <= max ? v : -1L;
+    };
+    std::string_view ip(s.data(), colon);
+    int parts = 0;
+    while (true) {
+        auto dot = ip.find('.');
+        std::string_view part = ip.substr(0, dot);
+        if (part.size() > 3 || number(part, 255) < 0) return false;
+        ++parts;
+        if (dot == std::string_view::npos) break;
+        ip.remove_prefix(dot + 1);
+    }
+    return parts == 4 && number(std::string_view(s).substr(colon + 1), 65535) >= 1;
+}
+
+Peer read_peer(const Reader& r, const json& j, const std::string& p) {
+    r.object(j, p, "the peer section",
+             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "one_way_delay_us",
+              "one_way_delay_ms", "mss", "wscale", "drop", "reset_at_us", "reset_at_ms", "dev", "connect"});
+    Peer s;
+    if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
+    if (j.contains("rcvbuf")) s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, "a byte count");
+    if (j.contains("read_rate"))
+        s.read_rate = r.integer(j["read_rate"], child(p, "read_rate"), -1, kMaxRate,
+                                "-1 (read at once), 0 (only peer_read actions) or bytes per second,");
+    if (j.contains("delayed_ack")) s.delayed_ack = r.boolean(j["delayed_ack"], child(p, "delayed_ack"));
+    if (auto t = r.time(j, p, "delack", 0, kMaxTimeUs)) s.delack_ms = ms_from_us_ceil(*t);
+    if (auto t = r.time(j, p, "one_way_delay", 0, kMaxTimeUs)) s.one_way_delay_us = *t;
+    if (j.contains("mss")) s.mss = r.integer(j["mss"], child(p, "mss"), 48, 65535, "an MSS in bytes");
+    if (j.contains("wscale")) s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, "a window scale shift");
+    if (j.contains("drop"))
+        s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "data segment number");
+    s.reset_at_us = r.time(j, p, "reset_at", 0, kMaxTimeUs, true);
+    if (j.contains("dev")) {
+        s.dev = r.string(j["dev"], child(p, "dev"), "a TAP device name");
+        if (!valid_ifname(s.dev))
+            r.fail_got(child(p, "dev"), "a device name of at most 15 characters without '/', ':' or spaces", j["dev"]);
+    }
+    if (j.contains("connect")) {
+        s.connect = r.string(j["connect"], child(p, "connect"), "\"IP:PORT\"");
+        if (!s.connect.empty() && !valid_ipv4_port(s.connect))
+            r.fail_got(child(p, "connect"), "\"\" (given on the command line) or an IPv4 listener \"IP:PORT\"",
+                       j["connect"]);
+    }
+    return s;
+}
+
+Faults read_faults(const Reader& r, const json& j, const std::string& p) {
+    r.object(j, p, "the faults section", {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms"});
+    Faults f;
+    if (j.contains("fail_skb_alloc"))
+        f.fail_skb_alloc =
+            read_increasing(r, j["fail_skb_alloc"], child(p, "fail_skb_alloc"), 1, kMaxOrdinal, "allocation number");
+    if (j.contains("fail_page_alloc"))
+        f.fail_page_alloc =
+            read_increasing(r, j["fail_page_alloc"], child(p, "fail_page_alloc"), 1, kMaxOrdinal, "allocation number");
+    f.signal_at_us = read_times(r, j, p, "signal_at");
+    return f;
+}
+
+void read_send(const Reader& r, const json& v, const std::string& p, Action& a) {
+    if (v.is_number()) {
+        a.iov = {r.integer(v, p, 0, kGiB, "a byte count")};
+        return;
+    }
+    if (!v.is_object())
+        r.fail_got(p, "a byte count or a send object such as {\"iov\": [100, 200], \"flags\": [\"MSG_MORE\"]}", v);
+    r.object(v, p, "a send object", {"iov", "size", "data", "flags", "fault_at", "at_ms", "at_us"});
+    if (v.contains("iov") && v.contains("size")) r.fail(child(p, "size"), "expected either iov or size, not both");
+    if (v.contains("size")) {
+        a.iov = {r.integer(v["size"], child(p, "size"), 0, kGiB, "a byte count")};
+    } else if (v.contains("iov")) {
+        const json& iov = v["iov"];
+        const std::string ip = child(p, "iov");
+        if (!iov.is_array() || iov.empty() || iov.size() > static_cast<std::size_t>(kMaxIovecs))
+            r.fail_got(ip, "a list of 1 to 1024 iovec lengths", iov);
+        int64_t total = 0;
+        for (std::size_t i = 0; i < iov.size(); ++i) {
+            a.iov.push_back(r.integer(iov[i], child(ip, i), 0, kGiB, "a byte count"));
+            total += a.iov.back();
+        }
+        if (total > kMaxSendTotal)
+            r.fail(ip, "expected iovec lengths adding up to at most " + std::to_string(kMaxSendTotal) + " bytes, got " +
+                           std::to_string(total));
+    }
+    if (v.contains("data") && !v["data"].is_null()) {
+        a.data = r.string(v["data"], child(p, "data"), "the payload as a string (or null)");
+        const auto n = static_cast<int64_t>(a.data->size());
+        if (n > kGiB) r.fail(child(p, "data"), "expected at most 1 GiB of data");
+        if (a.iov.empty())
+            a.iov = {n};
+        else if (a.total() != n)
+            r.fail(child(p, "data"), "expected " + std::to_string(a.total()) + " bytes of data to match " +
+                                         (v.contains("size") ? "size" : "the iovec lengths") + ", got " +
+                                         std::to_string(n));
+    }
+    if (a.iov.empty()) r.fail(p, "expected iov, size or data to say how many bytes to send");
+    if (v.contains("flags")) a.flags = read_flags(r, v["flags"], child(p, "flags"));
+    if (v.contains("fault_at") && !v["fault_at"].is_null()) {
+        const int64_t total = a.total();
+        if (total == 0) r.fail(child(p, "fault_at"), "expected no fault_at (or null) in a send of 0 bytes");
+        a.fault_at = r.integer(v["fault_at"], child(p, "fault_at"), 0, total - 1,
+                               "a byte offset of this " + std::to_string(total) + "-byte send");
+    }
+    a.at_us = r.time(v, p, "at", 0, kMaxTimeUs, true);
+}
+
+void read_setsockopt(const Reader& r, const json& v, const std::string& p, Action& a) {
+    r.object(v, p, "a setsockopt object such as {\"TCP_NODELAY\": 1}",
+             {kSockOpts[0], kSockOpts[1], kSockOpts[2], kSockOpts[3]});
+    if (v.size() != 1) r.fail_got(p, "exactly one option such as {\"TCP_NODELAY\": 1}", v);
+    a.option = v.begin().key();
+    const json& val = v.begin().value();
+    const std::string vp = child(p, a.option);
+    if (a.option == "TCP_NODELAY" || a.option == "TCP_CORK") {
+        a.value = val.is_boolean() ? int64_t{val.get<bool>()} : r.integer(val, vp, 0, kIntMax, "true, false or an integer");
+    } else if (a.option == "SO_SNDBUF") {
+        a.value = r.integer(val, vp, 0, kIntMax, "a SO_SNDBUF value in bytes");
+    } else {
+        a.value = sndtimeo_ms(r, val, vp, true);
+    }
+}
+
+Action read_action(const Reader& r, const json& v, const std::string& p) {
+    static constexpr std::string_view kKinds[] = {"send", "sleep", "peer_read", "setsockopt", "shutdown", "close"};
+    r.object(v, p, "an action such as {\"send\": 100}",
+             {"send", "sleep_ms", "sleep_us", "peer_read", "setsockopt", "shutdown", "close", "at_ms", "at_us"});
+    std::string_view kind, first_key;
+    for (std::string_view k : kKinds) {
+        std::string key = k == "sleep" ? Reader::time_key(v, "sleep") : std::string(k);
+        if (key.empty() || !v.contains(key)) continue;
+        if (!kind.empty())
+            r.fail(child(p, key), "expected one action per timeline entry, got both \"" + std::string(first_key) +
+                                      "\" and \"" + key + "\"");
+        kind = k;
+        first_key = k == "sleep" ? (v.contains("sleep_us") ? "sleep_us" : "sleep_ms") : k;
+    }
+    if (kind.empty())
+        r.fail(p, "expected an action key: one of send, sleep_ms, sleep_us, peer_read, setsockopt, shutdown, close");
+
+    Action a;
+    a.at_us = r.time(v, p, "at", 0, kMaxTimeUs, true);
+    const std::string kp = child(p, first_key);
+    if (kind == "send") {
+        a.type = Action::Type::send;
+        const json& s = v["send"];
+        const bool inner_at = s.is_object() && !Reader::time_key(s, "at").empty();
+        if (inner_at && !Reader::time_key(v, "at").empty())
+            r.fail(child(kp, Reader::time_key(s, "at")),
+                   "expected the start time once: it is also given next to \"send\"");
+        auto outer = a.at_us;
+        read_send(r, s, kp, a);
+        if (!inner_at) a.at_us = outer;
+    } else if (kind == "sleep") {
+        a.type = Action::Type::sleep;
+        a.duration_us = *r.time(v, p, "sleep", 0, kMaxTimeUs);
+    } else if (kind == "peer_read") {
+        a.type = Action::Type::peer_read;
+        const json& n = v["peer_read"];
+        if (n.is_string() && n.get_ref<const std::string&>() == "all")
+            a.bytes = -1;
+        else if (n.is_number())
+            a.bytes = r.integer(n, kp, 1, kGiB, "\"all\" or a byte count");
+        else
+            r.fail_got(kp, "\"all\" or a byte count from 1 to " + std::to_string(kGiB), n);
+    } else if (kind == "setsockopt") {
+        a.type = Action::Type::setsockopt;
+        read_setsockopt(r, v["setsockopt"], kp, a);
+    } else if (kind == "shutdown") {
+        a.type = Action::Type::shutdown;
+        a.how = r.choice(v["shutdown"], kp, {"SHUT_WR", "SHUT_RD", "SHUT_RDWR"});
+    } else {
+        a.type = Action::Type::close;
+        if (!v["close"].is_boolean() || !v["close"].get<bool>()) r.fail_got(kp, "true", v["close"]);
+    }
+    return a;
+}
+
+json action_to_json(const Action& a) {
+    json j;
+    switch (a.type) {
+    case Action::Type::send: {
+        json s;
+        s["iov"] = a.iov;
+        s["data"] = a.data ? json(*a.data) : json(nullptr);
+        s["flags"] = flags_to_json(a.flags);
+        s["fault_at"] = a.fault_at ? json(*a.fault_at) : json(nullptr);
+        j["send"] = s;
+        break;
+    }
+    case Action::Type::sleep:
+        j["sleep_us"] = a.duration_us;
+        break;
+    case Action::Type::peer_read:
+        j["peer_read"] = a.bytes < 0 ? json("all") : json(a.bytes);
+        break;
+    case Action::Type::setsockopt:
+        j["setsockopt"] = json{{a.option, a.value}};
+        break;
+    case Action::Type::shutdown:
+        j["shutdown"] = a.how;
+        break;
+    case Action::Type::close:
+        j["close"] = true;
+        break;
+    }
+    j["at_us"] = a.at_us ? json(*a.at_us) : json(nullptr);
+    return j;
+}
+
+json ms_as_us(int64_t ms) { return ms < 0 ? ms : ms * 1000; }
+
+}  // namespace
+
+Scenario scenario_from_json(const json& j, const std::string& file) {
+    const Reader r(file);
+    r.object(j, "", "a scenario",
+             {"$schema", "name", "description", "connect", "device", "socket", "sysctl", "peer", "faults", "timeline",
+              "drain_ms", "drain_us", "max_time_ms", "max_time_us"});
+    Scenario sc;
+    if (j.contains("$schema")) r.string(j["$schema"], "/$schema", "the schema's address as a string");
+    sc.name = j.contains("name") ? r.string(j["name"], "/name", "a string")
+                                 : std::filesystem::path(file).stem().string();
+    if (j.contains("description")) sc.description = r.string(j["description"], "/description", "a string");
+    if (j.contains("connect")) sc.connect = r.choice(j["connect"], "/connect", {"established", "nonblocking"});
+    if (j.contains("device")) sc.device = read_device(r, j["device"], "/device");
+    if (j.contains("socket")) sc.sock = read_socket(r, j["socket"], "/socket");
+    if (j.contains("sysctl")) sc.sysctl = read_sysctl(r, j["sysctl"], "/sysctl");
+    if (j.contains("peer")) sc.peer = read_peer(r, j["peer"], "/peer");
+    if (j.contains("faults")) sc.faults = read_faults(r, j["faults"], "/faults");
+    if (!j.contains("timeline")) r.fail("/timeline", "expected a timeline: a list of at least one action");
+    const json& tl = j["timeline"];
+    if (!tl.is_array() || tl.empty() || tl.size() > kMaxActions)
+        r.fail_got("/timeline", "a list of 1 to " + std::to_string(kMaxActions) + " actions", tl);
+    for (std::size_t i = 0; i < tl.size(); ++i) sc.timeline.push_back(read_action(r, tl[i], child("/timeline", i)));
+    if (auto t = r.time(j, "", "drain", 0, kMaxTimeUs)) sc.drain_us = *t;
+    if (auto t = r.time(j, "", "max_time", 0, kMaxTimeUs)) sc.max_time_us = *t;
+    return sc;
+}
+
+Scenario load_scenario(const std::string& path) {
+    return scenario_from_json(json_read::parse_text(json_read::read_file(path), path), path);
+}
+
+json Scenario::to_json() const {
+    json j;
+    j["name"] = name;
+    j["description"] = description;
+    j["connect"] = connect;
+    j["device"] = {{"sg", device.sg}, {"csum", device.csum}, {"gso", device.gso}, {"tso", device.tso},
+                   {"mtu", device.mtu}};
+    j["socket"] = {{"sndbuf", sock.sndbuf ? json(*sock.sndbuf) : json(nullptr)},
+                   {"nodelay", sock.nodelay},
+                   {"cork", sock.cork},
+                   {"sndtimeo_us", ms_as_us(sock.sndtimeo_ms)},
+                   {"nonblock", sock.nonblock},
+                   {"timestamps", sock.timestamps},
+                   {"window_scaling", sock.window_scaling},
+                   {"sack", sock.sack}};
+    j["sysctl"] = {{"tcp_wmem", sysctl.tcp_wmem},
+                   {"tcp_mem", sysctl.tcp_mem},
+                   {"wmem_max", sysctl.wmem_max},
+                   {"other_pages", sysctl.other_pages},
+                   {"max_skb_frags", sysctl.max_skb_frags}};
+    j["peer"] = {{"type", peer.type},
+                 {"rcvbuf", peer.rcvbuf},
+                 {"read_rate", peer.read_rate},
+                 {"delayed_ack", peer.delayed_ack},
+                 {"delack_us", ms_as_us(peer.delack_ms)},
+                 {"one_way_delay_us", peer.one_way_delay_us},
+                 {"mss", peer.mss},
+                 {"wscale", peer.wscale},
+                 {"drop", peer.drop},
+                 {"reset_at_us", peer.reset_at_us ? json(*peer.reset_at_us) : json(nullptr)},
+                 {"dev", peer.dev},
+                 {"connect", peer.connect}};
+    j["faults"] = {{"fail_skb_alloc", faults.fail_skb_alloc},
+                   {"fail_page_alloc", faults.fail_page_alloc},
+                   {"signal_at_us", faults.signal_at_us}};
+    json tl = json::array();
+    for (const Action& a : timeline) tl.push_back(action_to_json(a));
+    j["timeline"] = tl;
+    j["drain_us"] = drain_us;
+    j["max_time_us"] = max_time_us;
+    return j;
+}
+
+}  // namespace sendpath::lesson

@@ -1,0 +1,186 @@
+#include "model/invariants.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace sendpath::model {
+
+namespace {
+
+std::string str(int64_t v) { return std::to_string(v); }
+std::string skb_name(uint32_t id) { return "skb " + std::to_string(id); }
+
+// Sequence space taken by an skb: its payload plus one for SYN and one for FIN.
+int64_t seq_space(const SkBuff& skb) {
+    return skb.len + ((skb.tcp_flags & TCPHDR_SYN) ? 1 : 0) + ((skb.tcp_flags & TCPHDR_FIN) ? 1 : 0);
+}
+
+std::string syn_fin_note(const SkBuff& skb) {
+    const bool syn = skb.tcp_flags & TCPHDR_SYN, fin = skb.tcp_flags & TCPHDR_FIN;
+    if (syn && fin) return " plus 1 for SYN and 1 for FIN";
+    if (syn) return " plus 1 for SYN";
+    if (fin) return " plus 1 for FIN";
+    return " (no SYN or FIN)";
+}
+
+void check_queue(const State& s, std::vector<std::string>& out, std::vector<const SkBuff*>& queued) {
+    std::map<uint32_t, int> seen;
+    for (uint32_t id : s.write_queue) ++seen[id];
+    std::set<uint32_t> reported;
+    for (uint32_t id : s.write_queue) {
+        if (!reported.insert(id).second) continue;
+        const SkBuff* skb = s.skb(id);
+        if (!skb) {
+            out.push_back("the write queue lists " + skb_name(id) + ", which does not exist");
+            continue;
+        }
+        if (seen[id] > 1)
+            out.push_back(skb_name(id) + " appears " + std::to_string(seen[id]) + " times on the write queue");
+        queued.push_back(skb);
+    }
+    const int64_t head = s.sk.sk_send_head;
+    if (head != 0 && !seen.count(static_cast<uint32_t>(head)))
+        out.push_back("sk_send_head is " + skb_name(static_cast<uint32_t>(head)) + ", which is not on the write queue");
+}
+
+void check_memory(const State& s, const std::vector<const SkBuff*>& queued, std::vector<std::string>& out) {
+    int64_t truesize = 0;
+    for (const SkBuff* skb : queued) truesize += skb->truesize;
+    if (truesize == s.sk.sk_wmem_queued) return;
+    const std::string head = "sk_wmem_queued is " + str(s.sk.sk_wmem_queued) + " but ";
+    if (queued.empty())
+        out.push_back(head + "the write queue is empty");
+    else if (queued.size() == 1)
+        out.push_back(head + "the one queued skb (" + skb_name(queued[0]->id) + ") has truesize " + str(truesize));
+    else
+        out.push_back(head + "the truesize of the " + std::to_string(queued.size()) + " queued skbs adds up to " +
+                      str(truesize));
+}
+
+void check_skb(const SkBuff& skb, InvariantScope scope, std::vector<std::string>& out) {
+    const std::string name = skb_name(skb.id);
+    if (skb.nr_frags < 0 || skb.nr_frags > static_cast<int64_t>(MAX_SKB_FRAGS)) {
+        out.push_back(name + " has nr_frags " + str(skb.nr_frags) + ", outside 0.." + std::to_string(MAX_SKB_FRAGS) +
+                      " (MAX_SKB_FRAGS)");
+    } else {
+        int64_t frag_bytes = 0;
+        for (int64_t i = 0; i < skb.nr_frags; ++i) {
+            const Frag& f = skb.frags[static_cast<std::size_t>(i)];
+            frag_bytes += f.size;
+            if (f.size == 0)
+                out.push_back(name + " fragment " + str(i) + " is empty (page " + std::to_string(f.page) + ")");
+            if (static_cast<uint64_t>(f.off) + f.size > PAGE_SIZE)
+                out.push_back(name + " fragment " + str(i) + " runs past the end of page " + std::to_string(f.page) +
+                              " (off " + std::to_string(f.off) + " + size " + std::to_string(f.size) + " > " +
+                              std::to_string(PAGE_SIZE) + ")");
+        }
+        if (frag_bytes != skb.data_len)
+            out.push_back(name + " has data_len " + str(skb.data_len) + " but its " + str(skb.nr_frags) +
+                          " fragments add up to " + str(frag_bytes));
+    }
+    if (skb.data_len > skb.len)
+        out.push_back(name + " has data_len " + str(skb.data_len) + " larger than len " + str(skb.len));
+    if (scope.sequence) {
+        const int64_t span = seq_diff(skb.end_seq, skb.seq);
+        if (span != seq_space(skb))
+            out.push_back(name + ": end_seq - seq is " + str(span) + " (seq " + str(skb.seq) + ", end_seq " +
+                          str(skb.end_seq) + ") but len is " + str(skb.len) + syn_fin_note(skb) + ", so it should be " +
+                          str(seq_space(skb)));
+    }
+}
+
+void check_sequence(const State& s, const std::vector<const SkBuff*>& queued, InvariantScope scope,
+                    std::vector<std::string>& out) {
+    const Sock& sk = s.sk;
+    if (after(sk.snd_una, sk.snd_nxt) || after(sk.snd_nxt, sk.write_seq))
+        out.push_back("snd_una <= snd_nxt <= write_seq does not hold: snd_una " + str(sk.snd_una) + ", snd_nxt " +
+                      str(sk.snd_nxt) + ", write_seq " + str(sk.write_seq));
+    if (queued.empty()) {
+        if (sk.write_seq != sk.snd_una)
+            out.push_back("the write queue is empty but write_seq " + str(sk.write_seq) + " != snd_una " +
+                          str(sk.snd_una) + ": " + str(seq_diff(sk.write_seq, sk.snd_una)) +
+                          " bytes are unacknowledged and held nowhere");
+        return;
+    }
+    // The queue must be one gap-free run of sequence space ending at write_seq.
+    for (std::size_t i = 1; i < queued.size(); ++i)
+        if (queued[i]->seq != queued[i - 1]->end_seq)
+            out.push_back(skb_name(queued[i]->id) + " starts at seq " + str(queued[i]->seq) + " but " +
+                          skb_name(queued[i - 1]->id) + " before it on the write queue ends at end_seq " +
+                          str(queued[i - 1]->end_seq));
+    const SkBuff& head = *queued.front();
+    const SkBuff& tail = *queued.back();
+    if (tail.end_seq != sk.write_seq)
+        out.push_back("the tail " + skb_name(tail.id) + " ends at end_seq " + str(tail.end_seq) + " but write_seq is " +
+                      str(sk.write_seq));
+    if (after(head.seq, sk.snd_una))
+        out.push_back("the head " + skb_name(head.id) + " starts at seq " + str(head.seq) + ", after snd_una " +
+                      str(sk.snd_una) + ": the unacknowledged bytes before it are held nowhere");
+    if (!scope.sequence) return;
+    int64_t bytes = 0;
+    for (const SkBuff* skb : queued) bytes += seq_space(*skb);
+    // An skb acknowledged in part (or in whole, before it is freed) still
+    // holds its bytes below snd_una, so count from its seq then.
+    if (before(head.seq, sk.snd_una)) {
+        const int64_t want = seq_diff(sk.write_seq, head.seq);
+        if (bytes != want)
+            out.push_back("the write queue holds " + str(bytes) + " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - seq of the head " +
+                          skb_name(head.id) + " is " + str(want) + " (write_seq " + str(sk.write_seq) + ", seq " +
+                          str(head.seq) + ")");
+    } else {
+        const int64_t want = seq_diff(sk.write_seq, sk.snd_una);
+        if (bytes != want)
+            out.push_back("the write queue holds " + str(bytes) + " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - snd_una is " +
+                          str(want) + " (write_seq " + str(sk.write_seq) + ", snd_una " + str(sk.snd_una) + ")");
+    }
+}
+
+void check_pages(const State& s, InvariantScope scope, std::vector<std::string>& out) {
+    std::map<uint32_t, int64_t> refs;
+    for (const auto& [id, skb] : s.skbs) {
+        if (skb.nr_frags < 0 || skb.nr_frags > static_cast<int64_t>(MAX_SKB_FRAGS)) continue;  // reported per skb
+        for (int64_t i = 0; i < skb.nr_frags; ++i) {
+            const Frag& f = skb.frags[static_cast<std::size_t>(i)];
+            if (!s.page(f.page))
+                out.push_back(skb_name(id) + " fragment " + str(i) + " points at page " + std::to_string(f.page) +
+                              ", which does not exist");
+            ++refs[f.page];
+        }
+    }
+    const int64_t cached = s.sk.sk_sndmsg_page;
+    if (cached != 0 && !s.page(static_cast<uint32_t>(cached)))
+        out.push_back("sk_sndmsg_page is page " + str(cached) + ", which does not exist");
+    for (const auto& [id, page] : s.pages) {
+        const int64_t frags = refs.count(id) ? refs[id] : 0;
+        const bool is_cached = cached == static_cast<int64_t>(id);
+        const bool is_local = scope.local_page == id;
+        const int64_t want = frags + (is_cached ? 1 : 0) + (is_local ? 1 : 0);
+        if (page.count != want)
+            out.push_back("page " + std::to_string(id) + " has count " + str(page.count) + " but " + str(frags) +
+                          (frags == 1 ? " fragment points" : " fragments point") + " at it and it is " +
+                          (is_cached ? "" : "not ") + "sk_sndmsg_page" +
+                          (is_local ? " (and tcp_sendmsg holds it, just allocated)" : "") + ", so it should be " + str(want));
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> check_invariants(const State& s, InvariantScope scope) {
+    std::vector<std::string> out;
+    std::vector<const SkBuff*> queued;
+    check_queue(s, out, queued);
+    check_memory(s, queued, out);
+    for (const auto& [id, skb] : s.skbs) {
+        if (skb.id != id)
+            out.push_back("the skb stored as " + skb_name(id) + " calls itself " + skb_name(skb.id));
+        check_skb(skb, scope, out);
+    }
+    check_sequence(s, queued, scope, out);
+    check_pages(s, scope, out);
+    return out;
+}
+
+std::vector<std::string> check_invariants(const State& s) { return check_invariants(s, InvariantScope{}); }
+
+}  // namespace sendpath::model

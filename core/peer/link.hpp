@@ -1,0 +1,36 @@
+// The wire and the clock, as the engine sees them.
+//
+// A Link carries our frames to whoever is on the other end and brings theirs
+// back. It also owns time: virtual for the simulated peer (deterministic), the
+// real clock for a TAP device. The engine is sans-IO: it hands finished
+// Ethernet frames to send() and gets frames from wait().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sendpath::peer {
+
+struct Received {
+    int64_t time_us = 0;
+    std::vector<uint8_t> frame;
+};
+
+class Link {
+public:
+    virtual ~Link() = default;
+    virtual int64_t now_us() = 0;
+    // A frame leaves us now. Returns false if the frame was lost on the way
+    // (scripted loss); the frame is still recorded as sent.
+    virtual bool send(std::span<const uint8_t> frame) = 0;
+    // Waits until a frame for us arrives or time reaches until_us, whichever
+    // comes first, and returns the frame if one came. Time is now_us() afterwards.
+    virtual std::optional<Received> wait(int64_t until_us) = 0;
+    // Why the link ended, if it did (device lost, interrupted); empty while usable.
+    virtual std::string closed_reason() const { return {}; }
+};
+
+}  // namespace sendpath::peer

@@ -1,0 +1,448 @@
+// The simulated receiver. See sim_peer.hpp for what it models and what not.
+//
+// [SECTION] Link: send() and wait(), the two timelines
+// [SECTION] The peer's events: arrivals, delayed ACK, reads, reset
+// [SECTION] Receiving: handshake, data, FIN
+// [SECTION] Sending: ACKs, the window, RST
+// [SECTION] The application: reads
+#include "peer/sim_peer.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <string>
+
+#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/peer/sim_peer.cpp")
+
+namespace sendpath::peer {
+
+using model::SF;
+using net::seq_after;
+using net::seq_before;
+using trace::Arg;
+using trace::Func;
+using trace::FuncScope;
+
+namespace {
+constexpr int64_t kNever = INT64_MAX;
+constexpr int64_t TCP_MSS_DEFAULT = 536;
+constexpr int64_t TCP_MIN_MSS = 88;
+}  // namespace
+
+SimLink::SimLink(const lesson::Scenario& sc, trace::Recorder& rec, SimAddrs addrs)
+    : cfg_(sc.peer), rec_(rec), addrs_(addrs), drop_(sc.peer.drop) {
+    std::sort(drop_.begin(), drop_.end());
+    cfg_.wscale = std::clamp<int64_t>(cfg_.wscale, 0, 14);
+    cfg_.mss = std::clamp<int64_t>(cfg_.mss, TCP_MIN_MSS, 65535);
+    cfg_.rcvbuf = std::max<int64_t>(cfg_.rcvbuf, 0);
+    cfg_.one_way_delay_us = std::max<int64_t>(cfg_.one_way_delay_us, 0);
+    cfg_.delack_ms = std::max<int64_t>(cfg_.delack_ms, 0);
+    advmss_ = cfg_.mss;
+    if (cfg_.reset_at_us) reset_at_ = std::max<int64_t>(*cfg_.reset_at_us, 0);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Link: send() and wait(), the two timelines
+// ---------------------------------------------------------------------------
+
+bool SimLink::send(std::span<const uint8_t> frame) {
+    std::string why;
+    auto pf = net::parse_frame(frame, &why);
+    if (!pf) {
+        ++ignored_;  // on the wire, but the peer's stack drops it (bad checksum, truncated ...)
+        return true;
+    }
+    Arrival a;
+    a.at = now_ + cfg_.one_way_delay_us;
+    if (pf->is_arp()) {
+        a.is_arp = true;
+        a.arp = *pf->arp;
+        to_peer_.push_back(std::move(a));
+        return true;
+    }
+    if (pf->ip->dst != addrs_.peer_ip) {
+        ++ignored_;
+        return true;
+    }
+    a.payload_len = static_cast<uint32_t>(pf->payload.size());
+    if (a.payload_len > 0) {
+        ++data_segments_;
+        if (std::binary_search(drop_.begin(), drop_.end(), data_segments_)) {
+            FuncScope fs(rec_, Func::peer);
+            rec_.set_time(now_);
+            rec_.arg(Arg::seq, pf->tcp->seq);
+            rec_.arg(Arg::len, a.payload_len);
+            rec_.arg(Arg::dropped, data_segments_);  // which data segment, counted from 1
+            SP_EMIT(rec_, peer_drop);
+            return false;
+        }
+    }
+    a.tcp = std::move(*pf->tcp);
+    to_peer_.push_back(std::move(a));
+    return true;
+}
+
+std::optional<Received> SimLink::wait(int64_t until_us) {
+    until_us = std::max(until_us, now_);
+    for (;;) {
+        const int64_t t_peer = next_peer_event();
+        const int64_t t_us = to_us_.empty() ? kNever : to_us_.front().time_us;
+        // The peer acts first on a tie: what it does at t can only reach us later.
+        if (t_peer <= until_us && t_peer <= t_us) {
+            run_peer_event(t_peer);
+            continue;
+        }
+        if (t_us <= until_us) {
+            now_ = t_us;
+            Received r = std::move(to_us_.front());
+            to_us_.pop_front();
+            return r;
+        }
+        now_ = until_us;
+        return std::nullopt;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] The peer's events: arrivals, delayed ACK, reads, reset
+// ---------------------------------------------------------------------------
+
+int64_t SimLink::next_peer_event() const {
+    int64_t t = to_peer_.empty() ? kNever : to_peer_.front().at;
+    if (delack_at_ >= 0) t = std::min(t, delack_at_);
+    if (read_at_ >= 0) t = std::min(t, read_at_);
+    if (reset_at_ >= 0) t = std::min(t, reset_at_);
+    return t;
+}
+
+// One event at time t, in a fixed order on ties: arrival, read tick, delayed
+// ACK, reset. So the same scenario always gives the same trace.
+void SimLink::run_peer_event(int64_t t) {
+    if (!to_peer_.empty() && to_peer_.front().at == t) {
+        Arrival a = std::move(to_peer_.front());
+        to_peer_.pop_front();
+        if (a.is_arp) on_arp(a.arp, t);
+        else on_segment(a.tcp, a.payload_len, t);
+    } else if (read_at_ == t) {
+        // read_rate bytes per second = read_rate/1000 bytes per 1 ms tick,
+        // kept in thousandths so slow rates still read, a byte at a time.
+        read_credit_ += cfg_.read_rate;
+        const int64_t n = std::min(queued_, read_credit_ / 1000);
+        read_credit_ -= n * 1000;
+        read(n, t, false, true);
+        if (queued_ > 0) {
+            read_at_ = t + kReadTickUs;
+        } else {
+            read_at_ = -1;
+            read_credit_ = 0;  // an idle reader saves up no burst
+        }
+    } else if (delack_at_ == t) {
+        delack_at_ = -1;
+        if (rcv_nxt_ != rcv_wup_ && (state_ == State::established || state_ == State::close_wait)) send_ack(t);
+    } else if (reset_at_ == t) {
+        reset_at_ = -1;
+        if (state_ == State::syn_rcvd || state_ == State::established || state_ == State::close_wait) {
+            net::TcpRepr th;
+            th.seq = snd_nxt_;
+            th.ack = rcv_nxt_;
+            th.flags = net::TCP_RST | net::TCP_ACK;
+            transmit(th, t);
+            state_ = State::closed;
+            delack_at_ = -1;
+        }
+    }
+    publish();
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Receiving: handshake, data, FIN
+// ---------------------------------------------------------------------------
+
+void SimLink::on_arp(const net::ArpRepr& arp, int64_t t) {
+    if (arp.op != net::ARP_REQUEST || arp.target_ip != addrs_.peer_ip) return;
+    net::ArpRepr reply;
+    reply.op = net::ARP_REPLY;
+    reply.sender_mac = addrs_.peer_mac;
+    reply.sender_ip = addrs_.peer_ip;
+    reply.target_mac = arp.sender_mac;
+    reply.target_ip = arp.sender_ip;
+    Received r;
+    r.time_us = t + cfg_.one_way_delay_us;
+    net::emit_arp_frame(r.frame, reply);
+    to_us_.push_back(std::move(r));
+}
+
+void SimLink::on_segment(const net::TcpRepr& th, uint32_t len, int64_t t) {
+    if (th.dst_port != addrs_.peer_port || th.src_port != addrs_.our_port) {
+        ++ignored_;
+        if (!(th.flags & net::TCP_RST)) send_rst_for(th, len, t);  // no such socket
+        return;
+    }
+    const bool syn = th.flags & net::TCP_SYN, ack = th.flags & net::TCP_ACK, rst = th.flags & net::TCP_RST;
+    switch (state_) {
+        case State::listen:
+        case State::closed:
+            if (rst) return;
+            if (state_ == State::listen && syn && !ack) {
+                irs_ = th.seq;
+                rcv_nxt_ = th.seq + 1;
+                // Options: each one only if our SYN offered it.
+                const int64_t their_mss = th.options.mss ? *th.options.mss : TCP_MSS_DEFAULT;
+                ws_ok_ = th.options.wscale.has_value();
+                wscale_ = ws_ok_ ? static_cast<int>(cfg_.wscale) : 0;
+                sack_ok_ = th.options.sack_perm;
+                ts_ok_ = th.options.ts.has_value();
+                if (ts_ok_) ts_recent_ = th.options.ts->first;
+                // tcp_initialize_rcv_mss: a cautious first guess of the sender's segment size.
+                rcv_mss_ = std::min({advmss_, their_mss, TCP_MSS_DEFAULT, std::max<int64_t>(cfg_.rcvbuf / 2, 1)});
+                rcv_mss_ = std::max(rcv_mss_, TCP_MIN_MSS);
+                state_ = State::syn_rcvd;
+                send_synack(t);
+                return;
+            }
+            send_rst_for(th, len, t);
+            return;
+        case State::syn_rcvd:
+            if (rst) {
+                state_ = State::closed;
+                return;
+            }
+            if (syn && !ack && th.seq == irs_) {  // our SYN again: the SYN-ACK is answered anew
+                send_synack(t);
+                return;
+            }
+            if (!ack) return;
+            if (th.ack != kIss + 1) {
+                send_rst_for(th, len, t);
+                return;
+            }
+            state_ = State::established;
+            on_data(th, len, t);  // the handshake's ACK may carry data
+            return;
+        case State::established:
+        case State::close_wait:
+            if (rst) {
+                // Accept an RST only inside the window (RFC 5961 would challenge the rest).
+                if (!seq_before(th.seq, rcv_nxt_) && !seq_after(th.seq, rcv_nxt_ + std::max<uint32_t>(rcv_wnd_, 1))) {
+                    state_ = State::closed;
+                    delack_at_ = -1;
+                }
+                return;
+            }
+            if (syn) {  // a SYN on an open connection: tell the sender where we are
+                send_ack(t);
+                return;
+            }
+            on_data(th, len, t);
+            return;
+    }
+}
+
+void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
+    const bool fin = th.flags & net::TCP_FIN;
+    // RFC 7323: keep the timestamp of the segment that starts at or before the
+    // last ACK we sent, so the echo measures the whole delayed-ACK round trip.
+    if (ts_ok_ && th.options.ts && !seq_after(th.seq, rcv_wup_)) ts_recent_ = th.options.ts->first;
+
+    if (len == 0 && !fin) {
+        // A bare ACK. One below rcv_nxt is a window probe (or keepalive): answer it.
+        if (seq_before(th.seq, rcv_nxt_)) send_ack(t);
+        return;
+    }
+    if (state_ == State::close_wait) {  // nothing can come after the FIN
+        send_ack(t);
+        return;
+    }
+    if (seq_after(th.seq, rcv_nxt_)) {
+        // A hole before this segment (one was lost): no out-of-order queue here,
+        // so drop it, and a duplicate ACK tells the sender what is missing.
+        send_ack(t);
+        return;
+    }
+    const uint32_t end = th.seq + len + (fin ? 1 : 0);
+    if (!seq_after(end, rcv_nxt_)) {  // all of it was received before
+        send_ack(t);
+        return;
+    }
+    // In order (possibly overlapping what we have): take what the window allows.
+    const uint32_t fresh = th.seq + len - rcv_nxt_;  // len minus the overlap
+    const int64_t room = window_now();
+    const uint32_t take = static_cast<uint32_t>(std::min<int64_t>(fresh, room));
+    if (len > 0 && take == 0 && fresh > 0) {
+        send_ack(t);  // zero window: the data is dropped, the ACK repeats the window
+        return;
+    }
+    rcv_nxt_ += take;
+    queued_ += take;
+    bool quick = take < fresh;  // trimmed at the window edge
+    if (fin && take == fresh) {
+        rcv_nxt_ += 1;
+        state_ = State::close_wait;
+        quick = true;
+    }
+    // tcp_measure_rcv_mss: a segment at least as big as the guess raises it.
+    if (static_cast<int64_t>(len) >= rcv_mss_) rcv_mss_ = std::min<int64_t>(len, advmss_);
+
+    if (cfg_.read_rate < 0 && queued_ > 0) read(queued_, t, false, false);
+    else arm_read_tick(t);
+
+    if (!cfg_.delayed_ack || quick || static_cast<int64_t>(rcv_nxt_ - rcv_wup_) > rcv_mss_) {
+        send_ack(t);
+    } else if (delack_at_ < 0) {
+        delack_at_ = t + cfg_.delack_ms * 1000;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Sending: ACKs, the window, RST
+// ---------------------------------------------------------------------------
+
+int64_t SimLink::window_now() const {
+    const int32_t w = static_cast<int32_t>(rcv_wup_ + rcv_wnd_ - rcv_nxt_);
+    return w > 0 ? w : 0;
+}
+
+// __tcp_select_window, simplified: the window is the free space of rcvbuf.
+// Receiver silly-window avoidance offers 0 rather than a sliver when the
+// buffer is more than half full and less than a segment is free. With
+// scaling the free space is rounded up to the scale unit; without, Linux
+// moves the window in whole segments and keeps the last offer while the free
+// space stays within a segment of it. Whatever the result, an offered right
+// edge is not taken back (tcp_select_window), and what was accepted stays
+// below rcvbuf plus one scale unit.
+int64_t SimLink::select_window() const {
+    const int64_t unit = int64_t{1} << wscale_;
+    const int64_t cap = int64_t{65535} << wscale_;
+    const int64_t full = std::min(cfg_.rcvbuf, cap);
+    const int64_t free_space = std::clamp<int64_t>(cfg_.rcvbuf - queued_, 0, cap);
+    const int64_t cur = window_now();
+    int64_t w;
+    if (free_space < full / 2 && free_space < rcv_mss_) {
+        w = 0;
+    } else if (wscale_ > 0) {
+        w = (free_space + unit - 1) / unit * unit;
+    } else {
+        const int64_t last = rcv_wnd_;
+        if (last <= free_space - rcv_mss_ || last > free_space) w = free_space / rcv_mss_ * rcv_mss_;
+        else if (rcv_mss_ == full && free_space > last + full / 2) w = free_space;
+        else w = last;
+    }
+    if (w < cur) {
+        // Keep the offered edge, rounded up to what the header can say. Rounding
+        // up again after every odd-sized segment would let a sender feed small
+        // segments forever; so once the buffer is overcommitted by a whole unit,
+        // round down instead (the edge moves back by less than one unit).
+        const int64_t up = (cur + unit - 1) / unit * unit;
+        w = queued_ + up <= cfg_.rcvbuf + unit - 1 ? up : cur / unit * unit;
+    }
+    return w;
+}
+
+void SimLink::send_synack(int64_t t) {
+    net::TcpRepr th;
+    th.seq = kIss;
+    th.ack = rcv_nxt_;
+    th.flags = net::TCP_SYN | net::TCP_ACK;
+    // The window in a SYN is never scaled.
+    const int64_t w = std::min<int64_t>(cfg_.rcvbuf, 65535);
+    th.window = static_cast<uint16_t>(w);
+    th.options.mss = static_cast<uint16_t>(advmss_);
+    th.options.sack_perm = sack_ok_;
+    if (ws_ok_) th.options.wscale = static_cast<uint8_t>(wscale_);
+    rcv_wup_ = rcv_nxt_;
+    rcv_wnd_ = static_cast<uint32_t>(w);
+    snd_nxt_ = kIss + 1;
+    transmit(th, t);
+}
+
+void SimLink::send_ack(int64_t t) {
+    const int64_t w = select_window();
+    net::TcpRepr th;
+    th.seq = snd_nxt_;
+    th.ack = rcv_nxt_;
+    th.flags = net::TCP_ACK;
+    th.window = static_cast<uint16_t>(std::min<int64_t>(w >> wscale_, 65535));
+    rcv_wup_ = rcv_nxt_;
+    rcv_wnd_ = static_cast<uint32_t>(w);
+    delack_at_ = -1;  // tcp_event_ack_sent
+    transmit(th, t);
+}
+
+// The answer to a segment for no connection (RFC 793 "reset generation").
+void SimLink::send_rst_for(const net::TcpRepr& in, uint32_t len, int64_t t) {
+    net::TcpRepr th;
+    th.src_port = in.dst_port;
+    th.dst_port = in.src_port;
+    if (in.flags & net::TCP_ACK) {
+        th.seq = in.ack;
+        th.flags = net::TCP_RST;
+    } else {
+        th.seq = 0;
+        th.ack = in.seq + len + ((in.flags & net::TCP_SYN) ? 1 : 0) + ((in.flags & net::TCP_FIN) ? 1 : 0);
+        th.flags = net::TCP_RST | net::TCP_ACK;
+    }
+    net::FrameAddrs a{addrs_.peer_mac, addrs_.our_mac, addrs_.peer_ip, addrs_.our_ip, ip_id_++, 64, true};
+    Received r;
+    r.time_us = t + cfg_.one_way_delay_us;
+    net::emit_tcp_frame(r.frame, a, th);
+    to_us_.push_back(std::move(r));
+}
+
+void SimLink::transmit(net::TcpRepr th, int64_t t) {
+    th.src_port = addrs_.peer_port;
+    th.dst_port = addrs_.our_port;
+    // Timestamps on every segment once agreed (except RST), tsval in ms of peer time.
+    if (ts_ok_ && !(th.flags & net::TCP_RST)) th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);
+    net::FrameAddrs a{addrs_.peer_mac, addrs_.our_mac, addrs_.peer_ip, addrs_.our_ip, ip_id_++, 64, true};
+    Received r;
+    r.time_us = t + cfg_.one_way_delay_us;
+    net::emit_tcp_frame(r.frame, a, th);
+    to_us_.push_back(std::move(r));
+    publish();
+}
+
+void SimLink::publish() {
+    rec_.set(SF::peer_rcv_nxt, rcv_nxt_);
+    rec_.set(SF::peer_rcv_queued, queued_);
+    rec_.set(SF::peer_rcv_wnd, rcv_wnd_);
+    rec_.set(SF::peer_read_total, read_total_);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] The application: reads
+// ---------------------------------------------------------------------------
+
+void SimLink::app_read(int64_t bytes) {
+    const int64_t n = bytes < 0 ? queued_ : std::min(bytes, queued_);
+    read(n, now_, true, true);
+}
+
+void SimLink::read(int64_t n, int64_t t, bool always_record, bool window_update) {
+    if (n <= 0 && !always_record) return;
+    n = std::max<int64_t>(n, 0);
+    queued_ -= n;
+    read_total_ += n;
+    {
+        FuncScope fs(rec_, Func::peer);
+        rec_.set_time(t);
+        publish();
+        rec_.arg(Arg::bytes, n);
+        SP_EMIT(rec_, peer_read);
+    }
+    if (window_update) maybe_window_update(t);
+}
+
+// tcp_cleanup_rbuf: after a read, tell the sender about a window worth using:
+// one that opens from zero, at least doubles (Linux's test, which matters for
+// small buffers), or grows by two full segments.
+void SimLink::maybe_window_update(int64_t t) {
+    if (state_ != State::established && state_ != State::close_wait) return;
+    const int64_t cur = window_now();
+    const int64_t w = select_window();
+    if (w > cur && (w >= 2 * cur || w - cur >= 2 * rcv_mss_)) send_ack(t);
+}
+
+void SimLink::arm_read_tick(int64_t t) {
+    if (cfg_.read_rate > 0 && read_at_ < 0 && queued_ > 0) read_at_ = t + kReadTickUs;
+}
+
+}  // namespace sendpath::peer

@@ -1,0 +1,141 @@
+// The built-in simulated receiver: the wire and the host at the other end.
+//
+// SimLink is a Link whose clock is virtual (microseconds) and whose far end is
+// a small, deterministic TCP receiver modelled on Linux's receive side:
+//
+//   handshake   answers our SYN with a SYN-ACK (ISN kIss, MSS scenario.peer.mss,
+//               and WS / SACK_PERM / TS only if our SYN offered them)
+//   data        takes in-order data into a receive queue counted in bytes; drops
+//               out-of-order data (nothing is stored past a hole) and answers it,
+//               and old or out-of-window segments, with an immediate ACK
+//   window      what is free of rcvbuf (__tcp_select_window): rounded up to the
+//               scale unit, 0 instead of a sliver when the buffer is more than
+//               half full and less than a segment is free (silly-window
+//               avoidance), and never shrunk (tcp_select_window: an offered
+//               right edge stays offered; with scaling, except by less than one
+//               unit when rounding up would overcommit rcvbuf by a whole unit)
+//   ACKs        delayed_ack off: every data segment at once. On: at once when
+//               more than one full-sized segment (rcv_mss) is unacknowledged,
+//               i.e. every second full segment, and for out-of-order, old or
+//               trimmed data, zero-window probes and FIN; otherwise a delayed-ACK
+//               timer of delack_ms. (No quick-ack mode at the start, and PSH does
+//               not force an ACK, as in Linux.)
+//   updates     after the application reads, a window update ACK is sent when
+//               the window we could offer opens from zero, is at least twice the
+//               one the sender knows (tcp_cleanup_rbuf), or 2*rcv_mss more
+//   reads       read_rate -1: everything, as soon as it arrives; > 0: that many
+//               bytes per second, in 1 ms ticks while data is queued; 0: only
+//               app_read() (the scenario's peer_read actions)
+//   loss        scenario.peer.drop: data segments (payload > 0) are numbered in
+//               transmission order from 1; a listed one is lost on the way
+//   reset       an RST at scenario.peer.reset_at_us
+//   FIN         is acknowledged at once; the peer never closes its own side
+//
+// Frames the peer sends reach us one_way_delay_us later. Its state goes into
+// the trace as the model's peer_* fields; its only events are peer_read and
+// peer_drop (our engine records the frames it receives).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "lesson/scenario.hpp"
+#include "net/frame.hpp"
+#include "peer/addresses.hpp"
+#include "peer/link.hpp"
+#include "trace/recorder.hpp"
+
+namespace sendpath::peer {
+
+class SimLink final : public Link {
+public:
+    static constexpr uint32_t kIss = 1000000;  // the peer's initial sequence number
+    static constexpr int64_t kReadTickUs = 1000;
+
+    enum class State { listen, syn_rcvd, established, close_wait, closed };
+
+    SimLink(const lesson::Scenario& sc, trace::Recorder& rec, SimAddrs addrs = {});
+
+    int64_t now_us() override { return now_; }
+    bool send(std::span<const uint8_t> frame) override;
+    std::optional<Received> wait(int64_t until_us) override;
+
+    // The peer's application reads now: bytes < 0 means everything queued.
+    // Records a peer_read event (also for 0 bytes: the read happened).
+    void app_read(int64_t bytes);
+
+    // What the peer knows, for tests and views.
+    State state() const { return state_; }
+    uint32_t rcv_nxt() const { return rcv_nxt_; }
+    int64_t queued() const { return queued_; }
+    int64_t read_total() const { return read_total_; }
+    int64_t data_segments_sent() const { return data_segments_; }  // by us, counted for scripted loss
+    uint64_t frames_ignored() const { return ignored_; }           // unparsable or not for the peer
+    int64_t window_now() const;                                    // bytes the sender may still send
+
+private:
+    // A frame of ours on its way to the peer, already parsed (the peer stores
+    // no payload bytes, only their count).
+    struct Arrival {
+        int64_t at = 0;
+        bool is_arp = false;
+        net::ArpRepr arp;
+        net::TcpRepr tcp;
+        uint32_t payload_len = 0;
+    };
+
+    int64_t next_peer_event() const;
+    void run_peer_event(int64_t t);
+    void on_arp(const net::ArpRepr& arp, int64_t t);
+    void on_segment(const net::TcpRepr& th, uint32_t len, int64_t t);
+    void on_data(const net::TcpRepr& th, uint32_t len, int64_t t);
+    void send_synack(int64_t t);
+    void send_ack(int64_t t);
+    void send_rst_for(const net::TcpRepr& th, uint32_t len, int64_t t);
+    void transmit(net::TcpRepr th, int64_t t);
+    int64_t select_window() const;  // bytes to offer now (a multiple of 1 << wscale)
+    // Takes n bytes off the queue and records peer_read (n = 0 only if always_record).
+    void read(int64_t n, int64_t t, bool always_record, bool window_update);
+    void maybe_window_update(int64_t t);
+    void arm_read_tick(int64_t t);
+    void publish();  // peer_* fields of the model
+
+    lesson::Peer cfg_;
+    trace::Recorder& rec_;
+    SimAddrs addrs_;
+    std::vector<int64_t> drop_;  // sorted
+
+    int64_t now_ = 0;            // our clock: never goes back
+    std::deque<Arrival> to_peer_;
+    std::deque<Received> to_us_;
+    uint64_t ignored_ = 0;
+    int64_t data_segments_ = 0;
+    uint16_t ip_id_ = 0;
+    std::vector<uint8_t> frame_buf_;
+
+    // The receiver (names as in tcp_sock).
+    State state_ = State::listen;
+    uint32_t irs_ = 0;           // our ISN
+    uint32_t snd_nxt_ = kIss;    // the peer sends no data: kIss + 1 after the SYN-ACK
+    uint32_t rcv_nxt_ = 0;
+    uint32_t rcv_wup_ = 0;       // rcv_nxt when the last ACK went out
+    uint32_t rcv_wnd_ = 0;       // window offered in that ACK (rcv_wup_ + rcv_wnd_ = right edge)
+    bool ws_ok_ = false;         // our SYN offered window scaling
+    int wscale_ = 0;             // the peer's receive window scale (0 if not negotiated)
+    bool ts_ok_ = false;
+    bool sack_ok_ = false;
+    uint32_t ts_recent_ = 0;
+    int64_t rcv_mss_ = 536;      // estimate of the sender's full segment size
+    int64_t advmss_ = 1460;      // the MSS the peer announced
+    int64_t queued_ = 0;         // received, not yet read
+    int64_t read_total_ = 0;
+    int64_t read_credit_ = 0;    // read_rate > 0: byte-milliseconds not yet spent
+    int64_t delack_at_ = -1;     // delayed-ACK timer, -1 = not armed
+    int64_t read_at_ = -1;       // next read tick, -1 = none
+    int64_t reset_at_ = -1;      // scripted RST, -1 = none (or done)
+};
+
+}  // namespace sendpath::peer

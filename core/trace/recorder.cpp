@@ -1,0 +1,134 @@
+#include "trace/recorder.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace sendpath::trace {
+
+using model::Frag;
+using model::KF;
+using model::Page;
+using model::SF;
+using model::SkBuff;
+
+Recorder::Recorder(model::State& state, Trace* trace) : st_(state), trace_(trace) {
+    if (trace_ && trace_->files.empty())
+        for (auto f : kEngineFiles) trace_->files.emplace_back(f);
+}
+
+void Recorder::push(Op op, uint8_t field, uint32_t target, int64_t value) {
+    trace_->changes.push_back(Change{op, field, target, value});
+}
+
+void Recorder::set(SF f, int64_t v) {
+    int64_t& slot = st_.sk.at(f);
+    if (slot == v) return;  // unchanged values are not changes: keeps the log small
+    slot = v;
+    if (trace_) push(Op::sock_set, static_cast<uint8_t>(f), 0, v);
+}
+
+SkBuff& Recorder::skb_new() {
+    const uint32_t id = next_skb_++;
+    SkBuff& skb = st_.skbs[id];
+    skb.id = id;
+    if (trace_) push(Op::skb_new, 0, id, 0);
+    return skb;
+}
+
+void Recorder::skb_set(SkBuff& skb, KF f, int64_t v) {
+    int64_t& slot = skb.at(f);
+    if (slot == v) return;
+    slot = v;
+    if (trace_) push(Op::skb_set, static_cast<uint8_t>(f), skb.id, v);
+}
+
+void Recorder::skb_frag(SkBuff& skb, uint32_t index, Frag frag) {
+    assert(index < model::MAX_SKB_FRAGS && "fragment index beyond MAX_SKB_FRAGS");
+    if (skb.frags[index] == frag) return;
+    skb.frags[index] = frag;
+    if (trace_) push(Op::skb_frag, static_cast<uint8_t>(index), skb.id, pack_frag(frag.page, frag.off, frag.size));
+}
+
+void Recorder::skb_link(SkBuff& skb, uint32_t after) {
+    auto& q = st_.write_queue;
+    if (after == 0) {
+        q.insert(q.begin(), skb.id);
+    } else {
+        auto it = std::find(q.begin(), q.end(), after);
+        assert(it != q.end() && "skb_link after an skb that is not queued");
+        q.insert(it + 1, skb.id);
+    }
+    if (trace_) push(Op::skb_link, 0, skb.id, after);
+}
+
+void Recorder::skb_unlink(SkBuff& skb) {
+    auto& q = st_.write_queue;
+    auto it = std::find(q.begin(), q.end(), skb.id);
+    assert(it != q.end() && "skb_unlink of an skb that is not queued");
+    q.erase(it);
+    if (trace_) push(Op::skb_unlink, 0, skb.id, 0);
+}
+
+void Recorder::skb_free(uint32_t id) {
+    st_.skbs.erase(id);
+    if (trace_) push(Op::skb_free, 0, id, 0);
+}
+
+Page& Recorder::page_new() {
+    const uint32_t id = next_page_++;
+    Page& p = st_.pages[id];
+    p.id = id;
+    if (trace_) push(Op::page_new, 0, id, 0);
+    return p;
+}
+
+void Recorder::page_set(Page& page, int64_t count) {
+    if (page.count == count) return;
+    page.count = count;
+    if (trace_) push(Op::page_set, 0, page.id, count);
+}
+
+void Recorder::page_free(uint32_t id) {
+    st_.pages.erase(id);
+    if (trace_) push(Op::page_free, 0, id, 0);
+}
+
+void Recorder::arg(Arg a, int64_t v) {
+    if (trace_) push(Op::arg, static_cast<uint8_t>(a), 0, v);
+}
+
+uint32_t Recorder::emit(Kind kind, uint8_t file, uint32_t line) {
+    const uint32_t index = static_cast<uint32_t>(emitted_++);
+    if (trace_) {
+        Event e;
+        e.time_us = time_us_;
+        e.change_begin = trace_->events.empty() ? 0 : trace_->events.back().change_end;
+        e.change_end = static_cast<uint32_t>(trace_->changes.size());
+        e.call = call_;
+        e.kind = kind;
+        e.func = stack_[depth_];
+        e.depth = depth_;
+        e.file = file;
+        e.line = line;
+        trace_->events.push_back(e);
+    }
+    if (hook_) hook_(hook_ctx_, index, st_);
+    return index;
+}
+
+uint32_t Recorder::add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std::size_t len, bool dropped) {
+    if (!trace_) return 0;
+    Frame f;
+    f.time_us = time_us_;
+    f.event = static_cast<uint32_t>(trace_->events.size());
+    f.skb = skb;
+    f.dir = dir;
+    f.dropped = dropped ? 1 : 0;
+    f.offset = static_cast<uint32_t>(trace_->frame_bytes.size());
+    f.length = static_cast<uint32_t>(len);
+    trace_->frame_bytes.insert(trace_->frame_bytes.end(), data, data + len);
+    trace_->frames.push_back(f);
+    return static_cast<uint32_t>(trace_->frames.size() - 1);
+}
+
+}  // namespace sendpath::trace

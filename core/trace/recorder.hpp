@@ -1,0 +1,121 @@
+// The one choke point through which the engine changes the model.
+//
+// Every mutation of the State goes through a Recorder method, which applies it
+// and (when tracing is on) appends it to the pending changes. emit() closes an
+// event: the pending changes and arguments become that event's. So the log is
+// complete by construction: replaying it gives back the engine's state.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "model/state.hpp"
+#include "trace/event.hpp"
+
+namespace sendpath::trace {
+
+// Engine source files that events point into. The index is the file id used in
+// events; the GUI embeds these files and shows the line that took a branch.
+inline constexpr std::string_view kEngineFiles[] = {
+    "core/engine/tcp_sendmsg.cpp",
+    "core/engine/tcp_output.cpp",
+    "core/engine/tcp_input.cpp",
+    "core/engine/tcp_timer.cpp",
+    "core/engine/sock_mem.cpp",
+    "core/engine/runner.cpp",
+    "core/peer/sim_peer.cpp",
+    "core/engine/tcp_connect.cpp",
+};
+constexpr uint8_t engine_file_id(std::string_view path) {
+    for (uint8_t i = 0; i < std::size(kEngineFiles); ++i)
+        if (kEngineFiles[i] == path) return i;
+    return 0xff;  // not listed: a compile-time error where used as a constant
+}
+
+class Recorder {
+public:
+    // trace == nullptr: tracing off (state still changes, nothing is logged).
+    Recorder(model::State& state, Trace* trace);
+
+    model::State& state() { return st_; }
+    const model::State& state() const { return st_; }
+    bool tracing() const { return trace_ != nullptr; }
+    Trace* trace() { return trace_; }
+
+    // Context stamped on the next events.
+    void set_time(int64_t time_us) { time_us_ = time_us; }
+    int64_t time() const { return time_us_; }
+    void set_call(uint32_t call) { call_ = call; }
+    uint32_t call() const { return call_; }
+    void enter(Func f) { stack_[depth_ < kMaxDepth - 1 ? ++depth_ : depth_] = f; }
+    void leave() { if (depth_ > 0) --depth_; }
+    uint8_t depth() const { return depth_; }
+    Func func() const { return stack_[depth_]; }
+
+    // Socket-wide values.
+    void set(model::SF f, int64_t v);
+
+    // skbs. skb_new returns a reference that stays valid until skb_free.
+    model::SkBuff& skb_new();
+    void skb_set(model::SkBuff& skb, model::KF f, int64_t v);
+    void skb_frag(model::SkBuff& skb, uint32_t index, model::Frag frag);
+    void skb_link(model::SkBuff& skb, uint32_t after);  // after = 0: at the head
+    void skb_unlink(model::SkBuff& skb);
+    void skb_free(uint32_t id);
+
+    // pages
+    model::Page& page_new();
+    void page_set(model::Page& page, int64_t count);
+    void page_free(uint32_t id);
+
+    // An argument of the next event.
+    void arg(Arg a, int64_t v);
+
+    // Closes the event: pending changes and arguments become event number
+    // events_emitted(). Returns that index.
+    uint32_t emit(Kind kind, uint8_t file, uint32_t line);
+    uint64_t events_emitted() const { return emitted_; }
+
+    // Appends a frame to the trace (no-op when tracing is off); it belongs to
+    // the next event emitted. Returns its index (or 0 when not tracing).
+    uint32_t add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std::size_t len, bool dropped = false);
+
+    // Called after every event with its index and the engine's own state
+    // (tests hold it against the replayed state). Unset in normal runs.
+    using EmitHook = void (*)(void* ctx, uint32_t index, const model::State& state);
+    void set_emit_hook(EmitHook hook, void* ctx) { hook_ = hook; hook_ctx_ = ctx; }
+
+private:
+    void push(Op op, uint8_t field, uint32_t target, int64_t value);
+
+    static constexpr int kMaxDepth = 32;
+    model::State& st_;
+    Trace* trace_;
+    int64_t time_us_ = 0;
+    uint32_t call_ = 0;
+    uint8_t depth_ = 0;
+    Func stack_[kMaxDepth] = {Func::user};
+    uint32_t next_skb_ = 1;
+    uint32_t next_page_ = 1;
+    uint64_t emitted_ = 0;
+    EmitHook hook_ = nullptr;
+    void* hook_ctx_ = nullptr;
+};
+
+// RAII: a function call in the engine (for call depth and the Func of events).
+class FuncScope {
+public:
+    FuncScope(Recorder& r, Func f) : r_(r) { r_.enter(f); }
+    ~FuncScope() { r_.leave(); }
+    FuncScope(const FuncScope&) = delete;
+    FuncScope& operator=(const FuncScope&) = delete;
+
+private:
+    Recorder& r_;
+};
+
+}  // namespace sendpath::trace
+
+// EMIT(rec, kind): close an event of that kind at this source line. Each
+// engine .cpp defines SENDPATH_FILE_ID as engine_file_id("its path").
+#define SP_EMIT(rec, kind) (rec).emit(::sendpath::trace::Kind::kind, SENDPATH_FILE_ID, __LINE__)

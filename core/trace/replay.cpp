@@ -1,0 +1,125 @@
+#include "trace/replay.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "util/errors.hpp"
+
+namespace sendpath::trace {
+
+using model::State;
+
+namespace {
+[[noreturn]] void fail(std::size_t ev, const Change* c, const Change* first, const std::string& what) {
+    throw RuntimeError("event " + std::to_string(ev) + ", change " + std::to_string(c - first) + " (" +
+                       std::string(op_name(c->op)) + "): " + what);
+}
+}  // namespace
+
+void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
+    for (const Change* c = b; c != e; ++c) {
+        switch (c->op) {
+            case Op::sock_set:
+                if (c->field >= model::kSockFieldCount) fail(ev, c, b, "unknown socket field " + std::to_string(c->field));
+                s.sk.at(static_cast<model::SF>(c->field)) = c->value;
+                break;
+            case Op::skb_new: {
+                if (s.skbs.count(c->target)) fail(ev, c, b, "skb " + std::to_string(c->target) + " already exists");
+                model::SkBuff& skb = s.skbs[c->target];
+                skb.id = c->target;
+                break;
+            }
+            case Op::skb_set: {
+                model::SkBuff* skb = s.skb(c->target);
+                if (!skb) fail(ev, c, b, "skb " + std::to_string(c->target) + " does not exist");
+                if (c->field >= model::kSkbFieldCount) fail(ev, c, b, "unknown skb field " + std::to_string(c->field));
+                skb->at(static_cast<model::KF>(c->field)) = c->value;
+                break;
+            }
+            case Op::skb_frag: {
+                model::SkBuff* skb = s.skb(c->target);
+                if (!skb) fail(ev, c, b, "skb " + std::to_string(c->target) + " does not exist");
+                if (c->field >= model::MAX_SKB_FRAGS) fail(ev, c, b, "fragment index " + std::to_string(c->field) + " >= MAX_SKB_FRAGS");
+                skb->frags[c->field] = model::Frag{frag_page(c->value), frag_off(c->value), frag_size(c->value)};
+                break;
+            }
+            case Op::skb_link: {
+                if (!s.skb(c->target)) fail(ev, c, b, "skb " + std::to_string(c->target) + " does not exist");
+                auto& q = s.write_queue;
+                if (std::find(q.begin(), q.end(), c->target) != q.end())
+                    fail(ev, c, b, "skb " + std::to_string(c->target) + " is already on the write queue");
+                if (c->value == 0) {
+                    q.insert(q.begin(), c->target);
+                } else {
+                    auto it = std::find(q.begin(), q.end(), static_cast<uint32_t>(c->value));
+                    if (it == q.end()) fail(ev, c, b, "skb " + std::to_string(c->value) + " (to link after) is not queued");
+                    q.insert(it + 1, c->target);
+                }
+                break;
+            }
+            case Op::skb_unlink: {
+                auto& q = s.write_queue;
+                auto it = std::find(q.begin(), q.end(), c->target);
+                if (it == q.end()) fail(ev, c, b, "skb " + std::to_string(c->target) + " is not on the write queue");
+                q.erase(it);
+                break;
+            }
+            case Op::skb_free: {
+                if (!s.skbs.erase(c->target)) fail(ev, c, b, "skb " + std::to_string(c->target) + " does not exist");
+                auto& q = s.write_queue;
+                if (std::find(q.begin(), q.end(), c->target) != q.end())
+                    fail(ev, c, b, "skb " + std::to_string(c->target) + " is freed while still queued");
+                break;
+            }
+            case Op::page_new: {
+                if (s.pages.count(c->target)) fail(ev, c, b, "page " + std::to_string(c->target) + " already exists");
+                s.pages[c->target].id = c->target;
+                break;
+            }
+            case Op::page_set: {
+                model::Page* p = s.page(c->target);
+                if (!p) fail(ev, c, b, "page " + std::to_string(c->target) + " does not exist");
+                p->count = c->value;
+                break;
+            }
+            case Op::page_free:
+                if (!s.pages.erase(c->target)) fail(ev, c, b, "page " + std::to_string(c->target) + " does not exist");
+                break;
+            case Op::arg:
+                break;
+            default:
+                fail(ev, c, b, "unknown operation");
+        }
+    }
+}
+
+Replay::Replay(const Trace& trace, std::size_t keyframe_every) : trace_(&trace), every_(std::max<std::size_t>(1, keyframe_every)) {
+    State s;
+    keyframes_.push_back(s);
+    const auto& evs = trace.events;
+    for (std::size_t i = 0; i < evs.size(); ++i) {
+        if (evs[i].change_begin > evs[i].change_end || evs[i].change_end > trace.changes.size())
+            throw RuntimeError("event " + std::to_string(i) + ": change range out of bounds");
+        apply(s, trace.changes_begin(evs[i]), trace.changes_end(evs[i]), i);
+        if ((i + 1) % every_ == 0) keyframes_.push_back(s);
+    }
+}
+
+const State& Replay::seek(std::size_t i) {
+    if (i >= size()) throw RuntimeError("seek to event " + std::to_string(i) + " beyond the last event");
+    const bool forward = cursor_ != static_cast<std::size_t>(-1) && i >= cursor_;
+    std::size_t from;
+    if (forward && (i - cursor_) <= every_) {
+        from = cursor_ + 1;
+    } else {
+        const std::size_t k = (i + 1) / every_;  // keyframes_[k] = state after event k*every_-1
+        cur_ = keyframes_[k];
+        from = k * every_;
+    }
+    const auto& evs = trace_->events;
+    for (std::size_t j = from; j <= i; ++j) apply(cur_, trace_->changes_begin(evs[j]), trace_->changes_end(evs[j]), j);
+    cursor_ = i;
+    return cur_;
+}
+
+}  // namespace sendpath::trace

@@ -1,0 +1,411 @@
+// [SECTION] index: construction and settings / opening files / commands /
+// shortcuts / menu bar / views / dialogs (help, open, error).
+#include "gui/app.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "gui/document_io.hpp"
+#include "gui/glfw_keys.hpp"
+#include "gui/model/keys.hpp"
+#include "gui/model/layout.hpp"
+#include "gui/model/stepping.hpp"
+#include "gui/widgets.hpp"
+#include "util/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sendpath::gui {
+
+// [SECTION] construction and settings
+
+App::App(AppOptions opt) : opt_(std::move(opt)), views_(make_views()) {
+    if (opt_.persist) settings_ = load_settings(opt_.settings_path);
+    for (const auto& v : views_) {
+        const std::string id(v->id());
+        auto it = settings_.open_views.find(id);
+        vs_.open[id] = it != settings_.open_views.end() ? it->second : v->default_open();
+    }
+    std::error_code ec;
+    vs_.browse_dir = fs::current_path(ec).string();
+}
+
+App::~App() { save(); }
+
+void App::save() {
+    if (!opt_.persist) return;
+    settings_.open_views = vs_.open;
+    save_settings(settings_, opt_.settings_path);
+}
+
+bool App::set_view_open(std::string_view id, bool open) {
+    for (const auto& v : views_)
+        if (v->id() == id) {
+            vs_.open[std::string(id)] = open;
+            return true;
+        }
+    return false;
+}
+
+// [SECTION] opening files
+
+bool App::open(const std::string& path) {
+    try {
+        auto d = load_document(path);
+        doc_ = std::move(d);
+        vs_.error.reset();
+        vs_.selected_frame.reset();
+        vs_.selected_skb = 0;
+        vs_.status = "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) + " events, " +
+                     std::to_string(doc_->trace().frames.size()) + " frames";
+        std::error_code ec;
+        const fs::path abs = fs::absolute(path, ec);
+        push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
+        save();
+        return true;
+    } catch (const InputError& e) {
+        vs_.error = ErrorInfo{"Could not open " + path, e.file(), e.place(), e.expected(), {}};
+    } catch (const std::exception& e) {
+        vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()};
+    }
+    return false;
+}
+
+// [SECTION] commands
+
+void App::apply_commands() {
+    while (!commands_.empty()) {
+        const Command c = std::move(commands_.front());
+        commands_.pop_front();
+        apply(c);
+    }
+}
+
+void App::apply(const Command& c) {
+    if (c.type == CommandType::open) { open(c.path); return; }
+    if (c.type == CommandType::quit) { quit_ = true; return; }
+    if (!doc_ || doc_->empty()) return;
+    const trace::Trace& t = doc_->trace();
+    const std::size_t cur = doc_->cursor();
+    std::size_t to = cur;
+    vs_.status.clear();
+    switch (c.type) {
+        case CommandType::step_into: to = step_into(t, cur); break;
+        case CommandType::step_over: to = step_over(t, cur); break;
+        case CommandType::step_out: to = step_out(t, cur); break;
+        case CommandType::step_into_back: to = step_into_back(t, cur); break;
+        case CommandType::step_over_back: to = step_over_back(t, cur); break;
+        case CommandType::step_out_back: to = step_out_back(t, cur); break;
+        case CommandType::first: to = 0; break;
+        case CommandType::last: to = doc_->size() - 1; break;
+        case CommandType::jump_to: to = std::min(c.n, doc_->size() - 1); break;
+        case CommandType::continue_forward:
+        case CommandType::continue_backward: {
+            const bool fwd = c.type == CommandType::continue_forward;
+            const auto hit = fwd ? find_next_hit(doc_->replay(), vs_.breakpoints, cur)
+                                 : find_prev_hit(doc_->replay(), vs_.breakpoints, cur);
+            if (hit) {
+                to = *hit;
+                vs_.status = "Stopped at a breakpoint: event " + std::to_string(to);
+            } else {
+                to = fwd ? doc_->size() - 1 : 0;
+                vs_.status = vs_.breakpoints.empty() ? std::string("No breakpoints: ran to the ") + (fwd ? "last" : "first") + " event"
+                                                     : std::string("No breakpoint hit: stopped at the ") + (fwd ? "last" : "first") + " event";
+            }
+            break;
+        }
+        default: break;
+    }
+    doc_->seek(to);  // also after a breakpoint search moved the replay
+}
+
+// [SECTION] shortcuts
+
+void App::run_action(Action a) {
+    if (auto cmd = command_for(a)) { push(Command::of(*cmd)); return; }
+    switch (a) {
+        case Action::toggle_breakpoint: toggle_breakpoint_here(); break;
+        case Action::open_dialog: vs_.show_open_dialog = true; break;
+        case Action::help: vs_.show_help = !vs_.show_help; break;
+        default: break;
+    }
+}
+
+void App::handle_shortcuts() {
+    const ImGuiIO& io = ImGui::GetIO();
+    // Keys belong to a text field while one is being typed into.
+    if (io.WantTextInput) return;
+    for (const Shortcut& s : shortcuts()) {
+        const int key = glfw_key(s.chord.key);
+        if (key < 0 || !ImGui::IsKeyPressed(key, true)) continue;
+        if (io.KeyCtrl != s.chord.ctrl || io.KeyShift != s.chord.shift || io.KeyAlt != s.chord.alt) continue;
+        run_action(s.action);
+    }
+}
+
+void App::toggle_breakpoint_here() {
+    if (!doc_ || !doc_->event()) return;
+    const trace::Event& e = *doc_->event();
+    if (e.file >= doc_->trace().files.size()) return;
+    const std::string& file = doc_->trace().files[e.file];
+    auto& bps = vs_.breakpoints;
+    auto it = std::find_if(bps.begin(), bps.end(), [&](const Breakpoint& b) {
+        return b.type == Breakpoint::Type::line && b.line == e.line && path_matches(file, b.file);
+    });
+    if (it != bps.end()) bps.erase(it);
+    else bps.push_back(line_breakpoint(file, e.line));
+}
+
+// [SECTION] menu bar
+
+namespace {
+const char* shortcut_text(Action a) {
+    static std::string buf[static_cast<std::size_t>(Action::count_)];
+    const Shortcut* s = shortcut_for(a);
+    if (!s) return nullptr;
+    std::string& b = buf[static_cast<std::size_t>(a)];
+    if (b.empty()) b = chord_text(s->chord);
+    return b.c_str();
+}
+}  // namespace
+
+void App::draw_menu_bar() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) vs_.show_open_dialog = true;
+        if (ImGui::BeginMenu("Recent files", !settings_.recent.empty())) {
+            for (const std::string& r : settings_.recent)
+                if (ImGui::MenuItem(r.c_str())) push(Command::open_file(r));
+            ImGui::EndMenu();
+        }
+        if (ImGui::MenuItem("Reload", nullptr, false, doc_ != nullptr)) push(Command::open_file(doc_->path()));
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit", shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Run")) {
+        const bool have = doc_ && !doc_->empty();
+        const std::pair<const char*, Action> items[] = {
+            {"Step into", Action::step_into},           {"Step over", Action::step_over},
+            {"Step out", Action::step_out},             {nullptr, Action::count_},
+            {"Step into (back)", Action::step_into_back}, {"Step over (back)", Action::step_over_back},
+            {"Step out (back)", Action::step_out_back}, {nullptr, Action::count_},
+            {"Continue", Action::continue_forward},     {"Reverse continue", Action::continue_backward},
+            {nullptr, Action::count_},                  {"First event", Action::first},
+            {"Last event", Action::last},               {nullptr, Action::count_},
+            {"Toggle breakpoint on this line", Action::toggle_breakpoint},
+        };
+        for (const auto& [label, action] : items) {
+            if (!label) { ImGui::Separator(); continue; }
+            if (ImGui::MenuItem(label, shortcut_text(action), false, have)) run_action(action);
+        }
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        for (const auto& v : views_) {
+            bool& open = vs_.open[std::string(v->id())];
+            ImGui::MenuItem(std::string(v->title()).c_str(), nullptr, &open);
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Reset layout")) vs_.reset_layout = true;
+        if (ImGui::BeginMenu("Debug")) {
+            ImGui::MenuItem("Dear ImGui demo", nullptr, &vs_.show_demo);
+            ImGui::MenuItem("Dear ImGui metrics", nullptr, &vs_.show_metrics);
+            ImGui::EndMenu();
+        }
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        if (ImGui::MenuItem("Keyboard shortcuts", shortcut_text(Action::help))) vs_.show_help = true;
+        ImGui::EndMenu();
+    }
+    // The document on the right of the menu bar, like an editor's title.
+    if (doc_) {
+        const std::string title = fs::path(doc_->path()).filename().string() + " (" + doc_->source_kind() + ")";
+        const float w = ImGui::CalcTextSize(title.c_str()).x;
+        ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().ItemSpacing.x * 2);
+        text_dim(title);
+    }
+    ImGui::EndMainMenuBar();
+}
+
+// [SECTION] views
+
+void App::draw_views() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float menu_h = ImGui::GetFrameHeight();
+    const ImGuiCond cond = vs_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    for (const auto& v : views_) {
+        const std::string id(v->id());
+        bool& open = vs_.open[id];
+        if (!open) continue;
+        if (auto r = default_view_rect(id, vp->WorkSize.x, vp->Size.y, menu_h)) {
+            ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + r->x, vp->Pos.y + r->y), cond);
+            ImGui::SetNextWindowSize(ImVec2(r->w, r->h), cond);
+        } else {
+            ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f), cond, ImVec2(0.5f, 0.5f));
+            ImGui::SetNextWindowSize(ImVec2(520, 360), cond);
+        }
+        const std::string title = (doc_ ? v->window_title(*doc_) : std::string(v->title())) + "###" + id;
+        if (ImGui::Begin(title.c_str(), &open, v->window_flags())) {
+            if (doc_ && !doc_->empty()) {
+                ViewContext ctx{*doc_, vs_, commands_};
+                v->draw(ctx);
+            } else if (doc_) {
+                text_dim("The trace has no events.");
+            } else {
+                text_dim("Nothing loaded. File > Open... (Ctrl+O)");
+            }
+        }
+        ImGui::End();
+    }
+    vs_.reset_layout = false;
+}
+
+// [SECTION] dialogs
+
+void App::draw_help() {
+    if (!vs_.show_help) return;
+    ImGui::SetNextWindowSize(ImVec2(560, 470), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
+    if (ImGui::Begin("Keyboard shortcuts", &vs_.show_help)) {
+        ImGui::TextWrapped("The cursor is an event of the trace; every view shows the state after that event. "
+                           "Ctrl turns a step into the same step backwards.");
+        ImGui::Spacing();
+        if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 10);
+            ImGui::TableSetupColumn("Action");
+            ImGui::TableHeadersRow();
+            for (const Shortcut& s : shortcuts()) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(chord_text(s.chord).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(s.label.data(), s.label.data() + s.label.size());
+            }
+            ImGui::EndTable();
+        }
+        ImGui::Spacing();
+        text_dim("Mouse: click an event, a call-stack frame or the timeline to jump there; click a line number "
+                 "in Source to set a breakpoint; hover any counter for what it means.");
+    }
+    ImGui::End();
+}
+
+void App::draw_open_dialog() {
+    if (!vs_.show_open_dialog) return;
+    ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
+    if (ImGui::Begin("Open a trace or scenario", &vs_.show_open_dialog)) {
+        if (ImGui::Button("Up")) {
+            const fs::path p(vs_.browse_dir);
+            if (p.has_parent_path()) vs_.browse_dir = p.parent_path().string();
+        }
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputText("##dir", &vs_.browse_dir);
+        std::string err;
+        const auto entries = list_dir(vs_.browse_dir, &err);
+        const float footer = ImGui::GetFrameHeightWithSpacing() * 2;
+        if (ImGui::BeginChild("entries", ImVec2(0, -footer), true)) {
+            if (!err.empty()) ImGui::TextColored(colors::kError, "%s", err.c_str());
+            for (const DirEntry& e : entries) {
+                const std::string label = e.is_dir ? e.name + "/" : e.name;
+                const fs::path full = fs::path(vs_.browse_dir) / e.name;
+                if (ImGui::Selectable(label.c_str(), vs_.open_path_input == full.string(), ImGuiSelectableFlags_AllowDoubleClick)) {
+                    if (e.is_dir) {
+                        vs_.browse_dir = full.string();
+                    } else {
+                        vs_.open_path_input = full.string();
+                        if (ImGui::IsMouseDoubleClicked(0)) {
+                            push(Command::open_file(full.string()));
+                            vs_.show_open_dialog = false;
+                        }
+                    }
+                }
+            }
+            if (entries.empty() && err.empty()) text_dim("(no directories, .json or .cbor files here)");
+        }
+        ImGui::EndChild();
+        text_dim("Traces (.json, .cbor) open as they are; scenarios (JSON with a \"timeline\") are run first.");
+        ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
+        const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::SameLine();
+        if ((ImGui::Button("Open") || enter) && !vs_.open_path_input.empty()) {
+            push(Command::open_file(vs_.open_path_input));
+            vs_.show_open_dialog = false;
+        }
+    }
+    ImGui::End();
+}
+
+void App::draw_error() {
+    if (!vs_.error) return;
+    const ErrorInfo& e = *vs_.error;
+    ImGui::SetNextWindowSize(ImVec2(640, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::PushStyleColor(ImGuiCol_TitleBgActive, IM_COL32(140, 40, 40, 255));
+    ImGui::PushStyleColor(ImGuiCol_TitleBg, IM_COL32(110, 35, 35, 255));
+    bool open = true;
+    if (ImGui::Begin("Error###error", &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextColored(colors::kError, "%s", e.title.c_str());
+        ImGui::Separator();
+        if (ImGui::BeginTable("err", 2)) {
+            ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
+            ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 34);
+            auto row = [](const char* k, const std::string& v) {
+                if (v.empty()) return;
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                text_dim(k);
+                ImGui::TableNextColumn();
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextUnformatted(v.c_str());
+                ImGui::PopTextWrapPos();
+            };
+            row("file", e.file);
+            row("where", e.place);
+            row("expected", e.expected);
+            row("error", e.message);
+            ImGui::EndTable();
+        }
+        ImGui::Spacing();
+        text_dim(doc_ ? "The previous document stays open." : "Nothing is loaded: File > Open... to try another file.");
+        if (ImGui::Button("Close")) open = false;
+    }
+    ImGui::End();
+    ImGui::PopStyleColor(2);
+    if (!open) vs_.error.reset();
+}
+
+void App::draw_empty_hint() {
+    if (doc_) return;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const char* lines[] = {"sendpath: step through tcp_sendmsg like a debugger",
+                           "File > Open... (Ctrl+O) a trace (.json / .cbor) or a scenario (.json with a timeline)",
+                           "Help > Keyboard shortcuts (F1)"};
+    ImDrawList* dl = ImGui::GetBackgroundDrawList();
+    float y = vp->Pos.y + vp->Size.y * 0.45f;
+    for (const char* l : lines) {
+        const ImVec2 sz = ImGui::CalcTextSize(l);
+        dl->AddText(ImVec2(vp->Pos.x + (vp->Size.x - sz.x) * 0.5f, y), colors::kDimText, l);
+        y += sz.y * 1.6f;
+    }
+}
+
+void App::draw() {
+    handle_shortcuts();
+    draw_menu_bar();
+    if (doc_) draw_views();
+    draw_empty_hint();
+    draw_help();
+    draw_open_dialog();
+    draw_error();
+    if (vs_.show_demo) ImGui::ShowDemoWindow(&vs_.show_demo);
+    if (vs_.show_metrics) ImGui::ShowMetricsWindow(&vs_.show_metrics);
+}
+
+}  // namespace sendpath::gui

@@ -1,0 +1,65 @@
+// The App: the loaded Document, the UI-only ViewState, the command queue and
+// the views. Each frame: apply_commands() (the cursor moves here and only
+// here), then draw() (menus, shortcuts, every open view reading the cursor).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gui/model/commands.hpp"
+#include "gui/model/document.hpp"
+#include "gui/model/keys.hpp"
+#include "gui/model/settings.hpp"
+#include "gui/view_state.hpp"
+#include "gui/views/view.hpp"
+
+namespace sendpath::gui {
+
+struct AppOptions {
+    bool persist = true;       // read and write settings.txt in config_dir()
+    std::string settings_path; // where (set when persist)
+};
+
+class App {
+public:
+    explicit App(AppOptions opt);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Loads now; on failure shows the error panel and keeps the current document.
+    bool open(const std::string& path);
+    void push(Command c) { commands_.push_back(std::move(c)); }
+    void apply_commands();
+    void draw();
+
+    Document* doc() { return doc_.get(); }
+    ViewState& view_state() { return vs_; }
+    bool quit_requested() const { return quit_; }
+    // Opens or closes a view by id; false if there is no such view.
+    bool set_view_open(std::string_view id, bool open);
+
+private:
+    void apply(const Command& c);
+    void handle_shortcuts();
+    void run_action(Action a);
+    void toggle_breakpoint_here();
+    void draw_menu_bar();
+    void draw_views();
+    void draw_help();
+    void draw_open_dialog();
+    void draw_error();
+    void draw_empty_hint();
+    void save();
+
+    AppOptions opt_;
+    Settings settings_;
+    std::unique_ptr<Document> doc_;
+    ViewState vs_;
+    CommandQueue commands_;
+    std::vector<std::unique_ptr<View>> views_;
+    bool quit_ = false;
+};
+
+}  // namespace sendpath::gui

@@ -1,0 +1,39 @@
+#include "gui/document_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/options.hpp"
+#include "engine/runner.hpp"
+#include "lesson/scenario.hpp"
+#include "trace/trace_io.hpp"
+#include "util/atomic_file.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+// A scenario is a JSON object with a "timeline". A file that does not parse
+// is still a scenario if it mentions "timeline" (and no "events"), so that its
+// syntax error is reported by the scenario reader with line and column.
+bool looks_like_scenario(const std::vector<uint8_t>& bytes) {
+    std::size_t i = 0;
+    while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) ++i;
+    if (i == bytes.size() || bytes[i] != '{') return false;  // CBOR or not JSON: a trace (its reader explains)
+    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (!j.is_discarded()) return j.is_object() && j.contains("timeline");
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return text.find("\"timeline\"") != std::string_view::npos && text.find("\"events\"") == std::string_view::npos;
+}
+}  // namespace
+
+std::unique_ptr<Document> load_document(const std::string& path) {
+    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    if (looks_like_scenario(bytes)) {
+        const lesson::Scenario sc = lesson::load_scenario(path);
+        trace::Trace t = engine::run_scenario(sc, engine::Options{});
+        return std::make_unique<Document>(std::move(t), path, "scenario");
+    }
+    trace::Trace t = trace::load_trace(path);
+    return std::make_unique<Document>(std::move(t), path, "trace");
+}
+
+}  // namespace sendpath::gui

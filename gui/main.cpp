@@ -1,0 +1,269 @@
+// sendpath: the window. Parses the command line, opens a GLFW window with a
+// GL 3.3 core context (glad), runs Dear ImGui, and loops: apply commands ->
+// script step -> draw -> (screenshot) -> swap. Everything else is in App.
+//
+//   sendpath [TRACE|SCENARIO] [--screenshot FILE.png [--at-event N] [--frames K]] [--script FILE]
+#include <glad/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <cfloat>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gui/app.hpp"
+#include "gui/model/script.hpp"
+#include "gui/model/settings.hpp"
+#include "gui/script_runner.hpp"
+#include "util/atomic_file.hpp"
+#include "util/errors.hpp"
+
+namespace fs = std::filesystem;
+using namespace sendpath;
+using namespace sendpath::gui;
+
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitNoDisplay = 3;
+
+struct Args {
+    std::optional<std::string> path;
+    std::optional<std::string> screenshot;
+    std::optional<std::size_t> at_event;
+    int frames = 5;
+    std::optional<std::string> script;
+};
+
+const char* kUsage =
+    "usage: sendpath [TRACE|SCENARIO] [options]\n"
+    "  Opens a trace (.json/.cbor) or runs a scenario (.json with a \"timeline\") and steps through it.\n"
+    "  Without a file: the first lesson in lessons/, else tests/scenarios/tail_append.json.\n"
+    "options:\n"
+    "  --screenshot FILE.png  render, save the window as PNG and exit\n"
+    "  --at-event N           put the cursor at event N first\n"
+    "  --frames K             frames to render before the screenshot (default 5)\n"
+    "  --script FILE          run interaction commands from FILE, one per frame (see gui.md)\n"
+    "  --help, --version\n"
+    "keys: F11 step into, F10 step over, Shift+F11 step out, Ctrl+ the same backwards,\n"
+    "      F5 / Shift+F5 continue / reverse-continue, Home/End, F9 breakpoint, F1 all shortcuts\n";
+
+std::optional<long long> number(const std::string& s) {
+    long long v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+    return v;
+}
+
+// Throws UsageError-like InputError("command line", option, expected).
+Args parse_args(int argc, char** argv) {
+    Args a;
+    auto value = [&](int& i, const std::string& opt) -> std::string {
+        if (i + 1 >= argc) throw InputError("command line", opt, "a value after " + opt);
+        return argv[++i];
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string s = argv[i];
+        if (s == "--help" || s == "-h") { std::cout << kUsage; std::exit(0); }
+        if (s == "--version") { std::cout << "sendpath " << SENDPATH_VERSION << "\n"; std::exit(0); }
+        if (s == "--screenshot") a.screenshot = value(i, s);
+        else if (s == "--script") a.script = value(i, s);
+        else if (s == "--at-event" || s == "--frames") {
+            const std::string v = value(i, s);
+            const auto n = number(v);
+            if (!n || (s == "--frames" && *n < 1)) throw InputError("command line", s, "a positive number, found '" + v + "'");
+            if (s == "--frames") a.frames = static_cast<int>(std::min<long long>(*n, 100000));
+            else a.at_event = static_cast<std::size_t>(*n);
+        } else if (!s.empty() && s[0] == '-') {
+            throw InputError("command line", s, "an option from --help (unknown option)");
+        } else if (a.path) {
+            throw InputError("command line", s, "at most one file to open (already have " + *a.path + ")");
+        } else {
+            a.path = s;
+        }
+    }
+    if (a.at_event && !a.screenshot && !a.script) {}  // fine: it just places the cursor
+    return a;
+}
+
+bool save_png(const std::string& path, int w, int h) {
+    std::vector<unsigned char> px(static_cast<std::size_t>(w) * h * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    for (std::size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // blending leaves alpha < 1 in places
+    stbi_flip_vertically_on_write(1);
+    return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
+}
+
+void setup_style(float scale) {
+    ImGui::StyleColorsDark();
+    ImGuiStyle& st = ImGui::GetStyle();
+    st.WindowRounding = 3.0f;
+    st.FrameRounding = 3.0f;
+    st.GrabRounding = 3.0f;
+    st.WindowBorderSize = 1.0f;
+    st.WindowPadding = ImVec2(8, 6);
+    st.ItemSpacing = ImVec2(7, 4);
+    st.CellPadding = ImVec2(4, 1);
+    st.ScrollbarSize = 12.0f;
+    ImVec4* c = st.Colors;
+    c[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.11f, 0.125f, 1.0f);
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+    c[ImGuiCol_TitleBg] = ImVec4(0.14f, 0.15f, 0.18f, 1.0f);
+    c[ImGuiCol_TitleBgActive] = ImVec4(0.18f, 0.24f, 0.36f, 1.0f);
+    c[ImGuiCol_Header] = ImVec4(0.22f, 0.30f, 0.45f, 0.85f);
+    c[ImGuiCol_HeaderHovered] = ImVec4(0.28f, 0.38f, 0.55f, 0.9f);
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.03f);
+    st.ScaleAllSizes(scale);
+}
+
+void load_font(float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    const char* kFont = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    std::error_code ec;
+    if (fs::is_regular_file(kFont, ec) && io.Fonts->AddFontFromFileTTF(kFont, 14.0f * scale)) return;
+    ImFontConfig cfg;
+    cfg.SizePixels = 13.0f * scale;
+    io.Fonts->AddFontDefault(&cfg);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    std::vector<ScriptStep> script;
+    try {
+        args = parse_args(argc, argv);
+        if (args.script) script = parse_script(read_file_text(*args.script), *args.script);
+    } catch (const InputError& e) {
+        std::cerr << "sendpath: " << e.what() << "\n" << kUsage;
+        return kExitUsage;
+    }
+
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland)) {
+        std::cerr << "sendpath: no display (DISPLAY/WAYLAND_DISPLAY unset); use sendpath-cli, or run under xvfb-run\n";
+        return kExitNoDisplay;
+    }
+    glfwSetErrorCallback([](int code, const char* what) { std::cerr << "sendpath: GLFW error " << code << ": " << what << "\n"; });
+    if (!glfwInit()) {
+        std::cerr << "sendpath: cannot initialise the window system; use sendpath-cli, or run under xvfb-run\n";
+        return kExitNoDisplay;
+    }
+    const bool headless = args.screenshot || args.script;  // deterministic: no saved layout, no settings written
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(1280, 800, "sendpath", nullptr, nullptr);
+    if (!window) {
+        std::cerr << "sendpath: cannot create a 1280x800 OpenGL 3.3 core window\n";
+        glfwTerminate();
+        return kExitNoDisplay;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(headless ? 0 : 1);
+    if (!gladLoadGL(glfwGetProcAddress)) {
+        std::cerr << "sendpath: cannot load OpenGL 3.3 functions\n";
+        return kExitNoDisplay;
+    }
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    const std::string cfg_dir = config_dir();
+    static std::string ini_path;  // ImGui keeps the pointer
+    if (!headless && !cfg_dir.empty()) {
+        std::error_code ec;
+        fs::create_directories(cfg_dir, ec);
+        ini_path = cfg_dir + "/layout.ini";
+        io.IniFilename = ini_path.c_str();
+    } else {
+        io.IniFilename = nullptr;
+    }
+    float xscale = 1.0f, yscale = 1.0f;
+    glfwGetWindowContentScale(window, &xscale, &yscale);
+    const float scale = std::max(1.0f, xscale);
+    load_font(scale);
+    setup_style(scale);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    int exit_code = 0;
+    {
+        AppOptions opt;
+        opt.persist = !headless && !cfg_dir.empty();
+        opt.settings_path = cfg_dir + "/settings.txt";
+        App app(opt);
+        const std::string first = args.path ? *args.path : default_open_path(SENDPATH_SOURCE_DIR);
+        if (!first.empty()) app.open(first);
+        if (args.at_event) app.push(Command::jump(*args.at_event));
+
+        std::optional<ScriptRunner> runner;
+        if (args.script) runner.emplace(std::move(script), *args.script, SENDPATH_SOURCE_DIR);
+
+        int frame = 0;
+        while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
+            glfwPollEvents();
+            app.apply_commands();
+            if (runner) {
+                runner->before_frame(app, window);
+                if (runner->done() && runner->exit_code() != 0) { exit_code = runner->exit_code(); break; }
+            }
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            // Headless runs have no user: a pointer left in the middle of the
+            // Xvfb screen would hover something and put a tooltip in the picture.
+            if (headless) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            ImGui::NewFrame();
+            app.draw();
+            ImGui::Render();
+            int w = 0, h = 0;
+            glfwGetFramebufferSize(window, &w, &h);
+            glViewport(0, 0, w, h);
+            glClearColor(0.07f, 0.075f, 0.085f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            ++frame;
+
+            std::optional<std::string> shot;
+            if (runner) shot = runner->take_screenshot_request();
+            if (args.screenshot && !args.script && frame >= args.frames) shot = *args.screenshot;
+            if (shot) {
+                glFinish();
+                if (!save_png(*shot, w, h)) {
+                    std::cerr << "sendpath: screenshot " << *shot << ": cannot write the PNG\n";
+                    exit_code = 1;
+                    break;
+                }
+                std::cout << "screenshot " << *shot << ": ok" << std::endl;
+                if (!args.script) break;
+            }
+            glfwSwapBuffers(window);
+            if (runner && runner->done()) {
+                // Let a pending "quit" command be applied by the loop condition.
+                app.apply_commands();
+                break;
+            }
+        }
+    }
+
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return exit_code;
+}

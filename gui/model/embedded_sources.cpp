@@ -1,0 +1,30 @@
+#include "gui/model/embedded_sources.hpp"
+
+#include "gui/model/breakpoints.hpp"  // path_matches
+
+namespace sendpath::gui {
+
+// Defined in the generated embedded_sources_data.cpp.
+extern const EmbeddedFile kEmbeddedFiles[];
+extern const std::size_t kEmbeddedFileCount;
+
+std::span<const EmbeddedFile> embedded_files() { return {kEmbeddedFiles, kEmbeddedFileCount}; }
+
+const EmbeddedFile* find_embedded(std::string_view path) {
+    for (const EmbeddedFile& f : embedded_files())
+        if (f.path == path) return &f;
+    for (const EmbeddedFile& f : embedded_files())
+        if (path_matches(f.path, path) || path_matches(path, f.path)) return &f;
+    return nullptr;
+}
+
+std::vector<std::size_t> line_starts(std::string_view text) {
+    std::vector<std::size_t> starts;
+    if (text.empty()) return starts;
+    starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n' && i + 1 < text.size()) starts.push_back(i + 1);
+    return starts;
+}
+
+}  // namespace sendpath::gui

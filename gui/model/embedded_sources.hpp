@@ -1,0 +1,27 @@
+// The engine's own source files, compiled into the app so the Source view
+// shows exactly the code that emitted the trace's events (when the trace was
+// recorded by this build). gui/cmake/embed_sources.cmake generates the table
+// from core/engine/*.cpp and core/peer/*.cpp at build time.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace sendpath::gui {
+
+struct EmbeddedFile {
+    std::string_view path;  // relative to the source root: "core/engine/tcp_sendmsg.cpp"
+    std::string_view text;
+};
+
+std::span<const EmbeddedFile> embedded_files();
+// Exact path match first, then a match on the last path components
+// ("tcp_sendmsg.cpp"); nullptr when the file is not embedded.
+const EmbeddedFile* find_embedded(std::string_view path);
+
+// Start offsets of each line of text (line n, 1-based, starts at result[n-1]).
+std::vector<std::size_t> line_starts(std::string_view text);
+
+}  // namespace sendpath::gui

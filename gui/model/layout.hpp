@@ -1,0 +1,27 @@
+// Default placement of the views. Dear ImGui 1.86 (Debian) has no docking, so
+// the views are ordinary windows tiled like a debugger on first use; after
+// that ImGui's layout.ini remembers where the user moved them.
+//
+//   +------------------------------ timeline -------------------------------+
+//   | source (+ call stack)  | skb queue                                    |
+//   |                        |----------------------------------------------|
+//   |------------------------| counters           | pages                   |
+//   | events                 |                    |-------------------------|
+//   |                        |                    | wire                    |
+//   +------------------------+--------------------+-------------------------+
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace sendpath::gui {
+
+struct Rect {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+// For a display of w x h with a menu bar of menu_h on top. nullopt for views
+// that float (breakpoints, dialogs): the App centres those.
+std::optional<Rect> default_view_rect(std::string_view id, float w, float h, float menu_h);
+
+}  // namespace sendpath::gui

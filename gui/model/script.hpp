@@ -1,0 +1,43 @@
+// --script files: real interaction for tests and demos, one command per frame.
+//
+//   # comment
+//   key Shift+F11          press a key chord through the same path as the keyboard
+//   step_into | step_over | step_out | step_into_back | step_over_back | step_out_back
+//   continue | reverse_continue | home | end | jump N
+//   break kind copy_linear | break line tcp_sendmsg.cpp:120 | break cond EXPR | break watch FIELD
+//   clear_breaks
+//   filter TEXT            set the Events filter ("" clears it)
+//   select_frame N         select frame N in the Wire view
+//   show VIEW | hide VIEW  open or close a view by id (source, events, skb_queue, ...)
+//   open PATH              load a trace or scenario
+//   wait N                 draw N frames doing nothing
+//   sweep                  visit every event, one per frame (draws every view at every cursor)
+//   screenshot FILE.png    save the window after this frame is drawn
+//   expect_line N | expect_kind NAME | expect_func NAME | expect_event N | expect_depth N
+//   expect_source TEXT     the lit source line contains TEXT (robust to line numbers moving)
+//   expect_cond EXPR       a breakpoint condition on the state at the cursor ("queue_len == 2")
+//   expect_frames N        frames on the wire up to the cursor
+//   expect_error [TEXT]    an error panel is shown (and mentions TEXT)
+//   expect_no_error
+//   quit
+// A failed expectation prints the line and why, and the app exits with status 1.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sendpath::gui {
+
+struct ScriptStep {
+    int line = 0;         // 1-based, for messages
+    std::string verb;
+    std::string arg;      // the rest of the line, trimmed
+    long long number = 0; // arg as a number, for verbs that take one
+};
+
+// Throws InputError(file, "line N", what was expected) for an unknown verb or a
+// bad argument, so a typo fails before the window opens.
+std::vector<ScriptStep> parse_script(std::string_view text, const std::string& file);
+
+}  // namespace sendpath::gui

@@ -1,0 +1,172 @@
+#include "gui/script_runner.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include <backends/imgui_impl_glfw.h>
+
+#include "gui/app.hpp"
+#include "gui/glfw_keys.hpp"
+#include "gui/model/breakpoints.hpp"
+#include "gui/model/embedded_sources.hpp"
+#include "gui/model/wire.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sendpath::gui {
+
+ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string source_dir)
+    : steps_(std::move(steps)), file_(std::move(file)), source_dir_(std::move(source_dir)) {}
+
+std::optional<std::string> ScriptRunner::take_screenshot_request() {
+    auto r = std::move(screenshot_now_);
+    screenshot_now_.reset();
+    return r;
+}
+
+void ScriptRunner::fail(const ScriptStep& st, const std::string& why) {
+    std::cerr << "sendpath: script " << file_ << ":" << st.line << ": " << st.verb << (st.arg.empty() ? "" : " " + st.arg)
+              << ": " << why << "\n";
+    exit_code_ = 1;
+    done_ = true;
+}
+
+std::string ScriptRunner::resolve_input(const std::string& path) const {
+    std::error_code ec;
+    if (fs::path(path).is_absolute() || fs::exists(path, ec)) return path;
+    const fs::path in_source = fs::path(source_dir_) / path;
+    return fs::exists(in_source, ec) ? in_source.string() : path;
+}
+
+void ScriptRunner::before_frame(App& app, GLFWwindow* window) {
+    for (int key : held_) ImGui_ImplGlfw_KeyCallback(window, key, 0, GLFW_RELEASE, 0);
+    held_.clear();
+    if (done_) return;
+    if (warmup_ > 0) { --warmup_; return; }
+    if (wait_ > 0) {
+        if (--wait_ == 0 && screenshot_due_) {
+            screenshot_now_ = std::move(screenshot_due_);
+            screenshot_due_.reset();
+        }
+        return;
+    }
+    if (sweep_) {
+        Document* doc = app.doc();
+        if (doc && *sweep_ < doc->size()) {
+            app.push(Command::jump((*sweep_)++));
+            return;
+        }
+        sweep_.reset();
+    }
+    if (next_ >= steps_.size()) {
+        done_ = true;  // a script that ends without "quit" still ends the app
+        return;
+    }
+    run(steps_[next_++], app, window);
+}
+
+void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
+    const std::string& v = st.verb;
+    auto cmd = [&](CommandType t) { app.push(Command::of(t)); };
+    Document* doc = app.doc();
+    auto need_doc = [&]() -> bool {
+        if (doc && !doc->empty()) return true;
+        fail(st, "no trace is loaded");
+        return false;
+    };
+    auto where = [&]() {
+        const trace::Event& e = *doc->event();
+        const auto& files = doc->trace().files;
+        return "the cursor is at event " + std::to_string(doc->cursor()) + " (" + std::string(trace::kind_name(e.kind)) + " in " +
+               std::string(trace::func_name(e.func)) + ", " + (e.file < files.size() ? files[e.file] : "?") + ":" +
+               std::to_string(e.line) + ", depth " + std::to_string(e.depth) + ")";
+    };
+
+    if (v == "step_into") cmd(CommandType::step_into);
+    else if (v == "step_over") cmd(CommandType::step_over);
+    else if (v == "step_out") cmd(CommandType::step_out);
+    else if (v == "step_into_back") cmd(CommandType::step_into_back);
+    else if (v == "step_over_back") cmd(CommandType::step_over_back);
+    else if (v == "step_out_back") cmd(CommandType::step_out_back);
+    else if (v == "continue") cmd(CommandType::continue_forward);
+    else if (v == "reverse_continue") cmd(CommandType::continue_backward);
+    else if (v == "home") cmd(CommandType::first);
+    else if (v == "end") cmd(CommandType::last);
+    else if (v == "quit") { done_ = true; app.push(Command::of(CommandType::quit)); }
+    else if (v == "jump") app.push(Command::jump(static_cast<std::size_t>(st.number)));
+    else if (v == "wait") wait_ = static_cast<int>(st.number);
+    else if (v == "sweep") { if (need_doc()) sweep_ = 0; }
+    else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
+    else if (v == "key") {
+        // Through the GLFW backend's own callback: the same path a real key takes.
+        const KeyChord c = *parse_chord(st.arg);
+        if (c.ctrl) held_.push_back(GLFW_KEY_LEFT_CONTROL);
+        if (c.shift) held_.push_back(GLFW_KEY_LEFT_SHIFT);
+        if (c.alt) held_.push_back(GLFW_KEY_LEFT_ALT);
+        held_.push_back(glfw_key(c.key));
+        for (int key : held_) ImGui_ImplGlfw_KeyCallback(window, key, 0, GLFW_PRESS, 0);
+    } else if (v == "screenshot") {
+        // Two frames later: views that scroll to the cursor settle first.
+        screenshot_due_ = st.arg;
+        wait_ = 2;
+    } else if (v == "break") {
+        std::string err;
+        app.view_state().breakpoints.push_back(*parse_breakpoint(st.arg, &err));
+    } else if (v == "clear_breaks") app.view_state().breakpoints.clear();
+    else if (v == "filter") app.view_state().event_filter = st.arg;
+    else if (v == "select_frame") app.view_state().selected_frame = static_cast<std::size_t>(st.number);
+    else if (v == "show" || v == "hide") {
+        if (!app.set_view_open(st.arg, v == "show")) fail(st, "no view with id '" + st.arg + "'");
+    } else if (v == "expect_error") {
+        const auto& err = app.view_state().error;
+        if (!err) fail(st, "no error panel is shown");
+        else {
+            const std::string all = err->title + "\n" + err->file + "\n" + err->place + "\n" + err->expected + "\n" + err->message;
+            if (all.find(st.arg) == std::string::npos) fail(st, "the error panel says: " + all);
+        }
+    } else if (v == "expect_no_error") {
+        const auto& err = app.view_state().error;
+        if (err) fail(st, "an error panel is shown: " + err->title + ": " + err->place + " " + err->expected + err->message);
+    } else if (v == "expect_line") {
+        if (need_doc() && doc->event()->line != st.number) fail(st, where());
+    } else if (v == "expect_event") {
+        if (need_doc() && doc->cursor() != static_cast<std::size_t>(st.number)) fail(st, where());
+    } else if (v == "expect_depth") {
+        if (need_doc() && doc->event()->depth != st.number) fail(st, where());
+    } else if (v == "expect_kind") {
+        if (need_doc() && trace::kind_name(doc->event()->kind) != st.arg) fail(st, where());
+    } else if (v == "expect_func") {
+        if (need_doc() && trace::func_name(doc->event()->func) != st.arg) fail(st, where());
+    } else if (v == "expect_source") {
+        if (need_doc()) {
+            const trace::Event& e = *doc->event();
+            const auto& files = doc->trace().files;
+            const EmbeddedFile* f = e.file < files.size() ? find_embedded(files[e.file]) : nullptr;
+            const auto starts = f ? line_starts(f->text) : std::vector<std::size_t>{};
+            if (!f || e.line == 0 || e.line > starts.size()) {
+                fail(st, "no embedded source for this event; " + where());
+            } else {
+                const std::size_t b = starts[e.line - 1];
+                const std::size_t en = e.line < starts.size() ? starts[e.line] : f->text.size();
+                const std::string_view text = f->text.substr(b, en - b);
+                if (text.find(st.arg) == std::string_view::npos)
+                    fail(st, "the lit line is '" + std::string(text.substr(0, text.find('\n'))) + "'; " + where());
+            }
+        }
+    } else if (v == "expect_frames") {
+        if (need_doc()) {
+            const std::size_t n = frames_at(doc->trace(), doc->cursor());
+            if (n != static_cast<std::size_t>(st.number)) fail(st, std::to_string(n) + " frames at the cursor; " + where());
+        }
+    } else if (v == "expect_cond") {
+        if (need_doc()) {
+            std::string err;
+            const Condition c = *parse_condition(st.arg, &err);
+            if (!eval_condition(c, doc->trace(), doc->cursor(), doc->state())) fail(st, "false; " + where());
+        }
+    } else {
+        fail(st, "not implemented");  // parse_script accepted a verb this runner does not know
+    }
+}
+
+}  // namespace sendpath::gui

@@ -1,0 +1,44 @@
+// UI-only state: what the user selected, filtered and opened. Nothing here is
+// part of the trace; losing it loses no data (Tracy's ViewData, style.md 3.3).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gui/model/breakpoints.hpp"
+
+namespace sendpath::gui {
+
+// What the error panel shows: InputError's three parts, or a bare message.
+struct ErrorInfo {
+    std::string title;     // "Could not open lessons/x.json"
+    std::string file, place, expected;
+    std::string message;   // for errors that are not InputError
+};
+
+struct ViewState {
+    std::map<std::string, bool> open;        // view id -> window open
+    std::string event_filter;
+    std::optional<std::size_t> selected_frame;  // Wire view
+    uint32_t selected_skb = 0;               // skb queue / Pages cross-highlight, 0 = none
+    std::vector<Breakpoint> breakpoints;
+    std::string breakpoint_input;
+    std::string breakpoint_error;
+    bool only_changed_counters = false;
+
+    bool show_help = false;
+    bool show_open_dialog = false;
+    bool show_demo = false;
+    bool show_metrics = false;
+    std::string browse_dir;
+    std::string open_path_input;
+
+    bool reset_layout = false;               // place every view at its default rect this frame
+    std::string status;                      // last notice ("no breakpoint hit: stopped at the last event")
+    std::optional<ErrorInfo> error;          // the error panel, while shown
+};
+
+}  // namespace sendpath::gui

@@ -1,0 +1,120 @@
+// Counters: every socket field, grouped as the kernel groups them (struct
+// sock, tcp_sock, inet_connection_sock, the global pool, tcp_sendmsg's
+// locals, the simulated peer). Fields the current event changed are yellow
+// with their old value; hovering a name gives its one-sentence meaning.
+// Gauges on top show the limits that make tcp_sendmsg wait.
+#include <algorithm>
+#include <cstdio>
+
+#include "gui/model/breakpoints.hpp"
+#include "gui/model/counters.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+class CountersView final : public View {
+public:
+    std::string_view id() const override { return "counters"; }
+    std::string_view title() const override { return "Counters"; }
+
+    void draw(ViewContext& ctx) override {
+        const model::State& s = ctx.doc.state();
+        const model::State& before = ctx.doc.prev_state();
+        gauges(s);
+        ImGui::Checkbox("only changed", &ctx.vs.only_changed_counters);
+        ImGui::SameLine();
+        help_marker("Yellow: changed by the current event (old value on the right). Right-click a field to stop when it changes.");
+        ImGui::Separator();
+        ImGui::BeginChild("fields");
+        const auto changed = changed_fields(before, s);
+        auto is_changed = [&](model::SF f) { return std::find(changed.begin(), changed.end(), f) != changed.end(); };
+        for (const FieldGroup& g : sock_field_groups()) {
+            const auto n = std::count_if(g.fields.begin(), g.fields.end(), is_changed);
+            if (ctx.vs.only_changed_counters && n == 0) continue;
+            std::string header = std::string(g.title);
+            if (n) header += "  (" + std::to_string(n) + " changed)";
+            header += "###" + std::string(g.group);
+            const bool default_open = g.group != "icsk" && g.group != "mem" && g.group != "peer";
+            if (n) ImGui::PushStyleColor(ImGuiCol_Text, colors::kChangedText);
+            const bool open = ImGui::CollapsingHeader(header.c_str(), default_open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+            if (n) ImGui::PopStyleColor();
+            if (!open) continue;
+            if (!ImGui::BeginTable(g.group.data(), 2, ImGuiTableFlags_RowBg)) continue;
+            const float cw = ImGui::CalcTextSize("0").x;
+            ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, cw * 20);
+            ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+            for (model::SF f : g.fields) {
+                const bool ch = is_changed(f);
+                if (ctx.vs.only_changed_counters && !ch) continue;
+                const auto& info = model::sock_field_info(f);
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                if (ch) ImGui::PushStyleColor(ImGuiCol_Text, colors::kChangedText);
+                ImGui::TextUnformatted(info.name.data(), info.name.data() + info.name.size());
+                item_tooltip(info.doc);
+                context_menu(ctx, f);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(format_field(f, s.sk.at(f)).c_str());
+                item_tooltip(info.doc);
+                if (ch) {
+                    ImGui::PopStyleColor();
+                    ImGui::SameLine();
+                    text_dim("was " + std::to_string(before.sk.at(f)));
+                    item_tooltip("Before this event: " + format_field(f, before.sk.at(f)));
+                }
+            }
+            ImGui::EndTable();
+        }
+        ImGui::EndChild();
+    }
+
+private:
+    static void context_menu(ViewContext& ctx, model::SF f) {
+        const std::string name(model::sock_field_info(f).name);
+        // Text has no id of its own: name the popup after the field.
+        if (!ImGui::BeginPopupContextItem(name.c_str())) return;
+        if (ImGui::MenuItem(("Break when " + name + " changes").c_str())) ctx.vs.breakpoints.push_back(watch_breakpoint(f));
+        ImGui::EndPopup();
+    }
+
+    static void gauges(const model::State& s) {
+        const auto& sk = s.sk;
+        gauge("sk_wmem_queued / sk_sndbuf", static_cast<double>(sk.sk_wmem_queued), static_cast<double>(sk.sk_sndbuf), "B",
+              colors::kUnsent);
+        item_tooltip("tcp_sendmsg waits for send buffer space (wait_for_sndbuf) when sk_wmem_queued reaches sk_sndbuf.");
+        // Charged memory: queued truesize plus what is reserved in advance.
+        ImGui::TextUnformatted("charged: wmem_queued + forward_alloc");
+        const double q = static_cast<double>(std::max<int64_t>(0, sk.sk_wmem_queued));
+        const double fa = static_cast<double>(std::max<int64_t>(0, sk.sk_forward_alloc));
+        const double total = std::max(q + fa, static_cast<double>(sk.sk_sndbuf));
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(25, 25, 30, 255), 3.0f);
+        if (total > 0) {
+            const float qw = static_cast<float>(q / total) * w, fw = static_cast<float>(fa / total) * w;
+            dl->AddRectFilled(p, ImVec2(p.x + qw, p.y + h), colors::kUnsent, 3.0f);
+            dl->AddRectFilled(ImVec2(p.x + qw, p.y), ImVec2(p.x + qw + fw, p.y + h), with_alpha(colors::kAcked, 180));
+        }
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%lld + %lld B", static_cast<long long>(sk.sk_wmem_queued), static_cast<long long>(sk.sk_forward_alloc));
+        const ImVec2 ts = ImGui::CalcTextSize(buf);
+        dl->AddText(ImVec2(p.x + (w - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f), IM_COL32(255, 255, 255, 255), buf);
+        ImGui::Dummy(ImVec2(w, h));
+        item_tooltip("Blue: truesize of the queued skbs (sk_wmem_queued). Green: bytes charged to the global pool in advance and "
+                     "not used yet (sk_forward_alloc); new skbs and page fragments take from it before charging more.");
+        gauge("tcp_memory_allocated / tcp_mem[2]", static_cast<double>(sk.tcp_memory_allocated), static_cast<double>(sk.tcp_mem2),
+              "pages", colors::kAcked);
+        item_tooltip("Pages charged to TCP by all sockets. Above tcp_mem[1] TCP is under pressure; at tcp_mem[2] allocations fail.");
+        gauge("packets_out / snd_cwnd", static_cast<double>(sk.packets_out), static_cast<double>(sk.snd_cwnd), "segments",
+              colors::kInFlight);
+        item_tooltip("tcp_write_xmit stops (cwnd_limited) when the segments in flight fill the congestion window.");
+    }
+};
+}  // namespace
+
+std::unique_ptr<View> make_counters_view() { return std::make_unique<CountersView>(); }
+
+}  // namespace sendpath::gui

@@ -1,0 +1,101 @@
+// Pages: each live page as a 4096-byte bar. Fragments pointing into it are
+// drawn where they sit, in their skb's colour; the cached page
+// (sk_sndmsg_page) shows sk_sndmsg_off, where the next fragment will start.
+// The reference count is checked against what the picture implies (one per
+// fragment, plus one while cached).
+#include <algorithm>
+#include <cstdio>
+
+#include "gui/model/page_usage.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+class PagesView final : public View {
+public:
+    std::string_view id() const override { return "pages"; }
+    std::string_view title() const override { return "Pages"; }
+    std::string window_title(const Document& doc) const override {
+        return "Pages - " + std::to_string(doc.state().pages.size()) + " live";
+    }
+
+    void draw(ViewContext& ctx) override {
+        const model::State& s = ctx.doc.state();
+        const auto& sk = s.sk;
+        if (sk.sk_sndmsg_page) ImGui::Text("cached page: page %lld, next fragment at offset %lld", static_cast<long long>(sk.sk_sndmsg_page),
+                                           static_cast<long long>(sk.sk_sndmsg_off));
+        else ImGui::TextUnformatted("cached page: none (sk_sndmsg_page = NULL)");
+        item_tooltip(model::sock_field_info(model::SF::sk_sndmsg_page).doc);
+        const auto pages = page_usage(s);
+        if (pages.empty()) {
+            text_dim("No pages: every byte so far went to linear areas.");
+            return;
+        }
+        ImGui::BeginChild("pages", ImVec2(0, 0), false);
+        const float cw = ImGui::CalcTextSize("0").x;
+        const float lh = ImGui::GetTextLineHeight();
+        const float label_w = cw * 16;
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        for (const PageUse& u : pages) {
+            const bool changed = ctx.doc.effects().page(u.id);
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            const float bar_w = std::max(40.0f, ImGui::GetContentRegionAvail().x - label_w - 4);
+            const float h = lh * 1.3f;
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "page %u", u.id);
+            dl->AddText(p, changed ? colors::kChanged : IM_COL32(230, 230, 230, 255), buf);
+            std::snprintf(buf, sizeof buf, "refs %lld", static_cast<long long>(u.count));
+            const bool bad = u.count != u.expected_count;
+            dl->AddText(ImVec2(p.x + cw * 8, p.y), bad ? IM_COL32(255, 110, 110, 255) : colors::kDimText, buf);
+            const ImVec2 b0(p.x + label_w, p.y), b1(b0.x + bar_w, b0.y + h);
+            dl->AddRectFilled(b0, b1, IM_COL32(25, 25, 30, 255));
+            const float scale = bar_w / static_cast<float>(model::PAGE_SIZE);
+            for (const FragRef& f : u.frags) {
+                const ImVec2 f0(b0.x + f.off * scale, b0.y + 1), f1(b0.x + (f.off + f.size) * scale, b1.y - 1);
+                const bool sel = ctx.vs.selected_skb == f.skb;
+                dl->AddRectFilled(f0, f1, with_alpha(id_color(f.skb), sel || ctx.vs.selected_skb == 0 ? 230 : 90));
+                dl->AddRect(f0, f1, IM_COL32(15, 15, 15, 255));
+                if (f1.x - f0.x > cw * 6) {
+                    std::snprintf(buf, sizeof buf, "skb %u", f.skb);
+                    dl->AddText(ImVec2(f0.x + 3, b0.y + (h - lh) * 0.5f), IM_COL32(20, 20, 20, 255), buf);
+                }
+            }
+            if (u.cached) {
+                const float x = b0.x + static_cast<float>(u.cached_off) * scale;
+                dl->AddLine(ImVec2(x, b0.y - 2), ImVec2(x, b1.y + 2), colors::kChanged, 2.0f);
+            }
+            dl->AddRect(b0, b1, changed ? colors::kChanged : (u.cached ? IM_COL32(170, 200, 255, 255) : colors::kDimText), 0, 0,
+                        changed ? 2.0f : 1.0f);
+            ImGui::PushID(static_cast<int>(u.id));
+            ImGui::InvisibleButton("##page", ImVec2(label_w + bar_w, h));
+            ImGui::PopID();
+            if (ImGui::IsItemHovered()) tooltip(u, (ImGui::GetIO().MousePos.x - b0.x) / scale);
+            ImGui::Dummy(ImVec2(1, lh * 0.3f));
+        }
+        text_dim("Bar = one 4096-byte page; coloured = fragments by skb; yellow tick = sk_sndmsg_off.");
+        ImGui::EndChild();
+    }
+
+private:
+    static void tooltip(const PageUse& u, float at_byte) {
+        ImGui::BeginTooltip();
+        ImGui::Text("page %u: refcount %lld%s", u.id, static_cast<long long>(u.count), u.cached ? " (the socket's cached page)" : "");
+        if (u.count != u.expected_count)
+            ImGui::TextColored(colors::kError, "expected %lld: %zu fragment(s)%s", static_cast<long long>(u.expected_count),
+                               u.frags.size(), u.cached ? " + 1 for the cache" : "");
+        if (!u.frags.empty()) ImGui::Text("used bytes %u..%u", u.used_lo, u.used_hi);
+        if (u.cached) ImGui::Text("next fragment starts at %u (sk_sndmsg_off)", u.cached_off);
+        for (const FragRef& f : u.frags) {
+            const bool here = at_byte >= static_cast<float>(f.off) && at_byte < static_cast<float>(f.off + f.size);
+            ImGui::TextColored(here ? ImVec4(1, 1, 1, 1) : colors::kDim, "skb %u frag %u: off %u, size %u", f.skb, f.index, f.off, f.size);
+        }
+        ImGui::EndTooltip();
+    }
+};
+}  // namespace
+
+std::unique_ptr<View> make_pages_view() { return std::make_unique<PagesView>(); }
+
+}  // namespace sendpath::gui

@@ -1,0 +1,185 @@
+// Source: the engine's own code with the line that emitted the current event
+// lit, the event itself (kind, meaning, arguments) and the call stack above.
+// The gutter shows breakpoints (click to toggle) and dots on lines that
+// emitted events somewhere in this trace.
+#include <algorithm>
+#include <filesystem>
+
+#include "gui/model/breakpoints.hpp"
+#include "gui/model/embedded_sources.hpp"
+#include "gui/model/stepping.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+std::string base_name(std::string_view path) {
+    const auto s = path.rfind('/');
+    return std::string(s == std::string_view::npos ? path : path.substr(s + 1));
+}
+
+class SourceView final : public View {
+public:
+    std::string_view id() const override { return "source"; }
+    std::string_view title() const override { return "Source"; }
+    std::string window_title(const Document& doc) const override {
+        const trace::Event* e = doc.event();
+        if (!e || e->file >= doc.trace().files.size()) return "Source";
+        return "Source - " + base_name(doc.trace().files[e->file]) + ":" + std::to_string(e->line);
+    }
+
+    void draw(ViewContext& ctx) override {
+        const Document& doc = ctx.doc;
+        const trace::Trace& t = doc.trace();
+        const trace::Event& e = *doc.event();
+        event_header(doc);
+        call_stack_list(ctx);
+        ImGui::Separator();
+
+        const std::string path = e.file < t.files.size() ? t.files[e.file] : std::string();
+        const EmbeddedFile* f = find_embedded(path);
+        if (!f) {
+            ImGui::TextWrapped("%s:%u", path.c_str(), e.line);
+            text_dim("This file is not embedded in this build of sendpath (the trace may come from another version).");
+            return;
+        }
+        listing(ctx, *f, path, e);
+    }
+
+private:
+    static void event_header(const Document& doc) {
+        const trace::Trace& t = doc.trace();
+        const std::size_t i = doc.cursor();
+        const trace::Event& e = t.events[i];
+        ImGui::Text("#%zu", i);
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, kind_color(e.kind));
+        ImGui::TextUnformatted(std::string(trace::kind_name(e.kind)).c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+        text_dim("in");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(std::string(trace::func_name(e.func)).c_str());
+        const std::string args = format_args(t, i);
+        if (!args.empty()) {
+            ImGui::SameLine(0, ImGui::GetFontSize());
+            ImGui::TextUnformatted(args.c_str());
+        }
+        ImGui::PushTextWrapPos(0.0f);
+        text_dim(trace::kind_doc(e.kind));
+        ImGui::PopTextWrapPos();
+    }
+
+    static void call_stack_list(ViewContext& ctx) {
+        const Document& doc = ctx.doc;
+        const trace::Trace& t = doc.trace();
+        const auto stack = call_stack(t, doc.cursor());
+        text_dim("Call stack");
+        ImGui::Indent(ImGui::GetFontSize() * 0.5f);
+        for (std::size_t k = 0; k < stack.size(); ++k) {
+            const StackFrame& fr = stack[k];
+            std::string label = fr.func ? std::string(trace::func_name(*fr.func)) : std::string("?");
+            if (fr.event) {
+                const trace::Event& fe = t.events[*fr.event];
+                const std::string file = fe.file < t.files.size() ? base_name(t.files[fe.file]) : "?";
+                label += "  " + file + ":" + std::to_string(fe.line);
+                if (k > 0) label += "  (event " + std::to_string(*fr.event) + ")";
+            } else if (fr.depth > 0) {
+                label += "  (no event from this call yet)";
+            }
+            label += "##frame" + std::to_string(k);
+            ImGui::PushStyleColor(ImGuiCol_Text, k == 0 ? ImVec4(1, 1, 1, 1) : colors::kDim);
+            if (ImGui::Selectable(label.c_str(), k == 0) && fr.event && *fr.event != doc.cursor())
+                ctx.push(Command::jump(*fr.event));
+            ImGui::PopStyleColor();
+            if (k > 0 && fr.event) item_tooltip("Click to go back to this frame's latest event.");
+        }
+        ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
+    }
+
+    void listing(ViewContext& ctx, const EmbeddedFile& f, const std::string& path, const trace::Event& e) {
+        const Document& doc = ctx.doc;
+        if (cache_doc_ != doc.id() || cache_path_ != f.path) {
+            cache_doc_ = doc.id();
+            cache_path_ = std::string(f.path);
+            starts_ = line_starts(f.text);
+            emitted_.assign(starts_.size() + 2, false);
+            const trace::Trace& t = doc.trace();
+            for (const trace::Event& ev : t.events)
+                if (ev.file < t.files.size() && t.files[ev.file] == path && ev.line < emitted_.size()) emitted_[ev.line] = true;
+        }
+        ImGui::BeginChild("listing", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+        const float line_h = ImGui::GetTextLineHeightWithSpacing();
+        const float char_w = ImGui::CalcTextSize("0").x;
+        const float gutter = char_w * 7;
+        // Keep the lit line in view, with context above it, when the cursor moves.
+        if (last_generation_ != doc.generation()) {
+            last_generation_ = doc.generation();
+            const float y = static_cast<float>(e.line - 1) * line_h;
+            const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
+            if (y < top + line_h * 2 || y > top + h - line_h * 4) ImGui::SetScrollY(std::max(0.0f, y - h * 0.35f));
+        }
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        ImGuiListClipper clip;
+        clip.Begin(static_cast<int>(starts_.size()), line_h);
+        while (clip.Step()) {
+            for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+                const auto line = static_cast<uint32_t>(row + 1);
+                const std::size_t b = starts_[static_cast<std::size_t>(row)];
+                std::size_t en = static_cast<std::size_t>(row) + 1 < starts_.size() ? starts_[static_cast<std::size_t>(row) + 1] : f.text.size();
+                while (en > b && (f.text[en - 1] == '\n' || f.text[en - 1] == '\r')) --en;
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                const bool current = line == e.line;
+                if (current)
+                    dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + line_h),
+                                      colors::kCurrentLine);
+                // Gutter: a button over the line number toggles a line breakpoint.
+                ImGui::PushID(row);
+                if (ImGui::InvisibleButton("##gutter", ImVec2(gutter, ImGui::GetTextLineHeight()))) toggle(ctx, path, line);
+                const bool hovered = ImGui::IsItemHovered();
+                ImGui::PopID();
+                if (hovered) ImGui::SetTooltip("Click: breakpoint at line %u", line);
+                const float cy = p.y + line_h * 0.5f;
+                if (has_breakpoint(ctx, path, line)) dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
+                else if (hovered) dl->AddCircle(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
+                if (line < emitted_.size() && emitted_[line])
+                    dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f, IM_COL32(120, 170, 220, 255));
+                char num[16];
+                std::snprintf(num, sizeof num, "%4u", line);
+                dl->AddText(ImVec2(p.x + char_w * 1.6f, p.y), current ? IM_COL32(255, 255, 255, 255) : colors::kDimText, num);
+                if (current) dl->AddTriangleFilled(ImVec2(p.x + gutter - char_w * 1.3f, cy - line_h * 0.28f),
+                                                   ImVec2(p.x + gutter - char_w * 1.3f, cy + line_h * 0.28f),
+                                                   ImVec2(p.x + gutter - char_w * 0.45f, cy), colors::kChanged);
+                ImGui::SameLine(0, 0);
+                ImGui::TextUnformatted(f.text.data() + b, f.text.data() + en);
+            }
+        }
+        ImGui::EndChild();
+    }
+
+    static bool has_breakpoint(const ViewContext& ctx, const std::string& path, uint32_t line) {
+        for (const Breakpoint& b : ctx.vs.breakpoints)
+            if (b.enabled && b.type == Breakpoint::Type::line && b.line == line && path_matches(path, b.file)) return true;
+        return false;
+    }
+    static void toggle(ViewContext& ctx, const std::string& path, uint32_t line) {
+        auto& bps = ctx.vs.breakpoints;
+        auto it = std::find_if(bps.begin(), bps.end(), [&](const Breakpoint& b) {
+            return b.type == Breakpoint::Type::line && b.line == line && path_matches(path, b.file);
+        });
+        if (it != bps.end()) bps.erase(it);
+        else bps.push_back(line_breakpoint(path, line));
+    }
+
+    uint64_t cache_doc_ = 0;
+    std::string cache_path_;
+    std::vector<std::size_t> starts_;
+    std::vector<bool> emitted_;
+    uint64_t last_generation_ = 0;
+};
+}  // namespace
+
+std::unique_ptr<View> make_source_view() { return std::make_unique<SourceView>(); }
+
+}  // namespace sendpath::gui

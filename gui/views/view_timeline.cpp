@@ -1,0 +1,131 @@
+// Timeline: transport buttons, the cursor as a slider over event indices, and
+// a strip with one tick per event (per pixel column when events outnumber
+// pixels) coloured by kind family, so waits, pushes and ACKs stand out.
+#include <algorithm>
+
+#include "gui/model/keys.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+// How much a kind should show when many share one pixel column.
+int salience(trace::Kind k) {
+    const ImU32 c = kind_color(k);
+    if (c == IM_COL32(225, 85, 85, 255)) return 5;   // waits and failures
+    if (c == IM_COL32(235, 150, 60, 255)) return 4;  // push / transmit
+    if (c == IM_COL32(170, 130, 230, 255)) return 3; // ACK / timers
+    if (c == IM_COL32(80, 190, 200, 255)) return 2;  // new skb / page
+    return 1;
+}
+
+class TimelineView final : public View {
+public:
+    std::string_view id() const override { return "timeline"; }
+    std::string_view title() const override { return "Timeline"; }
+    ImGuiWindowFlags window_flags() const override {
+        return ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoCollapse;
+    }
+
+    void draw(ViewContext& ctx) override {
+        const Document& doc = ctx.doc;
+        const trace::Trace& t = doc.trace();
+        const std::size_t n = doc.size();
+        const std::size_t cur = doc.cursor();
+
+        transport(ctx);
+        ImGui::SameLine(0, ImGui::GetFontSize());
+        const trace::Event& e = t.events[cur];
+        ImGui::Text("event %zu / %zu", cur, n - 1);
+        ImGui::SameLine(0, ImGui::GetFontSize());
+        ImGui::Text("t = %s", format_time_us(e.time_us).c_str());
+        ImGui::SameLine(0, ImGui::GetFontSize());
+        if (e.call) ImGui::Text("send() call %u", e.call);
+        else text_dim("outside send()");
+        if (!ctx.vs.status.empty()) {
+            ImGui::SameLine(0, ImGui::GetFontSize());
+            text_dim(ctx.vs.status);
+        }
+
+        int v = static_cast<int>(cur);
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::SliderInt("##cursor", &v, 0, static_cast<int>(n - 1), "%d", ImGuiSliderFlags_AlwaysClamp))
+            ctx.push(Command::jump(static_cast<std::size_t>(v)));
+        strip(ctx);
+    }
+
+private:
+    static void transport(ViewContext& ctx) {
+        struct B { const char* label; Action a; };
+        static constexpr B kButtons[] = {
+            {"|<", Action::first},           {"<<", Action::continue_backward}, {"<out", Action::step_out_back},
+            {"<over", Action::step_over_back}, {"<into", Action::step_into_back}, {"into>", Action::step_into},
+            {"over>", Action::step_over},    {"out>", Action::step_out},        {">>", Action::continue_forward},
+            {">|", Action::last}};
+        for (std::size_t i = 0; i < std::size(kButtons); ++i) {
+            if (i) ImGui::SameLine(0, i == 5 ? ImGui::GetFontSize() * 0.8f : 2.0f);
+            const B& b = kButtons[i];
+            if (ImGui::Button(b.label)) ctx.push(Command::of(*command_for(b.a)));
+            if (ImGui::IsItemHovered()) {
+                const Shortcut* s = shortcut_for(b.a);
+                ImGui::SetTooltip("%s (%s)", std::string(s->label).c_str(), chord_text(s->chord).c_str());
+            }
+        }
+    }
+
+    void strip(ViewContext& ctx) {
+        const Document& doc = ctx.doc;
+        const std::size_t n = doc.size();
+        const ImVec2 p0 = ImGui::GetCursorScreenPos();
+        const float w = std::max(1.0f, ImGui::GetContentRegionAvail().x);
+        const float h = std::max(8.0f, ImGui::GetContentRegionAvail().y - 2);
+        ImGui::InvisibleButton("##strip", ImVec2(w, h));
+        const int cols = static_cast<int>(w);
+        if (cache_doc_ != doc.id() || cache_cols_ != cols) rebuild(doc, cols);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), colors::kPanel);
+        for (int c = 0; c < cols; ++c) {
+            if (!cache_has_[static_cast<std::size_t>(c)]) continue;
+            const trace::Kind k = cache_kind_[static_cast<std::size_t>(c)];
+            const float top = p0.y + h * (1.0f - 0.2f * static_cast<float>(salience(k)));
+            dl->AddLine(ImVec2(p0.x + c + 0.5f, top), ImVec2(p0.x + c + 0.5f, p0.y + h), kind_color(k));
+        }
+        // Breakpoint hits are found on demand (Continue); here just the cursor.
+        const float cx = p0.x + (n > 1 ? static_cast<float>(doc.cursor()) / static_cast<float>(n - 1) * (w - 1) : 0);
+        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p0.y + h), IM_COL32(255, 255, 255, 255), 2.0f);
+        if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
+            const float mx = std::clamp(ImGui::GetIO().MousePos.x - p0.x, 0.0f, w - 1);
+            const auto i = static_cast<std::size_t>(n > 1 ? mx / (w - 1) * static_cast<float>(n - 1) + 0.5f : 0);
+            const trace::Event& e = doc.trace().events[std::min(i, n - 1)];
+            ImGui::SetTooltip("event %zu: %s in %s", std::min(i, n - 1), std::string(trace::kind_name(e.kind)).c_str(),
+                              std::string(trace::func_name(e.func)).c_str());
+            if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(std::min(i, n - 1)));
+        }
+    }
+
+    void rebuild(const Document& doc, int cols) {
+        const trace::Trace& t = doc.trace();
+        cache_doc_ = doc.id();
+        cache_cols_ = cols;
+        cache_kind_.assign(static_cast<std::size_t>(cols), trace::Kind::sendmsg_enter);
+        cache_has_.assign(static_cast<std::size_t>(cols), false);
+        const std::size_t n = t.events.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto c = static_cast<std::size_t>(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) * (cols - 1) : 0);
+            const trace::Kind k = t.events[i].kind;
+            if (!cache_has_[c] || salience(k) > salience(cache_kind_[c])) cache_kind_[c] = k;
+            cache_has_[c] = true;
+        }
+    }
+
+    uint64_t cache_doc_ = 0;
+    int cache_cols_ = 0;
+    std::vector<trace::Kind> cache_kind_;
+    std::vector<bool> cache_has_;
+};
+}  // namespace
+
+std::unique_ptr<View> make_timeline_view() { return std::make_unique<TimelineView>(); }
+
+}  // namespace sendpath::gui

@@ -1,0 +1,163 @@
+// Wire: the frames sent and received up to the cursor, newest last, with
+// the ones the current event produced highlighted; below, the selected frame
+// decoded (Ethernet / IPv4 / TCP) and its bytes as a hex dump coloured by header.
+#include <algorithm>
+#include <cstdio>
+
+#include "gui/model/wire.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+#include "net/frame.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+ImU32 layer_color(std::string_view layer) {
+    if (layer == "Ethernet") return IM_COL32(150, 150, 165, 255);
+    if (layer == "IPv4") return IM_COL32(120, 170, 235, 255);
+    if (layer == "TCP") return IM_COL32(235, 160, 80, 255);
+    if (layer == "ARP") return IM_COL32(190, 140, 230, 255);
+    return IM_COL32(130, 210, 130, 255);  // payload
+}
+
+class WireView final : public View {
+public:
+    std::string_view id() const override { return "wire"; }
+    std::string_view title() const override { return "Wire"; }
+    std::string window_title(const Document& doc) const override {
+        return "Wire - " + std::to_string(frames_at(doc.trace(), doc.cursor())) + " frames";
+    }
+
+    void draw(ViewContext& ctx) override {
+        const Document& doc = ctx.doc;
+        const trace::Trace& t = doc.trace();
+        const std::size_t n = frames_at(t, doc.cursor());
+        auto& sel = ctx.vs.selected_frame;
+        if (sel && *sel >= n) sel.reset();
+        // Stepping onto an event that put frames on the wire selects its last one.
+        bool scroll_to_sel = false;
+        if (last_generation_ != doc.generation()) {
+            last_generation_ = doc.generation();
+            if (n > 0 && t.frames[n - 1].event == doc.cursor()) {
+                sel = n - 1;
+                scroll_to_sel = true;
+            }
+        }
+        if (n == 0) {
+            text_dim("No frames on the wire yet.");
+            return;
+        }
+        const float list_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 4, ImGui::GetContentRegionAvail().y * 0.42f);
+        if (ImGui::BeginTable("frames", 4, ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit,
+                              ImVec2(0, list_h))) {
+            const float cw = ImGui::CalcTextSize("0").x;
+            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, cw * 4);
+            ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, cw * 10);
+            ImGui::TableSetupColumn("dir", ImGuiTableColumnFlags_WidthFixed, cw * 4);
+            ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableHeadersRow();
+            const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+            if (scroll_to_sel && sel) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(*sel) * row_h - list_h * 0.5f));
+            ImGuiListClipper clip;
+            clip.Begin(static_cast<int>(n), row_h);
+            while (clip.Step()) {
+                for (int r = clip.DisplayStart; r < clip.DisplayEnd; ++r) {
+                    const auto i = static_cast<std::size_t>(r);
+                    const trace::Frame& f = t.frames[i];
+                    ImGui::TableNextRow();
+                    if (f.event == doc.cursor()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(colors::kChanged, 45));
+                    ImGui::TableNextColumn();
+                    char label[24];
+                    std::snprintf(label, sizeof label, "%zu", i);
+                    if (ImGui::Selectable(label, sel == i, ImGuiSelectableFlags_SpanAllColumns)) sel = i;
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(format_time_us(f.time_us).c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(f.dir == 0 ? "out" : "in");
+                    ImGui::TableNextColumn();
+                    const std::string sum = net::summarize_frame(std::span(t.frame_data(f), f.length));
+                    if (f.dropped) ImGui::TextColored(colors::kError, "(dropped) %s", sum.c_str());
+                    else ImGui::TextUnformatted(sum.c_str());
+                }
+            }
+            ImGui::EndTable();
+        }
+        if (!sel) {
+            text_dim("Select a frame to decode it.");
+            return;
+        }
+        details(t, *sel);
+    }
+
+private:
+    static void details(const trace::Trace& t, std::size_t i) {
+        const trace::Frame& f = t.frames[i];
+        const std::span<const uint8_t> bytes(t.frame_data(f), f.length);
+        const FrameDecode d = decode_frame(bytes);
+        ImGui::BeginChild("detail", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+        ImGui::Text("frame %zu: %u bytes, %s, event %u%s", i, f.length, f.dir == 0 ? "sent" : "received", f.event,
+                    f.skb ? (", from skb " + std::to_string(f.skb)).c_str() : "");
+        if (ImGui::BeginTable("fields", 3, ImGuiTableFlags_SizingFixedFit)) {
+            std::string last_layer;
+            for (const FrameField& ff : d.fields) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                if (ff.layer != last_layer) {
+                    ImGui::PushStyleColor(ImGuiCol_Text, layer_color(ff.layer));
+                    ImGui::TextUnformatted(ff.layer.c_str());
+                    ImGui::PopStyleColor();
+                    last_layer = ff.layer;
+                }
+                ImGui::TableNextColumn();
+                text_dim(ff.name);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(ff.value.c_str());
+            }
+            ImGui::EndTable();
+        }
+        ImGui::Spacing();
+        hex(bytes, d);
+        ImGui::EndChild();
+    }
+
+    static void hex(std::span<const uint8_t> bytes, const FrameDecode& d) {
+        const float cw = ImGui::CalcTextSize("0").x;
+        const float lh = ImGui::GetTextLineHeightWithSpacing();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        auto color_at = [&](std::size_t off) {
+            for (const ByteRange& r : d.ranges)
+                if (off >= r.begin && off < r.end) return layer_color(r.layer);
+            return colors::kDimText;
+        };
+        const std::size_t lines = (bytes.size() + 15) / 16;
+        ImGuiListClipper clip;
+        clip.Begin(static_cast<int>(lines), lh);
+        while (clip.Step()) {
+            for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                const std::size_t off = static_cast<std::size_t>(row) * 16;
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "%04zx", off);
+                dl->AddText(p, colors::kDimText, buf);
+                for (std::size_t k = 0; k < 16 && off + k < bytes.size(); ++k) {
+                    const uint8_t b = bytes[off + k];
+                    const ImU32 c = color_at(off + k);
+                    std::snprintf(buf, sizeof buf, "%02x", b);
+                    const float x = p.x + cw * (6 + 3 * static_cast<float>(k) + (k >= 8 ? 1 : 0));
+                    dl->AddText(ImVec2(x, p.y), c, buf);
+                    const char ch[2] = {static_cast<char>(b >= 0x20 && b < 0x7f ? b : '.'), 0};
+                    dl->AddText(ImVec2(p.x + cw * (6 + 49 + static_cast<float>(k)), p.y), c, ch);
+                }
+                ImGui::Dummy(ImVec2(cw * 72, ImGui::GetTextLineHeight()));
+            }
+        }
+    }
+
+    uint64_t last_generation_ = 0;
+};
+}  // namespace
+
+std::unique_ptr<View> make_wire_view() { return std::make_unique<WireView>(); }
+
+}  // namespace sendpath::gui

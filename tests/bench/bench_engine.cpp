@@ -1,0 +1,84 @@
+// Engine speed on one 256 MiB send (issue: events/s and bytes/s with tracing
+// on and off, beside a plain memcpy of the same bytes; trace bytes per event
+// in JSON and CBOR).
+//
+//   build/tests/bench/bench_engine [MiB]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <vector>
+
+#include "engine/runner.hpp"
+#include "lesson/scenario.hpp"
+#include "trace/trace_io.hpp"
+
+using namespace sendpath;
+using clk = std::chrono::steady_clock;
+
+static double secs(clk::time_point a, clk::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+int main(int argc, char** argv) {
+    const int64_t mib = argc > 1 ? std::atoll(argv[1]) : 256;
+    const int64_t bytes = mib << 20;
+
+    nlohmann::json j = {
+        {"name", "bench"},
+        {"peer", {{"rcvbuf", 4 << 20}, {"read_rate", -1}, {"one_way_delay_us", 50}}},
+        {"timeline", nlohmann::json::array({{{"send", bytes}}})},
+        {"drain_ms", 60000},
+        {"max_time_ms", 3600000},
+    };
+    const lesson::Scenario sc = lesson::scenario_from_json(j, "bench");
+
+    std::vector<uint8_t> user(static_cast<std::size_t>(bytes));
+    for (std::size_t i = 0; i < user.size(); ++i) user[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
+    std::vector<uint8_t> dst(user.size());
+
+    // Baseline: one memcpy of the same bytes (warm both buffers first).
+    std::memcpy(dst.data(), user.data(), user.size());
+    auto m0 = clk::now();
+    std::memcpy(dst.data(), user.data(), user.size());
+    auto m1 = clk::now();
+    const double memcpy_bps = static_cast<double>(bytes) / secs(m0, m1);
+
+    engine::Options off;
+    off.trace = false;
+    engine::RunStats s_off;
+    auto a0 = clk::now();
+    engine::run_scenario_with_buffer(sc, off, user, &s_off);
+    auto a1 = clk::now();
+
+    engine::Options on;
+    engine::RunStats s_on;
+    auto b0 = clk::now();
+    trace::Trace t = engine::run_scenario_with_buffer(sc, on, user, &s_on);
+    auto b1 = clk::now();
+
+    std::ostringstream js, cb;
+    auto c0 = clk::now();
+    trace::write_trace_json(t, js);
+    auto c1 = clk::now();
+    trace::write_trace_cbor(t, cb);
+    auto c2 = clk::now();
+    const double ev = static_cast<double>(t.events.size());
+    const double frame_bytes = static_cast<double>(t.frame_bytes.size());
+
+    std::printf("send of %lld MiB, acked %llu bytes, virtual time %.3f s\n", static_cast<long long>(mib),
+                static_cast<unsigned long long>(s_on.bytes_acked), static_cast<double>(s_on.end_time_us) / 1e6);
+    std::printf("memcpy                 : %8.0f MB/s\n", memcpy_bps / 1e6);
+    std::printf("engine, tracing off    : %8.3f s  %8.0f MB/s (%.2f x memcpy)  %.2f M events/s (%llu events)\n", secs(a0, a1),
+                static_cast<double>(bytes) / secs(a0, a1) / 1e6, static_cast<double>(bytes) / secs(a0, a1) / memcpy_bps,
+                static_cast<double>(s_off.events) / secs(a0, a1) / 1e6, static_cast<unsigned long long>(s_off.events));
+    std::printf("engine, tracing on     : %8.3f s  %8.0f MB/s  %.2f M events/s (%llu events, %zu frames)\n", secs(b0, b1),
+                static_cast<double>(bytes) / secs(b0, b1) / 1e6, ev / secs(b0, b1) / 1e6,
+                static_cast<unsigned long long>(s_on.events), t.frames.size());
+    std::printf("trace JSON             : %8.1f bytes/event overall, %.1f without frames (%.2f s to write)\n",
+                static_cast<double>(js.str().size()) / ev, (static_cast<double>(js.str().size()) - 2.0 * frame_bytes) / ev,
+                secs(c0, c1));
+    std::printf("trace CBOR             : %8.1f bytes/event overall, %.1f without frame bytes (%.2f s to write)\n",
+                static_cast<double>(cb.str().size()) / ev, (static_cast<double>(cb.str().size()) - frame_bytes) / ev,
+                secs(c1, c2));
+    return s_on.bytes_acked == static_cast<uint64_t>(bytes) ? 0 : 1;
+}

@@ -1,0 +1,197 @@
+// What the skb queue, Pages, Counters and Events views are given to draw.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "gui/model/counters.hpp"
+#include "gui/model/document.hpp"
+#include "gui/model/event_filter.hpp"
+#include "gui/model/layout.hpp"
+#include "gui/model/page_usage.hpp"
+#include "gui/model/skb_layout.hpp"
+#include "gui/trace_builder.hpp"
+#include "trace/recorder.hpp"
+
+using namespace sendpath;
+using namespace sendpath::gui;
+
+namespace {
+// Three skbs: 1 (seq 1000..2000, sent, half acked), 2 (2000..3000, the send
+// head, PSH, two fragments in page 1), 3 (3000..3500, tail, one fragment in
+// page 1 and the cached page 2).
+trace::Trace queue_trace() {
+    trace::Trace t;
+    model::State s;
+    trace::Recorder rec(s, &t);
+    rec.set(model::SF::snd_una, 1500);
+    int64_t seq = 1000;
+    uint32_t prev = 0;
+    for (int64_t len : {1000, 1000, 500}) {
+        model::SkBuff& skb = rec.skb_new();
+        rec.skb_set(skb, model::KF::seq, seq);
+        rec.skb_set(skb, model::KF::end_seq, seq + len);
+        rec.skb_set(skb, model::KF::len, len);
+        rec.skb_link(skb, prev);
+        prev = skb.id;
+        seq += len;
+    }
+    rec.emit(trace::Kind::skb_entail, 0, 10);
+    model::Page& p1 = rec.page_new();
+    model::Page& p2 = rec.page_new();
+    rec.page_set(p1, 3);
+    rec.page_set(p2, 2);
+    rec.skb_frag(*s.skb(2), 0, {1, 0, 600});
+    rec.skb_frag(*s.skb(2), 1, {1, 600, 400});
+    rec.skb_set(*s.skb(2), model::KF::nr_frags, 2);
+    rec.skb_set(*s.skb(2), model::KF::tcp_flags, model::TCPHDR_ACK | model::TCPHDR_PSH);
+    rec.skb_frag(*s.skb(3), 0, {2, 0, 500});
+    rec.skb_set(*s.skb(3), model::KF::nr_frags, 1);
+    rec.set(model::SF::sk_send_head, 2);
+    rec.set(model::SF::sk_sndmsg_page, 2);
+    rec.set(model::SF::sk_sndmsg_off, 500);
+    rec.emit(trace::Kind::page_new_frag, 0, 20);
+    return t;
+}
+}  // namespace
+
+TEST_CASE("skb boxes: queue order, status from send_head and snd_una, head/tail marks, changes") {
+    Document doc(queue_trace(), "mem", "trace");
+    doc.seek(1);
+    SkbLayoutParams p;
+    p.avail_w = 1000;
+    auto boxes = layout_skb_queue(doc.state(), &doc.effects(), p);
+    REQUIRE(boxes.size() == 3);
+    CHECK(boxes[0].id == 1);
+    CHECK(boxes[0].status == SkbStatus::in_flight);  // end_seq 2000 > snd_una 1500
+    CHECK(boxes[1].status == SkbStatus::unsent);
+    CHECK(boxes[1].send_head);
+    CHECK(boxes[1].psh);
+    CHECK(!boxes[0].psh);
+    CHECK(boxes[2].tail);
+    CHECK(!boxes[0].tail);
+    // Event 1 touched skbs 2 and 3 (fragments), not skb 1.
+    CHECK(!boxes[0].changed);
+    CHECK(boxes[1].changed);
+    CHECK(boxes[2].changed);
+    // One row, left to right, no overlap.
+    CHECK(boxes[0].y == boxes[2].y);
+    CHECK(boxes[1].x >= boxes[0].x + boxes[0].w);
+
+    // A narrow view wraps: two boxes per row.
+    p.avail_w = 2 * p.box_w + p.gap_x;
+    boxes = layout_skb_queue(doc.state(), nullptr, p);
+    CHECK(boxes[2].x == boxes[0].x);
+    CHECK(boxes[2].y > boxes[0].y + p.box_h);
+    CHECK(skb_layout_height(boxes, p) >= boxes[2].y + p.box_h);
+}
+
+TEST_CASE("an skb covered by snd_una but not yet freed shows as acked") {
+    model::State s;
+    s.skbs[1] = model::SkBuff{};
+    s.skbs[1].id = 1;
+    s.skbs[1].seq = 100;
+    s.skbs[1].end_seq = 200;
+    s.write_queue = {1};
+    s.sk.snd_una = 200;
+    CHECK(skb_status(s, s.skbs[1], true) == SkbStatus::acked);
+    s.sk.snd_una = 150;
+    CHECK(skb_status(s, s.skbs[1], true) == SkbStatus::in_flight);
+    CHECK(skb_status(s, s.skbs[1], false) == SkbStatus::unsent);
+}
+
+TEST_CASE("pages: who points into them, used range, cached page, expected refcount") {
+    Document doc(queue_trace(), "mem", "trace");
+    doc.seek(1);
+    auto pages = page_usage(doc.state());
+    REQUIRE(pages.size() == 2);
+    CHECK(pages[0].id == 1);
+    CHECK(pages[0].frags.size() == 2);
+    CHECK(pages[0].frags[0].skb == 2);
+    CHECK(pages[0].used_lo == 0);
+    CHECK(pages[0].used_hi == 1000);
+    CHECK(!pages[0].cached);
+    CHECK(pages[0].count == 3);
+    CHECK(pages[0].expected_count == 2);  // the view flags this mismatch
+    CHECK(pages[1].cached);
+    CHECK(pages[1].cached_off == 500);
+    CHECK(pages[1].expected_count == 2);  // one fragment + the socket's reference
+    CHECK(pages[1].count == 2);
+}
+
+TEST_CASE("document keeps the state before and after the cursor's event") {
+    Document doc(queue_trace(), "mem", "trace");
+    CHECK(doc.cursor() == 0);
+    CHECK(doc.prev_state().write_queue.empty());
+    CHECK(doc.state().write_queue.size() == 3);
+    doc.seek(99);  // clamped
+    CHECK(doc.cursor() == 1);
+    CHECK(doc.prev_state().sk.sk_send_head == 0);
+    CHECK(doc.state().sk.sk_send_head == 2);
+    auto changed = changed_fields(doc.prev_state(), doc.state());
+    CHECK(std::find(changed.begin(), changed.end(), model::SF::sk_send_head) != changed.end());
+    CHECK(std::find(changed.begin(), changed.end(), model::SF::snd_una) == changed.end());
+    CHECK(doc.effects().field(model::SF::sk_sndmsg_off));
+    CHECK(doc.effects().page(1));
+}
+
+TEST_CASE("counter groups list every socket field exactly once, in model order") {
+    std::set<model::SF> seen;
+    std::size_t n = 0;
+    for (const auto& g : sock_field_groups()) {
+        CHECK(!g.fields.empty());
+        for (auto f : g.fields) {
+            seen.insert(f);
+            CHECK(model::sock_field_info(f).group == g.group);
+            ++n;
+        }
+    }
+    CHECK(n == model::kSockFieldCount);
+    CHECK(seen.size() == model::kSockFieldCount);
+    CHECK(sock_field_groups().front().title == "struct sock");
+}
+
+TEST_CASE("counter values are written with their meaning") {
+    CHECK(format_field(model::SF::state, model::TCP_ESTABLISHED) == "1 (ESTABLISHED)");
+    CHECK(format_field(model::SF::sk_send_head, 0) == "NULL");
+    CHECK(format_field(model::SF::sk_send_head, 3) == "skb 3");
+    CHECK(format_field(model::SF::nonagle, 3) == "3 (OFF|CORK)");
+    CHECK(format_field(model::SF::sk_sndtimeo_ms, -1) == "-1 (forever)");
+    CHECK(format_field(model::SF::snd_una, 4242) == "4242");
+}
+
+TEST_CASE("event filter: substrings of kind or function, exclusions, call:N") {
+    auto t = test::trace_with_depths({1, 2, 3});  // tcp_sendmsg, tcp_push, tcp_write_xmit; kind iov_next
+    CHECK(filter_events(t, EventFilter("")).size() == 3);
+    CHECK(filter_events(t, EventFilter("push")).size() == 1);
+    CHECK(filter_events(t, EventFilter("push, xmit")).size() == 2);
+    CHECK(filter_events(t, EventFilter("IOV -push")) == std::vector<uint32_t>{0, 2});
+    CHECK(filter_events(t, EventFilter("copy_linear")).empty());
+    CHECK(filter_events(t, EventFilter("call:0")).size() == 3);
+    CHECK(filter_events(t, EventFilter("call:1")).empty());
+}
+
+TEST_CASE("default layout tiles the window without overlaps") {
+    const char* ids[] = {"timeline", "source", "events", "skb_queue", "pages", "wire", "counters"};
+    const float W = 1280, H = 800, menu = 22;
+    float area = 0;
+    std::vector<Rect> rects;
+    for (const char* id : ids) {
+        auto r = default_view_rect(id, W, H, menu);
+        REQUIRE(r);
+        CHECK(r->x >= 0);
+        CHECK(r->y >= menu);
+        CHECK(r->x + r->w <= W + 0.5f);
+        CHECK(r->y + r->h <= H + 0.5f);
+        CHECK(r->w >= 200);
+        CHECK(r->h >= 60);
+        for (const Rect& o : rects) {
+            const bool apart = r->x + r->w <= o.x + 0.5f || o.x + o.w <= r->x + 0.5f || r->y + r->h <= o.y + 0.5f ||
+                               o.y + o.h <= r->y + 0.5f;
+            CHECK(apart);
+        }
+        rects.push_back(*r);
+        area += r->w * r->h;
+    }
+    CHECK(area == doctest::Approx(W * (H - menu)).epsilon(0.01));
+    CHECK(!default_view_rect("breakpoints", W, H, menu));
+}

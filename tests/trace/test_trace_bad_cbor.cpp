@@ -1,0 +1,233 @@
+// Bad CBOR traces: truncated, garbage, or well-formed CBOR with wrong content.
+// Each gives one InputError naming the file and the place (the JSON form's
+// pointer plus the byte offset, or the byte offset alone), never a crash.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "trace/trace_io.hpp"
+#include "util/errors.hpp"
+
+namespace sendpath::trace::test {
+Trace make_small_trace();
+}  // namespace sendpath::trace::test
+
+using namespace sendpath;
+using namespace sendpath::trace;
+using nlohmann::json;
+
+namespace {
+
+struct Caught {
+    bool thrown = false;
+    std::string file, place, expected, what;
+};
+
+Caught parse_error_of(const std::vector<uint8_t>& bytes) {
+    Caught c;
+    try {
+        (void)parse_trace_cbor(bytes, "bad.cbor");
+    } catch (const InputError& e) {
+        c = {true, e.file(), e.place(), e.expected(), e.what()};
+    }
+    return c;
+}
+
+std::vector<uint8_t> small_cbor() {
+    std::ostringstream out;
+    write_trace_cbor(test::make_small_trace(), out);
+    const std::string s = out.str();
+    return {s.begin(), s.end()};
+}
+
+// The small trace decoded to a DOM, edited by f, and encoded again.
+Caught edited(const std::function<void(json&)>& f) {
+    json j = json::from_cbor(small_cbor());
+    f(j);
+    return parse_error_of(json::to_cbor(j));
+}
+
+// Events are [dt, kind, function, depth, file, line, call delta, changes...];
+// a change is its op id followed by its operands.
+std::size_t index_of(const json& names, std::string_view name) {
+    for (std::size_t k = 0; k < names.size(); ++k)
+        if (names[k] == name) return k;
+    FAIL("no name " << name);
+    return 0;
+}
+
+#define CHECK_PLACE(c, where, says)                                             \
+    do {                                                                        \
+        REQUIRE((c).thrown);                                                    \
+        CHECK((c).file == "bad.cbor");                                          \
+        CHECK_MESSAGE((c).place.rfind(where, 0) == 0, (c).what);                \
+        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).what);  \
+    } while (0)
+
+}  // namespace
+
+TEST_CASE("bad CBOR: every truncation of a file is an InputError at a byte offset") {
+    const auto bytes = small_cbor();
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        const Caught c = parse_error_of(std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<long>(n)));
+        REQUIRE_MESSAGE(c.thrown, "prefix of " << n << " bytes parsed");
+        CHECK(c.file == "bad.cbor");
+        CHECK(c.place.find("byte ") != std::string::npos);
+    }
+    const Caught c = parse_error_of(std::vector<uint8_t>(bytes.begin(), bytes.end() - 1));
+    CHECK(c.place == "byte " + std::to_string(bytes.size() - 1));
+    CHECK(c.expected.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("bad CBOR: a corrupted byte anywhere is refused or read, never a crash") {
+    const auto good = small_cbor();
+    for (uint8_t v : {0x00, 0x17, 0x18, 0x1f, 0x3b, 0x5f, 0x7f, 0x9f, 0xbf, 0xdb, 0xf7, 0xfb, 0xff}) {
+        for (std::size_t k = 0; k < good.size(); ++k) {
+            auto bytes = good;
+            bytes[k] = v;
+            try {
+                (void)parse_trace_cbor(bytes, "bad.cbor");
+            } catch (const InputError& e) {
+                CHECK(e.file() == "bad.cbor");
+            }
+        }
+    }
+}
+
+TEST_CASE("bad CBOR: garbage and other formats") {
+    auto c = parse_error_of({'h', 'e', 'l', 'l', 'o'});
+    CHECK_PLACE(c, "byte 0", "a CBOR map (first byte 0xa0 to 0xbf), found first byte 0x68");
+    c = parse_error_of({});
+    CHECK_PLACE(c, "byte 0", "truncated");
+    auto bytes = small_cbor();
+    bytes.push_back(0x00);
+    c = parse_error_of(bytes);
+    CHECK_PLACE(c, "byte " + std::to_string(bytes.size() - 1), "the end of the file after the trace map, found 1 more bytes");
+    // A claimed length far beyond the file is a truncation, not an allocation.
+    c = parse_error_of({0xbb, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
+    CHECK_PLACE(c, "byte 9", "truncated");
+    c = parse_error_of({0xa1, 0x1c, 0x00});
+    CHECK_PLACE(c, "byte 1", "reserved");
+}
+
+TEST_CASE("bad CBOR: ids out of range or naming nothing this build knows") {
+    auto c = edited([](json& j) { j["events"][1][1] = j["tables"]["kinds"].size(); });
+    CHECK_PLACE(c, "/events/1/kind (byte ", "an id into /tables/kinds");
+    c = edited([](json& j) {
+        j["tables"]["kinds"][index_of(j["tables"]["kinds"], "copy_linear")] = "copy_linaer";
+    });
+    CHECK_PLACE(c, "/events/1/kind", "an event kind (one of: ");
+    CHECK(c.expected.find("found \"copy_linaer\" (/tables/kinds/") != std::string::npos);
+    c = edited([](json& j) { j["events"][0][2] = 200; });
+    CHECK_PLACE(c, "/events/0/function", "an id into /tables/functions");
+    c = edited([](json& j) { j["events"][1][7] = 11; });
+    CHECK_PLACE(c, "/events/1/changes/0/op", "an id into /tables/ops: an integer from 0 to 10, found 11");
+    c = edited([](json& j) { j["tables"]["sock_fields"][index_of(j["tables"]["sock_fields"], "write_seq")] = "snd_seq"; });
+    CHECK_PLACE(c, "/events/1/changes/3/field", "a socket field (one of: ");
+    c = edited([](json& j) { j["tables"].erase("ops"); });
+    CHECK_PLACE(c, "/tables/ops", "the required name table");
+    c = edited([](json& j) { j["tables"]["colours"] = json::array(); });
+    CHECK_PLACE(c, "/tables/colours", "one of the name tables");
+}
+
+TEST_CASE("bad CBOR: wrong types") {
+    auto c = edited([](json& j) { j["events"][1][1] = "copy_linear"; });
+    CHECK_PLACE(c, "/events/1/kind", "found a text string");
+    c = edited([](json& j) { j["events"][1][0] = 1.5; });
+    CHECK_PLACE(c, "/events/1/t", "found a floating-point number");
+    c = edited([](json& j) { j["events"][2] = json::object(); });
+    CHECK_PLACE(c, "/events/2 (byte ", "an event array");
+    c = edited([](json& j) { j["frames"][0][4] = 0; });
+    CHECK_PLACE(c, "/frames/0/dropped", "true or false, found an integer");
+    c = edited([](json& j) { j["frames"][0][5] = "0200aabb"; });
+    CHECK_PLACE(c, "/frames/0/hex", "a byte string, found a text string");
+    c = edited([](json& j) { j["files"][1] = 7; });
+    CHECK_PLACE(c, "/files/1", "a file path, found an integer");
+    c = edited([](json& j) { j["scenario"] = json::binary({1, 2, 3}); });
+    CHECK_PLACE(c, "/scenario", "a value JSON can hold, found a byte string");
+    c = edited([](json& j) { j["scenario"] = 5; });
+    CHECK_PLACE(c, "/scenario", "an object or null");
+}
+
+TEST_CASE("bad CBOR: values out of range") {
+    auto c = edited([](json& j) { j["events"][1][3] = 32; });
+    CHECK_PLACE(c, "/events/1/depth", "from 0 to 31, found 32");
+    c = edited([](json& j) { j["events"][1][4] = 3; });  // three files: ids 0..2
+    CHECK_PLACE(c, "/events/1/file", "from 0 to 2, found 3");
+    // Event 1's changes start at item 7: arg(op, arg, value), skb_new(op, skb), skb_set(op, skb, field, value),
+    // sock_set(op, field, value), skb_frag(op, skb, index, page, off, size) ...
+    c = edited([](json& j) { j["events"][1][7 + 3 + 2 + 4 + 3 + 2] = 18; });
+    CHECK_PLACE(c, "/events/1/changes/4/index", "MAX_SKB_FRAGS is 18");
+    c = edited([](json& j) { j["events"][1][7 + 3 + 1] = 0; });
+    CHECK_PLACE(c, "/events/1/changes/1/skb", "id of 1 or more");
+    c = edited([](json& j) { j["frames"][1][2] = 4; });
+    CHECK_PLACE(c, "/frames/1/event", "below 4), found 4");
+    c = edited([](json& j) { j["frames"][1][1] = 2; });
+    CHECK_PLACE(c, "/frames/1/dir", "from 0 to 1, found 2");
+    c = edited([](json& j) { j["format_version"] = 2; });
+    CHECK_PLACE(c, "/format_version", "format version 1");
+    c = edited([](json& j) { j["events"][2][6] = -2; });  // call 1 -> -1
+    CHECK_PLACE(c, "/events/2/call", "keeps the call number from 0");
+}
+
+TEST_CASE("bad CBOR: times never go backwards") {
+    auto c = edited([](json& j) { j["events"][3][0] = -1; });
+    CHECK_PLACE(c, "/events/3/t", "a time delta in microseconds (times never go backwards)");
+    c = edited([](json& j) { j["frames"][1][0] = 10; });
+    CHECK_PLACE(c, "/frames/1/t", "no earlier than the previous frame's (50 us)");
+}
+
+TEST_CASE("bad CBOR: an event cut short inside a change") {
+    auto c = edited([](json& j) { j["events"][1].erase(j["events"][1].size() - 1); });
+    CHECK_PLACE(c, "/events/1/changes/6/value", "the operands of arg (op, arg, value)");
+    c = edited([](json& j) { j["events"][1] = json::array({0, 1, 1}); });
+    CHECK_PLACE(c, "/events/1/depth", "found one that ends before depth");
+}
+
+TEST_CASE("bad CBOR: unknown, missing and repeated keys") {
+    auto c = edited([](json& j) { j["colour"] = 1; });
+    CHECK_PLACE(c, "/colour", "one of the keys of a sendpath trace");
+    c = edited([](json& j) { j.erase("events"); });
+    CHECK_PLACE(c, "/events", "the required key \"events\"");
+    // nlohmann cannot write a repeated key: patch the encoded "frames" key (the
+    // last "frames" text: the args table has one too) into a second "events".
+    auto bytes = small_cbor();
+    const std::string frames = "\x66" "frames";
+    const std::string events = "\x66" "events";
+    auto it = std::find_end(bytes.begin(), bytes.end(), frames.begin(), frames.end());
+    REQUIRE(it != bytes.end());
+    std::copy(events.begin(), events.end(), it);
+    c = parse_error_of(bytes);
+    CHECK_PLACE(c, "/events", "each key once in the trace map");
+}
+
+TEST_CASE("CBOR from other encoders: indefinite lengths read the same") {
+    // Re-encode the top map and the events array with indefinite lengths by hand.
+    const json j = json::from_cbor(small_cbor());
+    std::vector<uint8_t> b{0xbf};
+    for (const auto& [k, v] : j.items()) {
+        auto key = json::to_cbor(json(k));
+        b.insert(b.end(), key.begin(), key.end());
+        if (k == "events") {
+            b.push_back(0x9f);
+            for (const auto& e : v) {
+                b.push_back(0x9f);
+                for (const auto& x : e) {
+                    auto xb = json::to_cbor(x);
+                    b.insert(b.end(), xb.begin(), xb.end());
+                }
+                b.push_back(0xff);
+            }
+            b.push_back(0xff);
+        } else {
+            auto vb = json::to_cbor(v);
+            b.insert(b.end(), vb.begin(), vb.end());
+        }
+    }
+    b.push_back(0xff);
+    CHECK(parse_trace_cbor(b, "indef.cbor") == test::make_small_trace());
+}

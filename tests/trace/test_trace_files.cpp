@@ -1,0 +1,218 @@
+// Trace files on disk (load, atomic save, format detection), the CSV export,
+// and validate_trace on traces built in memory.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+#include "trace/trace_io.hpp"
+#include "util/errors.hpp"
+
+namespace sendpath::trace::test {
+Trace make_small_trace();
+Trace make_synthetic_trace(std::size_t events, uint32_t seed);
+}  // namespace sendpath::trace::test
+
+using namespace sendpath;
+using namespace sendpath::trace;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh empty directory under the build tree for one test.
+fs::path scratch_dir(const std::string& name) {
+    const fs::path d = fs::path(SENDPATH_BINARY_DIR) / "test_trace_tmp" / (name + "." + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+std::size_t entries(const fs::path& d) {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("format_for_path: .cbor is CBOR, anything else JSON") {
+    CHECK(format_for_path("run.cbor") == TraceFormat::cbor);
+    CHECK(format_for_path("dir/RUN.CBOR") == TraceFormat::cbor);
+    CHECK(format_for_path("run.json") == TraceFormat::json);
+    CHECK(format_for_path("run") == TraceFormat::json);
+    CHECK(format_for_path("cbor") == TraceFormat::json);
+    CHECK(format_for_path("run.cbor.json") == TraceFormat::json);
+}
+
+TEST_CASE("save_trace and load_trace: both encodings, detected by content not name") {
+    const fs::path d = scratch_dir("save_load");
+    const Trace t = test::make_synthetic_trace(500, 9);
+    save_trace(t, (d / "a.json").string(), TraceFormat::json);
+    save_trace(t, (d / "b.cbor").string(), TraceFormat::cbor);
+    save_trace(t, (d / "c.json").string(), TraceFormat::cbor);  // CBOR under a .json name
+    CHECK(slurp(d / "a.json").front() == '{');
+    CHECK(static_cast<uint8_t>(slurp(d / "b.cbor").front()) == 0xaa);  // a map of 10 entries
+    CHECK(load_trace((d / "a.json").string()) == t);
+    CHECK(load_trace((d / "b.cbor").string()) == t);
+    CHECK(load_trace((d / "c.json").string()) == t);
+    CHECK(slurp(d / "b.cbor") == slurp(d / "c.json"));
+    CHECK(entries(d) == 3);  // no temporary files left behind
+
+    // JSON with leading whitespace (or a UTF-8 byte order mark) is still JSON.
+    std::ofstream(d / "d.json") << "\xef\xbb\xbf \n" << slurp(d / "a.json");
+    CHECK(load_trace((d / "d.json").string()) == t);
+    fs::remove_all(d);
+}
+
+TEST_CASE("load_trace: missing, empty, broken and non-trace files name the path") {
+    const fs::path d = scratch_dir("load_bad");
+    const std::string missing = (d / "nope.json").string();
+    try {
+        (void)load_trace(missing);
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.file() == missing);
+    }
+    std::ofstream(d / "empty.json") << " \n";
+    try {
+        (void)load_trace((d / "empty.json").string());
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.file() == (d / "empty.json").string());
+        CHECK(e.expected().find("empty file") != std::string::npos);
+    }
+    try {
+        (void)load_trace(d.string());
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.expected() == "a trace file, found a directory");
+    }
+    std::ofstream(d / "lesson.json") << R"({"title": "Nagle", "steps": []})";
+    try {
+        (void)load_trace((d / "lesson.json").string());
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.place() == "/format");
+        CHECK(e.expected().find("is this a trace file?") != std::string::npos);
+    }
+    std::ofstream(d / "broken.json") << "{\n\"format\": \"sendpath-trace\",\n\"format_version\": 1,,\n}";
+    try {
+        (void)load_trace((d / "broken.json").string());
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(e.file() == (d / "broken.json").string());
+        CHECK(e.place() == "line 3, column 21");  // the second comma
+    }
+    fs::remove_all(d);
+}
+
+TEST_CASE("save_trace: a failed write leaves no file and never a half-written target") {
+    const fs::path d = scratch_dir("save_fail");
+    const Trace t = test::make_small_trace();
+
+    // A directory that does not exist: an error, and nothing is created.
+    const fs::path nodir = d / "no" / "such" / "dir" / "t.json";
+    CHECK_THROWS_AS(save_trace(t, nodir.string(), TraceFormat::json), RuntimeError);
+    CHECK_FALSE(fs::exists(d / "no"));
+    CHECK(entries(d) == 0);
+
+    // An invalid trace over an existing file: the old file stays as it was.
+    const fs::path target = d / "t.cbor";
+    save_trace(t, target.string(), TraceFormat::cbor);
+    const std::string before = slurp(target);
+    Trace bad = t;
+    bad.events[1].depth = 40;
+    CHECK_THROWS_AS(save_trace(bad, target.string(), TraceFormat::cbor), InputError);
+    CHECK(slurp(target) == before);
+    CHECK(entries(d) == 1);
+
+    // The target is a directory: the write completes but the rename fails;
+    // the temporary file is removed and the directory is untouched.
+    fs::create_directory(d / "adir");
+    std::ofstream(d / "adir" / "keep") << "x";
+    CHECK_THROWS_AS(save_trace(t, (d / "adir").string(), TraceFormat::json), RuntimeError);
+    CHECK(fs::is_directory(d / "adir"));
+    CHECK(slurp(d / "adir" / "keep") == "x");
+    CHECK(entries(d) == 2);
+    fs::remove_all(d);
+}
+
+TEST_CASE("write_events_csv: a header and one row per event") {
+    std::ostringstream out;
+    write_events_csv(test::make_small_trace(), out);
+    const std::string expected =
+        "index,time_us,call,depth,function,kind,file,line,args,changes\n"
+        "0,0,1,1,tcp_sendmsg,sendmsg_enter,core/engine/tcp_sendmsg.cpp,100,flags=0;size=100,3\n"
+        "1,0,1,1,tcp_sendmsg,copy_linear,core/engine/tcp_sendmsg.cpp,123,copy=100;err=-11,7\n"
+        "2,50,1,3,tcp_transmit_skb,transmit,core/engine/tcp_output.cpp,400,,5\n"
+        "3,60,0,1,tcp_ack,ack,core/engine/tcp_input.cpp,77,,0\n";
+    CHECK(out.str() == expected);
+
+    // A path with a comma is quoted, so a CSV reader still sees 10 columns.
+    Trace t = test::make_small_trace();
+    t.files[2] = "odd,\"name\".cpp";
+    std::ostringstream out2;
+    write_events_csv(t, out2);
+    CHECK(out2.str().find("3,60,0,1,tcp_ack,ack,\"odd,\"\"name\"\".cpp\",77,,0\n") != std::string::npos);
+}
+
+TEST_CASE("validate_trace catches inconsistencies in a trace built in memory") {
+    auto place_of = [](const Trace& t) -> std::string {
+        try {
+            validate_trace(t, "mem");
+        } catch (const InputError& e) {
+            CHECK(e.file() == "mem");
+            return e.place() + ": " + e.expected();
+        }
+        return "valid";
+    };
+    const Trace good = test::make_small_trace();
+    CHECK(place_of(good) == "valid");
+
+    Trace t = good;
+    t.events[1].change_begin += 1;
+    CHECK(place_of(t).rfind("/events/1/changes: changes that start where the previous event's end", 0) == 0);
+    t = good;
+    t.events.back().change_end = static_cast<uint32_t>(t.changes.size() + 1);
+    CHECK(place_of(t).rfind("/events/3/changes: a change range inside", 0) == 0);
+    t = good;
+    t.changes.push_back({});
+    CHECK(place_of(t).rfind("/events: every change inside some event's range", 0) == 0);
+    t = good;
+    t.events[2].file = 3;
+    CHECK(place_of(t).rfind("/events/2/file: a file id below 3", 0) == 0);
+    t = good;
+    t.events[2].kind = Kind::count_;
+    CHECK(place_of(t).rfind("/events/2/kind:", 0) == 0);
+    t = good;
+    t.changes[0].target = 5;  // an arg has no target
+    CHECK(place_of(t).rfind("/events/0/changes/0/target: 0 (arg has no target)", 0) == 0);
+    t = good;
+    t.changes[8].value = -1;  // skb_link after
+    CHECK(place_of(t).rfind("/events/1/changes/5/after:", 0) == 0);
+    t = good;
+    t.frames[1].offset = 3;
+    CHECK(place_of(t).rfind("/frames/1/hex: frame bytes that follow", 0) == 0);
+    t = good;
+    t.frame_bytes.push_back(0);
+    CHECK(place_of(t).rfind("/frames: every frame byte inside some frame", 0) == 0);
+    t = good;
+    t.files.push_back(t.files[0]);
+    CHECK(place_of(t).rfind("/files/3: each file listed once", 0) == 0);
+    t = good;
+    t.events[0].time_us = -1;
+    CHECK(place_of(t).rfind("/events/0/t:", 0) == 0);
+
+    // The writers refuse what the readers would refuse, so no file is unreadable.
+    t = good;
+    t.events[0].depth = 32;
+    std::ostringstream sink;
+    CHECK_THROWS_AS(write_trace_json(t, sink), InputError);
+    CHECK_THROWS_AS(write_trace_cbor(t, sink), InputError);
+}
