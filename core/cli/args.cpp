@@ -25,10 +25,6 @@ std::string option_label(const OptionSpec& o) {
     return s;
 }
 
-// Options that must be given appear in the synopsis: a value option whose
-// help starts with "Required" (kept as data so the help says it too).
-bool is_required(const OptionSpec& o) { return o.help.rfind("Required", 0) == 0; }
-
 }  // namespace
 
 std::optional<std::string> ParsedArgs::value(const std::string& name) const {
@@ -106,7 +102,7 @@ std::string usage_line(const VerbSpec& spec) {
     for (const auto& p : spec.positional) s += " " + p;
     bool optional_ones = false;
     for (const auto& o : spec.options) {
-        if (!is_required(o)) {
+        if (!o.required) {
             optional_ones = true;
             continue;
         }
@@ -124,7 +120,7 @@ std::string help_text(const VerbSpec& spec) {
     auto line = [&](const std::string& label, const std::string& help) {
         s += "  " + label + std::string(width - label.size() + 2, ' ') + help + "\n";
     };
-    for (const auto& o : spec.options) line(option_label(o), o.help);
+    for (const auto& o : spec.options) line(option_label(o), (o.required ? "Required. " : "") + o.help);
     line("-h, --help", "Show this help and exit.");
     if (!spec.description.empty()) s += "\n" + spec.description + (spec.description.back() == '\n' ? "" : "\n");
     return s;

@@ -31,6 +31,7 @@ struct OptionSpec {
     char short_name = 0;     // 'o', or 0
     std::string value_name;  // "FILE"; empty for a flag
     std::string help;
+    bool required = false;   // shown in the usage line; ParsedArgs::required() enforces it
 };
 
 struct VerbSpec {

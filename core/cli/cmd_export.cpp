@@ -56,7 +56,7 @@ const Verb& verb_export() {
          "Write a trace as JSON, CBOR, pcap (its frames) or CSV (one row per event).",
          {"TRACE"},
          {
-             {"output", 'o', "FILE", "Required. File to write; - writes to standard output."},
+             {"output", 'o', "FILE", "File to write; - writes to standard output.", true},
              {"format", 'f', "FORMAT", "json, cbor, pcap or csv; by default taken from the extension of -o."},
          },
          "The input may be JSON or CBOR (detected from its first byte). The output is written\n"

@@ -111,7 +111,7 @@ std::string send_returns(const trace::Trace& t) {
     }
     if (returned > kShown) s += ", ... (" + std::to_string(returned) + " calls)";
     if (returned > 0) s = (returned == 1 ? "send() returned " : "send() calls returned ") + s;
-    if (entered > returned) {
+    if (entered > returned && t.end_reason.find("had not returned") == std::string::npos) {
         // The run ended inside a send() (interrupted, or blocked at the time limit).
         s += (s.empty() ? "" : "; ") + std::string("send() call ") + std::to_string(returned + 1) + " had not returned";
     }
@@ -201,7 +201,7 @@ const Verb& verb_run() {
          "Run a scenario with the engine and write its trace (and, if asked, a pcap).",
          {"SCENARIO"},
          {
-             {"output", 'o', "TRACE", "Required. Trace file to write: .cbor gives CBOR, anything else JSON."},
+             {"output", 'o', "TRACE", "Trace file to write: .cbor gives CBOR, anything else JSON.", true},
              {"pcap", 0, "FILE", "Also write every frame on the wire as a pcap file (for Wireshark)."},
              {"options", 0, "FILE", "Engine options as JSON (as under \"options\" in a trace); the flags below override it."},
              {"no-linear-copy", 0, "", "Model modern kernels: no payload in the skb's linear area (linear_copy = false)."},

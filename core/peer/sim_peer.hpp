@@ -18,8 +18,9 @@
 //               more than one full-sized segment (rcv_mss) is unacknowledged,
 //               i.e. every second full segment, and for out-of-order, old or
 //               trimmed data, zero-window probes and FIN; otherwise a delayed-ACK
-//               timer of delack_ms. (No quick-ack mode at the start, and PSH does
-//               not force an ACK, as in Linux.)
+//               timer of delack_ms. Unlike Linux there is no quick-ack mode at
+//               the start; as in Linux, PSH does not force an ACK. No SACK
+//               blocks are sent (nothing is held out of order to report).
 //   updates     after the application reads, a window update ACK is sent when
 //               the window we could offer opens from zero, is at least twice the
 //               one the sender knows (tcp_cleanup_rbuf), or 2*rcv_mss more
@@ -32,8 +33,14 @@
 //   FIN         is acknowledged at once; the peer never closes its own side
 //
 // Frames the peer sends reach us one_way_delay_us later. Its state goes into
-// the trace as the model's peer_* fields; its only events are peer_read and
-// peer_drop (our engine records the frames it receives).
+// the trace as the model's peer_* fields (changes that ride on the next event
+// emitted); its only events, with Func::peer, are
+//   peer_read  args bytes                                   (each read)
+//   peer_drop  args seq, len, dropped = the segment's number (inside send())
+// and our engine records the frames it receives. The Recorder's time is left
+// at the time of the peer's last event (never later than now_us()).
+// With the same scenario and the same calls, everything is the same: there is
+// no randomness and no real clock in here.
 #pragma once
 
 #include <cstdint>

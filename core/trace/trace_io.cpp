@@ -327,10 +327,10 @@ void validate_trace(const Trace& t, const std::string& name) {
                 cfail("op", "a change op id below " + std::to_string(static_cast<int>(Op::count_)) + ", found " +
                                 std::to_string(static_cast<int>(ch.op)));
             const Shape& s = shape(ch.op);
-            const std::string opn(op_name(ch.op));
+            auto opn = [&] { return std::string(op_name(ch.op)); };
             switch (s.field) {
                 case FieldKind::none:
-                    if (ch.field != 0) cfail("field", "0 (" + opn + " has no field), found " + std::to_string(ch.field));
+                    if (ch.field != 0) cfail("field", "0 (" + opn() + " has no field), found " + std::to_string(ch.field));
                     break;
                 case FieldKind::sock:
                     if (ch.field >= model::kSockFieldCount)
@@ -355,13 +355,13 @@ void validate_trace(const Trace& t, const std::string& name) {
                     break;
             }
             if (s.target == TargetKind::none) {
-                if (ch.target != 0) cfail("target", "0 (" + opn + " has no target), found " + std::to_string(ch.target));
+                if (ch.target != 0) cfail("target", "0 (" + opn() + " has no target), found " + std::to_string(ch.target));
             } else if (ch.target == 0) {
                 cfail(target_key(s.target), "an " + std::string(target_key(s.target)) +
                                                 " id of 1 or more (ids start at 1), found 0");
             }
             if (s.value == ValueKind::none && ch.value != 0)
-                cfail("value", "0 (" + opn + " has no value), found " + std::to_string(ch.value));
+                cfail("value", "0 (" + opn() + " has no value), found " + std::to_string(ch.value));
             if (s.value == ValueKind::after && (ch.value < 0 || ch.value > kU32Max))
                 cfail("after", "an skb id from 0 (the head of the queue) to " + std::to_string(kU32Max) + ", found " +
                                    std::to_string(ch.value));

@@ -12,7 +12,7 @@ std::optional<Rect> default_view_rect(std::string_view id, float w, float h, flo
     const float left_w = std::round(w * 0.43f);
     const float right_w = w - left_w;
     const float counters_w = std::round(right_w * 0.46f);
-    const float source_h = std::round(body_h * 0.58f);
+    const float source_h = std::round(body_h * 0.62f);
     const float skb_h = std::round(body_h * 0.36f);
     const float lower_h = body_h - skb_h;
     const float pages_h = std::round(lower_h * 0.38f);

@@ -34,6 +34,7 @@ public:
             return;
         }
         ImGui::BeginChild("pages", ImVec2(0, 0), false);
+        ImGui::PushTextWrapPos(0.0f);
         const float cw = ImGui::CalcTextSize("0").x;
         const float lh = ImGui::GetTextLineHeight();
         const float label_w = cw * 16;
@@ -74,7 +75,8 @@ public:
             if (ImGui::IsItemHovered()) tooltip(u, (ImGui::GetIO().MousePos.x - b0.x) / scale);
             ImGui::Dummy(ImVec2(1, lh * 0.3f));
         }
-        text_dim("Bar = one 4096-byte page; coloured = fragments by skb; yellow tick = sk_sndmsg_off.");
+        text_dim("A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick is sk_sndmsg_off.");
+        ImGui::PopTextWrapPos();
         ImGui::EndChild();
     }
 

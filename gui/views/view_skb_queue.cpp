@@ -42,7 +42,7 @@ public:
         const float lh = ImGui::GetTextLineHeight();
         SkbLayoutParams p;
         p.box_w = cw * 18;
-        p.box_h = lh * 4 + 8 + lh * 0.8f;
+        p.box_h = lh * 4 + 8 + lh * 1.0f;
         p.gap_x = cw * 2;
         p.gap_y = lh * 1.6f;
         p.top = lh * 1.4f;
@@ -66,9 +66,11 @@ public:
             const bool selected = ctx.vs.selected_skb == b.id;
             dl->AddRect(a, z, b.changed ? colors::kChanged : (selected ? IM_COL32(255, 255, 255, 255) : sc), 4.0f, 0,
                         b.changed || selected ? 2.5f : 1.0f);
+            // A swatch in the skb's colour: its bytes have this colour in Pages.
+            dl->AddRectFilled(ImVec2(a.x + 5, a.y + 4), ImVec2(a.x + 5 + lh * 0.6f, a.y + 4 + lh * 0.6f), id_color(b.id), 2.0f);
             char buf[64];
             std::snprintf(buf, sizeof buf, "skb %u", b.id);
-            dl->AddText(ImVec2(a.x + 5, a.y + 2), IM_COL32(255, 255, 255, 255), buf);
+            dl->AddText(ImVec2(a.x + 9 + lh * 0.6f, a.y + 2), IM_COL32(255, 255, 255, 255), buf);
             if (b.psh) {
                 const ImVec2 ps(z.x - cw * 4 - 4, a.y + 2);
                 dl->AddRectFilled(ImVec2(ps.x - 2, ps.y), ImVec2(ps.x + cw * 3 + 2, ps.y + lh), IM_COL32(200, 60, 60, 255), 3.0f);
@@ -84,7 +86,7 @@ public:
             std::snprintf(buf, sizeof buf, "len %lld  frags %lld", static_cast<long long>(skb.len), static_cast<long long>(skb.nr_frags));
             dl->AddText(ImVec2(a.x + 5, y), IM_COL32(230, 230, 230, 255), buf);
             y += lh + 2;
-            payload_bar(dl, skb, ImVec2(a.x + 5, y), b.w - 10, lh * 0.7f);
+            payload_bar(dl, skb, ImVec2(a.x + 5, y), b.w - 10, lh * 0.9f);
             // Hover and click over the whole box.
             ImGui::SetCursorScreenPos(a);
             ImGui::PushID(static_cast<int>(b.id));
@@ -129,7 +131,8 @@ private:
         }
     }
 
-    // Linear part grey, then one segment per fragment in its page's colour.
+    // Linear part grey, then one segment per fragment in the skb's own colour
+    // (the colour Pages uses for this skb's bytes), labelled with its page.
     static void payload_bar(ImDrawList* dl, const model::SkBuff& skb, ImVec2 p, float w, float h) {
         dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(25, 25, 30, 255));
         if (skb.len <= 0) return;
@@ -143,8 +146,13 @@ private:
         for (int64_t k = 0; k < std::min<int64_t>(skb.nr_frags, model::MAX_SKB_FRAGS); ++k) {
             const model::Frag& f = skb.frags[static_cast<std::size_t>(k)];
             const float fw = static_cast<float>(f.size) * scale;
-            dl->AddRectFilled(ImVec2(x, p.y), ImVec2(x + fw, p.y + h), id_color(f.page));
-            if (k > 0) dl->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h), IM_COL32(20, 20, 20, 255));
+            dl->AddRectFilled(ImVec2(x, p.y), ImVec2(x + fw, p.y + h), with_alpha(id_color(skb.id), k % 2 ? 200 : 255));
+            if (k > 0 || lin > 0) dl->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h), IM_COL32(20, 20, 20, 255), 1.5f);
+            char label[16];
+            std::snprintf(label, sizeof label, "p%u", f.page);
+            const ImVec2 ts = ImGui::CalcTextSize(label);
+            if (fw > ts.x + 4 && h >= ts.y * 0.8f)
+                dl->AddText(ImVec2(x + (fw - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f), IM_COL32(20, 20, 20, 255), label);
             x += fw;
         }
     }

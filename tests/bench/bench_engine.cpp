@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include "engine/runner.hpp"
@@ -46,16 +47,28 @@ int main(int argc, char** argv) {
     engine::Options off;
     off.trace = false;
     engine::RunStats s_off;
+    // Repeat (SENDPATH_BENCH_REPEAT) to profile the engine rather than the set-up.
+    const int repeat = std::getenv("SENDPATH_BENCH_REPEAT") ? std::atoi(std::getenv("SENDPATH_BENCH_REPEAT")) : 1;
+    for (int r = 1; r < repeat; ++r) engine::run_scenario_with_buffer(sc, off, user, &s_off);
     auto a0 = clk::now();
     engine::run_scenario_with_buffer(sc, off, user, &s_off);
     auto a1 = clk::now();
 
+    if (argc > 2 && std::string(argv[2]) == "--off-only") {
+        std::printf("engine, tracing off: %.3f s, %.0f MB/s, %llu events\n", secs(a0, a1),
+                    static_cast<double>(bytes) / secs(a0, a1) / 1e6, static_cast<unsigned long long>(s_off.events));
+        return 0;
+    }
     engine::Options on;
     engine::RunStats s_on;
     auto b0 = clk::now();
     trace::Trace t = engine::run_scenario_with_buffer(sc, on, user, &s_on);
     auto b1 = clk::now();
 
+    if (argc > 2 && std::string(argv[2]) == "--no-write") {
+        std::printf("engine, tracing on: %.3f s, %.2f M events/s\n", secs(b0, b1), t.events.size() / secs(b0, b1) / 1e6);
+        return 0;
+    }
     std::ostringstream js, cb;
     auto c0 = clk::now();
     trace::write_trace_json(t, js);
