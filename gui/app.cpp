@@ -74,6 +74,16 @@ bool App::open(const std::string& path) {
     return false;
 }
 
+void App::show_open_dialog() {
+    // Browse where the current document lives: its neighbours are the likely next files.
+    if (!vs_.show_open_dialog && doc_) {
+        std::error_code ec;
+        const fs::path dir = fs::absolute(doc_->path(), ec).parent_path();
+        if (!ec) vs_.browse_dir = dir.lexically_normal().string();
+    }
+    vs_.show_open_dialog = true;
+}
+
 // [SECTION] commands
 
 void App::apply_commands() {
@@ -128,7 +138,7 @@ void App::run_action(Action a) {
     if (auto cmd = command_for(a)) { push(Command::of(*cmd)); return; }
     switch (a) {
         case Action::toggle_breakpoint: toggle_breakpoint_here(); break;
-        case Action::open_dialog: vs_.show_open_dialog = true; break;
+        case Action::open_dialog: show_open_dialog(); break;
         case Action::help: vs_.show_help = !vs_.show_help; break;
         default: break;
     }
@@ -175,7 +185,7 @@ const char* shortcut_text(Action a) {
 void App::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) vs_.show_open_dialog = true;
+        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) show_open_dialog();
         if (ImGui::BeginMenu("Recent files", !settings_.recent.empty())) {
             for (const std::string& r : settings_.recent)
                 if (ImGui::MenuItem(r.c_str())) push(Command::open_file(r));
@@ -269,7 +279,7 @@ void App::draw_views() {
 
 void App::draw_help() {
     if (!vs_.show_help) return;
-    ImGui::SetNextWindowSize(ImVec2(560, 470), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(600, 560), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Keyboard shortcuts", &vs_.show_help)) {
         ImGui::TextWrapped("The cursor is an event of the trace; every view shows the state after that event. "
@@ -289,8 +299,11 @@ void App::draw_help() {
             ImGui::EndTable();
         }
         ImGui::Spacing();
+        ImGui::PushTextWrapPos(0.0f);
         text_dim("Mouse: click an event, a call-stack frame or the timeline to jump there; click a line number "
-                 "in Source to set a breakpoint; hover any counter for what it means.");
+                 "in Source to set a breakpoint; hover any counter for what it means; right-click a counter to "
+                 "stop when it changes; click an skb to highlight its bytes in Pages.");
+        ImGui::PopTextWrapPos();
     }
     ImGui::End();
 }
@@ -330,7 +343,7 @@ void App::draw_open_dialog() {
             if (entries.empty() && err.empty()) text_dim("(no directories, .json or .cbor files here)");
         }
         ImGui::EndChild();
-        text_dim("Traces (.json, .cbor) open as they are; scenarios (JSON with a \"timeline\") are run first.");
+        text_dim("Traces (.json, .cbor) open as they are; scenarios (with a \"timeline\") run first.");
         ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
         const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();

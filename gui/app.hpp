@@ -48,6 +48,7 @@ private:
     void draw_menu_bar();
     void draw_views();
     void draw_help();
+    void show_open_dialog();
     void draw_open_dialog();
     void draw_error();
     void draw_empty_hint();

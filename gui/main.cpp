@@ -65,7 +65,7 @@ std::optional<long long> number(const std::string& s) {
     return v;
 }
 
-// Throws UsageError-like InputError("command line", option, expected).
+// Throws InputError("command line", option, expected): main prints it with the usage, exit 2.
 Args parse_args(int argc, char** argv) {
     Args a;
     auto value = [&](int& i, const std::string& opt) -> std::string {
@@ -92,7 +92,6 @@ Args parse_args(int argc, char** argv) {
             a.path = s;
         }
     }
-    if (a.at_event && !a.screenshot && !a.script) {}  // fine: it just places the cursor
     return a;
 }
 
@@ -232,11 +231,12 @@ int main(int argc, char** argv) {
             ImGui::Render();
             int w = 0, h = 0;
             glfwGetFramebufferSize(window, &w, &h);
+            ++frame;
+            if (runner && runner->sweeping() && frame % 16 != 0) continue;
             glViewport(0, 0, w, h);
             glClearColor(0.07f, 0.075f, 0.085f, 1.0f);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-            ++frame;
 
             std::optional<std::string> shot;
             if (runner) shot = runner->take_screenshot_request();

@@ -129,6 +129,8 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         if (err) fail(st, "an error panel is shown: " + err->title + ": " + err->place + " " + err->expected + err->message);
     } else if (v == "expect_line") {
         if (need_doc() && doc->event()->line != st.number) fail(st, where());
+    } else if (v == "expect_line_not") {
+        if (need_doc() && doc->event()->line == st.number) fail(st, where());
     } else if (v == "expect_event") {
         if (need_doc() && doc->cursor() != static_cast<std::size_t>(st.number)) fail(st, where());
     } else if (v == "expect_depth") {

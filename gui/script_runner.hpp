@@ -24,6 +24,9 @@ public:
     std::optional<std::string> take_screenshot_request();
 
     bool done() const { return done_; }
+    // During a sweep most frames need not be rasterised (llvmpipe under Xvfb
+    // spends ~30 ms per 1280x800 frame); every view is still drawn by ImGui.
+    bool sweeping() const { return sweep_.has_value(); }
     int exit_code() const { return exit_code_; }
 
 private:

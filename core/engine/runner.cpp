@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <climits>
 #include <string>
+#include <sys/mman.h>
 
 #include "engine/engine.hpp"
 #include "peer/addresses.hpp"
@@ -26,6 +27,20 @@ using trace::FuncScope;
 
 namespace {
 
+// Asks for transparent huge pages behind a large reserved buffer: a trace of a
+// big send fills hundreds of MB, and taking them 4 KB page fault by page fault
+// costs more than the engine's own work.
+template <class V>
+void advise_huge(V& v) {
+    const std::size_t bytes = v.capacity() * sizeof(typename V::value_type);
+    if (bytes < (8u << 20)) return;
+    const auto begin = reinterpret_cast<uintptr_t>(v.data());
+    const uintptr_t huge = 2u << 20;
+    const uintptr_t a = (begin + huge - 1) & ~(huge - 1);
+    const uintptr_t e = (begin + bytes) & ~(huge - 1);
+    if (e > a) ::madvise(reinterpret_cast<void*>(a), e - a, MADV_HUGEPAGE);
+}
+
 // Thrown to unwind a run that must end now (time limit, interruption, device lost).
 struct StopRun {
     std::string reason;
@@ -39,13 +54,15 @@ public:
         if (sc.peer.type == "tap") {
             if (!hooks.make_tap_link) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
             link_ = hooks.make_tap_link(sc);
+            if (!link_) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
+            link_->attach(rec_);  // ARP: records its frames, learns the kernel's MAC
         } else {
             sim_ = std::make_unique<peer::SimLink>(sc, rec_, peer::SimAddrs{});
         }
         peer::Link& link = sim_ ? static_cast<peer::Link&>(*sim_) : *link_;
         engine_ = std::make_unique<Engine>(sc, opt, rec_, link);
         engine_->set_world(this);
-        const peer::SimAddrs addrs;
+        const peer::SimAddrs addrs = link.addrs().value_or(peer::SimAddrs{});
         engine_->our_mac_ = addrs.our_mac;
         engine_->our_ip_ = addrs.our_ip;
         engine_->our_port_ = addrs.our_port;
@@ -73,6 +90,10 @@ public:
             trace_->changes.reserve(total / 8 + 393216);
             trace_->frames.reserve(total / 512 + 4096);
             trace_->frame_bytes.reserve(total + total / 8 + (1u << 20));
+            advise_huge(trace_->events);
+            advise_huge(trace_->changes);
+            advise_huge(trace_->frames);
+            advise_huge(trace_->frame_bytes);
             trace_->engine_version = SENDPATH_VERSION;
             trace_->scenario = sc_.to_json();
             trace_->options = opt_.to_json();

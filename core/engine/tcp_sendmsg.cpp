@@ -65,8 +65,10 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
     uint64_t total = 0;
     for (auto l : buf.iov) total += static_cast<uint64_t>(l);
 
-    // The locals are part of the State so a student sees them change.
+    // The locals are part of the State so a student sees them change (only
+    // a trace can show them, so an untraced run skips this).
     auto sync = [&] {
+        if (!rec_.tracing()) return;
         rec_.set(SF::copied, copied);
         rec_.set(SF::iov, iov);
         rec_.set(SF::seglen, seglen);

@@ -12,6 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "peer/addresses.hpp"
+
+namespace sendpath::trace {
+class Recorder;
+}
+
 namespace sendpath::peer {
 
 struct Received {
@@ -31,6 +37,13 @@ public:
     virtual std::optional<Received> wait(int64_t until_us) = 0;
     // Why the link ended, if it did (device lost, interrupted); empty while usable.
     virtual std::string closed_reason() const { return {}; }
+    // The run's addresses when the link decides them (over TAP: ours, the
+    // kernel's, and its MAC learned by ARP); nullopt: the simulated SimAddrs{}.
+    virtual std::optional<SimAddrs> addrs() const { return std::nullopt; }
+    // Called once by the runner before the socket is created: frames the link
+    // handles itself (ARP over TAP) are recorded through rec. May block while
+    // the link learns the kernel's MAC.
+    virtual void attach(trace::Recorder& rec) { (void)rec; }
 };
 
 }  // namespace sendpath::peer

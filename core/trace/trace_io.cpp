@@ -988,15 +988,41 @@ void put_names(std::string& b, const Names& n) {
     for (auto s : n.list) put_text(b, s);
 }
 
-void put_change_cbor(std::string& b, const Change& c) {
+// Delta coding of the CBOR form: skb and page ids are written as the
+// difference from the previous skb (page) id, and socket and skb field values
+// as the difference from the previous value written for the same field. Most
+// deltas are small (write_seq grows by a copy, the next skb is the previous
+// one + 1), so they take one to three bytes instead of five. Differences wrap
+// modulo 2^64, so every value round-trips exactly.
+struct DeltaState {
+    int64_t skb = 0, page = 0;
+    int64_t sock[256] = {};
+    int64_t skbf[256] = {};
+};
+int64_t wrap_sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
+int64_t wrap_add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+
+void put_change_cbor(std::string& b, const Change& c, DeltaState& d) {
     const Shape& s = shape(c.op);
     put_int(b, static_cast<int64_t>(c.op));
-    if (s.target != TargetKind::none) put_int(b, c.target);
+    if (s.target == TargetKind::skb) {
+        put_int(b, static_cast<int64_t>(c.target) - d.skb);
+        d.skb = c.target;
+    } else if (s.target == TargetKind::page) {
+        put_int(b, static_cast<int64_t>(c.target) - d.page);
+        d.page = c.target;
+    }
     if (s.field != FieldKind::none) put_int(b, c.field);
     if (s.value == ValueKind::frag) {
         put_int(b, frag_page(c.value));
         put_int(b, frag_off(c.value));
         put_int(b, frag_size(c.value));
+    } else if (s.value == ValueKind::value && s.field == FieldKind::sock) {
+        put_int(b, wrap_sub(c.value, d.sock[c.field]));
+        d.sock[c.field] = c.value;
+    } else if (s.value == ValueKind::value && s.field == FieldKind::skb) {
+        put_int(b, wrap_sub(c.value, d.skbf[c.field]));
+        d.skbf[c.field] = c.value;
     } else if (s.value != ValueKind::none) {
         put_int(b, c.value);
     }
@@ -1043,6 +1069,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     put_text(b, "events");
     put_head(b, 4, t.events.size());
     int64_t prev_time = 0, prev_call = 0;
+    DeltaState delta;
     for (const Event& e : t.events) {
         std::size_t items = 7;
         for (const Change* c = t.changes_begin(e); c != t.changes_end(e); ++c) items += 1 + operand_count(c->op);
@@ -1056,7 +1083,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
         put_int(b, static_cast<int64_t>(e.call) - prev_call);
         prev_time = e.time_us;
         prev_call = e.call;
-        for (const Change* c = t.changes_begin(e); c != t.changes_end(e); ++c) put_change_cbor(b, *c);
+        for (const Change* c = t.changes_begin(e); c != t.changes_end(e); ++c) put_change_cbor(b, *c, delta);
         sink.maybe_flush();
     }
     put_text(b, "frames");
@@ -1446,8 +1473,17 @@ public:
             ++k;
             return p;
         };
-        if (s.target != TargetKind::none)
-            c.target = static_cast<uint32_t>(read_int(next(), s.target == TargetKind::skb ? "an skb id" : "a page id", 0, kU32Max));
+        if (s.target != TargetKind::none) {
+            const Where p = next();
+            const std::size_t at = pos_;
+            int64_t& prev = s.target == TargetKind::skb ? delta_.skb : delta_.page;
+            const int64_t id = prev + read_int(p, s.target == TargetKind::skb ? "an skb id delta" : "a page id delta", -kU32Max, kU32Max);
+            if (id < 0 || id > kU32Max)
+                fail(p, at, std::string(s.target == TargetKind::skb ? "an skb" : "a page") +
+                                " id delta that keeps the id from 0 to 4294967295");
+            prev = id;
+            c.target = static_cast<uint32_t>(id);
+        }
         switch (s.field) {
             case FieldKind::none: break;
             case FieldKind::frag_index:
@@ -1471,6 +1507,13 @@ public:
                 break;
             case ValueKind::value:
             case ValueKind::count: c.value = read_int(next(), "a value", kI64Min, kI64Max); break;
+        }
+        if (s.value == ValueKind::value && s.field == FieldKind::sock) {
+            c.value = wrap_add(delta_.sock[c.field], c.value);
+            delta_.sock[c.field] = c.value;
+        } else if (s.value == ValueKind::value && s.field == FieldKind::skb) {
+            c.value = wrap_add(delta_.skbf[c.field], c.value);
+            delta_.skbf[c.field] = c.value;
         }
         return c;
     }
@@ -1507,6 +1550,7 @@ public:
 private:
     std::span<const uint8_t> b_;
     const std::string& name_;
+    DeltaState delta_;
     Trace& t_;
     std::size_t pos_ = 0;
     Table kinds_, funcs_, ops_, args_, sock_fields_, skb_fields_;

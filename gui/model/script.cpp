@@ -23,7 +23,7 @@ constexpr Verb kVerbs[] = {
     {"continue", ArgKind::none},         {"reverse_continue", ArgKind::none}, {"home", ArgKind::none},
     {"end", ArgKind::none},              {"quit", ArgKind::none},            {"clear_breaks", ArgKind::none},
     {"expect_no_error", ArgKind::none},  {"sweep", ArgKind::none},          {"expect_source", ArgKind::text},  {"jump", ArgKind::number},          {"wait", ArgKind::number},
-    {"select_frame", ArgKind::number},   {"expect_line", ArgKind::number},   {"expect_event", ArgKind::number},
+    {"select_frame", ArgKind::number},   {"expect_line", ArgKind::number},   {"expect_line_not", ArgKind::number},   {"expect_event", ArgKind::number},
     {"expect_depth", ArgKind::number},   {"expect_frames", ArgKind::number}, {"open", ArgKind::text},
     {"screenshot", ArgKind::text},       {"show", ArgKind::text},            {"hide", ArgKind::text},
     {"filter", ArgKind::optional_text},  {"expect_error", ArgKind::optional_text},

@@ -13,7 +13,7 @@
 //   wait N                 draw N frames doing nothing
 //   sweep                  visit every event, one per frame (draws every view at every cursor)
 //   screenshot FILE.png    save the window after this frame is drawn
-//   expect_line N | expect_kind NAME | expect_func NAME | expect_event N | expect_depth N
+//   expect_line N | expect_line_not N | expect_kind NAME | expect_func NAME | expect_event N | expect_depth N
 //   expect_source TEXT     the lit source line contains TEXT (robust to line numbers moving)
 //   expect_cond EXPR       a breakpoint condition on the state at the cursor ("queue_len == 2")
 //   expect_frames N        frames on the wire up to the cursor

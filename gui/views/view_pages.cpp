@@ -48,8 +48,12 @@ public:
             std::snprintf(buf, sizeof buf, "page %u", u.id);
             dl->AddText(p, changed ? colors::kChanged : IM_COL32(230, 230, 230, 255), buf);
             std::snprintf(buf, sizeof buf, "refs %lld", static_cast<long long>(u.count));
-            const bool bad = u.count != u.expected_count;
-            dl->AddText(ImVec2(p.x + cw * 8, p.y), bad ? IM_COL32(255, 110, 110, 255) : colors::kDimText, buf);
+            // Fewer references than fragments + cache would be a bookkeeping bug;
+            // more is normal for a moment (the allocating code still holds it).
+            const ImU32 rc = u.count < u.expected_count   ? IM_COL32(255, 110, 110, 255)
+                             : u.count > u.expected_count ? colors::kInFlight
+                                                          : colors::kDimText;
+            dl->AddText(ImVec2(p.x + cw * 8, p.y), rc, buf);
             const ImVec2 b0(p.x + label_w, p.y), b1(b0.x + bar_w, b0.y + h);
             dl->AddRectFilled(b0, b1, IM_COL32(25, 25, 30, 255));
             const float scale = bar_w / static_cast<float>(model::PAGE_SIZE);
@@ -84,9 +88,14 @@ private:
     static void tooltip(const PageUse& u, float at_byte) {
         ImGui::BeginTooltip();
         ImGui::Text("page %u: refcount %lld%s", u.id, static_cast<long long>(u.count), u.cached ? " (the socket's cached page)" : "");
-        if (u.count != u.expected_count)
-            ImGui::TextColored(colors::kError, "expected %lld: %zu fragment(s)%s", static_cast<long long>(u.expected_count),
-                               u.frags.size(), u.cached ? " + 1 for the cache" : "");
+        if (u.count < u.expected_count)
+            ImGui::TextColored(colors::kError, "fewer references than %lld: %zu fragment(s)%s (a bookkeeping bug)",
+                               static_cast<long long>(u.expected_count), u.frags.size(), u.cached ? " + 1 for the cache" : "");
+        else if (u.count > u.expected_count)
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight),
+                               "%lld reference(s) beyond %zu fragment(s)%s: held by the code that allocated the page\n"
+                               "(tcp_sendmsg's local page) until it becomes a fragment or the cached page.",
+                               static_cast<long long>(u.count - u.expected_count), u.frags.size(), u.cached ? " + the cache" : "");
         if (!u.frags.empty()) ImGui::Text("used bytes %u..%u", u.used_lo, u.used_hi);
         if (u.cached) ImGui::Text("next fragment starts at %u (sk_sndmsg_off)", u.cached_off);
         for (const FragRef& f : u.frags) {

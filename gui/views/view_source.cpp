@@ -3,7 +3,7 @@
 // The gutter shows breakpoints (click to toggle) and dots on lines that
 // emitted events somewhere in this trace.
 #include <algorithm>
-#include <filesystem>
+#include <cstdio>
 
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/embedded_sources.hpp"
@@ -93,7 +93,10 @@ private:
             if (ImGui::Selectable(label.c_str(), k == 0) && fr.event && *fr.event != doc.cursor())
                 ctx.push(Command::jump(*fr.event));
             ImGui::PopStyleColor();
-            if (k > 0 && fr.event) item_tooltip("Click to go back to this frame's latest event.");
+            if (k > 0 && fr.event)
+                item_tooltip("Click to go to this frame's latest event. The stack is rebuilt from events: this is the latest "
+                             "event at this depth with nothing shallower since. A function that emitted no event (one that "
+                             "is sleeping, say) cannot be seen, so a frame can be an earlier call at the same depth.");
         }
         ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
     }

@@ -3,6 +3,8 @@
 // the JSON pointer of the bad value and what was expected.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -16,8 +18,9 @@ using namespace sendpath::lesson;
 
 namespace {
 
+// One folder per process: CTest runs the test cases of this file side by side.
 std::string tmp_dir() {
-    std::string d = std::string(SENDPATH_BINARY_DIR) + "/test_lesson_tmp";
+    std::string d = std::string(SENDPATH_BINARY_DIR) + "/test_lesson_tmp." + std::to_string(::getpid());
     std::filesystem::create_directories(d);
     return d;
 }
