@@ -24,6 +24,11 @@
 
 namespace sendpath::engine {
 
+// Timer bounds and limits shared by the engine's files (include/net/tcp.h).
+inline constexpr int64_t TCP_RTO_MIN_US = 200'000;
+inline constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
+inline constexpr int64_t GSO_MAX_SIZE = 65536;
+
 // errno values as Linux numbers them.
 enum Errno : int64_t {
     EINTR_ = 4, EAGAIN_ = 11, ENOMEM_ = 12, EFAULT_ = 14, EPIPE_ = 32, ECONNRESET_ = 104,

@@ -86,6 +86,7 @@ public:
             uint64_t total = 0;
             for (const auto& a : sc_.timeline)
                 for (auto l : a.iov) total += static_cast<uint64_t>(l);
+            total = std::min<uint64_t>(total, uint64_t{256} << 20);  // past that, let the vectors grow
             trace_->events.reserve(total / 64 + 65536);
             trace_->changes.reserve(total / 8 + 393216);
             trace_->frames.reserve(total / 512 + 4096);
@@ -284,22 +285,10 @@ private:
 Engine::Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& rec, peer::Link& link)
     : sc_(sc), opt_(opt), rec_(rec), link_(link) {}
 
-trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, RunStats* stats) {
+namespace {
+trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, std::span<const uint8_t> buf,
+                 RunStats* stats) {
     trace::Trace t;
-    Runner r(sc, opt, hooks, opt.trace ? &t : nullptr, {});
-    r.run();
-    if (stats) {
-        stats->events = r.rec().events_emitted();
-        stats->bytes_acked = r.engine().bytes_acked();
-        stats->end_time_us = r.link().now_us();
-    }
-    return t;
-}
-
-trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt, std::span<const uint8_t> buf,
-                                      RunStats* stats) {
-    trace::Trace t;
-    RunHooks hooks;
     Runner r(sc, opt, hooks, opt.trace ? &t : nullptr, buf);
     r.run();
     if (stats) {
@@ -308,6 +297,16 @@ trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options&
         stats->end_time_us = r.link().now_us();
     }
     return t;
+}
+}  // namespace
+
+trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, RunStats* stats) {
+    return run(sc, opt, hooks, {}, stats);
+}
+
+trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt, std::span<const uint8_t> buf,
+                                      RunStats* stats) {
+    return run(sc, opt, RunHooks{}, buf, stats);
 }
 
 }  // namespace sendpath::engine

@@ -18,11 +18,6 @@ using trace::Arg;
 using trace::Func;
 using trace::FuncScope;
 
-namespace {
-constexpr int64_t TCP_RTO_MIN_US = 200'000;
-constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
-}  // namespace
-
 void Engine::tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us) {
     FuncScope fs(rec_, Func::tcp_v4_rcv);
     rec_.set_time(time_us);

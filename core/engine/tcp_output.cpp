@@ -20,8 +20,6 @@ using trace::Func;
 using trace::FuncScope;
 
 namespace {
-constexpr int64_t GSO_MAX_SIZE = 65536;
-constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
 constexpr int64_t TSO_WIN_DIVISOR = 3;
 }  // namespace
 

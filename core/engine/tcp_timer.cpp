@@ -18,7 +18,6 @@ using trace::Func;
 using trace::FuncScope;
 
 namespace {
-constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
 constexpr int64_t TCP_RESOURCE_PROBE_US = 500'000;
 constexpr int64_t TCP_RETRIES2 = 15;
 }  // namespace

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Regenerates traces/: the prepared trace of every lesson in lessons/.
+#
+#   scripts/make-traces.sh                      every simulated lesson, with build/core/sendpath-cli
+#   scripts/make-traces.sh --cli PATH           another sendpath-cli (or set SENDPATH_CLI)
+#   scripts/make-traces.sh --tap DEV --connect IP:PORT [--local IP]
+#                                               also record the TAP lessons against the real kernel
+#                                               behind TAP device DEV (needs CAP_NET_ADMIN)
+#
+# A simulated lesson's trace is what `sendpath-cli answers LESSON --save-trace` writes: its
+# scenario run with today's engine, default options. The test "prepared traces" checks that
+# every simulated trace here is reproduced byte for byte; when the engine changes on purpose,
+# run this script and explain the drift it prints (`sendpath-cli diff old new`) in the commit.
+# A TAP lesson (one with "recorded_trace") is recorded with `sendpath-cli run --tap` from
+# lessons/scenarios/<same file name>; without --tap it is left alone.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cli="${SENDPATH_CLI:-$here/build/core/sendpath-cli}"
+tap="" connect="" local_ip=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --cli) cli="$2"; shift 2 ;;
+        --tap) tap="$2"; shift 2 ;;
+        --connect) connect="$2"; shift 2 ;;
+        --local) local_ip="$2"; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "make-traces.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+if { [ -n "$tap" ] && [ -z "$connect" ]; } || { [ -z "$tap" ] && [ -n "$connect" ]; }; then
+    echo "make-traces.sh: --tap and --connect go together" >&2
+    exit 2
+fi
+if [ ! -x "$cli" ]; then
+    echo "make-traces.sh: $cli is not built (cmake --build build --target sendpath-cli, or pass --cli PATH)" >&2
+    exit 2
+fi
+
+mkdir -p "$here/traces"
+tmpdir="$(mktemp -d "$here/traces/.make-traces.XXXXXX")"
+trap 'rm -rf "$tmpdir"' EXIT
+
+changed=0 same=0 skipped=0 failed=0
+for lesson in "$here"/lessons/*.json; do
+    name="$(basename "$lesson")"
+    out="$here/traces/$name"
+    new="$tmpdir/$name"
+    if grep -q '"recorded_trace"' "$lesson"; then
+        if [ -z "$tap" ]; then
+            echo "$name: a TAP lesson, not recorded (give --tap DEV --connect IP:PORT to record it)"
+            skipped=$((skipped + 1))
+            continue
+        fi
+        args=(run "$here/lessons/scenarios/$name" --tap "$tap" --connect "$connect" -o "$new")
+        [ -n "$local_ip" ] && args+=(--local "$local_ip")
+        if ! "$cli" "${args[@]}"; then
+            echo "$name: recording over $tap failed; $out is unchanged" >&2
+            failed=$((failed + 1))
+            continue
+        fi
+        # A recording is never reproduced byte for byte: check it and answer the lesson from it.
+        "$cli" check "$new" >/dev/null
+        mv "$new" "$out"
+        if ! "$cli" answers "$lesson" >/dev/null; then
+            echo "$name: recorded, but the lesson's expressions do not fit the recording (see above)" >&2
+            failed=$((failed + 1))
+            continue
+        fi
+        echo "$name: recorded over $tap"
+        changed=$((changed + 1))
+        continue
+    fi
+    if ! "$cli" answers "$lesson" --save-trace "$new" >/dev/null; then
+        echo "$name: the lesson does not fit today's engine (message above); $out is unchanged" >&2
+        failed=$((failed + 1))
+        continue
+    fi
+    if [ -f "$out" ] && cmp -s "$new" "$out"; then
+        same=$((same + 1))
+        continue
+    fi
+    if [ -f "$out" ]; then
+        echo "$name: the engine's trace changed:"
+        "$cli" diff "$out" "$new" | sed 's/^/    /' || true
+    else
+        echo "$name: new trace"
+    fi
+    mv "$new" "$out"
+    changed=$((changed + 1))
+done
+echo "make-traces.sh: $changed written, $same unchanged, $skipped skipped, $failed failed"
+[ "$failed" -eq 0 ]
