@@ -65,6 +65,8 @@ bool App::open(const std::string& path) {
         const fs::path abs = fs::absolute(path, ec);
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
+        watch_.watch(path, file_mtime(path));
+        if (doc_->lesson) vs_.open["lesson"] = true;  // a lesson shows its narrative and questions
         return true;
     } catch (const InputError& e) {
         vs_.error = ErrorInfo{"Could not open " + path, e.file(), e.place(), e.expected(), {}};
@@ -72,6 +74,39 @@ bool App::open(const std::string& path) {
         vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()};
     }
     return false;
+}
+
+bool App::open_compare(const std::string& path) {
+    try {
+        compare_ = load_document(path);
+        compare_watch_.watch(path, file_mtime(path));
+        vs_.open["compare"] = true;
+        vs_.compare_row.reset();
+        vs_.status = "comparing with " + fs::path(path).filename().string() + ": " + std::to_string(compare_->size()) + " events";
+        return true;
+    } catch (const InputError& e) {
+        vs_.error = ErrorInfo{"Could not open " + path + " to compare", e.file(), e.place(), e.expected(), {}};
+    } catch (const std::exception& e) {
+        vs_.error = ErrorInfo{"Could not open " + path + " to compare", path, {}, {}, e.what()};
+    }
+    return false;
+}
+
+void App::open_dropped(const std::vector<std::string>& paths) {
+    if (paths.empty()) return;
+    push(Command::open_file(paths[0]));
+    if (paths.size() >= 2) push(Command::compare_file(paths[1]));
+}
+
+void App::poll_file_changes(double now_seconds) {
+    // A rewritten file is reopened where the cursor was: editing a scenario and
+    // watching the same moment change is the point.
+    if (doc_ && watch_.due(now_seconds) && watch_.changed(file_mtime(watch_.path()))) {
+        const std::size_t cur = doc_->cursor();
+        if (open(watch_.path()) && doc_ && !doc_->empty()) doc_->seek(cur);
+    }
+    if (compare_ && compare_watch_.due(now_seconds) && compare_watch_.changed(file_mtime(compare_watch_.path())))
+        open_compare(compare_watch_.path());
 }
 
 void App::show_open_dialog() {
@@ -96,6 +131,8 @@ void App::apply_commands() {
 
 void App::apply(const Command& c) {
     if (c.type == CommandType::open) { open(c.path); return; }
+    if (c.type == CommandType::compare) { open_compare(c.path); return; }
+    if (c.type == CommandType::close_compare) { compare_.reset(); compare_watch_.clear(); return; }
     if (c.type == CommandType::quit) { quit_ = true; return; }
     if (!doc_ || doc_->empty()) return;
     const trace::Trace& t = doc_->trace();
@@ -129,6 +166,13 @@ void App::apply(const Command& c) {
         }
         default: break;
     }
+    // A lesson asks its questions before the trace shows what happens next.
+    if (doc_->lesson) {
+        if (auto p = doc_->lesson->pause_point(cur, to)) {
+            to = *p;
+            vs_.status = "A question waits in the Lesson window: answer it to go on.";
+        }
+    }
     doc_->seek(to);  // also after a breakpoint search moved the replay
 }
 
@@ -138,7 +182,10 @@ void App::run_action(Action a) {
     if (auto cmd = command_for(a)) { push(Command::of(*cmd)); return; }
     switch (a) {
         case Action::toggle_breakpoint: toggle_breakpoint_here(); break;
-        case Action::open_dialog: show_open_dialog(); break;
+        case Action::open_dialog:
+            show_open_dialog();
+            vs_.open_for_compare = false;
+            break;
         case Action::help: vs_.show_help = !vs_.show_help; break;
         default: break;
     }
@@ -185,13 +232,22 @@ const char* shortcut_text(Action a) {
 void App::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) show_open_dialog();
+        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) {
+            show_open_dialog();
+            vs_.open_for_compare = false;
+        }
         if (ImGui::BeginMenu("Recent files", !settings_.recent.empty())) {
             for (const std::string& r : settings_.recent)
                 if (ImGui::MenuItem(r.c_str())) push(Command::open_file(r));
             ImGui::EndMenu();
         }
         if (ImGui::MenuItem("Reload", nullptr, false, doc_ != nullptr)) push(Command::open_file(doc_->path()));
+        ImGui::Separator();
+        if (ImGui::MenuItem("Compare with...", nullptr, false, doc_ != nullptr)) {
+            show_open_dialog();
+            vs_.open_for_compare = true;
+        }
+        if (ImGui::MenuItem("Close comparison", nullptr, false, compare_ != nullptr)) push(Command::of(CommandType::close_compare));
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
         ImGui::EndMenu();
@@ -262,7 +318,7 @@ void App::draw_views() {
         const std::string title = (doc_ ? v->window_title(*doc_) : std::string(v->title())) + "###" + id;
         if (ImGui::Begin(title.c_str(), &open, v->window_flags())) {
             if (doc_ && !doc_->empty()) {
-                ViewContext ctx{*doc_, vs_, commands_};
+                ViewContext ctx{*doc_, vs_, commands_, compare_.get()};
                 v->draw(ctx);
             } else if (doc_) {
                 text_dim("The trace has no events.");
@@ -312,7 +368,13 @@ void App::draw_open_dialog() {
     if (!vs_.show_open_dialog) return;
     ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
-    if (ImGui::Begin("Open a trace or scenario", &vs_.show_open_dialog)) {
+    const char* title = vs_.open_for_compare ? "Compare with a trace or scenario###open" : "Open a trace or scenario###open";
+    // The dialog's choice goes to the main document or to the Compare view.
+    auto choose = [this](const std::string& p) {
+        push(vs_.open_for_compare ? Command::compare_file(p) : Command::open_file(p));
+        vs_.show_open_dialog = false;
+    };
+    if (ImGui::Begin(title, &vs_.show_open_dialog)) {
         if (ImGui::Button("Up")) {
             const fs::path p(vs_.browse_dir);
             if (p.has_parent_path()) vs_.browse_dir = p.parent_path().string();
@@ -333,10 +395,7 @@ void App::draw_open_dialog() {
                         vs_.browse_dir = full.string();
                     } else {
                         vs_.open_path_input = full.string();
-                        if (ImGui::IsMouseDoubleClicked(0)) {
-                            push(Command::open_file(full.string()));
-                            vs_.show_open_dialog = false;
-                        }
+                        if (ImGui::IsMouseDoubleClicked(0)) choose(full.string());
                     }
                 }
             }
@@ -347,10 +406,7 @@ void App::draw_open_dialog() {
         ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
         const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
-        if ((ImGui::Button("Open") || enter) && !vs_.open_path_input.empty()) {
-            push(Command::open_file(vs_.open_path_input));
-            vs_.show_open_dialog = false;
-        }
+        if ((ImGui::Button("Open") || enter) && !vs_.open_path_input.empty()) choose(vs_.open_path_input);
     }
     ImGui::End();
 }

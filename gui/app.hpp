@@ -9,6 +9,7 @@
 
 #include "gui/model/commands.hpp"
 #include "gui/model/document.hpp"
+#include "gui/model/file_watch.hpp"
 #include "gui/model/keys.hpp"
 #include "gui/model/settings.hpp"
 #include "gui/view_state.hpp"
@@ -30,11 +31,19 @@ public:
 
     // Loads now; on failure shows the error panel and keeps the current document.
     bool open(const std::string& path);
+    // Loads path as the second document of the Compare view (and opens that view).
+    bool open_compare(const std::string& path);
+    // Reopens the document (and the compared one) when its file changed on disk;
+    // call once per frame, it looks at the files at most once a second.
+    void poll_file_changes(double now_seconds);
+    // Files dropped on the window: one opens, two open side by side in Compare.
+    void open_dropped(const std::vector<std::string>& paths);
     void push(Command c) { commands_.push_back(std::move(c)); }
     void apply_commands();
     void draw();
 
     Document* doc() { return doc_.get(); }
+    Document* compare_doc() { return compare_.get(); }
     ViewState& view_state() { return vs_; }
     bool quit_requested() const { return quit_; }
     // Opens or closes a view by id; false if there is no such view.
@@ -57,6 +66,8 @@ private:
     AppOptions opt_;
     Settings settings_;
     std::unique_ptr<Document> doc_;
+    std::unique_ptr<Document> compare_;
+    FileWatch watch_, compare_watch_;
     ViewState vs_;
     CommandQueue commands_;
     std::vector<std::unique_ptr<View>> views_;

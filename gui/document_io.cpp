@@ -4,6 +4,8 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
+#include "lesson/grade.hpp"
+#include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "trace/trace_io.hpp"
 #include "util/atomic_file.hpp"
@@ -23,10 +25,28 @@ bool looks_like_scenario(const std::vector<uint8_t>& bytes) {
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     return text.find("\"timeline\"") != std::string_view::npos && text.find("\"events\"") == std::string_view::npos;
 }
+// A lesson has a scenario and questions (README "Lessons").
+bool looks_like_lesson(const std::vector<uint8_t>& bytes) {
+    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    return !j.is_discarded() && j.is_object() && j.contains("scenario") && j.contains("questions");
+}
 }  // namespace
 
 std::unique_ptr<Document> load_document(const std::string& path) {
     const std::vector<uint8_t> bytes = read_file_bytes(path);
+    if (looks_like_lesson(bytes)) {
+        auto session = std::make_shared<LessonSession>();
+        session->lesson = lesson::load_lesson(path);
+        // A TAP lesson cannot run here: its answers come from its recorded trace.
+        trace::Trace t = session->lesson.is_tap() ? trace::load_trace(lesson::prepared_trace_path(session->lesson))
+                                                   : engine::run_scenario(session->lesson.scenario, engine::Options{});
+        session->key = lesson::compute_answer_key(session->lesson, t);
+        session->sheet.lesson = session->lesson.id;
+        session->sheet.student = "student";
+        auto doc = std::make_unique<Document>(std::move(t), path, "lesson");
+        doc->lesson = std::move(session);
+        return doc;
+    }
     if (looks_like_scenario(bytes)) {
         const lesson::Scenario sc = lesson::load_scenario(path);
         trace::Trace t = engine::run_scenario(sc, engine::Options{});

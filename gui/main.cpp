@@ -43,6 +43,8 @@ struct Args {
     std::optional<std::size_t> at_event;
     int frames = 5;
     std::optional<std::string> script;
+    std::optional<std::string> compare;
+    std::vector<std::string> show;  // view ids to open (screenshots of closed-by-default views)
 };
 
 const char* kUsage =
@@ -54,6 +56,8 @@ const char* kUsage =
     "  --at-event N           put the cursor at event N first\n"
     "  --frames K             frames to render before the screenshot (default 5)\n"
     "  --script FILE          run interaction commands from FILE, one per frame (see gui.md)\n"
+    "  --compare B            open B beside the file in the Compare view (Nagle against TCP_NODELAY, ...)\n"
+    "  --show VIEW            open a view by id (seq_graph, compare, breakpoints, ...); repeatable\n"
     "  --help, --version\n"
     "keys: F11 step into, F10 step over, Shift+F11 step out, Ctrl+ the same backwards,\n"
     "      F5 / Shift+F5 continue / reverse-continue, Home/End, F9 breakpoint, F1 all shortcuts\n";
@@ -78,6 +82,8 @@ Args parse_args(int argc, char** argv) {
         if (s == "--version") { std::cout << "sendpath " << SENDPATH_VERSION << "\n"; std::exit(0); }
         if (s == "--screenshot") a.screenshot = value(i, s);
         else if (s == "--script") a.script = value(i, s);
+        else if (s == "--compare") a.compare = value(i, s);
+        else if (s == "--show") a.show.push_back(value(i, s));
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
@@ -102,6 +108,7 @@ bool save_png(const std::string& path, int w, int h) {
     glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
     for (std::size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // blending leaves alpha < 1 in places
     stbi_flip_vertically_on_write(1);
+    stbi_write_png_compression_level = 9;  // README pictures are committed: a few % smaller is worth a few ms
     return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
 }
 
@@ -208,7 +215,16 @@ int main(int argc, char** argv) {
         App app(opt);
         const std::string first = args.path ? *args.path : default_open_path(SENDPATH_SOURCE_DIR);
         if (!first.empty()) app.open(first);
+        if (args.compare) app.push(Command::compare_file(*args.compare));
         if (args.at_event) app.push(Command::jump(*args.at_event));
+        for (const std::string& v : args.show)
+            if (!app.set_view_open(v, true)) std::cerr << "sendpath: --show " << v << ": no view with that id\n";
+        // Files dropped on the window (GLFW calls back from glfwPollEvents, on this thread).
+        glfwSetWindowUserPointer(window, &app);
+        glfwSetDropCallback(window, [](GLFWwindow* w, int n, const char** paths) {
+            std::vector<std::string> v(paths, paths + std::max(0, n));
+            static_cast<App*>(glfwGetWindowUserPointer(w))->open_dropped(v);
+        });
 
         std::optional<ScriptRunner> runner;
         if (args.script) runner.emplace(std::move(script), *args.script, SENDPATH_SOURCE_DIR);
@@ -216,6 +232,7 @@ int main(int argc, char** argv) {
         int frame = 0;
         while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
             glfwPollEvents();
+            if (!headless) app.poll_file_changes(glfwGetTime());
             app.apply_commands();
             if (runner) {
                 runner->before_frame(app, window);
@@ -260,6 +277,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    glfwSetDropCallback(window, nullptr);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -8,7 +8,9 @@
 #include "gui/app.hpp"
 #include "gui/glfw_keys.hpp"
 #include "gui/model/breakpoints.hpp"
+#include "gui/model/compare.hpp"
 #include "gui/model/embedded_sources.hpp"
+#include "gui/model/seq_graph.hpp"
 #include "gui/model/wire.hpp"
 
 namespace fs = std::filesystem;
@@ -97,6 +99,8 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     else if (v == "wait") wait_ = static_cast<int>(st.number);
     else if (v == "sweep") { if (need_doc()) sweep_ = 0; }
     else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
+    else if (v == "compare") app.push(Command::compare_file(resolve_input(st.arg)));
+    else if (v == "close_compare") cmd(CommandType::close_compare);
     else if (v == "key") {
         // Through the GLFW backend's own callback: the same path a real key takes.
         const KeyChord c = *parse_chord(st.arg);
@@ -114,7 +118,13 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         app.view_state().breakpoints.push_back(*parse_breakpoint(st.arg, &err));
     } else if (v == "clear_breaks") app.view_state().breakpoints.clear();
     else if (v == "filter") app.view_state().event_filter = st.arg;
-    else if (v == "select_frame") app.view_state().selected_frame = static_cast<std::size_t>(st.number);
+    else if (v == "pick") {
+        if (need_doc()) {
+            const SeqGraph g = build_seq_graph(doc->trace());
+            app.view_state().picked_seq = (static_cast<int64_t>(g.isn) + st.number) & 0xffffffffLL;
+            app.set_view_open("provenance", true);
+        }
+    } else if (v == "select_frame") app.view_state().selected_frame = static_cast<std::size_t>(st.number);
     else if (v == "show" || v == "hide") {
         if (!app.set_view_open(st.arg, v == "show")) fail(st, "no view with id '" + st.arg + "'");
     } else if (v == "expect_error") {
@@ -165,6 +175,20 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
             std::string err;
             const Condition c = *parse_condition(st.arg, &err);
             if (!eval_condition(c, doc->trace(), doc->cursor(), doc->state())) fail(st, "false; " + where());
+        }
+    } else if (v == "expect_segments") {
+        if (need_doc()) {
+            const std::size_t n = build_seq_graph(doc->trace()).segments.size();
+            if (n != static_cast<std::size_t>(st.number)) fail(st, std::to_string(n) + " segments in the sequence graph");
+        }
+    } else if (v == "expect_divergence") {
+        if (need_doc()) {
+            if (!app.compare_doc()) fail(st, "nothing to compare with (compare PATH first)");
+            else {
+                const auto d = first_branch_divergence(doc->trace(), app.compare_doc()->trace());
+                if (!d) fail(st, "the two traces have the same events");
+                else if (d->event != static_cast<std::size_t>(st.number)) fail(st, "they diverge at " + d->what);
+            }
         }
     } else {
         fail(st, "not implemented");  // parse_script accepted a verb this runner does not know

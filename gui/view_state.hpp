@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gui/model/breakpoints.hpp"
@@ -31,6 +32,12 @@ struct ViewState {
 
     bool show_help = false;
     bool show_open_dialog = false;
+    bool open_for_compare = false;           // the open dialog picks the Compare view's second trace
+    // Byte provenance: a payload byte picked in Wire (hex dump), skb queue
+    // (payload bar) or Pages (a page byte, resolved by the Provenance view).
+    std::optional<int64_t> picked_seq;       // raw sequence number
+    std::optional<std::pair<uint32_t, uint32_t>> picked_page_byte;  // (page, offset), until resolved
+    std::optional<std::size_t> compare_row;  // Compare view: the row last clicked
     bool show_demo = false;
     bool show_metrics = false;
     std::string browse_dir;

@@ -8,11 +8,13 @@
 #                                               behind TAP device DEV (needs CAP_NET_ADMIN)
 #
 # A simulated lesson's trace is what `sendpath-cli answers LESSON --save-trace` writes: its
-# scenario run with today's engine, default options. The test "prepared traces" checks that
-# every simulated trace here is reproduced byte for byte; when the engine changes on purpose,
+# scenario run with today's engine, default options. A test (test_cli, "traces: ...") checks
+# that every simulated trace here is reproduced byte for byte; when the engine changes on purpose,
 # run this script and explain the drift it prints (`sendpath-cli diff old new`) in the commit.
 # A TAP lesson (one with "recorded_trace") is recorded with `sendpath-cli run --tap` from
-# lessons/scenarios/<same file name>; without --tap it is left alone.
+# lessons/scenarios/<same file name>, and so are a few more lesson scenarios (traces/tap-*);
+# without --tap they are left alone. The kernel listener must accept one connection per
+# recording and read everything until EOF.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
         --tap) tap="$2"; shift 2 ;;
         --connect) connect="$2"; shift 2 ;;
         --local) local_ip="$2"; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "make-traces.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -60,7 +62,11 @@ for lesson in "$here"/lessons/*.json; do
             continue
         fi
         # A recording is never reproduced byte for byte: check it and answer the lesson from it.
-        "$cli" check "$new" >/dev/null
+        if ! "$cli" check "$new"; then
+            echo "$name: the recording does not replay cleanly; $out is unchanged" >&2
+            failed=$((failed + 1))
+            continue
+        fi
         mv "$new" "$out"
         if ! "$cli" answers "$lesson" >/dev/null; then
             echo "$name: recorded, but the lesson's expressions do not fit the recording (see above)" >&2
@@ -81,7 +87,7 @@ for lesson in "$here"/lessons/*.json; do
         continue
     fi
     if [ -f "$out" ]; then
-        echo "$name: the engine's trace changed:"
+        echo "$name: the trace changed:"
         "$cli" diff "$out" "$new" | sed 's/^/    /' || true
     else
         echo "$name: new trace"
@@ -89,5 +95,26 @@ for lesson in "$here"/lessons/*.json; do
     mv "$new" "$out"
     changed=$((changed + 1))
 done
+# More recordings against the real kernel, beside the TAP lesson's: lesson scenarios
+# run over TAP (their sim-only peer keys do not apply), to compare with the simulated
+# peer. Named tap-<scenario file>; only recorded with --tap.
+tap_extra=(02-new-segments.json 07-nagle-nodelay.json)
+if [ -n "$tap" ]; then
+    for name in "${tap_extra[@]}"; do
+        out="$here/traces/tap-$name"
+        new="$tmpdir/tap-$name"
+        args=(run "$here/lessons/scenarios/$name" --tap "$tap" --connect "$connect" -o "$new")
+        [ -n "$local_ip" ] && args+=(--local "$local_ip")
+        if ! "$cli" "${args[@]}" || ! "$cli" check "$new"; then
+            echo "tap-$name: recording over $tap failed; $out is unchanged" >&2
+            failed=$((failed + 1))
+            continue
+        fi
+        mv "$new" "$out"
+        echo "tap-$name: recorded over $tap"
+        changed=$((changed + 1))
+    done
+fi
+
 echo "make-traces.sh: $changed written, $same unchanged, $skipped skipped, $failed failed"
 [ "$failed" -eq 0 ]

@@ -90,9 +90,15 @@ ParsedArgs parse_args(const VerbSpec& spec, std::span<const std::string> args) {
         }
         if (out.values[o->name].empty()) throw UsageError(shown + " needs a non-empty value (" + o->value_name + ")");
     }
-    if (out.positional.size() < spec.positional.size())
-        throw UsageError("missing " + spec.positional[out.positional.size()]);
-    if (out.positional.size() > spec.positional.size())
+    std::size_t required = 0;
+    for (const auto& p : spec.positional) required += p.empty() || p[0] != '[' ? 1 : 0;
+    const bool repeats = !spec.positional.empty() && spec.positional.back().ends_with("...");
+    if (out.positional.size() < required) {
+        std::string name = spec.positional[out.positional.size()];
+        if (name.ends_with("...")) name.resize(name.size() - 3);
+        throw UsageError("missing " + name);
+    }
+    if (out.positional.size() > spec.positional.size() && !repeats)
         throw UsageError("unexpected argument '" + out.positional[spec.positional.size()] + "'");
     return out;
 }

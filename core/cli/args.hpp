@@ -37,7 +37,9 @@ struct OptionSpec {
 struct VerbSpec {
     std::string name;                     // "run"
     std::string summary;                  // one line for `sendpath-cli --help`
-    std::vector<std::string> positional;  // names of the required positional arguments, in order
+    // Names of the positional arguments, in order. "[DIR]" may be left out (only
+    // at the end); "ANSWERS..." (the last one) may be given more than once.
+    std::vector<std::string> positional;
     std::vector<OptionSpec> options;      // --help is implied
     std::string description;              // paragraphs after the option list (examples, notes)
 };

@@ -10,6 +10,7 @@
 #include "engine/runner.hpp"
 #include "lesson/json_read.hpp"
 #include "lesson/scenario.hpp"
+#include "peer/tap_link.hpp"
 #include "trace/pcap.hpp"
 #include "trace/trace_io.hpp"
 #include "util/atomic_file.hpp"
@@ -146,12 +147,12 @@ int run(const ParsedArgs& a) {
         sc.peer.connect = *connect;
     }
     if (sc.peer.type == "tap") {
-        // The TAP link is another issue. When core/peer provides
-        // std::unique_ptr<peer::Link> make_tap_link(const lesson::Scenario&),
-        // set hooks.make_tap_link = make_tap_link here instead of failing.
-        std::cerr << "sendpath-cli: " << (tap ? "--tap" : scenario_path + ": peer type \"tap\"")
-                  << ": the TAP link is not built yet\n";
-        return kExitFail;
+        // The real kernel behind a TAP device (core/peer/tap_link.hpp). Our
+        // address: --local, else the kernel's /24 with host part .2.
+        const std::string local = a.value("local").value_or("");
+        hooks.make_tap_link = [local](const lesson::Scenario& s) { return peer::make_tap_link_local(s, local); };
+    } else if (a.value("local")) {
+        throw UsageError("--local goes with --tap (or a scenario whose peer type is \"tap\")");
     }
 
     ProgressLine progress;
@@ -190,6 +191,16 @@ int run(const ParsedArgs& a) {
                   << " holds the trace up to that point\n";
         return kExitFail;
     }
+    if (sc.peer.type == "tap") {
+        // Over TAP a reset is the kernel's doing, not a lesson's script: the
+        // exit status says the connection failed (README "TAP").
+        for (std::size_t i = 0; i < t.events.size(); ++i) {
+            if (t.events[i].kind != trace::Kind::reset) continue;
+            std::cerr << "sendpath-cli: the connection failed: " << format_ret(t.arg(i, trace::Arg::err)) << "; " << out
+                      << " holds the trace\n";
+            return kExitFail;
+        }
+    }
     return kExitOk;
 }
 
@@ -208,6 +219,7 @@ const Verb& verb_run() {
              {"autocork", 0, "", "Model modern kernels' autocorking (autocork = true)."},
              {"tap", 0, "DEV", "Use the real kernel behind TAP device DEV as the peer (with --connect)."},
              {"connect", 0, "IP:PORT", "The kernel listener to connect to over the TAP device (with --tap)."},
+             {"local", 0, "IP", "Our address over TAP (default: the kernel's /24 with host part .2, or .1 if the kernel is .2)."},
          },
          "The summary line on stdout gives events, frames, bytes acknowledged, the virtual time\n"
          "at the end, why the run ended and what each send() returned. SIGINT or SIGTERM ends the\n"

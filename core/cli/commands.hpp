@@ -23,6 +23,9 @@ const Verb& verb_run();
 const Verb& verb_export();
 const Verb& verb_check();
 const Verb& verb_diff();
+const Verb& verb_lessons();
+const Verb& verb_answers();
+const Verb& verb_grade();
 
 // Fails early, before any work, when path cannot be written: its directory
 // does not exist or is not writable, or path is a directory. Throws InputError

@@ -21,7 +21,8 @@ using namespace sendpath;
 using namespace sendpath::cli;
 
 const std::vector<const Verb*>& verbs() {
-    static const std::vector<const Verb*> list = {&verb_run(), &verb_export(), &verb_check(), &verb_diff()};
+    static const std::vector<const Verb*> list = {&verb_run(),     &verb_export(),  &verb_check(), &verb_diff(),
+                                                  &verb_lessons(), &verb_answers(), &verb_grade()};
     return list;
 }
 

@@ -10,15 +10,19 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <ifaddrs.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +59,52 @@ private:
     int fd_;
 };
 
+// Whether we may add a device here: not in the kernel's initial network
+// namespace (the host's), nor in pid 1's (a container's own), only in one made
+// for the purpose (ip netns exec, unshare --net). The link never adds devices
+// and routes where everything else lives.
+bool in_own_netns() {
+    constexpr ino_t kInitNetIno = 0xEFFFFFF9;  // the kernel's fixed inode for init_net (PROC_NET_INIT_INO)
+    struct stat self {}, init {};
+    if (::stat("/proc/self/ns/net", &self) != 0 || self.st_ino == kInitNetIno) return false;
+    if (::stat("/proc/1/ns/net", &init) == 0 && init.st_ino == self.st_ino && init.st_dev == self.st_dev) return false;
+    return true;
+}
+
+// The interface or route that already covers ip's /24 in this namespace, or "".
+std::string subnet_in_use(net::Ipv4Addr ip) {
+    const uint32_t net24 = ip.value & 0xffffff00u;
+    struct ifaddrs* list = nullptr;
+    std::string found;
+    if (::getifaddrs(&list) == 0) {
+        for (auto* a = list; a && found.empty(); a = a->ifa_next) {
+            if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+            const uint32_t v = ntohl(reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr);
+            if ((v & 0xffffff00u) == net24) found = std::string("address ") + net::to_string(net::Ipv4Addr{v}) + " on " + a->ifa_name;
+        }
+        ::freeifaddrs(list);
+    }
+    if (!found.empty()) return found;
+    // /proc/net/route: Iface Destination Gateway Flags RefCnt Use Metric Mask ..., addresses in hex, host order of the kernel (little-endian here).
+    std::ifstream routes("/proc/net/route");
+    std::string line;
+    std::getline(routes, line);
+    while (std::getline(routes, line)) {
+        char iface[64];
+        unsigned dest = 0, gw = 0, flags = 0, refcnt = 0, use = 0, metric = 0, mask = 0;
+        if (std::sscanf(line.c_str(), "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) != 8) continue;
+        const uint32_t d = ntohl(dest), m = ntohl(mask);
+        if (m != 0 && (ip.value & m) == (d & m)) return std::string("a route to ") + net::to_string(net::Ipv4Addr{d}) + " via " + iface;
+    }
+    return {};
+}
+
+// The user name for the administrator's command line.
+std::string user_name() {
+    if (const struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+    return "$USER";
+}
+
 void copy_name(struct ifreq& ifr, const std::string& dev) {
     std::memset(&ifr, 0, sizeof ifr);
     std::memcpy(ifr.ifr_name, dev.data(), std::min(dev.size(), std::size_t{IFNAMSIZ - 1}));
@@ -78,17 +128,21 @@ net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip) {
     return {net24 | ((peer_ip.value & 0xff) == 2 ? 1u : 2u)};
 }
 
+// Malformed settings are bad input (InputError: the CLI exits 2), named by
+// the option that gives them; a scenario file's own values were checked when
+// it was read.
 TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local) {
     TapConfig cfg;
+    auto quoted = [](const std::string& v) { return "\"" + v + "\""; };
     if (sc.peer.dev.empty())
-        throw RuntimeError("the TAP peer needs a device name: --tap DEV (or \"dev\" under \"peer\" in the scenario)");
+        throw InputError("--tap", "", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)");
     if (sc.peer.dev.size() >= IFNAMSIZ || sc.peer.dev.find('/') != std::string::npos)
-        throw RuntimeError("TAP device name \"" + sc.peer.dev + "\": expected at most " + std::to_string(IFNAMSIZ - 1) +
-                           " characters and no '/'");
+        throw InputError("--tap", "", "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
+                                          quoted(sc.peer.dev));
     cfg.dev = sc.peer.dev;
     const std::string& c = sc.peer.connect;
     if (c.empty())
-        throw RuntimeError("the TAP peer needs the kernel's listener: --connect IP:PORT (or \"connect\" under \"peer\")");
+        throw InputError("--connect", "", "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
     const auto colon = c.rfind(':');
     std::optional<net::Ipv4Addr> ip;
     long port = -1;
@@ -99,18 +153,18 @@ TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local) {
             port = std::stol(p);
     }
     if (!ip || port < 1 || port > 65535)
-        throw RuntimeError("--connect \"" + c + "\": expected an IPv4 listener IP:PORT such as 10.99.0.1:5001");
+        throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(c));
     cfg.peer_ip = *ip;
     cfg.peer_port = static_cast<uint16_t>(port);
     if (local.empty()) {
         cfg.our_ip = default_our_ip(cfg.peer_ip);
     } else {
         auto l = net::parse_ipv4_addr(local);
-        if (!l) throw RuntimeError("--local \"" + local + "\": expected an IPv4 address such as 10.99.0.2");
+        if (!l) throw InputError("--local", "", "an IPv4 address such as 10.99.0.2, found " + quoted(local));
         cfg.our_ip = *l;
     }
     if (cfg.our_ip == cfg.peer_ip)
-        throw RuntimeError("our address " + net::to_string(cfg.our_ip) + " is the kernel's own (--connect); give another with --local");
+        throw InputError("--local", "", "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
     cfg.mtu = sc.device.mtu;
     return cfg;
 }
@@ -141,17 +195,24 @@ TapLink::TapLink(TapConfig cfg) : cfg_(std::move(cfg)), buf_(kReadBuf) {
         const uint64_t mix = static_cast<uint64_t>(::getpid()) * 2654435761u ^ static_cast<uint64_t>(t0_ns_ >> 10);
         cfg_.our_port = static_cast<uint16_t>(32768 + mix % 28232);
     }
-    open_device();
+    try {
+        open_device();
+    } catch (...) {
+        if (fd_ >= 0) ::close(fd_);
+        if (ctl_ >= 0) ::close(ctl_);
+        throw;
+    }
 }
 
 TapLink::~TapLink() {
     if (fd_ >= 0) ::close(fd_);
+    if (ctl_ >= 0) ::close(ctl_);
 }
 
 void TapLink::open_device() {
     const std::string& dev = cfg_.dev;
-    const std::string admin = "an administrator creates it once with:\n  ip tuntap add dev " + dev +
-                              " mode tap user $USER\n  ip addr add " + net::to_string(cfg_.peer_ip) + "/24 dev " + dev +
+    const std::string admin = "an administrator creates it once with:\n  ip tuntap add dev " + dev + " mode tap user " +
+                              user_name() + "\n  ip addr add " + net::to_string(cfg_.peer_ip) + "/24 dev " + dev +
                               "\n  ip link set " + dev + " up";
     fd_ = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd_ < 0) {
@@ -164,9 +225,21 @@ void TapLink::open_device() {
                                "  chmod 0666 /dev/net/tun    (udev rule: KERNEL==\"tun\", MODE=\"0666\")");
         throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err));
     }
+    // For the device's flags later: a socket stays in the network namespace
+    // it was made in, as the device does, whatever the thread does meanwhile.
+    ctl_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     const bool existed = ::if_nametoindex(dev.c_str()) != 0;
     if (!existed && !cfg_.create)
         throw RuntimeError("there is no TAP device " + dev + " in this network namespace; " + admin);
+    if (!existed && !in_own_netns())
+        throw RuntimeError("there is no TAP device " + dev + " in this network namespace. sendpath creates one itself only "
+                           "inside a network namespace of its own (ip netns exec NS ...), never in the host's; " + admin);
+    if (!existed) {
+        if (const std::string used = subnet_in_use(cfg_.peer_ip); !used.empty())
+            throw RuntimeError("there is no TAP device " + dev + ", and sendpath will not create one for " +
+                               net::to_string(cfg_.peer_ip) + "/24: this namespace already has " + used +
+                               ". Choose the kernel's address in a free subnet, or create the device yourself: " + admin);
+    }
     struct ifreq ifr;
     copy_name(ifr, dev);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
@@ -195,9 +268,8 @@ void TapLink::open_device() {
         configure_created_device();
         return;
     }
-    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     copy_name(ifr, dev);
-    if (s.get() >= 0 && ::ioctl(s.get(), SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP))
+    if (ctl_ >= 0 && ::ioctl(ctl_, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP))
         throw RuntimeError("TAP device " + dev + " is down; an administrator brings it up with: ip link set " + dev + " up");
 }
 
@@ -435,8 +507,26 @@ bool TapLink::handle_link_frame(const Pending& p) {
     return learned;
 }
 
+// The kernel sends nothing on a TAP before its link watcher has seen the
+// carrier come up (when we attached) and started the device's queue, up to
+// about a second later; an ARP request before then is answered into the void.
+// IFF_RUNNING is set at the same moment.
+void TapLink::wait_running(int64_t until_real_us) {
+    if (ctl_ < 0) return;
+    for (;;) {
+        struct ifreq ifr;
+        copy_name(ifr, cfg_.dev);
+        if (::ioctl(ctl_, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags & IFF_RUNNING)) break;
+        if (real_us() >= until_real_us) break;
+        ::usleep(2000);
+    }
+    now_ = std::max(now_, real_us());
+    floor_ = std::max(floor_, now_);
+}
+
 void TapLink::resolve_peer() {
     if (peer_mac_known_) return;
+    wait_running(real_us() + 2'000'000);
     std::deque<Pending> held;  // engine frames that came meanwhile
     for (int attempt = 0; attempt < std::max(cfg_.arp_tries, 1) && !peer_mac_known_ && closed_.empty(); ++attempt) {
         send_arp(net::ARP_REQUEST, net::MacAddr{}, cfg_.peer_ip, now_);

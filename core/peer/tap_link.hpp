@@ -18,12 +18,15 @@
 //
 // The clock. Real time (CLOCK_MONOTONIC, microseconds since the link opened)
 // enters only through the time stamp a frame gets when it is read. now_us()
-// moves only in wait(): to the stamp of the frame it returns, or to exactly
-// until_us when it returns none. A frame is returned only if its stamp is <=
-// until_us, and a wait that times out at until_us leaves every later frame a
-// stamp > until_us. So the whole run is a function of the incoming frames and
-// their stamps, which the trace records: ReplayLink (tap_replay.hpp) feeds
-// them to the engine again and gets the same events.
+// moves only in wait() (and in attach(), before the run): to the stamp of the
+// frame it returns, or to exactly until_us when it returns none. A frame is
+// returned only if its stamp is <= until_us, and a wait that times out at
+// until_us leaves every later frame a stamp > until_us. So the whole run is a
+// function of the incoming frames and their stamps, which the trace records:
+// ReplayLink (tap_replay.hpp) feeds them to the engine again and gets the
+// same events. The price: the engine's own CPU time is not on the clock (what
+// it does after a frame or timer all carries that frame's or timer's time),
+// and a timer fires when the link looks, a little after it was due in real time.
 //
 // Ending. A read or write error that means the device is gone (ENODEV, EIO,
 // EBADFD, ENXIO, ...) sets closed_reason() to "device lost: ..."; the runner
@@ -57,8 +60,9 @@ struct TapConfig {
     // ARP for the kernel: this many requests, one every arp_interval_us.
     int arp_tries = 3;
     int64_t arp_interval_us = 1'000'000;
-    // If the device does not exist and we hold CAP_NET_ADMIN: create it (it
-    // goes away when the link closes), give it peer_ip/24 and mtu, bring it up.
+    // If the device does not exist, we hold CAP_NET_ADMIN and we are in a
+    // network namespace of our own (not pid 1's): create it (it goes away
+    // when the link closes), give it peer_ip/24 and mtu, bring it up.
     bool create = true;
     int64_t mtu = 1500;                    // for a device we create
 };
@@ -67,8 +71,8 @@ struct TapConfig {
 net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip);
 
 // The configuration for a scenario's "tap" peer (peer.dev, peer.connect) and
-// an optional --local address ("" = default_our_ip). Throws RuntimeError
-// naming what is missing or malformed.
+// an optional --local address ("" = default_our_ip). Throws InputError naming
+// the option (--tap, --connect, --local) that is missing or malformed.
 TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local = "");
 
 // What the link saw besides the engine's frames.
@@ -124,6 +128,7 @@ private:
     int64_t real_us() const;
     void open_device();
     void configure_created_device();
+    void wait_running(int64_t until_real_us);  // until the kernel can send on the device
     // Reads what the device holds now (up to a bound) into queue_. Returns frames read.
     std::size_t read_available();
     // Blocks until the device is readable or real time reaches until_us.
@@ -139,6 +144,7 @@ private:
 
     TapConfig cfg_;
     int fd_ = -1;
+    int ctl_ = -1;               // an AF_INET socket for the device's flags
     bool created_ = false;
     int64_t t0_ns_ = 0;          // CLOCK_MONOTONIC when the link opened
     int64_t now_ = 0;            // the link's clock (see the header comment)

@@ -25,6 +25,8 @@ enum class CommandType {
     last,               // last event
     jump_to,            // event n
     open,               // load path (trace or scenario)
+    compare,            // load path as the second document of the Compare view
+    close_compare,      // drop the second document
     quit,
 };
 
@@ -36,6 +38,7 @@ struct Command {
     static Command of(CommandType t) { return Command{t, 0, {}}; }
     static Command jump(std::size_t n) { return Command{CommandType::jump_to, n, {}}; }
     static Command open_file(std::string p) { return Command{CommandType::open, 0, std::move(p)}; }
+    static Command compare_file(std::string p) { return Command{CommandType::compare, 0, std::move(p)}; }
 };
 
 using CommandQueue = std::deque<Command>;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "gui/model/effects.hpp"
+#include "gui/model/lesson_session.hpp"
 #include "model/state.hpp"
 #include "trace/event.hpp"
 #include "trace/replay.hpp"
@@ -43,6 +44,9 @@ public:
     uint64_t generation() const { return generation_; }
     // Unique per Document in this process: views that cache per-trace data compare it.
     uint64_t id() const { return id_; }
+
+    // Set when the document is a lesson: its narrative, questions and answers.
+    std::shared_ptr<LessonSession> lesson;
 
 private:
     std::unique_ptr<trace::Trace> trace_;  // heap: Replay keeps a pointer, Document may move

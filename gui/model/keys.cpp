@@ -124,6 +124,8 @@ std::string_view command_name(CommandType t) {
         case CommandType::last: return "end";
         case CommandType::jump_to: return "jump";
         case CommandType::open: return "open";
+        case CommandType::compare: return "compare";
+        case CommandType::close_compare: return "close_compare";
         case CommandType::quit: return "quit";
     }
     return "?";

@@ -23,6 +23,12 @@ std::optional<Rect> default_view_rect(std::string_view id, float w, float h, flo
     if (id == "counters") return Rect{left_w, top + skb_h, counters_w, lower_h};
     if (id == "pages") return Rect{left_w + counters_w, top + skb_h, right_w - counters_w, pages_h};
     if (id == "wire") return Rect{left_w + counters_w, top + skb_h + pages_h, right_w - counters_w, lower_h - pages_h};
+    // Closed by default; opened, they cover a column (the views under them stay
+    // where they are and come back when these are closed).
+    if (id == "seq_graph") return Rect{0, top, left_w, body_h};
+    if (id == "compare") return Rect{left_w, top, right_w, body_h};
+    if (id == "provenance") return Rect{0, top + source_h, left_w, body_h - source_h};
+    if (id == "lesson") return Rect{0, top + source_h, left_w, body_h - source_h};
     return std::nullopt;
 }
 

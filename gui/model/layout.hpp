@@ -9,6 +9,8 @@
 //   | events                 |                    |-------------------------|
 //   |                        |                    | wire                    |
 //   +------------------------+--------------------+-------------------------+
+// The sequence graph (closed by default) covers the left column when opened,
+// Compare the right one.
 #pragma once
 
 #include <optional>

@@ -29,6 +29,8 @@ constexpr Verb kVerbs[] = {
     {"filter", ArgKind::optional_text},  {"expect_error", ArgKind::optional_text},
     {"key", ArgKind::chord},             {"break", ArgKind::breakpoint},     {"expect_kind", ArgKind::kind},
     {"expect_func", ArgKind::func},      {"expect_cond", ArgKind::condition},
+    {"compare", ArgKind::text},          {"close_compare", ArgKind::none},   {"expect_divergence", ArgKind::number},
+    {"expect_segments", ArgKind::number}, {"pick", ArgKind::number},
 };
 
 std::string_view trim(std::string_view s) {

@@ -8,8 +8,10 @@
 //   clear_breaks
 //   filter TEXT            set the Events filter ("" clears it)
 //   select_frame N         select frame N in the Wire view
+//   pick N                 pick the payload byte at relative sequence number N (opens Byte provenance)
 //   show VIEW | hide VIEW  open or close a view by id (source, events, skb_queue, ...)
 //   open PATH              load a trace or scenario
+//   compare PATH | close_compare   a second trace for the Compare view (opens that view)
 //   wait N                 draw N frames doing nothing
 //   sweep                  visit every event, one per frame (draws every view at every cursor)
 //   screenshot FILE.png    save the window after this frame is drawn
@@ -17,6 +19,8 @@
 //   expect_source TEXT     the lit source line contains TEXT (robust to line numbers moving)
 //   expect_cond EXPR       a breakpoint condition on the state at the cursor ("queue_len == 2")
 //   expect_frames N        frames on the wire up to the cursor
+//   expect_segments N      data/SYN/FIN segments we sent, in the whole trace (the sequence graph's bars)
+//   expect_divergence N    Compare: the first event where the two runs take different branches is N
 //   expect_error [TEXT]    an error panel is shown (and mentions TEXT)
 //   expect_no_error
 //   quit

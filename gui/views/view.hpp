@@ -25,6 +25,7 @@ struct ViewContext {
     Document& doc;
     ViewState& vs;
     CommandQueue& commands;
+    Document* compare = nullptr;  // the second document (File > Compare with...), if any
     void push(Command c) { commands.push_back(std::move(c)); }
 };
 
@@ -48,6 +49,10 @@ std::unique_ptr<View> make_pages_view();
 std::unique_ptr<View> make_counters_view();
 std::unique_ptr<View> make_wire_view();
 std::unique_ptr<View> make_breakpoints_view();
+std::unique_ptr<View> make_seq_graph_view();
+std::unique_ptr<View> make_compare_view();
+std::unique_ptr<View> make_provenance_view();
+std::unique_ptr<View> make_lesson_view();
 
 // The one registration list, in View-menu order.
 std::vector<std::unique_ptr<View>> make_views();

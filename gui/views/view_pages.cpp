@@ -76,10 +76,21 @@ public:
             ImGui::PushID(static_cast<int>(u.id));
             ImGui::InvisibleButton("##page", ImVec2(label_w + bar_w, h));
             ImGui::PopID();
-            if (ImGui::IsItemHovered()) tooltip(u, (ImGui::GetIO().MousePos.x - b0.x) / scale);
+            if (ImGui::IsItemHovered()) {
+                const float at = (ImGui::GetIO().MousePos.x - b0.x) / scale;
+                tooltip(u, at);
+                // A click on the bar picks that byte of the page for Byte provenance.
+                if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && at >= 0 && at < static_cast<float>(model::PAGE_SIZE)) {
+                    ctx.vs.picked_page_byte = std::make_pair(u.id, static_cast<uint32_t>(at));
+                    ctx.vs.open["provenance"] = true;
+                    for (const FragRef& f : u.frags)
+                        if (at >= static_cast<float>(f.off) && at < static_cast<float>(f.off + f.size)) ctx.vs.selected_skb = f.skb;
+                }
+            }
             ImGui::Dummy(ImVec2(1, lh * 0.3f));
         }
-        text_dim("A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick is sk_sndmsg_off.");
+        text_dim("A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick is sk_sndmsg_off. "
+                 "Click a byte to see where it came from.");
         ImGui::PopTextWrapPos();
         ImGui::EndChild();
     }

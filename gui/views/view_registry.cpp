@@ -11,6 +11,10 @@ std::vector<std::unique_ptr<View>> make_views() {
     v.push_back(make_pages_view());
     v.push_back(make_wire_view());
     v.push_back(make_counters_view());
+    v.push_back(make_seq_graph_view());
+    v.push_back(make_compare_view());
+    v.push_back(make_provenance_view());
+    v.push_back(make_lesson_view());
     v.push_back(make_breakpoints_view());
     return v;
 }

@@ -90,8 +90,20 @@ public:
             // Hover and click over the whole box.
             ImGui::SetCursorScreenPos(a);
             ImGui::PushID(static_cast<int>(b.id));
-            if (ImGui::InvisibleButton("##skb", ImVec2(b.w, b.h))) ctx.vs.selected_skb = selected ? 0 : b.id;
+            const bool clicked = ImGui::InvisibleButton("##skb", ImVec2(b.w, b.h));
             ImGui::PopID();
+            // A click on the payload bar picks that byte (Byte provenance) and selects the skb;
+            // elsewhere in the box it toggles the selection.
+            const ImVec2 m = ImGui::GetIO().MousePos;
+            const bool on_bar = m.y >= y && m.y < y + lh * 0.9f && m.x >= a.x + 5 && m.x < a.x + b.w - 5 && skb.len > 0;
+            if (clicked && on_bar) {
+                const auto byte = static_cast<int64_t>((m.x - a.x - 5) / (b.w - 10) * static_cast<float>(skb.len));
+                ctx.vs.picked_seq = (skb.seq + std::clamp<int64_t>(byte, 0, skb.len - 1)) & 0xffffffffLL;
+                ctx.vs.open["provenance"] = true;
+                ctx.vs.selected_skb = b.id;
+            } else if (clicked) {
+                ctx.vs.selected_skb = selected ? 0 : b.id;
+            }
             if (ImGui::IsItemHovered()) tooltip(skb, b);
         }
         ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + skb_layout_height(boxes, p)));
@@ -191,7 +203,7 @@ private:
             const model::Frag& f = skb.frags[static_cast<std::size_t>(k)];
             ImGui::Text("frag %lld: page %u, off %u, size %u", static_cast<long long>(k), f.page, f.off, f.size);
         }
-        text_dim("Click to highlight its fragments in Pages.");
+        text_dim("Click to highlight its fragments in Pages and its frames in Wire; click the payload bar for a byte's provenance.");
         ImGui::EndTooltip();
     }
 };

@@ -3,6 +3,7 @@
 // decoded (Ethernet / IPv4 / TCP) and its bytes as a hex dump coloured by header.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "gui/model/wire.hpp"
 #include "gui/views/view.hpp"
@@ -67,10 +68,17 @@ public:
                     const trace::Frame& f = t.frames[i];
                     ImGui::TableNextRow();
                     if (f.event == doc.cursor()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(colors::kChanged, 45));
+                    else if (f.skb && f.skb == ctx.vs.selected_skb)  // linked selection: the selected skb's frames
+                        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(id_color(f.skb), 70));
                     ImGui::TableNextColumn();
                     char label[24];
                     std::snprintf(label, sizeof label, "%zu", i);
-                    if (ImGui::Selectable(label, sel == i, ImGuiSelectableFlags_SpanAllColumns)) sel = i;
+                    if (ImGui::Selectable(label, sel == i, ImGuiSelectableFlags_SpanAllColumns)) {
+                        sel = i;
+                        if (f.skb) ctx.vs.selected_skb = f.skb;  // and the reverse: a frame lights its skb
+                    }
+                    if (ImGui::IsItemHovered() && f.skb)
+                        ImGui::SetTooltip("from skb %u (click: select it; its fragments light up in skb queue and Pages)", f.skb);
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(format_time_us(f.time_us).c_str());
                     ImGui::TableNextColumn();
@@ -87,11 +95,11 @@ public:
             text_dim("Select a frame to decode it.");
             return;
         }
-        details(t, *sel);
+        details(ctx, t, *sel);
     }
 
 private:
-    static void details(const trace::Trace& t, std::size_t i) {
+    static void details(ViewContext& ctx, const trace::Trace& t, std::size_t i) {
         const trace::Frame& f = t.frames[i];
         const std::span<const uint8_t> bytes(t.frame_data(f), f.length);
         const FrameDecode d = decode_frame(bytes);
@@ -117,11 +125,22 @@ private:
             ImGui::EndTable();
         }
         ImGui::Spacing();
-        hex(bytes, d);
+        // A payload byte's sequence number: the TCP seq plus its offset in the payload.
+        std::optional<int64_t> payload_seq;
+        std::size_t payload_begin = 0;
+        for (const ByteRange& r : d.ranges)
+            if (r.layer == "payload") payload_begin = r.begin;
+        if (d.payload_len) {
+            const auto pf = net::parse_frame(bytes, nullptr);
+            if (pf && pf->tcp) payload_seq = pf->tcp->seq;
+        }
+        if (payload_seq) text_dim("Click a payload byte (green) to see where it came from (Byte provenance).");
+        hex(ctx, bytes, d, payload_seq, payload_begin);
         ImGui::EndChild();
     }
 
-    static void hex(std::span<const uint8_t> bytes, const FrameDecode& d) {
+    static void hex(ViewContext& ctx, std::span<const uint8_t> bytes, const FrameDecode& d, std::optional<int64_t> payload_seq,
+                    std::size_t payload_begin) {
         const float cw = ImGui::CalcTextSize("0").x;
         const float lh = ImGui::GetTextLineHeightWithSpacing();
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -145,11 +164,31 @@ private:
                     const ImU32 c = color_at(off + k);
                     std::snprintf(buf, sizeof buf, "%02x", b);
                     const float x = p.x + cw * (6 + 3 * static_cast<float>(k) + (k >= 8 ? 1 : 0));
+                    const bool in_payload = payload_seq && off + k >= payload_begin && off + k < payload_begin + d.payload_len;
+                    const int64_t seq = in_payload ? static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (off + k - payload_begin))) : -1;
+                    if (in_payload && ctx.vs.picked_seq == seq)
+                        dl->AddRectFilled(ImVec2(x - 1, p.y), ImVec2(x + cw * 2 + 1, p.y + ImGui::GetTextLineHeight()), IM_COL32(90, 90, 30, 255));
                     dl->AddText(ImVec2(x, p.y), c, buf);
                     const char ch[2] = {static_cast<char>(b >= 0x20 && b < 0x7f ? b : '.'), 0};
                     dl->AddText(ImVec2(p.x + cw * (6 + 49 + static_cast<float>(k)), p.y), c, ch);
                 }
                 ImGui::Dummy(ImVec2(cw * 72, ImGui::GetTextLineHeight()));
+                if (payload_seq && ImGui::IsItemHovered()) {
+                    // Which byte column is under the pointer (hex or ASCII part).
+                    const float mx = (ImGui::GetIO().MousePos.x - p.x) / cw;
+                    int k = -1;
+                    if (mx >= 6 && mx < 6 + 49) k = static_cast<int>((mx - 6 - (mx >= 6 + 24 ? 1 : 0)) / 3);
+                    else if (mx >= 55 && mx < 71) k = static_cast<int>(mx - 55);
+                    const std::size_t at = off + static_cast<std::size_t>(std::max(k, 0));
+                    if (k >= 0 && k < 16 && at >= payload_begin && at < payload_begin + d.payload_len) {
+                        const auto seq = static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (at - payload_begin)));
+                        ImGui::SetTooltip("payload byte %zu, seq %lld: click for its provenance", at - payload_begin, static_cast<long long>(seq));
+                        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                            ctx.vs.picked_seq = seq;
+                            ctx.vs.open["provenance"] = true;
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,178 @@
+// sendpath-cli lessons: list the lessons of a folder (id, title, questions).
+// Also what the lesson verbs share (cmd_lessons.hpp).
+#include "cli/cmd_lessons.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "engine/runner.hpp"
+#include "trace/trace_io.hpp"
+#include "util/errors.hpp"
+
+namespace sendpath::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The source tree this binary was built from: SENDPATH_SOURCE_DIR when the
+// build defines it, else this file's own path (the build passes absolute
+// source paths), minus "core/cli/cmd_lessons.cpp".
+std::string source_dir() {
+#ifdef SENDPATH_SOURCE_DIR
+    return SENDPATH_SOURCE_DIR;
+#else
+    const std::string self = __FILE__;
+    const std::string tail = "core/cli/cmd_lessons.cpp";
+    if (self.size() > tail.size() && self[0] == '/' && self.compare(self.size() - tail.size(), tail.size(), tail) == 0)
+        return self.substr(0, self.size() - tail.size() - 1);
+    return {};
+#endif
+}
+
+bool looks_like_id(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+    return true;
+}
+
+std::string pad(std::string s, std::size_t w) {
+    if (s.size() < w) s += std::string(w - s.size(), ' ');
+    return s;
+}
+
+int run(const ParsedArgs& a) {
+    std::string dir = a.positional.empty() ? default_lessons_dir() : a.positional[0];
+    if (dir.empty())
+        throw InputError("lessons", "", "expected a lessons folder: there is no ./lessons here and the source tree's "
+                                        "lessons/ is not found; give the folder: sendpath-cli lessons DIR");
+    const bool as_json = a.flag("json");
+    const auto files = lesson::lesson_files(dir);
+    std::map<std::string, std::string> seen;  // id -> file
+    nlohmann::json list = nlohmann::json::array();
+    std::size_t bad = 0, n = 0;
+    if (!as_json) std::cout << "lessons in " << dir << ":\n";
+    for (const auto& f : files) {
+        std::optional<lesson::Lesson> l;
+        try {
+            l = lesson::load_lesson(f);
+            if (auto it = seen.find(l->id); it != seen.end())
+                throw InputError(f, "/id", "expected a lesson id no other lesson in the folder uses, got \"" + l->id +
+                                               "\", the id of " + it->second);
+            seen[l->id] = f;
+        } catch (const InputError& e) {
+            ++bad;
+            std::cerr << "sendpath-cli: " << e.what() << "\n";
+            continue;
+        }
+        ++n;
+        const std::string trace_path = lesson::prepared_trace_path(*l);
+        std::error_code ec;
+        const bool trace_exists = fs::is_regular_file(trace_path, ec);
+        if (as_json) {
+            list.push_back({{"file", f},
+                            {"id", l->id},
+                            {"title", l->title},
+                            {"questions", l->questions.size()},
+                            {"points", l->total_points()},
+                            {"steps", l->steps.size()},
+                            {"tap", l->is_tap()},
+                            {"trace", trace_path},
+                            {"trace_exists", trace_exists}});
+            continue;
+        }
+        std::string line = (n < 10 ? " " : "") + std::to_string(n) + "  " + pad(l->id, 24) + " " +
+                           pad(std::to_string(l->questions.size()) + " question" + (l->questions.size() == 1 ? "" : "s"), 14) +
+                           l->title;
+        if (l->is_tap() && !trace_exists) line += "  [needs a recorded TAP trace: " + trace_path + " is missing]";
+        std::cout << line << "\n";
+    }
+    if (as_json) std::cout << list.dump(2) << "\n";
+    else if (n == 0 && bad == 0) std::cout << "  (no lesson files)\n";
+    if (bad > 0) {
+        std::cerr << "sendpath-cli: " << bad << " of " << files.size() << " lesson files in " << dir << " could not be read\n";
+        return kExitUsage;
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+std::string default_lessons_dir() {
+    std::error_code ec;
+    if (fs::is_directory("lessons", ec)) return "lessons";
+    const std::string src = source_dir();
+    if (!src.empty() && fs::is_directory(src + "/lessons", ec)) return src + "/lessons";
+    return {};
+}
+
+lesson::Lesson resolve_lesson(const std::string& arg) {
+    std::error_code ec;
+    if (fs::exists(arg, ec) || !looks_like_id(arg)) return lesson::load_lesson(arg);
+    const std::string dir = default_lessons_dir();
+    if (dir.empty())
+        throw InputError(arg, "", "expected a lesson file, or the id of a lesson in ./lessons or the source tree's lessons/ "
+                                  "(neither folder exists here)");
+    std::string ids;
+    for (const auto& f : lesson::lesson_files(dir)) {
+        // A broken lesson in the folder must not hide the one asked for.
+        try {
+            lesson::Lesson l = lesson::load_lesson(f);
+            if (l.id == arg) return l;
+            ids += (ids.empty() ? "" : ", ") + l.id;
+        } catch (const InputError&) {
+        }
+    }
+    throw InputError(arg, "", "expected a lesson file, or the id of a lesson in " + dir + " (" + ids + "), but it is neither");
+}
+
+trace::Trace lesson_trace(const lesson::Lesson& l) {
+    if (l.is_tap()) {
+        std::error_code ec;
+        if (!fs::is_regular_file(l.recorded_trace, ec))
+            throw InputError(l.file, "/recorded_trace",
+                             "expected a recorded TAP trace at " + l.recorded_trace +
+                                 ", but there is none yet: this lesson runs against the real kernel, so its trace must be "
+                                 "recorded once over a TAP device (scripts/make-traces.sh --tap DEV --connect IP:PORT)");
+        trace::Trace t = trace::load_trace(l.recorded_trace);
+        trace::validate_trace(t, l.recorded_trace);
+        const bool tap = t.scenario.is_object() && t.scenario.contains("peer") && t.scenario["peer"].is_object() &&
+                         t.scenario["peer"].value("type", std::string()) == "tap";
+        if (!tap)
+            throw InputError(l.recorded_trace, "/scenario/peer/type",
+                             "expected a trace recorded with a \"tap\" peer (lesson " + l.file + " asks for the real kernel), "
+                             "got a simulated one");
+        return t;
+    }
+    trace::Trace t = engine::run_scenario(l.scenario, engine::Options{});
+    if (t.end_reason.rfind("completed", 0) != 0)
+        throw InputError(l.file, "/scenario", "expected a scenario that runs to completion, but its run ended with: " + t.end_reason);
+    return t;
+}
+
+const Verb& verb_lessons() {
+    static const Verb v{
+        {"lessons",
+         "List the lessons of a folder: id, number of questions, title.",
+         {"[DIR]"},
+         {{"json", 0, "", "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
+         "Without DIR: ./lessons if the current directory has one, else the lessons/ folder of\n"
+         "the source tree sendpath-cli was built from. Lessons are listed in file-name order,\n"
+         "the order they are taught in. A lesson file that does not read is reported on stderr\n"
+         "(file, place, what was expected) and the others are still listed; the exit status\n"
+         "is then 2. A TAP lesson whose recorded trace is missing is marked.\n\n"
+         "example:\n"
+         "  sendpath-cli lessons\n"
+         "  sendpath-cli lessons my-course/lessons --json\n"},
+        run};
+    return v;
+}
+
+}  // namespace sendpath::cli

@@ -1,0 +1,98 @@
+// ReplayLink: a TAP run's incoming frames, played to the engine again.
+#include "peer/tap_replay.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "engine/options.hpp"
+#include "lesson/scenario.hpp"
+#include "net/frame.hpp"
+#include "peer/tap_link.hpp"
+#include "trace/recorder.hpp"
+#include "util/errors.hpp"
+
+namespace sendpath::peer {
+
+ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
+    const auto& sc = t_.scenario;
+    const bool tap = sc.is_object() && sc.contains("peer") && sc["peer"].is_object() && sc["peer"].contains("type") &&
+                     sc["peer"]["type"] == "tap";
+    if (!tap) throw RuntimeError("this trace was not recorded over TAP (its scenario's peer type is not \"tap\")");
+    bool have_addrs = false;
+    for (std::size_t k = 0; k < t_.frames.size(); ++k) {
+        const trace::Frame& f = t_.frames[k];
+        const std::span<const uint8_t> bytes(t_.frame_data(f), f.length);
+        if (f.dir == 1) {
+            if (tap_frame_for_engine(bytes)) in_.push_back(k);
+            continue;
+        }
+        if (have_addrs) continue;
+        // Our SYN names both ends.
+        std::string why;
+        auto pf = net::parse_frame(bytes, &why);
+        if (!pf || !pf->is_tcp() || !(pf->tcp->flags & net::TCP_SYN)) continue;
+        addrs_.our_mac = pf->eth.src;
+        addrs_.peer_mac = pf->eth.dst;
+        addrs_.our_ip = pf->ip->src;
+        addrs_.peer_ip = pf->ip->dst;
+        addrs_.our_port = pf->tcp->src_port;
+        addrs_.peer_port = pf->tcp->dst_port;
+        have_addrs = true;
+    }
+    if (!t_.events.empty()) {
+        start_ = t_.events.front().time_us;
+        end_ = t_.events.back().time_us;
+    }
+    const std::string& r = t_.end_reason;
+    if (r.rfind("interrupted", 0) == 0 || r.rfind("device lost", 0) == 0) end_reason_ = r;
+}
+
+void ReplayLink::attach(trace::Recorder& rec) {
+    now_ = start_;
+    rec.set_time(start_);
+}
+
+bool ReplayLink::send(std::span<const uint8_t> frame) {
+    (void)frame;
+    ++swallowed_;
+    return true;
+}
+
+// TapLink's rule: the next frame if its time is <= until_us, else the clock
+// moves to until_us with no frame.
+std::optional<Received> ReplayLink::wait(int64_t until_us) {
+    const int64_t u = std::max(until_us, now_);
+    if (next_ < in_.size()) {
+        const trace::Frame& f = t_.frames[in_[next_]];
+        if (f.time_us <= u) {
+            ++next_;
+            now_ = std::max(now_, f.time_us);
+            Received r;
+            r.time_us = f.time_us;
+            r.frame.assign(t_.frame_data(f), t_.frame_data(f) + f.length);
+            return r;
+        }
+        now_ = u;
+        return std::nullopt;
+    }
+    if (!end_reason_.empty() && u >= end_) {
+        now_ = std::max(now_, end_);
+        closed_ = end_reason_;
+        return std::nullopt;
+    }
+    now_ = u;
+    return std::nullopt;
+}
+
+trace::Trace rerun_tap_trace(const trace::Trace& recorded, engine::RunStats* stats) {
+    const std::string where = "the recorded trace";
+    const lesson::Scenario sc = lesson::scenario_from_json(recorded.scenario, where + " (its scenario)");
+    const engine::Options opt = engine::Options::from_json(recorded.options, where + " (its options)");
+    engine::RunHooks hooks;
+    hooks.make_tap_link = [&recorded](const lesson::Scenario&) -> std::unique_ptr<Link> {
+        return std::make_unique<ReplayLink>(recorded);
+    };
+    return engine::run_scenario(sc, opt, hooks, stats);
+}
+
+}  // namespace sendpath::peer

@@ -1,0 +1,181 @@
+#include "gui/model/seq_graph.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+
+#include "net/frame.hpp"
+
+namespace sendpath::gui {
+
+int64_t relative_seq(const SeqGraph& g, uint32_t raw) {
+    if (!g.has_isn) return raw;
+    // Signed distance: a segment just before the ISN (should not happen) stays negative.
+    return static_cast<int32_t>(raw - g.isn) >= 0 ? static_cast<int64_t>(static_cast<uint32_t>(raw - g.isn))
+                                                  : static_cast<int64_t>(static_cast<int32_t>(raw - g.isn));
+}
+
+SeqGraph build_seq_graph(const trace::Trace& t) {
+    SeqGraph g;
+    struct Parsed {
+        std::size_t i;
+        net::TcpRepr tcp;
+        std::size_t payload;
+    };
+    std::vector<Parsed> tcp_frames;
+    tcp_frames.reserve(t.frames.size());
+    bool our_wscale = false, peer_wscale = false;
+    uint8_t peer_shift = 0;
+    for (std::size_t i = 0; i < t.frames.size(); ++i) {
+        const trace::Frame& f = t.frames[i];
+        if (f.offset + static_cast<std::size_t>(f.length) > t.frame_bytes.size()) continue;  // a damaged trace: skip, never read past
+        const auto pf = net::parse_frame(std::span<const uint8_t>(t.frame_data(f), f.length), nullptr);
+        if (!pf || !pf->tcp) continue;
+        const net::TcpRepr& tcp = *pf->tcp;
+        if (tcp.flags & net::TCP_SYN) {
+            if (f.dir == 0) {
+                if (!g.has_isn) { g.has_isn = true; g.isn = tcp.seq; }
+                our_wscale = our_wscale || tcp.options.wscale.has_value();
+            } else if (tcp.options.wscale) {
+                peer_wscale = true;
+                peer_shift = *tcp.options.wscale;
+            }
+        }
+        tcp_frames.push_back(Parsed{i, tcp, pf->payload.size()});
+    }
+    // RFC 7323: scaling is on only when both SYNs carried the option.
+    g.wscale = our_wscale && peer_wscale ? std::min<int>(peer_shift, 14) : 0;
+
+    int64_t highest = std::numeric_limits<int64_t>::min();
+    for (const Parsed& p : tcp_frames) {
+        const trace::Frame& f = t.frames[p.i];
+        const net::TcpRepr& tcp = p.tcp;
+        if (f.dir == 0) {
+            const int64_t len = static_cast<int64_t>(p.payload) + ((tcp.flags & net::TCP_SYN) ? 1 : 0) +
+                                ((tcp.flags & net::TCP_FIN) ? 1 : 0);
+            if (len == 0) continue;  // a bare ACK occupies no sequence space
+            SeqSegment s;
+            s.time_us = f.time_us;
+            s.frame = static_cast<uint32_t>(p.i);
+            s.event = f.event;
+            s.seq_lo = relative_seq(g, tcp.seq);
+            s.seq_hi = s.seq_lo + len;
+            s.retransmit = s.seq_lo < highest;
+            s.dropped = f.dropped != 0;
+            highest = std::max(highest, s.seq_hi);
+            g.segments.push_back(s);
+        } else if ((tcp.flags & net::TCP_ACK) && !f.dropped) {
+            const int64_t ack = relative_seq(g, tcp.ack);
+            // The window in a SYN is never scaled.
+            const int shift = (tcp.flags & net::TCP_SYN) ? 0 : g.wscale;
+            const int64_t win = static_cast<int64_t>(tcp.window) << shift;
+            g.acks.push_back(SeqStep{f.time_us, ack, static_cast<uint32_t>(p.i), f.event});
+            g.windows.push_back(SeqStep{f.time_us, ack + win, static_cast<uint32_t>(p.i), f.event});
+        }
+    }
+
+    bool first = true;
+    auto extend = [&](int64_t time, int64_t lo, int64_t hi) {
+        if (first) { g.t_min = g.t_max = time; g.seq_min = lo; g.seq_max = hi; first = false; return; }
+        g.t_min = std::min(g.t_min, time);
+        g.t_max = std::max(g.t_max, time);
+        g.seq_min = std::min(g.seq_min, lo);
+        g.seq_max = std::max(g.seq_max, hi);
+    };
+    for (const SeqSegment& s : g.segments) extend(s.time_us, s.seq_lo, s.seq_hi);
+    for (const SeqStep& a : g.acks) extend(a.time_us, a.value, a.value);
+    for (const SeqStep& w : g.windows) g.window_max = std::max(g.window_max, w.value);
+    return g;
+}
+
+PlotRange fit_range(const SeqGraph& g) {
+    PlotRange r;
+    if (g.empty()) return r;
+    const double dt = std::max(100.0, static_cast<double>(g.t_max - g.t_min));
+    double ds = std::max(100.0, static_cast<double>(g.seq_max - g.seq_min));
+    if (g.window_max > g.seq_max && static_cast<double>(g.window_max - g.seq_max) <= ds * 0.5)
+        ds = static_cast<double>(g.window_max - g.seq_min);
+    r.t0 = static_cast<double>(g.t_min) - dt * 0.04;
+    r.t1 = static_cast<double>(g.t_min) + dt * 1.04;
+    r.s0 = static_cast<double>(g.seq_min) - ds * 0.04;
+    r.s1 = static_cast<double>(g.seq_min) + ds * 1.06;
+    return r;
+}
+
+namespace {
+// Keeps a range from collapsing to nothing or growing without bound.
+void clamp_span(double& lo, double& hi, double anchor, double min_span, double max_span) {
+    const double span = hi - lo;
+    const double want = std::clamp(span, min_span, max_span);
+    if (want == span) return;
+    const double f = span > 0 ? (anchor - lo) / span : 0.5;
+    lo = anchor - f * want;
+    hi = lo + want;
+}
+}  // namespace
+
+PlotRange zoom_at(const PlotRange& r, double fx, double fy, double factor) {
+    PlotRange z = zoom_time_at(r, fx, factor);
+    const double s = r.s0 + fy * (r.s1 - r.s0);
+    z.s0 = s - (s - r.s0) / factor;
+    z.s1 = s + (r.s1 - s) / factor;
+    clamp_span(z.s0, z.s1, s, 1.0, 1e13);
+    return z;
+}
+
+PlotRange zoom_time_at(const PlotRange& r, double fx, double factor) {
+    PlotRange z = r;
+    if (!(factor > 0)) return z;
+    const double t = r.t0 + fx * (r.t1 - r.t0);
+    z.t0 = t - (t - r.t0) / factor;
+    z.t1 = t + (r.t1 - t) / factor;
+    clamp_span(z.t0, z.t1, t, 1.0, 1e13);
+    return z;
+}
+
+PlotRange pan(const PlotRange& r, double dfx, double dfy) {
+    PlotRange p = r;
+    const double dt = dfx * (r.t1 - r.t0), ds = dfy * (r.s1 - r.s0);
+    p.t0 -= dt;
+    p.t1 -= dt;
+    p.s0 -= ds;
+    p.s1 -= ds;
+    return p;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int n) {
+    std::vector<double> out;
+    if (!(hi > lo) || n < 1 || !std::isfinite(lo) || !std::isfinite(hi)) return out;
+    const double raw = (hi - lo) / n;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * mag >= raw) { step = m * mag; break; }
+    for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9 && out.size() < 1000; v += step)
+        out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+    return out;
+}
+
+int64_t step_value_at(const std::vector<SeqStep>& steps, int64_t t) {
+    auto it = std::upper_bound(steps.begin(), steps.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
+    if (it == steps.begin()) return -1;
+    return std::prev(it)->value;
+}
+
+int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px) {
+    int best = -1;
+    double best_d = max_px;
+    for (std::size_t i = 0; i < g.segments.size(); ++i) {
+        const SeqSegment& seg = g.segments[i];
+        const double dx = (static_cast<double>(seg.time_us) - t) / t_per_px;
+        double dy = 0;
+        if (s < static_cast<double>(seg.seq_lo)) dy = (static_cast<double>(seg.seq_lo) - s) / s_per_px;
+        else if (s > static_cast<double>(seg.seq_hi)) dy = (s - static_cast<double>(seg.seq_hi)) / s_per_px;
+        const double d = std::hypot(dx, dy);
+        if (d <= best_d) { best_d = d; best = static_cast<int>(i); }
+    }
+    return best;
+}
+
+}  // namespace sendpath::gui

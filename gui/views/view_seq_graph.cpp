@@ -1,0 +1,254 @@
+// Sequence graph, tcptrace / Stevens style: relative sequence number (y)
+// against time (x). Each data segment we sent is a vertical bar from seq to
+// seq+len at its time (white, retransmissions red, a red X where the network
+// dropped it); the ACK line (green steps) is the peer's cumulative ack, the
+// window line (yellow steps) ack + window: how far the peer lets us send.
+// Segments after the cursor are dimmed; the cursor's time is a vertical line.
+// Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
+// double-click fits everything, a click on a segment jumps to its transmit.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "gui/model/seq_graph.hpp"
+#include "gui/views/view.hpp"
+#include "gui/widgets.hpp"
+
+namespace sendpath::gui {
+
+namespace {
+constexpr ImU32 kSegment = IM_COL32(235, 235, 235, 255);
+constexpr ImU32 kRetransmit = IM_COL32(255, 90, 90, 255);
+constexpr ImU32 kAckLine = IM_COL32(110, 200, 110, 255);
+constexpr ImU32 kWindowLine = IM_COL32(220, 200, 80, 255);
+constexpr ImU32 kCursor = IM_COL32(120, 170, 255, 255);
+constexpr ImU32 kGrid = IM_COL32(60, 62, 70, 255);
+
+class SeqGraphView final : public View {
+public:
+    std::string_view id() const override { return "seq_graph"; }
+    std::string_view title() const override { return "Sequence graph"; }
+    bool default_open() const override { return false; }
+    ImGuiWindowFlags window_flags() const override { return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse; }
+
+    void draw(ViewContext& ctx) override {
+        const Document& doc = ctx.doc;
+        if (cache_doc_ != doc.id()) {
+            graph_ = build_seq_graph(doc.trace());
+            range_ = fit_range(graph_);
+            cache_doc_ = doc.id();
+        }
+        if (graph_.empty()) {
+            text_dim("No TCP data or ACK frames in this trace: nothing to plot.");
+            return;
+        }
+        legend();
+        plot(ctx);
+    }
+
+private:
+    void legend() {
+        auto swatch = [](ImU32 c, const char* label) {
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            const float s = ImGui::GetTextLineHeight();
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + s * 0.3f), ImVec2(p.x + s, p.y + s * 0.7f), c);
+            ImGui::Dummy(ImVec2(s, s));
+            ImGui::SameLine(0, 4);
+            ImGui::TextUnformatted(label);
+            ImGui::SameLine(0, ImGui::GetFontSize());
+        };
+        if (ImGui::SmallButton("Fit")) range_ = fit_range(graph_);
+        ImGui::SameLine();
+        swatch(kSegment, "sent");
+        swatch(kRetransmit, "retransmit");
+        swatch(kAckLine, "ACK");
+        swatch(kWindowLine, "ack+window");
+        swatch(kCursor, "cursor");
+        ImGui::SameLine();
+        help_marker("Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
+                    "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
+                    "that sent it. wscale of the peer's window: see the tooltip of the yellow line.");
+        ImGui::NewLine();
+    }
+
+    void plot(ViewContext& ctx) {
+        const Document& doc = ctx.doc;
+        const trace::Trace& t = doc.trace();
+        const float lh = ImGui::GetTextLineHeight();
+        const float cw = ImGui::CalcTextSize("0").x;
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        const float axis_w = cw * 9, axis_h = lh * 1.6f;
+        const ImVec2 p0(origin.x + axis_w, origin.y);
+        const ImVec2 p1(origin.x + std::max(axis_w + 40, avail.x), origin.y + std::max(60.0f, avail.y - axis_h));
+        const float pw = p1.x - p0.x, ph = p1.y - p0.y;
+
+        ImGui::InvisibleButton("##plot", ImVec2(std::max(1.0f, avail.x), std::max(1.0f, avail.y)));
+        const bool hovered = ImGui::IsItemHovered();
+        const ImGuiIO& io = ImGui::GetIO();
+        const double fx = (io.MousePos.x - p0.x) / pw, fy = (p1.y - io.MousePos.y) / ph;
+        if (hovered && io.MouseWheel != 0) {
+            const double factor = std::pow(1.25, io.MouseWheel);
+            range_ = io.KeyShift ? zoom_time_at(range_, fx, factor) : zoom_at(range_, fx, fy, factor);
+        }
+        if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+            range_ = pan(range_, io.MouseDelta.x / pw, -io.MouseDelta.y / ph);
+            dragged_ = true;
+        }
+        if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) range_ = fit_range(graph_);
+
+        const PlotRange& r = range_;
+        auto X = [&](double tus) { return static_cast<float>(p0.x + (tus - r.t0) / (r.t1 - r.t0) * pw); };
+        auto Y = [&](double s) { return static_cast<float>(p1.y - (s - r.s0) / (r.s1 - r.s0) * ph); };
+
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p0, p1, colors::kPanel);
+        char buf[64];
+        // Grid and axes.
+        for (double v : nice_ticks(r.s0, r.s1, std::max(2, static_cast<int>(ph / (lh * 2.5f))))) {
+            const float y = Y(v);
+            dl->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), kGrid);
+            std::snprintf(buf, sizeof buf, "%.0f", v);
+            dl->AddText(ImVec2(origin.x + axis_w - ImGui::CalcTextSize(buf).x - 4, y - lh * 0.5f), colors::kDimText, buf);
+        }
+        for (double v : nice_ticks(r.t0, r.t1, std::max(2, static_cast<int>(pw / (cw * 12))))) {
+            const float x = X(v);
+            dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), kGrid);
+            std::snprintf(buf, sizeof buf, "%g ms", v / 1000.0);
+            dl->AddText(ImVec2(x - ImGui::CalcTextSize(buf).x * 0.5f, p1.y + 3), colors::kDimText, buf);
+        }
+        dl->PushClipRect(p0, p1, true);
+
+        const int64_t now = doc.event() ? doc.event()->time_us : 0;
+        const std::size_t cursor = doc.cursor();
+        step_line(dl, graph_.windows, kWindowLine, cursor, r, X, Y, p1.x);
+        step_line(dl, graph_.acks, kAckLine, cursor, r, X, Y, p1.x);
+
+        // Only segments in the visible time range (they are in time order), and
+        // at most one bar per pixel column and colour: a million-event trace has
+        // ~10^5 segments, more than a draw list holds (16-bit indices) or an eye sees.
+        const auto& segs = graph_.segments;
+        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0, [](const SeqSegment& s, double v) { return s.time_us < v; });
+        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1, [](double v, const SeqSegment& s) { return v < s.time_us; });
+        const float tick = std::max(2.0f, cw * 0.4f);
+        const bool detailed = hi - lo < 4000;
+        struct Bar { float x = 0, y0 = 0, y1 = 0; ImU32 c = 0; bool used = false; };
+        Bar bars[3];  // sent, retransmitted, selected skb's; per column
+        auto flush = [&](Bar& b) {
+            if (!b.used) return;
+            dl->AddLine(ImVec2(b.x, b.y0), ImVec2(b.x, b.y1), b.c, 1.5f);
+            if (detailed) {
+                dl->AddLine(ImVec2(b.x - tick, b.y0), ImVec2(b.x + tick, b.y0), b.c);
+                dl->AddLine(ImVec2(b.x - tick, b.y1), ImVec2(b.x + tick, b.y1), b.c);
+            }
+            b.used = false;
+        };
+        int dropped_marks = 0;
+        for (auto it = lo; it != hi; ++it) {
+            const SeqSegment& s = *it;
+            const bool future = s.event > cursor;
+            int slot = s.retransmit ? 1 : 0;
+            ImU32 c = s.retransmit ? kRetransmit : kSegment;
+            // Linked selection: the selected skb's segments in its own colour.
+            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) { c = id_color(ctx.vs.selected_skb); slot = 2; }
+            if (future) c = with_alpha(c, 60);
+            const float x = std::round(X(static_cast<double>(s.time_us)));
+            float y0 = Y(static_cast<double>(s.seq_lo)), y1 = Y(static_cast<double>(s.seq_hi));
+            if (y0 - y1 < 3) y1 = y0 - 3;  // a small segment stays visible when zoomed out
+            Bar& b = bars[slot];
+            if (b.used && (b.x != x || b.c != c)) flush(b);
+            if (!b.used) b = Bar{x, y0, y1, c, true};
+            else { b.y0 = std::max(b.y0, y0); b.y1 = std::min(b.y1, y1); }
+            if (s.retransmit && detailed) dl->AddText(ImVec2(x + tick + 2, y1 - lh * 0.5f), c, "R");
+            if (s.dropped && dropped_marks < 2000) {
+                ++dropped_marks;
+                const float ym = (y0 + y1) * 0.5f, d = tick * 1.6f;
+                const ImU32 xc = future ? with_alpha(kRetransmit, 60) : kRetransmit;
+                dl->AddLine(ImVec2(x - d, ym - d), ImVec2(x + d, ym + d), xc, 2.0f);
+                dl->AddLine(ImVec2(x - d, ym + d), ImVec2(x + d, ym - d), xc, 2.0f);
+            }
+            if (doc.event() && s.event == cursor) dl->AddCircle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 0, 2.0f);
+        }
+        for (Bar& b : bars) flush(b);
+        const float cx = X(static_cast<double>(now));
+        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
+        // The window edge at the cursor, when it is above the visible range.
+        const int64_t wnow = step_value_at(graph_.windows, now);
+        if (wnow > r.s1) {
+            std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
+            dl->AddText(ImVec2(p0.x + 4, p0.y + 2), kWindowLine, buf);
+        }
+        dl->PopClipRect();
+        dl->AddRect(p0, p1, colors::kDimText);
+        std::snprintf(buf, sizeof buf, "t = %s", format_time_us(now).c_str());
+        dl->AddText(ImVec2(std::clamp(cx + 4, p0.x + 2, p1.x - ImGui::CalcTextSize(buf).x - 2), p0.y + 2), kCursor, buf);
+
+        // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
+        if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
+            const double tm = r.t0 + fx * (r.t1 - r.t0), sm = r.s0 + fy * (r.s1 - r.s0);
+            const int k = nearest_segment(graph_, tm, sm, (r.t1 - r.t0) / pw, (r.s1 - r.s0) / ph, 6.0);
+            ImGui::BeginTooltip();
+            if (k >= 0) {
+                const SeqSegment& s = segs[static_cast<std::size_t>(k)];
+                ImGui::Text("%s %lld..%lld (%lld bytes) at %s", s.retransmit ? "retransmission" : "segment", static_cast<long long>(s.seq_lo),
+                            static_cast<long long>(s.seq_hi), static_cast<long long>(s.seq_hi - s.seq_lo), format_time_us(s.time_us).c_str());
+                ImGui::Text("frame %u, sent by event %u (%s)%s", s.frame, s.event,
+                            std::string(trace::kind_name(t.events[std::min<std::size_t>(s.event, t.events.size() - 1)].kind)).c_str(),
+                            s.dropped ? "; dropped on the way" : "");
+                text_dim("click: jump to that event");
+            } else {
+                const auto tt = static_cast<int64_t>(tm);
+                ImGui::Text("%s, seq %.0f", format_time_us(tt).c_str(), sm);
+                const int64_t a = step_value_at(graph_.acks, tt), w = step_value_at(graph_.windows, tt);
+                if (a >= 0) ImGui::Text("acked up to %lld; the peer allows up to %lld (window shift %d)", static_cast<long long>(a),
+                                        static_cast<long long>(w), graph_.wscale);
+                else text_dim("no ACK yet at this time");
+            }
+            ImGui::EndTooltip();
+            if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0) ctx.push(Command::jump(segs[static_cast<std::size_t>(k)].event));
+        }
+        if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragged_ = false;
+    }
+
+    // A step line over the visible time range, one vertical stroke per pixel
+    // column (min..max of the steps in it) so its size does not grow with the trace.
+    template <class FX, class FY>
+    static void step_line(ImDrawList* dl, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor, const PlotRange& r, FX X, FY Y,
+                          float right) {
+        if (steps.empty()) return;
+        auto it = std::upper_bound(steps.begin(), steps.end(), r.t0, [](double v, const SeqStep& s) { return v < s.time_us; });
+        if (it != steps.begin()) --it;  // the step in force at the left edge
+        const auto end = std::upper_bound(steps.begin(), steps.end(), r.t1, [](double v, const SeqStep& s) { return v < s.time_us; });
+        float px = X(static_cast<double>(it->time_us)), py = Y(static_cast<double>(it->value));
+        float col_lo = py, col_hi = py;
+        ImU32 pc = it->event > cursor ? with_alpha(c, 60) : c;
+        for (++it; it != end; ++it) {
+            const float x = X(static_cast<double>(it->time_us)), y = Y(static_cast<double>(it->value));
+            if (std::floor(x) == std::floor(px)) {  // same column: widen the stroke
+                col_lo = std::min(col_lo, y);
+                col_hi = std::max(col_hi, y);
+                py = y;
+                continue;
+            }
+            if (col_hi - col_lo > 0.5f) dl->AddLine(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
+            dl->AddLine(ImVec2(px, py), ImVec2(x, py), pc, 1.5f);
+            dl->AddLine(ImVec2(x, py), ImVec2(x, y), pc, 1.5f);
+            px = x;
+            py = col_lo = col_hi = y;
+            pc = it->event > cursor ? with_alpha(c, 60) : c;
+        }
+        if (col_hi - col_lo > 0.5f) dl->AddLine(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
+        const float xr = end == steps.end() ? right : std::min(right, X(static_cast<double>(end->time_us)));
+        dl->AddLine(ImVec2(px, py), ImVec2(xr, py), pc, 1.5f);
+    }
+
+    uint64_t cache_doc_ = 0;
+    SeqGraph graph_;
+    PlotRange range_;
+    bool dragged_ = false;
+};
+}  // namespace
+
+std::unique_ptr<View> make_seq_graph_view() { return std::make_unique<SeqGraphView>(); }
+
+}  // namespace sendpath::gui

@@ -1,0 +1,328 @@
+// Goodput from the engine to the Linux kernel over a TAP device (tracing on
+// and off), beside the kernel's own TCP over a veth pair with TSO, GSO and GRO
+// off (so both move 1448-byte segments), in the same run. A last row lets the
+// engine model a TSO device (device.tso): each skb leaves as one frame of up
+// to 64 KB, which the kernel takes whole, so the TAP sees ~45x fewer writes.
+// Run by hand, as root (README "TAP", scripts/tap-bench.sh):
+//
+//   build/tests/bench/bench_tap [MiB=64] [runs=3]
+//
+// Everything happens inside three network namespaces it makes and deletes
+// (sp-bench-PID-tap, -a, -b; addresses 10.99.0.0/24 and 10.99.1.0/24 inside
+// them only). The receiver is tap_receiver --no-hash on both paths, and its
+// time from accept() to the last byte read is what goodput is computed from.
+#include <arpa/inet.h>
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <string>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include "engine/runner.hpp"
+#include "lesson/scenario.hpp"
+#include "peer/tap_link.hpp"
+
+#ifndef SENDPATH_TAP_RECEIVER
+#error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"
+#endif
+
+using namespace sendpath;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+int sh(const std::string& cmd) {
+    const int r = std::system(cmd.c_str());
+    return r == -1 ? -1 : WIFEXITED(r) ? WEXITSTATUS(r) : 128 + WTERMSIG(r);
+}
+
+double cpu_seconds(int who);
+
+void must(const std::string& cmd) {
+    if (sh(cmd) != 0) {
+        std::fprintf(stderr, "bench_tap: failed: %s\n", cmd.c_str());
+        std::exit(1);
+    }
+}
+
+bool enter_netns(const std::string& name) {
+    const int fd = ::open(("/var/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::setns(fd, CLONE_NEWNET) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// Turns a legacy ethtool offload flag off (ethtool -K DEV tso off ...), inside the current namespace.
+bool offload_off(const std::string& dev, uint32_t set_cmd, uint32_t get_cmd) {
+    const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr {};
+    std::strncpy(ifr.ifr_name, dev.c_str(), IFNAMSIZ - 1);
+    struct ethtool_value v {set_cmd, 0};
+    ifr.ifr_data = reinterpret_cast<char*>(&v);
+    ::ioctl(s, SIOCETHTOOL, &ifr);
+    struct ethtool_value g {get_cmd, 1};
+    ifr.ifr_data = reinterpret_cast<char*>(&g);
+    const bool ok = ::ioctl(s, SIOCETHTOOL, &ifr) == 0 && g.data == 0;
+    ::close(s);
+    return ok;
+}
+
+// The receiver inside a namespace; report() waits for its last line.
+class Receiver {
+public:
+    Receiver(const std::string& ns, const std::string& at) {
+        int p[2];
+        if (::pipe(p) != 0) std::exit(1);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            if (!enter_netns(ns)) ::_exit(126);
+            ::dup2(p[1], 1);
+            ::close(p[0]);
+            ::execl(SENDPATH_TAP_RECEIVER, SENDPATH_TAP_RECEIVER, "--listen", at.c_str(), "--no-hash", "--timeout", "120",
+                    static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        ::close(p[1]);
+        fd_ = p[0];
+        if (line().rfind("listening", 0) != 0) {
+            std::fprintf(stderr, "bench_tap: the receiver did not start\n");
+            std::exit(1);
+        }
+    }
+    ~Receiver() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        ::close(fd_);
+    }
+    // bytes read and microseconds from accept to the last byte.
+    std::pair<long long, long long> report() {
+        const std::string l = line();
+        long long bytes = -1, us = -1;
+        char sha[80];
+        std::sscanf(l.c_str(), "bytes %lld sha256 %79s elapsed_us %lld", &bytes, sha, &us);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return {bytes, us};
+    }
+
+private:
+    std::string line() {
+        std::string s;
+        char c;
+        struct pollfd pfd {fd_, POLLIN, 0};
+        while (::poll(&pfd, 1, 120000) > 0 && ::read(fd_, &c, 1) == 1 && c != '\n') s += c;
+        return s;
+    }
+    pid_t pid_ = -1;
+    int fd_ = -1;
+};
+
+struct Sample {
+    double mb_s = 0;       // goodput, 1e6 bytes per second, from the receiver's time
+    double cpu_s = 0;      // CPU time of sender and receiver together (kernel work in their syscalls included)
+    double wall_s = 0;     // the sender's whole run (engine: set-up, ARP and handshake included)
+    uint64_t events = 0;
+    uint64_t frames = 0;
+};
+
+Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool tso = false) {
+    nlohmann::json j = {{"name", "bench_tap"},
+                        {"device", {{"tso", tso}}},
+                        {"timeline", nlohmann::json::array({{{"send", bytes}}, {{"close", true}}})},
+                        {"drain_ms", 60000},
+                        {"max_time_ms", 600000}};
+    lesson::Scenario sc = lesson::scenario_from_json(j, "bench_tap");
+    sc.peer.type = "tap";
+    sc.peer.dev = "tap0";
+    sc.peer.connect = "10.99.0.1:5001";
+    engine::Options opt;
+    opt.trace = tracing;
+    engine::RunHooks hooks;
+    hooks.make_tap_link = peer::make_tap_link;
+
+    Receiver rx(ns, "10.99.0.1:5001");
+    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (!enter_netns(ns)) std::exit(1);
+    engine::RunStats st;
+    const double c0 = cpu_seconds(RUSAGE_SELF), k0 = cpu_seconds(RUSAGE_CHILDREN);
+    const auto t0 = clk::now();
+    const trace::Trace t = engine::run_scenario(sc, opt, hooks, &st);
+    const auto t1 = clk::now();
+    const double c1 = cpu_seconds(RUSAGE_SELF);
+    ::setns(self, CLONE_NEWNET);
+    ::close(self);
+    const auto [got, us] = rx.report();
+    const double k1 = cpu_seconds(RUSAGE_CHILDREN);
+    if (got != bytes || (tracing && t.end_reason != "completed")) {
+        std::fprintf(stderr, "bench_tap: engine run: %lld of %lld bytes, %s\n", got, static_cast<long long>(bytes),
+                     t.end_reason.c_str());
+        std::exit(1);
+    }
+    Sample s;
+    s.mb_s = static_cast<double>(bytes) / static_cast<double>(us);
+    s.wall_s = std::chrono::duration<double>(t1 - t0).count();
+    s.cpu_s = (c1 - c0) + (k1 - k0);
+    s.events = st.events;
+    s.frames = t.frames.size();
+    return s;
+}
+
+Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_t bytes) {
+    Receiver rx(ns_b, "10.99.1.2:5001");
+    const double k0 = cpu_seconds(RUSAGE_CHILDREN);
+    const auto t0 = clk::now();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (!enter_netns(ns_a)) ::_exit(126);
+        const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sin {};
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(5001);
+        ::inet_pton(AF_INET, "10.99.1.2", &sin.sin_addr);
+        if (::connect(s, reinterpret_cast<sockaddr*>(&sin), sizeof sin) != 0) ::_exit(2);
+        std::vector<char> buf(1 << 20, 'k');
+        int64_t left = bytes;
+        while (left > 0) {
+            const ssize_t n = ::write(s, buf.data(), static_cast<std::size_t>(std::min<int64_t>(left, buf.size())));
+            if (n <= 0) ::_exit(3);
+            left -= n;
+        }
+        ::close(s);
+        ::_exit(0);
+    }
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    const auto t1 = clk::now();
+    const auto [got, us] = rx.report();
+    const double k1 = cpu_seconds(RUSAGE_CHILDREN);
+    if (got != bytes) {
+        std::fprintf(stderr, "bench_tap: kernel run: %lld of %lld bytes\n", got, static_cast<long long>(bytes));
+        std::exit(1);
+    }
+    Sample s;
+    s.mb_s = static_cast<double>(bytes) / static_cast<double>(us);
+    s.wall_s = std::chrono::duration<double>(t1 - t0).count();
+    s.cpu_s = k1 - k0;
+    return s;
+}
+
+// CPU seconds (user + system) of this process or of its waited-for children.
+double cpu_seconds(int who) {
+    struct rusage u {};
+    ::getrusage(who, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+struct Namespaces {
+    std::string tap, a, b;
+    ~Namespaces() {
+        for (const auto* n : {&tap, &a, &b})
+            if (!n->empty()) sh("ip netns del " + *n + " 2>/dev/null");
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int64_t mib = argc > 1 ? std::atoll(argv[1]) : 64;
+    const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
+    const int64_t bytes = mib << 20;
+    if (::geteuid() != 0) {
+        std::fprintf(stderr, "bench_tap: run it as root (it makes network namespaces, a TAP and a veth pair)\n");
+        return 2;
+    }
+    Namespaces ns;
+    const std::string base = "sp-bench-" + std::to_string(::getpid());
+    ns.tap = base + "-tap";
+    must("ip netns add " + ns.tap);
+    must("ip -n " + ns.tap + " link set lo up");
+    must("ip -n " + ns.tap + " tuntap add dev tap0 mode tap");
+    must("ip -n " + ns.tap + " addr add 10.99.0.1/24 dev tap0");
+    must("ip netns exec " + ns.tap + " sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1");
+    must("ip -n " + ns.tap + " link set tap0 up");
+    ns.a = base + "-a";
+    ns.b = base + "-b";
+    must("ip netns add " + ns.a);
+    must("ip netns add " + ns.b);
+    must("ip -n " + ns.a + " link add va type veth peer name vb netns " + ns.b);
+    must("ip -n " + ns.a + " addr add 10.99.1.1/24 dev va");
+    must("ip -n " + ns.b + " addr add 10.99.1.2/24 dev vb");
+    must("ip -n " + ns.a + " link set va up");
+    must("ip -n " + ns.b + " link set vb up");
+    bool offloads_off = true;
+    for (const auto& [n, dev] : {std::pair{ns.a, std::string("va")}, std::pair{ns.b, std::string("vb")}}) {
+        const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        enter_netns(n);
+        offloads_off &= offload_off(dev, ETHTOOL_STSO, ETHTOOL_GTSO);
+        offloads_off &= offload_off(dev, ETHTOOL_SGSO, ETHTOOL_GGSO);
+        offloads_off &= offload_off(dev, ETHTOOL_SGRO, ETHTOOL_GGRO);
+        ::setns(self, CLONE_NEWNET);
+        ::close(self);
+    }
+
+    std::printf("bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",
+                static_cast<long long>(mib), runs);
+    std::vector<double> on, off, kern, on_wall, on_cpu, off_cpu, kern_cpu, tso, tso_cpu;
+    uint64_t events = 0, frames = 0;
+    for (int r = 0; r < runs; ++r) {
+        const Sample k = kernel_over_veth(ns.a, ns.b, bytes);
+        const Sample s_on = engine_over_tap(ns.tap, bytes, true);
+        const Sample s_off = engine_over_tap(ns.tap, bytes, false);
+        const Sample s_tso = engine_over_tap(ns.tap, bytes, true, true);
+        tso.push_back(s_tso.mb_s);
+        tso_cpu.push_back(static_cast<double>(bytes) / s_tso.cpu_s / 1e6);
+        kern.push_back(k.mb_s);
+        on.push_back(s_on.mb_s);
+        on_wall.push_back(s_on.wall_s);
+        off.push_back(s_off.mb_s);
+        // Bytes per CPU-second of sender + receiver: what the goodput would be
+        // with one idle core for the pair, whatever else the machine is doing.
+        kern_cpu.push_back(static_cast<double>(bytes) / k.cpu_s / 1e6);
+        on_cpu.push_back(static_cast<double>(bytes) / s_on.cpu_s / 1e6);
+        off_cpu.push_back(static_cast<double>(bytes) / s_off.cpu_s / 1e6);
+        events = s_on.events;
+        frames = s_on.frames;
+        std::printf("  run %d: kernel over veth %.0f MB/s (%.2f CPU-s), engine over TAP tracing on %.0f MB/s (%.2f CPU-s), "
+                    "tracing off %.0f MB/s (%.2f CPU-s), TSO frames, tracing on %.0f MB/s (%.2f CPU-s)\n",
+                    r + 1, k.mb_s, k.cpu_s, s_on.mb_s, s_on.cpu_s, s_off.mb_s, s_off.cpu_s, s_tso.mb_s, s_tso.cpu_s);
+        std::fflush(stdout);
+    }
+    double load[3] = {0, 0, 0};
+    ::getloadavg(load, 3);
+    std::printf("load average at the end: %.2f (%ld CPUs online)\n", load[0], ::sysconf(_SC_NPROCESSORS_ONLN));
+    std::printf("%-42s %8s %10s %16s\n", "", "MB/s", "of kernel", "MB per CPU-s");
+    std::printf("%-42s %8.0f %10s %16.0f\n", offloads_off ? "kernel TCP over veth (TSO/GSO/GRO off)" : "kernel TCP over veth (offloads NOT all off)",
+                median(kern), "", median(kern_cpu));
+    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, tracing on", median(on), 100 * median(on) / median(kern),
+                median(on_cpu));
+    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, tracing off", median(off), 100 * median(off) / median(kern),
+                median(off_cpu));
+    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, device.tso, tracing on", median(tso),
+                100 * median(tso) / median(kern), median(tso_cpu));
+    std::printf("(tracing on: %llu events, %llu frames per run; the run, ARP and handshake included, took %.2f s)\n",
+                static_cast<unsigned long long>(events), static_cast<unsigned long long>(frames), median(on_wall));
+    return 0;
+}
