@@ -47,11 +47,17 @@ start)
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/gui/sendpath" ]; then
         exec "$build/gui/sendpath" "$first_lesson"
     fi
-    echo "sendpath: no display (DISPLAY and WAYLAND_DISPLAY are unset), so running the CLI instead:"
-    out="${TMPDIR:-/tmp}/sendpath-first.json"
-    "$build/core/sendpath-cli" run "$first_lesson" -o "$out"
+    echo "sendpath: no display (DISPLAY and WAYLAND_DISPLAY are unset), so running the CLI on $(basename "$first_lesson") instead"
+    out="${TMPDIR:-/tmp}/sendpath-first-$$.json"
+    "$build/core/sendpath-cli" lessons
+    echo "sendpath: the answer key of $(basename "$first_lesson"), computed from today's engine run:"
+    if grep -q '"questions"' "$first_lesson"; then
+        "$build/core/sendpath-cli" answers "$first_lesson" --save-trace "$out"
+    else
+        "$build/core/sendpath-cli" run "$first_lesson" -o "$out"
+    fi
     "$build/core/sendpath-cli" check "$out"
-    echo "sendpath: trace written to $out (open it with: $build/gui/sendpath $out)"
+    echo "sendpath: trace written to $out (on a desktop: $build/gui/sendpath $first_lesson)"
     ;;
 test)
     install_missing "${core_pkgs[@]}" "${gui_pkgs[@]}" "${test_pkgs[@]}"

@@ -3,7 +3,6 @@
 // The lesson's scenario runs once per invocation; each answers file is then
 // only read and compared. Nothing is written but stdout/stderr, so any number
 // of grade processes can run side by side.
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>

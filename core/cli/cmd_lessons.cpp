@@ -2,7 +2,6 @@
 // Also what the lesson verbs share (cmd_lessons.hpp).
 #include "cli/cmd_lessons.hpp"
 
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>

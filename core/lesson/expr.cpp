@@ -1,7 +1,6 @@
 #include "lesson/expr.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 #include <vector>
 
