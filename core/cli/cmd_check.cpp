@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "model/invariants.hpp"
+#include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
@@ -22,23 +23,6 @@ std::string where(const trace::Trace& t, std::size_t i) {
            std::to_string(e.line);
 }
 
-// Between a copy event and the `advance` event that follows it, skb->len
-// already counts the copied bytes and write_seq / end_seq do not yet (the
-// kernel's order), so the sequence rules wait for the advance.
-bool copy_pending(trace::Kind k, bool pending) {
-    using trace::Kind;
-    switch (k) {
-        case Kind::copy_linear:
-        case Kind::page_merge:
-        case Kind::page_new_frag:
-            return true;
-        case Kind::advance:
-        case Kind::sendmsg_exit:
-            return false;
-        default:
-            return pending;
-    }
-}
 
 int run(const ParsedArgs& a) {
     const std::string& path = a.positional[0];
@@ -55,16 +39,10 @@ int run(const ParsedArgs& a) {
 
     std::size_t first_bad = 0, last_bad = 0, bad_events = 0;
     std::vector<std::string> first_problems;
-    bool pending = false;
+    bool copy_pending = false;
     for (std::size_t i = 0; i < t.events.size(); ++i) {
-        pending = copy_pending(t.events[i].kind, pending);
         const model::State& s = replay->seek(i);
-        model::InvariantScope scope{.sequence = !pending};
-        // page_alloc: the new page's one reference is tcp_sendmsg's local
-        // variable until the copy event right after makes it a fragment.
-        if (t.events[i].kind == trace::Kind::page_alloc)
-            scope.local_page = static_cast<uint32_t>(t.arg(i, trace::Arg::page));
-        auto problems = model::check_invariants(s, scope);
+        auto problems = model::check_invariants(s, trace::invariant_scope(t, i, copy_pending));
         if (problems.empty()) continue;
         if (bad_events++ == 0) {
             first_bad = i;

@@ -16,6 +16,7 @@
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "model/invariants.hpp"
+#include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
 
@@ -45,24 +46,6 @@ bool is_tap(const trace::Trace& t) {
     return t.scenario.is_object() && t.scenario.contains("peer") && t.scenario["peer"].value("type", "") == "tap";
 }
 
-// Where the invariants hold in full after event i (the scope rules of
-// tests/engine/test_runs.cpp): between a copy and its `advance`, write_seq
-// lags skb->len as in the kernel; a page just allocated belongs to
-// tcp_sendmsg's local variable until a fragment takes it.
-model::InvariantScope scope_after(const trace::Trace& t, std::size_t i) {
-    model::InvariantScope s;
-    using K = trace::Kind;
-    for (std::size_t j = i + 1; j-- > 0;) {
-        const K k = t.events[j].kind;
-        if (k == K::advance || k == K::sendmsg_enter || k == K::copy_linear_fault || k == K::copy_page_fault) break;
-        if (k == K::copy_linear || k == K::page_merge || k == K::page_new_frag) {
-            s.sequence = false;
-            break;
-        }
-    }
-    if (t.events[i].kind == K::page_alloc) s.local_page = static_cast<uint32_t>(t.arg(i, trace::Arg::page));
-    return s;
-}
 
 std::string first_difference(const std::string& a, const std::string& b) {
     std::size_t i = 0, line = 1;
@@ -104,8 +87,9 @@ TEST_CASE("traces: every prepared trace (simulated or TAP) replays, with the inv
         const trace::Trace t = trace::load_trace(f);
         trace::validate_trace(t, f);
         trace::Replay replay(t);
+        bool copy_pending = false;
         for (std::size_t i = 0; i < t.events.size(); ++i) {
-            const auto problems = model::check_invariants(replay.seek(i), scope_after(t, i));
+            const auto problems = model::check_invariants(replay.seek(i), trace::invariant_scope(t, i, copy_pending));
             if (!problems.empty()) {
                 FAIL_CHECK("after event " << i << " (" << trace::kind_name(t.events[i].kind) << "): " << problems.front());
                 break;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "model/invariants.hpp"
+#include "trace/invariant_scope.hpp"
 #include "support.hpp"
 #include "trace/trace_io.hpp"
 
@@ -22,25 +23,6 @@ std::vector<std::string> shipped_scenarios() {
         if (e.path().extension() == ".json") out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
-}
-
-// The scope in which invariants must hold after event i: between a copy and
-// the `advance` that follows it, write_seq lags skb->len (as in the kernel);
-// a page just allocated is held by tcp_sendmsg's local `page` until a
-// fragment takes it (or the fault path parks it).
-model::InvariantScope scope_after(const trace::Trace& t, std::size_t i) {
-    model::InvariantScope s;
-    using K = trace::Kind;
-    for (std::size_t j = i + 1; j-- > 0;) {
-        const K k = t.events[j].kind;
-        if (k == K::advance || k == K::sendmsg_enter || k == K::copy_linear_fault || k == K::copy_page_fault) break;
-        if (k == K::copy_linear || k == K::page_merge || k == K::page_new_frag) {
-            s.sequence = false;
-            break;
-        }
-    }
-    if (t.events[i].kind == K::page_alloc) s.local_page = static_cast<uint32_t>(t.arg(i, trace::Arg::page));
-    return s;
 }
 
 }  // namespace
@@ -59,12 +41,13 @@ TEST_CASE("every shipped scenario: invariants hold and the replay equals the eng
         CHECK(t.end_reason.rfind("completed", 0) == 0);
 
         trace::Replay replay(t, 16);
+        bool copy_pending = false;
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             CAPTURE(i);
             CAPTURE(trace::kind_name(t.events[i].kind));
             const model::State& replayed = replay.seek(i);
             REQUIRE(replayed == engine_states[i]);
-            const auto problems = model::check_invariants(replayed, scope_after(t, i));
+            const auto problems = model::check_invariants(replayed, trace::invariant_scope(t, i, copy_pending));
             if (!problems.empty()) FAIL_CHECK(problems.front());
         }
         // Seeking backwards lands on the same states.
