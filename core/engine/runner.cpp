@@ -293,7 +293,10 @@ trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks&
     r.run();
     if (stats) {
         stats->events = r.rec().events_emitted();
-        stats->bytes_acked = r.engine().bytes_acked();
+        // The FIN takes a sequence number but carries no byte.
+        const auto& sk = r.engine().st().sk;
+        const bool fin_acked = (sk.sk_shutdown & model::SEND_SHUTDOWN) && sk.snd_una == sk.write_seq && r.engine().bytes_acked() > 0;
+        stats->bytes_acked = r.engine().bytes_acked() - (fin_acked ? 1 : 0);
         stats->end_time_us = r.link().now_us();
     }
     return t;
