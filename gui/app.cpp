@@ -14,6 +14,7 @@
 #include "gui/model/layout.hpp"
 #include "gui/model/stepping.hpp"
 #include "gui/widgets.hpp"
+#include "lesson/lesson.hpp"
 #include "util/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -120,6 +121,24 @@ void App::show_open_dialog() {
 }
 
 // [SECTION] commands
+
+// Lesson files of a folder with their titles ("01 The first small send ..."); a
+// file that does not load is listed under its name, and opening it shows why.
+std::vector<std::pair<std::string, std::string>> App::list_lessons(const std::string& dir) {
+    std::vector<std::pair<std::string, std::string>> out;
+    try {
+        for (const auto& f : lesson::lesson_files(dir)) {
+            std::string title = fs::path(f).stem().string();
+            try {
+                title += "  " + lesson::load_lesson(f).title;
+            } catch (const std::exception&) {
+            }
+            out.emplace_back(f, title);
+        }
+    } catch (const std::exception&) {
+    }
+    return out;
+}
 
 void App::apply_commands() {
     while (!commands_.empty()) {
@@ -250,6 +269,14 @@ void App::draw_menu_bar() {
         if (ImGui::MenuItem("Close comparison", nullptr, false, compare_ != nullptr)) push(Command::of(CommandType::close_compare));
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Lessons")) {
+        // The lesson picker: every lesson of lessons/, in teaching order.
+        if (lesson_menu_.empty()) lesson_menu_ = list_lessons(SENDPATH_SOURCE_DIR "/lessons");
+        if (lesson_menu_.empty()) ImGui::TextDisabled("No lessons in %s/lessons", SENDPATH_SOURCE_DIR);
+        for (const auto& [path, title] : lesson_menu_)
+            if (ImGui::MenuItem(title.c_str(), nullptr, doc_ && doc_->path() == path)) push(Command::open_file(path));
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Run")) {

@@ -67,6 +67,8 @@ private:
     Settings settings_;
     std::unique_ptr<Document> doc_;
     std::unique_ptr<Document> compare_;
+    std::vector<std::pair<std::string, std::string>> lesson_menu_;  // (path, title), read when the menu first opens
+    static std::vector<std::pair<std::string, std::string>> list_lessons(const std::string& dir);
     FileWatch watch_, compare_watch_;
     ViewState vs_;
     CommandQueue commands_;
