@@ -1,4 +1,5 @@
 #include "lesson/expr.hpp"
+#include "lesson/json_read.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -193,28 +194,12 @@ const FuncSpec* find_function(std::string_view name) {
     return nullptr;
 }
 
-// Edit distance, for "did you mean".
-std::size_t distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 // " (did you mean \"x\"?)" for the closest candidate within 2 edits, else "".
 std::string suggest(std::string_view got, const std::vector<std::string_view>& candidates) {
     std::string_view best;
     std::size_t best_d = 3;
     for (auto c : candidates) {
-        const std::size_t d = distance(got, c);
+        const std::size_t d = json_read::edit_distance(got, c);
         if (d < best_d) {
             best_d = d;
             best = c;

@@ -44,10 +44,7 @@ std::string describe(const json& v) {
     return s;
 }
 
-namespace {
-
-// Edit distance, for "did you mean" on unknown keys.
-std::size_t distance(std::string_view a, std::string_view b) {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -64,7 +61,6 @@ std::size_t distance(std::string_view a, std::string_view b) {
 
 std::string range_text(int64_t lo, int64_t hi) { return " from " + std::to_string(lo) + " to " + std::to_string(hi); }
 
-}  // namespace
 
 namespace {
 
@@ -193,7 +189,7 @@ void Reader::object(const json& j, const std::string& ptr, const std::string& wh
         for (std::string_view a : allowed) {
             if (!list.empty()) list += ", ";
             list += a;
-            std::size_t d = distance(key, a);
+            std::size_t d = edit_distance(key, a);
             if (d < best_d) {
                 best_d = d;
                 best = a;
