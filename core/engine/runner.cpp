@@ -69,9 +69,14 @@ public:
         engine_->peer_mac_ = addrs.peer_mac;
         engine_->peer_ip_ = addrs.peer_ip;
         engine_->peer_port_ = addrs.peer_port;
-        if (hooks.on_event)
-            rec_.set_emit_hook([](void* ctx, uint32_t i, const State& s) { (*static_cast<const RunHooks*>(ctx)).on_event(i, s); },
-                               const_cast<RunHooks*>(&hooks_));
+        if (hooks.on_event || (hooks.on_trace && trace_))
+            rec_.set_emit_hook(
+                [](void* ctx, uint32_t i, const State& s) {
+                    auto& self = *static_cast<Runner*>(ctx);
+                    if (self.hooks_.on_event) self.hooks_.on_event(i, s);
+                    if (self.hooks_.on_trace && self.trace_) self.hooks_.on_trace(*self.trace_, i);
+                },
+                this);
         signals_ = sc.faults.signal_at_us;
         std::sort(signals_.begin(), signals_.end());
     }

@@ -33,6 +33,10 @@ struct RunHooks {
     std::function<std::unique_ptr<peer::Link>(const lesson::Scenario&)> make_tap_link;
     // Called after every event with the engine's own state (tests).
     std::function<void(uint32_t index, const model::State&)> on_event;
+    // Called after every event when tracing, with the trace as it stands: it
+    // holds events 0..index, their changes and their frames (a live view copies
+    // what is new). It may block: the run waits, its virtual clock stopped.
+    std::function<void(const trace::Trace& partial, uint32_t index)> on_trace;
 };
 
 // Runs the scenario with the built-in simulated peer (or, for a tap peer, the

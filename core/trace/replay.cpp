@@ -94,15 +94,20 @@ void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
 }
 
 Replay::Replay(const Trace& trace, std::size_t keyframe_every) : trace_(&trace), every_(std::max<std::size_t>(1, keyframe_every)) {
-    State s;
-    keyframes_.push_back(s);
-    const auto& evs = trace.events;
-    for (std::size_t i = 0; i < evs.size(); ++i) {
-        if (evs[i].change_begin > evs[i].change_end || evs[i].change_end > trace.changes.size())
+    keyframes_.emplace_back();
+    extend();
+}
+
+void Replay::extend() {
+    const auto& evs = trace_->events;
+    if (built_ == evs.size()) return;
+    for (std::size_t i = built_; i < evs.size(); ++i) {
+        if (evs[i].change_begin > evs[i].change_end || evs[i].change_end > trace_->changes.size())
             throw RuntimeError("event " + std::to_string(i) + ": change range out of bounds");
-        apply(s, trace.changes_begin(evs[i]), trace.changes_end(evs[i]), i);
-        if ((i + 1) % every_ == 0) keyframes_.push_back(s);
+        apply(tip_, trace_->changes_begin(evs[i]), trace_->changes_end(evs[i]), i);
+        if ((i + 1) % every_ == 0) keyframes_.push_back(tip_);
     }
+    built_ = evs.size();
 }
 
 const State& Replay::seek(std::size_t i) {

@@ -22,7 +22,13 @@ public:
     // does not exist, a page freed twice, an unknown field ...).
     explicit Replay(const Trace& trace, std::size_t keyframe_every = 1024);
 
-    std::size_t size() const { return trace_->events.size(); }
+    // Events validated and keyframed so far (the trace may have grown since).
+    std::size_t size() const { return built_; }
+
+    // The trace grew (a live run appended events, changes and frames to the
+    // same Trace object): validate and keyframe the new events. Throws like
+    // the constructor; events before size() are never re-read.
+    void extend();
     const Trace& trace() const { return *trace_; }
 
     // State after event i has been applied (i < size()).
@@ -35,6 +41,8 @@ public:
 private:
     const Trace* trace_;
     std::size_t every_;
+    std::size_t built_ = 0;
+    model::State tip_;  // state after event built_-1: where extend() goes on
     std::vector<model::State> keyframes_;  // keyframes_[k] = state after event k*every_ - 1 (k=0: empty)
     model::State cur_;
     std::size_t cursor_ = static_cast<std::size_t>(-1);  // -1: cur_ is the empty state
