@@ -2,6 +2,8 @@
 // 16-bit-word reference at every length, alignment and split point.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <random>
 #include <vector>
 
@@ -55,6 +57,23 @@ TEST_CASE("fast checksum equals the word-by-word reference at every length and a
     std::vector<uint8_t> ones(100000, 0xff);
     CHECK(csum_fold(csum_partial(ones.data(), ones.size(), 0)) ==
           static_cast<uint16_t>(~reference_sum(ones.data(), ones.size())));
+}
+
+TEST_CASE("copy-and-sum copies every byte and sums like csum_partial, at every length and alignment") {
+    std::mt19937 rng(2581);
+    std::vector<uint8_t> src(600 + 16), dst(600 + 16);
+    for (auto& b : src) b = static_cast<uint8_t>(rng());
+    for (std::size_t align = 0; align < 8; ++align) {
+        for (std::size_t len = 0; len <= 300; len += (len < 70 ? 1 : 13)) {
+            std::fill(dst.begin(), dst.end(), 0x5a);
+            const uint8_t* p = src.data() + align;
+            INFO("align ", align, " len ", len);
+            REQUIRE(csum_partial_copy(dst.data() + 3, p, len, 0x1234) == csum_partial(p, len, 0x1234));
+            REQUIRE(std::equal(p, p + len, dst.data() + 3));
+            REQUIRE(dst[2] == 0x5a);              // nothing written before
+            REQUIRE(dst[3 + len] == 0x5a);        // or after
+        }
+    }
 }
 
 TEST_CASE("a stream summed in blocks of odd sizes equals the sum of the whole") {
