@@ -41,6 +41,10 @@ void advise_huge(V& v) {
     if (e > a) ::madvise(reinterpret_cast<void*>(a), e - a, MADV_HUGEPAGE);
 }
 
+// How long a run over a real link waits, after our FIN is acknowledged, for the
+// kernel's own FIN (its application closes when it reads end of file).
+constexpr int64_t kPeerFinGraceUs = 1'000'000;
+
 // Thrown to unwind a run that must end now (time limit, interruption, device lost).
 struct StopRun {
     std::string reason;
@@ -117,6 +121,14 @@ public:
             const int64_t drain_end = std::min(link().now_us() + sc_.drain_us, sc_.max_time_us);
             advance_until([&] { return engine_->all_acked(); }, drain_end);
             if (!engine_->all_acked()) reason = "completed (drain ended with data unacknowledged)";
+            // A real kernel closes its side once it has read our FIN: stay until
+            // its FIN is in and acknowledged (TIME_WAIT), as a socket would, so
+            // the kernel is not left retransmitting it to nobody. The simulated
+            // peer never closes, so it is not waited for.
+            if (link_ && engine_->all_acked() && (state_.sk.sk_shutdown & model::SEND_SHUTDOWN)) {
+                const int64_t grace_end = std::min(link().now_us() + kPeerFinGraceUs, sc_.max_time_us);
+                advance_until([&] { return state_.sk.state == TCP_TIME_WAIT || state_.sk.state == TCP_CLOSE; }, grace_end);
+            }
         } catch (const StopRun& s) {
             reason = s.reason;
             if (rec_.call() != 0 && reason.find("send() call") == std::string::npos)

@@ -85,6 +85,9 @@ TEST_CASE("a TAP trace is a valid trace, and re-running the engine on its incomi
     trace::Replay replay(loaded);
     const auto& end = replay.seek(loaded.events.size() - 1).sk;
     CHECK(end.snd_una == end.write_seq);  // everything, FIN included, acknowledged
+    // The kernel's FIN came in and was acknowledged before the run ended.
+    CHECK(end.state == model::TCP_TIME_WAIT);
+    CHECK(t.events[t.events.size() - 2].kind == Kind::send_ack);
 
     // The ARP exchange is in it: our request, the kernel's reply, before our SYN.
     const auto frames = parsed_frames(t);
