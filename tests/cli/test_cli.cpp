@@ -13,74 +13,15 @@
 #include <vector>
 
 #include "model/state.hpp"
+#include "cli/cli_support.hpp"
 #include "trace/trace_io.hpp"
 
 namespace fs = std::filesystem;
+using namespace clitest;
 using namespace sendpath;
 
 namespace {
 
-const std::string kCli = SENDPATH_BINARY_DIR "/core/sendpath-cli";
-
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-}
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "sendpath-cli-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    std::vector<std::string> files() const {
-        std::vector<std::string> v;
-        for (const auto& e : fs::directory_iterator(path)) v.push_back(e.path().filename().string());
-        return v;
-    }
-};
-
-Result cli(const TempDir& dir, const std::vector<std::string>& args) {
-    std::string cmd = quote(kCli);
-    for (const auto& a : args) cmd += " " + quote(a);
-    const std::string out = dir / ".stdout", err = dir / ".stderr";
-    cmd += " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int rc = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-}
-
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 // Two small scenarios that take different paths through tcp_sendmsg.
 const char* kSmall = R"({"name": "small", "timeline": [{"send": 3000}]})";

@@ -14,77 +14,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_support.hpp"
 #include "trace/trace_io.hpp"
 
 namespace fs = std::filesystem;
+using namespace clitest;
 using nlohmann::json;
 using namespace sendpath;
 
 namespace {
 
-const std::string kCli = SENDPATH_BINARY_DIR "/core/sendpath-cli";
 const std::string kSource = SENDPATH_SOURCE_DIR;
 const std::string kLesson1 = kSource + "/lessons/01-first-send.json";
 
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "sendpath-grade-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-std::string command(const std::vector<std::string>& args) {
-    std::string cmd = quote(kCli);
-    for (const auto& a : args) cmd += " " + quote(a);
-    return cmd;
-}
-
-// Runs sendpath-cli in dir (its working directory) and collects what it printed.
-Result cli(const TempDir& dir, const std::vector<std::string>& args, const std::string& tag = "") {
-    const std::string out = dir / (".stdout" + tag), err = dir / (".stderr" + tag);
-    const std::string cmd = "cd " + quote(dir.path.string()) + " && " + command(args) + " >" + quote(out) + " 2>" +
-                            quote(err) + " </dev/null";
-    const int rc = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-}
-
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
 std::size_t lines(const std::string& s) {
     std::size_t n = 0;
