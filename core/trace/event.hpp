@@ -212,6 +212,10 @@ inline uint32_t frag_page(int64_t v) { return static_cast<uint32_t>(v >> 32); }
 inline uint32_t frag_off(int64_t v) { return static_cast<uint32_t>((v >> 16) & 0xffff); }
 inline uint32_t frag_size(int64_t v) { return static_cast<uint32_t>(v & 0xffff); }
 
+// Event::stack when the call stack is not recorded (traces written before
+// stacks were, and events built by hand).
+inline constexpr uint32_t kNoStack = 0xffffffff;
+
 struct Event {
     int64_t time_us = 0;        // virtual (or, over TAP, real) time
     uint32_t change_begin = 0;  // first change in Trace::changes
@@ -222,6 +226,7 @@ struct Event {
     uint8_t depth = 0;          // call depth, 0 = the application (user) level
     uint8_t file = 0;           // index into Trace::files
     uint32_t line = 0;          // engine source line that took the branch
+    uint32_t stack = kNoStack;  // index into Trace::stacks: the exact call stack (its last entry is func)
     bool operator==(const Event&) const = default;
 };
 
@@ -245,6 +250,10 @@ struct Trace {
     nlohmann::json scenario;          // the scenario as run (normalized, every default filled in)
     nlohmann::json options;           // engine options as run
     std::vector<std::string> files;   // engine source files events point into ("core/engine/tcp_sendmsg.cpp")
+    // The distinct call stacks of the run, each outermost first (user, tcp_sendmsg,
+    // tcp_push, ...), depth + 1 entries; events name theirs by index. A run has a
+    // handful, interned by the Recorder as they first occur.
+    std::vector<std::vector<Func>> stacks;
     std::vector<Event> events;
     std::vector<Change> changes;
     std::vector<Frame> frames;
@@ -255,6 +264,12 @@ struct Trace {
     const Change* changes_begin(const Event& e) const { return changes.data() + e.change_begin; }
     const Change* changes_end(const Event& e) const { return changes.data() + e.change_end; }
     const uint8_t* frame_data(const Frame& f) const { return frame_bytes.data() + f.offset; }
+    // The exact call stack of event i (outermost first), or nullptr when the
+    // trace does not record it (then only func and depth are known).
+    const std::vector<Func>* stack_of(std::size_t i) const {
+        const uint32_t s = events[i].stack;
+        return s < stacks.size() ? &stacks[s] : nullptr;
+    }
     // Value of an argument of event i, or fallback when it has none.
     int64_t arg(std::size_t i, Arg a, int64_t fallback = 0) const;
     bool has_arg(std::size_t i, Arg a) const;

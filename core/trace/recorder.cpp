@@ -110,10 +110,32 @@ uint32_t Recorder::emit(Kind kind, uint8_t file, uint32_t line) {
         e.depth = depth_;
         e.file = file;
         e.line = line;
+        e.stack = node_in_trace_[node_] != kNoStack ? node_in_trace_[node_] : trace_stack();
         trace_->events.push_back(e);
     }
     if (hook_) hook_(hook_ctx_, index, st_);
     return index;
+}
+
+uint32_t Recorder::new_node(uint32_t parent, Func f) {
+    const auto id = static_cast<uint32_t>(node_parent_.size());
+    node_child_.emplace_back();
+    node_child_.back().fill(0);
+    node_parent_.push_back(parent);
+    node_func_.push_back(f);
+    node_in_trace_.push_back(kNoStack);
+    node_child_[parent][static_cast<std::size_t>(f)] = id;
+    return id;
+}
+
+uint32_t Recorder::trace_stack() {
+    std::vector<Func> s;
+    for (uint32_t n = node_; n != 0; n = node_parent_[n]) s.push_back(node_func_[n]);
+    s.push_back(node_func_[0]);
+    std::reverse(s.begin(), s.end());
+    node_in_trace_[node_] = static_cast<uint32_t>(trace_->stacks.size());
+    trace_->stacks.push_back(std::move(s));
+    return node_in_trace_[node_];
 }
 
 uint32_t Recorder::add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std::size_t len, bool dropped) {

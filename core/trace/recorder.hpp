@@ -6,8 +6,10 @@
 // complete by construction: replaying it gives back the engine's state.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "model/state.hpp"
 #include "trace/event.hpp"
@@ -47,8 +49,22 @@ public:
     int64_t time() const { return time_us_; }
     void set_call(uint32_t call) { call_ = call; }
     uint32_t call() const { return call_; }
-    void enter(Func f) { stack_[depth_ < kMaxDepth - 1 ? ++depth_ : depth_] = f; }
-    void leave() { if (depth_ > 0) --depth_; }
+    // The stack is also followed as a node of a tree of the stacks seen so
+    // far (one table lookup per call), so emit() stamps an event's exact
+    // stack as an index without looking at the stack.
+    void enter(Func f) {
+        const bool full = depth_ >= kMaxDepth - 1;  // the deepest frame is replaced
+        stack_[full ? depth_ : ++depth_] = f;
+        const uint32_t from = full ? node_parent_[node_] : node_;
+        const uint32_t child = node_child_[from][static_cast<std::size_t>(f)];
+        node_ = child != 0 ? child : new_node(from, f);
+    }
+    void leave() {
+        if (depth_ > 0) {
+            --depth_;
+            node_ = node_parent_[node_];
+        }
+    }
     uint8_t depth() const { return depth_; }
     Func func() const { return stack_[depth_]; }
 
@@ -87,6 +103,8 @@ public:
 
 private:
     void push(Op op, uint8_t field, uint32_t target, int64_t value);
+    uint32_t new_node(uint32_t parent, Func f);
+    uint32_t trace_stack();  // Trace::stacks index of the current stack, added on first use
 
     static constexpr int kMaxDepth = 32;
     model::State& st_;
@@ -98,6 +116,13 @@ private:
     uint32_t next_skb_ = 1;
     uint32_t next_page_ = 1;
     uint64_t emitted_ = 0;
+    // The tree of call stacks: node 0 is [user]; 0 in node_child_ means none yet.
+    static constexpr std::size_t kFuncCount = static_cast<std::size_t>(Func::count_);
+    uint32_t node_ = 0;
+    std::vector<std::array<uint32_t, kFuncCount>> node_child_ = std::vector<std::array<uint32_t, kFuncCount>>(1);
+    std::vector<uint32_t> node_parent_ = {0};
+    std::vector<Func> node_func_ = {Func::user};
+    std::vector<uint32_t> node_in_trace_ = {kNoStack};  // index in Trace::stacks, kNoStack until an event uses it
     EmitHook hook_ = nullptr;
     void* hook_ctx_ = nullptr;
 };

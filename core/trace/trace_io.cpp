@@ -13,13 +13,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "model/state.hpp"
 #include "util/atomic_file.hpp"
@@ -40,6 +48,34 @@ constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 // The name validate_trace uses when the writers check a trace in memory.
 const std::string kWriteName = "trace to write";
+
+// ---------------------------------------------------------------- big buffers
+
+// A million-event trace is hundreds of MiB (frame bytes mostly). Fresh memory
+// is paid page by page on first touch, and with 4 KiB pages those faults were
+// most of the time a load took; asking for transparent huge pages on the big
+// arrays makes them cheap (Linux only; elsewhere, or if refused, nothing changes).
+void advise_huge(const void* p, std::size_t bytes) {
+#ifdef __linux__
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    if (bytes < 2 * kHuge) return;
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t b = (a + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t e = (a + bytes) & ~(kHuge - 1);
+    if (e > b) (void)::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+// Reserves room for n elements of an empty vector (an upper bound is fine:
+// capacity never touched costs address space only).
+template <class T>
+void reserve_big(std::vector<T>& v, std::size_t n) {
+    if (n <= v.capacity()) return;
+    v.reserve(n);
+    advise_huge(v.data(), v.capacity() * sizeof(T));
+}
 
 // ---------------------------------------------------------------- name tables
 
@@ -285,6 +321,19 @@ void validate_trace(const Trace& t, const std::string& name) {
         }
     }
 
+    if (t.stacks.size() >= kNoStack) fail("/stacks", "fewer than 4294967295 call stacks");
+    for (std::size_t k = 0; k < t.stacks.size(); ++k) {
+        const auto& st = t.stacks[k];
+        if (st.empty() || st.size() > static_cast<std::size_t>(kMaxDepth) + 1)
+            fail("/stacks/" + std::to_string(k), "a call stack of 1 to " + std::to_string(kMaxDepth + 1) +
+                                                     " functions (outermost first), found " + std::to_string(st.size()));
+        for (std::size_t d = 0; d < st.size(); ++d)
+            if (st[d] >= Func::count_)
+                fail("/stacks/" + std::to_string(k) + "/" + std::to_string(d),
+                     "a function id below " + std::to_string(static_cast<int>(Func::count_)) + ", found " +
+                         std::to_string(static_cast<int>(st[d])));
+    }
+
     uint64_t next_change = 0;
     int64_t prev_time = 0;
     for (std::size_t i = 0; i < t.events.size(); ++i) {
@@ -304,6 +353,18 @@ void validate_trace(const Trace& t, const std::string& name) {
         if (e.depth > kMaxDepth)
             fail(ev_place(i) + "/depth", "a call depth from 0 to " + std::to_string(kMaxDepth) + ", found " +
                                              std::to_string(e.depth));
+        if (e.stack != kNoStack) {
+            if (e.stack >= t.stacks.size())
+                fail(ev_place(i) + "/stack", "a call stack index below " + std::to_string(t.stacks.size()) + " (the trace lists " +
+                                                 std::to_string(t.stacks.size()) + " stacks), found " + std::to_string(e.stack));
+            const auto& st = t.stacks[e.stack];
+            if (st.size() != std::size_t{e.depth} + 1 || st.back() != e.func)
+                fail(ev_place(i) + "/stack", "a call stack that ends in the event's function " + quote_short(func_name(e.func)) +
+                                                 " at its depth " + std::to_string(e.depth) + " (" + std::to_string(e.depth + 1) +
+                                                 " functions), found /stacks/" + std::to_string(e.stack) + ": " +
+                                                 std::to_string(st.size()) + " functions ending in " +
+                                                 quote_short(func_name(st.back())));
+        }
         if (e.file >= t.files.size())
             fail(ev_place(i) + "/file", "a file id below " + std::to_string(t.files.size()) + " (the trace lists " +
                                             std::to_string(t.files.size()) + " files), found " + std::to_string(e.file));
@@ -484,7 +545,22 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         if (k) b += ',';
         b += file_json.back();
     }
-    b += "],\n\"end_reason\":";
+    b += ']';
+    if (!t.stacks.empty()) {
+        // Written only when recorded, so a trace without stacks keeps its old bytes.
+        b += ",\n\"stacks\":[";
+        for (std::size_t k = 0; k < t.stacks.size(); ++k) {
+            b += k ? ",\n[" : "\n[";
+            for (std::size_t d = 0; d < t.stacks[k].size(); ++d) {
+                b += d ? ",\"" : "\"";
+                b += func_name(t.stacks[k][d]);
+                b += '"';
+            }
+            b += ']';
+        }
+        b += "\n]";
+    }
+    b += ",\n\"end_reason\":";
     b += json_string(t.end_reason);
     b += ",\n\"events\":[";
     for (std::size_t i = 0; i < t.events.size(); ++i) {
@@ -505,6 +581,10 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         append_int(b, e.line);
         b += ",\"call\":";
         append_int(b, e.call);
+        if (e.stack != kNoStack) {
+            b += ",\"stack\":";
+            append_int(b, e.stack);
+        }
         const Change* cb = t.changes_begin(e);
         const Change* ce = t.changes_end(e);
         // "args" repeats the first value of each argument (as Trace::arg reads it).
@@ -602,11 +682,17 @@ public:
     // Refuses unknown keys and reports the first missing one.
     void check_keys(const json& obj, const Where& w, std::string_view what, const std::vector<std::string_view>& keys,
                     std::size_t required) const {
-        if (obj.size() == keys.size() || obj.size() == required) {
-            // The common case: exactly the keys written, checked without building any text.
+        {
+            // The common case: only known keys, the required ones among them,
+            // checked without building any text.
+            std::size_t known = 0;
             bool all = true;
-            for (std::size_t i = 0; i < obj.size() && all; ++i) all = obj.contains(keys[i]);
-            if (all) return;
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                const bool has = obj.contains(keys[i]);
+                known += has;
+                all = all && (has || i >= required);
+            }
+            if (all && known == obj.size()) return;
         }
         for (const auto& [k, v] : obj.items()) {
             if (std::find(keys.begin(), keys.end(), k) == keys.end())
@@ -676,7 +762,7 @@ public:
         const Where w{"/events", i};
         if (!j.is_object()) fail(w, "an event object, found " + found(j));
         static const std::vector<std::string_view> keys{"i", "t", "kind", "function", "depth", "file",
-                                                        "line", "call", "args", "changes"};
+                                                        "line", "call", "stack", "args", "changes"};
         check_keys(j, w, "an event", keys, 8);
         if (int_in(j["i"], w.at("i"), "the event's index", 0, kI64Max) != static_cast<int64_t>(i))
             fail(w.at("i"), "the event's index " + std::to_string(i) + " (events are numbered from 0 in order), found " +
@@ -689,6 +775,9 @@ public:
         e.file = intern_file(str(j["file"], w.at("file"), "an engine source file path listed in /files"), w);
         e.line = static_cast<uint32_t>(int_in(j["line"], w.at("line"), "a source line", 0, kU32Max));
         e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), "a send() call number", 0, kU32Max));
+        // Checked against /stacks (which may come later in the file) by validate_trace.
+        if (auto it = j.find("stack"); it != j.end())
+            e.stack = static_cast<uint32_t>(int_in(*it, w.at("stack"), "a call stack index (into /stacks)", 0, kU32Max - 1));
         e.change_begin = static_cast<uint32_t>(t_.changes.size());
         if (auto it = j.find("changes"); it != j.end()) {
             if (!it->is_array()) fail(w.at("changes"), "an array of changes, found " + found(*it));
@@ -829,14 +918,451 @@ std::string line_column(std::string_view text, std::size_t byte) {
 }
 
 const std::vector<std::string_view>& top_keys_json() {
-    static const std::vector<std::string_view> k{"format",  "format_version", "engine_version", "scenario", "options",
-                                                 "files",   "end_reason",     "events",         "frames"};
+    // The required keys, then the optional ones ("stacks": traces written before stacks were recorded).
+    static const std::vector<std::string_view> k{"format", "format_version", "engine_version", "scenario", "options",
+                                                 "files",  "end_reason",     "events",         "frames", "stacks"};
     return k;
 }
 
 }  // namespace
 
+// ---------------------------------------------------------------- JSON fast path
+
+namespace {
+
+// The JSON form exactly as write_trace_json lays it out (keys in its order;
+// white space anywhere between tokens is fine) is read by this scanner, ten
+// times faster than building a DOM per event. It never reports an error
+// itself: on anything else (another key order, an escape in a name, a value
+// out of range, any mistake) it gives up and the general reader below reads
+// the file from the start and says what is wrong. So it only accepts files
+// the general reader accepts, and reads them to the same Trace.
+struct NotCanonical {};
+
+class FastJsonReader {
+public:
+    FastJsonReader(std::string_view text, Trace& t) : s_(text), t_(t) {}
+
+    void read() {
+        if (s_.size() >= 3 && s_.substr(0, 3) == "\xef\xbb\xbf") p_ = 3;
+        lit("{\"format\"");
+        lit(":");
+        if (str_value() != kFormatName) bail();
+        lit(",");
+        lit("\"format_version\"");
+        lit(":");
+        if (integer(0, 1 << 30) != kFormatVersion) bail();
+        lit(",");
+        lit("\"engine_version\"");
+        lit(":");
+        t_.engine_version = str_value();
+        lit(",");
+        lit("\"scenario\"");
+        lit(":");
+        t_.scenario = object_value();
+        lit(",");
+        lit("\"options\"");
+        lit(":");
+        t_.options = object_value();
+        lit(",");
+        lit("\"files\"");
+        lit(":");
+        lit("[");
+        if (!maybe("]")) {
+            do {
+                if (t_.files.size() >= kMaxFiles) bail();
+                t_.files.push_back(str_value());
+            } while (maybe(","));
+            lit("]");
+        }
+        for (std::size_t k = 0; k < t_.files.size(); ++k)
+            if (!file_ids_.emplace(t_.files[k], static_cast<uint8_t>(k)).second) bail();
+        lit(",");
+        if (maybe("\"stacks\"")) {
+            lit(":");
+            lit("[");
+            if (!maybe("]")) {
+                do {
+                    lit("[");
+                    std::vector<Func> st;
+                    do {
+                        if (st.size() > static_cast<std::size_t>(kMaxDepth)) bail();
+                        st.push_back(static_cast<Func>(name(func_names())));
+                    } while (maybe(","));
+                    lit("]");
+                    t_.stacks.push_back(std::move(st));
+                } while (maybe(","));
+                lit("]");
+            }
+            lit(",");
+        }
+        lit("\"end_reason\"");
+        lit(":");
+        t_.end_reason = str_value();
+        lit(",");
+        lit("\"events\"");
+        lit(":");
+        lit("[");
+        reserve(t_.events, s_.size() / 128);
+        reserve(t_.changes, s_.size() / 48);
+        if (!maybe("]")) {
+            do event();
+            while (maybe(","));
+            lit("]");
+        }
+        lit(",");
+        lit("\"frames\"");
+        lit(":");
+        lit("[");
+        if (!maybe("]")) {
+            do frame();
+            while (maybe(","));
+            lit("]");
+        }
+        lit("}");
+        ws();
+        if (p_ != s_.size()) bail();
+    }
+
+private:
+    [[noreturn]] static void bail() { throw NotCanonical{}; }
+    template <class T>
+    static void reserve(std::vector<T>& v, std::size_t n) {
+        try {
+            reserve_big(v, n);
+        } catch (const std::bad_alloc&) {  // only a guess: growing as needed works too
+        }
+    }
+
+    void ws() {
+        while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
+    }
+    void lit(std::string_view x) {
+        ws();
+        if (s_.compare(p_, x.size(), x) != 0) bail();
+        p_ += x.size();
+    }
+    bool maybe(std::string_view x) {
+        ws();
+        if (s_.compare(p_, x.size(), x) != 0) return false;
+        p_ += x.size();
+        return true;
+    }
+    // A plain integer (no fraction, no exponent), within [lo, hi].
+    int64_t integer(int64_t lo, int64_t hi) {
+        ws();
+        const char* b = s_.data() + p_;
+        const char* e = s_.data() + s_.size();
+        const bool neg = b < e && *b == '-';
+        const char* d = b + neg;
+        if (d == e || *d < '0' || *d > '9' || (*d == '0' && d + 1 < e && d[1] >= '0' && d[1] <= '9')) bail();
+        int64_t v = 0;
+        const auto r = std::from_chars(b, e, v);
+        if (r.ec != std::errc() || (r.ptr < e && (*r.ptr == '.' || *r.ptr == 'e' || *r.ptr == 'E'))) bail();
+        if (v < lo || v > hi) bail();
+        p_ = static_cast<std::size_t>(r.ptr - s_.data());
+        return v;
+    }
+    // A string without escapes or control characters: the names and paths the writer puts.
+    std::string_view raw_string() {
+        lit("\"");
+        const std::size_t b = p_;
+        while (p_ < s_.size() && s_[p_] != '"') {
+            const auto c = static_cast<unsigned char>(s_[p_]);
+            if (c == '\\' || c < 0x20 || c >= 0x80) bail();  // escapes and UTF-8: the general reader checks them
+            ++p_;
+        }
+        if (p_ == s_.size()) bail();
+        return s_.substr(b, p_++ - b);
+    }
+    int name(const Names& n) {
+        const int id = n.find(raw_string());
+        if (id < 0) bail();
+        return id;
+    }
+    // Any JSON string (escapes too), decoded by nlohmann.
+    std::string str_value() {
+        ws();
+        const std::size_t b = p_;
+        skip_string();
+        const json j = json::parse(s_.substr(b, p_ - b), nullptr, false);
+        if (!j.is_string()) bail();
+        return j.get<std::string>();
+    }
+    void skip_string() {
+        if (p_ >= s_.size() || s_[p_] != '"') bail();
+        for (++p_; p_ < s_.size(); ++p_) {
+            if (s_[p_] == '\\') ++p_;
+            else if (s_[p_] == '"') {
+                ++p_;
+                return;
+            }
+        }
+        bail();
+    }
+    // An object or null, parsed by nlohmann with the general reader's rules:
+    // at most kMaxNesting deep, no key twice.
+    json object_value() {
+        ws();
+        const std::size_t b = p_;
+        std::size_t depth = 0;
+        do {
+            if (p_ >= s_.size()) bail();
+            const char c = s_[p_];
+            if (c == '"') {
+                skip_string();
+                continue;
+            }
+            if (c == '{' || c == '[') ++depth;
+            else if (c == '}' || c == ']') {
+                if (depth == 0) bail();
+                --depth;
+            }
+            ++p_;
+        } while (depth > 0);
+        std::vector<std::vector<std::string>> keys;
+        json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& v) -> bool {
+            if (ev == json::parse_event_t::object_start || ev == json::parse_event_t::array_start) {
+                if (keys.size() + 2 >= kMaxNesting) bail();
+                keys.emplace_back();
+            } else if (ev == json::parse_event_t::object_end || ev == json::parse_event_t::array_end) {
+                keys.pop_back();
+            } else if (ev == json::parse_event_t::key) {
+                auto& seen = keys.back();
+                if (std::find(seen.begin(), seen.end(), v.get_ref<const std::string&>()) != seen.end()) bail();
+                seen.push_back(v.get<std::string>());
+            }
+            return true;
+        };
+        json j = json::parse(s_.substr(b, p_ - b), cb, false);
+        if (!j.is_object() && !j.is_null()) bail();
+        return j;
+    }
+
+    void event() {
+        const std::size_t i = t_.events.size();
+        lit("{\"i\"");
+        lit(":");
+        if (integer(0, kI64Max) != static_cast<int64_t>(i)) bail();
+        Event e;
+        lit(",");
+        lit("\"t\"");
+        lit(":");
+        e.time_us = integer(0, kI64Max);
+        lit(",");
+        lit("\"kind\"");
+        lit(":");
+        e.kind = static_cast<Kind>(name(kind_names()));
+        lit(",");
+        lit("\"function\"");
+        lit(":");
+        e.func = static_cast<Func>(name(func_names()));
+        lit(",");
+        lit("\"depth\"");
+        lit(":");
+        e.depth = static_cast<uint8_t>(integer(0, kMaxDepth));
+        lit(",");
+        lit("\"file\"");
+        lit(":");
+        const std::string_view path = raw_string();
+        if (path != last_file_) {
+            const auto it = file_ids_.find(path);
+            if (it == file_ids_.end()) bail();
+            last_file_ = it->first;
+            last_file_id_ = it->second;
+        }
+        e.file = last_file_id_;
+        lit(",");
+        lit("\"line\"");
+        lit(":");
+        e.line = static_cast<uint32_t>(integer(0, kU32Max));
+        lit(",");
+        lit("\"call\"");
+        lit(":");
+        e.call = static_cast<uint32_t>(integer(0, kU32Max));
+        if (maybe(",\"stack\"")) {  // the writer puts no space before a key inside an event
+            lit(":");
+            e.stack = static_cast<uint32_t>(integer(0, kU32Max - 1));
+        }
+        args_.clear();
+        if (maybe(",\"args\"")) {
+            lit(":");
+            lit("{");
+            do {
+                const int a = name(arg_names());
+                lit(":");
+                args_.emplace_back(a, integer(kI64Min, kI64Max));
+            } while (maybe(","));
+            lit("}");
+        }
+        e.change_begin = static_cast<uint32_t>(t_.changes.size());
+        if (maybe(",\"changes\"")) {
+            lit(":");
+            lit("[");
+            do {
+                if (t_.changes.size() >= kU32Max - 1) bail();
+                t_.changes.push_back(change());
+            } while (maybe(","));
+            lit("]");
+        }
+        e.change_end = static_cast<uint32_t>(t_.changes.size());
+        lit("}");
+        // "args" as the general reader checks it: each name once, each the
+        // value of the first arg change of that name, none missing.
+        uint64_t seen = 0, listed = 0;
+        std::size_t distinct = 0;
+        for (uint32_t c = e.change_begin; c < e.change_end; ++c) {
+            const Change& ch = t_.changes[c];
+            if (ch.op == Op::arg && !((seen >> ch.field) & 1)) {
+                seen |= uint64_t{1} << ch.field;
+                ++distinct;
+            }
+        }
+        for (const auto& [a, v] : args_) {
+            if ((listed >> a) & 1) bail();
+            listed |= uint64_t{1} << a;
+            const Change* c = std::find_if(t_.changes.data() + e.change_begin, t_.changes.data() + e.change_end,
+                                           [&](const Change& ch) { return ch.op == Op::arg && ch.field == a; });
+            if (c == t_.changes.data() + e.change_end || c->value != v) bail();
+        }
+        if (!args_.empty() && args_.size() != distinct) bail();
+        t_.events.push_back(e);
+    }
+
+    Change change() {
+        Change c;
+        lit("{\"op\"");
+        lit(":");
+        c.op = static_cast<Op>(name(op_names()));
+        const Shape& sh = shape(c.op);
+        auto key = [&](std::string_view k) {
+            lit(",");
+            lit("\"");
+            if (s_.compare(p_, k.size(), k) != 0) bail();
+            p_ += k.size();
+            lit("\"");
+            lit(":");
+        };
+        if (sh.target != TargetKind::none) {
+            key(target_key(sh.target));
+            c.target = static_cast<uint32_t>(integer(0, kU32Max));
+        }
+        switch (sh.field) {
+            case FieldKind::none: break;
+            case FieldKind::frag_index:
+                key("index");
+                c.field = static_cast<uint8_t>(integer(0, model::MAX_SKB_FRAGS - 1));
+                break;
+            case FieldKind::sock:
+            case FieldKind::skb:
+            case FieldKind::arg:
+                key(field_key(sh.field));
+                c.field = static_cast<uint8_t>(name(field_names(sh.field)));
+                break;
+        }
+        switch (sh.value) {
+            case ValueKind::none: break;
+            case ValueKind::frag: {
+                key("page");
+                const auto page = integer(0, kU32Max);
+                key("off");
+                const auto off = integer(0, 0xffff);
+                key("size");
+                const auto size = integer(0, 0xffff);
+                c.value = pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
+                break;
+            }
+            case ValueKind::after:
+                key("after");
+                c.value = integer(0, kU32Max);
+                break;
+            case ValueKind::value:
+            case ValueKind::count:
+                key(value_key(sh.value));
+                c.value = integer(kI64Min, kI64Max);
+                break;
+        }
+        lit("}");
+        return c;
+    }
+
+    void frame() {
+        const std::size_t k = t_.frames.size();
+        lit("{\"i\"");
+        lit(":");
+        if (integer(0, kI64Max) != static_cast<int64_t>(k)) bail();
+        Frame f;
+        lit(",");
+        lit("\"t\"");
+        lit(":");
+        f.time_us = integer(0, kI64Max);
+        lit(",");
+        lit("\"dir\"");
+        lit(":");
+        const std::string_view dir = raw_string();
+        if (dir != "out" && dir != "in") bail();
+        f.dir = dir == "in";
+        lit(",");
+        lit("\"event\"");
+        lit(":");
+        f.event = static_cast<uint32_t>(integer(0, kU32Max));
+        lit(",");
+        lit("\"skb\"");
+        lit(":");
+        f.skb = static_cast<uint32_t>(integer(0, kU32Max));
+        lit(",");
+        lit("\"dropped\"");
+        lit(":");
+        if (maybe("true")) f.dropped = 1;
+        else if (maybe("false")) f.dropped = 0;
+        else bail();
+        lit(",");
+        lit("\"hex\"");
+        lit(":");
+        const std::string_view hex = raw_string();
+        if (hex.size() % 2 || t_.frame_bytes.size() + hex.size() / 2 > kU32Max) bail();
+        f.offset = static_cast<uint32_t>(t_.frame_bytes.size());
+        f.length = static_cast<uint32_t>(hex.size() / 2);
+        if (t_.frame_bytes.empty()) reserve(t_.frame_bytes, (s_.size() - p_) / 2);
+        for (std::size_t q = 0; q < hex.size(); q += 2) {
+            const int hi = hex_digit(hex[q]), lo = hex_digit(hex[q + 1]);
+            if ((hi | lo) < 0) bail();
+            t_.frame_bytes.push_back(static_cast<uint8_t>(hi << 4 | lo));
+        }
+        lit("}");
+        t_.frames.push_back(f);
+    }
+    static int hex_digit(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    std::string_view s_;
+    std::size_t p_ = 0;
+    Trace& t_;
+    std::unordered_map<std::string_view, uint8_t> file_ids_;
+    std::string_view last_file_;
+    uint8_t last_file_id_ = 0;
+    std::vector<std::pair<int, int64_t>> args_;
+};
+
+}  // namespace
+
 Trace parse_trace_json(std::string_view text, const std::string& name) {
+    {
+        Trace t;
+        try {
+            FastJsonReader(text, t).read();
+            validate_trace(t, name);
+            return t;
+        } catch (const NotCanonical&) {
+        } catch (const InputError&) {
+            // validate_trace found a problem: the general reader says it the same way, or says an earlier one.
+        } catch (const json::exception&) {
+        }
+    }
     Trace t;
     JsonTraceReader r(name, t);
 
@@ -854,7 +1380,10 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     auto path = [&](std::size_t upto) {
         std::string p;
         for (std::size_t k = 0; k < upto && k < levels.size(); ++k)
-            p += "/" + (levels[k].array ? std::to_string(levels[k].count) : pointer_escape(levels[k].key));
+        {
+            p += '/';
+            p += levels[k].array ? std::to_string(levels[k].count) : pointer_escape(levels[k].key);
+        }
         return p;
     };
     auto element_done = [&](const json& v) -> bool {
@@ -921,7 +1450,7 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
                                  "found no such key: is this a trace file?");
     const std::string& format = r.str(j["format"], top.at("format"), "\"sendpath-trace\"");
     if (format != kFormatName) r.fail(top.at("format"), "\"sendpath-trace\", found " + quote_short(format));
-    r.check_keys(j, top, "a sendpath trace", top_keys_json(), top_keys_json().size());
+    r.check_keys(j, top, "a sendpath trace", top_keys_json(), top_keys_json().size() - 1);
     t.format_version = static_cast<int>(r.int_in(j["format_version"], top.at("format_version"), "the format version", 0, 1 << 30));
     if (t.format_version != kFormatVersion)
         r.fail(top.at("format_version"), "format version " + std::to_string(kFormatVersion) +
@@ -938,6 +1467,24 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     if (!files.is_array()) r.fail(top.at("files"), "an array of file paths, found " + found(files));
     if (files.size() > kMaxFiles) r.fail(top.at("files"), "at most 256 files, found " + std::to_string(files.size()));
     for (std::size_t k = 0; k < files.size(); ++k) t.files.push_back(r.str(files[k], Where{"/files", k}, "a file path"));
+    if (auto it = j.find("stacks"); it != j.end()) {
+        if (!it->is_array()) r.fail(top.at("stacks"), "an array of call stacks (arrays of function names), found " + found(*it));
+        for (std::size_t k = 0; k < it->size(); ++k) {
+            const json& st = (*it)[k];
+            const std::string place = "/stacks/" + std::to_string(k);
+            if (!st.is_array() || st.empty() || st.size() > static_cast<std::size_t>(kMaxDepth) + 1)
+                r.fail(place, "a call stack: an array of 1 to " + std::to_string(kMaxDepth + 1) +
+                                  " function names, outermost first, found " +
+                                  (st.is_array() ? std::to_string(st.size()) + " names" : found(st)));
+            std::vector<Func> funcs;
+            for (std::size_t d = 0; d < st.size(); ++d) {
+                const int f = st[d].is_string() ? func_names().find(st[d].get_ref<const std::string&>()) : -1;
+                if (f < 0) r.fail(place + "/" + std::to_string(d), func_names().expected() + ", found " + found(st[d]));
+                funcs.push_back(static_cast<Func>(f));
+            }
+            t.stacks.push_back(std::move(funcs));
+        }
+    }
     if (!j["events"].is_array()) r.fail(top.at("events"), "an array of events, found " + found(j["events"]));
     if (!j["frames"].is_array()) r.fail(top.at("frames"), "an array of frames, found " + found(j["frames"]));
     r.resolve_files();
@@ -1034,7 +1581,8 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     validate_trace(t, kWriteName);
     Sink sink(out);
     std::string& b = sink.buf;
-    put_head(b, 5, 10);
+    const bool stacks = !t.stacks.empty();  // without stacks, the bytes are those of a trace from before stacks
+    put_head(b, 5, stacks ? 11 : 10);
     put_text(b, "format");
     put_text(b, kFormatName);
     put_text(b, "format_version");
@@ -1048,6 +1596,14 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     put_text(b, "files");
     put_head(b, 4, t.files.size());
     for (const auto& f : t.files) put_text(b, f);
+    if (stacks) {
+        put_text(b, "stacks");
+        put_head(b, 4, t.stacks.size());
+        for (const auto& st : t.stacks) {
+            put_head(b, 4, st.size());
+            for (Func f : st) put_int(b, static_cast<int64_t>(f));
+        }
+    }
     put_text(b, "end_reason");
     put_text(b, t.end_reason);
     // The names behind every id, so the file reads without this build's enums.
@@ -1071,7 +1627,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     int64_t prev_time = 0, prev_call = 0;
     DeltaState delta;
     for (const Event& e : t.events) {
-        std::size_t items = 7;
+        std::size_t items = stacks ? 8 : 7;
         for (const Change* c = t.changes_begin(e); c != t.changes_end(e); ++c) items += 1 + operand_count(c->op);
         put_head(b, 4, items);
         put_int(b, e.time_us - prev_time);
@@ -1081,6 +1637,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
         put_int(b, e.file);
         put_int(b, e.line);
         put_int(b, static_cast<int64_t>(e.call) - prev_call);
+        if (stacks) put_int(b, e.stack == kNoStack ? -1 : static_cast<int64_t>(e.stack));
         prev_time = e.time_us;
         prev_call = e.call;
         for (const Change* c = t.changes_begin(e); c != t.changes_end(e); ++c) put_change_cbor(b, *c, delta);
@@ -1106,12 +1663,17 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
 
 namespace {
 
-// A bounds-checked CBOR decoder over the whole file. Places in its errors are
-// the JSON form's pointers ("/events/12/kind") plus the byte offset.
+// A bounds-checked CBOR decoder. Places in its errors are the JSON form's
+// pointers ("/events/12/kind") plus the byte offset. It reads bytes in memory,
+// or a file through a window of a few MiB: a big trace is then never held
+// twice (file and Trace), which halves the fresh memory a load pays for.
 class CborTraceReader {
 public:
     CborTraceReader(std::span<const uint8_t> bytes, const std::string& name, Trace& t)
-        : b_(bytes), name_(name), t_(t) {}
+        : data_(bytes.data()), hi_(bytes.size()), size_(bytes.size()), name_(name), t_(t) {}
+    // in is positioned anywhere; size is the stream's size.
+    CborTraceReader(std::istream& in, std::size_t size, std::size_t window, const std::string& name, Trace& t)
+        : size_(size), in_(&in), window_size_(std::max<std::size_t>(16, window)), name_(name), t_(t) {}
 
     struct Head {
         uint8_t major = 0;
@@ -1131,20 +1693,59 @@ public:
         throw InputError(name_, w.empty() ? byte : w.str() + " (" + byte + ")", expected);
     }
     [[noreturn]] void fail_eof(const Where& w) const {
-        throw InputError(name_, "byte " + std::to_string(b_.size()),
+        throw InputError(name_, "byte " + std::to_string(size_),
                          "more bytes: the file ends inside " + (w.empty() ? std::string("the trace") : w.str()) +
                              " (truncated file?)");
     }
 
-    uint8_t byte(const Where& w) {
-        if (pos_ >= b_.size()) fail_eof(w);
-        return b_[pos_++];
+    // Makes bytes [pos, pos + n) readable through at() (n is at most 9);
+    // false when the input ends first.
+    bool need(std::size_t pos, std::size_t n) {
+        if (pos >= lo_ && n <= hi_ - lo_ && pos - lo_ <= hi_ - lo_ - n) return true;
+        if (pos > size_ || n > size_ - pos || !in_) return false;
+        const std::size_t len = std::min(size_ - pos, std::max(n, window_size_));
+        window_.resize(std::max(window_.size(), len));
+        in_->clear();
+        in_->seekg(static_cast<std::streamoff>(pos));
+        in_->read(reinterpret_cast<char*>(window_.data()), static_cast<std::streamsize>(len));
+        const auto got = static_cast<std::size_t>(std::max<std::streamsize>(0, in_->gcount()));
+        if (got < len) size_ = pos + got;  // the file shrank while it was read: it now reads as truncated
+        data_ = window_.data();
+        lo_ = pos;
+        hi_ = pos + got;
+        return n <= got;
     }
-    uint8_t peek(const Where& w) const {
-        if (pos_ >= b_.size()) fail_eof(w);
-        return b_[pos_];
+    uint8_t at(std::size_t pos) const { return data_[pos - lo_]; }
+
+    uint8_t byte(const Where& w) {
+        if (!need(pos_, 1)) fail_eof(w);
+        return at(pos_++);
+    }
+    uint8_t peek(const Where& w) {
+        if (!need(pos_, 1)) fail_eof(w);
+        return at(pos_);
+    }
+    // Calls sink(pointer, length) for the next n bytes, a window at a time.
+    template <class Sink>
+    void consume(uint64_t n, const Where& w, Sink&& sink) {
+        if (pos_ > size_ || n > size_ - pos_) fail_eof(w);
+        while (n > 0) {
+            if (!need(pos_, 1)) fail_eof(w);
+            const std::size_t k = static_cast<std::size_t>(std::min<uint64_t>(n, hi_ - pos_));
+            sink(data_ + (pos_ - lo_), k);
+            pos_ += k;
+            n -= k;
+        }
     }
     Head head(const Where& w) {
+        // The common case, one byte with a small argument, without the checks below.
+        if (pos_ >= lo_ && pos_ < hi_ && (at(pos_) & 31) < 24) {
+            const uint8_t ib = at(pos_);
+            return Head{static_cast<uint8_t>(ib >> 5), static_cast<uint8_t>(ib & 31), static_cast<uint64_t>(ib & 31), false, pos_++};
+        }
+        return head_slow(w);
+    }
+    [[gnu::noinline]] Head head_slow(const Where& w) {
         Head h;
         h.at = pos_;
         const uint8_t ib = byte(w);
@@ -1154,8 +1755,8 @@ public:
             h.arg = h.info;
         } else if (h.info <= 27) {
             const int n = 1 << (h.info - 24);
-            if (static_cast<std::size_t>(n) > b_.size() - pos_) fail_eof(w);
-            for (int k = 0; k < n; ++k) h.arg = h.arg << 8 | b_[pos_++];
+            if (!need(pos_, static_cast<std::size_t>(n))) fail_eof(w);
+            for (int k = 0; k < n; ++k) h.arg = h.arg << 8 | at(pos_++);
         } else if (h.info == 31) {
             if (h.major == 0 || h.major == 1 || h.major == 6)
                 fail(w, h.at, "well-formed CBOR (an indefinite length on a major type " + std::to_string(h.major) +
@@ -1192,6 +1793,10 @@ public:
             const int64_t v = h.major == 0 ? static_cast<int64_t>(h.arg) : -1 - static_cast<int64_t>(h.arg);
             if (v >= lo && v <= hi) return v;
         }
+        fail_int(w, h, what, lo, hi);
+    }
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_int(const Where& w, const Head& h, std::string_view what, int64_t lo,
+                                                        int64_t hi) const {
         fail(w, h.at, std::string(what) + ": " + range_text(lo, hi) + ", found " + type_name(h));
     }
     bool read_bool(const Where& w, std::string_view what) {
@@ -1217,10 +1822,30 @@ public:
             s += take(c.arg, w);
         }
     }
+    // A byte string appended straight to out (no temporary string per frame).
+    void read_bytes_into(std::vector<uint8_t>& out, const Where& w, std::string_view what) {
+        const Head h = head(w);
+        if (h.major != 2) fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        auto append = [&](uint64_t n) {
+            consume(n, w, [&](const uint8_t* p, std::size_t k) { out.insert(out.end(), p, p + k); });
+        };
+        if (!h.indefinite) return append(h.arg);
+        for (;;) {
+            if (peek(w) == 0xff) {
+                ++pos_;
+                return;
+            }
+            const Head c = head(w);
+            if (c.major != 2 || c.indefinite)
+                fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+            append(c.arg);
+        }
+    }
     std::string take(uint64_t n, const Where& w) {
-        if (n > b_.size() - pos_) fail_eof(w);
-        std::string s(reinterpret_cast<const char*>(b_.data() + pos_), static_cast<std::size_t>(n));
-        pos_ += static_cast<std::size_t>(n);
+        if (pos_ > size_ || n > size_ - pos_) fail_eof(w);
+        std::string s;
+        s.reserve(static_cast<std::size_t>(n));
+        consume(n, w, [&](const uint8_t* p, std::size_t k) { s.append(reinterpret_cast<const char*>(p), k); });
         return s;
     }
 
@@ -1230,7 +1855,7 @@ public:
         if (h.indefinite) return {true, 0};
         // Every item takes at least one byte: a longer claim is a truncated or garbage file.
         const uint64_t per = major == 5 ? 2 : 1;
-        if (h.arg > (b_.size() - pos_) / per) fail_eof(w);
+        if (pos_ > size_ || h.arg > (size_ - pos_) / per) fail_eof(w);
         return {false, h.arg * per};
     }
     bool more(Seq& s, const Where& w) {
@@ -1285,17 +1910,19 @@ public:
     };
 
     void read() {
-        if (b_.empty()) fail_eof(Where());
-        if (b_[0] >> 5 != 5) {
+        if (!need(0, 1)) fail_eof(Where());
+        if (at(0) >> 5 != 5) {
             char hex[8];
-            std::snprintf(hex, sizeof hex, "0x%02x", b_[0]);
+            std::snprintf(hex, sizeof hex, "0x%02x", at(0));
             fail(Where(), 0, "a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
                              "found first byte " + std::string(hex));
         }
         // First pass: where each top-level value is, so the tables and files
         // are known before events are decoded whatever the key order.
-        static const std::vector<std::string_view> keys{"format", "format_version", "engine_version", "scenario",
-                                                        "options", "files", "end_reason", "tables", "events", "frames"};
+        // "stacks" (last) is optional: traces written before stacks were recorded.
+        static const std::vector<std::string_view> keys{"format", "format_version", "engine_version", "scenario", "options",
+                                                        "files",  "end_reason",     "tables",         "events", "frames",
+                                                        "stacks"};
         std::vector<std::pair<std::size_t, std::size_t>> span(keys.size(), {0, 0});
         std::vector<bool> have(keys.size(), false);
         const Where top;
@@ -1315,11 +1942,12 @@ public:
             skip(top.at(keys[k]), 1, keys[k] == "scenario" || keys[k] == "options");
             span[k].second = pos_;
         }
-        if (pos_ != b_.size())
-            fail(top, pos_, "the end of the file after the trace map, found " + std::to_string(b_.size() - pos_) + " more bytes");
-        for (std::size_t k = 0; k < keys.size(); ++k)
+        if (pos_ != size_)
+            fail(top, pos_, "the end of the file after the trace map, found " + std::to_string(size_ - pos_) + " more bytes");
+        for (std::size_t k = 0; k + 1 < keys.size(); ++k)
             if (!have[k])
                 fail(top.at(keys[k]), 0, "the required key \"" + std::string(keys[k]) + "\" of a sendpath trace, found no such key");
+        has_stacks_ = have.back();
         auto go = [&](std::string_view key) {
             const auto k = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
             pos_ = span[k].first;
@@ -1350,16 +1978,27 @@ public:
         }
         go("tables");
         read_tables();
-        go("events");
+        if (has_stacks_) {
+            go("stacks");
+            read_stacks();
+        }
+        // Upper bounds, so the big arrays are allocated once: every change
+        // takes at least two bytes (op and an operand), every frame byte one.
+        const auto ev = go("events");
+        reserve_big(t_.changes, (ev.second - ev.first) / 2);
         read_events();
-        go("frames");
+        const auto fr = go("frames");
+        reserve_big(t_.frame_bytes, fr.second - fr.first);
         read_frames();
     }
 
     json json_at(std::pair<std::size_t, std::size_t> sp, const Where& w) {
         json j;
+        std::vector<uint8_t> bytes;
+        pos_ = sp.first;
+        consume(sp.second - sp.first, w, [&](const uint8_t* p, std::size_t k) { bytes.insert(bytes.end(), p, p + k); });
         try {
-            j = json::from_cbor(b_.subspan(sp.first, sp.second - sp.first), true, true);
+            j = json::from_cbor(bytes, true, true);
         } catch (const json::parse_error& e) {
             fail(w, sp.first + (e.byte > 0 ? e.byte - 1 : 0), std::string("a CBOR value JSON can hold (") + e.what() + ")");
         } catch (const json::exception& e) {
@@ -1414,18 +2053,39 @@ public:
         return v;
     }
 
+    void read_stacks() {
+        const Where all("/stacks");
+        Seq s = begin(4, all, "an array of call stacks");
+        for (std::size_t k = 0; more(s, all); ++k) {
+            const Where w("/stacks", k);
+            if (k >= kNoStack - 1) fail(w, pos_, "fewer than 4294967295 call stacks");
+            const std::size_t at = pos_;
+            Seq a = begin(4, w, "a call stack: an array of function ids, outermost first");
+            std::vector<Func> st;
+            for (std::size_t d = 0; more(a, w); ++d) {
+                if (d > static_cast<std::size_t>(kMaxDepth))
+                    fail(w, at, "a call stack of at most " + std::to_string(kMaxDepth + 1) + " functions");
+                const std::string key = std::to_string(d);  // outlives the Where that points at it
+                st.push_back(static_cast<Func>(lookup(funcs_, func_names(), w.at(key), "functions")));
+            }
+            if (st.empty()) fail(w, at, "a call stack of at least one function, found an empty array");
+            t_.stacks.push_back(std::move(st));
+        }
+    }
+
     void read_events() {
         const Where all("/events");
         Seq s = begin(4, all, "an array of events");
-        if (!s.indefinite) t_.events.reserve(static_cast<std::size_t>(s.left));
+        if (!s.indefinite) reserve_big(t_.events, static_cast<std::size_t>(s.left));
         int64_t time = 0, call = 0;
+        // With a stack table, each event holds its stack index after the call delta.
+        const std::string layout = has_stacks_ ? "an event array [dt, kind, function, depth, file, line, call delta, stack, changes...]"
+                                               : "an event array [dt, kind, function, depth, file, line, call delta, changes...]";
         for (std::size_t i = 0; more(s, all); ++i) {
             const Where w("/events", i);
-            Seq e = begin(4, w, "an event array [dt, kind, function, depth, file, line, call delta, changes...]");
+            Seq e = begin(4, w, layout);
             auto next = [&](std::string_view key) {
-                if (!more(e, w.at(key)))
-                    fail(w.at(key), pos_, "an event array [dt, kind, function, depth, file, line, call delta, changes...], "
-                                          "found one that ends before " + std::string(key));
+                if (!more(e, w.at(key))) fail(w.at(key), pos_, layout + ", found one that ends before " + std::string(key));
                 return w.at(key);
             };
             Event ev;
@@ -1449,6 +2109,11 @@ public:
                                 " after call " + std::to_string(call));
             call += dcall;
             ev.call = static_cast<uint32_t>(call);
+            if (has_stacks_) {
+                // -1: not recorded; an index is checked against /stacks by validate_trace.
+                const int64_t st = read_int(next("stack"), "a call stack index (into /stacks), or -1 for none", -1, kU32Max - 1);
+                ev.stack = st < 0 ? kNoStack : static_cast<uint32_t>(st);
+            }
             ev.change_begin = static_cast<uint32_t>(t_.changes.size());
             for (std::size_t j = 0; more(e, w); ++j) {
                 if (t_.changes.size() >= kU32Max - 1) fail(w, pos_, "at most 4294967294 changes in a trace");
@@ -1521,6 +2186,7 @@ public:
     void read_frames() {
         const Where all("/frames");
         Seq s = begin(4, all, "an array of frames");
+        if (!s.indefinite) reserve_big(t_.frames, static_cast<std::size_t>(s.left));
         for (std::size_t k = 0; more(s, all); ++k) {
             const Where w("/frames", k);
             Seq a = begin(4, w, "a frame array [t, dir, event, skb, dropped, bytes]");
@@ -1537,22 +2203,27 @@ public:
             f.skb = static_cast<uint32_t>(read_int(next("skb"), "an skb id (0 = none)", 0, kU32Max));
             f.dropped = read_bool(next("dropped"), "true or false") ? 1 : 0;
             const Where hw = next("hex");
-            const std::string bytes = read_string(2, hw, "the frame's bytes as a byte string");
-            if (t_.frame_bytes.size() + bytes.size() > kU32Max) fail(hw, pos_, "at most 4 GiB of frame bytes in a trace");
             f.offset = static_cast<uint32_t>(t_.frame_bytes.size());
-            f.length = static_cast<uint32_t>(bytes.size());
-            t_.frame_bytes.insert(t_.frame_bytes.end(), bytes.begin(), bytes.end());
+            read_bytes_into(t_.frame_bytes, hw, "the frame's bytes as a byte string");
+            if (t_.frame_bytes.size() > kU32Max) fail(hw, pos_, "at most 4 GiB of frame bytes in a trace");
+            f.length = static_cast<uint32_t>(t_.frame_bytes.size() - f.offset);
             if (more(a, w)) fail(w, pos_, "a frame array of exactly 6 items [t, dir, event, skb, dropped, bytes]");
             t_.frames.push_back(f);
         }
     }
 
 private:
-    std::span<const uint8_t> b_;
+    const uint8_t* data_ = nullptr;  // bytes [lo_, hi_) of the input
+    std::size_t lo_ = 0, hi_ = 0;
+    std::size_t size_ = 0;           // of the whole input
+    std::istream* in_ = nullptr;     // null: all of it is in memory
+    std::size_t window_size_ = 0;
+    std::vector<uint8_t> window_;
     const std::string& name_;
     DeltaState delta_;
     Trace& t_;
     std::size_t pos_ = 0;
+    bool has_stacks_ = false;
     Table kinds_, funcs_, ops_, args_, sock_fields_, skb_fields_;
 };
 
@@ -1566,21 +2237,82 @@ Trace parse_trace_cbor(std::span<const uint8_t> bytes, const std::string& name) 
     return t;
 }
 
+Trace parse_trace_cbor(std::istream& in, const std::string& name, std::size_t window) {
+    in.clear();
+    in.seekg(0, std::ios::end);
+    const std::streamoff end = in.tellg();
+    if (end < 0 || !in) throw InputError(name, "", "a seekable file (the CBOR reader moves back and forth in it)");
+    Trace t;
+    CborTraceReader r(in, static_cast<std::size_t>(end), window, name, t);
+    r.read();
+    validate_trace(t, name);
+    return t;
+}
+
 // ---------------------------------------------------------------- files
+
+namespace {
+
+// The whole of a JSON file in one allocation of its size (read_file_bytes
+// grows a vector through a stream iterator: seconds for a big trace).
+struct FileText {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+};
+FileText read_whole(std::istream& in, std::size_t size, const std::string& path) {
+    FileText f;
+    f.data.reset(new char[std::max<std::size_t>(1, size)]);  // not zeroed: read() writes every byte
+    advise_huge(f.data.get(), size);
+    in.clear();
+    in.seekg(0);
+    in.read(f.data.get(), static_cast<std::streamsize>(size));
+    if (in.bad()) throw InputError(path, "", "a readable file (read error)");
+    f.size = static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount()));  // shorter if it shrank meanwhile
+    return f;
+}
+
+// JSON when the first byte after a byte order mark and white space is '{'.
+// Returns 1 for JSON, 0 for not JSON, -1 when bytes holds only white space.
+int sniff_json(std::span<const uint8_t> bytes) {
+    std::size_t p = 0;
+    if (bytes.size() >= 3 && bytes[0] == 0xef && bytes[1] == 0xbb && bytes[2] == 0xbf) p = 3;  // UTF-8 byte order mark
+    while (p < bytes.size() && (bytes[p] == ' ' || bytes[p] == '\t' || bytes[p] == '\n' || bytes[p] == '\r')) ++p;
+    if (p == bytes.size()) return -1;
+    return bytes[p] == '{' ? 1 : 0;
+}
+
+Trace load_in_memory(const std::vector<uint8_t>& bytes, const std::string& path) {
+    const int kind = sniff_json(bytes);
+    if (kind < 0) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
+    if (kind == 1) return parse_trace_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
+    return parse_trace_cbor(bytes, path);
+}
+
+}  // namespace
 
 Trace load_trace(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "a trace file, found a directory");
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    std::size_t p = 0;
-    if (bytes.size() >= 3 && bytes[0] == 0xef && bytes[1] == 0xbb && bytes[2] == 0xbf) p = 3;  // UTF-8 byte order mark
-    while (p < bytes.size() && (bytes[p] == ' ' || bytes[p] == '\t' || bytes[p] == '\n' || bytes[p] == '\r')) ++p;
-    if (p == bytes.size()) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
-    if (bytes[p] == '{') {
-        const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-        return parse_trace_json(text, path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "", std::string("a readable file (") + std::strerror(errno) + ")");
+    in.seekg(0, std::ios::end);
+    const std::streamoff end = in.tellg();
+    if (end < 0 || !in) return load_in_memory(read_file_bytes(path), path);  // not seekable: a pipe, a device
+
+    const auto size = static_cast<std::size_t>(end);
+    std::vector<uint8_t> head(std::min<std::size_t>(size, 1 << 16));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
+    int kind = sniff_json(head);
+    if (kind < 0 && head.size() < size) return load_in_memory(read_file_bytes(path), path);  // 64 KiB of white space
+    if (kind < 0) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
+    if (kind == 1) {
+        const FileText text = read_whole(in, size, path);
+        return parse_trace_json(std::string_view(text.data.get(), text.size), path);
     }
-    return parse_trace_cbor(bytes, path);
+    // CBOR is decoded straight from the file, never held whole in memory.
+    return parse_trace_cbor(in, path);
 }
 
 void save_trace(const Trace& t, const std::string& path, TraceFormat fmt) {

@@ -7,7 +7,9 @@
 // naming the file, the place and what was expected.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <istream>
 #include <ostream>
 #include <span>
 #include <string>
@@ -25,6 +27,10 @@ void write_trace_cbor(const Trace& t, std::ostream& out);
 // name is used in error messages (usually the path).
 Trace parse_trace_json(std::string_view text, const std::string& name);
 Trace parse_trace_cbor(std::span<const uint8_t> bytes, const std::string& name);
+// The same from a seekable stream, read window bytes at a time, so a big file
+// is never held whole in memory (load_trace reads CBOR files this way; tests
+// pass tiny windows to cross many window edges).
+Trace parse_trace_cbor(std::istream& in, const std::string& name, std::size_t window = std::size_t{4} << 20);
 
 // Reads a file in either encoding (detected from its first byte).
 Trace load_trace(const std::string& path);

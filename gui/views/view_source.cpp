@@ -1,9 +1,13 @@
 // Source: the engine's own code with the line that emitted the current event
-// lit, the event itself (kind, meaning, arguments) and the call stack above.
+// lit, the event itself (kind, meaning, arguments) and the call stack above:
+// the exact one the trace recorded (trace::Trace::stacks), innermost marked.
 // The gutter shows breakpoints (click to toggle) and dots on lines that
 // emitted events somewhere in this trace.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/embedded_sources.hpp"
@@ -71,15 +75,58 @@ private:
         ImGui::PopTextWrapPos();
     }
 
-    static void call_stack_list(ViewContext& ctx) {
+    // One line of the call stack, innermost first.
+    struct Frame {
+        std::optional<trace::Func> func;
+        std::optional<std::size_t> event;  // this call's latest event at or before the cursor, if found
+        uint8_t depth = 0;
+    };
+
+    // The exact stack the trace recorded for the cursor's event, each frame
+    // linked to its call's latest event when one is found close enough (the
+    // walk back is bounded so a frame never costs more than a few
+    // microseconds). Traces without stacks get the guess rebuilt from depths.
+    void compute_stack(const Document& doc) {
+        const trace::Trace& t = doc.trace();
+        const std::size_t cur = doc.cursor();
+        if (stack_doc_ == doc.id() && stack_cursor_ == cur) return;
+        stack_doc_ = doc.id();
+        stack_cursor_ = cur;
+        frames_.clear();
+        const std::vector<trace::Func>* exact = t.stack_of(cur);
+        exact_ = exact != nullptr;
+        if (!exact) {
+            for (const StackFrame& fr : call_stack(t, cur)) frames_.push_back(Frame{fr.func, fr.event, fr.depth});
+            return;
+        }
+        const auto depth = static_cast<uint8_t>(exact->size() - 1);
+        for (int d = depth; d >= 0; --d) frames_.push_back(Frame{(*exact)[static_cast<std::size_t>(d)], {}, static_cast<uint8_t>(d)});
+        frames_[0].event = cur;
+        // An earlier event shallower than everything since belongs to a live
+        // call if its own stack is the start of this one.
+        constexpr std::size_t kWalk = 1 << 16;
+        int shallowest = depth;
+        for (std::size_t i = cur, n = 0; i-- > 0 && shallowest > 0 && n < kWalk; ++n) {
+            const trace::Event& e = t.events[i];
+            if (e.depth >= shallowest) continue;
+            shallowest = e.depth;
+            const std::vector<trace::Func>* s = t.stack_of(i);
+            if (s && s->size() <= exact->size() && std::equal(s->begin(), s->end(), exact->begin()))
+                frames_[static_cast<std::size_t>(depth - e.depth)].event = i;
+        }
+    }
+
+    void call_stack_list(ViewContext& ctx) {
         const Document& doc = ctx.doc;
         const trace::Trace& t = doc.trace();
-        const auto stack = call_stack(t, doc.cursor());
-        text_dim("Call stack");
+        compute_stack(doc);
+        text_dim(exact_ ? "Call stack" : "Call stack (guessed: this trace does not record stacks)");
         ImGui::Indent(ImGui::GetFontSize() * 0.5f);
-        for (std::size_t k = 0; k < stack.size(); ++k) {
-            const StackFrame& fr = stack[k];
-            std::string label = fr.func ? std::string(trace::func_name(*fr.func)) : std::string("?");
+        for (std::size_t k = 0; k < frames_.size(); ++k) {
+            const Frame& fr = frames_[k];
+            // The innermost frame, where the event happened, is marked.
+            std::string label = k == 0 ? "> " : "  ";
+            label += fr.func ? std::string(trace::func_name(*fr.func)) : std::string("?");
             if (fr.event) {
                 const trace::Event& fe = t.events[*fr.event];
                 const std::string file = fe.file < t.files.size() ? base_name(t.files[fe.file]) : "?";
@@ -94,9 +141,12 @@ private:
                 ctx.push(Command::jump(*fr.event));
             ImGui::PopStyleColor();
             if (k > 0 && fr.event)
-                item_tooltip("Click to go to this frame's latest event. The stack is rebuilt from events: this is the latest "
-                             "event at this depth with nothing shallower since. A function that emitted no event (one that "
-                             "is sleeping, say) cannot be seen, so a frame can be an earlier call at the same depth.");
+                item_tooltip(exact_ ? "Click to go to this call's latest event. The functions are the call stack the engine "
+                                      "recorded for this event; the event shown for a caller is its latest one before this."
+                                    : "Click to go to this frame's latest event. This trace does not record call stacks, so "
+                                      "the stack is rebuilt from events: this is the latest event at this depth with nothing "
+                                      "shallower since. A function that emitted no event (one that is sleeping, say) cannot "
+                                      "be seen, so a frame can be an earlier call at the same depth.");
         }
         ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
     }
@@ -180,6 +230,11 @@ private:
     std::vector<std::size_t> starts_;
     std::vector<bool> emitted_;
     uint64_t last_generation_ = 0;
+    // The call stack at the cursor, computed once per cursor position.
+    uint64_t stack_doc_ = 0;
+    std::size_t stack_cursor_ = static_cast<std::size_t>(-1);
+    std::vector<Frame> frames_;
+    bool exact_ = false;
 };
 }  // namespace
 

@@ -92,5 +92,21 @@ TEST_CASE("schema: change variants and event keys match what the writer produces
     }
     const json& fr = s.at("$defs").at("frame");
     for (const json& f : t.at("frames")) CHECK(keys_of(f) == keys_of(fr.at("properties")));
-    CHECK(keys_of(t) == keys_of(s.at("properties")));
+    // A trace without call stacks has exactly the required keys; "stacks" is the one optional key.
+    std::set<std::string> top_required;
+    for (const auto& k : s.at("required")) top_required.insert(k);
+    CHECK(keys_of(t) == top_required);
+    std::set<std::string> with_stacks = top_required;
+    with_stacks.insert("stacks");
+    CHECK(keys_of(s.at("properties")) == with_stacks);
+}
+
+TEST_CASE("schema: call stacks and the event's stack index are described") {
+    const json s = load_schema();
+    const json& st = s.at("properties").at("stacks");
+    CHECK(st.at("items").at("items").at("$ref") == "#/$defs/function");
+    CHECK(st.at("items").at("maxItems") == 32);  // the Recorder's stack is 32 deep
+    const json& ev = s.at("$defs").at("event").at("properties").at("stack");
+    CHECK(ev.at("type") == "integer");
+    CHECK(ev.at("minimum") == 0);
 }

@@ -63,7 +63,7 @@ TEST_CASE("bad JSON: syntax errors give line and column") {
     // Break the second event line: it is line 8 of the file.
     const auto p = text.find("{\"i\":1,");
     REQUIRE(p != std::string::npos);
-    text.insert(p + 7, ",");
+    text.insert(p + 7, 1, ',');
     const Caught c = parse_error_of(text);
     CHECK_PLACE(c, "line 8, column 8", "valid JSON");
     CHECK(c.what.find("bad.json: line 8, column 8: ") == 0);
