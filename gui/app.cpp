@@ -3,6 +3,7 @@
 #include "gui/app.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include <imgui.h>
@@ -55,14 +56,22 @@ bool App::set_view_open(std::string_view id, bool open) {
 
 bool App::open(const std::string& path) {
     try {
-        auto d = load_document(path);
-        doc_ = std::move(d);
+        LoadOptions lo;
+        std::error_code ec;
+        if (tap_ && (path == tap_path_ || fs::equivalent(path, tap_path_, ec))) lo.tap = tap_;
+        // One TAP device, one run: the old run lets go of it before a new one opens it.
+        if (doc_ && doc_->live_tap()) doc_->stop_live("stopped: another file was opened");
+        auto d = load_document(path, lo);
+        doc_ = std::move(d);  // the old document's live run (if any) is stopped and joined here
+        pending_.reset();
         vs_.error.reset();
         vs_.selected_frame.reset();
         vs_.selected_skb = 0;
-        vs_.status = "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) + " events, " +
-                     std::to_string(doc_->trace().frames.size()) + " frames";
-        std::error_code ec;
+        vs_.follow_live = true;
+        // A live document says what it has so far next to this (the timeline's live line).
+        vs_.status = doc_->live() ? std::string()
+                                  : "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) + " events, " +
+                                        std::to_string(doc_->trace().frames.size()) + " frames";
         const fs::path abs = fs::absolute(path, ec);
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
@@ -79,7 +88,9 @@ bool App::open(const std::string& path) {
 
 bool App::open_compare(const std::string& path) {
     try {
-        compare_ = load_document(path);
+        LoadOptions lo;
+        lo.live = false;  // B follows A's cursor: it is run to its end
+        compare_ = load_document(path, lo);
         compare_watch_.watch(path, file_mtime(path));
         vs_.open["compare"] = true;
         vs_.compare_row.reset();
@@ -104,7 +115,10 @@ void App::poll_file_changes(double now_seconds) {
     // watching the same moment change is the point.
     if (doc_ && watch_.due(now_seconds) && watch_.changed(file_mtime(watch_.path()))) {
         const std::size_t cur = doc_->cursor();
-        if (open(watch_.path()) && doc_ && !doc_->empty()) doc_->seek(cur);
+        if (open(watch_.path()) && doc_ && !doc_->empty()) {
+            if (doc_->live()) push(Command::jump(cur));  // a live run may first have to get there
+            else doc_->seek(cur);
+        }
     }
     if (compare_ && compare_watch_.due(now_seconds) && compare_watch_.changed(file_mtime(compare_watch_.path())))
         open_compare(compare_watch_.path());
@@ -141,6 +155,7 @@ std::vector<std::pair<std::string, std::string>> App::list_lessons(const std::st
 }
 
 void App::apply_commands() {
+    tick_live();
     while (!commands_.empty()) {
         const Command c = std::move(commands_.front());
         commands_.pop_front();
@@ -154,45 +169,86 @@ void App::apply(const Command& c) {
     if (c.type == CommandType::close_compare) { compare_.reset(); compare_watch_.clear(); return; }
     if (c.type == CommandType::quit) { quit_ = true; return; }
     if (!doc_ || doc_->empty()) return;
-    const trace::Trace& t = doc_->trace();
-    const std::size_t cur = doc_->cursor();
-    std::size_t to = cur;
+    pending_.reset();  // a new move replaces one that was waiting
+    // The user took the cursor; End on a live TAP run follows the newest event again.
+    vs_.follow_live = c.type == CommandType::last;
+    Move m;
+    m.type = c.type;
+    m.n = c.n;
+    m.from = doc_->cursor();
     vs_.status.clear();
-    switch (c.type) {
-        case CommandType::step_into: to = step_into(t, cur); break;
-        case CommandType::step_over: to = step_over(t, cur); break;
-        case CommandType::step_out: to = step_out(t, cur); break;
-        case CommandType::step_into_back: to = step_into_back(t, cur); break;
-        case CommandType::step_over_back: to = step_over_back(t, cur); break;
-        case CommandType::step_out_back: to = step_out_back(t, cur); break;
-        case CommandType::first: to = 0; break;
-        case CommandType::last: to = doc_->size() - 1; break;
-        case CommandType::jump_to: to = std::min(c.n, doc_->size() - 1); break;
-        case CommandType::continue_forward:
-        case CommandType::continue_backward: {
-            const bool fwd = c.type == CommandType::continue_forward;
-            const auto hit = fwd ? find_next_hit(doc_->replay(), vs_.breakpoints, cur)
-                                 : find_prev_hit(doc_->replay(), vs_.breakpoints, cur);
-            if (hit) {
-                to = *hit;
-                vs_.status = "Stopped at a breakpoint: event " + std::to_string(to);
-            } else {
-                to = fwd ? doc_->size() - 1 : 0;
-                vs_.status = vs_.breakpoints.empty() ? std::string("No breakpoints: ran to the ") + (fwd ? "last" : "first") + " event"
-                                                     : std::string("No breakpoint hit: stopped at the ") + (fwd ? "last" : "first") + " event";
-            }
-            break;
+    run_move(m, 40);
+}
+
+// [SECTION] live mode
+
+void App::run_move(Move m, int budget_ms) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        std::string status;
+        if (auto to = resolve_move(*doc_, m, vs_.breakpoints, &status)) {
+            pending_.reset();
+            finish_move(m, *to, status);
+            return;
         }
-        default: break;
+        // The target lies past what the run has made: ask for more and take it in.
+        doc_->want(events_wanted(*doc_, m));
+        try {
+            doc_->pull(doc_->live_tap() ? 5 : 0);
+        } catch (const std::exception& e) {
+            vs_.error = ErrorInfo{"The live run's trace does not replay", doc_->path(), {}, {}, e.what()};
+            doc_->stop_live("error: the trace does not replay");
+        }
+        const auto spent = std::chrono::steady_clock::now() - start;
+        if (doc_->live() && spent >= std::chrono::milliseconds(budget_ms)) {
+            // Later frames go on with it; the window stays responsive meanwhile.
+            pending_ = m;
+            vs_.status = "running: " + std::to_string(doc_->size()) + " events so far, looking for the " +
+                         std::string(m.type == CommandType::continue_forward ? "next breakpoint hit" : "target event") + "...";
+            return;
+        }
     }
+}
+
+void App::finish_move(const Move& m, std::size_t to, const std::string& status) {
+    vs_.status = status;
     // A lesson asks its questions before the trace shows what happens next.
     if (doc_->lesson) {
-        if (auto p = doc_->lesson->pause_point(cur, to)) {
+        if (auto p = doc_->lesson->pause_point(m.from, to)) {
             to = *p;
             vs_.status = "A question waits in the Lesson window: answer it to go on.";
         }
     }
     doc_->seek(to);  // also after a breakpoint search moved the replay
+}
+
+void App::tick_live() {
+    if (!doc_ || !doc_->live()) {
+        if (pending_ && doc_) run_move(*pending_, 40);  // the run ended: the move lands now
+        return;
+    }
+    std::size_t added = 0;
+    const bool tap = doc_->live_tap();  // pull() may end live mode
+    try {
+        added = doc_->pull();
+    } catch (const std::exception& e) {
+        vs_.error = ErrorInfo{"The live run's trace does not replay", doc_->path(), {}, {}, e.what()};
+        doc_->stop_live("error: the trace does not replay");
+    }
+    if (pending_) {
+        run_move(*pending_, 40);
+    } else if (added && vs_.follow_live && tap) {
+        doc_->seek(doc_->size() - 1);
+    }
+}
+
+std::string App::window_title() const {
+    if (!doc_) return "sendpath";
+    std::string t = "sendpath - " + fs::path(doc_->path()).filename().string();
+    if (doc_->live())
+        t += " (live" + std::string(doc_->live_tap() ? " over TAP " + doc_->tap_device() : "") + ": " +
+             std::to_string(doc_->produced()) + " events so far)";
+    return t;
 }
 
 // [SECTION] shortcuts
@@ -261,6 +317,10 @@ void App::draw_menu_bar() {
             ImGui::EndMenu();
         }
         if (ImGui::MenuItem("Reload", nullptr, false, doc_ != nullptr)) push(Command::open_file(doc_->path()));
+        if (ImGui::MenuItem("Stop the live run", nullptr, false, doc_ && doc_->live())) {
+            doc_->stop_live("stopped from the File menu");
+            pending_.reset();
+        }
         ImGui::Separator();
         if (ImGui::MenuItem("Compare with...", nullptr, false, doc_ != nullptr)) {
             show_open_dialog();
@@ -317,7 +377,8 @@ void App::draw_menu_bar() {
     }
     // The document on the right of the menu bar, like an editor's title.
     if (doc_) {
-        const std::string title = fs::path(doc_->path()).filename().string() + " (" + doc_->source_kind() + ")";
+        const std::string kind = doc_->live() ? (doc_->live_tap() ? "scenario, live over TAP" : "scenario, live") : doc_->source_kind();
+        const std::string title = fs::path(doc_->path()).filename().string() + " (" + kind + ")";
         const float w = ImGui::CalcTextSize(title.c_str()).x;
         ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().ItemSpacing.x * 2);
         text_dim(title);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "gui/model/document.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/keys.hpp"
+#include "gui/model/live_run.hpp"
+#include "gui/model/navigate.hpp"
 #include "gui/model/settings.hpp"
 #include "gui/view_state.hpp"
 #include "gui/views/view.hpp"
@@ -29,6 +32,12 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
+    // --tap DEV --connect IP:PORT [--local IP]: the scenario at path runs over
+    // that TAP link (when opened, and when reloaded); other files open as they are.
+    void set_tap(std::string path, TapArgs tap) {
+        tap_path_ = std::move(path);
+        tap_ = std::move(tap);
+    }
     // Loads now; on failure shows the error panel and keeps the current document.
     bool open(const std::string& path);
     // Loads path as the second document of the Compare view (and opens that view).
@@ -39,8 +48,14 @@ public:
     // Files dropped on the window: one opens, two open side by side in Compare.
     void open_dropped(const std::vector<std::string>& paths);
     void push(Command c) { commands_.push_back(std::move(c)); }
+    // Once per frame: takes in what a live run made, goes on with a move that
+    // waits for events, then applies the queued commands.
     void apply_commands();
     void draw();
+    // A move waits for a live run's events (scripts hold their next step meanwhile).
+    bool busy() const { return pending_.has_value(); }
+    // "sendpath - file (live: N events so far)".
+    std::string window_title() const;
 
     Document* doc() { return doc_.get(); }
     Document* compare_doc() { return compare_.get(); }
@@ -51,6 +66,10 @@ public:
 
 private:
     void apply(const Command& c);
+    // Resolves m, pulling a live run's events for at most budget_ms; else leaves it pending.
+    void run_move(Move m, int budget_ms);
+    void finish_move(const Move& m, std::size_t to, const std::string& status);
+    void tick_live();
     void handle_shortcuts();
     void run_action(Action a);
     void toggle_breakpoint_here();
@@ -74,6 +93,9 @@ private:
     CommandQueue commands_;
     std::vector<std::unique_ptr<View>> views_;
     bool quit_ = false;
+    std::optional<TapArgs> tap_;
+    std::string tap_path_;
+    std::optional<Move> pending_;  // a forward move waiting for a live run's events
 };
 
 }  // namespace sendpath::gui

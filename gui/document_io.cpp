@@ -4,11 +4,13 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
+#include "peer/tap_link.hpp"
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "trace/trace_io.hpp"
 #include "util/atomic_file.hpp"
+#include "util/errors.hpp"
 
 namespace sendpath::gui {
 
@@ -32,9 +34,11 @@ bool looks_like_lesson(const std::vector<uint8_t>& bytes) {
 }
 }  // namespace
 
-std::unique_ptr<Document> load_document(const std::string& path) {
+std::unique_ptr<Document> load_document(const std::string& path, const LoadOptions& opt) {
     const std::vector<uint8_t> bytes = read_file_bytes(path);
     if (looks_like_lesson(bytes)) {
+        // Lessons run to their end first: the answer key (and with it where
+        // the replay pauses for a question) is computed on the whole trace.
         auto session = std::make_shared<LessonSession>();
         session->lesson = lesson::load_lesson(path);
         // A TAP lesson cannot run here: its answers come from its recorded trace.
@@ -48,9 +52,31 @@ std::unique_ptr<Document> load_document(const std::string& path) {
         return doc;
     }
     if (looks_like_scenario(bytes)) {
-        const lesson::Scenario sc = lesson::load_scenario(path);
-        trace::Trace t = engine::run_scenario(sc, engine::Options{});
-        return std::make_unique<Document>(std::move(t), path, "scenario");
+        lesson::Scenario sc = lesson::load_scenario(path);
+        if (opt.tap) {
+            sc.peer.type = "tap";
+            sc.peer.dev = opt.tap->dev;
+            sc.peer.connect = opt.tap->connect;
+        }
+        const std::string local = opt.tap ? opt.tap->local : std::string();
+        if (sc.peer.type == "tap") {
+            // Said here, on the GUI thread, before any device is touched: the
+            // error panel names the scenario and the options that are missing.
+            try {
+                (void)peer::tap_config_for(sc, local);
+            } catch (const InputError& e) {
+                throw InputError(path, "/peer",
+                                 "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV "
+                                 "--connect IP:PORT [--local IP] (README \"TAP\"). " + e.file() + ": " + e.expected());
+            }
+            if (!opt.live) throw RuntimeError("a TAP scenario runs only as the open document (live), not in Compare");
+        }
+        if (!opt.live) return std::make_unique<Document>(engine::run_scenario(sc, engine::Options{}), path, "scenario");
+        LiveRun::Config cfg;
+        cfg.scenario = std::move(sc);
+        cfg.tap_local = local;
+        cfg.initial_budget = Document::kAhead + 1;
+        return std::make_unique<Document>(std::make_unique<LiveRun>(std::move(cfg)), path, "scenario");
     }
     trace::Trace t = trace::load_trace(path);
     return std::make_unique<Document>(std::move(t), path, "trace");

@@ -3,6 +3,7 @@
 // script step -> draw -> (screenshot) -> swap. Everything else is in App.
 //
 //   sendpath [TRACE|SCENARIO] [--screenshot FILE.png [--at-event N] [--frames K]] [--script FILE]
+//            [--tap DEV --connect IP:PORT [--local IP]]
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -45,11 +46,13 @@ struct Args {
     std::optional<std::string> script;
     std::optional<std::string> compare;
     std::vector<std::string> show;  // view ids to open (screenshots of closed-by-default views)
+    std::optional<std::string> tap, connect, local;
 };
 
 const char* kUsage =
     "usage: sendpath [TRACE|SCENARIO] [options]\n"
     "  Opens a trace (.json/.cbor) or runs a scenario (.json with a \"timeline\") and steps through it.\n"
+    "  A scenario runs live: the engine makes events as the cursor moves past the end.\n"
     "  Without a file: the first lesson in lessons/, else tests/scenarios/tail_append.json.\n"
     "options:\n"
     "  --screenshot FILE.png  render, save the window as PNG and exit\n"
@@ -58,6 +61,9 @@ const char* kUsage =
     "  --script FILE          run interaction commands from FILE, one per frame (see gui.md)\n"
     "  --compare B            open B beside the file in the Compare view (Nagle against TCP_NODELAY, ...)\n"
     "  --show VIEW            open a view by id (seq_graph, compare, breakpoints, ...); repeatable\n"
+    "  --tap DEV --connect IP:PORT [--local IP]\n"
+    "                         run SCENARIO live with the real kernel behind TAP device DEV as the\n"
+    "                         peer (as sendpath-cli run --tap); needs CAP_NET_ADMIN or a prepared device\n"
     "  --help, --version\n"
     "keys: F11 step into, F10 step over, Shift+F11 step out, Ctrl+ the same backwards,\n"
     "      F5 / Shift+F5 continue / reverse-continue, Home/End, F9 breakpoint, F1 all shortcuts\n";
@@ -84,6 +90,9 @@ Args parse_args(int argc, char** argv) {
         else if (s == "--script") a.script = value(i, s);
         else if (s == "--compare") a.compare = value(i, s);
         else if (s == "--show") a.show.push_back(value(i, s));
+        else if (s == "--tap") a.tap = value(i, s);
+        else if (s == "--connect") a.connect = value(i, s);
+        else if (s == "--local") a.local = value(i, s);
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
@@ -98,6 +107,10 @@ Args parse_args(int argc, char** argv) {
             a.path = s;
         }
     }
+    if (a.tap.has_value() != a.connect.has_value())
+        throw InputError("command line", a.tap ? "--tap" : "--connect", "--tap DEV and --connect IP:PORT together");
+    if (a.local && !a.tap) throw InputError("command line", "--local", "--local goes with --tap DEV --connect IP:PORT");
+    if (a.tap && !a.path) throw InputError("command line", "--tap", "a scenario to run over the TAP link (sendpath SCENARIO --tap ...)");
     return a;
 }
 
@@ -214,6 +227,7 @@ int main(int argc, char** argv) {
         opt.settings_path = cfg_dir + "/settings.txt";
         App app(opt);
         const std::string first = args.path ? *args.path : default_open_path(SENDPATH_SOURCE_DIR);
+        if (args.tap) app.set_tap(first, TapArgs{*args.tap, *args.connect, args.local.value_or("")});
         if (!first.empty()) app.open(first);
         if (args.compare) app.push(Command::compare_file(*args.compare));
         if (args.at_event) app.push(Command::jump(*args.at_event));
@@ -230,10 +244,15 @@ int main(int argc, char** argv) {
         if (args.script) runner.emplace(std::move(script), *args.script, SENDPATH_SOURCE_DIR);
 
         int frame = 0;
+        std::string title;
         while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
             glfwPollEvents();
             if (!headless) app.poll_file_changes(glfwGetTime());
             app.apply_commands();
+            if (std::string t = app.window_title(); t != title) {
+                title = std::move(t);
+                glfwSetWindowTitle(window, title.c_str());
+            }
             if (runner) {
                 runner->before_frame(app, window);
                 if (runner->done() && runner->exit_code() != 0) { exit_code = runner->exit_code(); break; }
@@ -257,7 +276,8 @@ int main(int argc, char** argv) {
 
             std::optional<std::string> shot;
             if (runner) shot = runner->take_screenshot_request();
-            if (args.screenshot && !args.script && frame >= args.frames) shot = *args.screenshot;
+            // A --at-event past what a live run has made yet lands first.
+            if (args.screenshot && !args.script && frame >= args.frames && !app.busy()) shot = *args.screenshot;
             if (shot) {
                 glFinish();
                 if (!save_png(*shot, w, h)) {

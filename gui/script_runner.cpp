@@ -45,6 +45,7 @@ void ScriptRunner::before_frame(App& app, GLFWwindow* window) {
     held_.clear();
     if (done_) return;
     if (warmup_ > 0) { --warmup_; return; }
+    if (app.busy()) return;  // a move still waits for a live run's events: the next step sees where it landed
     if (wait_ > 0) {
         if (--wait_ == 0 && screenshot_due_) {
             screenshot_now_ = std::move(screenshot_due_);
@@ -56,6 +57,10 @@ void ScriptRunner::before_frame(App& app, GLFWwindow* window) {
         Document* doc = app.doc();
         if (doc && *sweep_ < doc->size()) {
             app.push(Command::jump((*sweep_)++));
+            return;
+        }
+        if (doc && doc->live()) {
+            app.push(Command::jump(*sweep_));  // the run makes it; the sweep goes on from there
             return;
         }
         sweep_.reset();
@@ -176,6 +181,14 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
             const Condition c = *parse_condition(st.arg, &err);
             if (!eval_condition(c, doc->trace(), doc->cursor(), doc->state())) fail(st, "false; " + where());
         }
+    } else if (v == "expect_events") {
+        if (need_doc() && doc->size() != static_cast<std::size_t>(st.number))
+            fail(st, "the trace has " + std::to_string(doc->size()) + " events" + (doc->live() ? " so far (live)" : ""));
+    } else if (v == "expect_live") {
+        if (st.arg != "yes" && st.arg != "no") fail(st, "expected yes or no");
+        else if (need_doc() && doc->live() != (st.arg == "yes"))
+            fail(st, doc->live() ? "the run is still live (" + std::to_string(doc->size()) + " events so far)"
+                                 : "no live run (" + std::to_string(doc->size()) + " events, " + doc->trace().end_reason + ")");
     } else if (v == "expect_segments") {
         if (need_doc()) {
             const std::size_t n = build_seq_graph(doc->trace()).segments.size();

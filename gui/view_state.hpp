@@ -44,6 +44,9 @@ struct ViewState {
     std::string open_path_input;
 
     bool reset_layout = false;               // place every view at its default rect this frame
+    // Live TAP run: the cursor stays on the newest event as the trace grows
+    // (a step or jump by the user turns it off; the timeline's checkbox on).
+    bool follow_live = true;
     std::string status;                      // last notice ("no breakpoint hit: stopped at the last event")
     std::optional<ErrorInfo> error;          // the error panel, while shown
 };

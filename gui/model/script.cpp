@@ -31,6 +31,7 @@ constexpr Verb kVerbs[] = {
     {"expect_func", ArgKind::func},      {"expect_cond", ArgKind::condition},
     {"compare", ArgKind::text},          {"close_compare", ArgKind::none},   {"expect_divergence", ArgKind::number},
     {"expect_segments", ArgKind::number}, {"pick", ArgKind::number},
+    {"expect_events", ArgKind::number},  {"expect_live", ArgKind::text},
 };
 
 std::string_view trim(std::string_view s) {

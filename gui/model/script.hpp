@@ -21,6 +21,8 @@
 //   expect_frames N        frames on the wire up to the cursor
 //   expect_segments N      data/SYN/FIN segments we sent, in the whole trace (the sequence graph's bars)
 //   expect_divergence N    Compare: the first event where the two runs take different branches is N
+//   expect_events N        the trace has N events (a live run's trace so far)
+//   expect_live yes|no     a live run still feeds the trace ("no": it has ended, or never was live)
 //   expect_error [TEXT]    an error panel is shown (and mentions TEXT)
 //   expect_no_error
 //   quit

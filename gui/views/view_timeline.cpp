@@ -43,6 +43,7 @@ public:
         ImGui::SameLine(0, ImGui::GetFontSize());
         if (e.call) ImGui::Text("send() call %u", e.call);
         else text_dim("outside send()");
+        live_status(ctx);
         if (!ctx.vs.status.empty()) {
             ImGui::SameLine(0, ImGui::GetFontSize());
             text_dim(ctx.vs.status);
@@ -56,6 +57,31 @@ public:
     }
 
 private:
+    // Live mode: the run is still making events (and how many so far), or how it ended.
+    static void live_status(ViewContext& ctx) {
+        Document& doc = ctx.doc;
+        if (!doc.was_live()) return;
+        ImGui::SameLine(0, ImGui::GetFontSize());
+        if (doc.live()) {
+            const ImVec4 live_col(0.35f, 0.85f, 0.45f, 1.0f);
+            if (doc.live_tap()) {
+                ImGui::TextColored(live_col, "LIVE over TAP %s: %zu events so far", doc.tap_device().c_str(), doc.produced());
+                ImGui::SameLine();
+                ImGui::Checkbox("Follow the end", &ctx.vs.follow_live);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the cursor on the newest event while the kernel answers");
+            } else {
+                ImGui::TextColored(live_col, "live: %zu events so far", doc.produced());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("The engine runs this scenario as you step: it keeps %zu events ahead of the cursor "
+                                      "and makes more when you step, continue or jump past the end (End runs it to its end).",
+                                      Document::kAhead);
+            }
+        } else {
+            const std::string& why = doc.trace().end_reason;
+            ImGui::Text("run ended after %zu events: %s", doc.size(), why.empty() ? "?" : why.c_str());
+        }
+    }
+
     static void transport(ViewContext& ctx) {
         struct B { const char* label; Action a; };
         static constexpr B kButtons[] = {
