@@ -1,5 +1,8 @@
 #include "gui/document_io.hpp"
 
+#include <fstream>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/options.hpp"
@@ -32,9 +35,34 @@ bool looks_like_lesson(const std::vector<uint8_t>& bytes) {
     const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
     return !j.is_discarded() && j.is_object() && j.contains("scenario") && j.contains("questions");
 }
+
+// The first bytes of a file, enough to tell a trace from a scenario or lesson
+// without reading a trace of hundreds of MB twice.
+std::vector<uint8_t> read_head(const std::string& path, std::size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return read_file_bytes(path);  // its error message names the file and why
+    std::vector<uint8_t> head(n);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(n));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return head;
+}
+
+// A trace: CBOR (not a '{' first), or JSON that says "format": "sendpath-trace"
+// near its start. Scenarios and lessons are small; traces may be huge.
+bool looks_like_trace(const std::vector<uint8_t>& head) {
+    std::size_t i = 0;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+    if (i < head.size() && head[i] != '{') return true;
+    const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+    const auto f = text.find("\"format\"");
+    if (f == std::string_view::npos) return false;
+    const auto v = text.find('"', text.find(':', f));
+    return v != std::string_view::npos && text.substr(v, 16) == "\"sendpath-trace\"";
+}
 }  // namespace
 
 std::unique_ptr<Document> load_document(const std::string& path, const LoadOptions& opt) {
+    if (looks_like_trace(read_head(path, 4096))) return std::make_unique<Document>(trace::load_trace(path), path, "trace");
     const std::vector<uint8_t> bytes = read_file_bytes(path);
     if (looks_like_lesson(bytes)) {
         // Lessons run to their end first: the answer key (and with it where
