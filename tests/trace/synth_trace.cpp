@@ -7,6 +7,7 @@
 
 #include "model/state.hpp"
 #include "trace/event.hpp"
+#include "trace/synth_trace.hpp"
 
 namespace sendpath::trace::test {
 

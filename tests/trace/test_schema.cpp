@@ -11,10 +11,8 @@
 
 #include "model/state.hpp"
 #include "trace/trace_io.hpp"
+#include "trace/synth_trace.hpp"
 
-namespace sendpath::trace::test {
-Trace make_small_trace();
-}  // namespace sendpath::trace::test
 
 using namespace sendpath;
 using namespace sendpath::trace;

@@ -9,10 +9,8 @@
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
+#include "trace/synth_trace.hpp"
 
-namespace sendpath::trace::test {
-Trace make_small_trace();
-}  // namespace sendpath::trace::test
 
 using namespace sendpath;
 using namespace sendpath::trace;

@@ -13,11 +13,8 @@
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
+#include "trace/synth_trace.hpp"
 
-namespace sendpath::trace::test {
-Trace make_small_trace();
-Trace make_synthetic_trace(std::size_t events, uint32_t seed);
-}  // namespace sendpath::trace::test
 
 using namespace sendpath;
 using namespace sendpath::trace;
