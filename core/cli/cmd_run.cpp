@@ -121,7 +121,8 @@ std::string send_returns(const trace::Trace& t) {
 
 // An end the user should hear about through the exit status.
 bool ended_badly(const std::string& reason) {
-    return reason.rfind("interrupted", 0) == 0 || reason.rfind("error", 0) == 0 || reason.rfind("device lost", 0) == 0;
+    return reason.rfind("interrupted", 0) == 0 || reason.rfind("error", 0) == 0 || reason.rfind("device lost", 0) == 0 ||
+           reason.rfind("trace full", 0) == 0;
 }
 
 int run(const ParsedArgs& a) {

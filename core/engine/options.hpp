@@ -26,6 +26,11 @@ struct Options {
     int64_t tx_completion_us = 20;
     // Log events and frames. Off, the engine only runs (for benchmarks).
     bool trace = true;
+    // A trace addresses its frame bytes with 32-bit offsets: a run whose trace
+    // holds this many bytes of frames ends there, cleanly, with end_reason
+    // "trace full ...". Lower it to keep traces of long runs small.
+    static constexpr int64_t kMaxTraceFrameBytes = (int64_t{1} << 32) - (int64_t{64} << 20);
+    int64_t max_trace_frame_bytes = kMaxTraceFrameBytes;
 
     nlohmann::json to_json() const;
     // Throws InputError(file, "/options/...", ...) on unknown keys or bad types.

@@ -241,6 +241,7 @@ private:
                     break;
             }
             if (hooks_.progress) hooks_.progress(link().now_us(), rec_.events_emitted());
+            check_trace_room();
         }
     }
 
@@ -254,11 +255,20 @@ private:
         if (rec_.call() == 0) signal_pending_ = false;  // no send() in progress: the handler just runs
     }
 
+    // Frame bytes beyond the limit would not be addressable in the trace:
+    // checked between steps, where the model is consistent, well before that.
+    void check_trace_room() const {
+        if (trace_ && static_cast<int64_t>(trace_->frame_bytes.size()) >= opt_.max_trace_frame_bytes)
+            throw StopRun{"trace full: " + std::to_string(trace_->frame_bytes.size()) +
+                          " bytes of frames recorded (engine option max_trace_frame_bytes); send less per run"};
+    }
+
     // One step of the world: the next frame, timer or signal, or time up to `until`.
     void step(int64_t until) {
         if (hooks_.should_stop) {
             if (auto why = hooks_.should_stop(); !why.empty()) throw StopRun{why};
         }
+        check_trace_room();
         if (auto why = link().closed_reason(); !why.empty()) throw StopRun{why};
         int64_t next = std::min(until, engine_->next_timer_us());
         if (!signals_.empty()) next = std::min(next, signals_.front());

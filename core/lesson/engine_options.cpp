@@ -12,10 +12,14 @@ using lesson::json_read::kMaxTimeUs;
 using lesson::json_read::Reader;
 
 json Options::to_json() const {
-    return {{"linear_copy", linear_copy},       {"autocork", autocork},
-            {"sizeof_sk_buff", sizeof_sk_buff}, {"max_tcp_header", max_tcp_header},
-            {"sizeof_shinfo", sizeof_shinfo},   {"l1_cache_bytes", l1_cache_bytes},
-            {"tx_completion_us", tx_completion_us}, {"trace", trace}};
+    json j = {{"linear_copy", linear_copy},       {"autocork", autocork},
+              {"sizeof_sk_buff", sizeof_sk_buff}, {"max_tcp_header", max_tcp_header},
+              {"sizeof_shinfo", sizeof_shinfo},   {"l1_cache_bytes", l1_cache_bytes},
+              {"tx_completion_us", tx_completion_us}, {"trace", trace}};
+    // Written only when lowered: it changes no decision of the engine, only
+    // where a long run stops, and traces of ordinary runs stay as they were.
+    if (max_trace_frame_bytes != kMaxTraceFrameBytes) j["max_trace_frame_bytes"] = max_trace_frame_bytes;
+    return j;
 }
 
 Options Options::from_json(const json& j, const std::string& file) {
@@ -23,7 +27,7 @@ Options Options::from_json(const json& j, const std::string& file) {
     const std::string p = "/options";
     r.object(j, p, "engine options",
              {"linear_copy", "autocork", "sizeof_sk_buff", "max_tcp_header", "sizeof_shinfo", "l1_cache_bytes",
-              "tx_completion_us", "tx_completion_ms", "trace"});
+              "tx_completion_us", "tx_completion_ms", "trace", "max_trace_frame_bytes"});
     Options o;
     if (j.contains("linear_copy")) o.linear_copy = r.boolean(j["linear_copy"], child(p, "linear_copy"));
     if (j.contains("autocork")) o.autocork = r.boolean(j["autocork"], child(p, "autocork"));
@@ -43,6 +47,9 @@ Options Options::from_json(const json& j, const std::string& file) {
     }
     if (auto t = r.time(j, p, "tx_completion", 0, kMaxTimeUs)) o.tx_completion_us = *t;
     if (j.contains("trace")) o.trace = r.boolean(j["trace"], child(p, "trace"));
+    if (j.contains("max_trace_frame_bytes"))
+        o.max_trace_frame_bytes = r.integer(j["max_trace_frame_bytes"], child(p, "max_trace_frame_bytes"), 1 << 16,
+                                            kMaxTraceFrameBytes, "a size in bytes from 65536 to 4 GiB - 64 MiB");
     return o;
 }
 

@@ -1,5 +1,7 @@
 #include "trace/recorder.hpp"
 
+#include "util/errors.hpp"
+
 #include <algorithm>
 #include <cassert>
 
@@ -146,6 +148,9 @@ uint32_t Recorder::add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std
     f.skb = skb;
     f.dir = dir;
     f.dropped = dropped ? 1 : 0;
+    // Offsets are 32-bit; the runner ends a run well before (max_trace_frame_bytes).
+    if (trace_->frame_bytes.size() + len > 0xffffffffu)
+        throw RuntimeError("the trace cannot hold more than 4 GiB of frame bytes");
     f.offset = static_cast<uint32_t>(trace_->frame_bytes.size());
     f.length = static_cast<uint32_t>(len);
     trace_->frame_bytes.insert(trace_->frame_bytes.end(), data, data + len);

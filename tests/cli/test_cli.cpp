@@ -131,6 +131,19 @@ TEST_CASE("run: engine flags and an options file reach the trace") {
     CHECK_FALSE(fs::exists(d / "u.json"));
 }
 
+TEST_CASE("run: a trace that fills its frame-byte limit is written, says why it ends, and exits 1") {
+    TempDir d;
+    const std::string sc = write_scenario(d, "big.json", R"({"name": "big", "timeline": [{"send": 3000000}]})");
+    spit(d / "opt.json", R"({"max_trace_frame_bytes": 100000})");
+    const Result r = cli(d, {"run", sc, "-o", d / "t.json", "--options", d / "opt.json"});
+    CHECK(r.status == 1);
+    const trace::Trace t = trace::load_trace(d / "t.json");
+    CHECK(t.end_reason.rfind("trace full: ", 0) == 0);
+    const std::string said = r.out + r.err;
+    CHECK_MESSAGE(has(said, "trace full"), said);
+    CHECK(cli(d, {"check", d / "t.json"}).status == 0);  // what it holds is a sound trace
+}
+
 TEST_CASE("run: a bad scenario exits 2 naming the file and the place, and writes nothing") {
     TempDir d;
     const std::string sc = write_scenario(d, "broken.json", R"({"timeline": [{"send": "lots"}]})");

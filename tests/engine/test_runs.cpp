@@ -89,3 +89,32 @@ TEST_CASE("tracing off changes nothing the socket does") {
     CHECK(s_off.bytes_acked == s_on.bytes_acked);
     CHECK(s_off.end_time_us == s_on.end_time_us);
 }
+
+TEST_CASE("a run whose trace fills its frame-byte limit ends there, cleanly, with a trace that replays") {
+    const auto sc = lesson::scenario_from_json(nlohmann::json::parse(R"({
+        "name": "long", "timeline": [{"send": 4000000}, {"close": true}]})"),
+                                               "<long>");
+    engine::Options opt;
+    opt.max_trace_frame_bytes = 200000;
+    std::vector<model::State> engine_states;
+    engine::RunHooks hooks;
+    hooks.on_event = [&](uint32_t, const model::State& s) { engine_states.push_back(s); };
+    const trace::Trace t = engine::run_scenario(sc, opt, hooks);
+    CHECK(t.end_reason.rfind("trace full: ", 0) == 0);
+    CHECK(t.end_reason.find("send() call 1 had not returned") != std::string::npos);
+    CHECK(t.frame_bytes.size() >= 200000);
+    CHECK(t.frame_bytes.size() < 400000);  // stopped at the first check past the limit
+    CHECK(t.events.back().kind == trace::Kind::run_end);
+    CHECK(t.options.at("max_trace_frame_bytes") == 200000);
+    // Every event replays to the engine's own state, and the model is consistent at the end.
+    trace::Replay replay(t, 64);
+    REQUIRE(engine_states.size() == t.events.size());
+    const std::size_t last = t.events.size() - 1;
+    CHECK(replay.seek(last) == engine_states[last]);
+    bool copy_pending = false;
+    CHECK(model::check_invariants(replay.seek(last), trace::invariant_scope(t, last, copy_pending)).empty());
+
+    // The default limit is not written into traces (they stay as they were).
+    CHECK_FALSE(engine::Options{}.to_json().contains("max_trace_frame_bytes"));
+    CHECK(engine::Options::from_json(opt.to_json(), "<opt>").max_trace_frame_bytes == 200000);
+}
