@@ -65,8 +65,10 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
     if (looks_like_trace(read_head(path, 4096))) return std::make_unique<Document>(trace::load_trace(path), path, "trace");
     const std::vector<uint8_t> bytes = read_file_bytes(path);
     if (looks_like_lesson(bytes)) {
-        // Lessons run to their end first: the answer key (and with it where
-        // the replay pauses for a question) is computed on the whole trace.
+        // The answer key (and with it where the replay pauses for a question)
+        // needs the whole trace: the scenario is run to its end once for it.
+        // The document itself then runs live like any scenario; runs are
+        // deterministic, so its trace is the one the key was computed on.
         auto session = std::make_shared<LessonSession>();
         session->lesson = lesson::load_lesson(path);
         // A TAP lesson cannot run here: its answers come from its recorded trace.
@@ -75,7 +77,15 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
         session->key = lesson::compute_answer_key(session->lesson, t);
         session->sheet.lesson = session->lesson.id;
         session->sheet.student = "student";
-        auto doc = std::make_unique<Document>(std::move(t), path, "lesson");
+        std::unique_ptr<Document> doc;
+        if (opt.live && !session->lesson.is_tap()) {
+            LiveRun::Config cfg;
+            cfg.scenario = session->lesson.scenario;
+            cfg.initial_budget = Document::kAhead + 1;
+            doc = std::make_unique<Document>(std::make_unique<LiveRun>(std::move(cfg)), path, "lesson");
+        } else {
+            doc = std::make_unique<Document>(std::move(t), path, "lesson");
+        }
         doc->lesson = std::move(session);
         return doc;
     }

@@ -8,10 +8,13 @@
 #include <string>
 
 #include "engine/runner.hpp"
+#include "gui/document_io.hpp"
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/document.hpp"
 #include "gui/model/live_run.hpp"
 #include "gui/model/navigate.hpp"
+#include "lesson/grade.hpp"
+#include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "trace/replay.hpp"
 
@@ -241,4 +244,20 @@ TEST_CASE("live: a scenario that cannot start throws from the document's constru
     const int before = thread_count();
     CHECK_THROWS(Document(std::make_unique<LiveRun>(std::move(cfg)), "tap", "scenario"));
     CHECK(thread_count() == before);
+}
+
+TEST_CASE("live: a lesson opens live, and its trace is the one its answer key was computed on") {
+    const std::string path = std::string(SENDPATH_SOURCE_DIR) + "/lessons/09-full-sndbuf.json";
+    auto doc = load_document(path);
+    REQUIRE(doc->lesson);
+    CHECK(doc->source_kind() == "lesson");
+    CHECK(doc->was_live());
+    const lesson::Lesson l = lesson::load_lesson(path);
+    const trace::Trace full = engine::run_scenario(l.scenario, engine::Options{});
+    move(*doc, CommandType::last);
+    CHECK(!doc->live());
+    check_same(doc->trace(), full);
+    // Same trace, same key: every question's event is where the key says.
+    const auto key = lesson::compute_answer_key(l, full);
+    CHECK(key.step_events == doc->lesson->key.step_events);
 }
