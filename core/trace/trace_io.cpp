@@ -948,25 +948,15 @@ public:
         lit("{\"format\"");
         lit(":");
         if (str_value() != kFormatName) bail();
-        lit(",");
-        lit("\"format_version\"");
-        lit(":");
+        key("format_version");
         if (integer(0, 1 << 30) != kFormatVersion) bail();
-        lit(",");
-        lit("\"engine_version\"");
-        lit(":");
+        key("engine_version");
         t_.engine_version = str_value();
-        lit(",");
-        lit("\"scenario\"");
-        lit(":");
+        key("scenario");
         t_.scenario = object_value();
-        lit(",");
-        lit("\"options\"");
-        lit(":");
+        key("options");
         t_.options = object_value();
-        lit(",");
-        lit("\"files\"");
-        lit(":");
+        key("files");
         lit("[");
         if (!maybe("]")) {
             do {
@@ -999,9 +989,7 @@ public:
         lit("\"end_reason\"");
         lit(":");
         t_.end_reason = str_value();
-        lit(",");
-        lit("\"events\"");
-        lit(":");
+        key("events");
         lit("[");
         reserve(t_.events, s_.size() / 128);
         reserve(t_.changes, s_.size() / 48);
@@ -1010,9 +998,7 @@ public:
             while (maybe(","));
             lit("]");
         }
-        lit(",");
-        lit("\"frames\"");
-        lit(":");
+        key("frames");
         lit("[");
         if (!maybe("]")) {
             do frame();
@@ -1041,6 +1027,15 @@ private:
         ws();
         if (s_.compare(p_, x.size(), x) != 0) bail();
         p_ += x.size();
+    }
+    // `,"k":`, white space allowed between the tokens but not inside the key.
+    void key(std::string_view k) {
+        lit(",");
+        ws();
+        const std::size_t end = p_ + 1 + k.size();
+        if (end >= s_.size() || s_[p_] != '"' || s_.compare(p_ + 1, k.size(), k) != 0 || s_[end] != '"') bail();
+        p_ = end + 1;
+        lit(":");
     }
     bool maybe(std::string_view x) {
         ws();
@@ -1145,25 +1140,15 @@ private:
         lit(":");
         if (integer(0, kI64Max) != static_cast<int64_t>(i)) bail();
         Event e;
-        lit(",");
-        lit("\"t\"");
-        lit(":");
+        key("t");
         e.time_us = integer(0, kI64Max);
-        lit(",");
-        lit("\"kind\"");
-        lit(":");
+        key("kind");
         e.kind = static_cast<Kind>(name(kind_names()));
-        lit(",");
-        lit("\"function\"");
-        lit(":");
+        key("function");
         e.func = static_cast<Func>(name(func_names()));
-        lit(",");
-        lit("\"depth\"");
-        lit(":");
+        key("depth");
         e.depth = static_cast<uint8_t>(integer(0, kMaxDepth));
-        lit(",");
-        lit("\"file\"");
-        lit(":");
+        key("file");
         const std::string_view path = raw_string();
         if (path != last_file_) {
             const auto it = file_ids_.find(path);
@@ -1172,13 +1157,9 @@ private:
             last_file_id_ = it->second;
         }
         e.file = last_file_id_;
-        lit(",");
-        lit("\"line\"");
-        lit(":");
+        key("line");
         e.line = static_cast<uint32_t>(integer(0, kU32Max));
-        lit(",");
-        lit("\"call\"");
-        lit(":");
+        key("call");
         e.call = static_cast<uint32_t>(integer(0, kU32Max));
         if (maybe(",\"stack\"")) {  // the writer puts no space before a key inside an event
             lit(":");
@@ -1235,14 +1216,6 @@ private:
         lit(":");
         c.op = static_cast<Op>(name(op_names()));
         const Shape& sh = shape(c.op);
-        auto key = [&](std::string_view k) {
-            lit(",");
-            lit("\"");
-            if (s_.compare(p_, k.size(), k) != 0) bail();
-            p_ += k.size();
-            lit("\"");
-            lit(":");
-        };
         if (sh.target != TargetKind::none) {
             key(target_key(sh.target));
             c.target = static_cast<uint32_t>(integer(0, kU32Max));
@@ -1292,33 +1265,21 @@ private:
         lit(":");
         if (integer(0, kI64Max) != static_cast<int64_t>(k)) bail();
         Frame f;
-        lit(",");
-        lit("\"t\"");
-        lit(":");
+        key("t");
         f.time_us = integer(0, kI64Max);
-        lit(",");
-        lit("\"dir\"");
-        lit(":");
+        key("dir");
         const std::string_view dir = raw_string();
         if (dir != "out" && dir != "in") bail();
         f.dir = dir == "in";
-        lit(",");
-        lit("\"event\"");
-        lit(":");
+        key("event");
         f.event = static_cast<uint32_t>(integer(0, kU32Max));
-        lit(",");
-        lit("\"skb\"");
-        lit(":");
+        key("skb");
         f.skb = static_cast<uint32_t>(integer(0, kU32Max));
-        lit(",");
-        lit("\"dropped\"");
-        lit(":");
+        key("dropped");
         if (maybe("true")) f.dropped = 1;
         else if (maybe("false")) f.dropped = 0;
         else bail();
-        lit(",");
-        lit("\"hex\"");
-        lit(":");
+        key("hex");
         const std::string_view hex = raw_string();
         if (hex.size() % 2 || t_.frame_bytes.size() + hex.size() / 2 > kU32Max) bail();
         f.offset = static_cast<uint32_t>(t_.frame_bytes.size());

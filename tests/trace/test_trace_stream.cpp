@@ -145,3 +145,20 @@ TEST_CASE("JSON: the writer's layout, CRLF line ends, pretty-printed and reorder
         CHECK(std::string(e.expected()).find("from 0 to 31, found 40") != std::string::npos);
     }
 }
+
+TEST_CASE("JSON: a key with a space inside its quotes is not taken for the key it resembles") {
+    const std::string path = std::string(SENDPATH_SOURCE_DIR) + "/traces/01-first-send.json";
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string good = ss.str();
+    CHECK_NOTHROW(parse_trace_json(good, "good.json"));
+    for (const std::string& k : {std::string("\"field\":"), std::string("\"line\":"), std::string("\"dir\":")}) {
+        CAPTURE(k);
+        std::string bad = good;
+        const auto at = bad.find(k);
+        REQUIRE(at != std::string::npos);
+        bad.insert(at + k.size() - 2, " ");  // "field " instead of "field"
+        CHECK_THROWS_AS(parse_trace_json(bad, "bad.json"), InputError);
+    }
+}
