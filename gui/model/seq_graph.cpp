@@ -115,22 +115,29 @@ void clamp_span(double& lo, double& hi, double anchor, double min_span, double m
 }
 }  // namespace
 
+namespace {
+// One axis of a zoom by `factor` about the point at fraction f of [lo, hi].
+void zoom_axis(double& lo, double& hi, double f, double factor) {
+    const double at = lo + f * (hi - lo);
+    const double span_lo = at - lo, span_hi = hi - at;
+    lo = at - span_lo / factor;
+    hi = at + span_hi / factor;
+    clamp_span(lo, hi, at, 1.0, 1e13);
+}
+}  // namespace
+
 PlotRange zoom_at(const PlotRange& r, double fx, double fy, double factor) {
-    PlotRange z = zoom_time_at(r, fx, factor);
-    const double s = r.s0 + fy * (r.s1 - r.s0);
-    z.s0 = s - (s - r.s0) / factor;
-    z.s1 = s + (r.s1 - s) / factor;
-    clamp_span(z.s0, z.s1, s, 1.0, 1e13);
+    PlotRange z = r;
+    if (!(factor > 0)) return z;  // no zoom by zero, a negative or NaN (was: the seq axis became infinite)
+    zoom_axis(z.t0, z.t1, fx, factor);
+    zoom_axis(z.s0, z.s1, fy, factor);
     return z;
 }
 
 PlotRange zoom_time_at(const PlotRange& r, double fx, double factor) {
     PlotRange z = r;
     if (!(factor > 0)) return z;
-    const double t = r.t0 + fx * (r.t1 - r.t0);
-    z.t0 = t - (t - r.t0) / factor;
-    z.t1 = t + (r.t1 - t) / factor;
-    clamp_span(z.t0, z.t1, t, 1.0, 1e13);
+    zoom_axis(z.t0, z.t1, fx, factor);
     return z;
 }
 

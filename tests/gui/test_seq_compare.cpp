@@ -6,6 +6,7 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
+#include "engine/support.hpp"
 #include "gui/model/compare.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/layout.hpp"
@@ -15,15 +16,10 @@
 using namespace sendpath;
 using namespace sendpath::gui;
 
-namespace {
-trace::Trace run(const char* name) {
-    const std::string path = std::string(SENDPATH_SOURCE_DIR) + "/tests/scenarios/" + name;
-    return engine::run_scenario(lesson::load_scenario(path), engine::Options{});
-}
-}  // namespace
+using sptest::run_shipped;
 
 TEST_CASE("seq graph: retransmit_rto shows the lost third segment and its retransmission") {
-    const trace::Trace t = run("retransmit_rto.json");
+    const trace::Trace t = run_shipped("retransmit_rto.json");
     const SeqGraph g = build_seq_graph(t);
     REQUIRE(g.has_isn);
     // The SYN is relative 0..1; data starts at 1 (3000 bytes: 1448 + 1448 + 104).
@@ -62,7 +58,7 @@ TEST_CASE("seq graph: retransmit_rto shows the lost third segment and its retran
 }
 
 TEST_CASE("seq graph: fit, zoom around the pointer, pan") {
-    const SeqGraph g = build_seq_graph(run("retransmit_rto.json"));
+    const SeqGraph g = build_seq_graph(run_shipped("retransmit_rto.json"));
     const PlotRange r = fit_range(g);
     CHECK(r.t0 < static_cast<double>(g.t_min));
     CHECK(r.t1 > static_cast<double>(g.t_max));
@@ -75,6 +71,11 @@ TEST_CASE("seq graph: fit, zoom around the pointer, pan") {
     CHECK(z.s0 + fy * (z.s1 - z.s0) == doctest::Approx(r.s0 + fy * (r.s1 - r.s0)));
     CHECK(z.t1 - z.t0 == doctest::Approx((r.t1 - r.t0) / 2));
     CHECK(z.s1 - z.s0 == doctest::Approx((r.s1 - r.s0) / 2));
+    // A zoom factor that is not positive leaves both axes as they were.
+    for (const double bad : {0.0, -2.0}) {
+        const PlotRange same = zoom_at(r, fx, fy, bad);
+        CHECK((same.t0 == r.t0 && same.t1 == r.t1 && same.s0 == r.s0 && same.s1 == r.s1));
+    }
     // Time-only zoom leaves sequence alone.
     const PlotRange zt = zoom_time_at(r, 0.5, 4.0);
     CHECK(zt.s0 == r.s0);
@@ -98,7 +99,7 @@ TEST_CASE("seq graph: nice ticks and picking a segment") {
     CHECK(ticks.back() <= 3000);
     CHECK(nice_ticks(5, 5, 4).empty());
 
-    const SeqGraph g = build_seq_graph(run("retransmit_rto.json"));
+    const SeqGraph g = build_seq_graph(run_shipped("retransmit_rto.json"));
     const SeqSegment& target = g.segments[1];
     const double t_per_px = 10, s_per_px = 10;
     const int k = nearest_segment(g, static_cast<double>(target.time_us) + 20, static_cast<double>(target.seq_lo + 100), t_per_px,
@@ -117,8 +118,8 @@ TEST_CASE("seq graph: a trace without frames is empty and fits to a default rang
 }
 
 TEST_CASE("compare: Nagle against TCP_NODELAY") {
-    const trace::Trace nagle = run("nagle.json");
-    const trace::Trace nodelay = run("nodelay.json");
+    const trace::Trace nagle = run_shipped("nagle.json");
+    const trace::Trace nodelay = run_shipped("nodelay.json");
     const auto d = first_event_divergence(nagle, nodelay);
     REQUIRE(d);
     CHECK(d->event < std::min(nagle.events.size(), nodelay.events.size()));
@@ -146,7 +147,7 @@ TEST_CASE("compare: Nagle against TCP_NODELAY") {
 }
 
 TEST_CASE("compare: identical traces, and one that stops early") {
-    const trace::Trace a = run("tail_append.json");
+    const trace::Trace a = run_shipped("tail_append.json");
     CHECK(!first_event_divergence(a, a));
     CHECK(!first_seq_divergence(align_by_seq(build_seq_graph(a), build_seq_graph(a))));
     trace::Trace shorter = a;
@@ -181,8 +182,8 @@ TEST_CASE("file watch: one reload per change, at most once a second") {
 }
 
 TEST_CASE("compare: the branch divergence of Nagle against TCP_NODELAY is where Nagle holds the segment") {
-    const trace::Trace nagle = run("nagle.json");
-    const trace::Trace nodelay = run("nodelay.json");
+    const trace::Trace nagle = run_shipped("nagle.json");
+    const trace::Trace nodelay = run_shipped("nodelay.json");
     const auto values = first_event_divergence(nagle, nodelay);
     const auto branch = first_branch_divergence(nagle, nodelay);
     REQUIRE(values);
