@@ -19,6 +19,12 @@ inline trace::Trace run_json(const std::string& text, engine::Options opt = {}) 
     return engine::run_scenario(sc, opt);
 }
 
+// Runs a shipped scenario, tests/scenarios/<name>, with the default options.
+inline trace::Trace run_shipped(const std::string& name) {
+    return engine::run_scenario(lesson::load_scenario(std::string(SENDPATH_SOURCE_DIR) + "/tests/scenarios/" + name),
+                                engine::Options{});
+}
+
 inline std::vector<std::size_t> find(const trace::Trace& t, trace::Kind k, uint32_t call = 0) {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < t.events.size(); ++i)

@@ -10,10 +10,7 @@ using K = trace::Kind;
 using trace::Arg;
 
 namespace {
-trace::Trace run_file(const std::string& name) {
-    const auto sc = lesson::load_scenario(std::string(SENDPATH_SOURCE_DIR) + "/tests/scenarios/" + name + ".json");
-    return engine::run_scenario(sc, engine::Options{});
-}
+trace::Trace run_file(const std::string& name) { return run_shipped(name + ".json"); }
 std::size_t first(const trace::Trace& t, K k, uint32_t call = 0) {
     auto v = find(t, k, call);
     REQUIRE_MESSAGE(!v.empty(), "no event " << trace::kind_name(k));

@@ -6,6 +6,7 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
+#include "engine/support.hpp"
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "lesson/scenario.hpp"
@@ -15,10 +16,7 @@ using namespace sendpath;
 using namespace sendpath::gui;
 
 namespace {
-trace::Trace run(const char* name) {
-    const std::string path = std::string(SENDPATH_SOURCE_DIR) + "/tests/scenarios/" + name;
-    return engine::run_scenario(lesson::load_scenario(path), engine::Options{});
-}
+using sptest::run_shipped;
 
 // The byte a frame carries at raw sequence number seq.
 std::optional<uint8_t> frame_byte(const trace::Trace& t, uint32_t frame, int64_t seq) {
@@ -33,7 +31,7 @@ std::optional<uint8_t> frame_byte(const trace::Trace& t, uint32_t frame, int64_t
 
 TEST_CASE("provenance: a byte of the fourth iovec of iovecs.json") {
     // iov [100, 3000, 0, 5000, 50]: buffer offset 3110 is iovec 3, byte 10.
-    const trace::Trace t = run("iovecs.json");
+    const trace::Trace t = run_shipped("iovecs.json");
     const ProvenanceIndex idx = build_provenance_index(t);
     const SeqGraph g = build_seq_graph(t);
     REQUIRE(g.has_isn);
@@ -64,7 +62,7 @@ TEST_CASE("provenance: a byte of the fourth iovec of iovecs.json") {
 }
 
 TEST_CASE("provenance: every byte of wait_for_sndbuf comes back to its buffer offset") {
-    const trace::Trace t = run("wait_for_sndbuf.json");
+    const trace::Trace t = run_shipped("wait_for_sndbuf.json");
     const ProvenanceIndex idx = build_provenance_index(t);
     const SeqGraph g = build_seq_graph(t);
     int checked = 0;
@@ -88,7 +86,7 @@ TEST_CASE("provenance: every byte of wait_for_sndbuf comes back to its buffer of
 }
 
 TEST_CASE("provenance: the retransmitted byte lists both transmissions") {
-    const trace::Trace t = run("retransmit_rto.json");
+    const trace::Trace t = run_shipped("retransmit_rto.json");
     const ProvenanceIndex idx = build_provenance_index(t);
     const SeqGraph g = build_seq_graph(t);
     const ByteOrigin o = byte_origin(t, idx, g, static_cast<int64_t>(g.isn) + 2950);
