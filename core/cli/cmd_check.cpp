@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "model/invariants.hpp"
+#include "trace/frame_check.hpp"
 #include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
@@ -50,9 +51,17 @@ int run(const ParsedArgs& a) {
         }
         last_bad = i;
     }
-    if (bad_events == 0) {
+    const trace::FrameCheck frames = trace::check_frames(t);
+    if (bad_events == 0 && frames.bad == 0) {
         std::cout << "ok: " << t.events.size() << " events, " << t.frames.size() << " frames, replayed and checked\n";
         return kExitOk;
+    }
+    if (frames.bad > 0) {
+        const trace::Frame& f = t.frames[frames.first_bad];
+        std::cout << path << ": frame " << frames.first_bad << " (" << (f.dir == 0 ? "sent" : "received")
+                  << " at event " << f.event << ") is not a valid frame: " << frames.first_why << "\n";
+        std::cout << path << ": " << frames.bad << " of the " << frames.checked << " frames checked are not valid\n";
+        if (bad_events == 0) return kExitFail;
     }
     std::cout << path << ": after event " << first_bad << " (" << where(t, first_bad) << "):\n";
     for (const auto& p : first_problems) std::cout << "  " << p << "\n";
@@ -75,10 +84,12 @@ const Verb& verb_check() {
          "sk_wmem_queued is the sum of their truesize, each page's count is the fragments\n"
          "pointing at it plus one if it is the cached page, no skb has more than MAX_SKB_FRAGS\n"
          "fragments, end_seq - seq == len (+1 for SYN/FIN), data_len is the sum of the fragment\n"
-         "sizes, the queue holds each skb once and sk_send_head is on it.\n\n"
+         "sizes, the queue holds each skb once and sk_send_head is on it. Every frame sent,\n"
+         "and every frame received and taken, must parse as ARP or IPv4/TCP with correct\n"
+         "checksums (received frames marked dropped were bad input, traced as such).\n\n"
          "Prints \"ok: N events, M frames, replayed and checked\" and exits 0, or prints the\n"
-         "problems found after the first bad event and exits 1. A file that is not a trace\n"
-         "exits 2.\n"},
+         "problems found after the first bad event and the first invalid frame, and exits 1.\n"
+         "A file that is not a trace exits 2.\n"},
         run};
     return v;
 }

@@ -74,7 +74,7 @@ public:
     void tcp_shutdown(const std::string& how);
     void tcp_close();
     // Arms nothing; called by the runner when frames arrive and timers expire.
-    void tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us);
+    void tcp_v4_rcv(const peer::Received& in);
     int64_t next_timer_us() const;   // earliest engine timer, INT64_MAX if none
     void run_timers(int64_t now_us);
     // Woken by sk_stream_write_space / state changes since the last call.

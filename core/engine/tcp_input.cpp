@@ -18,25 +18,31 @@ using trace::Arg;
 using trace::Func;
 using trace::FuncScope;
 
-void Engine::tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us) {
+void Engine::tcp_v4_rcv(const peer::Received& in) {
     FuncScope fs(rec_, Func::tcp_v4_rcv);
-    rec_.set_time(time_us);
+    rec_.set_time(in.time_us);
     auto& sk = st().sk;
-    std::string why;
-    auto pf = net::parse_frame(frame, &why);
-    if (pf && pf->is_tcp() && (pf->ip->dst != our_ip_ || pf->tcp->dst_port != our_port_ || pf->tcp->src_port != peer_port_)) {
-        pf.reset();
-        why = "not for our connection";
+    const std::span<const uint8_t> frame = in.frame;
+    // A peer in this process hands its segment over as it is; anything else
+    // (a TAP device) is untrusted bytes.
+    const peer::SegmentIn* seg = in.has_segment ? &in.segment : nullptr;
+    peer::SegmentIn parsed;
+    if (!seg) {
+        std::string why;
+        if (auto pf = net::parse_frame(frame, &why); pf && pf->is_tcp()) {
+            parsed = peer::SegmentIn{pf->ip->src, pf->ip->dst, std::move(*pf->tcp), static_cast<uint32_t>(pf->payload.size())};
+            seg = &parsed;
+        }
     }
-    if (!pf || !pf->is_tcp()) {
-        // Untrusted input: count it, trace it, ignore it.
+    if (!seg || seg->dst_ip != our_ip_ || seg->tcp.dst_port != our_port_ || seg->tcp.src_port != peer_port_) {
+        // Not a TCP segment for our connection: count it, trace it, ignore it.
         rec_.add_frame(1, 0, frame.data(), frame.size(), true);
         rec_.arg(Arg::len, static_cast<int64_t>(frame.size()));
         SP_EMIT(rec_, frame_bad);
         return;
     }
     rec_.add_frame(1, 0, frame.data(), frame.size(), false);
-    const net::TcpRepr& th = *pf->tcp;
+    const net::TcpRepr& th = seg->tcp;
 
     if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN)) rec_.set(SF::ts_recent, th.options.ts->first);
 
@@ -104,7 +110,7 @@ void Engine::tcp_v4_rcv(std::span<const uint8_t> frame, int64_t time_us) {
         }
     }
 
-    if (th.flags & TCPHDR_FIN && seq32(seq_add(th.seq, static_cast<int64_t>(pf->payload.size()))) == seq32(sk.rcv_nxt)) {
+    if (th.flags & TCPHDR_FIN && seq32(seq_add(th.seq, static_cast<int64_t>(seg->payload_len))) == seq32(sk.rcv_nxt)) {
         // The peer closed its side: we only ACK it (nothing is read here).
         rec_.set(SF::rcv_nxt, seq_add(sk.rcv_nxt, 1));
         if (sk.state == TCP_ESTABLISHED) rec_.set(SF::state, TCP_CLOSE_WAIT);

@@ -448,6 +448,10 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
     const int64_t seg_size = gso_split ? skb.gso_size : std::max<int64_t>(skb.len, 1);
     const int64_t nsegs = gso_split ? skb.gso_segs : 1;
     int64_t frames_lost = 0;
+    // A peer in this process takes the segment as it is (Link::takes_segments);
+    // then the bytes are built, copied and checksummed only for the trace.
+    const bool segments = link_.takes_segments();
+    const bool need_bytes = !segments || rec_.tracing();
     for (int64_t k = 0; k < nsegs; ++k) {
         const int64_t off = k * seg_size;
         const int64_t n = std::min<int64_t>(seg_size, skb.len - off);
@@ -461,12 +465,14 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
             th.urg_ptr = static_cast<uint16_t>(d < 0x10000 ? d : 0xffff);
             th.flags |= TCPHDR_URG;
         }
-        parts_.clear();
-        if (n > 0) gather(skb, static_cast<uint32_t>(off), static_cast<uint32_t>(n), parts_);
         a.ip_id = ip_id_++;
-        frame_buf_.clear();
-        net::emit_tcp_frame(frame_buf_, a, th, parts_);
-        const bool delivered = link_.send(frame_buf_);
+        if (need_bytes) {
+            parts_.clear();
+            if (n > 0) gather(skb, static_cast<uint32_t>(off), static_cast<uint32_t>(n), parts_);
+            frame_buf_.clear();
+            net::emit_tcp_frame(frame_buf_, a, th, parts_);
+        }
+        const bool delivered = segments ? link_.send_segment(a, th, static_cast<uint32_t>(n)) : link_.send(frame_buf_);
         if (!delivered) ++frames_lost;
         rec_.add_frame(0, skb.id, frame_buf_.data(), frame_buf_.size(), !delivered);
     }
@@ -497,9 +503,12 @@ void Engine::tcp_send_bare(int64_t seq, int64_t flags) {
     th.window = static_cast<uint16_t>(std::min<int64_t>(sk.rcv_wnd >> sk.rcv_wscale, 65535));
     if (sk.tstamp_ok) th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), seq32(sk.ts_recent));
     net::FrameAddrs a{our_mac_, peer_mac_, our_ip_, peer_ip_, ip_id_++, 64, true};
-    frame_buf_.clear();
-    net::emit_tcp_frame(frame_buf_, a, th, std::span<const uint8_t>{});
-    const bool delivered = link_.send(frame_buf_);
+    const bool segments = link_.takes_segments();
+    if (!segments || rec_.tracing()) {
+        frame_buf_.clear();
+        net::emit_tcp_frame(frame_buf_, a, th, std::span<const uint8_t>{});
+    }
+    const bool delivered = segments ? link_.send_segment(a, th, 0) : link_.send(frame_buf_);
     rec_.add_frame(0, 0, frame_buf_.data(), frame_buf_.size(), !delivered);
 }
 

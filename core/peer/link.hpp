@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "net/frame.hpp"
 #include "peer/addresses.hpp"
 
 namespace sendpath::trace {
@@ -20,9 +21,20 @@ class Recorder;
 
 namespace sendpath::peer {
 
+// A TCP segment a peer in this process hands over as it is, headers known
+// (see Link::takes_segments): what parsing its frame would give.
+struct SegmentIn {
+    net::Ipv4Addr src_ip;
+    net::Ipv4Addr dst_ip;
+    net::TcpRepr tcp;
+    uint32_t payload_len = 0;
+};
+
 struct Received {
     int64_t time_us = 0;
-    std::vector<uint8_t> frame;
+    std::vector<uint8_t> frame;  // the frame; may be empty when has_segment and no trace records it
+    bool has_segment = false;    // then the engine takes segment instead of parsing frame
+    SegmentIn segment;
 };
 
 class Link {
@@ -32,6 +44,17 @@ public:
     // A frame leaves us now. Returns false if the frame was lost on the way
     // (scripted loss); the frame is still recorded as sent.
     virtual bool send(std::span<const uint8_t> frame) = 0;
+    // A link to a peer in this process may take our TCP segments before they
+    // are bytes, as the kernel's loopback device hands a CHECKSUM_PARTIAL skb
+    // to the receiving socket: there is no wire that could corrupt it, so no
+    // checksum is computed or verified on the way. The engine then builds a
+    // frame's bytes only to record them (sendpath-cli check verifies those).
+    // Same contract as send(); only called when takes_segments().
+    virtual bool takes_segments() const { return false; }
+    virtual bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) {
+        (void)a, (void)tcp, (void)payload_len;
+        return false;
+    }
     // Waits until a frame for us arrives or time reaches until_us, whichever
     // comes first, and returns the frame if one came. Time is now_us() afterwards.
     virtual std::optional<Received> wait(int64_t until_us) = 0;

@@ -59,24 +59,34 @@ bool SimLink::send(std::span<const uint8_t> frame) {
         to_peer_.push_back(std::move(a));
         return true;
     }
-    if (pf->ip->dst != addrs_.peer_ip) {
+    return arrive(pf->ip->dst, *pf->tcp, static_cast<uint32_t>(pf->payload.size()));
+}
+
+bool SimLink::send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) {
+    return arrive(a.dst_ip, tcp, payload_len);
+}
+
+bool SimLink::arrive(net::Ipv4Addr dst, const net::TcpRepr& tcp, uint32_t payload_len) {
+    if (dst != addrs_.peer_ip) {
         ++ignored_;
         return true;
     }
-    a.payload_len = static_cast<uint32_t>(pf->payload.size());
+    Arrival a;
+    a.at = now_ + cfg_.one_way_delay_us;
+    a.payload_len = payload_len;
     if (a.payload_len > 0) {
         ++data_segments_;
         if (std::binary_search(drop_.begin(), drop_.end(), data_segments_)) {
             FuncScope fs(rec_, Func::peer);
             rec_.set_time(now_);
-            rec_.arg(Arg::seq, pf->tcp->seq);
+            rec_.arg(Arg::seq, tcp.seq);
             rec_.arg(Arg::len, a.payload_len);
             rec_.arg(Arg::dropped, data_segments_);  // which data segment, counted from 1
             SP_EMIT(rec_, peer_drop);
             return false;
         }
     }
-    a.tcp = std::move(*pf->tcp);
+    a.tcp = tcp;
     to_peer_.push_back(std::move(a));
     return true;
 }
@@ -380,10 +390,18 @@ void SimLink::send_rst_for(const net::TcpRepr& in, uint32_t len, int64_t t) {
         th.ack = in.seq + len + ((in.flags & net::TCP_SYN) ? 1 : 0) + ((in.flags & net::TCP_FIN) ? 1 : 0);
         th.flags = net::TCP_RST | net::TCP_ACK;
     }
+    deliver(th, t);
+}
+
+// Our segments reach the engine as they are (the frame bytes are built only
+// for the trace), as ours reach the peer: see Link::takes_segments.
+void SimLink::deliver(const net::TcpRepr& th, int64_t t) {
     net::FrameAddrs a{addrs_.peer_mac, addrs_.our_mac, addrs_.peer_ip, addrs_.our_ip, ip_id_++, 64, true};
     Received r;
     r.time_us = t + cfg_.one_way_delay_us;
-    net::emit_tcp_frame(r.frame, a, th);
+    if (rec_.tracing()) net::emit_tcp_frame(r.frame, a, th);
+    r.has_segment = true;
+    r.segment = SegmentIn{addrs_.peer_ip, addrs_.our_ip, th, 0};
     to_us_.push_back(std::move(r));
 }
 
@@ -392,11 +410,7 @@ void SimLink::transmit(net::TcpRepr th, int64_t t) {
     th.dst_port = addrs_.our_port;
     // Timestamps on every segment once agreed (except RST), tsval in ms of peer time.
     if (ts_ok_ && !(th.flags & net::TCP_RST)) th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);
-    net::FrameAddrs a{addrs_.peer_mac, addrs_.our_mac, addrs_.peer_ip, addrs_.our_ip, ip_id_++, 64, true};
-    Received r;
-    r.time_us = t + cfg_.one_way_delay_us;
-    net::emit_tcp_frame(r.frame, a, th);
-    to_us_.push_back(std::move(r));
+    deliver(th, t);
     publish();
 }
 

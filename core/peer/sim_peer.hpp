@@ -68,6 +68,8 @@ public:
 
     int64_t now_us() override { return now_; }
     bool send(std::span<const uint8_t> frame) override;
+    bool takes_segments() const override { return true; }
+    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override;
     std::optional<Received> wait(int64_t until_us) override;
 
     // The peer's application reads now: bytes < 0 means everything queued.
@@ -94,6 +96,8 @@ private:
         uint32_t payload_len = 0;
     };
 
+    // A segment of ours that reached the peer's IP layer (parsed or handed over).
+    bool arrive(net::Ipv4Addr dst, const net::TcpRepr& tcp, uint32_t payload_len);
     int64_t next_peer_event() const;
     void run_peer_event(int64_t t);
     void on_arp(const net::ArpRepr& arp, int64_t t);
@@ -103,6 +107,7 @@ private:
     void send_ack(int64_t t);
     void send_rst_for(const net::TcpRepr& th, uint32_t len, int64_t t);
     void transmit(net::TcpRepr th, int64_t t);
+    void deliver(const net::TcpRepr& th, int64_t t);  // to us, one_way_delay_us after t
     int64_t select_window() const;  // bytes to offer now (a multiple of 1 << wscale)
     // Takes n bytes off the queue and records peer_read (n = 0 only if always_record).
     void read(int64_t n, int64_t t, bool always_record, bool window_update);

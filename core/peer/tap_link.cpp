@@ -390,7 +390,10 @@ std::optional<Received> TapLink::wait(int64_t until_us) {
             if (tap_frame_for_engine(p.frame)) {
                 now_ = std::max(now_, p.stamp);
                 ++counters_.to_engine;
-                return Received{p.stamp, std::move(p.frame)};
+                Received r;
+                r.time_us = p.stamp;
+                r.frame = std::move(p.frame);
+                return r;
             }
             handle_link_frame(p);
         }

@@ -23,6 +23,10 @@ public:
 
     int64_t now_us() override { return in_->now_us(); }
     bool send(std::span<const uint8_t> frame) override { return in_->send(frame); }
+    bool takes_segments() const override { return in_->takes_segments(); }
+    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
+        return in_->send_segment(a, tcp, payload_len);
+    }
     std::optional<peer::Received> wait(int64_t until_us) override {
         if (stop_.load(std::memory_order_relaxed)) return std::nullopt;  // the runner stops at its next step
         return in_->wait(std::min(until_us, in_->now_us() + kSliceUs));

@@ -281,6 +281,22 @@ TEST_CASE("check finds a corrupted trace") {
         CHECK_MESSAGE(has(r.out, "does not replay: event " + std::to_string(at)), r.out);
         CHECK(has(r.out, "skb 999 does not exist"));
     }
+    SUBCASE("a payload byte flipped in a frame we sent makes it invalid (bad TCP checksum)") {
+        trace::Trace t = good;
+        std::size_t at = t.frames.size();
+        for (std::size_t i = 0; i < t.frames.size() && at == t.frames.size(); ++i)
+            if (t.frames[i].dir == 0 && t.frames[i].length > 100) at = i;
+        REQUIRE(at < t.frames.size());
+        t.frame_bytes[t.frames[at].offset + t.frames[at].length - 1] ^= 0x40;  // the last payload byte
+        trace::save_trace(t, d / "bad.json", trace::TraceFormat::json);
+        const Result r = cli(d, {"check", d / "bad.json"});
+        CHECK(r.status == 1);
+        CHECK_MESSAGE(has(r.out, "frame " + std::to_string(at) + " (sent at event " +
+                                     std::to_string(t.frames[at].event) + ") is not a valid frame: bad TCP checksum"),
+                      r.out);
+        CHECK(has(r.out, "1 of the "));
+        CHECK_FALSE(has(r.out, "invariants fail"));
+    }
     SUBCASE("a file that is not a trace is bad input") {
         const std::string text = slurp(tr);
         spit(d / "cut.json", text.substr(0, text.size() / 2));
