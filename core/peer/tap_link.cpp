@@ -17,12 +17,16 @@
 #include <fstream>
 #include <ifaddrs.h>
 #include <linux/if_tun.h>
+#include <linux/io_uring.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -120,6 +124,236 @@ struct sockaddr_in inet_sockaddr(net::Ipv4Addr a) {
 }  // namespace
 
 // ---------------------------------------------------------------------------
+// [SECTION] The io_uring
+// ---------------------------------------------------------------------------
+
+// An io_uring for the TAP fd, driven by raw syscalls (there is no liburing
+// here). In this VM a syscall costs ~2 us, as much as the engine's work for a
+// segment: one io_uring_enter() carries a batch of writes and then a few
+// reads, instead of one write() per frame and one read() per frame coming
+// back. The kernel does the same work per frame (each write is still one
+// frame, taken whole by the TAP, and the kernel's receive path for it runs
+// inside the submit, as it runs inside a write()).
+//
+// Each queued frame is copied into a slot of its own that nobody touches
+// until the frame's completion has been reaped. Every request carries
+// RWF_NOWAIT, so a write the TAP cannot take now, or a read with nothing to
+// read, completes at once with -EAGAIN instead of waiting in the kernel
+// (O_NONBLOCK alone does not do that in a ring): requests run inside the
+// submit, in ring order.
+class TapUring {
+public:
+    static constexpr unsigned kSlots = 64;   // writes queued or in flight
+    static constexpr unsigned kReads = 8;    // reads per submit
+    static constexpr uint64_t kReadTag = uint64_t{1} << 32;
+
+    // nullptr, and why, when this kernel or its policy gives us no io_uring
+    // (ENOSYS before 5.1 or when compiled out, EPERM with
+    // kernel.io_uring_disabled or a seccomp filter, ENOMEM under a small
+    // RLIMIT_MEMLOCK before 5.12).
+    static std::unique_ptr<TapUring> open(int tap_fd, std::size_t read_size, bool sqpoll, std::string& why) {
+        auto u = std::unique_ptr<TapUring>(new TapUring(tap_fd, read_size));
+        struct io_uring_params p {};
+        p.cq_entries = 4 * (kSlots + kReads);
+        p.flags = IORING_SETUP_CQSIZE;
+        if (sqpoll) {
+            p.flags |= IORING_SETUP_SQPOLL;
+            p.sq_thread_idle = 20;  // ms of spinning before the kernel thread sleeps
+        }
+        const long fd = ::syscall(__NR_io_uring_setup, 2 * (kSlots + kReads), &p);
+        if (fd < 0) {
+            why = std::string("io_uring_setup: ") + std::strerror(errno);
+            return nullptr;
+        }
+        u->ring_fd_ = static_cast<int>(fd);
+        u->sqpoll_ = sqpoll;
+        // NODROP (5.5): a full completion queue never loses a completion.
+        if (!(p.features & IORING_FEAT_NODROP) || p.sq_entries < kSlots + kReads || p.cq_entries < 2 * (kSlots + kReads)) {
+            why = "io_uring too old (before 5.5)";
+            return nullptr;
+        }
+        u->sq_size_ = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
+        u->cq_size_ = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+        const bool single = p.features & IORING_FEAT_SINGLE_MMAP;
+        if (single) u->sq_size_ = u->cq_size_ = std::max(u->sq_size_, u->cq_size_);
+        auto map = [&](std::size_t size, off_t what) -> void* {
+            void* m = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->ring_fd_, what);
+            if (m == MAP_FAILED) {
+                why = std::string("mmap of the io_uring: ") + std::strerror(errno);
+                return nullptr;
+            }
+            return m;
+        };
+        if (!(u->sq_ring_ = map(u->sq_size_, IORING_OFF_SQ_RING))) return nullptr;
+        u->cq_ring_ = single ? u->sq_ring_ : map(u->cq_size_, IORING_OFF_CQ_RING);
+        if (!u->cq_ring_) return nullptr;
+        u->sqes_size_ = p.sq_entries * sizeof(struct io_uring_sqe);
+        void* sqes = map(u->sqes_size_, IORING_OFF_SQES);
+        if (!sqes) return nullptr;
+        u->sqes_ = static_cast<struct io_uring_sqe*>(sqes);
+        auto* sq = static_cast<char*>(u->sq_ring_);
+        auto* cq = static_cast<char*>(u->cq_ring_);
+        u->sq_head_ = reinterpret_cast<unsigned*>(sq + p.sq_off.head);
+        u->sq_tail_ = reinterpret_cast<unsigned*>(sq + p.sq_off.tail);
+        u->sq_mask_ = *reinterpret_cast<unsigned*>(sq + p.sq_off.ring_mask);
+        u->sq_flags_ = reinterpret_cast<unsigned*>(sq + p.sq_off.flags);
+        u->sq_array_ = reinterpret_cast<unsigned*>(sq + p.sq_off.array);
+        u->cq_head_ = reinterpret_cast<unsigned*>(cq + p.cq_off.head);
+        u->cq_tail_ = reinterpret_cast<unsigned*>(cq + p.cq_off.tail);
+        u->cq_mask_ = *reinterpret_cast<unsigned*>(cq + p.cq_off.ring_mask);
+        u->cqes_ = reinterpret_cast<struct io_uring_cqe*>(cq + p.cq_off.cqes);
+        u->tail_ = u->submitted_ = *u->sq_tail_;
+        return u;
+    }
+
+    ~TapUring() {
+        if (sqes_) ::munmap(sqes_, sqes_size_);
+        if (cq_ring_ && cq_ring_ != sq_ring_) ::munmap(cq_ring_, cq_size_);
+        if (sq_ring_) ::munmap(sq_ring_, sq_size_);
+        if (ring_fd_ >= 0) ::close(ring_fd_);
+    }
+    TapUring(const TapUring&) = delete;
+    TapUring& operator=(const TapUring&) = delete;
+
+    bool sqpoll() const { return sqpoll_; }
+    bool full() const { return free_.empty(); }
+    unsigned writes_busy() const { return kSlots - static_cast<unsigned>(free_.size()); }  // queued or in flight
+    unsigned unsubmitted() const { return tail_ - submitted_; }
+    unsigned in_flight() const { return in_flight_; }
+
+    // Copies the frame into a free slot and puts its write in the ring (not
+    // yet handed to the kernel). The caller makes room first (!full()).
+    void queue_write(std::span<const uint8_t> frame) {
+        const unsigned slot = free_.back();
+        free_.pop_back();
+        slots_[slot].assign(frame.begin(), frame.end());
+        push(IORING_OP_WRITE, slots_[slot].data(), static_cast<uint32_t>(slots_[slot].size()), slot);
+    }
+
+    // Reads into the read buffers, after the writes queued so far.
+    void queue_reads() {
+        for (unsigned k = 0; k < kReads; ++k)
+            push(IORING_OP_READ, read_buf(k), static_cast<uint32_t>(read_size_), kReadTag | k);
+    }
+
+    // Hands what is queued to the kernel: 0, or the errno of io_uring_enter().
+    // Without SQPOLL the requests run inside this call and their completions
+    // are there when it returns.
+    int submit() {
+        __atomic_store_n(sq_tail_, tail_, __ATOMIC_RELEASE);
+        if (sqpoll_) {
+            in_flight_ += tail_ - submitted_;
+            submitted_ = tail_;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the tail store before the flag load
+            if (!(__atomic_load_n(sq_flags_, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)) return 0;
+            return enter(0, 0, IORING_ENTER_SQ_WAKEUP);
+        }
+        const unsigned n = tail_ - submitted_;
+        if (n == 0) return 0;
+        const int err = enter(n, 0, 0);
+        const unsigned taken = n - (tail_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE));
+        in_flight_ += taken;
+        submitted_ += taken;
+        return err;
+    }
+
+    // Waits until `count` completions are there to reap.
+    int wait_for(unsigned count) { return enter(0, count, IORING_ENTER_GETEVENTS); }
+
+
+    // After io_uring_enter() failed (so the kernel took none of them): the
+    // queued writes' frames in order, and the ring is empty again.
+    template <class W>
+    void take_unsubmitted(W&& on_write) {
+        for (unsigned k = submitted_; k != tail_; ++k) {
+            const struct io_uring_sqe& e = sqes_[sq_array_[k & sq_mask_]];
+            if (e.user_data & kReadTag) continue;
+            const auto slot = static_cast<unsigned>(e.user_data);
+            on_write(std::span<const uint8_t>(slots_[slot]));
+            free_.push_back(slot);
+        }
+        tail_ = submitted_;
+        __atomic_store_n(sq_tail_, tail_, __ATOMIC_RELEASE);
+    }
+
+    // Calls on_write(result, frame) or on_read(result, buffer) for each
+    // completion, in the order they completed, and frees write slots.
+    template <class W, class R>
+    unsigned reap(W&& on_write, R&& on_read) {
+        unsigned head = *cq_head_, n = 0;
+        const unsigned tail = __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE);
+        for (; head != tail; ++head, ++n) {
+            const struct io_uring_cqe& c = cqes_[head & cq_mask_];
+            if (c.user_data & kReadTag) {
+                on_read(c.res, std::span<const uint8_t>(read_buf(static_cast<unsigned>(c.user_data & 0xffff)), read_size_));
+            } else {
+                const auto slot = static_cast<unsigned>(c.user_data);
+                on_write(c.res, std::span<const uint8_t>(slots_[slot]));
+                free_.push_back(slot);
+            }
+        }
+        __atomic_store_n(cq_head_, head, __ATOMIC_RELEASE);
+        in_flight_ -= n;
+        return n;
+    }
+
+private:
+    // The read buffers are left uninitialised: a read touches only the pages
+    // its frame needs (page faults are dear in a VM).
+    TapUring(int tap_fd, std::size_t read_size)
+        : tap_fd_(tap_fd), slots_(kSlots), read_size_(read_size), reads_(new uint8_t[kReads * read_size]) {
+        for (unsigned k = kSlots; k-- > 0;) free_.push_back(k);
+    }
+
+    void push(uint8_t op, uint8_t* buf, uint32_t len, uint64_t data) {
+        const unsigned i = tail_ & sq_mask_;
+        struct io_uring_sqe& e = sqes_[i];
+        std::memset(&e, 0, sizeof e);
+        e.opcode = op;
+        e.fd = tap_fd_;
+        e.addr = reinterpret_cast<uint64_t>(buf);
+        e.len = len;
+        e.off = 0;  // a character device: no file position
+        // Without RWF_NOWAIT, the ring would not honour O_NONBLOCK: a read
+        // with nothing to read would wait in the kernel for a frame.
+        e.rw_flags = RWF_NOWAIT;
+        e.user_data = data;
+        sq_array_[i] = i;
+        ++tail_;
+    }
+
+    int enter(unsigned to_submit, unsigned min_complete, unsigned flags) {
+        return ::syscall(__NR_io_uring_enter, ring_fd_, to_submit, min_complete, flags, nullptr, 0) < 0 ? errno : 0;
+    }
+
+    int tap_fd_;
+    int ring_fd_ = -1;
+    bool sqpoll_ = false;
+    void* sq_ring_ = nullptr;
+    void* cq_ring_ = nullptr;
+    std::size_t sq_size_ = 0, cq_size_ = 0, sqes_size_ = 0;
+    struct io_uring_sqe* sqes_ = nullptr;
+    unsigned* sq_head_ = nullptr;
+    unsigned* sq_tail_ = nullptr;
+    unsigned* sq_flags_ = nullptr;
+    unsigned* sq_array_ = nullptr;
+    unsigned sq_mask_ = 0;
+    unsigned* cq_head_ = nullptr;
+    unsigned* cq_tail_ = nullptr;
+    unsigned cq_mask_ = 0;
+    struct io_uring_cqe* cqes_ = nullptr;
+    unsigned tail_ = 0;       // our SQ tail (what is queued)
+    unsigned submitted_ = 0;  // what the kernel has taken
+    unsigned in_flight_ = 0;  // taken, completion not yet reaped
+    // A slot's bytes stay as they are from queue_write() until its completion is reaped.
+    std::vector<std::vector<uint8_t>> slots_;
+    std::vector<unsigned> free_;
+    std::size_t read_size_;
+    std::unique_ptr<uint8_t[]> reads_;
+    uint8_t* read_buf(unsigned k) { return reads_.get() + k * read_size_; }
+};
+
+// ---------------------------------------------------------------------------
 // [SECTION] Configuration
 // ---------------------------------------------------------------------------
 
@@ -197,6 +431,7 @@ TapLink::TapLink(TapConfig cfg) : cfg_(std::move(cfg)), buf_(kReadBuf) {
     }
     try {
         open_device();
+        open_uring();
     } catch (...) {
         if (fd_ >= 0) ::close(fd_);
         if (ctl_ >= 0) ::close(ctl_);
@@ -205,6 +440,9 @@ TapLink::TapLink(TapConfig cfg) : cfg_(std::move(cfg)), buf_(kReadBuf) {
 }
 
 TapLink::~TapLink() {
+    // What the engine sent last (the ACK of the kernel's FIN) is still queued.
+    if (uring_) flush_writes(true);
+    uring_.reset();
     if (fd_ >= 0) ::close(fd_);
     if (ctl_ >= 0) ::close(ctl_);
 }
@@ -339,6 +577,15 @@ void TapLink::timeout_at(int64_t t) {
 
 std::size_t TapLink::read_available() {
     std::size_t got = 0;
+    if (uring_ && uring_->sqpoll()) flush_writes(false);
+    // With the batched ring: the queued writes, then kReads reads, in one
+    // submit. The kernel handles our frames inside it, so what it answers
+    // to them is there for the reads.
+    while (uring_ && !uring_->sqpoll() && got < kReadBurst && closed_.empty()) {
+        const std::size_t n = ring_round(true);
+        got += n;
+        if (n < TapUring::kReads) return got;
+    }
     while (got < kReadBurst && closed_.empty()) {
         const ssize_t n = ::read(fd_, buf_.data(), buf_.size());
         if (n > 0) {
@@ -402,7 +649,7 @@ std::optional<Received> TapLink::wait(int64_t until_us) {
             return std::nullopt;
         }
         if (!closed_.empty()) return std::nullopt;
-        if (read_available() > 0) continue;
+        if (read_available() > 0) continue;  // also hands our queued frames to the device
         if (!closed_.empty()) return std::nullopt;
         if (real_us() >= u) {
             timeout_at(u);
@@ -425,7 +672,152 @@ void TapLink::lose_device(const std::string& what, int err) {
 // [SECTION] Sending
 // ---------------------------------------------------------------------------
 
-bool TapLink::send(std::span<const uint8_t> frame) { return write_frame(frame); }
+void TapLink::open_uring() {
+    TapWrites w = cfg_.writes;
+    if (const char* e = std::getenv("SENDPATH_TAP_WRITES")) {
+        const std::string v = e;
+        if (v == "plain") w = TapWrites::plain;
+        else if (v == "batched") w = TapWrites::batched;
+        else if (v == "sqpoll") w = TapWrites::sqpoll;
+        else throw RuntimeError("environment variable SENDPATH_TAP_WRITES is \"" + v +
+                                "\"; expected plain, batched or sqpoll (or leave it unset)");
+    }
+    if (w == TapWrites::plain) {
+        plain_why_ = "plain writes asked for";
+        return;
+    }
+    uring_ = TapUring::open(fd_, kReadBuf, w == TapWrites::sqpoll, plain_why_);
+    if (!uring_ && w == TapWrites::sqpoll) {
+        // SQPOLL needs CAP_SYS_NICE before 5.11 (and a kernel thread): the batched ring then.
+        std::string why;
+        uring_ = TapUring::open(fd_, kReadBuf, false, why);
+        if (uring_) plain_why_.clear();
+    }
+    if (!uring_ || uring_->sqpoll()) return;
+    // A first read must come back at once, with a frame or -EAGAIN: a kernel
+    // whose TAP does not take RWF_NOWAIT says EOPNOTSUPP here, and plain
+    // reads and writes are used then.
+    ring_round(true);
+    if (uring_ && ring_read_err_ != 0 && ring_read_err_ != EAGAIN) {
+        plain_why_ = "io_uring read on the TAP: " + errno_text(ring_read_err_);
+        uring_.reset();
+    }
+}
+
+TapWrites TapLink::writes() const {
+    return !uring_ ? TapWrites::plain : uring_->sqpoll() ? TapWrites::sqpoll : TapWrites::batched;
+}
+
+// With the ring, a frame is queued here and handed to the device at the next
+// wait() that looks at the device (or when all slots are taken). That keeps
+// the engine's contract: time moves only in wait(), and what the kernel
+// answers is read there, after our frames went out. send() says true for a
+// queued frame, as ReplayLink does: whether the TAP took it is known only at
+// completion. A frame it did not take is counted in write_failed and is lost
+// like a frame on the wire (TCP retransmits it); device loss ends the run at
+// the next step, as before.
+bool TapLink::send(std::span<const uint8_t> frame) {
+    if (uring_ && closed_.empty() && uring_->full()) flush_writes(false);
+    if (!uring_) return write_frame(frame);
+    if (!closed_.empty()) {
+        ++counters_.write_failed;
+        return false;
+    }
+    uring_->queue_write(frame);
+    if (uring_->sqpoll()) flush_writes(false);
+    return true;
+}
+
+void TapLink::write_completed(int res, std::span<const uint8_t> frame) {
+    if (res == static_cast<int>(frame.size())) {
+        ++counters_.frames_out;
+        return;
+    }
+    // The TAP could not take it now: write it ourselves, waiting for room as
+    // a plain write does. The frames after it in the batch are already out,
+    // so it arrives as after a reordering on the wire. (A TAP puts no limit
+    // on writes in practice: not seen.)
+    if (res == -EAGAIN || res == -EINTR) {
+        write_frame(frame);
+        return;
+    }
+    ++counters_.write_failed;  // a TAP takes a frame whole or not at all: a short write is a failure
+    if (res < 0 && means_device_lost(-res)) lose_device("write to " + cfg_.dev, -res);
+}
+
+std::size_t TapLink::ring_round(bool with_reads) {
+    std::size_t got = 0;
+    bool more = with_reads;
+    auto on_write = [this](int res, std::span<const uint8_t> f) { write_completed(res, f); };
+    auto on_read = [&](int res, std::span<const uint8_t> b) {
+        // A frame is kept whichever read got it: the reads ran in order, so
+        // one after a read that found nothing got a frame that came in
+        // between, and the frames are still in the order the kernel sent them.
+        if (res > 0) {
+            Pending p;
+            p.stamp = std::max(real_us(), floor_);
+            floor_ = p.stamp;
+            p.frame.assign(b.data(), b.data() + res);
+            queue_.push_back(std::move(p));
+            ++counters_.frames_in;
+            ++got;
+            return;
+        }
+        if (more) ring_read_err_ = res < 0 ? -res : 0;  // the device is drained, or why not
+        more = false;
+        if (res < 0 && res != -EAGAIN && res != -EINTR && res != -EOPNOTSUPP && means_device_lost(-res))
+            lose_device("read from " + cfg_.dev, -res);
+    };
+    if (with_reads) uring_->queue_reads();
+    int err = 0;
+    for (int tries = 0;; ++tries) {
+        ++counters_.ring_submits;
+        err = uring_->submit();
+        uring_->reap(on_write, on_read);
+        // Everything taken has completed, unless the kernel chose to run a
+        // request elsewhere (not seen): then wait for it, its slot is in use.
+        while (uring_->in_flight() > 0) {
+            const int w = uring_->wait_for(uring_->in_flight());
+            uring_->reap(on_write, on_read);
+            if (w != 0 && w != EINTR) break;
+        }
+        if (err == 0 && uring_->unsubmitted() == 0) break;
+        if (err != 0 && err != EINTR && err != EAGAIN && err != EBUSY) break;
+        if (tries > 1000) break;          // still short of memory after a second: give the ring up
+        if (tries > 10) ::usleep(1000);  // the kernel is short of memory
+    }
+    if (err == 0 && uring_->unsubmitted() > 0) err = EAGAIN;
+    if (err != 0) {
+        // The ring itself failed, and the kernel took none of what was
+        // queued: those frames go out by write(), in order, and so does
+        // everything after them.
+        plain_why_ = "io_uring_enter: " + errno_text(err);
+        uring_->take_unsubmitted([this](std::span<const uint8_t> f) { write_frame(f); });
+        if (uring_->in_flight() == 0) uring_.reset();
+    }
+    return got;
+}
+
+void TapLink::flush_writes(bool all_done) {
+    if (!uring_->sqpoll()) {
+        ring_round(false);
+        return;
+    }
+    // SQPOLL: the kernel thread takes what is published; we only collect
+    // completions, and wait for one when every slot is busy.
+    auto on_write = [this](int res, std::span<const uint8_t> f) { write_completed(res, f); };
+    auto on_read = [](int, std::span<const uint8_t>) {};
+    uring_->reap(on_write, on_read);
+    if (uring_->unsubmitted()) {
+        ++counters_.ring_submits;
+        uring_->submit();  // no error to expect: at most a wake-up of the thread
+    }
+    for (int tries = 0; (uring_->full() || (all_done && uring_->writes_busy() > 0)) && tries < 100000; ++tries) {
+        const int err = uring_->wait_for(1);
+        if (err != 0 && err != EINTR && err != EAGAIN && err != EBUSY) break;
+        uring_->reap(on_write, on_read);
+    }
+}
 
 bool TapLink::write_frame(std::span<const uint8_t> frame) {
     if (!closed_.empty()) {
@@ -474,6 +866,7 @@ void TapLink::send_arp(uint16_t op, net::MacAddr target_mac, net::Ipv4Addr targe
     arp.target_ip = target_ip;
     arp_buf_.clear();
     net::emit_arp_frame(arp_buf_, arp);
+    if (uring_) flush_writes(true);  // the engine's frames before it stay before it
     const bool ok = write_frame(arp_buf_);
     if (ok) ++counters_.arp_out;
     record(0, arp_buf_, t, !ok);

@@ -1,8 +1,12 @@
 // The real Linux kernel as the peer, over a TAP device.
 //
 // TapLink is a Link whose frames go out on a TAP device (IFF_TAP | IFF_NO_PI,
-// one frame per write()) and whose far end is the kernel's own TCP stack
-// behind it. It keeps to itself what is not TCP for the engine:
+// one frame per write) and whose far end is the kernel's own TCP stack
+// behind it. The writes are batched: send() queues the frame, and wait(),
+// before it reads from the device, hands the queue to it in one
+// io_uring_enter() followed by the reads (TapWrites; one write() per frame
+// where there is no io_uring).
+// It keeps to itself what is not TCP for the engine:
 //
 //   ARP       answers requests for our address (the kernel re-probes every few
 //             seconds on a long connection and stalls if nobody answers),
@@ -27,12 +31,16 @@
 // same events. The price: the engine's own CPU time is not on the clock (what
 // it does after a frame or timer all carries that frame's or timer's time),
 // and a timer fires when the link looks, a little after it was due in real time.
+// Batching does not touch the clock: a queued frame leaves before the link
+// next reads from the device or sleeps (or once 64 are queued), so every
+// frame read afterwards was read after it left.
 //
 // Ending. A read or write error that means the device is gone (ENODEV, EIO,
 // EBADFD, ENXIO, ...) sets closed_reason() to "device lost: ..."; the runner
-// then ends the run with that reason. A signal interrupting the wait returns
-// at once with no frame and now_us() unchanged, so the runner sees its stop
-// request without delay.
+// then ends the run with that reason (for a batched write: at the step after
+// the batch went out; frames sent meanwhile are recorded as sent). A signal
+// interrupting the wait returns at once with no frame and now_us() unchanged,
+// so the runner sees its stop request without delay.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +58,18 @@
 
 namespace sendpath::peer {
 
+// How our frames reach the device (tap_link.cpp, "The io_uring"). The
+// environment variable SENDPATH_TAP_WRITES=plain|batched|sqpoll overrides it.
+enum class TapWrites {
+    batched,  // queued, and handed to the device in batches through an
+              // io_uring at the next wait(), with the reads; plain where the
+              // kernel gives us no io_uring (old, disabled, seccomp)
+    sqpoll,   // the same ring with IORING_SETUP_SQPOLL: a kernel thread takes
+              // each frame at once and writes it on another CPU. Faster when
+              // a CPU is idle, slower when none is; it spins while busy
+    plain,    // one write() per frame and one read() per frame coming back
+};
+
 struct TapConfig {
     std::string dev;                       // TAP device name
     net::Ipv4Addr peer_ip;                 // the kernel's listener
@@ -65,6 +85,7 @@ struct TapConfig {
     // when the link closes), give it peer_ip/24 and mtu, bring it up.
     bool create = true;
     int64_t mtu = 1500;                    // for a device we create
+    TapWrites writes = TapWrites::batched;
 };
 
 // Our address by default: the kernel's /24 with host part .2 (.1 if the kernel is .2).
@@ -85,12 +106,15 @@ struct TapCounters {
     uint64_t arp_bad = 0;         // ARP ethertype, but not a valid ARP packet
     uint64_t ignored = 0;         // not IPv4, not ARP (IPv6 MLD ...)
     uint64_t write_failed = 0;    // frames the device did not take
+    uint64_t ring_submits = 0;    // io_uring_enter() calls that submitted (0 with plain writes)
 };
 
 // The frames that go to the engine over TAP: every IPv4 frame, and runts too
 // short for an ethertype (the engine counts them as invalid). ARP and other
 // ethertypes are the link's. ReplayLink uses the same rule.
 bool tap_frame_for_engine(std::span<const uint8_t> frame);
+
+class TapUring;
 
 class TapLink final : public Link {
 public:
@@ -118,6 +142,10 @@ public:
     bool created_device() const { return created_; }
     const TapConfig& config() const { return cfg_; }
     const TapCounters& counters() const { return counters_; }
+    // How frames go out now: batched or sqpoll through io_uring, or plain
+    // (asked for, or the ring could not be had: plain_writes_why() says why).
+    TapWrites writes() const;
+    const std::string& plain_writes_why() const { return plain_why_; }
 
 private:
     struct Pending {
@@ -138,6 +166,14 @@ private:
     // ARP and other non-engine frames; returns true if it taught us the kernel's MAC.
     bool handle_link_frame(const Pending& p);
     bool write_frame(std::span<const uint8_t> frame);
+    void open_uring();
+    // Hands queued frames to the device; all_done: also waits until every
+    // write in flight has completed (their buffers are then free).
+    void flush_writes(bool all_done);
+    void write_completed(int res, std::span<const uint8_t> frame);
+    // One io_uring_enter(): the queued writes, then (with_reads) a few reads
+    // into queue_. Returns the frames read.
+    std::size_t ring_round(bool with_reads);
     void send_arp(uint16_t op, net::MacAddr target_mac, net::Ipv4Addr target_ip, int64_t t);
     void record(uint8_t dir, std::span<const uint8_t> frame, int64_t t, bool dropped);
     void lose_device(const std::string& what, int err);
@@ -157,6 +193,9 @@ private:
     std::string closed_;
     TapCounters counters_;
     std::vector<uint8_t> arp_buf_;
+    std::unique_ptr<TapUring> uring_;
+    std::string plain_why_;
+    int ring_read_err_ = 0;      // errno of the last ring read that brought no frame
 };
 
 // The factory the runner's RunHooks::make_tap_link takes (sendpath-cli run --tap).

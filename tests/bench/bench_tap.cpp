@@ -1,8 +1,11 @@
 // Goodput from the engine to the Linux kernel over a TAP device (tracing on
 // and off), beside the kernel's own TCP over a veth pair with TSO, GSO and GRO
-// off (so both move 1448-byte segments), in the same run. A last row lets the
+// off (so both move 1448-byte segments), in the same run. A third row lets the
 // engine model a TSO device (device.tso): each skb leaves as one frame of up
 // to 64 KB, which the kernel takes whole, so the TAP sees ~45x fewer writes.
+// The link hands frames to the TAP in batches through an io_uring; the last
+// two rows show the fallback (one write() per frame) and the SQPOLL ring
+// (TapWrites in peer/tap_link.hpp).
 // Run by hand, as root (README "TAP", scripts/tap-bench.sh):
 //
 //   build/tests/bench/bench_tap [MiB=64] [runs=3]
@@ -23,6 +26,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <memory>
 #include <poll.h>
 #include <sched.h>
 #include <string>
@@ -143,7 +147,13 @@ struct Sample {
     uint64_t frames = 0;
 };
 
-Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool tso = false) {
+// How the link wrote its frames in the last engine run (it falls back to
+// plain write() where the kernel gives no io_uring), and why if plainly.
+peer::TapWrites g_writes_used = peer::TapWrites::plain;
+std::string g_plain_why;
+
+Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool tso = false,
+                       peer::TapWrites writes = peer::TapWrites::batched) {
     nlohmann::json j = {{"name", "bench_tap"},
                         {"device", {{"tso", tso}}},
                         {"timeline", nlohmann::json::array({{{"send", bytes}}, {{"close", true}}})},
@@ -156,7 +166,14 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
     engine::Options opt;
     opt.trace = tracing;
     engine::RunHooks hooks;
-    hooks.make_tap_link = peer::make_tap_link;
+    hooks.make_tap_link = [&](const lesson::Scenario& s) -> std::unique_ptr<peer::Link> {
+        peer::TapConfig cfg = peer::tap_config_for(s);
+        cfg.writes = writes;
+        auto link = std::make_unique<peer::TapLink>(cfg);
+        g_writes_used = link->writes();
+        g_plain_why = link->plain_writes_why();
+        return link;
+    };
 
     Receiver rx(ns, "10.99.0.1:5001");
     const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -285,43 +302,61 @@ int main(int argc, char** argv) {
 
     std::printf("bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",
                 static_cast<long long>(mib), runs);
-    std::vector<double> on, off, kern, on_wall, on_cpu, off_cpu, kern_cpu, tso, tso_cpu;
+    // The link's frames go out batched through an io_uring unless a row says
+    // otherwise (peer::TapWrites); the last two rows show the other ways.
+    struct Row {
+        const char* name;
+        bool tracing;
+        bool tso;
+        peer::TapWrites writes;
+        std::vector<double> mb_s, per_cpu;
+        std::string fell_back;  // what was used instead, if the link could not do as asked
+    };
+    using W = peer::TapWrites;
+    std::vector<Row> rows = {
+        {"engine over TAP, tracing on", true, false, W::batched, {}, {}, {}},
+        {"engine over TAP, tracing off", false, false, W::batched, {}, {}, {}},
+        {"engine over TAP, device.tso, tracing on", true, true, W::batched, {}, {}, {}},
+        {"  tracing on, a write() per frame (no ring)", true, false, W::plain, {}, {}, {}},
+        {"  tracing on, ring with SQPOLL thread", true, false, W::sqpoll, {}, {}, {}},
+    };
+    std::vector<double> kern, kern_cpu, on_wall;
     uint64_t events = 0, frames = 0;
     for (int r = 0; r < runs; ++r) {
         const Sample k = kernel_over_veth(ns.a, ns.b, bytes);
-        const Sample s_on = engine_over_tap(ns.tap, bytes, true);
-        const Sample s_off = engine_over_tap(ns.tap, bytes, false);
-        const Sample s_tso = engine_over_tap(ns.tap, bytes, true, true);
-        tso.push_back(s_tso.mb_s);
-        tso_cpu.push_back(static_cast<double>(bytes) / s_tso.cpu_s / 1e6);
         kern.push_back(k.mb_s);
-        on.push_back(s_on.mb_s);
-        on_wall.push_back(s_on.wall_s);
-        off.push_back(s_off.mb_s);
         // Bytes per CPU-second of sender + receiver: what the goodput would be
         // with one idle core for the pair, whatever else the machine is doing.
         kern_cpu.push_back(static_cast<double>(bytes) / k.cpu_s / 1e6);
-        on_cpu.push_back(static_cast<double>(bytes) / s_on.cpu_s / 1e6);
-        off_cpu.push_back(static_cast<double>(bytes) / s_off.cpu_s / 1e6);
-        events = s_on.events;
-        frames = s_on.frames;
-        std::printf("  run %d: kernel over veth %.0f MB/s (%.2f CPU-s), engine over TAP tracing on %.0f MB/s (%.2f CPU-s), "
-                    "tracing off %.0f MB/s (%.2f CPU-s), TSO frames, tracing on %.0f MB/s (%.2f CPU-s)\n",
-                    r + 1, k.mb_s, k.cpu_s, s_on.mb_s, s_on.cpu_s, s_off.mb_s, s_off.cpu_s, s_tso.mb_s, s_tso.cpu_s);
+        std::printf("  run %d: kernel over veth %.0f MB/s (%.2f CPU-s); engine over TAP:", r + 1, k.mb_s, k.cpu_s);
+        for (auto& row : rows) {
+            const Sample e = engine_over_tap(ns.tap, bytes, row.tracing, row.tso, row.writes);
+            if (g_writes_used != row.writes)
+                row.fell_back = std::string(g_writes_used == W::batched ? "the batched ring" : "a write() per frame") +
+                                (g_plain_why.empty() ? "" : " (" + g_plain_why + ")");
+            row.mb_s.push_back(e.mb_s);
+            row.per_cpu.push_back(static_cast<double>(bytes) / e.cpu_s / 1e6);
+            if (&row == &rows.front()) {
+                events = e.events;
+                frames = e.frames;
+                on_wall.push_back(e.wall_s);
+            }
+            std::printf(" %.0f", e.mb_s);
+        }
+        std::printf(" MB/s\n");
         std::fflush(stdout);
     }
     double load[3] = {0, 0, 0};
     ::getloadavg(load, 3);
     std::printf("load average at the end: %.2f (%ld CPUs online)\n", load[0], ::sysconf(_SC_NPROCESSORS_ONLN));
-    std::printf("%-42s %8s %10s %16s\n", "", "MB/s", "of kernel", "MB per CPU-s");
-    std::printf("%-42s %8.0f %10s %16.0f\n", offloads_off ? "kernel TCP over veth (TSO/GSO/GRO off)" : "kernel TCP over veth (offloads NOT all off)",
+    std::printf("%-44s %8s %10s %16s\n", "", "MB/s", "of kernel", "MB per CPU-s");
+    std::printf("%-44s %8.0f %10s %16.0f\n", offloads_off ? "kernel TCP over veth (TSO/GSO/GRO off)" : "kernel TCP over veth (offloads NOT all off)",
                 median(kern), "", median(kern_cpu));
-    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, tracing on", median(on), 100 * median(on) / median(kern),
-                median(on_cpu));
-    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, tracing off", median(off), 100 * median(off) / median(kern),
-                median(off_cpu));
-    std::printf("%-42s %8.0f %9.0f%% %16.0f\n", "engine over TAP, device.tso, tracing on", median(tso),
-                100 * median(tso) / median(kern), median(tso_cpu));
+    for (const auto& row : rows)
+        std::printf("%-44s %8.0f %9.0f%% %16.0f\n", row.name, median(row.mb_s), 100 * median(row.mb_s) / median(kern),
+                    median(row.per_cpu));
+    for (const auto& row : rows)
+        if (!row.fell_back.empty()) std::printf("note: \"%s\" used %s\n", row.name, row.fell_back.c_str());
     std::printf("(tracing on: %llu events, %llu frames per run; the run, ARP and handshake included, took %.2f s)\n",
                 static_cast<unsigned long long>(events), static_cast<unsigned long long>(frames), median(on_wall));
     return 0;
