@@ -575,6 +575,16 @@ void TapLink::timeout_at(int64_t t) {
     floor_ = std::max(floor_, now_ + 1);  // what is read from now on comes after t
 }
 
+// A frame read from the device: stamped now (never before the last one) and queued.
+void TapLink::took_frame(std::span<const uint8_t> frame) {
+    Pending p;
+    p.stamp = std::max(real_us(), floor_);
+    floor_ = p.stamp;
+    p.frame.assign(frame.begin(), frame.end());
+    queue_.push_back(std::move(p));
+    ++counters_.frames_in;
+}
+
 std::size_t TapLink::read_available() {
     std::size_t got = 0;
     if (uring_ && uring_->sqpoll()) flush_writes(false);
@@ -589,12 +599,7 @@ std::size_t TapLink::read_available() {
     while (got < kReadBurst && closed_.empty()) {
         const ssize_t n = ::read(fd_, buf_.data(), buf_.size());
         if (n > 0) {
-            Pending p;
-            p.stamp = std::max(real_us(), floor_);
-            floor_ = p.stamp;
-            p.frame.assign(buf_.data(), buf_.data() + n);
-            queue_.push_back(std::move(p));
-            ++counters_.frames_in;
+            took_frame({buf_.data(), static_cast<std::size_t>(n)});
             ++got;
             continue;
         }
@@ -754,12 +759,7 @@ std::size_t TapLink::ring_round(bool with_reads) {
         // one after a read that found nothing got a frame that came in
         // between, and the frames are still in the order the kernel sent them.
         if (res > 0) {
-            Pending p;
-            p.stamp = std::max(real_us(), floor_);
-            floor_ = p.stamp;
-            p.frame.assign(b.data(), b.data() + res);
-            queue_.push_back(std::move(p));
-            ++counters_.frames_in;
+            took_frame(b.first(static_cast<std::size_t>(res)));
             ++got;
             return;
         }

@@ -166,6 +166,7 @@ private:
     // ARP and other non-engine frames; returns true if it taught us the kernel's MAC.
     bool handle_link_frame(const Pending& p);
     bool write_frame(std::span<const uint8_t> frame);
+    void took_frame(std::span<const uint8_t> frame);  // read from the device: stamp and queue it
     void open_uring();
     // Hands queued frames to the device; all_done: also waits until every
     // write in flight has completed (their buffers are then free).
