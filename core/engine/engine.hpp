@@ -189,8 +189,13 @@ public:
     std::vector<uint8_t> frame_buf_;
     std::vector<std::pair<int64_t, int64_t>> tx_completions_;  // (time, truesize) of clones in the device (autocork)
     std::vector<std::span<const uint8_t>> parts_;
-    std::vector<std::unique_ptr<uint8_t[]>> page_store_;   // by page id
-    std::vector<std::unique_ptr<uint8_t[]>> free_pages_;   // recycled page buffers
+    // The bytes behind the model's pages, carved from slabs of kPagesPerSlab
+    // that live as long as the engine; a freed page's buffer is reused.
+    static constexpr std::size_t kPagesPerSlab = 64;
+    std::vector<std::unique_ptr<uint8_t[]>> page_slabs_;
+    std::vector<uint8_t*> page_store_;   // by page id (nullptr: freed)
+    std::vector<uint8_t*> free_pages_;   // buffers to reuse
+    void add_page_buffers(std::size_t pages);
     std::unordered_map<uint32_t, std::vector<uint8_t>> linear_;  // linear payload by skb id
     std::unordered_map<uint32_t, uint32_t> linear_head_;         // bytes pulled off the linear head (tcp_trim_head)
     uint64_t random_u32();

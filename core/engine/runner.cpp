@@ -9,13 +9,12 @@
 #include <algorithm>
 #include <climits>
 #include <string>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "engine/engine.hpp"
 #include "peer/addresses.hpp"
 #include "peer/sim_peer.hpp"
 #include "util/errors.hpp"
+#include "util/prefault.hpp"
 
 #define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/runner.cpp")
 
@@ -27,24 +26,6 @@ using trace::Func;
 using trace::FuncScope;
 
 namespace {
-
-// Takes the page faults for the part of a reserved buffer a run is expected
-// to fill, in one madvise(MADV_POPULATE_WRITE) instead of one fault per 4 KB
-// page as the run writes it. A trace of a big send fills hundreds of MB, and
-// on virtual machines a fault costs microseconds (measured on the CI machine,
-// 421 MB: 1.25 s by faulting, 0.09 s populated, plus 0.23 s on first touch).
-// Transparent huge pages were slower there (0.73 s) and are not asked for.
-// Kernels before 5.14 refuse the advice; the buffer then faults as before.
-template <class V>
-void prefault(V& v, std::size_t expected) {
-    const std::size_t bytes = std::min(v.capacity(), expected) * sizeof(typename V::value_type);
-    if (bytes < (8u << 20)) return;
-    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const auto begin = reinterpret_cast<uintptr_t>(v.data());
-    const uintptr_t a = (begin + page - 1) & ~(page - 1);
-    const uintptr_t e = (begin + bytes) & ~(page - 1);
-    if (e > a) ::madvise(reinterpret_cast<void*>(a), e - a, MADV_POPULATE_WRITE);
-}
 
 // How long a run over a real link waits, after our FIN is acknowledged, for the
 // kernel's own FIN (its application closes when it reads end of file).
@@ -107,10 +88,10 @@ public:
             trace_->frame_bytes.reserve(total + total / 8 + (1u << 20));
             // What a bulk send fills (measured, 256 MiB: 1.0 M events, 4.8 M
             // changes, 287 MB of frames); small sends fill less than they reserve.
-            prefault(trace_->events, total / 256);
-            prefault(trace_->changes, total / 48);
-            prefault(trace_->frames, total / 1024);
-            prefault(trace_->frame_bytes, total + total / 16);
+            util::prefault_reserved(trace_->events, total / 256);
+            util::prefault_reserved(trace_->changes, total / 48);
+            util::prefault_reserved(trace_->frames, total / 1024);
+            util::prefault_reserved(trace_->frame_bytes, total + total / 16);
             trace_->engine_version = SENDPATH_VERSION;
             trace_->scenario = sc_.to_json();
             trace_->options = opt_.to_json();
@@ -317,7 +298,18 @@ private:
 }  // namespace
 
 Engine::Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& rec, peer::Link& link)
-    : sc_(sc), opt_(opt), rec_(rec), link_(link) {}
+    : sc_(sc), opt_(opt), rec_(rec), link_(link) {
+    // Buffers for as many pages as the largest send buffer can hold, taken
+    // now rather than page by page while data flows (one more slab at a time
+    // past that). A scenario that sends less holds only what it uses.
+    int64_t sndbuf_max = sc.sysctl.tcp_wmem[2];
+    if (sc.sock.sndbuf) sndbuf_max = std::max<int64_t>(sndbuf_max, 2 * std::min(*sc.sock.sndbuf, sc.sysctl.wmem_max));
+    int64_t to_send = 0;
+    for (const auto& a : sc.timeline)
+        for (auto l : a.iov) to_send += l;
+    const int64_t bytes = std::clamp<int64_t>(std::min(sndbuf_max, to_send), 0, int64_t{64} << 20);
+    add_page_buffers(static_cast<std::size_t>(bytes / PAGE_SIZE) + kPagesPerSlab);
+}
 
 namespace {
 trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, std::span<const uint8_t> buf,

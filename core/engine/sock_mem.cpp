@@ -8,6 +8,7 @@
 
 #include "engine/engine.hpp"
 #include "net/checksum.hpp"
+#include "util/prefault.hpp"
 
 #define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/sock_mem.cpp")
 
@@ -154,13 +155,18 @@ Page* Engine::alloc_page() {
     Page& p = rec_.page_new();
     rec_.page_set(p, 1);
     if (page_store_.size() <= p.id) page_store_.resize(p.id + 1);
-    if (!free_pages_.empty()) {
-        page_store_[p.id] = std::move(free_pages_.back());
-        free_pages_.pop_back();
-    } else {
-        page_store_[p.id] = std::make_unique<uint8_t[]>(PAGE_SIZE);
-    }
+    if (free_pages_.empty()) add_page_buffers(kPagesPerSlab);
+    page_store_[p.id] = free_pages_.back();
+    free_pages_.pop_back();
     return &p;
+}
+
+void Engine::add_page_buffers(std::size_t pages) {
+    page_slabs_.emplace_back(new uint8_t[pages * PAGE_SIZE]);
+    uint8_t* slab = page_slabs_.back().get();
+    util::prefault(slab, pages * PAGE_SIZE);
+    std::memset(slab, 0, pages * PAGE_SIZE);  // as a fresh page from the kernel would be
+    for (std::size_t i = pages; i-- > 0;) free_pages_.push_back(slab + i * PAGE_SIZE);
 }
 
 void Engine::get_page(Page& p) { rec_.page_set(p, p.count + 1); }
@@ -174,11 +180,14 @@ void Engine::put_page(uint32_t id) {
     }
     rec_.page_set(*p, 0);
     rec_.page_free(id);
-    if (id < page_store_.size() && page_store_[id]) free_pages_.push_back(std::move(page_store_[id]));
+    if (id < page_store_.size() && page_store_[id]) {
+        free_pages_.push_back(page_store_[id]);
+        page_store_[id] = nullptr;
+    }
 }
 
-uint8_t* Engine::page_data(uint32_t id) { return page_store_[id].get(); }
-const uint8_t* Engine::page_data(uint32_t id) const { return page_store_[id].get(); }
+uint8_t* Engine::page_data(uint32_t id) { return page_store_[id]; }
+const uint8_t* Engine::page_data(uint32_t id) const { return page_store_[id]; }
 
 std::vector<uint8_t>& Engine::linear_data(uint32_t skb_id) { return linear_[skb_id]; }
 
