@@ -16,8 +16,10 @@
 
 namespace sendpath::util {
 
-// Populates the whole pages inside [data, data + bytes) for writing. Kernels
-// before 5.14 refuse the advice; the pages then fault as they are written.
+// Populates the whole pages inside [data, data + bytes) for writing and
+// writes a zero to each (they are zero already: a fresh mapping, or storage
+// reserved and not yet used). Kernels before 5.14 refuse the advice; the
+// pages then fault here instead.
 void prefault(void* data, std::size_t bytes);
 
 // The first `expected` elements of v's reserved capacity.
