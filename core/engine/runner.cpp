@@ -75,17 +75,7 @@ public:
 
     void run() {
         if (trace_) {
-            // Reserve from the bytes the timeline sends: growing a vector of
-            // hundreds of MB copies it and touches every page twice, and
-            // untouched reserved pages cost nothing.
-            uint64_t total = 0;
-            for (const auto& a : sc_.timeline)
-                for (auto l : a.iov) total += static_cast<uint64_t>(l);
-            total = std::min<uint64_t>(total, uint64_t{256} << 20);  // past that, let the vectors grow
-            trace_->events.reserve(total / 64 + 65536);
-            trace_->changes.reserve(total / 8 + 393216);
-            trace_->frames.reserve(total / 512 + 4096);
-            trace_->frame_bytes.reserve(total + total / 8 + (1u << 20));
+            const uint64_t total = trace::reserve_for_send(*trace_, static_cast<uint64_t>(sc_.bytes_to_send()));
             // What a bulk send fills (measured, 256 MiB: 1.0 M events, 4.8 M
             // changes, 287 MB of frames); small sends fill less than they reserve.
             util::prefault_reserved(trace_->events, total / 256);
@@ -304,10 +294,7 @@ Engine::Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& 
     // past that). A scenario that sends less holds only what it uses.
     int64_t sndbuf_max = sc.sysctl.tcp_wmem[2];
     if (sc.sock.sndbuf) sndbuf_max = std::max<int64_t>(sndbuf_max, 2 * std::min(*sc.sock.sndbuf, sc.sysctl.wmem_max));
-    int64_t to_send = 0;
-    for (const auto& a : sc.timeline)
-        for (auto l : a.iov) to_send += l;
-    const int64_t bytes = std::clamp<int64_t>(std::min(sndbuf_max, to_send), 0, int64_t{64} << 20);
+    const int64_t bytes = std::clamp<int64_t>(std::min(sndbuf_max, sc.bytes_to_send()), 0, int64_t{64} << 20);
     add_page_buffers(static_cast<std::size_t>(bytes / PAGE_SIZE) + kPagesPerSlab);
 }
 

@@ -26,6 +26,12 @@ int64_t Action::total() const {
     return t;
 }
 
+int64_t Scenario::bytes_to_send() const {
+    int64_t t = 0;
+    for (const Action& a : timeline) t += a.total();
+    return t;
+}
+
 namespace {
 
 constexpr int64_t kMaxIovecs = 1024;                  // UIO_MAXIOV

@@ -116,6 +116,8 @@ struct Scenario {
 
     // The scenario with every default filled in (what a trace stores).
     nlohmann::json to_json() const;
+    // The bytes every send() of the timeline asks for, together.
+    int64_t bytes_to_send() const;
 };
 
 // Parses and validates. file is used in error messages. Throws InputError

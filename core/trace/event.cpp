@@ -1,5 +1,6 @@
 #include "trace/event.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace sendpath::trace {
@@ -65,6 +66,15 @@ bool Trace::has_arg(std::size_t i, Arg a) const {
     for (uint32_t c = e.change_begin; c < e.change_end; ++c)
         if (changes[c].op == Op::arg && changes[c].field == static_cast<uint8_t>(a)) return true;
     return false;
+}
+
+uint64_t reserve_for_send(Trace& t, uint64_t bytes) {
+    const uint64_t total = std::min<uint64_t>(bytes, uint64_t{256} << 20);
+    t.events.reserve(total / 64 + 65536);
+    t.changes.reserve(total / 8 + 393216);
+    t.frames.reserve(total / 512 + 4096);
+    t.frame_bytes.reserve(total + total / 8 + (1u << 20));
+    return total;
 }
 
 }  // namespace sendpath::trace

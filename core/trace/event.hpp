@@ -275,4 +275,10 @@ struct Trace {
     bool has_arg(std::size_t i, Arg a) const;
 };
 
+// Reserves room in t for the trace of a run that sends `bytes`, counted up to
+// 256 MiB (past that the vectors grow), and returns the bytes it reserved for.
+// Growing a vector of hundreds of MB by doubling copies it and faults every
+// page twice; reserved pages that are never touched cost nothing.
+uint64_t reserve_for_send(Trace& t, uint64_t bytes);
+
 }  // namespace sendpath::trace

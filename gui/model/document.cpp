@@ -29,17 +29,8 @@ Document::Document(std::unique_ptr<LiveRun> run, std::string path, std::string s
       run_(std::move(run)),
       was_live_(true) {
     id_ = next_id();
-    // Room for the whole run, as the engine's runner reserves its own: growing
-    // a vector of hundreds of MB by doubling copies it and faults every page
-    // twice; reserved pages that are never touched cost nothing.
-    uint64_t total = 0;
-    for (const auto& a : run_->scenario().timeline)
-        for (auto l : a.iov) total += static_cast<uint64_t>(l);
-    total = std::min<uint64_t>(total, uint64_t{256} << 20);
-    trace_->events.reserve(total / 64 + 65536);
-    trace_->changes.reserve(total / 8 + 393216);
-    trace_->frames.reserve(total / 512 + 4096);
-    trace_->frame_bytes.reserve(total + total / 8 + (1u << 20));
+    // Room for the whole run, as the engine's runner reserves its own.
+    trace::reserve_for_send(*trace_, static_cast<uint64_t>(run_->scenario().bytes_to_send()));
     if (run_->tap()) tap_dev_ = run_->tap_device();
     allowed_ = run_->budget();
     // The first event (over TAP it comes after the link has found the kernel
