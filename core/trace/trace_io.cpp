@@ -1029,6 +1029,15 @@ private:
         p_ += x.size();
     }
     // `,"k":`, white space allowed between the tokens but not inside the key.
+    // `{"i":index,"t":time` opens every event and frame: checks the index
+    // and returns the time.
+    int64_t record_start(std::size_t index) {
+        lit("{\"i\"");
+        lit(":");
+        if (integer(0, kI64Max) != static_cast<int64_t>(index)) bail();
+        key("t");
+        return integer(0, kI64Max);
+    }
     void key(std::string_view k) {
         lit(",");
         ws();
@@ -1135,13 +1144,8 @@ private:
     }
 
     void event() {
-        const std::size_t i = t_.events.size();
-        lit("{\"i\"");
-        lit(":");
-        if (integer(0, kI64Max) != static_cast<int64_t>(i)) bail();
         Event e;
-        key("t");
-        e.time_us = integer(0, kI64Max);
+        e.time_us = record_start(t_.events.size());
         key("kind");
         e.kind = static_cast<Kind>(name(kind_names()));
         key("function");
@@ -1260,13 +1264,8 @@ private:
     }
 
     void frame() {
-        const std::size_t k = t_.frames.size();
-        lit("{\"i\"");
-        lit(":");
-        if (integer(0, kI64Max) != static_cast<int64_t>(k)) bail();
         Frame f;
-        key("t");
-        f.time_us = integer(0, kI64Max);
+        f.time_us = record_start(t_.frames.size());
         key("dir");
         const std::string_view dir = raw_string();
         if (dir != "out" && dir != "in") bail();
