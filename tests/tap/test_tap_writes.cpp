@@ -53,14 +53,18 @@ nlohmann::json transfer(int64_t bytes) {
             {"max_time_ms", 60000}};
 }
 
+// SENDPATH_TAP_WRITES overrides the mode a test sets: then the test says so and skips.
+bool mode_forced_by_env() {
+    const char* e = std::getenv("SENDPATH_TAP_WRITES");
+    if (e) MESSAGE("skipped: SENDPATH_TAP_WRITES=" << e << " overrides the mode this test sets");
+    return e != nullptr;
+}
+
 }  // namespace
 
 TEST_CASE("batched, SQPOLL or plain writes: the kernel gets the same bytes, and the run replays to the same events") {
     TAP_TEST_PRECONDITION();
-    if (const char* e = std::getenv("SENDPATH_TAP_WRITES")) {
-        MESSAGE("skipped: SENDPATH_TAP_WRITES=" << e << " overrides the mode this test sets");
-        return;
-    }
+    if (mode_forced_by_env()) return;
     Netns ns;
     constexpr int64_t kBytes = 2 << 20;
     for (const auto mode : {peer::TapWrites::batched, peer::TapWrites::sqpoll, peer::TapWrites::plain}) {
@@ -101,10 +105,7 @@ TEST_CASE("batched, SQPOLL or plain writes: the kernel gets the same bytes, and 
 // io_uring_setup() fail with EPERM: the link says why and writes plainly.
 TEST_CASE("where io_uring is forbidden (seccomp EPERM), the link falls back to plain writes and the run completes") {
     TAP_TEST_PRECONDITION();
-    if (const char* e = std::getenv("SENDPATH_TAP_WRITES")) {
-        MESSAGE("skipped: SENDPATH_TAP_WRITES=" << e << " overrides the mode this test sets");
-        return;
-    }
+    if (mode_forced_by_env()) return;
     Netns ns;
     Receiver rx(ns);
     constexpr int64_t kBytes = 300000;

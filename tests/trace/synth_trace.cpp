@@ -3,11 +3,14 @@
 // change op once, and a long one shaped like real tcp_sendmsg runs (3-6
 // changes per event, small values, most events at the previous event's time).
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "model/state.hpp"
 #include "trace/event.hpp"
 #include "trace/synth_trace.hpp"
+#include "trace/trace_io.hpp"
 
 namespace sendpath::trace::test {
 
@@ -241,6 +244,19 @@ Trace make_synthetic_trace(std::size_t events, uint32_t seed) {
         queue.clear();
     }
     return b.t;
+}
+
+std::string as_json(const Trace& t) {
+    std::ostringstream out;
+    write_trace_json(t, out);
+    return out.str();
+}
+
+std::vector<uint8_t> as_cbor(const Trace& t) {
+    std::ostringstream out;
+    write_trace_cbor(t, out);
+    const std::string s = out.str();
+    return {s.begin(), s.end()};
 }
 
 }  // namespace sendpath::trace::test

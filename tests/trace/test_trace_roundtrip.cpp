@@ -13,21 +13,8 @@
 using namespace sendpath;
 using namespace sendpath::trace;
 
-namespace {
-
-std::string to_json(const Trace& t) {
-    std::ostringstream out;
-    write_trace_json(t, out);
-    return out.str();
-}
-std::vector<uint8_t> to_cbor(const Trace& t) {
-    std::ostringstream out;
-    write_trace_cbor(t, out);
-    const std::string s = out.str();
-    return {s.begin(), s.end()};
-}
-
-}  // namespace
+using test::as_cbor;
+using test::as_json;
 
 TEST_CASE("the JSON form: one event per line, changes in order, args repeated for readers") {
     const std::string expected =
@@ -46,21 +33,21 @@ TEST_CASE("the JSON form: one event per line, changes in order, args repeated fo
         R"({"i":0,"t":50,"dir":"out","event":2,"skb":3,"dropped":false,"hex":"0200aabb"},)" "\n"
         R"({"i":1,"t":60,"dir":"in","event":3,"skb":0,"dropped":true,"hex":"1020"})" "\n"
         R"(]})" "\n";
-    CHECK(to_json(test::make_small_trace()) == expected);
+    CHECK(as_json(test::make_small_trace()) == expected);
 }
 
 TEST_CASE("an empty trace writes and reads back in both forms") {
     Trace t;
     t.end_reason = "completed";
-    const std::string j = to_json(t);
+    const std::string j = as_json(t);
     CHECK(j.find("\"events\":[],") != std::string::npos);
     CHECK(parse_trace_json(j, "empty.json") == t);
-    CHECK(parse_trace_cbor(to_cbor(t), "empty.cbor") == t);
+    CHECK(parse_trace_cbor(as_cbor(t), "empty.cbor") == t);
 }
 
 TEST_CASE("JSON round trip gives back the same Trace") {
     for (const Trace& t : {test::make_small_trace(), test::make_synthetic_trace(3000, 7)}) {
-        const Trace back = parse_trace_json(to_json(t), "rt.json");
+        const Trace back = parse_trace_json(as_json(t), "rt.json");
         CHECK(back.events.size() == t.events.size());
         CHECK(back.changes == t.changes);
         CHECK(back.frame_bytes == t.frame_bytes);
@@ -70,7 +57,7 @@ TEST_CASE("JSON round trip gives back the same Trace") {
 
 TEST_CASE("CBOR round trip gives back the same Trace") {
     for (const Trace& t : {test::make_small_trace(), test::make_synthetic_trace(3000, 11)}) {
-        const Trace back = parse_trace_cbor(to_cbor(t), "rt.cbor");
+        const Trace back = parse_trace_cbor(as_cbor(t), "rt.cbor");
         CHECK(back.changes == t.changes);
         CHECK(back.frames == t.frames);
         CHECK(back == t);
@@ -92,23 +79,23 @@ TEST_CASE("extreme values survive both encodings") {
     t.changes[5].target = 0xffffffff;
     t.events[1].call = 0xffffffff;
     t.events[2].call = 0;
-    CHECK(parse_trace_json(to_json(t), "x.json") == t);
-    CHECK(parse_trace_cbor(to_cbor(t), "x.cbor") == t);
+    CHECK(parse_trace_json(as_json(t), "x.json") == t);
+    CHECK(parse_trace_cbor(as_cbor(t), "x.cbor") == t);
 }
 
 TEST_CASE("JSON -> CBOR -> JSON is byte-identical") {
-    const std::string j1 = to_json(test::make_synthetic_trace(2000, 3));
+    const std::string j1 = as_json(test::make_synthetic_trace(2000, 3));
     const Trace from_json = parse_trace_json(j1, "a.json");
-    const Trace from_cbor = parse_trace_cbor(to_cbor(from_json), "a.cbor");
-    CHECK(to_json(from_cbor) == j1);
+    const Trace from_cbor = parse_trace_cbor(as_cbor(from_json), "a.cbor");
+    CHECK(as_json(from_cbor) == j1);
 }
 
 TEST_CASE("writing is deterministic: the same Trace gives the same bytes") {
     const Trace t = test::make_synthetic_trace(2000, 5);
-    CHECK(to_json(t) == to_json(t));
-    CHECK(to_cbor(t) == to_cbor(t));
+    CHECK(as_json(t) == as_json(t));
+    CHECK(as_cbor(t) == as_cbor(t));
     // A copy made through the other encoding writes the same bytes too.
-    CHECK(to_cbor(parse_trace_json(to_json(t), "c.json")) == to_cbor(t));
+    CHECK(as_cbor(parse_trace_json(as_json(t), "c.json")) == as_cbor(t));
 }
 
 TEST_CASE("CBOR stays under 48 bytes per event on a realistic trace") {
@@ -116,9 +103,9 @@ TEST_CASE("CBOR stays under 48 bytes per event on a realistic trace") {
     // Frame bytes are payload, not event overhead: measure the events alone.
     t.frames.clear();
     t.frame_bytes.clear();
-    const double per_event = static_cast<double>(to_cbor(t).size()) / static_cast<double>(t.events.size());
+    const double per_event = static_cast<double>(as_cbor(t).size()) / static_cast<double>(t.events.size());
     const double per_change = static_cast<double>(t.changes.size()) / static_cast<double>(t.events.size());
-    const double json_per_event = static_cast<double>(to_json(t).size()) / static_cast<double>(t.events.size());
+    const double json_per_event = static_cast<double>(as_json(t).size()) / static_cast<double>(t.events.size());
     MESSAGE("CBOR: " << per_event << " bytes/event (JSON: " << json_per_event << "), " << per_change
                      << " changes/event over " << t.events.size() << " events");
     CHECK(per_change >= 3.0);
@@ -128,7 +115,7 @@ TEST_CASE("CBOR stays under 48 bytes per event on a realistic trace") {
 TEST_CASE("CBOR names its ids: a file whose tables are in another order still reads right") {
     // A future build may reorder the X-macro lists; the file's own tables decide.
     const Trace t = test::make_small_trace();
-    auto j = nlohmann::json::from_cbor(to_cbor(t));
+    auto j = nlohmann::json::from_cbor(as_cbor(t));
     auto& kinds = j["tables"]["kinds"];
     const std::size_t n = kinds.size();
     // Swap kind ids 0 (sendmsg_enter) and 1 (wait_connect) in the table and in the events.

@@ -52,18 +52,6 @@ Trace recorded() {
     return t;
 }
 
-std::string json_of(const Trace& t) {
-    std::ostringstream out;
-    write_trace_json(t, out);
-    return out.str();
-}
-std::vector<uint8_t> cbor_of(const Trace& t) {
-    std::ostringstream out;
-    write_trace_cbor(t, out);
-    const std::string s = out.str();
-    return {s.begin(), s.end()};
-}
-
 InputError json_error(const std::string& text) {
     try {
         (void)parse_trace_json(text, "bad.json");
@@ -120,34 +108,34 @@ TEST_CASE("a call chain deeper than the Recorder's 32 frames keeps stack, depth 
 
 TEST_CASE("call stacks survive both encodings") {
     const Trace t = recorded();
-    const std::string j = json_of(t);
+    const std::string j = test::as_json(t);
     CHECK(j.find("\n\"stacks\":[\n[\"user\"],\n[\"user\",\"tcp_sendmsg\"],") != std::string::npos);
     CHECK(j.find("\"call\":0,\"stack\":3") != std::string::npos);
     CHECK(parse_trace_json(j, "t.json") == t);
-    const auto c = cbor_of(t);
+    const auto c = test::as_cbor(t);
     const Trace back = parse_trace_cbor(c, "t.cbor");
     CHECK(back == t);
     CHECK(*back.stack_of(3) == *t.stack_of(3));
     // JSON -> CBOR -> JSON gives the same bytes.
-    CHECK(json_of(back) == j);
+    CHECK(test::as_json(back) == j);
 }
 
 TEST_CASE("a trace without stacks (written before they were recorded) loads, its stacks unknown") {
     const Trace t = test::make_small_trace();
     REQUIRE(t.stacks.empty());
-    const std::string j = json_of(t);
+    const std::string j = test::as_json(t);
     CHECK(j.find("stack") == std::string::npos);  // the old form, byte for byte
     const Trace back = parse_trace_json(j, "old.json");
     CHECK(back == t);
     for (std::size_t i = 0; i < back.events.size(); ++i) CHECK(back.stack_of(i) == nullptr);
-    const auto c = cbor_of(t);
+    const auto c = test::as_cbor(t);
     CHECK(json::from_cbor(c).size() == 10);  // no "stacks" key, 7-item events
     CHECK(parse_trace_cbor(c, "old.cbor") == t);
 }
 
 TEST_CASE("a bad stack index or stack table is an InputError naming the place") {
     const Trace t = recorded();
-    const std::string j = json_of(t);
+    const std::string j = test::as_json(t);
     auto edit = [&](const std::string& from, const std::string& to) {
         std::string s = j;
         const auto p = s.find(from);
@@ -172,16 +160,16 @@ TEST_CASE("a bad stack index or stack table is an InputError naming the place") 
     CHECK(e.place() == "/events/3/stack");
 
     // CBOR: the event's stack item (after the call delta) and the table's function ids.
-    json c = json::from_cbor(cbor_of(t));
+    json c = json::from_cbor(test::as_cbor(t));
     c["events"][3][7] = 9;
     e = cbor_error(json::to_cbor(c));
     CHECK(e.file() == "bad.cbor");
     CHECK(e.place().rfind("/events/3/stack", 0) == 0);
-    c = json::from_cbor(cbor_of(t));
+    c = json::from_cbor(test::as_cbor(t));
     c["stacks"][1][1] = 200;
     e = cbor_error(json::to_cbor(c));
     CHECK(e.place().rfind("/stacks/1/1", 0) == 0);
-    c = json::from_cbor(cbor_of(t));
+    c = json::from_cbor(test::as_cbor(t));
     c["stacks"][2] = json::array();
     e = cbor_error(json::to_cbor(c));
     CHECK(e.place().rfind("/stacks/2", 0) == 0);
