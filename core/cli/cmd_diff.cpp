@@ -185,6 +185,7 @@ std::string event_difference(const Trace& ta, const Trace& tb, std::size_t i) {
 
 std::string frame_difference(const Trace& ta, const Trace& tb) {
     const std::size_t n = std::min(ta.frames.size(), tb.frames.size());
+    std::vector<uint8_t> scratch_a, scratch_b;
     for (std::size_t i = 0; i < n; ++i) {
         const trace::Frame& a = ta.frames[i];
         const trace::Frame& b = tb.frames[i];
@@ -198,8 +199,10 @@ std::string frame_difference(const Trace& ta, const Trace& tb) {
         if (a.dropped != b.dropped) return idx + " differs: it is dropped in " + (a.dropped ? "A" : "B") + " only";
         if (a.length != b.length)
             return idx + " differs: A's is " + std::to_string(a.length) + " bytes long, B's " + std::to_string(b.length);
-        const uint8_t* pa = ta.frame_data(a);
-        const uint8_t* pb = tb.frame_data(b);
+        const auto pa = ta.frame_data(a, scratch_a);
+        const auto pb = tb.frame_data(b, scratch_b);
+        if (pa.size() != a.length || pb.size() != b.length)
+            return idx + ": its bytes are missing from " + (pa.size() != a.length ? "A" : "B") + " (a damaged trace)";
         for (uint32_t k = 0; k < a.length; ++k)
             if (pa[k] != pb[k])
                 return idx + " differs at byte " + std::to_string(k) + ": A has " + std::to_string(pa[k]) + ", B has " +

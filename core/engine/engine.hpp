@@ -137,6 +137,9 @@ public:
     void tcp_event_new_data_sent(model::SkBuff& skb);
     void tcp_send_ack();
     void tcp_send_bare(int64_t seq, int64_t flags);
+    // Tells the trace where the `copy` bytes just taken from buf at `from`
+    // came from (frames then name them instead of holding a copy).
+    void record_sent(const UserBuffer& buf, uint64_t from, int64_t copy);
     int64_t packets_in_flight() const;
     bool sk_can_gso() const;
     bool urg_mode() const;

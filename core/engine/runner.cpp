@@ -39,8 +39,10 @@ struct StopRun {
 class Runner final : public World {
 public:
     Runner(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, trace::Trace* trace,
-           std::span<const uint8_t> external)
-        : sc_(sc), opt_(opt), hooks_(hooks), trace_(trace), rec_(state_, trace), external_(external) {
+           std::shared_ptr<const std::vector<uint8_t>> external)
+        : sc_(sc), opt_(opt), hooks_(hooks), trace_(trace), rec_(state_, trace),
+          external_(external ? std::span<const uint8_t>(*external) : std::span<const uint8_t>{}) {
+        if (trace_) trace_->sent.buffer = std::move(external);  // payloads from it are named, not copied
         if (sc.peer.type == "tap") {
             if (!hooks.make_tap_link) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
             link_ = hooks.make_tap_link(sc);
@@ -77,11 +79,12 @@ public:
         if (trace_) {
             const uint64_t total = trace::reserve_for_send(*trace_, static_cast<uint64_t>(sc_.bytes_to_send()));
             // What a bulk send fills (measured, 256 MiB: 1.0 M events, 4.8 M
-            // changes, 287 MB of frames); small sends fill less than they reserve.
+            // changes, 278 k frames with 18 MB of headers); small sends fill
+            // less than they reserve.
             util::prefault_reserved(trace_->events, total / 256);
             util::prefault_reserved(trace_->changes, total / 48);
             util::prefault_reserved(trace_->frames, total / 1024);
-            util::prefault_reserved(trace_->frame_bytes, total + total / 16);
+            util::prefault_reserved(trace_->frame_bytes, total / 14);
             trace_->engine_version = SENDPATH_VERSION;
             trace_->scenario = sc_.to_json();
             trace_->options = opt_.to_json();
@@ -236,8 +239,8 @@ private:
     // Frame bytes beyond the limit would not be addressable in the trace:
     // checked between steps, where the model is consistent, well before that.
     void check_trace_room() const {
-        if (trace_ && static_cast<int64_t>(trace_->frame_bytes.size()) >= opt_.max_trace_frame_bytes)
-            throw StopRun{"trace full: " + std::to_string(trace_->frame_bytes.size()) +
+        if (trace_ && static_cast<int64_t>(rec_.frame_bytes_total()) >= opt_.max_trace_frame_bytes)
+            throw StopRun{"trace full: " + std::to_string(rec_.frame_bytes_total()) +
                           " bytes of frames recorded (engine option max_trace_frame_bytes); send less per run"};
     }
 
@@ -299,10 +302,10 @@ Engine::Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& 
 }
 
 namespace {
-trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, std::span<const uint8_t> buf,
-                 RunStats* stats) {
+trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks,
+                 std::shared_ptr<const std::vector<uint8_t>> buf, RunStats* stats) {
     trace::Trace t;
-    Runner r(sc, opt, hooks, opt.trace ? &t : nullptr, buf);
+    Runner r(sc, opt, hooks, opt.trace ? &t : nullptr, std::move(buf));
     r.run();
     if (stats) {
         stats->events = r.rec().events_emitted();
@@ -320,9 +323,9 @@ trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const 
     return run(sc, opt, hooks, {}, stats);
 }
 
-trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt, std::span<const uint8_t> buf,
-                                      RunStats* stats) {
-    return run(sc, opt, RunHooks{}, buf, stats);
+trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt,
+                                      std::shared_ptr<const std::vector<uint8_t>> buf, RunStats* stats) {
+    return run(sc, opt, RunHooks{}, std::move(buf), stats);
 }
 
 }  // namespace sendpath::engine

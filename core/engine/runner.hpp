@@ -6,9 +6,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
-#include <memory>
+#include <vector>
 
 #include "engine/options.hpp"
 #include "lesson/scenario.hpp"
@@ -46,8 +47,9 @@ trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const 
                           RunStats* stats = nullptr);
 
 // Runs with a caller-provided user buffer for every send() (benchmarks): bytes
-// come from buf (cycled) instead of the scenario pattern.
+// come from buf (cycled) instead of the scenario pattern. The trace keeps buf
+// (its frames' payloads are read from it).
 trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt,
-                                      std::span<const uint8_t> buf, RunStats* stats);
+                                      std::shared_ptr<const std::vector<uint8_t>> buf, RunStats* stats);
 
 }  // namespace sendpath::engine

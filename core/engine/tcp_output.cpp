@@ -449,7 +449,7 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
     const int64_t nsegs = gso_split ? skb.gso_segs : 1;
     int64_t frames_lost = 0;
     // A peer in this process takes the segment as it is (Link::takes_segments);
-    // then the bytes are built, copied and checksummed only for the trace.
+    // then the headers are built and the payload summed only for the trace.
     const bool segments = link_.takes_segments();
     const bool need_bytes = !segments || rec_.tracing();
     for (int64_t k = 0; k < nsegs; ++k) {
@@ -466,15 +466,18 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
             th.flags |= TCPHDR_URG;
         }
         a.ip_id = ip_id_++;
+        // The trace keeps the headers; the payload it names in the send stream.
+        std::size_t kept = 0;
         if (need_bytes) {
             parts_.clear();
             if (n > 0) gather(skb, static_cast<uint32_t>(off), static_cast<uint32_t>(n), parts_);
             frame_buf_.clear();
-            net::emit_tcp_frame(frame_buf_, a, th, parts_);
+            kept = segments ? net::emit_tcp_headers(frame_buf_, a, th, parts_)
+                            : net::emit_tcp_frame(frame_buf_, a, th, parts_) - static_cast<std::size_t>(n);
         }
         const bool delivered = segments ? link_.send_segment(a, th, static_cast<uint32_t>(n)) : link_.send(frame_buf_);
         if (!delivered) ++frames_lost;
-        rec_.add_frame(0, skb.id, frame_buf_.data(), frame_buf_.size(), !delivered);
+        rec_.add_frame_of_stream(skb.id, frame_buf_.data(), kept, th.seq, static_cast<uint32_t>(n), !delivered);
     }
     if (opt_.autocork) {
         // The clone stays in the device until TX completion.

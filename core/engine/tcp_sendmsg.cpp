@@ -65,6 +65,16 @@ bool UserBuffer::copy(uint8_t* dst, uint64_t off, uint64_t n) const {
     return true;
 }
 
+void Engine::record_sent(const UserBuffer& buf, uint64_t from, int64_t copy) {
+    if (!rec_.tracing()) return;
+    const auto n = static_cast<uint32_t>(copy);
+    const int64_t seq = st().sk.write_seq;
+    if (buf.data)
+        rec_.add_sent_literal(buf.call, reinterpret_cast<const uint8_t*>(buf.data->data()) + from, n, seq);
+    else
+        rec_.add_sent(buf.external.empty() ? trace::SendPiece::pattern : trace::SendPiece::buffer, buf.call, from, n, seq);
+}
+
 // ---------------------------------------------------------------------------
 // tcp_sendmsg
 // ---------------------------------------------------------------------------
@@ -319,6 +329,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 EMIT(psh_clear);
             }
 
+            record_sent(buf, from, copy);
             rec_.set(SF::write_seq, seq_add(sk.write_seq, copy));
             rec_.skb_set(*skb, KF::end_seq, seq_add(skb->end_seq, copy));
             rec_.skb_set(*skb, KF::gso_segs, 0);

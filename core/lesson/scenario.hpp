@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trace/send_stream.hpp"
+
 namespace sendpath::lesson {
 
 // Linux send flag values.
@@ -126,12 +128,8 @@ Scenario scenario_from_json(const nlohmann::json& j, const std::string& file);
 // Reads a scenario file (JSON). Bad JSON gets line and column.
 Scenario load_scenario(const std::string& path);
 
-// Byte `offset` of the buffer of send() call `call` (1-based) when the
-// scenario gives no literal data: printable, and different for every call so
-// a byte's origin shows in a hex dump.
-inline uint8_t payload_byte(uint32_t call, uint64_t offset) {
-    if (offset % 64 == 63) return '\n';
-    return static_cast<uint8_t>('A' + (call - 1) % 26);
-}
+// Byte `offset` of the buffer of send() call `call` when the scenario gives
+// no literal data (the trace rebuilds frame payloads from it too).
+using trace::payload_byte;
 
 }  // namespace sendpath::lesson

@@ -10,10 +10,9 @@ namespace sendpath::net {
 
 namespace {
 constexpr std::size_t kTcpCsumOffset = 16;
-}
 
-std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
-                           std::span<const std::span<const uint8_t>> payload_parts) {
+std::size_t emit_tcp(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
+                     std::span<const std::span<const uint8_t>> payload_parts, bool with_payload) {
     std::size_t payload_len = 0;
     for (const auto& part : payload_parts) payload_len += part.size();
     const std::size_t thl = tcp.header_len();
@@ -25,14 +24,18 @@ std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const
     const std::size_t headers = EthernetRepr::kLen + Ipv4Repr::kMinLen + thl;
     // The payload is copied and summed in one pass over the page bytes
     // (resize's zero-fill of the frame buffer touches only cache-hot memory).
-    out.resize(base + headers + payload_len);
+    out.resize(base + headers + (with_payload ? payload_len : 0));
     uint32_t sum = ipv4_pseudo_sum(a.src_ip, a.dst_ip, IP_PROTO_TCP, static_cast<uint16_t>(ip_payload));
     std::size_t offset = thl;  // of the payload within the TCP segment: a multiple of 4
     uint8_t* dst = out.data() + base + headers;
     for (const auto& part : payload_parts) {
         if (part.empty()) continue;
-        sum = csum_block_add(sum, csum_partial_copy(dst, part.data(), part.size(), 0), offset);
-        dst += part.size();
+        if (with_payload) {
+            sum = csum_block_add(sum, csum_partial_copy(dst, part.data(), part.size(), 0), offset);
+            dst += part.size();
+        } else {
+            sum = csum_block_add(sum, csum_partial(part.data(), part.size(), 0), offset);
+        }
         offset += part.size();
     }
 
@@ -51,7 +54,18 @@ std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const
     tcp.emit({th, thl});
     sum = csum_partial(th, thl, sum);
     write_be16(th + kTcpCsumOffset, csum_fold(sum));
-    return headers + payload_len;
+    return headers + (with_payload ? payload_len : 0);
+}
+}  // namespace
+
+std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
+                           std::span<const std::span<const uint8_t>> payload_parts) {
+    return emit_tcp(out, a, tcp, payload_parts, true);
+}
+
+std::size_t emit_tcp_headers(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
+                             std::span<const std::span<const uint8_t>> payload_parts) {
+    return emit_tcp(out, a, tcp, payload_parts, false);
 }
 
 std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,

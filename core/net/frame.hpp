@@ -41,6 +41,10 @@ inline std::size_t tcp_frame_overhead(const TcpRepr& tcp) {
 // in. Throws std::length_error if the IPv4 total length would pass 65535.
 std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
                            std::span<const std::span<const uint8_t>> payload_parts);
+// The same frame's headers only (checksums over the payload included), for a
+// record that keeps the payload elsewhere; returns the headers' length.
+std::size_t emit_tcp_headers(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
+                             std::span<const std::span<const uint8_t>> payload_parts);
 // Same with a single contiguous payload.
 std::size_t emit_tcp_frame(std::vector<uint8_t>& out, const FrameAddrs& a, const TcpRepr& tcp,
                            std::span<const uint8_t> payload = {});

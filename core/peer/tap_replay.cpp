@@ -19,9 +19,10 @@ ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
                      sc["peer"]["type"] == "tap";
     if (!tap) throw RuntimeError("this trace was not recorded over TAP (its scenario's peer type is not \"tap\")");
     bool have_addrs = false;
+    std::vector<uint8_t> scratch;
     for (std::size_t k = 0; k < t_.frames.size(); ++k) {
         const trace::Frame& f = t_.frames[k];
-        const std::span<const uint8_t> bytes(t_.frame_data(f), f.length);
+        const std::span<const uint8_t> bytes = t_.frame_data(f, scratch);
         if (f.dir == 1) {
             if (tap_frame_for_engine(bytes)) in_.push_back(k);
             continue;
@@ -69,7 +70,9 @@ std::optional<Received> ReplayLink::wait(int64_t until_us) {
             now_ = std::max(now_, f.time_us);
             Received r;
             r.time_us = f.time_us;
-            r.frame.assign(t_.frame_data(f), t_.frame_data(f) + f.length);
+            std::vector<uint8_t> scratch;
+            const auto bytes = t_.frame_data(f, scratch);
+            r.frame.assign(bytes.begin(), bytes.end());
             return r;
         }
         now_ = u;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace sendpath::trace {
 
@@ -68,12 +69,44 @@ bool Trace::has_arg(std::size_t i, Arg a) const {
     return false;
 }
 
+std::span<const uint8_t> Trace::frame_data(const Frame& f, std::vector<uint8_t>& scratch) const {
+    if (f.payload_len > f.length || f.offset > frame_bytes.size() || f.stored() > frame_bytes.size() - f.offset) return {};
+    const uint8_t* kept = frame_bytes.data() + f.offset;
+    if (f.payload_len == 0) return {kept, f.length};
+    scratch.resize(f.length);
+    std::memcpy(scratch.data(), kept, f.stored());
+    if (!sent.copy(f.payload_at, f.payload_len, scratch.data() + f.stored())) return {};
+    return {scratch.data(), f.length};
+}
+
+bool Trace::operator==(const Trace& o) const {
+    if (format_version != o.format_version || engine_version != o.engine_version || scenario != o.scenario ||
+        options != o.options || files != o.files || stacks != o.stacks || events != o.events ||
+        changes != o.changes || end_reason != o.end_reason || frames.size() != o.frames.size())
+        return false;
+    std::vector<uint8_t> sa, sb;
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+        const Frame& a = frames[k];
+        const Frame& b = o.frames[k];
+        if (a.time_us != b.time_us || a.event != b.event || a.skb != b.skb || a.dir != b.dir ||
+            a.dropped != b.dropped || a.length != b.length)
+            return false;
+        const auto da = frame_data(a, sa);
+        const auto db = o.frame_data(b, sb);
+        if (da.size() != a.length || db.size() != b.length || std::memcmp(da.data(), db.data(), a.length) != 0)
+            return false;
+    }
+    return true;
+}
+
 uint64_t reserve_for_send(Trace& t, uint64_t bytes) {
     const uint64_t total = std::min<uint64_t>(bytes, uint64_t{256} << 20);
     t.events.reserve(total / 64 + 65536);
     t.changes.reserve(total / 8 + 393216);
     t.frames.reserve(total / 512 + 4096);
-    t.frame_bytes.reserve(total + total / 8 + (1u << 20));
+    // Headers only: the engine's frames name their payload in the send stream.
+    t.frame_bytes.reserve(total / 8 + (1u << 20));
+    t.sent.pieces.reserve(total / 1024 + 1024);
     return total;
 }
 

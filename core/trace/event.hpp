@@ -8,9 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "trace/send_stream.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -238,7 +241,14 @@ struct Frame {
     uint8_t dir = 0;       // 0 = we sent it, 1 = we received it
     uint8_t dropped = 0;   // 1 = lost on the way (scripted loss) or rejected as invalid on input
     uint32_t offset = 0;   // into Trace::frame_bytes
-    uint32_t length = 0;
+    uint32_t length = 0;   // of the whole frame
+    // The frame's last payload_len bytes are not in frame_bytes: they are the
+    // send stream's bytes from payload_at (Trace::sent). Only frames the
+    // engine records itself keep their payload there; a trace read from a
+    // file holds every frame whole.
+    uint32_t payload_len = 0;
+    uint64_t payload_at = 0;
+    uint32_t stored() const { return length - payload_len; }
     bool operator==(const Frame&) const = default;
 };
 
@@ -258,12 +268,17 @@ struct Trace {
     std::vector<Change> changes;
     std::vector<Frame> frames;
     std::vector<uint8_t> frame_bytes;
+    SendStream sent;                  // payloads of frames with payload_len > 0
     std::string end_reason;           // "completed", "interrupted by SIGINT", "device lost: ...", "error: ..."
-    bool operator==(const Trace&) const = default;
+    // Frames compare by their bytes, wherever their payload is kept.
+    bool operator==(const Trace& o) const;
 
     const Change* changes_begin(const Event& e) const { return changes.data() + e.change_begin; }
     const Change* changes_end(const Event& e) const { return changes.data() + e.change_end; }
-    const uint8_t* frame_data(const Frame& f) const { return frame_bytes.data() + f.offset; }
+    // The bytes of frame f: straight from frame_bytes when it is kept whole
+    // there, else put together in scratch. Empty when the trace does not hold
+    // them all (a damaged trace: callers skip the frame, never read past).
+    std::span<const uint8_t> frame_data(const Frame& f, std::vector<uint8_t>& scratch) const;
     // The exact call stack of event i (outermost first), or nullptr when the
     // trace does not record it (then only func and depth are known).
     const std::vector<Func>* stack_of(std::size_t i) const {

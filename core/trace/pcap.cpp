@@ -48,10 +48,12 @@ void PcapWriter::flush() { out_.flush(); }
 
 void write_pcap(const Trace& t, std::ostream& out) {
     PcapWriter w(out);
+    std::vector<uint8_t> scratch;
     for (const Frame& f : t.frames) {
-        // A frame whose bytes lie outside frame_bytes (a damaged trace) is skipped, not read out of bounds.
-        if (f.offset > t.frame_bytes.size() || f.length > t.frame_bytes.size() - f.offset) continue;
-        w.write(f.time_us, std::span<const uint8_t>(t.frame_data(f), f.length));
+        // A frame whose bytes the trace does not hold (a damaged trace) is skipped, not read out of bounds.
+        const auto bytes = t.frame_data(f, scratch);
+        if (bytes.size() != f.length) continue;
+        w.write(f.time_us, bytes);
     }
     w.flush();
 }

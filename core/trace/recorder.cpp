@@ -155,7 +155,52 @@ uint32_t Recorder::add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std
     f.length = static_cast<uint32_t>(len);
     trace_->frame_bytes.insert(trace_->frame_bytes.end(), data, data + len);
     trace_->frames.push_back(f);
+    frame_bytes_total_ += len;
     return static_cast<uint32_t>(trace_->frames.size() - 1);
+}
+
+uint32_t Recorder::add_frame_of_stream(uint32_t skb, const uint8_t* data, std::size_t kept, int64_t payload_seq,
+                                       uint32_t payload_len, bool dropped) {
+    if (!trace_) return 0;
+    const uint32_t k = add_frame(0, skb, data, kept, dropped);
+    if (payload_len == 0) return k;
+    Frame& f = trace_->frames[k];
+    // The payload was copied before it was sent, and what is in flight is far
+    // less than 4 GiB: its offset is the one below the stream's end that has
+    // the sequence number's low 32 bits.
+    const uint64_t end = trace_->sent.size();
+    const uint32_t back = static_cast<uint32_t>(sent_seq0_ + end) - static_cast<uint32_t>(payload_seq);
+    f.payload_at = end - back;
+    f.payload_len = payload_len;
+    f.length += payload_len;
+    frame_bytes_total_ += payload_len;
+    return k;
+}
+
+void Recorder::add_sent(SendPiece::Source source, uint32_t call, uint64_t from, uint32_t len, int64_t seq) {
+    if (!trace_ || len == 0) return;
+    SendStream& s = trace_->sent;
+    if (s.pieces.empty()) sent_seq0_ = static_cast<uint32_t>(seq);
+    // Frames find their payload by sequence number: the stream must grow
+    // exactly as write_seq does.
+    if (static_cast<uint32_t>(sent_seq0_ + s.size()) != static_cast<uint32_t>(seq))
+        throw RuntimeError("send stream out of step: " + std::to_string(s.size()) + " bytes recorded, write_seq " +
+                           std::to_string(seq));
+    SendPiece p;
+    p.stream_at = s.size();
+    p.from = from;
+    p.len = len;
+    p.call = call;
+    p.source = source;
+    s.pieces.push_back(p);
+}
+
+void Recorder::add_sent_literal(uint32_t call, const uint8_t* bytes, uint32_t len, int64_t seq) {
+    if (!trace_ || len == 0) return;
+    std::vector<uint8_t>& lit = trace_->sent.literal;
+    const uint64_t from = lit.size();
+    lit.insert(lit.end(), bytes, bytes + len);
+    add_sent(SendPiece::literal, call, from, len, seq);
 }
 
 }  // namespace sendpath::trace

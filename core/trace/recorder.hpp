@@ -95,6 +95,19 @@ public:
     // Appends a frame to the trace (no-op when tracing is off); it belongs to
     // the next event emitted. Returns its index (or 0 when not tracing).
     uint32_t add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std::size_t len, bool dropped = false);
+    // An outgoing frame whose first `kept` bytes are in `data` and whose last
+    // payload_len bytes are the send stream's from sequence number
+    // payload_seq (recorded by add_sent, not copied again).
+    uint32_t add_frame_of_stream(uint32_t skb, const uint8_t* data, std::size_t kept, int64_t payload_seq,
+                                 uint32_t payload_len, bool dropped);
+    // A copy of len bytes from the application's buffer into the send stream
+    // at sequence number seq (write_seq before the copy): where they came from
+    // (SendPiece), so frames can name them instead of holding them.
+    void add_sent(SendPiece::Source source, uint32_t call, uint64_t from, uint32_t len, int64_t seq);
+    // Literal bytes: kept in the trace (scenario strings, small).
+    void add_sent_literal(uint32_t call, const uint8_t* bytes, uint32_t len, int64_t seq);
+    // Bytes of every frame recorded, payloads kept in the send stream included.
+    uint64_t frame_bytes_total() const { return frame_bytes_total_; }
 
     // Called after every event with its index and the engine's own state
     // (tests hold it against the replayed state). Unset in normal runs.
@@ -116,6 +129,8 @@ private:
     uint32_t next_skb_ = 1;
     uint32_t next_page_ = 1;
     uint64_t emitted_ = 0;
+    uint64_t frame_bytes_total_ = 0;
+    uint32_t sent_seq0_ = 0;  // sequence number of send-stream offset 0
     // The tree of call stacks: node 0 is [user]; 0 in node_child_ means none yet.
     static constexpr std::size_t kFuncCount = static_cast<std::size_t>(Func::count_);
     uint32_t node_ = 0;

@@ -450,11 +450,15 @@ void validate_trace(const Trace& t, const std::string& name) {
         if (f.offset != next_byte)
             fail(fr_place(k) + "/hex", "frame bytes that follow the previous frame's (offset " +
                                            std::to_string(next_byte) + "), found offset " + std::to_string(f.offset));
-        if (static_cast<uint64_t>(f.offset) + f.length > t.frame_bytes.size())
+        if (f.payload_len > f.length || static_cast<uint64_t>(f.offset) + f.stored() > t.frame_bytes.size())
             fail(fr_place(k) + "/hex", "a byte range inside the trace's " + std::to_string(t.frame_bytes.size()) +
                                            " frame bytes, found offset " + std::to_string(f.offset) + " length " +
-                                           std::to_string(f.length));
-        next_byte += f.length;
+                                           std::to_string(f.stored()));
+        if (f.payload_len > 0 && (f.payload_at > t.sent.size() || f.payload_len > t.sent.size() - f.payload_at))
+            fail(fr_place(k) + "/hex", "a payload inside the " + std::to_string(t.sent.size()) +
+                                           " bytes sent, found " + std::to_string(f.payload_len) + " bytes at " +
+                                           std::to_string(f.payload_at));
+        next_byte += f.stored();
     }
     if (next_byte != t.frame_bytes.size())
         fail("/frames", "every frame byte inside some frame: " + std::to_string(t.frame_bytes.size() - next_byte) +
@@ -612,6 +616,7 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         sink.maybe_flush();
     }
     b += t.events.empty() ? "],\n\"frames\":[" : "\n],\n\"frames\":[";
+    std::vector<uint8_t> scratch;
     for (std::size_t k = 0; k < t.frames.size(); ++k) {
         const Frame& f = t.frames[k];
         b += k ? ",\n{\"i\":" : "\n{\"i\":";
@@ -625,7 +630,9 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         append_int(b, f.skb);
         b += f.dropped ? ",\"dropped\":true" : ",\"dropped\":false";
         b += ",\"hex\":\"";
-        append_hex(b, t.frame_data(f), f.length);
+        const auto bytes = t.frame_data(f, scratch);
+        if (bytes.size() != f.length) throw InputError(kWriteName, fr_place(k) + "/hex", "the frame's payload in the send stream");
+        append_hex(b, bytes.data(), f.length);
         b += "\"}";
         sink.maybe_flush();
     }
@@ -1605,7 +1612,12 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     }
     put_text(b, "frames");
     put_head(b, 4, t.frames.size());
+    std::vector<uint8_t> scratch;
     for (const Frame& f : t.frames) {
+        const auto bytes = t.frame_data(f, scratch);
+        if (bytes.size() != f.length)
+            throw InputError(kWriteName, fr_place(static_cast<std::size_t>(&f - t.frames.data())) + "/hex",
+                             "the frame's payload in the send stream");
         put_head(b, 4, 6);
         put_int(b, f.time_us);
         put_int(b, f.dir);
@@ -1613,7 +1625,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
         put_int(b, f.skb);
         b += static_cast<char>(f.dropped ? 0xf5 : 0xf4);
         put_head(b, 2, f.length);
-        b.append(reinterpret_cast<const char*>(t.frame_data(f)), f.length);
+        b.append(reinterpret_cast<const char*>(bytes.data()), f.length);
         sink.maybe_flush();
     }
     sink.flush();

@@ -138,12 +138,15 @@ std::size_t LiveRun::drain(trace::Trace& t) {
         t.scenario = std::move(header.scenario);
         t.options = std::move(header.options);
         t.files = std::move(header.files);
+        t.sent.buffer = std::move(header.sent.buffer);
     }
     append_all(t.stacks, spare_.stacks);
     append_all(t.events, spare_.events);
     append_all(t.changes, spare_.changes);
     append_all(t.frames, spare_.frames);
     append_all(t.frame_bytes, spare_.frame_bytes);
+    append_all(t.sent.pieces, spare_.pieces);
+    append_all(t.sent.literal, spare_.literal);
     if (!end_reason.empty()) t.end_reason = std::move(end_reason);
     return spare_.events.size();
 }
@@ -155,6 +158,7 @@ void LiveRun::copy_locked(const trace::Trace& t, std::size_t n) {
         header_.scenario = t.scenario;
         header_.options = t.options;
         header_.files = t.files;
+        header_.sent.buffer = t.sent.buffer;
         header_ready_ = true;
     }
     if (n <= sent_events_) return;
@@ -170,9 +174,14 @@ void LiveRun::copy_locked(const trace::Trace& t, std::size_t n) {
     append(out_.frames, t.frames, sent_frames_, f);
     std::size_t bytes_end = sent_bytes_;
     for (std::size_t k = sent_frames_; k < f; ++k)
-        bytes_end = std::max<std::size_t>(bytes_end, std::size_t{t.frames[k].offset} + t.frames[k].length);
+        bytes_end = std::max<std::size_t>(bytes_end, std::size_t{t.frames[k].offset} + t.frames[k].stored());
     bytes_end = std::min(bytes_end, t.frame_bytes.size());
     if (bytes_end > sent_bytes_) append(out_.frame_bytes, t.frame_bytes, sent_bytes_, bytes_end);
+    // Pieces are complete once recorded, and a frame's payload is copied before it is sent.
+    if (t.sent.pieces.size() > sent_pieces_) append(out_.pieces, t.sent.pieces, sent_pieces_, t.sent.pieces.size());
+    if (t.sent.literal.size() > sent_literal_) append(out_.literal, t.sent.literal, sent_literal_, t.sent.literal.size());
+    sent_pieces_ = t.sent.pieces.size();
+    sent_literal_ = t.sent.literal.size();
     undrained_events_ += n - sent_events_;
     sent_events_ = n;
     sent_changes_ = std::max(sent_changes_, changes_end);

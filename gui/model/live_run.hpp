@@ -104,6 +104,8 @@ private:
         std::vector<trace::Change> changes;
         std::vector<trace::Frame> frames;
         std::vector<uint8_t> frame_bytes;
+        std::vector<trace::SendPiece> pieces;  // of the send stream, which frames take their payload from
+        std::vector<uint8_t> literal;
         std::vector<std::vector<trace::Func>> stacks;  // call stacks first seen since the last drain
         void clear() {
             stacks.clear();
@@ -111,9 +113,12 @@ private:
             changes.clear();
             frames.clear();
             frame_bytes.clear();
+            pieces.clear();
+            literal.clear();
         }
         bool empty() const {
-            return events.empty() && changes.empty() && frames.empty() && frame_bytes.empty() && stacks.empty();
+            return events.empty() && changes.empty() && frames.empty() && frame_bytes.empty() && pieces.empty() &&
+                   literal.empty() && stacks.empty();
         }
     };
 
@@ -137,6 +142,7 @@ private:
     std::size_t undrained_events_ = 0;
     // Worker-only: how much of its trace has been copied into the outbox.
     std::size_t sent_events_ = 0, sent_changes_ = 0, sent_frames_ = 0, sent_bytes_ = 0, sent_stacks_ = 0;
+    std::size_t sent_pieces_ = 0, sent_literal_ = 0;
     // GUI-only: a cleared chunk swapped in by drain, so capacity is reused.
     Chunk spare_;
     std::thread worker_;  // last: started after everything above exists

@@ -27,10 +27,12 @@ SeqGraph build_seq_graph(const trace::Trace& t) {
     tcp_frames.reserve(t.frames.size());
     bool our_wscale = false, peer_wscale = false;
     uint8_t peer_shift = 0;
+    std::vector<uint8_t> scratch;
     for (std::size_t i = 0; i < t.frames.size(); ++i) {
         const trace::Frame& f = t.frames[i];
-        if (f.offset + static_cast<std::size_t>(f.length) > t.frame_bytes.size()) continue;  // a damaged trace: skip, never read past
-        const auto pf = net::parse_frame(std::span<const uint8_t>(t.frame_data(f), f.length), nullptr);
+        const auto bytes = t.frame_data(f, scratch);
+        if (bytes.size() != f.length) continue;  // a damaged trace: skip, never read past
+        const auto pf = net::parse_frame(bytes, nullptr);
         if (!pf || !pf->tcp) continue;
         const net::TcpRepr& tcp = *pf->tcp;
         if (tcp.flags & net::TCP_SYN) {

@@ -62,6 +62,7 @@ public:
             if (scroll_to_sel && sel) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(*sel) * row_h - list_h * 0.5f));
             ImGuiListClipper clip;
             clip.Begin(static_cast<int>(n), row_h);
+            std::vector<uint8_t> scratch;
             while (clip.Step()) {
                 for (int r = clip.DisplayStart; r < clip.DisplayEnd; ++r) {
                     const auto i = static_cast<std::size_t>(r);
@@ -84,7 +85,7 @@ public:
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(f.dir == 0 ? "out" : "in");
                     ImGui::TableNextColumn();
-                    const std::string sum = net::summarize_frame(std::span(t.frame_data(f), f.length));
+                    const std::string sum = net::summarize_frame(t.frame_data(f, scratch));
                     if (f.dropped) ImGui::TextColored(colors::kError, "(dropped) %s", sum.c_str());
                     else ImGui::TextUnformatted(sum.c_str());
                 }
@@ -101,7 +102,8 @@ public:
 private:
     static void details(ViewContext& ctx, const trace::Trace& t, std::size_t i) {
         const trace::Frame& f = t.frames[i];
-        const std::span<const uint8_t> bytes(t.frame_data(f), f.length);
+        std::vector<uint8_t> scratch;
+        const std::span<const uint8_t> bytes = t.frame_data(f, scratch);
         const FrameDecode d = decode_frame(bytes);
         ImGui::BeginChild("detail", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         ImGui::Text("frame %zu: %u bytes, %s, event %u%s", i, f.length, f.dir == 0 ? "sent" : "received", f.event,

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,8 +36,8 @@ static trace::Trace generate(int64_t bytes) {
         {"max_time_ms", 3600000},
     };
     const lesson::Scenario sc = lesson::scenario_from_json(j, "bench_trace_load");
-    std::vector<uint8_t> user(1 << 20);
-    for (std::size_t i = 0; i < user.size(); ++i) user[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
+    auto user = std::make_shared<std::vector<uint8_t>>(1 << 20);
+    for (std::size_t i = 0; i < user->size(); ++i) (*user)[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
     engine::RunStats st;
     return engine::run_scenario_with_buffer(sc, engine::Options{}, user, &st);
 }

@@ -362,9 +362,9 @@ TEST_CASE("run: SIGTERM ends the run cleanly, and the trace says why") {
     TempDir d;
     // A 4 GiB send takes the engine many seconds. The signal is sent once the
     // send() is under way: before it, the run reserves and populates its trace
-    // buffers for the first 256 MiB (about 420 MB resident), which a
+    // buffers for the first 256 MiB (about 160 MB resident), which a
     // sanitizer build on a loaded machine took over a second to do; more than
-    // 600 MB resident means the trace has grown past them.
+    // 250 MB resident means the trace has grown past them.
     const std::string sc = write_scenario(
         d, "long.json", R"({"name": "long", "timeline": [{"send": {"iov": [1073741824, 1073741824, 1073741824, 1073741824]}}]})");
     const std::string script =
@@ -372,7 +372,7 @@ TEST_CASE("run: SIGTERM ends the run cleanly, and the trace says why") {
         quote(d / "err") +
         " & pid=$!; n=0; while [ $n -lt 600 ]; do"
         " r=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null); "
-        " [ -n \"$r\" ] && [ \"$r\" -gt 614400 ] && break; sleep 0.05; n=$((n+1)); done;"
+        " [ -n \"$r\" ] && [ \"$r\" -gt 256000 ] && break; sleep 0.05; n=$((n+1)); done;"
         " kill -TERM $pid; wait $pid; echo $? >" + quote(d / "status");
     REQUIRE(std::system(("sh -c " + quote(script)).c_str()) == 0);
     CHECK(slurp(d / "status") == "1\n");

@@ -18,7 +18,10 @@ std::size_t first(const trace::Trace& t, K k, uint32_t call = 0) {
 }
 // TCP payload bytes of a frame (Ethernet + IPv4 + TCP).
 int64_t payload_len(const trace::Trace& t, const trace::Frame& f) {
-    const uint8_t* p = t.frame_data(f);
+    std::vector<uint8_t> scratch;
+    const auto bytes = t.frame_data(f, scratch);
+    REQUIRE(bytes.size() == f.length);
+    const uint8_t* p = bytes.data();
     const int64_t ip_total = (p[16] << 8) | p[17];
     const int64_t ihl = (p[14] & 0x0f) * 4;
     const int64_t doff = (p[14 + ihl + 12] >> 4) * 4;
@@ -288,8 +291,9 @@ TEST_CASE("MSG_OOB: size_goal is mss, no push mid-call, the frames carry URG") {
     CHECK(count(t, K::push_one, 1) == 0);
     CHECK(count(t, K::continue_fill, 1) >= 2);
     int urg = 0;
+    std::vector<uint8_t> scratch;
     for (const auto& f : t.frames)
-        if (f.dir == 0 && payload_len(t, f) > 0 && (t.frame_data(f)[14 + 20 + 13] & 0x20)) ++urg;
+        if (f.dir == 0 && payload_len(t, f) > 0 && (t.frame_data(f, scratch)[14 + 20 + 13] & 0x20)) ++urg;
     CHECK(urg >= 1);
 }
 

@@ -21,7 +21,8 @@ using sptest::run_shipped;
 // The byte a frame carries at raw sequence number seq.
 std::optional<uint8_t> frame_byte(const trace::Trace& t, uint32_t frame, int64_t seq) {
     const trace::Frame& f = t.frames[frame];
-    const auto pf = net::parse_frame(std::span<const uint8_t>(t.frame_data(f), f.length), nullptr);
+    std::vector<uint8_t> scratch;
+    const auto pf = net::parse_frame(t.frame_data(f, scratch), nullptr);
     if (!pf || !pf->tcp) return std::nullopt;
     const auto at = static_cast<uint32_t>(seq) - pf->tcp->seq;
     if (at >= pf->payload.size()) return std::nullopt;

@@ -338,13 +338,15 @@ inline std::vector<int64_t> send_rets(const trace::Trace& t) {
 struct FrameView {
     const trace::Frame* f;
     std::optional<net::ParsedFrame> p;
-    std::span<const uint8_t> bytes;
+    std::vector<uint8_t> bytes;  // a copy: the trace may put a frame together in scratch memory
 };
 
 inline std::vector<FrameView> parsed_frames(const trace::Trace& t) {
     std::vector<FrameView> v;
+    std::vector<uint8_t> scratch;
     for (const auto& f : t.frames) {
-        FrameView fv{&f, std::nullopt, {t.frame_data(f), f.length}};
+        const auto bytes = t.frame_data(f, scratch);
+        FrameView fv{&f, std::nullopt, {bytes.begin(), bytes.end()}};
         std::string why;
         fv.p = net::parse_frame(fv.bytes, &why);
         v.push_back(std::move(fv));
