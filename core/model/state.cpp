@@ -20,19 +20,9 @@ std::string_view tcp_state_name(int64_t state) {
 }
 
 namespace {
-constexpr int64_t Sock::*kSockMembers[] = {
-#define SENDPATH_X(group, name, doc) &Sock::name,
-    SENDPATH_SOCK_FIELDS(SENDPATH_X)
-#undef SENDPATH_X
-};
 constexpr FieldInfo kSockInfo[] = {
 #define SENDPATH_X(group, name, doc) {#group, #name, doc},
     SENDPATH_SOCK_FIELDS(SENDPATH_X)
-#undef SENDPATH_X
-};
-constexpr int64_t SkBuff::*kSkbMembers[] = {
-#define SENDPATH_X(name, doc) &SkBuff::name,
-    SENDPATH_SKB_FIELDS(SENDPATH_X)
 #undef SENDPATH_X
 };
 constexpr FieldInfo kSkbInfo[] = {
@@ -40,12 +30,8 @@ constexpr FieldInfo kSkbInfo[] = {
     SENDPATH_SKB_FIELDS(SENDPATH_X)
 #undef SENDPATH_X
 };
-static_assert(std::size(kSockMembers) == kSockFieldCount);
-static_assert(std::size(kSkbMembers) == kSkbFieldCount);
 }  // namespace
 
-int64_t& Sock::at(SF f) { return this->*kSockMembers[static_cast<std::size_t>(f)]; }
-int64_t Sock::at(SF f) const { return this->*kSockMembers[static_cast<std::size_t>(f)]; }
 const FieldInfo& sock_field_info(SF f) { return kSockInfo[static_cast<std::size_t>(f)]; }
 bool sock_field_by_name(std::string_view name, SF& out) {
     for (std::size_t i = 0; i < kSockFieldCount; ++i)
@@ -53,8 +39,6 @@ bool sock_field_by_name(std::string_view name, SF& out) {
     return false;
 }
 
-int64_t& SkBuff::at(KF f) { return this->*kSkbMembers[static_cast<std::size_t>(f)]; }
-int64_t SkBuff::at(KF f) const { return this->*kSkbMembers[static_cast<std::size_t>(f)]; }
 const FieldInfo& skb_field_info(KF f) { return kSkbInfo[static_cast<std::size_t>(f)]; }
 bool skb_field_by_name(std::string_view name, KF& out) {
     for (std::size_t i = 0; i < kSkbFieldCount; ++i)

@@ -146,6 +146,15 @@ struct Sock {
     int64_t at(SF f) const;
     bool operator==(const Sock&) const = default;
 };
+// Field f's member, so at() inlines to one indexed access.
+inline constexpr int64_t Sock::*kSockMembers[] = {
+#define SENDPATH_X(group, name, doc) &Sock::name,
+    SENDPATH_SOCK_FIELDS(SENDPATH_X)
+#undef SENDPATH_X
+};
+static_assert(std::size(kSockMembers) == kSockFieldCount);
+inline int64_t& Sock::at(SF f) { return this->*kSockMembers[static_cast<std::size_t>(f)]; }
+inline int64_t Sock::at(SF f) const { return this->*kSockMembers[static_cast<std::size_t>(f)]; }
 
 struct FieldInfo {
     std::string_view group;
@@ -201,6 +210,14 @@ struct SkBuff {
     int64_t tailroom() const { return data_len != 0 ? 0 : linear_cap - len; }
     bool operator==(const SkBuff&) const = default;
 };
+inline constexpr int64_t SkBuff::*kSkbMembers[] = {
+#define SENDPATH_X(name, doc) &SkBuff::name,
+    SENDPATH_SKB_FIELDS(SENDPATH_X)
+#undef SENDPATH_X
+};
+static_assert(std::size(kSkbMembers) == kSkbFieldCount);
+inline int64_t& SkBuff::at(KF f) { return this->*kSkbMembers[static_cast<std::size_t>(f)]; }
+inline int64_t SkBuff::at(KF f) const { return this->*kSkbMembers[static_cast<std::size_t>(f)]; }
 const FieldInfo& skb_field_info(KF f);
 bool skb_field_by_name(std::string_view name, KF& out);
 

@@ -22,13 +22,6 @@ void Recorder::push(Op op, uint8_t field, uint32_t target, int64_t value) {
     trace_->changes.push_back(Change{op, field, target, value});
 }
 
-void Recorder::set(SF f, int64_t v) {
-    int64_t& slot = st_.sk.at(f);
-    if (slot == v) return;  // unchanged values are not changes: keeps the log small
-    slot = v;
-    if (trace_) push(Op::sock_set, static_cast<uint8_t>(f), 0, v);
-}
-
 SkBuff& Recorder::skb_new() {
     const uint32_t id = next_skb_++;
     SkBuff& skb = st_.skbs[id];
@@ -37,14 +30,7 @@ SkBuff& Recorder::skb_new() {
     return skb;
 }
 
-void Recorder::skb_set(SkBuff& skb, KF f, int64_t v) {
-    int64_t& slot = skb.at(f);
-    if (slot == v) return;
-    slot = v;
-    if (trace_) push(Op::skb_set, static_cast<uint8_t>(f), skb.id, v);
-}
-
-void Recorder::skb_frag(SkBuff& skb, uint32_t index, Frag frag) {
+void Recorder::skb_frag(SkBuff& skb, uint32_t index, const Frag& frag) {
     assert(index < model::MAX_SKB_FRAGS && "fragment index beyond MAX_SKB_FRAGS");
     if (skb.frags[index] == frag) return;
     skb.frags[index] = frag;
@@ -84,19 +70,9 @@ Page& Recorder::page_new() {
     return p;
 }
 
-void Recorder::page_set(Page& page, int64_t count) {
-    if (page.count == count) return;
-    page.count = count;
-    if (trace_) push(Op::page_set, 0, page.id, count);
-}
-
 void Recorder::page_free(uint32_t id) {
     st_.pages.erase(id);
     if (trace_) push(Op::page_free, 0, id, 0);
-}
-
-void Recorder::arg(Arg a, int64_t v) {
-    if (trace_) push(Op::arg, static_cast<uint8_t>(a), 0, v);
 }
 
 uint32_t Recorder::emit(Kind kind, uint8_t file, uint32_t line) {

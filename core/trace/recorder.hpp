@@ -68,24 +68,43 @@ public:
     uint8_t depth() const { return depth_; }
     Func func() const { return stack_[depth_]; }
 
+    // The mutations below run a few million times a second: inline, with
+    // only the logging (tracing on) out of line.
+
     // Socket-wide values.
-    void set(model::SF f, int64_t v);
+    void set(model::SF f, int64_t v) {
+        int64_t& slot = st_.sk.at(f);
+        if (slot == v) return;  // unchanged values are not changes: keeps the log small
+        slot = v;
+        if (trace_) push(Op::sock_set, static_cast<uint8_t>(f), 0, v);
+    }
 
     // skbs. skb_new returns a reference that stays valid until skb_free.
     model::SkBuff& skb_new();
-    void skb_set(model::SkBuff& skb, model::KF f, int64_t v);
-    void skb_frag(model::SkBuff& skb, uint32_t index, model::Frag frag);
+    void skb_set(model::SkBuff& skb, model::KF f, int64_t v) {
+        int64_t& slot = skb.at(f);
+        if (slot == v) return;
+        slot = v;
+        if (trace_) push(Op::skb_set, static_cast<uint8_t>(f), skb.id, v);
+    }
+    void skb_frag(model::SkBuff& skb, uint32_t index, const model::Frag& frag);
     void skb_link(model::SkBuff& skb, uint32_t after);  // after = 0: at the head
     void skb_unlink(model::SkBuff& skb);
     void skb_free(uint32_t id);
 
     // pages
     model::Page& page_new();
-    void page_set(model::Page& page, int64_t count);
+    void page_set(model::Page& page, int64_t count) {
+        if (page.count == count) return;
+        page.count = count;
+        if (trace_) push(Op::page_set, 0, page.id, count);
+    }
     void page_free(uint32_t id);
 
     // An argument of the next event.
-    void arg(Arg a, int64_t v);
+    void arg(Arg a, int64_t v) {
+        if (trace_) push(Op::arg, static_cast<uint8_t>(a), 0, v);
+    }
 
     // Closes the event: pending changes and arguments become event number
     // events_emitted(). Returns that index.
