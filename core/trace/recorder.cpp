@@ -30,13 +30,6 @@ SkBuff& Recorder::skb_new() {
     return skb;
 }
 
-void Recorder::skb_frag(SkBuff& skb, uint32_t index, const Frag& frag) {
-    assert(index < model::MAX_SKB_FRAGS && "fragment index beyond MAX_SKB_FRAGS");
-    if (skb.frags[index] == frag) return;
-    skb.frags[index] = frag;
-    if (trace_) push(Op::skb_frag, static_cast<uint8_t>(index), skb.id, pack_frag(frag.page, frag.off, frag.size));
-}
-
 void Recorder::skb_link(SkBuff& skb, uint32_t after) {
     auto& q = st_.write_queue;
     if (after == 0) {

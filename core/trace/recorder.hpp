@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -87,7 +88,14 @@ public:
         slot = v;
         if (trace_) push(Op::skb_set, static_cast<uint8_t>(f), skb.id, v);
     }
-    void skb_frag(model::SkBuff& skb, uint32_t index, const model::Frag& frag);
+    // Inline too so a fragment the caller just edited stays in registers (a
+    // call read it back from the stack in one load that spanned two stores).
+    void skb_frag(model::SkBuff& skb, uint32_t index, model::Frag frag) {
+        assert(index < model::MAX_SKB_FRAGS && "fragment index beyond MAX_SKB_FRAGS");
+        if (skb.frags[index] == frag) return;
+        skb.frags[index] = frag;
+        if (trace_) push(Op::skb_frag, static_cast<uint8_t>(index), skb.id, pack_frag(frag.page, frag.off, frag.size));
+    }
     void skb_link(model::SkBuff& skb, uint32_t after);  // after = 0: at the head
     void skb_unlink(model::SkBuff& skb);
     void skb_free(uint32_t id);
