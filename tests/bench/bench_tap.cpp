@@ -357,6 +357,12 @@ int main(int argc, char** argv) {
                     median(row.per_cpu));
     for (const auto& row : rows)
         if (!row.fell_back.empty()) std::printf("note: \"%s\" used %s\n", row.name, row.fell_back.c_str());
+    // The host's speed drifts within seconds: the ratio of the engine's run to
+    // the kernel's run just before it is steadier than the ratio of medians.
+    std::vector<double> ratio;
+    for (std::size_t r = 0; r < kern.size(); ++r) ratio.push_back(100 * rows.front().mb_s[r] / kern[r]);
+    std::printf("tracing on / kernel, run by run: median %.0f%%, lowest %.0f%%, highest %.0f%%\n", median(ratio),
+                *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()));
     std::printf("(tracing on: %llu events, %llu frames per run; the run, ARP and handshake included, took %.2f s)\n",
                 static_cast<unsigned long long>(events), static_cast<unsigned long long>(frames), median(on_wall));
     return 0;
