@@ -334,16 +334,19 @@ void validate_trace(const Trace& t, const std::string& name) {
                          std::to_string(static_cast<int>(st[d])));
     }
 
-    uint64_t next_change = 0;
+    // Events and frames each come in time order, from 0.
     int64_t prev_time = 0;
+    auto check_time = [&](const std::string& place, int64_t time, const char* whose, const char* rule) {
+        if (time < 0) fail(place, "a time in microseconds, 0 or more, found " + std::to_string(time));
+        if (time < prev_time)
+            fail(place, std::string("a time no earlier than the previous ") + whose + " (" + std::to_string(prev_time) +
+                            " us): " + rule + ", found " + std::to_string(time));
+        prev_time = time;
+    };
+    uint64_t next_change = 0;
     for (std::size_t i = 0; i < t.events.size(); ++i) {
         const Event& e = t.events[i];
-        if (e.time_us < 0)
-            fail(ev_place(i) + "/t", "a time in microseconds, 0 or more, found " + std::to_string(e.time_us));
-        if (e.time_us < prev_time)
-            fail(ev_place(i) + "/t", "a time no earlier than the previous event's (" + std::to_string(prev_time) +
-                                         " us): times never go backwards, found " + std::to_string(e.time_us));
-        prev_time = e.time_us;
+        check_time(ev_place(i) + "/t", e.time_us, "event's", "times never go backwards");
         if (static_cast<std::size_t>(e.kind) >= kKindCount)
             fail(ev_place(i) + "/kind", "an event kind id below " + std::to_string(kKindCount) + ", found " +
                                             std::to_string(static_cast<int>(e.kind)));
@@ -436,12 +439,7 @@ void validate_trace(const Trace& t, const std::string& name) {
     prev_time = 0;
     for (std::size_t k = 0; k < t.frames.size(); ++k) {
         const Frame& f = t.frames[k];
-        if (f.time_us < 0)
-            fail(fr_place(k) + "/t", "a time in microseconds, 0 or more, found " + std::to_string(f.time_us));
-        if (f.time_us < prev_time)
-            fail(fr_place(k) + "/t", "a time no earlier than the previous frame's (" + std::to_string(prev_time) +
-                                         " us): frames are in time order, found " + std::to_string(f.time_us));
-        prev_time = f.time_us;
+        check_time(fr_place(k) + "/t", f.time_us, "frame's", "frames are in time order");
         if (f.event >= t.events.size())
             fail(fr_place(k) + "/event", "the index of an event of this trace (below " +
                                              std::to_string(t.events.size()) + "), found " + std::to_string(f.event));
