@@ -7,7 +7,6 @@
 // tests, so this file can be read beside a kernel listing. Every branch
 // outcome emits one event (EMIT), which records the line it is on.
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include "engine/engine.hpp"
@@ -24,44 +23,16 @@ using trace::FuncScope;
 namespace {
 constexpr int64_t MAX_SCHEDULE_TIMEOUT = -1;  // "wait forever"
 int64_t timeo_ms(int64_t timeo_us) { return timeo_us < 0 ? -1 : timeo_us / 1000; }
-
-// payload_byte()'s pattern repeats every 64 bytes and depends on the call only
-// through its letter: one prepared run per letter lets a copy go a block at a
-// time instead of a byte at a time.
-constexpr uint64_t kPatternPeriod = 64;
-constexpr uint64_t kPatternBlock = 4096;
-const uint8_t* pattern_run(uint32_t call) {
-    static thread_local std::array<std::array<uint8_t, kPatternBlock + kPatternPeriod>, 26> runs;
-    static thread_local std::array<bool, 26> built{};
-    const uint32_t letter = (call - 1) % 26;
-    if (!built[letter]) {
-        for (uint64_t i = 0; i < runs[letter].size(); ++i) runs[letter][i] = lesson::payload_byte(call, i);
-        built[letter] = true;
-    }
-    return runs[letter].data();
-}
 }  // namespace
 
 bool UserBuffer::copy(uint8_t* dst, uint64_t off, uint64_t n) const {
     if (fault_at >= 0 && static_cast<uint64_t>(fault_at) >= off && static_cast<uint64_t>(fault_at) < off + n) return false;
-    if (data) {
+    if (data)
         std::memcpy(dst, data->data() + off, n);
-    } else if (!external.empty()) {
-        uint64_t done = 0;
-        while (done < n) {
-            const uint64_t at = (off + done) % external.size();
-            const uint64_t chunk = std::min<uint64_t>(n - done, external.size() - at);
-            std::memcpy(dst + done, external.data() + at, chunk);
-            done += chunk;
-        }
-    } else {
-        const uint8_t* run = pattern_run(call);
-        for (uint64_t done = 0; done < n;) {
-            const uint64_t chunk = std::min(n - done, kPatternBlock);
-            std::memcpy(dst + done, run + (off + done) % kPatternPeriod, chunk);
-            done += chunk;
-        }
-    }
+    else if (!external.empty())
+        trace::copy_cycled(dst, external, off, n);
+    else
+        trace::copy_pattern(dst, call, off, n);
     return true;
 }
 

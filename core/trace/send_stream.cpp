@@ -1,12 +1,45 @@
 #include "trace/send_stream.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace sendpath::trace {
 
 namespace {
-constexpr uint64_t kPatternPeriod = 64;  // payload_byte(call, i) == payload_byte(call, i + 64)
+// payload_byte()'s pattern repeats every 64 bytes and depends on the call only
+// through its letter: one prepared run per letter lets a copy go a block at a
+// time instead of a byte at a time.
+constexpr uint64_t kPatternPeriod = 64;
+constexpr uint64_t kPatternBlock = 4096;
+const uint8_t* pattern_run(uint32_t call) {
+    static thread_local std::array<std::array<uint8_t, kPatternBlock + kPatternPeriod>, 26> runs;
+    static thread_local std::array<bool, 26> built{};
+    const uint32_t letter = (call - 1) % 26;
+    if (!built[letter]) {
+        for (uint64_t i = 0; i < runs[letter].size(); ++i) runs[letter][i] = payload_byte(call, i);
+        built[letter] = true;
+    }
+    return runs[letter].data();
+}
+}  // namespace
+
+void copy_pattern(uint8_t* dst, uint32_t call, uint64_t off, uint64_t n) {
+    const uint8_t* run = pattern_run(call);
+    for (uint64_t done = 0; done < n;) {
+        const uint64_t chunk = std::min(n - done, kPatternBlock);
+        std::memcpy(dst + done, run + (off + done) % kPatternPeriod, chunk);
+        done += chunk;
+    }
+}
+
+void copy_cycled(uint8_t* dst, std::span<const uint8_t> buf, uint64_t off, uint64_t n) {
+    for (uint64_t done = 0; done < n;) {
+        const uint64_t at = (off + done) % buf.size();
+        const uint64_t chunk = std::min<uint64_t>(n - done, buf.size() - at);
+        std::memcpy(dst + done, buf.data() + at, chunk);
+        done += chunk;
+    }
 }
 
 bool SendStream::copy(uint64_t at, uint64_t n, uint8_t* dst) const {
@@ -23,33 +56,17 @@ bool SendStream::copy(uint64_t at, uint64_t n, uint8_t* dst) const {
         const uint64_t take = std::min<uint64_t>(n, it->len - in);
         const uint64_t from = it->from + in;
         switch (it->source) {
-        case SendPiece::pattern: {
-            // The pattern repeats every 64 bytes: copy it a period at a time
-            // (a traced 256 MiB send is written out through here).
-            uint8_t period[2 * kPatternPeriod];
-            for (uint64_t i = 0; i < sizeof period; ++i) period[i] = payload_byte(it->call, i);
-            for (uint64_t done = 0; done < take;) {
-                const uint64_t chunk = std::min<uint64_t>(take - done, kPatternPeriod);
-                std::memcpy(dst + done, period + (from + done) % kPatternPeriod, chunk);
-                done += chunk;
-            }
+        case SendPiece::pattern:
+            copy_pattern(dst, it->call, from, take);
             break;
-        }
         case SendPiece::literal:
             if (from > literal.size() || take > literal.size() - from) return false;
             std::memcpy(dst, literal.data() + from, take);
             break;
-        case SendPiece::buffer: {
+        case SendPiece::buffer:
             if (!buffer || buffer->empty()) return false;
-            const std::vector<uint8_t>& b = *buffer;
-            for (uint64_t done = 0; done < take;) {
-                const uint64_t q = (from + done) % b.size();
-                const uint64_t chunk = std::min<uint64_t>(take - done, b.size() - q);
-                std::memcpy(dst + done, b.data() + q, chunk);
-                done += chunk;
-            }
+            copy_cycled(dst, *buffer, from, take);
             break;
-        }
         default:
             return false;
         }

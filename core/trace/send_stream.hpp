@@ -19,6 +19,14 @@ inline uint8_t payload_byte(uint32_t call, uint64_t offset) {
     return static_cast<uint8_t>('A' + (call - 1) % 26);
 }
 
+// The n bytes at offset `off` of call `call`'s pattern buffer, a block at a
+// time (the engine copies from "user space" and the trace rebuilds payloads
+// through it).
+void copy_pattern(uint8_t* dst, uint32_t call, uint64_t off, uint64_t n);
+// The n bytes at offset `off` of buf repeated end to end (a caller's buffer,
+// cycled); buf must not be empty.
+void copy_cycled(uint8_t* dst, std::span<const uint8_t> buf, uint64_t off, uint64_t n);
+
 // One successful copy from a send() call's buffer into the send stream.
 struct SendPiece {
     enum Source : uint8_t {
