@@ -240,6 +240,15 @@ std::string ev_place(std::size_t i) { return "/events/" + std::to_string(i); }
 std::string ch_place(std::size_t i, std::size_t j) { return ev_place(i) + "/changes/" + std::to_string(j); }
 std::string fr_place(std::size_t k) { return "/frames/" + std::to_string(k); }
 
+// Frame k whole, as the writers put it in a file (its payload may be kept in
+// the send stream); a trace that does not hold it all is refused.
+std::span<const uint8_t> whole_frame(const Trace& t, std::size_t k, std::vector<uint8_t>& scratch) {
+    const auto bytes = t.frame_data(t.frames[k], scratch);
+    if (bytes.size() != t.frames[k].length)
+        throw InputError(kWriteName, fr_place(k) + "/hex", "the frame's payload in the send stream");
+    return bytes;
+}
+
 // A place in the file as a JSON pointer, assembled only when an error needs
 // it: the readers pass one for every value of every event.
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
@@ -628,9 +637,7 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         append_int(b, f.skb);
         b += f.dropped ? ",\"dropped\":true" : ",\"dropped\":false";
         b += ",\"hex\":\"";
-        const auto bytes = t.frame_data(f, scratch);
-        if (bytes.size() != f.length) throw InputError(kWriteName, fr_place(k) + "/hex", "the frame's payload in the send stream");
-        append_hex(b, bytes.data(), f.length);
+        append_hex(b, whole_frame(t, k, scratch).data(), f.length);
         b += "\"}";
         sink.maybe_flush();
     }
@@ -1611,11 +1618,9 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     put_text(b, "frames");
     put_head(b, 4, t.frames.size());
     std::vector<uint8_t> scratch;
-    for (const Frame& f : t.frames) {
-        const auto bytes = t.frame_data(f, scratch);
-        if (bytes.size() != f.length)
-            throw InputError(kWriteName, fr_place(static_cast<std::size_t>(&f - t.frames.data())) + "/hex",
-                             "the frame's payload in the send stream");
+    for (std::size_t k = 0; k < t.frames.size(); ++k) {
+        const Frame& f = t.frames[k];
+        const auto bytes = whole_frame(t, k, scratch);
         put_head(b, 4, 6);
         put_int(b, f.time_us);
         put_int(b, f.dir);
