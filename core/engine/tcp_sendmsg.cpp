@@ -91,7 +91,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
     rec_.arg(Arg::size, static_cast<int64_t>(total));
     EMIT(sendmsg_enter);
 
-    // Wait for a connection to finish.
+    // Sending needs ESTABLISHED or CLOSE_WAIT; in any other state tcp_sendmsg asks sk_stream_wait_connect.
     if (sk.state != TCP_ESTABLISHED && sk.state != TCP_CLOSE_WAIT) {
         EMIT(wait_connect);
         err = sk_stream_wait_connect(timeo);
@@ -100,7 +100,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
         if (err != 0) goto out_err;
     }
 
-    // This should be in poll.
+    // tcp_sendmsg clears SOCK_ASYNC_NOSPACE on entry (sk_stream_wait_memory may set it again).
     rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_ASYNC_NOSPACE);
 
     tcp_send_mss(flags, mss_now, size_goal);
@@ -108,7 +108,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
     rec_.arg(Arg::size_goal, size_goal);
     EMIT(send_mss);
 
-    // Ok commence sending.
+    // tcp_sendmsg's copy loop begins: nothing copied yet; a socket error or SEND_SHUTDOWN is EPIPE.
     copied = 0;
     err = -EPIPE_;
     if (sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN)) {
@@ -136,8 +136,8 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
             if (copy <= 0) {
             new_segment:
                 EMIT(new_segment);
-                // Allocate new segment. If the interface is SG, allocate skb
-                // fitting to single page.
+                // No unsent tail with room: tcp_sendmsg checks the send buffer (sk_stream_memory_free),
+                // then gets a fresh skb whose linear part select_size() sizes (see there).
                 if (!sk_stream_memory_free()) goto wait_for_sndbuf;
 
                 skb = sk_stream_alloc_skb(select_size());
@@ -146,7 +146,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                     goto wait_for_memory;
                 }
 
-                // Check whether we can use HW checksum.
+                // A checksumming device (NETIF_F_ALL_CSUM) gets CHECKSUM_PARTIAL: the copies below skip the sum.
                 if (sc_.device.csum) rec_.skb_set(*skb, KF::ip_summed, CHECKSUM_PARTIAL);
 
                 skb_entail(*skb);
@@ -162,12 +162,12 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 EMIT(tail_append);
             }
 
-            // Try to append data to the end of skb.
+            // Take no more than what is left of this iovec.
             if (copy > seglen) copy = seglen;
 
-            // Where to copy to?
+            // tcp_sendmsg fills the skb's linear area while it has room, then page fragments (else branch).
             if (skb->tailroom() > 0) {
-                // We have some space in skb head. Superb!
+                // skb_add_data: the linear copy is bounded by the tailroom.
                 if (copy > skb->tailroom()) copy = skb->tailroom();
                 auto& lin = linear_data(skb->id);
                 const std::size_t old = lin.size();
@@ -193,11 +193,11 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
 
                 if (i > 0 && page != 0 && skb->frags[i - 1].page == page &&
                     skb->frags[i - 1].off + skb->frags[i - 1].size == off && off != PAGE_SIZE) {
-                    // We can extend the last page fragment.
+                    // skb_can_coalesce: the cached page has room and continues the last fragment, which grows.
                     merge = true;
                 } else if (i == sc_.sysctl.max_skb_frags || !sc_.device.sg) {
-                    // Need to add new fragment and cannot do this because
-                    // interface is non-SG, or because all the page slots are busy.
+                    // A new fragment is needed but cannot be added (every frag slot taken, or no
+                    // scatter-gather on the device): tcp_sendmsg marks PSH and opens a new segment.
                     tcp_mark_push(*skb);
                     rec_.arg(Arg::skb, skb->id);
                     rec_.arg(Arg::segs, i);
@@ -227,7 +227,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 }
 
                 if (page == 0) {
-                    // Allocate new cache page.
+                    // No cached page to use: take a fresh one (sk_stream_alloc_page in 2.6.32).
                     Page* p = alloc_page();
                     if (!p) {
                         EMIT(page_alloc_fail);
@@ -238,10 +238,10 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                     EMIT(page_alloc);
                 }
 
-                // Time to copy data. We are close to the end!
+                // skb_copy_to_page: the user bytes go into the page at off; a fault ends in do_error.
                 if (!buf.copy(page_data(page) + off, from, static_cast<uint64_t>(copy))) {
-                    // If this page was new, give it to the socket so it does
-                    // not appear in the write queue.
+                    // A fresh page (none was cached) sits in no fragment after the fault: tcp_sendmsg
+                    // keeps it as the socket's cached page (sk_sndmsg_page) so it is reused, not lost.
                     if (sk.sk_sndmsg_page == 0) {
                         rec_.set(SF::sk_sndmsg_page, page);
                         rec_.set(SF::sk_sndmsg_off, 0);
@@ -255,7 +255,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 if (skb->ip_summed == CHECKSUM_NONE)
                     rec_.skb_set(*skb, KF::csum, csum_add_block(skb->csum, page_data(page) + off, copy, skb->len));
 
-                // Update the skb.
+                // Account the bytes: skb len, data_len and truesize grow, and the socket is charged.
                 rec_.skb_set(*skb, KF::len, skb->len + copy);
                 rec_.skb_set(*skb, KF::data_len, skb->data_len + copy);
                 rec_.skb_set(*skb, KF::truesize, skb->truesize + copy);
