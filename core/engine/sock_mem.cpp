@@ -69,7 +69,7 @@ bool Engine::__sk_mem_schedule(int64_t size) {
     rec_.set(SF::tcp_memory_allocated, sk.tcp_memory_allocated + amt);
     const int64_t allocated = sk.tcp_memory_allocated;
 
-    // Under limit.
+    // __sk_mem_schedule: at or below tcp_mem[0] the charge is granted and any pressure ends.
     if (allocated <= sk.tcp_mem0) {
         if (sk.tcp_memory_pressure) {
             rec_.set(SF::tcp_memory_pressure, 0);
@@ -78,10 +78,10 @@ bool Engine::__sk_mem_schedule(int64_t size) {
         }
         return true;
     }
-    // Under pressure.
+    // Above tcp_mem[1] the protocol is under pressure; up to tcp_mem[2] the charge may still pass.
     if (allocated > sk.tcp_mem1) enter_memory_pressure();
     if (allocated <= sk.tcp_mem2) {
-        // Every socket may have its guaranteed minimum (tcp_wmem[0]).
+        // A socket with less than tcp_wmem[0] queued is always granted.
         if (sk.sk_wmem_queued < sc_.sysctl.tcp_wmem[0]) return true;
         if (!sk.tcp_memory_pressure) return true;
         // Under pressure a socket may still grow while the whole pool would
@@ -91,11 +91,11 @@ bool Engine::__sk_mem_schedule(int64_t size) {
 
     // suppress_allocation:
     sk_stream_moderate_sndbuf();
-    // Fail only if socket is under its sndbuf: then the caller blocks on
-    // sndbuf rather than on memory.
+    // A charge that takes the socket to its sndbuf is let through anyway: its writer will sleep
+    // on the full send buffer (sk_stream_memory_free). Only a socket still below it is refused.
     if (sk.sk_wmem_queued + size >= sk.sk_sndbuf) return true;
 
-    // Alas. Undo changes.
+    // __sk_mem_schedule refuses: give back the pages it charged on entry.
     rec_.set(SF::sk_forward_alloc, sk.sk_forward_alloc - amt * SK_MEM_QUANTUM);
     rec_.set(SF::tcp_memory_allocated, sk.tcp_memory_allocated - amt);
     return false;

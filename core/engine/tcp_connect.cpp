@@ -90,7 +90,7 @@ static void tcp_send_fin(Engine& e) {
         rec.set(SF::write_seq, seq_add(sk.write_seq, 1));
         rec.arg(Arg::skb, tail.id);
     } else {
-        // The kernel loops until this allocation succeeds.
+        // tcp_send_fin retries alloc_skb_fclone until it succeeds; here the allocation cannot fail.
         SkBuff& skb = rec.skb_new();
         const int64_t l1 = e.opt_.l1_cache_bytes;
         rec.skb_set(skb, KF::truesize, (e.opt_.max_tcp_header + l1 - 1) / l1 * l1 + e.opt_.sizeof_sk_buff);

@@ -137,13 +137,13 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
     rec_.arg(Arg::ack, ack);
     rec_.arg(Arg::win, syn ? window : window << sk.snd_wscale);
 
-    // If the ack is older than previous acks then we can probably ignore it.
+    // tcp_ack: an ACK below snd_una is stale (a later one overtook it), so it changes nothing.
     if (before(ack, prior_snd_una)) {
         rec_.arg(Arg::reason, 1);
         SP_EMIT(rec_, ack);
         return;
     }
-    // If the ack includes data we haven't sent yet, discard this segment.
+    // tcp_ack: an ACK past snd_nxt covers bytes never sent; it is dropped as well.
     if (after(ack, sk.snd_nxt)) {
         rec_.arg(Arg::reason, 2);
         SP_EMIT(rec_, ack);

@@ -151,7 +151,7 @@ int64_t Engine::tcp_init_tso_segs(SkBuff& skb, int64_t mss_now) {
 
 int64_t Engine::tcp_cwnd_test(const SkBuff& skb) const {
     const auto& sk = st_const().sk;
-    // A lone FIN may always go out.
+    // tcp_cwnd_test: an skb that is only a FIN (one segment) is not held back by cwnd.
     if ((skb.tcp_flags & TCPHDR_FIN) && skb.gso_segs == 1) return 1;
     const int64_t in_flight = packets_in_flight();
     if (in_flight < sk.snd_cwnd) return sk.snd_cwnd - in_flight;
@@ -197,7 +197,7 @@ bool Engine::tcp_tso_should_defer(SkBuff& skb) {
     const int64_t chunk = std::min(sk.snd_wnd, sk.snd_cwnd * sk.mss_cache) / TSO_WIN_DIVISOR;
     if (limit >= chunk) return send_now();
 
-    // Ok, it looks like it is advisable to defer.
+    // No send-now case applied, so tcp_tso_should_defer defers; the first deferral stamps jiffies (low bit set).
     if (!sk.tso_deferred) rec_.set(SF::tso_deferred, 1 | (jiffies << 1));
     return true;
 }
@@ -340,7 +340,7 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
     rec.skb_set(buff, KF::seq, seq_add(skb.seq, len));
     rec.skb_set(buff, KF::end_seq, skb.end_seq);
     rec.skb_set(skb, KF::end_seq, buff.seq);
-    // PSH and FIN stay on the second half only.
+    // tcp_fragment / tso_fragment: the first half loses PSH and FIN; buff, which keeps the old end, keeps them.
     rec.skb_set(buff, KF::tcp_flags, skb.tcp_flags);
     rec.skb_set(skb, KF::tcp_flags, skb.tcp_flags & ~(TCPHDR_FIN | TCPHDR_PSH));
     rec.skb_set(buff, KF::sacked, keep_sacked ? skb.sacked : 0);
@@ -349,7 +349,7 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
     e.tcp_set_skb_tso_segs(skb, mss_now);
     e.tcp_set_skb_tso_segs(buff, mss_now);
     rec.skb_link(buff, skb.id);
-    // An skb that was already sent changes how many packets are out.
+    // tcp_fragment: splitting a sent skb changes its segment count; packets_out, retrans_out, lost_out follow.
     if (skb.when_us != 0 && !before(skb.seq, sk.snd_una) && before(skb.seq, sk.snd_nxt) && old_pcount) {
         const int64_t diff = old_pcount - skb.gso_segs - buff.gso_segs;
         if (diff) {
@@ -361,7 +361,7 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
 }
 
 bool Engine::tso_fragment(SkBuff& skb, int64_t len, int64_t mss_now) {
-    // All data must be paged; otherwise fall back to tcp_fragment.
+    // tso_fragment splits only skbs whose payload is all in page fragments; others go to tcp_fragment.
     if (skb.len != skb.data_len) return tcp_fragment(skb, len, mss_now);
     FuncScope fs(rec_, Func::tso_fragment);
     auto& sk = st().sk;

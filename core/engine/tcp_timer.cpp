@@ -136,7 +136,7 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
     auto& sk = st().sk;
     if (before(skb.seq, sk.snd_una)) tcp_trim_head(skb, seq_diff(sk.snd_una, skb.seq));
     const int64_t cur_mss = tcp_current_mss();
-    // Never retransmit what lies beyond the peer's window (unless it is the head).
+    // tcp_retransmit_skb: an skb that starts at or past the window's right edge is not resent, unless at snd_una.
     if (!before(skb.seq, seq_add(sk.snd_una, sk.snd_wnd)) && skb.seq != sk.snd_una) return -1;
     if (skb.len > cur_mss) {
         if (!tcp_fragment(skb, cur_mss, cur_mss)) return 1;  // -ENOMEM
