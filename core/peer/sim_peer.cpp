@@ -202,7 +202,7 @@ void SimLink::on_segment(const net::TcpRepr& th, uint32_t len, int64_t t) {
                 sack_ok_ = th.options.sack_perm;
                 ts_ok_ = th.options.ts.has_value();
                 if (ts_ok_) ts_recent_ = th.options.ts->first;
-                // tcp_initialize_rcv_mss: a cautious first guess of the sender's segment size.
+                // tcp_initialize_rcv_mss: rcv_mss starts at the least of these sizes; on_data raises it.
                 rcv_mss_ = std::min({advmss_, their_mss, TCP_MSS_DEFAULT, std::max<int64_t>(cfg_.rcvbuf / 2, 1)});
                 rcv_mss_ = std::max(rcv_mss_, TCP_MIN_MSS);
                 state_ = State::syn_rcvd;
@@ -311,14 +311,14 @@ int64_t SimLink::window_now() const {
     return w > 0 ? w : 0;
 }
 
-// __tcp_select_window, simplified: the window is the free space of rcvbuf.
-// Receiver silly-window avoidance offers 0 rather than a sliver when the
-// buffer is more than half full and less than a segment is free. With
-// scaling the free space is rounded up to the scale unit; without, Linux
-// moves the window in whole segments and keeps the last offer while the free
-// space stays within a segment of it. Whatever the result, an offered right
-// edge is not taken back (tcp_select_window), and what was accepted stays
-// below rcvbuf plus one scale unit.
+// A simplified __tcp_select_window: the offer is what rcvbuf has free. A buffer
+// more than half full with less than rcv_mss free offers 0 (receiver-side silly
+// window avoidance). With scaling, the free space is rounded up to the scale
+// unit. Without, the offer is the free space cut to whole rcv_mss, but the last
+// offer is reused while it lies in (free - rcv_mss, free], and a buffer of one
+// rcv_mss may offer all it has free. Then, as in tcp_select_window, a right
+// edge once advertised does not move left, and the bytes accepted stay below
+// rcvbuf plus one scale unit.
 int64_t SimLink::select_window() const {
     const int64_t unit = int64_t{1} << wscale_;
     const int64_t cap = int64_t{65535} << wscale_;
@@ -352,7 +352,7 @@ void SimLink::send_synack(int64_t t) {
     th.seq = kIss;
     th.ack = rcv_nxt_;
     th.flags = net::TCP_SYN | net::TCP_ACK;
-    // The window in a SYN is never scaled.
+    // tcp_make_synack: scaling starts after the handshake, so this window goes out as is, at most 65535.
     const int64_t w = std::min<int64_t>(cfg_.rcvbuf, 65535);
     th.window = static_cast<uint16_t>(w);
     th.options.mss = static_cast<uint16_t>(advmss_);
