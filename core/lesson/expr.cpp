@@ -1,3 +1,16 @@
+// The expression language of expr.hpp, in the order a text goes through it:
+//
+//   (top)            tokenize(): the text into numbers, names and operators.
+//   Functions        functions(): each function, what it takes and its usage
+//                    line; the name lists and "did you mean" for messages.
+//   The tree         ExprNode, and Parser: tokens into a tree, by precedence.
+//   Checking names   check_value() / check_call(): every name in the tree is a
+//                    known kind, field, argument, function or keyword.
+//   Evaluation       Evaluator: a checked tree against a trace and its replay.
+//   (end)            The public functions of expr.hpp.
+//
+// One file on purpose: every stage shares the token and node types and the
+// function table, which nothing outside it needs.
 #include "lesson/expr.hpp"
 #include "trace/name_table.hpp"
 #include "util/names.hpp"
