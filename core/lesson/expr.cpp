@@ -1,5 +1,19 @@
+// The expression language of expr.hpp, in the order a text goes through it:
+//
+//   (top)            tokenize(): the text into numbers, names and operators.
+//   Functions        functions(): each function, what it takes and its usage
+//                    line; the name lists and "did you mean" for messages.
+//   The tree         ExprNode, and Parser: tokens into a tree, by precedence.
+//   Checking names   check_value() / check_call(): every name in the tree is a
+//                    known kind, field, argument, function or keyword.
+//   Evaluation       Evaluator: a checked tree against a trace and its replay.
+//   (end)            The public functions of expr.hpp.
+//
+// One file on purpose: every stage shares the token and node types and the
+// function table, which nothing outside it needs.
 #include "lesson/expr.hpp"
-#include "lesson/json_read.hpp"
+#include "trace/name_table.hpp"
+#include "util/names.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -194,55 +208,23 @@ const FuncSpec* find_function(std::string_view name) {
     return nullptr;
 }
 
-// " (did you mean \"x\"?)" for the closest candidate within 2 edits, else "".
+// " (did you mean 'x'?)" for the closest candidate within 2 edits, else "".
 std::string suggest(std::string_view got, const std::vector<std::string_view>& candidates) {
-    std::string_view best;
-    std::size_t best_d = 3;
-    for (auto c : candidates) {
-        const std::size_t d = json_read::edit_distance(got, c);
-        if (d < best_d) {
-            best_d = d;
-            best = c;
-        }
-    }
-    return best.empty() ? std::string() : " (did you mean '" + std::string(best) + "'?)";
+    return util::did_you_mean(got, candidates, '\'');
 }
 
-std::vector<std::string_view> kind_names() {
-    std::vector<std::string_view> v;
-    for (std::size_t k = 0; k < trace::kKindCount; ++k) v.push_back(trace::kind_name(static_cast<trace::Kind>(k)));
-    return v;
-}
-std::vector<std::string_view> func_names() {
-    std::vector<std::string_view> v;
-    for (std::size_t f = 0; f < static_cast<std::size_t>(trace::Func::count_); ++f)
-        v.push_back(trace::func_name(static_cast<trace::Func>(f)));
-    return v;
-}
-std::vector<std::string_view> arg_names() {
-    std::vector<std::string_view> v;
-    for (std::size_t a = 0; a < static_cast<std::size_t>(trace::Arg::count_); ++a)
-        v.push_back(trace::arg_name(static_cast<trace::Arg>(a)));
-    return v;
-}
+// Fields as state() and skb() take them: the model's, and a few counts
+// computed from the state (see Evaluator).
 std::vector<std::string_view> sock_field_names() {
-    std::vector<std::string_view> v;
-    for (std::size_t f = 0; f < model::kSockFieldCount; ++f) v.push_back(model::sock_field_info(static_cast<model::SF>(f)).name);
+    std::vector<std::string_view> v = trace::sock_field_names().list();
     v.push_back("queue_len");
     v.push_back("page_count");
     return v;
 }
 std::vector<std::string_view> skb_field_names() {
-    std::vector<std::string_view> v;
-    for (std::size_t f = 0; f < model::kSkbFieldCount; ++f) v.push_back(model::skb_field_info(static_cast<model::KF>(f)).name);
+    std::vector<std::string_view> v = trace::skb_field_names().list();
     v.push_back("headlen");
     return v;
-}
-
-std::string join(const std::vector<std::string_view>& v) {
-    std::string s;
-    for (auto x : v) s += (s.empty() ? "" : ", ") + std::string(x);
-    return s;
 }
 
 }  // namespace
@@ -415,7 +397,7 @@ private:
             std::vector<std::string_view> names;
             for (const auto& f : functions()) names.push_back(f.name);
             throw ExprError(name_tok.pos + 1, "unknown function '" + n->name + "'" + suggest(n->name, names) +
-                                                  "; the functions are: " + join(names));
+                                                  "; the functions are: " + util::join(names));
         }
         take();  // '('
         if (peek().t != Tok::rparen) {
@@ -466,7 +448,7 @@ bool is_filter_name(std::string_view n, std::vector<std::string_view>* list = nu
     static const std::vector<std::string_view> fixed = {"call", "after", "before", "func", "depth"};
     if (list) {
         *list = fixed;
-        for (auto a : arg_names())
+        for (auto a : trace::arg_names().list())
             if (a != "call") list->push_back(a);
     }
     if (std::find(fixed.begin(), fixed.end(), n) != fixed.end()) return true;
@@ -510,7 +492,7 @@ void check_call(const ExprNode& n) {
         const P p = f.pos[std::min(i, want - 1)];
         switch (p) {
             case P::kind: {
-                auto names = kind_names();
+                auto names = trace::kind_names().list();
                 names.push_back("any");
                 check_name_in(a, names, "event kind");
                 break;
@@ -518,7 +500,7 @@ void check_call(const ExprNode& n) {
             case P::sock_field: check_name_in(a, sock_field_names(), "socket field"); break;
             case P::skb_field: check_name_in(a, skb_field_names(), "skb field"); break;
             case P::page_field: check_name_in(a, {"count"}, "page field"); break;
-            case P::arg_name: check_name_in(a, arg_names(), "event argument"); break;
+            case P::arg_name: check_name_in(a, trace::arg_names().list(), "event argument"); break;
             case P::value: check_value(a); break;
         }
     }
@@ -530,11 +512,11 @@ void check_call(const ExprNode& n) {
             if (f.filters) is_filter_name("", &allowed);
             throw ExprError(na.pos + 1, std::string(f.name) + "() has no argument '" + na.name + "='" +
                                             suggest(na.name, allowed) + "; it takes: " +
-                                            (allowed.empty() ? std::string("no named arguments") : join(allowed)));
+                                            (allowed.empty() ? std::string("no named arguments") : util::join(allowed)));
         }
         const ExprNode& v = *na.value;
         if (na.name == "func")
-            check_name_in(v, func_names(), "function");
+            check_name_in(v, trace::func_names().list(), "function");
         else if (na.name == "dir")
             check_keyword(v, {"out", "in"}, false, "dir=out or dir=in");
         else if (na.name == "depth" && !f.filters)
@@ -577,7 +559,7 @@ void check_value(const ExprNode& n) {
             if (n.name == "anchor" || trace::kind_by_name(n.name, k)) return;
             if (find_function(n.name))
                 throw ExprError(n.begin + 1, "'" + n.name + "' is a function: write " + n.name + "(...)");
-            auto names = kind_names();
+            auto names = trace::kind_names().list();
             names.push_back("anchor");
             throw ExprError(n.begin + 1, "unknown name '" + n.name + "'" + suggest(n.name, names) +
                                              ": expected an event kind (such as tail_append), 'anchor', a number or a function call");

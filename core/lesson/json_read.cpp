@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "util/errors.hpp"
+#include "util/names.hpp"
 
 namespace sendpath::lesson::json_read {
 
@@ -42,21 +44,6 @@ std::string describe(const json& v) {
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 60) s = s.substr(0, 57) + "...";
     return s;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
 }
 
 std::string range_text(int64_t lo, int64_t hi) { return " from " + std::to_string(lo) + " to " + std::to_string(hi); }
@@ -183,21 +170,9 @@ void Reader::object(const json& j, const std::string& ptr, const std::string& wh
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& key = it.key();
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-        std::string list;
-        std::string_view best;
-        std::size_t best_d = 3;  // suggest only close matches
-        for (std::string_view a : allowed) {
-            if (!list.empty()) list += ", ";
-            list += a;
-            std::size_t d = edit_distance(key, a);
-            if (d < best_d) {
-                best_d = d;
-                best = a;
-            }
-        }
-        std::string msg = "unknown key \"" + key + "\"";
-        if (!best.empty()) msg += " (did you mean \"" + std::string(best) + "\"?)";
-        msg += "; expected one of: " + list;
+        const std::span<const std::string_view> names(allowed.begin(), allowed.size());
+        std::string msg = "unknown key \"" + key + "\"" + util::did_you_mean(key, names, '"');
+        msg += "; expected one of: " + util::join(names);
         fail(child(ptr, key), msg);
     }
 }

@@ -71,7 +71,4 @@ private:
     std::string file_;
 };
 
-// Levenshtein distance, for "did you mean" suggestions on unknown names.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 }  // namespace sendpath::lesson::json_read

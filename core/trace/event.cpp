@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <iterator>
+
+#include "trace/name_table.hpp"
 
 namespace sendpath::trace {
 
@@ -34,27 +37,39 @@ static_assert(std::size(kFuncNames) == static_cast<std::size_t>(Func::count_));
 static_assert(std::size(kArgNames) == static_cast<std::size_t>(Arg::count_));
 static_assert(std::size(kOpNames) == static_cast<std::size_t>(Op::count_));
 
-template <class E, std::size_t N>
-bool lookup(const std::string_view (&names)[N], std::string_view name, E& out) {
-    for (std::size_t i = 0; i < N; ++i)
-        if (names[i] == name) { out = static_cast<E>(i); return true; }
-    return false;
-}
-template <std::size_t N>
-std::string_view at(const std::string_view (&names)[N], std::size_t i) {
-    return i < N ? names[i] : std::string_view("?");
-}
 }  // namespace
 
-std::string_view kind_name(Kind k) { return at(kKindNames, static_cast<std::size_t>(k)); }
-std::string_view kind_doc(Kind k) { return at(kKindDocs, static_cast<std::size_t>(k)); }
-bool kind_by_name(std::string_view name, Kind& out) { return lookup(kKindNames, name, out); }
-std::string_view func_name(Func f) { return at(kFuncNames, static_cast<std::size_t>(f)); }
-bool func_by_name(std::string_view name, Func& out) { return lookup(kFuncNames, name, out); }
-std::string_view arg_name(Arg a) { return at(kArgNames, static_cast<std::size_t>(a)); }
-bool arg_by_name(std::string_view name, Arg& out) { return lookup(kArgNames, name, out); }
-std::string_view op_name(Op op) { return at(kOpNames, static_cast<std::size_t>(op)); }
-bool op_by_name(std::string_view name, Op& out) { return lookup(kOpNames, name, out); }
+// Built once from the lists above; the names are string literals, so the
+// tables' views never dangle.
+const NameTable& kind_names() {
+    static const NameTable t("an event kind", {std::begin(kKindNames), std::end(kKindNames)});
+    return t;
+}
+const NameTable& func_names() {
+    static const NameTable t("a function", {std::begin(kFuncNames), std::end(kFuncNames)});
+    return t;
+}
+const NameTable& arg_names() {
+    static const NameTable t("an argument name", {std::begin(kArgNames), std::end(kArgNames)});
+    return t;
+}
+const NameTable& op_names() {
+    static const NameTable t("a change op", {std::begin(kOpNames), std::end(kOpNames)});
+    return t;
+}
+
+std::string_view kind_name(Kind k) { return kind_names().name(static_cast<std::size_t>(k)); }
+std::string_view kind_doc(Kind k) {
+    const auto i = static_cast<std::size_t>(k);
+    return i < kKindCount ? kKindDocs[i] : std::string_view("?");
+}
+bool kind_by_name(std::string_view name, Kind& out) { return kind_names().find(name, out); }
+std::string_view func_name(Func f) { return func_names().name(static_cast<std::size_t>(f)); }
+bool func_by_name(std::string_view name, Func& out) { return func_names().find(name, out); }
+std::string_view arg_name(Arg a) { return arg_names().name(static_cast<std::size_t>(a)); }
+bool arg_by_name(std::string_view name, Arg& out) { return arg_names().find(name, out); }
+std::string_view op_name(Op op) { return op_names().name(static_cast<std::size_t>(op)); }
+bool op_by_name(std::string_view name, Op& out) { return op_names().find(name, out); }
 
 int64_t Trace::arg(std::size_t i, Arg a, int64_t fallback) const {
     const Event& e = events[i];

@@ -1,0 +1,95 @@
+// The helpers every part of io/ shares (declared in detail.hpp): the JSON
+// keys of each change op, texts and places for error messages, a whole frame
+// for the writers, and the huge-page hint for big arrays. Kept apart so that
+// each reader and writer holds only its own encoding.
+#include "trace/io/detail.hpp"
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+#include "util/errors.hpp"
+
+namespace sendpath::trace::io {
+
+void advise_huge(const void* p, std::size_t bytes) {
+#ifdef __linux__
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    if (bytes < 2 * kHuge) return;
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t b = (a + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t e = (a + bytes) & ~(kHuge - 1);
+    if (e > b) (void)::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+const std::vector<std::string_view>& change_keys(Op op) {
+    static const auto table = [] {
+        std::vector<std::vector<std::string_view>> all;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(Op::count_); ++i) {
+            const Shape& s = kShapes[i];
+            std::vector<std::string_view> k{"op"};
+            if (s.target != TargetKind::none) k.push_back(target_key(s.target));
+            if (s.field != FieldKind::none) k.push_back(field_key(s.field));
+            if (s.value == ValueKind::frag) {
+                k.insert(k.end(), {"page", "off", "size"});
+            } else if (s.value != ValueKind::none) {
+                k.push_back(value_key(s.value));
+            }
+            all.push_back(std::move(k));
+        }
+        return all;
+    }();
+    return table[static_cast<std::size_t>(op)];
+}
+
+std::string range_text(int64_t lo, int64_t hi) {
+    if (hi < lo) return "nothing (the table it indexes is empty)";
+    if (lo == kI64Min && hi == kI64Max) return "an integer";
+    if (hi == kI64Max) return "an integer, " + std::to_string(lo) + " or more";
+    return "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+}
+
+std::string pointer_escape(std::string_view key) {
+    std::string s;
+    for (char c : key) {
+        if (c == '~') s += "~0";
+        else if (c == '/') s += "~1";
+        else s += c;
+    }
+    return s;
+}
+
+std::string quote_short(std::string_view s) {
+    std::string out = "\"";
+    if (s.size() > 40) {
+        out.append(s.substr(0, 40));
+        out += "...";
+    } else {
+        out.append(s);
+    }
+    return out + "\"";
+}
+
+std::string ev_place(std::size_t i) { return "/events/" + std::to_string(i); }
+std::string ch_place(std::size_t i, std::size_t j) { return ev_place(i) + "/changes/" + std::to_string(j); }
+std::string fr_place(std::size_t k) { return "/frames/" + std::to_string(k); }
+
+std::span<const uint8_t> whole_frame(const Trace& t, std::size_t k, std::vector<uint8_t>& scratch) {
+    const auto bytes = t.frame_data(t.frames[k], scratch);
+    if (bytes.size() != t.frames[k].length)
+        throw InputError(kWriteName, fr_place(k) + "/hex", "the frame's payload in the send stream");
+    return bytes;
+}
+
+std::string json_text(const json& j) {
+    // Invalid UTF-8 is replaced rather than thrown on: a name from a broken
+    // device must not make a whole recording unsavable.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+std::string json_string(std::string_view s) { return json_text(json(std::string(s))); }
+
+}  // namespace sendpath::trace::io
