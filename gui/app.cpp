@@ -16,6 +16,7 @@
 #include "gui/model/stepping.hpp"
 #include "gui/widgets.hpp"
 #include "lesson/lesson.hpp"
+#include "util/data_dir.hpp"
 #include "util/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -333,8 +334,14 @@ void App::draw_menu_bar() {
     }
     if (ImGui::BeginMenu("Lessons")) {
         // The lesson picker: every lesson of lessons/, in teaching order.
-        if (lesson_menu_.empty()) lesson_menu_ = list_lessons(SENDPATH_SOURCE_DIR "/lessons");
-        if (lesson_menu_.empty()) ImGui::TextDisabled("No lessons in %s/lessons", SENDPATH_SOURCE_DIR);
+        if (lesson_menu_.empty()) {
+            const fs::path data = util::data_dir();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
+            if (data.empty()) ImGui::TextDisabled("%s", util::data_dir_missing_message().c_str());
+            else if (lesson_menu_ = list_lessons((data / "lessons").string()); lesson_menu_.empty())
+                ImGui::TextDisabled("No lessons in %s", (data / "lessons").c_str());
+            ImGui::PopTextWrapPos();
+        }
         for (const auto& [path, title] : lesson_menu_)
             if (ImGui::MenuItem(title.c_str(), nullptr, doc_ && doc_->path() == path)) push(Command::open_file(path));
         ImGui::EndMenu();

@@ -27,6 +27,7 @@
 #include "gui/model/settings.hpp"
 #include "gui/script_runner.hpp"
 #include "util/atomic_file.hpp"
+#include "util/data_dir.hpp"
 #include "util/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -226,7 +227,10 @@ int main(int argc, char** argv) {
         opt.persist = !headless && !cfg_dir.empty();
         opt.settings_path = cfg_dir + "/settings.txt";
         App app(opt);
-        const std::string first = args.path ? *args.path : default_open_path(SENDPATH_SOURCE_DIR);
+        // Lessons, traces and the paths scripts name come from sendpath's data folder.
+        const fs::path data = util::data_dir();
+        if (data.empty() && (!args.path || args.script)) std::cerr << "sendpath: " << util::data_dir_missing_message() << "\n";
+        const std::string first = args.path ? *args.path : data.empty() ? std::string() : default_open_path(data.string());
         if (args.tap) app.set_tap(first, TapArgs{*args.tap, *args.connect, args.local.value_or("")});
         if (!first.empty()) app.open(first);
         if (args.compare) app.push(Command::compare_file(*args.compare));
@@ -241,7 +245,7 @@ int main(int argc, char** argv) {
         });
 
         std::optional<ScriptRunner> runner;
-        if (args.script) runner.emplace(std::move(script), *args.script, SENDPATH_SOURCE_DIR);
+        if (args.script) runner.emplace(std::move(script), *args.script, data.string());
 
         int frame = 0;
         std::string title;

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 
 namespace sendpath::gui {
 
-ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string source_dir)
-    : steps_(std::move(steps)), file_(std::move(file)), source_dir_(std::move(source_dir)) {}
+ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string data_dir)
+    : steps_(std::move(steps)), file_(std::move(file)), data_dir_(std::move(data_dir)) {}
 
 std::optional<std::string> ScriptRunner::take_screenshot_request() {
     auto r = std::move(screenshot_now_);
@@ -36,8 +36,8 @@ void ScriptRunner::fail(const ScriptStep& st, const std::string& why) {
 std::string ScriptRunner::resolve_input(const std::string& path) const {
     std::error_code ec;
     if (fs::path(path).is_absolute() || fs::exists(path, ec)) return path;
-    const fs::path in_source = fs::path(source_dir_) / path;
-    return fs::exists(in_source, ec) ? in_source.string() : path;
+    const fs::path in_data = fs::path(data_dir_) / path;
+    return fs::exists(in_data, ec) ? in_data.string() : path;
 }
 
 void ScriptRunner::before_frame(App& app, GLFWwindow* window) {

@@ -15,7 +15,7 @@ class App;
 
 class ScriptRunner {
 public:
-    ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string source_dir);
+    ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string data_dir);
 
     // Called once per frame after the App applied its commands and before
     // ImGui::NewFrame (so injected keys reach this frame's shortcut handling).
@@ -35,7 +35,7 @@ private:
     std::string resolve_input(const std::string& path) const;
 
     std::vector<ScriptStep> steps_;
-    std::string file_, source_dir_;
+    std::string file_, data_dir_;  // data_dir_: where relative paths in the script are found (util::data_dir())
     std::size_t next_ = 0;
     int warmup_ = 3;        // frames before the first step: let windows take their size
     int wait_ = 0;          // frames left of a "wait" (or before a screenshot)

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "engine/runner.hpp"
 #include "trace/trace_io.hpp"
+#include "util/data_dir.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::cli {
@@ -20,19 +21,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The source tree this binary was built from: SENDPATH_SOURCE_DIR when the
-// build defines it, else this file's own path (the build passes absolute
-// source paths), minus "core/cli/cmd_lessons.cpp".
-std::string source_dir() {
-#ifdef SENDPATH_SOURCE_DIR
-    return SENDPATH_SOURCE_DIR;
-#else
-    const std::string self = __FILE__;
-    const std::string tail = "core/cli/cmd_lessons.cpp";
-    if (self.size() > tail.size() && self[0] == '/' && self.compare(self.size() - tail.size(), tail.size(), tail) == 0)
-        return self.substr(0, self.size() - tail.size() - 1);
-    return {};
-#endif
+// Why default_lessons_dir() found nothing.
+std::string no_lessons_dir() {
+    const fs::path data = util::data_dir();
+    if (data.empty()) return "there is no ./lessons here, and " + util::data_dir_missing_message();
+    return "there is no ./lessons here, nor " + (data / "lessons").string();
 }
 
 bool looks_like_id(const std::string& s) {
@@ -50,8 +43,8 @@ std::string pad(std::string s, std::size_t w) {
 int run(const ParsedArgs& a) {
     std::string dir = a.positional.empty() ? default_lessons_dir() : a.positional[0];
     if (dir.empty())
-        throw InputError("lessons", "", "expected a lessons folder: there is no ./lessons here and the source tree's "
-                                        "lessons/ is not found; give the folder: sendpath-cli lessons DIR");
+        throw InputError("lessons", "", "expected a lessons folder: " + no_lessons_dir() +
+                                            "; give the folder: sendpath-cli lessons DIR");
     const bool as_json = a.flag("json");
     const auto files = lesson::lesson_files(dir);
     std::map<std::string, std::string> seen;  // id -> file
@@ -107,8 +100,8 @@ int run(const ParsedArgs& a) {
 std::string default_lessons_dir() {
     std::error_code ec;
     if (fs::is_directory("lessons", ec)) return "lessons";
-    const std::string src = source_dir();
-    if (!src.empty() && fs::is_directory(src + "/lessons", ec)) return src + "/lessons";
+    const fs::path data = util::data_dir();
+    if (!data.empty() && fs::is_directory(data / "lessons", ec)) return (data / "lessons").string();
     return {};
 }
 
@@ -117,8 +110,8 @@ lesson::Lesson resolve_lesson(const std::string& arg) {
     if (fs::exists(arg, ec) || !looks_like_id(arg)) return lesson::load_lesson(arg);
     const std::string dir = default_lessons_dir();
     if (dir.empty())
-        throw InputError(arg, "", "expected a lesson file, or the id of a lesson in ./lessons or the source tree's lessons/ "
-                                  "(neither folder exists here)");
+        throw InputError(arg, "", "expected a lesson file, or the id of a lesson in ./lessons or in sendpath's "
+                                  "lessons/, but " + no_lessons_dir());
     std::string ids;
     for (const auto& f : lesson::lesson_files(dir)) {
         // A broken lesson in the folder must not hide the one asked for.
@@ -163,10 +156,11 @@ const Verb& verb_lessons() {
          {"[DIR]"},
          {{"json", 0, "", "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
          "Without DIR: ./lessons if the current directory has one, else the lessons/ folder of\n"
-         "the source tree sendpath-cli was built from. Lessons are listed in file-name order,\n"
-         "the order they are taught in. A lesson file that does not read is reported on stderr\n"
-         "(file, place, what was expected) and the others are still listed; the exit status\n"
-         "is then 2. A TAP lesson whose recorded trace is missing is marked.\n\n"
+         "sendpath's data: $SENDPATH_DATA, else <prefix>/share/sendpath beside an installed\n"
+         "sendpath-cli, else the source tree it was built from. Lessons are listed in\n"
+         "file-name order, the order they are taught in. A lesson file that does not read is\n"
+         "reported on stderr (file, place, what was expected) and the others are still listed;\n"
+         "the exit status is then 2. A TAP lesson whose recorded trace is missing is marked.\n\n"
          "example:\n"
          "  sendpath-cli lessons\n"
          "  sendpath-cli lessons my-course/lessons --json\n"},

@@ -12,7 +12,8 @@ namespace sendpath::cli {
 
 // The folder `lessons` lists without DIR and `answers`/`grade` search for a
 // lesson id: ./lessons when the current directory has one, else the lessons/
-// folder of the source tree this sendpath-cli was built from. "" if neither exists.
+// folder of util::data_dir() (SENDPATH_DATA, the installed share/sendpath, or
+// the source tree). "" if neither exists.
 std::string default_lessons_dir();
 
 // LESSON is a lesson file, or a lesson id looked up in default_lessons_dir().

@@ -81,11 +81,11 @@ std::vector<DirEntry> list_dir(const std::string& dir, std::string* error) {
     return dirs;
 }
 
-std::string default_open_path(const std::string& source_dir) {
+std::string default_open_path(const std::string& data_dir) {
     std::string err;
-    for (const DirEntry& e : list_dir(source_dir + "/lessons", &err))
-        if (!e.is_dir) return source_dir + "/lessons/" + e.name;
-    const std::string sc = source_dir + "/tests/scenarios/tail_append.json";
+    for (const DirEntry& e : list_dir(data_dir + "/lessons", &err))
+        if (!e.is_dir) return data_dir + "/lessons/" + e.name;
+    const std::string sc = data_dir + "/tests/scenarios/tail_append.json";
     std::error_code ec;
     return fs::is_regular_file(sc, ec) ? sc : std::string();
 }

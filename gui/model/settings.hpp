@@ -37,7 +37,8 @@ struct DirEntry {
 std::vector<DirEntry> list_dir(const std::string& dir, std::string* error);
 
 // What `sendpath` opens without an argument: the first lesson in
-// SOURCE/lessons, else SOURCE/tests/scenarios/tail_append.json, else "".
-std::string default_open_path(const std::string& source_dir);
+// DATA/lessons, else DATA/tests/scenarios/tail_append.json (DATA is the
+// source tree), else "". DATA is util::data_dir().
+std::string default_open_path(const std::string& data_dir);
 
 }  // namespace sendpath::gui

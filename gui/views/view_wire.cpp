@@ -158,7 +158,7 @@ private:
             for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 const std::size_t off = static_cast<std::size_t>(row) * 16;
-                char buf[16];
+                char buf[20];  // room for a 64-bit offset in hex (gcc -O0 -Wformat-truncation checks it)
                 std::snprintf(buf, sizeof buf, "%04zx", off);
                 dl->AddText(p, colors::kDimText, buf);
                 for (std::size_t k = 0; k < 16 && off + k < bytes.size(); ++k) {
