@@ -28,6 +28,12 @@ namespace sendpath::engine {
 inline constexpr int64_t TCP_RTO_MIN_US = 200'000;
 inline constexpr int64_t TCP_RTO_MAX_US = 120'000'000;
 inline constexpr int64_t GSO_MAX_SIZE = 65536;
+// sysctl_tcp_tso_win_divisor and the default reordering metric (tcp_max_burst).
+inline constexpr int64_t TCP_TSO_WIN_DIVISOR = 3;
+inline constexpr int64_t TCP_REORDERING = 3;
+// What tcp_clean_rtx_queue found acknowledged (tcp_input.c's FLAG_ bits).
+inline constexpr int FLAG_DATA_ACKED = 0x04;
+inline constexpr int FLAG_SYN_ACKED = 0x10;
 
 // errno values as Linux numbers them.
 enum Errno : int64_t {
@@ -149,6 +155,7 @@ public:
     void tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn);
     int tcp_clean_rtx_queue(int64_t prior_snd_una);
     void tcp_trim_head(model::SkBuff& skb, int64_t len);
+    bool tcp_is_cwnd_limited(int64_t in_flight);
     void tcp_cong_avoid(int64_t in_flight);
     void tcp_check_space();
     void tcp_new_space();

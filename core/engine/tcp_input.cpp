@@ -186,7 +186,9 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
 
     const int flag = tcp_clean_rtx_queue(prior_snd_una);
     if (after(ack, prior_snd_una)) rec_.set(SF::icsk_retransmits, 0);
-    if (flag) tcp_cong_avoid(prior_in_flight);
+    // tcp_ack (2.6.32) grows the window only for acknowledged data: the
+    // SYN-ACK acknowledging our SYN samples the round trip but leaves cwnd.
+    if (flag & FLAG_DATA_ACKED) tcp_cong_avoid(prior_in_flight);
 
     if (sk.ca_state == 4 && !before(sk.snd_una, sk.high_seq)) {
         rec_.set(SF::ca_state, 0);  // loss recovered
@@ -196,7 +198,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
 }
 
 // Frees every skb the ACK covers; trims one that is covered only in part.
-// Returns nonzero when data was acknowledged.
+// Returns FLAG_DATA_ACKED and/or FLAG_SYN_ACKED for what the ACK covered.
 int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
     FuncScope fs(rec_, Func::tcp_clean_rtx_queue);
     auto& sk = st().sk;
@@ -224,12 +226,14 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
         }
         if (skb.sacked & TCPCB_RETRANS) {
             rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
-        } else if (!(skb.sacked & TCPCB_EVER_RETRANS) && skb.when_us) {
-            rtt_us = rec_.time() - skb.when_us;  // Karn: only never-retransmitted data
+        } else if (!(skb.sacked & TCPCB_EVER_RETRANS)) {
+            // Karn: only a segment sent once times the round trip. Everything
+            // ahead of sk_send_head was sent, the SYN at time 0 included.
+            rtt_us = rec_.time() - skb.when_us;
         }
         if (skb.sacked & TCPCB_LOST) rec_.set(SF::lost_out, std::max<int64_t>(0, sk.lost_out - acked_pcount));
         rec_.set(SF::packets_out, sk.packets_out - acked_pcount);
-        flag = 1;
+        flag |= (skb.tcp_flags & TCPHDR_SYN) ? FLAG_SYN_ACKED : FLAG_DATA_ACKED;
         if (!fully_acked) break;
         rec_.skb_unlink(skb);
         rec_.arg(Arg::skb, id);
@@ -293,8 +297,10 @@ void Engine::tcp_trim_head(SkBuff& skb, int64_t len) {
 }
 
 void Engine::tcp_rtt_estimator(int64_t m) {
+    FuncScope fs(rec_, Func::tcp_rtt_estimator);
     auto& sk = st().sk;
     if (m <= 0) m = 1;
+    rec_.arg(Arg::value, m);
     // RFC 6298 smoothing, with the variance term floored at tcp_rto_min as Linux does.
     if (sk.srtt_us == 0) {
         rec_.set(SF::srtt_us, m);
@@ -307,23 +313,41 @@ void Engine::tcp_rtt_estimator(int64_t m) {
     const int64_t rto = std::min(sk.srtt_us + std::max(4 * sk.rttvar_us, TCP_RTO_MIN_US), TCP_RTO_MAX_US);
     rec_.set(SF::icsk_rto_us, rto);
     rec_.set(SF::icsk_backoff, 0);
+    SP_EMIT(rec_, rtt_sample);
 }
 
-// Reno: one segment per ACK below ssthresh, one per window above it.
+// tcp_is_cwnd_limited (2.6.32): a window is grown only while it is being
+// used. It is when the flight fills it; with GSO, also when the room left
+// is under a third of cwnd and under one 64 KB GSO frame (tcp_tso_win_divisor
+// 3, sk_gso_max_size); and in every case when the room left is no more than
+// tcp_max_burst, the reordering metric (3 segments).
+bool Engine::tcp_is_cwnd_limited(int64_t in_flight) {
+    const auto& sk = st().sk;
+    if (in_flight >= sk.snd_cwnd) return true;
+    const int64_t left = sk.snd_cwnd - in_flight;
+    if (sk_can_gso() && left * TCP_TSO_WIN_DIVISOR < sk.snd_cwnd && left * sk.mss_cache < GSO_MAX_SIZE) return true;
+    return left <= TCP_REORDERING;
+}
+
+// tcp_reno_cong_avoid (2.6.32, tcp_abc and tcp_max_ssthresh at their default 0).
 void Engine::tcp_cong_avoid(int64_t in_flight) {
     auto& sk = st().sk;
-    // tcp_is_cwnd_limited: only grow a window that is being used.
-    bool limited = in_flight >= sk.snd_cwnd;
-    if (!limited && sk_can_gso()) limited = (sk.snd_cwnd - in_flight) * sk.mss_cache < 65536;
-    if (!limited) return;
+    if (!tcp_is_cwnd_limited(in_flight)) return;
     FuncScope fs(rec_, Func::tcp_cong_avoid);
     if (sk.snd_cwnd <= sk.snd_ssthresh) {
-        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);  // slow start
-    } else if (sk.snd_cwnd_cnt + 1 >= sk.snd_cwnd) {
+        // tcp_slow_start: snd_cwnd_cnt gains cwnd, and every whole window in it
+        // is one more segment: one per ACK, the counter left as it was.
+        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);
+    } else if (sk.snd_cwnd_cnt >= sk.snd_cwnd) {
+        // tcp_cong_avoid_ai: the counter is compared before it counts this
+        // ACK, so the window grows by one after cwnd + 1 ACKs.
         rec_.set(SF::snd_cwnd_cnt, 0);
         rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);
     } else {
         rec_.set(SF::snd_cwnd_cnt, sk.snd_cwnd_cnt + 1);
+        rec_.arg(Arg::cwnd, sk.snd_cwnd);
+        rec_.arg(Arg::value, sk.snd_cwnd_cnt);
+        SP_EMIT(rec_, cwnd_count);
         return;
     }
     rec_.arg(Arg::cwnd, sk.snd_cwnd);

@@ -101,7 +101,9 @@ namespace sendpath::trace {
     X(peer_drop, "A segment is dropped on the way (scripted loss).")                              \
     X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")             \
     X(time_advance, "The scenario lets time pass.")                                               \
-    X(run_end, "The run ends (the trace's end_reason says why).")
+    X(run_end, "The run ends (the trace's end_reason says why).")                                 \
+    X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.") \
+    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -154,7 +156,8 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_write_wakeup)                                                                            \
     X(tcp_xmit_retransmit_queue)                                                                   \
     X(sk_mem_reclaim)                                                                              \
-    X(peer)
+    X(peer)                                                                                        \
+    X(tcp_rtt_estimator)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

@@ -1,0 +1,82 @@
+// Findings of the 2.6.32 fidelity review (issue 11), one scenario each in
+// tests/scenarios/, whose description gives the kernel function and release
+// the expected events follow from.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+using namespace sendpath;
+using namespace sptest;
+using K = trace::Kind;
+using trace::Arg;
+
+namespace {
+
+// cwnd after each cong_avoid event, in order.
+std::vector<int64_t> cwnd_growth(const trace::Trace& t) {
+    std::vector<int64_t> out;
+    for (auto i : find(t, K::cong_avoid)) out.push_back(t.arg(i, Arg::cwnd));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("tcp_is_cwnd_limited: an application-limited sender over GSO grows cwnd 3 -> 4 -> 5 and no further") {
+    const auto t = run_shipped("cwnd_app_limited_gso.json");
+    CHECK(cwnd_growth(t) == std::vector<int64_t>{4, 5});
+    CHECK(state_at(t, t.events.size() - 1).sk.snd_cwnd == 5);
+}
+
+TEST_CASE("tcp_is_cwnd_limited: without GSO the room left must be at most tcp_max_burst (3)") {
+    const auto t = run_shipped("cwnd_app_limited_sg.json");
+    CHECK(cwnd_growth(t) == std::vector<int64_t>{4, 5});
+    CHECK(state_at(t, t.events.size() - 1).sk.snd_cwnd == 5);
+}
+
+TEST_CASE("tcp_cong_avoid_ai: at cwnd w the window grows on the (w+1)-th ACK, each ACK before counted on its own event") {
+    const auto t = run_shipped("cwnd_avoid_count.json");
+    int64_t counted = 0;  // cwnd_count events since the last growth
+    int checked = 0;
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        const auto& e = t.events[i];
+        CAPTURE(i);
+        if (e.kind == K::cwnd_count) {
+            ++counted;
+            CHECK(t.arg(i, Arg::value) == counted);
+            CHECK(state_at(t, i).sk.snd_cwnd_cnt == counted);
+        } else if (e.kind == K::cong_avoid) {
+            const int64_t before = t.arg(i, Arg::cwnd) - 1;
+            if (before > t.arg(i, Arg::ssthresh)) {  // congestion avoidance, not slow start
+                CHECK(counted == before);
+                ++checked;
+            }
+            counted = 0;
+        } else if (e.kind == K::enter_loss) {
+            counted = 0;
+        }
+    }
+    CHECK(checked >= 3);
+}
+
+TEST_CASE("tcp_ack: the SYN-ACK samples the round trip but runs no cong_avoid") {
+    const auto t = run_shipped("cwnd_avoid_count.json");
+    const auto est = find(t, K::established);
+    REQUIRE(est.size() == 1);
+    for (auto i : find(t, K::cong_avoid)) CHECK(i > est[0]);
+    const auto rtt = find(t, K::rtt_sample);
+    REQUIRE(!rtt.empty());
+    CHECK(rtt[0] < est[0]);
+    CHECK(state_at(t, rtt[0]).sk.srtt_us > 0);
+}
+
+TEST_CASE("handshake RTT sample: the first data segment's RTO is the RTT plus 200 ms, not 3 s") {
+    const auto t = run_json(R"({"peer":{"drop":[1]},"timeline":[{"send":1000}],"max_time_ms":30000})");
+    const auto rto = find(t, K::rto_fire);
+    REQUIRE(!rto.empty());
+    const auto send = find(t, K::sendmsg_enter);
+    REQUIRE(!send.empty());
+    const int64_t after_send = t.events[rto[0]].time_us - t.events[send[0]].time_us;
+    // srtt from the SYN-ACK: two one-way delays of 500 us; rto = srtt + max(2 srtt, 200 ms).
+    CHECK(after_send >= 200'000);
+    CHECK(after_send <= 205'000);
+}
