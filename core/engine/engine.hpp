@@ -59,8 +59,11 @@ public:
     virtual ~World() = default;
     // Lets time pass until woken (write_space, a state change, a signal) with
     // cond() true, or until timeout_us passes (-1 = forever). Returns the time
-    // slept. Incoming frames and timers are processed meanwhile.
-    virtual int64_t sleep(const std::function<bool()>& cond, int64_t timeout_us) = 0;
+    // slept. Incoming frames and timers are processed meanwhile. cond() is
+    // tested first: when it holds already, nothing sleeps. With
+    // any_wakeup, the first wake-up ends the sleep whatever cond() says, as a
+    // schedule_timeout() on the socket's wait queue does.
+    virtual int64_t sleep(const std::function<bool()>& cond, int64_t timeout_us, bool any_wakeup = false) = 0;
     virtual bool signal_pending() = 0;
 };
 

@@ -125,7 +125,7 @@ public:
     trace::Recorder& rec() { return rec_; }
 
     // World
-    int64_t sleep(const std::function<bool()>& cond, int64_t timeout_us) override {
+    int64_t sleep(const std::function<bool()>& cond, int64_t timeout_us, bool any_wakeup) override {
         const int64_t start = link().now_us();
         if (cond()) return 0;
         const int64_t deadline = timeout_us < 0 ? sc_.max_time_us : std::min(start + timeout_us, sc_.max_time_us);
@@ -133,7 +133,7 @@ public:
         for (;;) {
             step(deadline);
             if (signal_pending_) break;
-            if (engine_->take_wakeup() && cond()) break;
+            if (engine_->take_wakeup() && (any_wakeup || cond())) break;
             if (link().now_us() >= deadline) {
                 if (deadline >= sc_.max_time_us && timeout_us != 0)
                     throw StopRun{"max_time_us reached while send() call " + std::to_string(rec_.call()) + " was blocked (it had not returned)"};

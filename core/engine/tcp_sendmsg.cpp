@@ -500,11 +500,11 @@ int64_t Engine::sk_stream_wait_memory(int64_t& timeo) {
     int64_t current_timeo = timeo;
 
     // Coming here from a memory failure (not a full send buffer): back off for
-    // a random 2..HZ/5+1 jiffies before trying again.
+    // a random 2..HZ/5+1 jiffies before trying again (the vm_wait of
+    // sk_stream_wait_memory, 2.6.32.67).
     if (sk_stream_memory_free()) {
         vm_wait = (static_cast<int64_t>(random_u32() % 200) + 2) * 1000;
         current_timeo = vm_wait;
-        rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);
     }
 
     for (;;) {
@@ -516,10 +516,19 @@ int64_t Engine::sk_stream_wait_memory(int64_t& timeo) {
         if (sk_stream_memory_free() && !vm_wait) break;
 
         rec_.set(SF::sock_flags, sk.sock_flags | SOCK_NOSPACE);
+        // The writer goes to sleep: the flags above are this function's, on
+        // its own event, before the world's events while it sleeps.
+        if (vm_wait) rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);
+        rec_.arg(Arg::timeo_ms, timeo_ms(timeo));
+        SP_EMIT(rec_, wait_sleep);
         int64_t slept = 0;
         if (vm_wait) {
-            // Sleep the whole back-off: only a signal, an error or a shutdown cuts it short.
-            slept = world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN); }, vm_wait);
+            // sk_wait_event sleeps in schedule_timeout() on the socket's wait
+            // queue: any wake-up of the queue ends the back-off early (an ACK
+            // that frees room wakes it through sk_stream_write_space), and the
+            // loop then looks again.
+            slept = world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN); }, vm_wait,
+                                  /*any_wakeup=*/true);
         } else {
             slept = world_->sleep(
                 [&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN) || sk_stream_memory_free(); }, current_timeo);

@@ -103,7 +103,8 @@ namespace sendpath::trace {
     X(time_advance, "The scenario lets time pass.")                                               \
     X(run_end, "The run ends (the trace's end_reason says why).")                                 \
     X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.") \
-    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")
+    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")       \
+    X(wait_sleep, "sk_stream_wait_memory sets SOCK_NOSPACE and sleeps: until woken, or for the vm_wait back-off.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

@@ -80,3 +80,25 @@ TEST_CASE("handshake RTT sample: the first data segment's RTO is the RTT plus 20
     CHECK(after_send >= 200'000);
     CHECK(after_send <= 205'000);
 }
+
+TEST_CASE("sk_stream_wait_memory: the vm_wait back-off ends at the first wake-up of the socket's wait queue") {
+    const auto t = run_shipped("wait_for_memory_skb.json");
+    const auto sleeps = find(t, K::wait_sleep);
+    REQUIRE(!sleeps.empty());
+    const auto s = sleeps[0];
+    REQUIRE(t.has_arg(s, Arg::vm_wait_ms));  // the back-off is logged on the sleep itself
+    const int64_t backoff_end = t.events[s].time_us + t.arg(s, Arg::vm_wait_ms) * 1000;
+    std::size_t wake = 0;
+    for (auto i : find(t, K::write_space))
+        if (i > s) { wake = i; break; }
+    REQUIRE(wake != 0);
+    REQUIRE(t.events[wake].time_us < backoff_end);  // the scenario's ACK comes during the back-off
+    std::size_t end = 0;
+    for (auto i : find(t, K::wait_end))
+        if (i > s) { end = i; break; }
+    REQUIRE(end != 0);
+    CHECK(t.events[end].time_us == t.events[wake].time_us);
+    // No event of another kind carries the back-off.
+    for (std::size_t i = 0; i < t.events.size(); ++i)
+        if (t.has_arg(i, Arg::vm_wait_ms)) CHECK(t.events[i].kind == K::wait_sleep);
+}
