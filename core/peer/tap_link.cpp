@@ -362,34 +362,37 @@ net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip) {
     return {net24 | ((peer_ip.value & 0xff) == 2 ? 1u : 2u)};
 }
 
-// Malformed settings are bad input (InputError: the CLI exits 2), named by
-// the option that gives them; a scenario file's own values were checked when
-// it was read.
-TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local) {
+std::optional<IpPort> parse_ip_port(std::string_view s) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    const auto ip = net::parse_ipv4_addr(s.substr(0, colon));
+    const std::string_view p = s.substr(colon + 1);
+    if (!ip || p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return std::nullopt;
+    long port = 0;
+    for (char ch : p) port = port * 10 + (ch - '0');
+    if (port < 1 || port > 65535) return std::nullopt;
+    return IpPort{*ip, static_cast<uint16_t>(port)};
+}
+
+// A scenario file's own values were checked when it was read; these checks
+// are for what comes from the command line.
+TapConfig tap_config(const std::string& dev, const std::string& connect, const std::string& local) {
     TapConfig cfg;
     auto quoted = [](const std::string& v) { return "\"" + v + "\""; };
-    if (sc.peer.dev.empty())
+    if (dev.empty())
         throw InputError("--tap", "", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)");
-    if (sc.peer.dev.size() >= IFNAMSIZ || sc.peer.dev.find('/') != std::string::npos)
+    if (dev.size() >= IFNAMSIZ || dev.find('/') != std::string::npos)
         throw InputError("--tap", "", "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
-                                          quoted(sc.peer.dev));
-    cfg.dev = sc.peer.dev;
-    const std::string& c = sc.peer.connect;
-    if (c.empty())
+                                          quoted(dev));
+    cfg.dev = dev;
+    if (connect.empty())
         throw InputError("--connect", "", "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
-    const auto colon = c.rfind(':');
-    std::optional<net::Ipv4Addr> ip;
-    long port = -1;
-    if (colon != std::string::npos) {
-        ip = net::parse_ipv4_addr(std::string_view(c).substr(0, colon));
-        const std::string p = c.substr(colon + 1);
-        if (!p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-            port = std::stol(p);
-    }
-    if (!ip || port < 1 || port > 65535)
-        throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(c));
-    cfg.peer_ip = *ip;
-    cfg.peer_port = static_cast<uint16_t>(port);
+    const auto listener = parse_ip_port(connect);
+    if (!listener)
+        throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(connect));
+    cfg.peer_ip = listener->ip;
+    cfg.peer_port = listener->port;
     if (local.empty()) {
         cfg.our_ip = default_our_ip(cfg.peer_ip);
     } else {
@@ -399,19 +402,12 @@ TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local) {
     }
     if (cfg.our_ip == cfg.peer_ip)
         throw InputError("--local", "", "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
-    cfg.mtu = sc.device.mtu;
     return cfg;
 }
 
 bool tap_frame_for_engine(std::span<const uint8_t> frame) {
     if (frame.size() < net::EthernetRepr::kLen) return true;
     return net::read_be16(frame.data() + 12) == net::ETHERTYPE_IPV4;
-}
-
-std::unique_ptr<Link> make_tap_link(const lesson::Scenario& sc) { return make_tap_link_local(sc, ""); }
-
-std::unique_ptr<Link> make_tap_link_local(const lesson::Scenario& sc, const std::string& local) {
-    return std::make_unique<TapLink>(tap_config_for(sc, local));
 }
 
 // ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@
 // returned only if its stamp is <= until_us, and a wait that times out at
 // until_us leaves every later frame a stamp > until_us. So the whole run is a
 // function of the incoming frames and their stamps, which the trace records:
-// ReplayLink (tap_replay.hpp) feeds them to the engine again and gets the
+// ReplayLink (run/tap_replay.hpp) feeds them to the engine again and gets the
 // same events. The price: the engine's own CPU time is not on the clock (what
 // it does after a frame or timer all carries that frame's or timer's time),
 // and a timer fires when the link looks, a little after it was due in real time.
@@ -49,11 +49,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "lesson/scenario.hpp"
 #include "net/addr.hpp"
-#include "peer/addresses.hpp"
 #include "peer/link.hpp"
 
 namespace sendpath::peer {
@@ -91,10 +90,18 @@ struct TapConfig {
 // Our address by default: the kernel's /24 with host part .2 (.1 if the kernel is .2).
 net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip);
 
-// The configuration for a scenario's "tap" peer (peer.dev, peer.connect) and
-// an optional --local address ("" = default_our_ip). Throws InputError naming
-// the option (--tap, --connect, --local) that is missing or malformed.
-TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local = "");
+// "IP:PORT" with a dotted IPv4 address and a port from 1 to 65535; nullopt otherwise.
+struct IpPort {
+    net::Ipv4Addr ip;
+    uint16_t port = 0;
+};
+std::optional<IpPort> parse_ip_port(std::string_view s);
+
+// The configuration for device dev, the kernel's listener connect ("IP:PORT")
+// and our address local ("" = default_our_ip). Throws InputError naming the
+// option (--tap, --connect, --local) that is missing or malformed. The rest
+// (mtu, writes, ...) keeps its default.
+TapConfig tap_config(const std::string& dev, const std::string& connect, const std::string& local = "");
 
 // What the link saw besides the engine's frames.
 struct TapCounters {
@@ -198,10 +205,5 @@ private:
     std::string plain_why_;
     int ring_read_err_ = 0;      // errno of the last ring read that brought no frame
 };
-
-// The factory the runner's RunHooks::make_tap_link takes (sendpath-cli run --tap).
-std::unique_ptr<Link> make_tap_link(const lesson::Scenario& sc);
-// Same, with our address given (--local IP; "" = default_our_ip()).
-std::unique_ptr<Link> make_tap_link_local(const lesson::Scenario& sc, const std::string& local);
 
 }  // namespace sendpath::peer
