@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/options.hpp"
-#include "engine/runner.hpp"
-#include "peer/tap_link.hpp"
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
+#include "run/tap_setup.hpp"
 #include "trace/trace_io.hpp"
 #include "util/atomic_file.hpp"
 #include "util/errors.hpp"

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "engine/runner.hpp"
+#include "run/runner.hpp"
 #include "trace/trace_io.hpp"
 #include "util/data_dir.hpp"
 #include "util/errors.hpp"

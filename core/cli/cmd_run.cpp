@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
-#include "engine/runner.hpp"
 #include "lesson/json_read.hpp"
 #include "lesson/scenario.hpp"
-#include "peer/tap_link.hpp"
+#include "run/runner.hpp"
+#include "run/tap_setup.hpp"
 #include "trace/pcap.hpp"
 #include "trace/trace_io.hpp"
 #include "util/atomic_file.hpp"

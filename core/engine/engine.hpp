@@ -15,11 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/config.hpp"
+#include "engine/link.hpp"
 #include "engine/options.hpp"
-#include "lesson/scenario.hpp"
 #include "model/state.hpp"
 #include "net/addr.hpp"
-#include "peer/link.hpp"
 #include "trace/recorder.hpp"
 
 namespace sendpath::engine {
@@ -69,7 +69,7 @@ public:
 
 class Engine {
 public:
-    Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& rec, peer::Link& link);
+    Engine(const Config& cfg, const Options& opt, trace::Recorder& rec, Link& link);
 
     void set_world(World* w) { world_ = w; }
     trace::Recorder& rec() { return rec_; }
@@ -83,7 +83,7 @@ public:
     void tcp_shutdown(const std::string& how);
     void tcp_close();
     // Arms nothing; called by the runner when frames arrive and timers expire.
-    void tcp_v4_rcv(const peer::Received& in);
+    void tcp_v4_rcv(const Received& in);
     int64_t next_timer_us() const;   // earliest engine timer, INT64_MAX if none
     void run_timers(int64_t now_us);
     // Woken by sk_stream_write_space / state changes since the last call.
@@ -176,13 +176,13 @@ public:
     void tcp_check_probe_timer();
     int tcp_write_wakeup();
 
-    const lesson::Scenario& sc_;
+    const Config cfg_;
     Options opt_;
     trace::Recorder& rec_;
-    peer::Link& link_;
+    Link& link_;
     World* world_ = nullptr;
 
-    // Constants derived from the scenario.
+    // Constants derived from the configuration.
     int64_t tcp_header_len_ = 20;  // 20 + 12 with timestamps
     int64_t pmtu_ = 1500;
     uint32_t iss_ = 1000;

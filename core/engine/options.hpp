@@ -32,6 +32,8 @@ struct Options {
     static constexpr int64_t kMaxTraceFrameBytes = (int64_t{1} << 32) - (int64_t{64} << 20);
     int64_t max_trace_frame_bytes = kMaxTraceFrameBytes;
 
+    // As JSON (the "options" of a trace). Defined with the other file readers
+    // in sp_lesson (lesson/engine_options.cpp): the engine itself reads no JSON.
     nlohmann::json to_json() const;
     // Throws InputError(file, "/options/...", ...) on unknown keys or bad types.
     static Options from_json(const nlohmann::json& j, const std::string& file);

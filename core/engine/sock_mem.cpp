@@ -82,7 +82,7 @@ bool Engine::__sk_mem_schedule(int64_t size) {
     if (allocated > sk.tcp_mem1) enter_memory_pressure();
     if (allocated <= sk.tcp_mem2) {
         // A socket with less than tcp_wmem[0] queued is always granted.
-        if (sk.sk_wmem_queued < sc_.sysctl.tcp_wmem[0]) return true;
+        if (sk.sk_wmem_queued < cfg_.sysctl.tcp_wmem[0]) return true;
         if (!sk.tcp_memory_pressure) return true;
         // Under pressure a socket may still grow while the whole pool would
         // fit if every socket were this size (there is one socket here).
@@ -146,8 +146,8 @@ void Engine::sk_wmem_free_skb(SkBuff& skb) {
 
 Page* Engine::alloc_page() {
     ++page_allocs_;
-    if (std::find(sc_.faults.fail_page_alloc.begin(), sc_.faults.fail_page_alloc.end(), page_allocs_) !=
-        sc_.faults.fail_page_alloc.end()) {
+    if (std::find(cfg_.faults.fail_page_alloc.begin(), cfg_.faults.fail_page_alloc.end(), page_allocs_) !=
+        cfg_.faults.fail_page_alloc.end()) {
         enter_memory_pressure();
         sk_stream_moderate_sndbuf();
         return nullptr;

@@ -68,7 +68,7 @@ void Engine::tcp_setsockopt(const std::string& name, int64_t value) {
             tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
         }
     } else if (name == "SO_SNDBUF") {
-        const int64_t v = std::max<int64_t>(std::min(value, sc_.sysctl.wmem_max) * 2, 2048);
+        const int64_t v = std::max<int64_t>(std::min(value, cfg_.sysctl.wmem_max) * 2, 2048);
         rec_.set(SF::sock_flags, sk.sock_flags | SOCK_SNDBUF_LOCK);
         rec_.set(SF::sk_sndbuf, v);
         // Waiters re-test: the buffer may now have room.

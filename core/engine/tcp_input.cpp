@@ -18,19 +18,19 @@ using trace::Arg;
 using trace::Func;
 using trace::FuncScope;
 
-void Engine::tcp_v4_rcv(const peer::Received& in) {
+void Engine::tcp_v4_rcv(const Received& in) {
     FuncScope fs(rec_, Func::tcp_v4_rcv);
     rec_.set_time(in.time_us);
     auto& sk = st().sk;
     const std::span<const uint8_t> frame = in.frame;
     // A peer in this process hands its segment over as it is; anything else
     // (a TAP device) is untrusted bytes.
-    const peer::SegmentIn* seg = in.has_segment ? &in.segment : nullptr;
-    peer::SegmentIn parsed;
+    const SegmentIn* seg = in.has_segment ? &in.segment : nullptr;
+    SegmentIn parsed;
     if (!seg) {
         std::string why;
         if (auto pf = net::parse_frame(frame, &why); pf && pf->is_tcp()) {
-            parsed = peer::SegmentIn{pf->ip->src, pf->ip->dst, std::move(*pf->tcp), static_cast<uint32_t>(pf->payload.size())};
+            parsed = SegmentIn{pf->ip->src, pf->ip->dst, std::move(*pf->tcp), static_cast<uint32_t>(pf->payload.size())};
             seg = &parsed;
         }
     }
@@ -63,13 +63,13 @@ void Engine::tcp_v4_rcv(const peer::Received& in) {
         rec_.set(SF::snd_wl1, th.seq);
         const int64_t peer_mss = th.options.mss ? *th.options.mss : 536;
         rec_.set(SF::mss_clamp, std::min<int64_t>(peer_mss, pmtu_ - 40));
-        if (th.options.wscale && sc_.sock.window_scaling) {
+        if (th.options.wscale && cfg_.sock.window_scaling) {
             rec_.set(SF::snd_wscale, std::min<int64_t>(*th.options.wscale, 14));
         } else {
             rec_.set(SF::snd_wscale, 0);
             rec_.set(SF::rcv_wscale, 0);
         }
-        if (th.options.ts && sc_.sock.timestamps) {
+        if (th.options.ts && cfg_.sock.timestamps) {
             rec_.set(SF::tstamp_ok, 1);
             rec_.set(SF::ts_recent, th.options.ts->first);
             tcp_header_len_ = 32;
@@ -84,7 +84,7 @@ void Engine::tcp_v4_rcv(const peer::Received& in) {
         // tcp_init_buffer_space / tcp_fixup_sndbuf.
         if (!(sk.sock_flags & SOCK_SNDBUF_LOCK)) {
             const int64_t sndmem = 3 * (sk.mss_clamp + opt_.max_tcp_header + 16 + opt_.sizeof_sk_buff);
-            if (sk.sk_sndbuf < sndmem) rec_.set(SF::sk_sndbuf, std::min(sndmem, sc_.sysctl.tcp_wmem[2]));
+            if (sk.sk_sndbuf < sndmem) rec_.set(SF::sk_sndbuf, std::min(sndmem, cfg_.sysctl.tcp_wmem[2]));
         }
         rec_.set(SF::state, TCP_ESTABLISHED);
         rec_.arg(Arg::mss_now, sk.mss_cache);
@@ -373,7 +373,7 @@ void Engine::tcp_new_space() {
         sndmem *= 2 * demanded;
         if (sndmem > sk.sk_sndbuf) {
             rec_.arg(Arg::old, sk.sk_sndbuf);
-            rec_.set(SF::sk_sndbuf, std::min(sndmem, sc_.sysctl.tcp_wmem[2]));
+            rec_.set(SF::sk_sndbuf, std::min(sndmem, cfg_.sysctl.tcp_wmem[2]));
             rec_.arg(Arg::value, sk.sk_sndbuf);
             SP_EMIT(rec_, sndbuf_grow);
         }

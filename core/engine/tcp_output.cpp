@@ -27,7 +27,7 @@ constexpr int64_t TSO_WIN_DIVISOR = 3;
 // MSS and size_goal
 // ---------------------------------------------------------------------------
 
-bool Engine::sk_can_gso() const { return sc_.device.gso && sc_.device.sg && sc_.device.csum; }
+bool Engine::sk_can_gso() const { return cfg_.device.gso && cfg_.device.sg && cfg_.device.csum; }
 
 int64_t Engine::tcp_bound_to_half_wnd(int64_t pktsize) const {
     const auto& sk = st_const().sk;
@@ -102,8 +102,8 @@ void Engine::tcp_push(int64_t flags, int64_t mss_now, int64_t nonagle) {
     SP_EMIT(rec_, tcp_push);
     if (sk.sk_send_head == 0) return;
     SkBuff& tail = *st().skb(st().tail());
-    if (!(flags & lesson::MSG_MORE) || forced_push()) tcp_mark_push(tail);
-    if (flags & lesson::MSG_OOB) rec_.set(SF::snd_up, sk.write_seq);  // tcp_mark_urg
+    if (!(flags & MSG_MORE) || forced_push()) tcp_mark_push(tail);
+    if (flags & MSG_OOB) rec_.set(SF::snd_up, sk.write_seq);  // tcp_mark_urg
 
     if (opt_.autocork && tail.len < sk.size_goal && sk.packets_out > 0 && sk.sk_wmem_alloc > tail.truesize) {
         // Modern kernels: earlier data is still in the device; its TX
@@ -113,7 +113,7 @@ void Engine::tcp_push(int64_t flags, int64_t mss_now, int64_t nonagle) {
         SP_EMIT(rec_, autocork_defer);
         return;
     }
-    tcp_push_pending_frames(mss_now, (flags & lesson::MSG_MORE) ? TCP_NAGLE_CORK : nonagle);
+    tcp_push_pending_frames(mss_now, (flags & MSG_MORE) ? TCP_NAGLE_CORK : nonagle);
 }
 
 void Engine::tcp_push_pending_frames(int64_t mss_now, int64_t nonagle) {
@@ -432,9 +432,9 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
         // SYN options in the order Linux writes them.
         th.window = static_cast<uint16_t>(std::min<int64_t>(sk.rcv_wnd, 65535));
         th.options.mss = static_cast<uint16_t>(pmtu_ - 40);
-        if (sc_.sock.sack) th.options.sack_perm = true;
-        if (sc_.sock.timestamps) th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), 0u);
-        if (sc_.sock.window_scaling) th.options.wscale = static_cast<uint8_t>(sk.rcv_wscale);
+        if (cfg_.sock.sack) th.options.sack_perm = true;
+        if (cfg_.sock.timestamps) th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), 0u);
+        if (cfg_.sock.window_scaling) th.options.wscale = static_cast<uint8_t>(sk.rcv_wscale);
     } else {
         // tcp_select_window: we receive no data, so the offer never changes.
         th.window = static_cast<uint16_t>(std::min<int64_t>(sk.rcv_wnd >> sk.rcv_wscale, 65535));
@@ -444,7 +444,7 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
     net::FrameAddrs a{our_mac_, peer_mac_, our_ip_, peer_ip_, 0, 64, true};
     // Software GSO cuts a multi-segment skb into MSS-sized frames; a TSO
     // device takes it whole.
-    const bool gso_split = skb.gso_segs > 1 && !sc_.device.tso;
+    const bool gso_split = skb.gso_segs > 1 && !cfg_.device.tso;
     const int64_t seg_size = gso_split ? skb.gso_size : std::max<int64_t>(skb.len, 1);
     const int64_t nsegs = gso_split ? skb.gso_segs : 1;
     int64_t frames_lost = 0;

@@ -85,7 +85,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
 #define EMIT(kind) (sync(), SP_EMIT(rec_, kind))
 
     // lock_sock: incoming segments wait in the backlog until we sleep or return.
-    timeo = (flags & lesson::MSG_DONTWAIT) ? 0 : (sk.sk_sndtimeo_ms < 0 ? MAX_SCHEDULE_TIMEOUT : sk.sk_sndtimeo_ms * 1000);
+    timeo = (flags & MSG_DONTWAIT) ? 0 : (sk.sk_sndtimeo_ms < 0 ? MAX_SCHEDULE_TIMEOUT : sk.sk_sndtimeo_ms * 1000);
     rec_.arg(Arg::flags, flags);
     rec_.arg(Arg::iovcnt, iovlen);
     rec_.arg(Arg::size, static_cast<int64_t>(total));
@@ -147,7 +147,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 }
 
                 // A checksumming device (NETIF_F_ALL_CSUM) gets CHECKSUM_PARTIAL: the copies below skip the sum.
-                if (sc_.device.csum) rec_.skb_set(*skb, KF::ip_summed, CHECKSUM_PARTIAL);
+                if (cfg_.device.csum) rec_.skb_set(*skb, KF::ip_summed, CHECKSUM_PARTIAL);
 
                 skb_entail(*skb);
                 copy = size_goal;
@@ -195,7 +195,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                     skb->frags[i - 1].off + skb->frags[i - 1].size == off && off != PAGE_SIZE) {
                     // skb_can_coalesce: the cached page has room and continues the last fragment, which grows.
                     merge = true;
-                } else if (i == sc_.sysctl.max_skb_frags || !sc_.device.sg) {
+                } else if (i == cfg_.sysctl.max_skb_frags || !cfg_.device.sg) {
                     // A new fragment is needed but cannot be added (every frag slot taken, or no
                     // scatter-gather on the device): tcp_sendmsg marks PSH and opens a new segment.
                     tcp_mark_push(*skb);
@@ -314,7 +314,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 goto out;
             }
 
-            if (skb->len < max || (flags & lesson::MSG_OOB)) {
+            if (skb->len < max || (flags & MSG_OOB)) {
                 EMIT(continue_fill);
                 continue;
             }
@@ -336,7 +336,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
             EMIT(wait_for_sndbuf);
         wait_for_memory:
             EMIT(wait_for_memory);
-            if (copied) tcp_push(flags & ~lesson::MSG_MORE, mss_now, TCP_NAGLE_PUSH);
+            if (copied) tcp_push(flags & ~MSG_MORE, mss_now, TCP_NAGLE_PUSH);
 
             err = sk_stream_wait_memory(timeo);
             rec_.arg(Arg::err, err);
@@ -399,7 +399,7 @@ out_err:
 void Engine::tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal) {
     FuncScope fs(rec_, Func::tcp_send_mss);
     mss_now = tcp_current_mss();
-    size_goal = tcp_xmit_size_goal(mss_now, !(flags & lesson::MSG_OOB));
+    size_goal = tcp_xmit_size_goal(mss_now, !(flags & MSG_OOB));
 }
 
 // How much linear room a new skb gets: with scatter-gather and GSO none (all
@@ -408,7 +408,7 @@ void Engine::tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal) {
 int64_t Engine::select_size() const {
     if (!opt_.linear_copy) return 0;
     int64_t tmp = st_const().sk.mss_cache;
-    if (sc_.device.sg) {
+    if (cfg_.device.sg) {
         if (sk_can_gso()) {
             tmp = 0;
         } else {
@@ -428,8 +428,8 @@ SkBuff* Engine::sk_stream_alloc_skb(int64_t size) {
     const int64_t truesize = data + opt_.sizeof_sk_buff;
 
     ++skb_allocs_;
-    if (std::find(sc_.faults.fail_skb_alloc.begin(), sc_.faults.fail_skb_alloc.end(), skb_allocs_) !=
-        sc_.faults.fail_skb_alloc.end()) {
+    if (std::find(cfg_.faults.fail_skb_alloc.begin(), cfg_.faults.fail_skb_alloc.end(), skb_allocs_) !=
+        cfg_.faults.fail_skb_alloc.end()) {
         // alloc_skb_fclone failed: the protocol enters memory pressure.
         enter_memory_pressure();
         sk_stream_moderate_sndbuf();
@@ -553,7 +553,7 @@ int64_t Engine::sk_stream_error(int64_t flags, int64_t err) {
         rec_.set(SF::sk_err, 0);
     }
     // SIGPIPE goes with EPIPE unless MSG_NOSIGNAL.
-    rec_.arg(Arg::sigpipe, (err == -EPIPE_ && !(flags & lesson::MSG_NOSIGNAL)) ? 1 : 0);
+    rec_.arg(Arg::sigpipe, (err == -EPIPE_ && !(flags & MSG_NOSIGNAL)) ? 1 : 0);
     return err;
 }
 

@@ -32,6 +32,8 @@ int64_t Scenario::bytes_to_send() const {
     return t;
 }
 
+engine::Config Scenario::engine_config() const { return {device, sock, sysctl, faults, bytes_to_send()}; }
+
 namespace {
 
 constexpr int64_t kMaxIovecs = 1024;                  // UIO_MAXIOV

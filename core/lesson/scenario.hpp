@@ -11,68 +11,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/config.hpp"
+#include "peer/sim_config.hpp"
 #include "trace/send_stream.hpp"
 
 namespace sendpath::lesson {
 
-// Linux send flag values.
-enum MsgFlag : int64_t { MSG_OOB = 0x1, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000, MSG_MORE = 0x8000 };
+// The engine's and the simulated peer's settings, as a scenario gives them.
+using engine::Device;
+using engine::Faults;
+using engine::MsgFlag;
+using engine::SockOptions;
+using engine::Sysctls;
+using engine::MSG_DONTWAIT;
+using engine::MSG_MORE;
+using engine::MSG_NOSIGNAL;
+using engine::MSG_OOB;
 
-struct Device {
-    bool sg = true;          // scatter-gather (NETIF_F_SG): page fragments allowed
-    bool csum = true;        // checksum offload (NETIF_F_ALL_CSUM): skbs are CHECKSUM_PARTIAL
-    bool gso = true;         // software GSO: multi-segment skbs (needs sg and csum, as in 2.6.32)
-    bool tso = false;        // hardware TSO: a multi-segment skb leaves as one big frame
-    int64_t mtu = 1500;
-    bool operator==(const Device&) const = default;
-};
-
-struct SockOptions {
-    std::optional<int64_t> sndbuf;  // SO_SNDBUF as passed to setsockopt (the kernel doubles it)
-    bool nodelay = false;           // TCP_NODELAY
-    bool cork = false;              // TCP_CORK
-    int64_t sndtimeo_ms = -1;       // SO_SNDTIMEO, -1 = wait forever
-    bool nonblock = false;          // O_NONBLOCK: every send behaves as MSG_DONTWAIT
-    bool timestamps = true;         // offer the TCP timestamp option in the SYN
-    bool window_scaling = true;     // offer window scaling in the SYN
-    bool sack = true;               // offer SACK-permitted in the SYN
-    bool operator==(const SockOptions&) const = default;
-};
-
-struct Sysctls {
-    std::array<int64_t, 3> tcp_wmem{4096, 16384, 4194304};
-    std::array<int64_t, 3> tcp_mem{188205, 250940, 376410};  // pages (a 2 GB machine)
-    int64_t wmem_max = 131071;      // net.core.wmem_max (caps SO_SNDBUF)
-    int64_t other_pages = 0;        // pages other sockets hold in tcp_memory_allocated
-    // Fragments an skb may take before frags_full. 2.6.32 has the constant MAX_SKB_FRAGS (18), which a
-    // 64 KB skb of 4 KB pages never reaches; modern kernels have this sysctl (net.core.max_skb_frags).
-    int64_t max_skb_frags = 18;
-    bool operator==(const Sysctls&) const = default;
-};
-
-struct Peer {
+// The peer section: the simulated receiver's settings, or a TAP device.
+struct Peer : peer::SimPeerConfig {
     std::string type = "sim";       // "sim" (built-in receiver) or "tap" (the real kernel)
-    // sim
-    int64_t rcvbuf = 131072;        // receive buffer: the window is what is free of it
-    int64_t read_rate = -1;         // bytes/s its application reads; -1 = reads at once, 0 = only timeline reads
-    bool delayed_ack = true;        // ACK every second full segment, else after delack_ms
-    int64_t delack_ms = 40;
-    int64_t one_way_delay_us = 500; // each direction
-    int64_t mss = 1460;             // MSS it announces in the SYN-ACK
-    int64_t wscale = 7;             // window scale it announces (if we offered scaling)
-    std::vector<int64_t> drop;      // data segments to lose, by transmission number (1 = first data segment sent)
-    std::optional<int64_t> reset_at_us;  // send an RST at this time
-    // tap
+    // tap (the simulated receiver's settings do not apply)
     std::string dev;                // TAP device name
     std::string connect;            // kernel listener "IP:PORT"
     bool operator==(const Peer&) const = default;
-};
-
-struct Faults {
-    std::vector<int64_t> fail_skb_alloc;   // the Nth skb allocation fails (1-based)
-    std::vector<int64_t> fail_page_alloc;  // the Nth page allocation fails (1-based)
-    std::vector<int64_t> signal_at_us;     // a signal arrives for the sending thread at these times
-    bool operator==(const Faults&) const = default;
 };
 
 struct Action {
@@ -120,6 +82,8 @@ struct Scenario {
     nlohmann::json to_json() const;
     // The bytes every send() of the timeline asks for, together.
     int64_t bytes_to_send() const;
+    // What the engine is told: device, socket, sysctls, faults and bytes_to_send().
+    engine::Config engine_config() const;
 };
 
 // Parses and validates. file is used in error messages. Throws InputError

@@ -28,8 +28,8 @@ constexpr int64_t TCP_MSS_DEFAULT = 536;
 constexpr int64_t TCP_MIN_MSS = 88;
 }  // namespace
 
-SimLink::SimLink(const lesson::Scenario& sc, trace::Recorder& rec, SimAddrs addrs)
-    : cfg_(sc.peer), rec_(rec), addrs_(addrs), drop_(sc.peer.drop) {
+SimLink::SimLink(const SimPeerConfig& cfg, trace::Recorder& rec, SimAddrs addrs)
+    : cfg_(cfg), rec_(rec), addrs_(addrs), drop_(cfg.drop) {
     std::sort(drop_.begin(), drop_.end());
     cfg_.wscale = std::clamp<int64_t>(cfg_.wscale, 0, 14);
     cfg_.mss = std::clamp<int64_t>(cfg_.mss, TCP_MIN_MSS, 65535);

@@ -3,7 +3,7 @@
 // SimLink is a Link whose clock is virtual (microseconds) and whose far end is
 // a small, deterministic TCP receiver modelled on Linux's receive side:
 //
-//   handshake   answers our SYN with a SYN-ACK (ISN kIss, MSS scenario.peer.mss,
+//   handshake   answers our SYN with a SYN-ACK (ISN kIss, MSS SimPeerConfig::mss,
 //               and WS / SACK_PERM / TS only if our SYN offered them)
 //   data        takes in-order data into a receive queue counted in bytes; drops
 //               out-of-order data (nothing is stored past a hole) and answers it,
@@ -27,9 +27,9 @@
 //   reads       read_rate -1: everything, as soon as it arrives; > 0: that many
 //               bytes per second, in 1 ms ticks while data is queued; 0: only
 //               app_read() (the scenario's peer_read actions)
-//   loss        scenario.peer.drop: data segments (payload > 0) are numbered in
+//   loss        SimPeerConfig::drop: data segments (payload > 0) are numbered in
 //               transmission order from 1; a listed one is lost on the way
-//   reset       an RST at scenario.peer.reset_at_us
+//   reset       an RST at SimPeerConfig::reset_at_us
 //   FIN         is acknowledged at once; the peer never closes its own side
 //
 // Frames the peer sends reach us one_way_delay_us later. Its state goes into
@@ -39,7 +39,7 @@
 //   peer_drop  args seq, len, dropped = the segment's number (inside send())
 // and our engine records the frames it receives. The Recorder's time is left
 // at the time of the peer's last event (never later than now_us()).
-// With the same scenario and the same calls, everything is the same: there is
+// With the same configuration and the same calls, everything is the same: there is
 // no randomness and no real clock in here.
 #pragma once
 
@@ -49,10 +49,9 @@
 #include <span>
 #include <vector>
 
-#include "lesson/scenario.hpp"
 #include "net/frame.hpp"
-#include "peer/addresses.hpp"
 #include "peer/link.hpp"
+#include "peer/sim_config.hpp"
 #include "trace/recorder.hpp"
 
 namespace sendpath::peer {
@@ -64,7 +63,7 @@ public:
 
     enum class State { listen, syn_rcvd, established, close_wait, closed };
 
-    SimLink(const lesson::Scenario& sc, trace::Recorder& rec, SimAddrs addrs = {});
+    SimLink(const SimPeerConfig& cfg, trace::Recorder& rec, SimAddrs addrs = {});
 
     int64_t now_us() override { return now_; }
     bool send(std::span<const uint8_t> frame) override;
@@ -115,7 +114,7 @@ private:
     void arm_read_tick(int64_t t);
     void publish();  // peer_* fields of the model
 
-    lesson::Peer cfg_;
+    SimPeerConfig cfg_;
     trace::Recorder& rec_;
     SimAddrs addrs_;
     std::vector<int64_t> drop_;  // sorted

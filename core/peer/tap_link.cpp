@@ -1,8 +1,8 @@
 // The TAP link. See tap_link.hpp for what it does and why its clock is built
-// the way it is.
+// the way it is. Its parts live beside it: the settings (tap_config.cpp), the
+// device (tap_device.cpp), the io_uring (tap_uring.cpp) and ARP (tap_arp.cpp).
 //
-// [SECTION] Configuration
-// [SECTION] Opening the device
+// [SECTION] Opening
 // [SECTION] The clock and wait()
 // [SECTION] Sending
 // [SECTION] ARP and the other frames the link keeps
@@ -10,29 +10,16 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <fstream>
-#include <ifaddrs.h>
-#include <linux/if_tun.h>
-#include <linux/io_uring.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <pwd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "net/bytes.hpp"
 #include "net/ethernet.hpp"
 #include "net/frame.hpp"
+#include "peer/tap_uring.hpp"
 #include "trace/recorder.hpp"
 #include "util/errors.hpp"
 
@@ -51,377 +38,26 @@ bool means_device_lost(int err) {
            err != ENOBUFS && err != ENOMEM && err != EFAULT;
 }
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { if (fd_ >= 0) ::close(fd_); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-// Whether we may add a device here: not in the kernel's initial network
-// namespace (the host's), nor in pid 1's (a container's own), only in one made
-// for the purpose (ip netns exec, unshare --net). The link never adds devices
-// and routes where everything else lives.
-bool in_own_netns() {
-    constexpr ino_t kInitNetIno = 0xEFFFFFF9;  // the kernel's fixed inode for init_net (PROC_NET_INIT_INO)
-    struct stat self {}, init {};
-    if (::stat("/proc/self/ns/net", &self) != 0 || self.st_ino == kInitNetIno) return false;
-    if (::stat("/proc/1/ns/net", &init) == 0 && init.st_ino == self.st_ino && init.st_dev == self.st_dev) return false;
-    return true;
-}
-
-// The interface or route that already covers ip's /24 in this namespace, or "".
-std::string subnet_in_use(net::Ipv4Addr ip) {
-    const uint32_t net24 = ip.value & 0xffffff00u;
-    struct ifaddrs* list = nullptr;
-    std::string found;
-    if (::getifaddrs(&list) == 0) {
-        for (auto* a = list; a && found.empty(); a = a->ifa_next) {
-            if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
-            const uint32_t v = ntohl(reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr);
-            if ((v & 0xffffff00u) == net24) found = std::string("address ") + net::to_string(net::Ipv4Addr{v}) + " on " + a->ifa_name;
-        }
-        ::freeifaddrs(list);
-    }
-    if (!found.empty()) return found;
-    // /proc/net/route: Iface Destination Gateway Flags RefCnt Use Metric Mask ..., addresses in hex, host order of the kernel (little-endian here).
-    std::ifstream routes("/proc/net/route");
-    std::string line;
-    std::getline(routes, line);
-    while (std::getline(routes, line)) {
-        char iface[64];
-        unsigned dest = 0, gw = 0, flags = 0, refcnt = 0, use = 0, metric = 0, mask = 0;
-        if (std::sscanf(line.c_str(), "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) != 8) continue;
-        const uint32_t d = ntohl(dest), m = ntohl(mask);
-        if (m != 0 && (ip.value & m) == (d & m)) return std::string("a route to ") + net::to_string(net::Ipv4Addr{d}) + " via " + iface;
-    }
-    return {};
-}
-
-// The user name for the administrator's command line.
-std::string user_name() {
-    if (const struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-    return "$USER";
-}
-
-void copy_name(struct ifreq& ifr, const std::string& dev) {
-    std::memset(&ifr, 0, sizeof ifr);
-    std::memcpy(ifr.ifr_name, dev.data(), std::min(dev.size(), std::size_t{IFNAMSIZ - 1}));
-}
-
-struct sockaddr_in inet_sockaddr(net::Ipv4Addr a) {
-    struct sockaddr_in sin {};
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(a.value);
-    return sin;
+int64_t monotonic_ns() {
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------
-// [SECTION] The io_uring
-// ---------------------------------------------------------------------------
-
-// An io_uring for the TAP fd, driven by raw syscalls (there is no liburing
-// here). In this VM a syscall costs ~2 us, as much as the engine's work for a
-// segment: one io_uring_enter() carries a batch of writes and then a few
-// reads, instead of one write() per frame and one read() per frame coming
-// back. The kernel does the same work per frame (each write is still one
-// frame, taken whole by the TAP, and the kernel's receive path for it runs
-// inside the submit, as it runs inside a write()).
-//
-// Each queued frame is copied into a slot of its own that nobody touches
-// until the frame's completion has been reaped. Every request carries
-// RWF_NOWAIT, so a write the TAP cannot take now, or a read with nothing to
-// read, completes at once with -EAGAIN instead of waiting in the kernel
-// (O_NONBLOCK alone does not do that in a ring): requests run inside the
-// submit, in ring order.
-class TapUring {
-public:
-    static constexpr unsigned kSlots = 64;   // writes queued or in flight
-    static constexpr unsigned kReads = 8;    // reads per submit
-    static constexpr uint64_t kReadTag = uint64_t{1} << 32;
-
-    // nullptr, and why, when this kernel or its policy gives us no io_uring
-    // (ENOSYS before 5.1 or when compiled out, EPERM with
-    // kernel.io_uring_disabled or a seccomp filter, ENOMEM under a small
-    // RLIMIT_MEMLOCK before 5.12).
-    static std::unique_ptr<TapUring> open(int tap_fd, std::size_t read_size, bool sqpoll, std::string& why) {
-        auto u = std::unique_ptr<TapUring>(new TapUring(tap_fd, read_size));
-        struct io_uring_params p {};
-        p.cq_entries = 4 * (kSlots + kReads);
-        p.flags = IORING_SETUP_CQSIZE;
-        if (sqpoll) {
-            p.flags |= IORING_SETUP_SQPOLL;
-            p.sq_thread_idle = 20;  // ms of spinning before the kernel thread sleeps
-        }
-        const long fd = ::syscall(__NR_io_uring_setup, 2 * (kSlots + kReads), &p);
-        if (fd < 0) {
-            why = std::string("io_uring_setup: ") + std::strerror(errno);
-            return nullptr;
-        }
-        u->ring_fd_ = static_cast<int>(fd);
-        u->sqpoll_ = sqpoll;
-        // NODROP (5.5): a full completion queue never loses a completion.
-        if (!(p.features & IORING_FEAT_NODROP) || p.sq_entries < kSlots + kReads || p.cq_entries < 2 * (kSlots + kReads)) {
-            why = "io_uring too old (before 5.5)";
-            return nullptr;
-        }
-        u->sq_size_ = p.sq_off.array + p.sq_entries * sizeof(uint32_t);
-        u->cq_size_ = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-        const bool single = p.features & IORING_FEAT_SINGLE_MMAP;
-        if (single) u->sq_size_ = u->cq_size_ = std::max(u->sq_size_, u->cq_size_);
-        auto map = [&](std::size_t size, off_t what) -> void* {
-            void* m = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->ring_fd_, what);
-            if (m == MAP_FAILED) {
-                why = std::string("mmap of the io_uring: ") + std::strerror(errno);
-                return nullptr;
-            }
-            return m;
-        };
-        if (!(u->sq_ring_ = map(u->sq_size_, IORING_OFF_SQ_RING))) return nullptr;
-        u->cq_ring_ = single ? u->sq_ring_ : map(u->cq_size_, IORING_OFF_CQ_RING);
-        if (!u->cq_ring_) return nullptr;
-        u->sqes_size_ = p.sq_entries * sizeof(struct io_uring_sqe);
-        void* sqes = map(u->sqes_size_, IORING_OFF_SQES);
-        if (!sqes) return nullptr;
-        u->sqes_ = static_cast<struct io_uring_sqe*>(sqes);
-        auto* sq = static_cast<char*>(u->sq_ring_);
-        auto* cq = static_cast<char*>(u->cq_ring_);
-        u->sq_head_ = reinterpret_cast<unsigned*>(sq + p.sq_off.head);
-        u->sq_tail_ = reinterpret_cast<unsigned*>(sq + p.sq_off.tail);
-        u->sq_mask_ = *reinterpret_cast<unsigned*>(sq + p.sq_off.ring_mask);
-        u->sq_flags_ = reinterpret_cast<unsigned*>(sq + p.sq_off.flags);
-        u->sq_array_ = reinterpret_cast<unsigned*>(sq + p.sq_off.array);
-        u->cq_head_ = reinterpret_cast<unsigned*>(cq + p.cq_off.head);
-        u->cq_tail_ = reinterpret_cast<unsigned*>(cq + p.cq_off.tail);
-        u->cq_mask_ = *reinterpret_cast<unsigned*>(cq + p.cq_off.ring_mask);
-        u->cqes_ = reinterpret_cast<struct io_uring_cqe*>(cq + p.cq_off.cqes);
-        u->tail_ = u->submitted_ = *u->sq_tail_;
-        return u;
-    }
-
-    ~TapUring() {
-        if (sqes_) ::munmap(sqes_, sqes_size_);
-        if (cq_ring_ && cq_ring_ != sq_ring_) ::munmap(cq_ring_, cq_size_);
-        if (sq_ring_) ::munmap(sq_ring_, sq_size_);
-        if (ring_fd_ >= 0) ::close(ring_fd_);
-    }
-    TapUring(const TapUring&) = delete;
-    TapUring& operator=(const TapUring&) = delete;
-
-    bool sqpoll() const { return sqpoll_; }
-    bool full() const { return free_.empty(); }
-    unsigned writes_busy() const { return kSlots - static_cast<unsigned>(free_.size()); }  // queued or in flight
-    unsigned unsubmitted() const { return tail_ - submitted_; }
-    unsigned in_flight() const { return in_flight_; }
-
-    // Copies the frame into a free slot and puts its write in the ring (not
-    // yet handed to the kernel). The caller makes room first (!full()).
-    void queue_write(std::span<const uint8_t> frame) {
-        const unsigned slot = free_.back();
-        free_.pop_back();
-        slots_[slot].assign(frame.begin(), frame.end());
-        push(IORING_OP_WRITE, slots_[slot].data(), static_cast<uint32_t>(slots_[slot].size()), slot);
-    }
-
-    // Reads into the read buffers, after the writes queued so far.
-    void queue_reads() {
-        for (unsigned k = 0; k < kReads; ++k)
-            push(IORING_OP_READ, read_buf(k), static_cast<uint32_t>(read_size_), kReadTag | k);
-    }
-
-    // Hands what is queued to the kernel: 0, or the errno of io_uring_enter().
-    // Without SQPOLL the requests run inside this call and their completions
-    // are there when it returns.
-    int submit() {
-        __atomic_store_n(sq_tail_, tail_, __ATOMIC_RELEASE);
-        if (sqpoll_) {
-            in_flight_ += tail_ - submitted_;
-            submitted_ = tail_;
-            __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the tail store before the flag load
-            if (!(__atomic_load_n(sq_flags_, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)) return 0;
-            return enter(0, 0, IORING_ENTER_SQ_WAKEUP);
-        }
-        const unsigned n = tail_ - submitted_;
-        if (n == 0) return 0;
-        const int err = enter(n, 0, 0);
-        const unsigned taken = n - (tail_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE));
-        in_flight_ += taken;
-        submitted_ += taken;
-        return err;
-    }
-
-    // Waits until `count` completions are there to reap.
-    int wait_for(unsigned count) { return enter(0, count, IORING_ENTER_GETEVENTS); }
-
-
-    // After io_uring_enter() failed (so the kernel took none of them): the
-    // queued writes' frames in order, and the ring is empty again.
-    template <class W>
-    void take_unsubmitted(W&& on_write) {
-        for (unsigned k = submitted_; k != tail_; ++k) {
-            const struct io_uring_sqe& e = sqes_[sq_array_[k & sq_mask_]];
-            if (e.user_data & kReadTag) continue;
-            const auto slot = static_cast<unsigned>(e.user_data);
-            on_write(std::span<const uint8_t>(slots_[slot]));
-            free_.push_back(slot);
-        }
-        tail_ = submitted_;
-        __atomic_store_n(sq_tail_, tail_, __ATOMIC_RELEASE);
-    }
-
-    // Calls on_write(result, frame) or on_read(result, buffer) for each
-    // completion, in the order they completed, and frees write slots.
-    template <class W, class R>
-    unsigned reap(W&& on_write, R&& on_read) {
-        unsigned head = *cq_head_, n = 0;
-        const unsigned tail = __atomic_load_n(cq_tail_, __ATOMIC_ACQUIRE);
-        for (; head != tail; ++head, ++n) {
-            const struct io_uring_cqe& c = cqes_[head & cq_mask_];
-            if (c.user_data & kReadTag) {
-                on_read(c.res, std::span<const uint8_t>(read_buf(static_cast<unsigned>(c.user_data & 0xffff)), read_size_));
-            } else {
-                const auto slot = static_cast<unsigned>(c.user_data);
-                on_write(c.res, std::span<const uint8_t>(slots_[slot]));
-                free_.push_back(slot);
-            }
-        }
-        __atomic_store_n(cq_head_, head, __ATOMIC_RELEASE);
-        in_flight_ -= n;
-        return n;
-    }
-
-private:
-    // The read buffers are left uninitialised: a read touches only the pages
-    // its frame needs (page faults are dear in a VM).
-    TapUring(int tap_fd, std::size_t read_size)
-        : tap_fd_(tap_fd), slots_(kSlots), read_size_(read_size), reads_(new uint8_t[kReads * read_size]) {
-        for (unsigned k = kSlots; k-- > 0;) free_.push_back(k);
-    }
-
-    void push(uint8_t op, uint8_t* buf, uint32_t len, uint64_t data) {
-        const unsigned i = tail_ & sq_mask_;
-        struct io_uring_sqe& e = sqes_[i];
-        std::memset(&e, 0, sizeof e);
-        e.opcode = op;
-        e.fd = tap_fd_;
-        e.addr = reinterpret_cast<uint64_t>(buf);
-        e.len = len;
-        e.off = 0;  // a character device: no file position
-        // Without RWF_NOWAIT, the ring would not honour O_NONBLOCK: a read
-        // with nothing to read would wait in the kernel for a frame.
-        e.rw_flags = RWF_NOWAIT;
-        e.user_data = data;
-        sq_array_[i] = i;
-        ++tail_;
-    }
-
-    int enter(unsigned to_submit, unsigned min_complete, unsigned flags) {
-        return ::syscall(__NR_io_uring_enter, ring_fd_, to_submit, min_complete, flags, nullptr, 0) < 0 ? errno : 0;
-    }
-
-    int tap_fd_;
-    int ring_fd_ = -1;
-    bool sqpoll_ = false;
-    void* sq_ring_ = nullptr;
-    void* cq_ring_ = nullptr;
-    std::size_t sq_size_ = 0, cq_size_ = 0, sqes_size_ = 0;
-    struct io_uring_sqe* sqes_ = nullptr;
-    unsigned* sq_head_ = nullptr;
-    unsigned* sq_tail_ = nullptr;
-    unsigned* sq_flags_ = nullptr;
-    unsigned* sq_array_ = nullptr;
-    unsigned sq_mask_ = 0;
-    unsigned* cq_head_ = nullptr;
-    unsigned* cq_tail_ = nullptr;
-    unsigned cq_mask_ = 0;
-    struct io_uring_cqe* cqes_ = nullptr;
-    unsigned tail_ = 0;       // our SQ tail (what is queued)
-    unsigned submitted_ = 0;  // what the kernel has taken
-    unsigned in_flight_ = 0;  // taken, completion not yet reaped
-    // A slot's bytes stay as they are from queue_write() until its completion is reaped.
-    std::vector<std::vector<uint8_t>> slots_;
-    std::vector<unsigned> free_;
-    std::size_t read_size_;
-    std::unique_ptr<uint8_t[]> reads_;
-    uint8_t* read_buf(unsigned k) { return reads_.get() + k * read_size_; }
-};
-
-// ---------------------------------------------------------------------------
-// [SECTION] Configuration
-// ---------------------------------------------------------------------------
-
-net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip) {
-    const uint32_t net24 = peer_ip.value & 0xffffff00u;
-    return {net24 | ((peer_ip.value & 0xff) == 2 ? 1u : 2u)};
-}
-
-// Malformed settings are bad input (InputError: the CLI exits 2), named by
-// the option that gives them; a scenario file's own values were checked when
-// it was read.
-TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local) {
-    TapConfig cfg;
-    auto quoted = [](const std::string& v) { return "\"" + v + "\""; };
-    if (sc.peer.dev.empty())
-        throw InputError("--tap", "", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)");
-    if (sc.peer.dev.size() >= IFNAMSIZ || sc.peer.dev.find('/') != std::string::npos)
-        throw InputError("--tap", "", "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
-                                          quoted(sc.peer.dev));
-    cfg.dev = sc.peer.dev;
-    const std::string& c = sc.peer.connect;
-    if (c.empty())
-        throw InputError("--connect", "", "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
-    const auto colon = c.rfind(':');
-    std::optional<net::Ipv4Addr> ip;
-    long port = -1;
-    if (colon != std::string::npos) {
-        ip = net::parse_ipv4_addr(std::string_view(c).substr(0, colon));
-        const std::string p = c.substr(colon + 1);
-        if (!p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-            port = std::stol(p);
-    }
-    if (!ip || port < 1 || port > 65535)
-        throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(c));
-    cfg.peer_ip = *ip;
-    cfg.peer_port = static_cast<uint16_t>(port);
-    if (local.empty()) {
-        cfg.our_ip = default_our_ip(cfg.peer_ip);
-    } else {
-        auto l = net::parse_ipv4_addr(local);
-        if (!l) throw InputError("--local", "", "an IPv4 address such as 10.99.0.2, found " + quoted(local));
-        cfg.our_ip = *l;
-    }
-    if (cfg.our_ip == cfg.peer_ip)
-        throw InputError("--local", "", "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
-    cfg.mtu = sc.device.mtu;
-    return cfg;
-}
 
 bool tap_frame_for_engine(std::span<const uint8_t> frame) {
     if (frame.size() < net::EthernetRepr::kLen) return true;
     return net::read_be16(frame.data() + 12) == net::ETHERTYPE_IPV4;
 }
 
-std::unique_ptr<Link> make_tap_link(const lesson::Scenario& sc) { return make_tap_link_local(sc, ""); }
-
-std::unique_ptr<Link> make_tap_link_local(const lesson::Scenario& sc, const std::string& local) {
-    return std::make_unique<TapLink>(tap_config_for(sc, local));
-}
-
 // ---------------------------------------------------------------------------
-// [SECTION] Opening the device
+// [SECTION] Opening
 // ---------------------------------------------------------------------------
 
-TapLink::TapLink(TapConfig cfg) : cfg_(std::move(cfg)), buf_(kReadBuf) {
-    struct timespec ts {};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    t0_ns_ = static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+TapLink::TapLink(TapConfig cfg)
+    : cfg_(std::move(cfg)), t0_ns_(monotonic_ns()), device_(cfg_), arp_(cfg_.our_mac, cfg_.our_ip, cfg_.peer_ip),
+      buf_(kReadBuf) {
     if (cfg_.our_port == 0) {
         // An ephemeral port per run: a kernel that still holds an old connection
         // on the same four-tuple (a run cut short) would answer our SYN with a
@@ -429,118 +65,13 @@ TapLink::TapLink(TapConfig cfg) : cfg_(std::move(cfg)), buf_(kReadBuf) {
         const uint64_t mix = static_cast<uint64_t>(::getpid()) * 2654435761u ^ static_cast<uint64_t>(t0_ns_ >> 10);
         cfg_.our_port = static_cast<uint16_t>(32768 + mix % 28232);
     }
-    try {
-        open_device();
-        open_uring();
-    } catch (...) {
-        if (fd_ >= 0) ::close(fd_);
-        if (ctl_ >= 0) ::close(ctl_);
-        throw;
-    }
+    open_uring();
 }
 
 TapLink::~TapLink() {
     // What the engine sent last (the ACK of the kernel's FIN) is still queued.
     if (uring_) flush_writes(true);
     uring_.reset();
-    if (fd_ >= 0) ::close(fd_);
-    if (ctl_ >= 0) ::close(ctl_);
-}
-
-void TapLink::open_device() {
-    const std::string& dev = cfg_.dev;
-    const std::string admin = "an administrator creates it once with:\n  ip tuntap add dev " + dev + " mode tap user " +
-                              user_name() + "\n  ip addr add " + net::to_string(cfg_.peer_ip) + "/24 dev " + dev +
-                              "\n  ip link set " + dev + " up";
-    fd_ = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (fd_ < 0) {
-        const int err = errno;
-        if (err == ENOENT || err == ENODEV || err == ENXIO)
-            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) + " (is the tun module loaded? modprobe tun)");
-        if (err == EACCES || err == EPERM)
-            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) +
-                               ". It must be readable and writable by this user; an administrator can run\n"
-                               "  chmod 0666 /dev/net/tun    (udev rule: KERNEL==\"tun\", MODE=\"0666\")");
-        throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err));
-    }
-    // For the device's flags later: a socket stays in the network namespace
-    // it was made in, as the device does, whatever the thread does meanwhile.
-    ctl_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    const bool existed = ::if_nametoindex(dev.c_str()) != 0;
-    if (!existed && !cfg_.create)
-        throw RuntimeError("there is no TAP device " + dev + " in this network namespace; " + admin);
-    if (!existed && !in_own_netns())
-        throw RuntimeError("there is no TAP device " + dev + " in this network namespace. sendpath creates one itself only "
-                           "inside a network namespace of its own (ip netns exec NS ...), never in the host's; " + admin);
-    if (!existed) {
-        if (const std::string used = subnet_in_use(cfg_.peer_ip); !used.empty())
-            throw RuntimeError("there is no TAP device " + dev + ", and sendpath will not create one for " +
-                               net::to_string(cfg_.peer_ip) + "/24: this namespace already has " + used +
-                               ". Choose the kernel's address in a free subnet, or create the device yourself: " + admin);
-    }
-    struct ifreq ifr;
-    copy_name(ifr, dev);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    if (::ioctl(fd_, TUNSETIFF, &ifr) < 0) {
-        const int err = errno;
-        if ((err == EPERM || err == EACCES) && !existed)
-            throw RuntimeError("there is no TAP device " + dev +
-                               " in this network namespace, and creating one needs CAP_NET_ADMIN; " + admin);
-        if (err == EPERM || err == EACCES)
-            throw RuntimeError("TAP device " + dev + " exists but this user may not attach to it (it belongs to another "
-                               "user or group: ip tuntap show). An administrator can give it to you with:\n  ip tuntap del dev " +
-                               dev + " mode tap\n  ip tuntap add dev " + dev + " mode tap user $USER");
-        if (err == EBUSY)
-            throw RuntimeError("TAP device " + dev + " is already in use by another process (a TAP takes one opener)");
-        if (err == EINVAL)
-            throw RuntimeError("device " + dev + " exists but is not a TAP device (a TUN device, or another kind): pick another name");
-        throw RuntimeError("TUNSETIFF on " + dev + ": " + errno_text(err));
-    }
-    created_ = !existed;
-    // Always, right after attaching: a persistent TAP keeps the offloads its
-    // last owner set, and with TUN_F_CSUM on (and no vnet header to say so)
-    // every frame the kernel sends us has a partial checksum.
-    if (::ioctl(fd_, TUNSETOFFLOAD, 0UL) < 0)
-        throw RuntimeError("TUNSETOFFLOAD(0) on " + dev + ": " + errno_text(errno));
-    if (created_) {
-        configure_created_device();
-        return;
-    }
-    copy_name(ifr, dev);
-    if (ctl_ >= 0 && ::ioctl(ctl_, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP))
-        throw RuntimeError("TAP device " + dev + " is down; an administrator brings it up with: ip link set " + dev + " up");
-}
-
-// A device we created is ours for this run: give it the kernel's address, our
-// MTU, no IPv6 (whose MLD and router solicitations would only be noise), and
-// bring it up. It disappears when the link closes.
-void TapLink::configure_created_device() {
-    const std::string& dev = cfg_.dev;
-    Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (s.get() < 0) throw RuntimeError("socket(AF_INET): " + errno_text(errno));
-    auto fail = [&](const std::string& what) {
-        throw RuntimeError("created TAP device " + dev + " but could not " + what + ": " + errno_text(errno));
-    };
-    struct ifreq ifr;
-    copy_name(ifr, dev);
-    ifr.ifr_mtu = static_cast<int>(cfg_.mtu);
-    if (::ioctl(s.get(), SIOCSIFMTU, &ifr) < 0) fail("set its MTU to " + std::to_string(cfg_.mtu));
-    copy_name(ifr, dev);
-    auto sin = inet_sockaddr(cfg_.peer_ip);
-    std::memcpy(&ifr.ifr_addr, &sin, sizeof sin);
-    if (::ioctl(s.get(), SIOCSIFADDR, &ifr) < 0) fail("give it the address " + net::to_string(cfg_.peer_ip));
-    copy_name(ifr, dev);
-    sin = inet_sockaddr(net::Ipv4Addr::of(255, 255, 255, 0));
-    std::memcpy(&ifr.ifr_netmask, &sin, sizeof sin);
-    if (::ioctl(s.get(), SIOCSIFNETMASK, &ifr) < 0) fail("set the netmask /24");
-    {
-        std::ofstream v6("/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6");
-        if (v6) v6 << "1\n";  // best effort: IPv6 may be compiled out
-    }
-    copy_name(ifr, dev);
-    if (::ioctl(s.get(), SIOCGIFFLAGS, &ifr) < 0) fail("read its flags");
-    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-    if (::ioctl(s.get(), SIOCSIFFLAGS, &ifr) < 0) fail("bring it up");
 }
 
 std::optional<SimAddrs> TapLink::addrs() const {
@@ -548,7 +79,7 @@ std::optional<SimAddrs> TapLink::addrs() const {
     a.our_mac = cfg_.our_mac;
     a.our_ip = cfg_.our_ip;
     a.our_port = cfg_.our_port;
-    a.peer_mac = peer_mac_;
+    a.peer_mac = arp_.peer_mac();
     a.peer_ip = cfg_.peer_ip;
     a.peer_port = cfg_.peer_port;
     return a;
@@ -597,7 +128,7 @@ std::size_t TapLink::read_available() {
         if (n < TapUring::kReads) return got;
     }
     while (got < kReadBurst && closed_.empty()) {
-        const ssize_t n = ::read(fd_, buf_.data(), buf_.size());
+        const ssize_t n = ::read(device_.fd(), buf_.data(), buf_.size());
         if (n > 0) {
             took_frame({buf_.data(), static_cast<std::size_t>(n)});
             ++got;
@@ -620,7 +151,7 @@ bool TapLink::block_until(int64_t until_us) {
     ts.tv_sec = static_cast<time_t>(left / 1'000'000);
     ts.tv_nsec = static_cast<long>(left % 1'000'000) * 1000;
     struct pollfd pfd {};
-    pfd.fd = fd_;
+    pfd.fd = device_.fd();
     pfd.events = POLLIN;
     const int r = ::ppoll(&pfd, 1, &ts, nullptr);
     if (r < 0) {
@@ -691,11 +222,11 @@ void TapLink::open_uring() {
         plain_why_ = "plain writes asked for";
         return;
     }
-    uring_ = TapUring::open(fd_, kReadBuf, w == TapWrites::sqpoll, plain_why_);
+    uring_ = TapUring::open(device_.fd(), kReadBuf, w == TapWrites::sqpoll, plain_why_);
     if (!uring_ && w == TapWrites::sqpoll) {
         // SQPOLL needs CAP_SYS_NICE before 5.11 (and a kernel thread): the batched ring then.
         std::string why;
-        uring_ = TapUring::open(fd_, kReadBuf, false, why);
+        uring_ = TapUring::open(device_.fd(), kReadBuf, false, why);
         if (uring_) plain_why_.clear();
     }
     if (!uring_ || uring_->sqpoll()) return;
@@ -825,7 +356,7 @@ bool TapLink::write_frame(std::span<const uint8_t> frame) {
         return false;
     }
     for (int attempt = 0;; ++attempt) {
-        const ssize_t n = ::write(fd_, frame.data(), frame.size());
+        const ssize_t n = ::write(device_.fd(), frame.data(), frame.size());
         if (n == static_cast<ssize_t>(frame.size())) {
             ++counters_.frames_out;
             return true;
@@ -835,7 +366,7 @@ bool TapLink::write_frame(std::span<const uint8_t> frame) {
         if (err == EINTR) continue;
         if ((err == EAGAIN || err == EWOULDBLOCK) && attempt < 50) {
             struct pollfd pfd {};
-            pfd.fd = fd_;
+            pfd.fd = device_.fd();
             pfd.events = POLLOUT;
             ::poll(&pfd, 1, 2);
             continue;
@@ -857,13 +388,7 @@ void TapLink::record(uint8_t dir, std::span<const uint8_t> frame, int64_t t, boo
     rec_->add_frame(dir, 0, frame.data(), frame.size(), dropped);
 }
 
-void TapLink::send_arp(uint16_t op, net::MacAddr target_mac, net::Ipv4Addr target_ip, int64_t t) {
-    net::ArpRepr arp;
-    arp.op = op;
-    arp.sender_mac = cfg_.our_mac;
-    arp.sender_ip = cfg_.our_ip;
-    arp.target_mac = target_mac;
-    arp.target_ip = target_ip;
+void TapLink::send_arp(const net::ArpRepr& arp, int64_t t) {
     arp_buf_.clear();
     net::emit_arp_frame(arp_buf_, arp);
     if (uring_) flush_writes(true);  // the engine's frames before it stay before it
@@ -874,60 +399,40 @@ void TapLink::send_arp(uint16_t op, net::MacAddr target_mac, net::Ipv4Addr targe
 
 bool TapLink::handle_link_frame(const Pending& p) {
     const std::span<const uint8_t> f(p.frame);
-    if (net::read_be16(f.data() + 12) != net::ETHERTYPE_ARP) {
+    const ArpOutcome a = arp_.take(f);
+    if (a.kind == ArpOutcome::Kind::other) {
         ++counters_.ignored;  // IPv6 and the rest: not ours to answer
         record(1, f, p.stamp, true);
         return false;
     }
-    std::string why;
-    auto arp = net::parse_arp(f.subspan(net::EthernetRepr::kLen), &why);
-    if (!arp) {
+    if (a.kind == ArpOutcome::Kind::bad) {
         ++counters_.arp_bad;
         record(1, f, p.stamp, true);
         return false;
     }
     ++counters_.arp_in;
     record(1, f, p.stamp, false);
-    bool learned = false;
-    const bool usable_mac = arp->sender_mac != net::MacAddr{} && arp->sender_mac != net::MacAddr::broadcast() &&
-                            !(arp->sender_mac.b[0] & 1);
-    if (arp->sender_ip == cfg_.peer_ip && usable_mac && !peer_mac_known_) {
-        peer_mac_ = arp->sender_mac;  // the first answer stands for the whole run
-        peer_mac_known_ = true;
-        learned = true;
-    }
-    // Answer every request for our address, also the kernel's re-probes
-    // (DELAY -> PROBE after ~5 s): a silent host is unreachable after ~8 s.
-    if (arp->op == net::ARP_REQUEST && arp->target_ip == cfg_.our_ip && usable_mac)
-        send_arp(net::ARP_REPLY, arp->sender_mac, arp->sender_ip, p.stamp);
-    return learned;
+    if (a.reply) send_arp(*a.reply, p.stamp);
+    return a.learned;
 }
 
-// The kernel sends nothing on a TAP before its link watcher has seen the
-// carrier come up (when we attached) and started the device's queue, up to
-// about a second later; an ARP request before then is answered into the void.
-// IFF_RUNNING is set at the same moment.
+// The kernel sends nothing on a TAP before it is running (TapDevice::running);
+// an ARP request before then is answered into the void.
 void TapLink::wait_running(int64_t until_real_us) {
-    if (ctl_ < 0) return;
-    for (;;) {
-        struct ifreq ifr;
-        copy_name(ifr, cfg_.dev);
-        if (::ioctl(ctl_, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags & IFF_RUNNING)) break;
-        if (real_us() >= until_real_us) break;
-        ::usleep(2000);
-    }
+    if (!device_.has_flags()) return;
+    while (!device_.running() && real_us() < until_real_us) ::usleep(2000);
     now_ = std::max(now_, real_us());
     floor_ = std::max(floor_, now_);
 }
 
 void TapLink::resolve_peer() {
-    if (peer_mac_known_) return;
+    if (arp_.peer_mac_known()) return;
     wait_running(real_us() + 2'000'000);
     std::deque<Pending> held;  // engine frames that came meanwhile
-    for (int attempt = 0; attempt < std::max(cfg_.arp_tries, 1) && !peer_mac_known_ && closed_.empty(); ++attempt) {
-        send_arp(net::ARP_REQUEST, net::MacAddr{}, cfg_.peer_ip, now_);
+    for (int attempt = 0; attempt < std::max(cfg_.arp_tries, 1) && !arp_.peer_mac_known() && closed_.empty(); ++attempt) {
+        send_arp(arp_.request(), now_);
         const int64_t deadline = now_ + cfg_.arp_interval_us;
-        while (!peer_mac_known_ && closed_.empty()) {
+        while (!arp_.peer_mac_known() && closed_.empty()) {
             if (!queue_.empty() && queue_.front().stamp <= deadline) {
                 Pending p = std::move(queue_.front());
                 queue_.pop_front();
@@ -957,7 +462,7 @@ void TapLink::resolve_peer() {
         queue_.push_front(std::move(*it));
     }
     if (!closed_.empty()) throw RuntimeError(closed_);
-    if (!peer_mac_known_) {
+    if (!arp_.peer_mac_known()) {
         const std::string ip = net::to_string(cfg_.peer_ip), dev = cfg_.dev;
         throw RuntimeError("the kernel did not answer ARP for " + ip + " on " + dev + " (" +
                            std::to_string(std::max(cfg_.arp_tries, 1)) + " requests from " + net::to_string(cfg_.our_ip) +

@@ -27,7 +27,7 @@
 // returned only if its stamp is <= until_us, and a wait that times out at
 // until_us leaves every later frame a stamp > until_us. So the whole run is a
 // function of the incoming frames and their stamps, which the trace records:
-// ReplayLink (tap_replay.hpp) feeds them to the engine again and gets the
+// ReplayLink (run/tap_replay.hpp) feeds them to the engine again and gets the
 // same events. The price: the engine's own CPU time is not on the clock (what
 // it does after a frame or timer all carries that frame's or timer's time),
 // and a timer fires when the link looks, a little after it was due in real time.
@@ -41,6 +41,10 @@
 // the batch went out; frames sent meanwhile are recorded as sent). A signal
 // interrupting the wait returns at once with no frame and now_us() unchanged,
 // so the runner sees its stop request without delay.
+//
+// Its parts, each in a file of its own: the settings and reading them from
+// the command line (tap_config.hpp), opening the device (tap_device.hpp), the
+// io_uring (tap_uring.hpp) and ARP (tap_arp.hpp). This file drives them.
 #pragma once
 
 #include <cstdint>
@@ -51,50 +55,13 @@
 #include <string>
 #include <vector>
 
-#include "lesson/scenario.hpp"
 #include "net/addr.hpp"
-#include "peer/addresses.hpp"
 #include "peer/link.hpp"
+#include "peer/tap_arp.hpp"
+#include "peer/tap_config.hpp"
+#include "peer/tap_device.hpp"
 
 namespace sendpath::peer {
-
-// How our frames reach the device (tap_link.cpp, "The io_uring"). The
-// environment variable SENDPATH_TAP_WRITES=plain|batched|sqpoll overrides it.
-enum class TapWrites {
-    batched,  // queued, and handed to the device in batches through an
-              // io_uring at the next wait(), with the reads; plain where the
-              // kernel gives us no io_uring (old, disabled, seccomp)
-    sqpoll,   // the same ring with IORING_SETUP_SQPOLL: a kernel thread takes
-              // each frame at once and writes it on another CPU. Faster when
-              // a CPU is idle, slower when none is; it spins while busy
-    plain,    // one write() per frame and one read() per frame coming back
-};
-
-struct TapConfig {
-    std::string dev;                       // TAP device name
-    net::Ipv4Addr peer_ip;                 // the kernel's listener
-    uint16_t peer_port = 0;
-    net::Ipv4Addr our_ip;                  // see default_our_ip()
-    net::MacAddr our_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
-    uint16_t our_port = 0;                 // 0: a port picked per run in 32768..60999
-    // ARP for the kernel: this many requests, one every arp_interval_us.
-    int arp_tries = 3;
-    int64_t arp_interval_us = 1'000'000;
-    // If the device does not exist, we hold CAP_NET_ADMIN and we are in a
-    // network namespace of our own (not pid 1's): create it (it goes away
-    // when the link closes), give it peer_ip/24 and mtu, bring it up.
-    bool create = true;
-    int64_t mtu = 1500;                    // for a device we create
-    TapWrites writes = TapWrites::batched;
-};
-
-// Our address by default: the kernel's /24 with host part .2 (.1 if the kernel is .2).
-net::Ipv4Addr default_our_ip(net::Ipv4Addr peer_ip);
-
-// The configuration for a scenario's "tap" peer (peer.dev, peer.connect) and
-// an optional --local address ("" = default_our_ip). Throws InputError naming
-// the option (--tap, --connect, --local) that is missing or malformed.
-TapConfig tap_config_for(const lesson::Scenario& sc, const std::string& local = "");
 
 // What the link saw besides the engine's frames.
 struct TapCounters {
@@ -118,10 +85,9 @@ class TapUring;
 
 class TapLink final : public Link {
 public:
-    // Opens /dev/net/tun, attaches to cfg.dev (creating it if allowed) and
-    // turns offloads off (TUNSETOFFLOAD 0: a persistent TAP keeps the last
-    // owner's setting, and with it the kernel hands us partial checksums).
-    // Throws RuntimeError that says what to do (device missing, no permission, busy).
+    // Opens the device (TapDevice: attaches to cfg.dev, creating it if
+    // allowed, offloads off) and the io_uring. Throws RuntimeError that says
+    // what to do (device missing, no permission, busy).
     explicit TapLink(TapConfig cfg);
     ~TapLink() override;
     TapLink(const TapLink&) = delete;
@@ -138,8 +104,8 @@ public:
     // ARPs for the kernel until it answers (arp_tries requests). Throws
     // RuntimeError if it never does. attach() calls it; a no-op once known.
     void resolve_peer();
-    bool peer_mac_known() const { return peer_mac_known_; }
-    bool created_device() const { return created_; }
+    bool peer_mac_known() const { return arp_.peer_mac_known(); }
+    bool created_device() const { return device_.created(); }
     const TapConfig& config() const { return cfg_; }
     const TapCounters& counters() const { return counters_; }
     // How frames go out now: batched or sqpoll through io_uring, or plain
@@ -154,8 +120,6 @@ private:
     };
 
     int64_t real_us() const;
-    void open_device();
-    void configure_created_device();
     void wait_running(int64_t until_real_us);  // until the kernel can send on the device
     // Reads what the device holds now (up to a bound) into queue_. Returns frames read.
     std::size_t read_available();
@@ -175,22 +139,19 @@ private:
     // One io_uring_enter(): the queued writes, then (with_reads) a few reads
     // into queue_. Returns the frames read.
     std::size_t ring_round(bool with_reads);
-    void send_arp(uint16_t op, net::MacAddr target_mac, net::Ipv4Addr target_ip, int64_t t);
+    void send_arp(const net::ArpRepr& arp, int64_t t);
     void record(uint8_t dir, std::span<const uint8_t> frame, int64_t t, bool dropped);
     void lose_device(const std::string& what, int err);
 
     TapConfig cfg_;
-    int fd_ = -1;
-    int ctl_ = -1;               // an AF_INET socket for the device's flags
-    bool created_ = false;
     int64_t t0_ns_ = 0;          // CLOCK_MONOTONIC when the link opened
+    TapDevice device_;
+    ArpResponder arp_;           // answers for our address, learns the kernel's MAC
     int64_t now_ = 0;            // the link's clock (see the header comment)
     int64_t floor_ = 0;          // the least stamp the next frame read may get
     std::deque<Pending> queue_;  // read, not yet handled, in order
     std::vector<uint8_t> buf_;
     trace::Recorder* rec_ = nullptr;
-    net::MacAddr peer_mac_{};
-    bool peer_mac_known_ = false;
     std::string closed_;
     TapCounters counters_;
     std::vector<uint8_t> arp_buf_;
@@ -198,10 +159,5 @@ private:
     std::string plain_why_;
     int ring_read_err_ = 0;      // errno of the last ring read that brought no frame
 };
-
-// The factory the runner's RunHooks::make_tap_link takes (sendpath-cli run --tap).
-std::unique_ptr<Link> make_tap_link(const lesson::Scenario& sc);
-// Same, with our address given (--local IP; "" = default_our_ip()).
-std::unique_ptr<Link> make_tap_link_local(const lesson::Scenario& sc, const std::string& local);
 
 }  // namespace sendpath::peer

@@ -25,7 +25,7 @@ inline constexpr std::string_view kEngineFiles[] = {
     "core/engine/tcp_input.cpp",
     "core/engine/tcp_timer.cpp",
     "core/engine/sock_mem.cpp",
-    "core/engine/runner.cpp",
+    "core/run/runner.cpp",
     "core/peer/sim_peer.cpp",
     "core/engine/tcp_connect.cpp",
 };

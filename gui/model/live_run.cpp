@@ -4,9 +4,9 @@
 #include <chrono>
 #include <limits>
 
-#include "engine/runner.hpp"
 #include "peer/link.hpp"
-#include "peer/tap_link.hpp"
+#include "run/runner.hpp"
+#include "run/tap_setup.hpp"
 
 namespace sendpath::gui {
 

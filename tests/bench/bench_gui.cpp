@@ -19,9 +19,9 @@
 
 #include <imgui.h>
 
-#include "engine/runner.hpp"
 #include "gui/app.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 #include "trace/trace_io.hpp"
 
 using namespace sendpath;

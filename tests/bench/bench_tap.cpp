@@ -37,9 +37,10 @@
 #include <unistd.h>
 #include <vector>
 
-#include "engine/runner.hpp"
 #include "lesson/scenario.hpp"
 #include "peer/tap_link.hpp"
+#include "run/runner.hpp"
+#include "run/tap_setup.hpp"
 
 #ifndef SENDPATH_TAP_RECEIVER
 #error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/runner.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
 

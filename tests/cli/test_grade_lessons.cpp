@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/runner.hpp"
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 
 using namespace sendpath;
 namespace fs = std::filesystem;

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "engine/options.hpp"
-#include "engine/runner.hpp"
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "model/invariants.hpp"
+#include "run/runner.hpp"
 #include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/runner.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 #include "trace/event.hpp"
 #include "trace/replay.hpp"
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/runner.hpp"
 #include "lesson/scenario.hpp"
 #include "net/frame.hpp"
+#include "run/runner.hpp"
 #include "trace/frame_check.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"

@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "lesson/scenario.hpp"
 #include "model/state.hpp"
 #include "net/wire.hpp"
 #include "peer/sim_peer.hpp"
@@ -39,7 +40,7 @@ struct Rig {
     uint32_t peer_ack = 0;  // rcv_nxt on our side
     uint16_t ip_id = 0;
 
-    explicit Rig(lesson::Scenario s) : sc(std::move(s)) { link = std::make_unique<SimLink>(sc, rec, ad); }
+    explicit Rig(lesson::Scenario s) : sc(std::move(s)) { link = std::make_unique<SimLink>(sc.peer, rec, ad); }
 
     std::vector<uint8_t> frame(const net::TcpRepr& t, std::size_t payload_len) {
         net::FrameAddrs a{ad.our_mac, ad.peer_mac, ad.our_ip, ad.peer_ip, ip_id++, 64, true};

@@ -2,8 +2,8 @@
 // follow the cursor, and checking an answer records it in the answers sheet.
 #include <doctest/doctest.h>
 
-#include "engine/runner.hpp"
 #include "gui/model/lesson_session.hpp"
+#include "run/runner.hpp"
 
 using namespace sendpath;
 

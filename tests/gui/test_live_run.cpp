@@ -7,7 +7,6 @@
 #include <fstream>
 #include <string>
 
-#include "engine/runner.hpp"
 #include "gui/document_io.hpp"
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/document.hpp"
@@ -16,6 +15,7 @@
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 #include "trace/replay.hpp"
 
 using namespace sendpath;

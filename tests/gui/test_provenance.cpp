@@ -5,12 +5,12 @@
 #include <span>
 
 #include "engine/options.hpp"
-#include "engine/runner.hpp"
 #include "engine/support.hpp"
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "lesson/scenario.hpp"
 #include "net/frame.hpp"
+#include "run/runner.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;

@@ -5,13 +5,13 @@
 #include <algorithm>
 
 #include "engine/options.hpp"
-#include "engine/runner.hpp"
 #include "engine/support.hpp"
 #include "gui/model/compare.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/layout.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "lesson/scenario.hpp"
+#include "run/runner.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;

@@ -30,10 +30,11 @@
 
 #include <doctest/doctest.h>
 
-#include "engine/runner.hpp"
 #include "lesson/scenario.hpp"
 #include "net/frame.hpp"
 #include "peer/tap_link.hpp"
+#include "run/runner.hpp"
+#include "run/tap_setup.hpp"
 #include "tap/sha256.hpp"
 #include "trace/event.hpp"
 

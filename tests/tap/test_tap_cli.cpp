@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"
 #include "trace/trace_io.hpp"
 

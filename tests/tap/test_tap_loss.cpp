@@ -6,7 +6,7 @@
 
 #include <regex>
 
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"
 
 using namespace taptest;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"
 #include "trace/pcap.hpp"
 #include "trace/replay.hpp"

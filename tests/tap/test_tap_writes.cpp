@@ -11,7 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"
 
 using namespace taptest;

@@ -9,7 +9,7 @@
 
 #include "gui/model/document.hpp"
 #include "gui/model/live_run.hpp"
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"
 #include "trace/replay.hpp"
 

@@ -1,12 +1,13 @@
 // The addresses of a run. With the simulated peer they are fixed; over TAP
-// the kernel side is whatever the user configured (--connect IP:PORT).
+// the kernel side is whatever the user configured (--connect IP:PORT), and the
+// link says so (Link::addrs()).
 #pragma once
 
 #include <cstdint>
 
 #include "net/addr.hpp"
 
-namespace sendpath::peer {
+namespace sendpath::engine {
 
 struct SimAddrs {
     net::MacAddr our_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
@@ -17,4 +18,4 @@ struct SimAddrs {
     uint16_t peer_port = 5001;
 };
 
-}  // namespace sendpath::peer
+}  // namespace sendpath::engine

@@ -4,21 +4,21 @@
 // drains. While the engine sleeps (sk_wait_event), the World lets time pass:
 // frames from the link go to tcp_v4_rcv, timers fire, signals arrive, and the
 // sleeper is woken by write_space or a state change.
-#include "engine/runner.hpp"
+#include "run/runner.hpp"
 
 #include <algorithm>
 #include <climits>
 #include <string>
 
 #include "engine/engine.hpp"
-#include "peer/addresses.hpp"
+#include "lesson/scenario.hpp"
 #include "peer/sim_peer.hpp"
 #include "util/errors.hpp"
 #include "util/prefault.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/runner.cpp")
+#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/run/runner.cpp")
 
-namespace sendpath::engine {
+namespace sendpath::run {
 
 using namespace model;
 using trace::Arg;
@@ -36,9 +36,9 @@ struct StopRun {
     std::string reason;
 };
 
-class Runner final : public World {
+class Runner final : public engine::World {
 public:
-    Runner(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, trace::Trace* trace,
+    Runner(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks, trace::Trace* trace,
            std::shared_ptr<const std::vector<uint8_t>> external)
         : sc_(sc), opt_(opt), hooks_(hooks), trace_(trace), rec_(state_, trace),
           external_(external ? std::span<const uint8_t>(*external) : std::span<const uint8_t>{}) {
@@ -49,12 +49,12 @@ public:
             if (!link_) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
             link_->attach(rec_);  // ARP: records its frames, learns the kernel's MAC
         } else {
-            sim_ = std::make_unique<peer::SimLink>(sc, rec_, peer::SimAddrs{});
+            sim_ = std::make_unique<peer::SimLink>(sc.peer, rec_, engine::SimAddrs{});
         }
-        peer::Link& link = sim_ ? static_cast<peer::Link&>(*sim_) : *link_;
-        engine_ = std::make_unique<Engine>(sc, opt, rec_, link);
+        engine::Link& link = sim_ ? static_cast<engine::Link&>(*sim_) : *link_;
+        engine_ = std::make_unique<engine::Engine>(sc.engine_config(), opt, rec_, link);
         engine_->set_world(this);
-        const peer::SimAddrs addrs = link.addrs().value_or(peer::SimAddrs{});
+        const engine::SimAddrs addrs = link.addrs().value_or(engine::SimAddrs{});
         engine_->our_mac_ = addrs.our_mac;
         engine_->our_ip_ = addrs.our_ip;
         engine_->our_port_ = addrs.our_port;
@@ -73,7 +73,7 @@ public:
         std::sort(signals_.begin(), signals_.end());
     }
 
-    peer::Link& link() { return sim_ ? static_cast<peer::Link&>(*sim_) : *link_; }
+    engine::Link& link() { return sim_ ? static_cast<engine::Link&>(*sim_) : *link_; }
 
     void run() {
         if (trace_) {
@@ -121,7 +121,7 @@ public:
         if (trace_) trace_->end_reason = reason;
     }
 
-    Engine& engine() { return *engine_; }
+    engine::Engine& engine() { return *engine_; }
     trace::Recorder& rec() { return rec_; }
 
     // World
@@ -188,7 +188,7 @@ private:
             deliver_signal();
             switch (a.type) {
                 case lesson::Action::Type::send: {
-                    UserBuffer buf;
+                    engine::UserBuffer buf;
                     buf.call = ++call;
                     buf.iov = a.iov;
                     if (a.data) buf.data = &*a.data;
@@ -274,15 +274,15 @@ private:
     }
 
     const lesson::Scenario& sc_;
-    Options opt_;
+    engine::Options opt_;
     const RunHooks& hooks_;
     trace::Trace* trace_;
     model::State state_;
     trace::Recorder rec_;
     std::span<const uint8_t> external_;
     std::unique_ptr<peer::SimLink> sim_;
-    std::unique_ptr<peer::Link> link_;
-    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<engine::Link> link_;
+    std::unique_ptr<engine::Engine> engine_;
     std::vector<int64_t> signals_;
     bool signal_pending_ = false;
     uint64_t steps_ = 0;
@@ -290,19 +290,8 @@ private:
 
 }  // namespace
 
-Engine::Engine(const lesson::Scenario& sc, const Options& opt, trace::Recorder& rec, peer::Link& link)
-    : sc_(sc), opt_(opt), rec_(rec), link_(link) {
-    // Buffers for as many pages as the largest send buffer can hold, taken
-    // now rather than page by page while data flows (one more slab at a time
-    // past that). A scenario that sends less holds only what it uses.
-    int64_t sndbuf_max = sc.sysctl.tcp_wmem[2];
-    if (sc.sock.sndbuf) sndbuf_max = std::max<int64_t>(sndbuf_max, 2 * std::min(*sc.sock.sndbuf, sc.sysctl.wmem_max));
-    const int64_t bytes = std::clamp<int64_t>(std::min(sndbuf_max, sc.bytes_to_send()), 0, int64_t{64} << 20);
-    add_page_buffers(static_cast<std::size_t>(bytes / PAGE_SIZE) + kPagesPerSlab);
-}
-
 namespace {
-trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks,
+trace::Trace run(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks,
                  std::shared_ptr<const std::vector<uint8_t>> buf, RunStats* stats) {
     trace::Trace t;
     Runner r(sc, opt, hooks, opt.trace ? &t : nullptr, std::move(buf));
@@ -319,13 +308,13 @@ trace::Trace run(const lesson::Scenario& sc, const Options& opt, const RunHooks&
 }
 }  // namespace
 
-trace::Trace run_scenario(const lesson::Scenario& sc, const Options& opt, const RunHooks& hooks, RunStats* stats) {
+trace::Trace run_scenario(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks, RunStats* stats) {
     return run(sc, opt, hooks, {}, stats);
 }
 
-trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const Options& opt,
+trace::Trace run_scenario_with_buffer(const lesson::Scenario& sc, const engine::Options& opt,
                                       std::shared_ptr<const std::vector<uint8_t>> buf, RunStats* stats) {
     return run(sc, opt, RunHooks{}, std::move(buf), stats);
 }
 
-}  // namespace sendpath::engine
+}  // namespace sendpath::run

@@ -1,5 +1,5 @@
 // ReplayLink: a TAP run's incoming frames, played to the engine again.
-#include "peer/tap_replay.hpp"
+#include "run/tap_replay.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "trace/recorder.hpp"
 #include "util/errors.hpp"
 
-namespace sendpath::peer {
+namespace sendpath::run {
 
 ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
     const auto& sc = t_.scenario;
@@ -24,7 +24,7 @@ ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
         const trace::Frame& f = t_.frames[k];
         const std::span<const uint8_t> bytes = t_.frame_data(f, scratch);
         if (f.dir == 1) {
-            if (tap_frame_for_engine(bytes)) in_.push_back(k);
+            if (peer::tap_frame_for_engine(bytes)) in_.push_back(k);
             continue;
         }
         if (have_addrs) continue;
@@ -61,14 +61,14 @@ bool ReplayLink::send(std::span<const uint8_t> frame) {
 
 // TapLink's rule: the next frame if its time is <= until_us, else the clock
 // moves to until_us with no frame.
-std::optional<Received> ReplayLink::wait(int64_t until_us) {
+std::optional<engine::Received> ReplayLink::wait(int64_t until_us) {
     const int64_t u = std::max(until_us, now_);
     if (next_ < in_.size()) {
         const trace::Frame& f = t_.frames[in_[next_]];
         if (f.time_us <= u) {
             ++next_;
             now_ = std::max(now_, f.time_us);
-            Received r;
+            engine::Received r;
             r.time_us = f.time_us;
             std::vector<uint8_t> scratch;
             const auto bytes = t_.frame_data(f, scratch);
@@ -87,15 +87,15 @@ std::optional<Received> ReplayLink::wait(int64_t until_us) {
     return std::nullopt;
 }
 
-trace::Trace rerun_tap_trace(const trace::Trace& recorded, engine::RunStats* stats) {
+trace::Trace rerun_tap_trace(const trace::Trace& recorded, RunStats* stats) {
     const std::string where = "the recorded trace";
     const lesson::Scenario sc = lesson::scenario_from_json(recorded.scenario, where + " (its scenario)");
     const engine::Options opt = engine::Options::from_json(recorded.options, where + " (its options)");
-    engine::RunHooks hooks;
-    hooks.make_tap_link = [&recorded](const lesson::Scenario&) -> std::unique_ptr<Link> {
+    RunHooks hooks;
+    hooks.make_tap_link = [&recorded](const lesson::Scenario&) -> std::unique_ptr<engine::Link> {
         return std::make_unique<ReplayLink>(recorded);
     };
-    return engine::run_scenario(sc, opt, hooks, stats);
+    return run_scenario(sc, opt, hooks, stats);
 }
 
-}  // namespace sendpath::peer
+}  // namespace sendpath::run
