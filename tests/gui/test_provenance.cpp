@@ -6,7 +6,7 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
-#include "engine/support.hpp"
+#include "support/scenarios.hpp"
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "lesson/scenario.hpp"

@@ -6,7 +6,7 @@
 
 #include "engine/options.hpp"
 #include "engine/runner.hpp"
-#include "engine/support.hpp"
+#include "support/scenarios.hpp"
 #include "gui/model/compare.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/layout.hpp"
