@@ -3,41 +3,29 @@
 // in JSON and CBOR).
 //
 //   build/tests/bench/bench_engine [MiB]
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
+#include "run/runner.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
 #include "trace/trace_io.hpp"
 
 using namespace sendpath;
-using clk = std::chrono::steady_clock;
-
-static double secs(clk::time_point a, clk::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+using namespace sendpath::bench;
 
 int main(int argc, char** argv) {
-    const int64_t mib = argc > 1 ? std::atoll(argv[1]) : 256;
+    const int64_t mib = arg_int(argc, argv, 1, 256);
     const int64_t bytes = mib << 20;
-
-    nlohmann::json j = {
-        {"name", "bench"},
-        {"peer", {{"rcvbuf", 4 << 20}, {"read_rate", -1}, {"one_way_delay_us", 50}}},
-        {"timeline", nlohmann::json::array({{{"send", bytes}}})},
-        {"drain_ms", 60000},
-        {"max_time_ms", 3600000},
-    };
-    const lesson::Scenario sc = lesson::scenario_from_json(j, "bench");
+    const lesson::Scenario sc = bulk_send("bench", bytes);
 
     // Shared: the traced run's frames name their payload in it rather than copy it.
-    auto user_buf = std::make_shared<std::vector<uint8_t>>(static_cast<std::size_t>(bytes));
-    std::vector<uint8_t>& user = *user_buf;
-    for (std::size_t i = 0; i < user.size(); ++i) user[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
+    auto user_buf = patterned_buffer(static_cast<std::size_t>(bytes));
+    const std::vector<uint8_t>& user = *user_buf;
     std::vector<uint8_t> dst(user.size());
 
     // Baseline: one memcpy of the same bytes (warm both buffers first).
@@ -51,13 +39,13 @@ int main(int argc, char** argv) {
     off.trace = false;
     engine::RunStats s_off;
     // Repeat (SENDPATH_BENCH_REPEAT) to profile the engine rather than the set-up.
-    const int repeat = std::getenv("SENDPATH_BENCH_REPEAT") ? std::atoi(std::getenv("SENDPATH_BENCH_REPEAT")) : 1;
+    const int repeat = repeat_count();
     for (int r = 1; r < repeat; ++r) engine::run_scenario_with_buffer(sc, off, user_buf, &s_off);
     auto a0 = clk::now();
     engine::run_scenario_with_buffer(sc, off, user_buf, &s_off);
     auto a1 = clk::now();
 
-    if (argc > 2 && std::string(argv[2]) == "--off-only") {
+    if (arg_is(argc, argv, 2, "--off-only")) {
         std::printf("engine, tracing off: %.3f s, %.0f MB/s, %llu events\n", secs(a0, a1),
                     static_cast<double>(bytes) / secs(a0, a1) / 1e6, static_cast<unsigned long long>(s_off.events));
         return 0;
@@ -69,7 +57,7 @@ int main(int argc, char** argv) {
     trace::Trace t = engine::run_scenario_with_buffer(sc, on, user_buf, &s_on);
     auto b1 = clk::now();
 
-    if (argc > 2 && std::string(argv[2]) == "--no-write") {
+    if (arg_is(argc, argv, 2, "--no-write")) {
         std::printf("engine, tracing on: %.3f s, %.2f M events/s\n", secs(b0, b1), t.events.size() / secs(b0, b1) / 1e6);
         return 0;
     }

@@ -7,42 +7,22 @@
 //   - jumps to random events: the seek plus one full frame (every view open);
 //   - per-frame CPU time with the trace loaded, cursor still.
 //
-//   build/tests/gui/bench_gui [events, default 1000000] [path.cbor]
-#include <algorithm>
-#include <chrono>
+//   build/tests/gui/bench_gui [events, default 1000000] [path.cbor, default in the temporary directory]
 #include <cstdio>
-#include <cstdlib>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <imgui.h>
 
+#include "bench_support.hpp"
 #include "gui/app.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
 #include "trace/trace_io.hpp"
 
 using namespace sendpath;
-using clk = std::chrono::steady_clock;
-
-static double ms(clk::time_point a, clk::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
-
-static trace::Trace generate(int64_t bytes) {
-    nlohmann::json j = {
-        {"name", "bench_gui"},
-        {"peer", {{"rcvbuf", 4 << 20}, {"read_rate", -1}, {"one_way_delay_us", 50}}},
-        {"timeline", nlohmann::json::array({{{"send", bytes}}})},
-        {"drain_ms", 60000},
-        {"max_time_ms", 3600000},
-    };
-    const lesson::Scenario sc = lesson::scenario_from_json(j, "bench_gui");
-    auto user = std::make_shared<std::vector<uint8_t>>(1 << 20);
-    for (std::size_t i = 0; i < user->size(); ++i) (*user)[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
-    engine::RunStats st;
-    return engine::run_scenario_with_buffer(sc, engine::Options{}, user, &st);
-}
+using namespace sendpath::bench;
 
 static double frame(gui::App& app) {
     const auto t0 = clk::now();
@@ -54,15 +34,12 @@ static double frame(gui::App& app) {
 }
 
 int main(int argc, char** argv) {
-    const long long want = argc > 1 ? std::atoll(argv[1]) : 1000000;
-    const std::string path = argc > 2 ? argv[2] : "/tmp/sendpath_bench_gui.cbor";
+    const long long want = arg_int(argc, argv, 1, 1000000);
+    const std::string path = arg_str(argc, argv, 2, temp_file("sendpath_bench_gui.cbor"));
 
-    // Events grow about linearly with bytes: measure a small run, then scale.
-    const int64_t probe_bytes = 4 << 20;
     const auto g0 = clk::now();
-    const std::size_t probe_events = generate(probe_bytes).events.size();
-    const int64_t bytes = std::max<int64_t>(probe_bytes, static_cast<int64_t>(static_cast<double>(probe_bytes) * want / probe_events));
-    trace::Trace t = generate(bytes);
+    int64_t bytes = 0;
+    trace::Trace t = trace_of_about("bench_gui", want, &bytes);
     const auto g1 = clk::now();
     trace::save_trace(t, path, trace::TraceFormat::cbor);
     const auto g2 = clk::now();
@@ -103,23 +80,22 @@ int main(int argc, char** argv) {
         app.push(gui::Command::jump(std::uniform_int_distribution<std::size_t>(0, n - 1)(rng)));
         seeks.push_back(frame(app));
     }
-    std::sort(seeks.begin(), seeks.end());
+    const Spread js = spread(seeks);
     std::printf("jump to a random event + one frame (200 jumps): median %.2f ms, p95 %.2f ms, max %.2f ms [target: one frame, 16.7 ms]\n",
-                seeks[seeks.size() / 2], seeks[seeks.size() * 95 / 100], seeks.back());
+                js.median, js.p95, js.worst);
 
     std::vector<double> still;
     for (int i = 0; i < 200; ++i) still.push_back(frame(app));
-    std::sort(still.begin(), still.end());
-    std::printf("per-frame CPU, cursor still (200 frames): median %.2f ms, p95 %.2f ms\n", still[still.size() / 2],
-                still[still.size() * 95 / 100]);
+    const Spread ss = spread(still);
+    std::printf("per-frame CPU, cursor still (200 frames): median %.2f ms, p95 %.2f ms\n", ss.median, ss.p95);
 
     std::vector<double> steps;
     for (int i = 0; i < 200; ++i) {
         app.push(gui::Command::of(gui::CommandType::step_into));
         steps.push_back(frame(app));
     }
-    std::sort(steps.begin(), steps.end());
-    std::printf("step into + one frame (200 steps): median %.2f ms, p95 %.2f ms\n", steps[steps.size() / 2], steps[steps.size() * 95 / 100]);
+    const Spread st = spread(steps);
+    std::printf("step into + one frame (200 steps): median %.2f ms, p95 %.2f ms\n", st.median, st.p95);
     ImGui::DestroyContext();
     return 0;
 }

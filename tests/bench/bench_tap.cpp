@@ -15,20 +15,13 @@
 // them only). The receiver is tap_receiver --no-hash on both paths, and its
 // time from accept() to the last byte read is what goodput is computed from.
 #include <arpa/inet.h>
-#include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <memory>
-#include <poll.h>
-#include <sched.h>
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -37,40 +30,24 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "lesson/scenario.hpp"
 #include "peer/tap_link.hpp"
 #include "run/runner.hpp"
 #include "run/tap_setup.hpp"
+#include "support/netns.hpp"
 
 #ifndef SENDPATH_TAP_RECEIVER
 #error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"
 #endif
 
 using namespace sendpath;
-using clk = std::chrono::steady_clock;
+using namespace sendpath::bench;
 
 namespace {
 
-int sh(const std::string& cmd) {
-    const int r = std::system(cmd.c_str());
-    return r == -1 ? -1 : WIFEXITED(r) ? WEXITSTATUS(r) : 128 + WTERMSIG(r);
-}
-
-double cpu_seconds(int who);
-
 void must(const std::string& cmd) {
-    if (sh(cmd) != 0) {
-        std::fprintf(stderr, "bench_tap: failed: %s\n", cmd.c_str());
-        std::exit(1);
-    }
-}
-
-bool enter_netns(const std::string& name) {
-    const int fd = ::open(("/var/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    const bool ok = ::setns(fd, CLONE_NEWNET) == 0;
-    ::close(fd);
-    return ok;
+    if (sptest::sh(cmd) != 0) die("bench_tap: failed: " + cmd);
 }
 
 // Turns a legacy ethtool offload flag off (ethtool -K DEV tso off ...), inside the current namespace.
@@ -88,56 +65,20 @@ bool offload_off(const std::string& dev, uint32_t set_cmd, uint32_t get_cmd) {
     return ok;
 }
 
-// The receiver inside a namespace; report() waits for its last line.
+// tap_receiver --no-hash inside a namespace; report() waits for its last
+// line: bytes read and microseconds from accept to the last byte.
 class Receiver {
 public:
-    Receiver(const std::string& ns, const std::string& at) {
-        int p[2];
-        if (::pipe(p) != 0) std::exit(1);
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            if (!enter_netns(ns)) ::_exit(126);
-            ::dup2(p[1], 1);
-            ::close(p[0]);
-            ::execl(SENDPATH_TAP_RECEIVER, SENDPATH_TAP_RECEIVER, "--listen", at.c_str(), "--no-hash", "--timeout", "120",
-                    static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        ::close(p[1]);
-        fd_ = p[0];
-        if (line().rfind("listening", 0) != 0) {
-            std::fprintf(stderr, "bench_tap: the receiver did not start\n");
-            std::exit(1);
-        }
+    Receiver(const std::string& ns, const std::string& at) : rx_(SENDPATH_TAP_RECEIVER, ns, at, {"--no-hash"}, 120) {
+        if (!rx_.ok()) die("bench_tap: the receiver did not start");
     }
-    ~Receiver() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        ::close(fd_);
-    }
-    // bytes read and microseconds from accept to the last byte.
     std::pair<long long, long long> report() {
-        const std::string l = line();
-        long long bytes = -1, us = -1;
-        char sha[80];
-        std::sscanf(l.c_str(), "bytes %lld sha256 %79s elapsed_us %lld", &bytes, sha, &us);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-        return {bytes, us};
+        const auto r = rx_.finish(120000);
+        return {r.bytes, r.text.empty() ? -1 : r.elapsed_us};
     }
 
 private:
-    std::string line() {
-        std::string s;
-        char c;
-        struct pollfd pfd {fd_, POLLIN, 0};
-        while (::poll(&pfd, 1, 120000) > 0 && ::read(fd_, &c, 1) == 1 && c != '\n') s += c;
-        return s;
-    }
-    pid_t pid_ = -1;
-    int fd_ = -1;
+    sptest::Receiver rx_;
 };
 
 struct Sample {
@@ -177,16 +118,20 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
     };
 
     Receiver rx(ns, "10.99.0.1:5001");
-    const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (!enter_netns(ns)) std::exit(1);
     engine::RunStats st;
-    const double c0 = cpu_seconds(RUSAGE_SELF), k0 = cpu_seconds(RUSAGE_CHILDREN);
-    const auto t0 = clk::now();
-    const trace::Trace t = engine::run_scenario(sc, opt, hooks, &st);
-    const auto t1 = clk::now();
-    const double c1 = cpu_seconds(RUSAGE_SELF);
-    ::setns(self, CLONE_NEWNET);
-    ::close(self);
+    double c0 = 0, k0 = 0, c1 = 0;
+    clk::time_point t0, t1;
+    trace::Trace t;
+    {
+        const sptest::InNetns in(ns);
+        if (!in.ok()) std::exit(1);
+        c0 = cpu_seconds(RUSAGE_SELF);
+        k0 = cpu_seconds(RUSAGE_CHILDREN);
+        t0 = clk::now();
+        t = engine::run_scenario(sc, opt, hooks, &st);
+        t1 = clk::now();
+        c1 = cpu_seconds(RUSAGE_SELF);
+    }
     const auto [got, us] = rx.report();
     const double k1 = cpu_seconds(RUSAGE_CHILDREN);
     if (got != bytes || (tracing && t.end_reason != "completed")) {
@@ -209,7 +154,7 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
     const auto t0 = clk::now();
     const pid_t pid = ::fork();
     if (pid == 0) {
-        if (!enter_netns(ns_a)) ::_exit(126);
+        if (!sptest::enter_netns(ns_a)) ::_exit(126);
         const int s = ::socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in sin {};
         sin.sin_family = AF_INET;
@@ -242,63 +187,36 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
     return s;
 }
 
-// CPU seconds (user + system) of this process or of its waited-for children.
-double cpu_seconds(int who) {
-    struct rusage u {};
-    ::getrusage(who, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-struct Namespaces {
-    std::string tap, a, b;
-    ~Namespaces() {
-        for (const auto* n : {&tap, &a, &b})
-            if (!n->empty()) sh("ip netns del " + *n + " 2>/dev/null");
-    }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int64_t mib = argc > 1 ? std::atoll(argv[1]) : 64;
-    const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
+    const int64_t mib = arg_int(argc, argv, 1, 64);
+    const int runs = static_cast<int>(arg_int(argc, argv, 2, 3));
     const int64_t bytes = mib << 20;
     if (::geteuid() != 0) {
         std::fprintf(stderr, "bench_tap: run it as root (it makes network namespaces, a TAP and a veth pair)\n");
         return 2;
     }
-    Namespaces ns;
+    // The engine's TAP namespace, as the TAP tests make it (tap0 holding
+    // 10.99.0.1/24), and two joined by a veth pair for the kernel's own TCP.
     const std::string base = "sp-bench-" + std::to_string(::getpid());
-    ns.tap = base + "-tap";
-    must("ip netns add " + ns.tap);
-    must("ip -n " + ns.tap + " link set lo up");
-    must("ip -n " + ns.tap + " tuntap add dev tap0 mode tap");
-    must("ip -n " + ns.tap + " addr add 10.99.0.1/24 dev tap0");
-    must("ip netns exec " + ns.tap + " sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1");
-    must("ip -n " + ns.tap + " link set tap0 up");
-    ns.a = base + "-a";
-    ns.b = base + "-b";
-    must("ip netns add " + ns.a);
-    must("ip netns add " + ns.b);
-    must("ip -n " + ns.a + " link add va type veth peer name vb netns " + ns.b);
-    must("ip -n " + ns.a + " addr add 10.99.1.1/24 dev va");
-    must("ip -n " + ns.b + " addr add 10.99.1.2/24 dev vb");
-    must("ip -n " + ns.a + " link set va up");
-    must("ip -n " + ns.b + " link set vb up");
+    const sptest::Netns tap_ns(sptest::Netns::Options{.name = base + "-tap"});
+    if (!tap_ns.ok()) die("bench_tap: " + tap_ns.error());
+    const sptest::Netns ns_a(sptest::Netns::Options{.make_tap = false, .name = base + "-a"});
+    if (!ns_a.ok()) die("bench_tap: " + ns_a.error());
+    const sptest::Netns ns_b(sptest::Netns::Options{.make_tap = false, .name = base + "-b"});
+    if (!ns_b.ok()) die("bench_tap: " + ns_b.error());
+    must("ip -n " + ns_a.name() + " link add va type veth peer name vb netns " + ns_b.name());
+    must("ip -n " + ns_a.name() + " addr add 10.99.1.1/24 dev va");
+    must("ip -n " + ns_b.name() + " addr add 10.99.1.2/24 dev vb");
+    must("ip -n " + ns_a.name() + " link set va up");
+    must("ip -n " + ns_b.name() + " link set vb up");
     bool offloads_off = true;
-    for (const auto& [n, dev] : {std::pair{ns.a, std::string("va")}, std::pair{ns.b, std::string("vb")}}) {
-        const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        enter_netns(n);
+    for (const auto& [n, dev] : {std::pair{ns_a.name(), std::string("va")}, std::pair{ns_b.name(), std::string("vb")}}) {
+        const sptest::InNetns in(n);
         offloads_off &= offload_off(dev, ETHTOOL_STSO, ETHTOOL_GTSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGSO, ETHTOOL_GGSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGRO, ETHTOOL_GGRO);
-        ::setns(self, CLONE_NEWNET);
-        ::close(self);
     }
 
     std::printf("bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",
@@ -324,14 +242,14 @@ int main(int argc, char** argv) {
     std::vector<double> kern, kern_cpu, on_wall;
     uint64_t events = 0, frames = 0;
     for (int r = 0; r < runs; ++r) {
-        const Sample k = kernel_over_veth(ns.a, ns.b, bytes);
+        const Sample k = kernel_over_veth(ns_a.name(), ns_b.name(), bytes);
         kern.push_back(k.mb_s);
         // Bytes per CPU-second of sender + receiver: what the goodput would be
         // with one idle core for the pair, whatever else the machine is doing.
         kern_cpu.push_back(static_cast<double>(bytes) / k.cpu_s / 1e6);
         std::printf("  run %d: kernel over veth %.0f MB/s (%.2f CPU-s); engine over TAP:", r + 1, k.mb_s, k.cpu_s);
         for (auto& row : rows) {
-            const Sample e = engine_over_tap(ns.tap, bytes, row.tracing, row.tso, row.writes);
+            const Sample e = engine_over_tap(tap_ns.name(), bytes, row.tracing, row.tso, row.writes);
             if (g_writes_used != row.writes)
                 row.fell_back = std::string(g_writes_used == W::batched ? "the batched ring" : "a write() per frame") +
                                 (g_plain_why.empty() ? "" : " (" + g_plain_why + ")");

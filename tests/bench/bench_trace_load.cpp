@@ -6,41 +6,21 @@
 //   - trace::Replay construction (validation of every change + keyframes);
 //   - seeks to random events (the state part of "any event within one frame").
 //
-//   build/tests/bench/bench_trace_load [events, default 1000000] [dir, default /tmp]
-#include <algorithm>
-#include <chrono>
+//   build/tests/bench/bench_trace_load [events, default 1000000] [dir, default the temporary directory]
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
 
 using namespace sendpath;
-using clk = std::chrono::steady_clock;
-
-static double ms(clk::time_point a, clk::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
-
-static trace::Trace generate(int64_t bytes) {
-    nlohmann::json j = {
-        {"name", "bench_trace_load"},
-        {"peer", {{"rcvbuf", 4 << 20}, {"read_rate", -1}, {"one_way_delay_us", 50}}},
-        {"timeline", nlohmann::json::array({{{"send", bytes}}})},
-        {"drain_ms", 60000},
-        {"max_time_ms", 3600000},
-    };
-    const lesson::Scenario sc = lesson::scenario_from_json(j, "bench_trace_load");
-    auto user = std::make_shared<std::vector<uint8_t>>(1 << 20);
-    for (std::size_t i = 0; i < user->size(); ++i) (*user)[i] = static_cast<uint8_t>(i * 131 + (i >> 12));
-    engine::RunStats st;
-    return engine::run_scenario_with_buffer(sc, engine::Options{}, user, &st);
-}
+using namespace sendpath::bench;
 
 // The first load is the one a user waits for (later ones reuse memory the
 // first freed), so every run is printed; the figure returned is the first.
@@ -58,16 +38,13 @@ static double loads(int n, const std::string& path, std::size_t& events) {
 }
 
 int main(int argc, char** argv) {
-    const long long want = argc > 1 ? std::atoll(argv[1]) : 1000000;
-    const std::string dir = argc > 2 ? argv[2] : "/tmp";
+    const long long want = arg_int(argc, argv, 1, 1000000);
+    const std::string dir = arg_str(argc, argv, 2, temp_dir());
     const std::string cbor = dir + "/sendpath_bench_trace_load.cbor";
     const std::string jsonp = dir + "/sendpath_bench_trace_load.json";
-    const int repeat = std::getenv("SENDPATH_BENCH_REPEAT") ? std::max(1, std::atoi(std::getenv("SENDPATH_BENCH_REPEAT"))) : 1;
+    const int repeat = repeat_count();
 
-    const int64_t probe_bytes = 4 << 20;
-    const std::size_t probe_events = generate(probe_bytes).events.size();
-    const int64_t bytes = std::max<int64_t>(probe_bytes, static_cast<int64_t>(static_cast<double>(probe_bytes) * want / probe_events));
-    trace::Trace t = generate(bytes);
+    trace::Trace t = trace_of_about("bench_trace_load", want);
     trace::save_trace(t, cbor, trace::TraceFormat::cbor);
     trace::save_trace(t, jsonp, trace::TraceFormat::json);
     std::printf("trace: %zu events, %zu changes, %zu frames; CBOR %.1f MiB, JSON %.1f MiB\n", t.events.size(), t.changes.size(),
@@ -98,8 +75,8 @@ int main(int argc, char** argv) {
         sink += replay.seek(at).write_queue.size();
         seeks.push_back(ms(a, clk::now()));
     }
-    std::sort(seeks.begin(), seeks.end());
-    std::printf("seek to a random event (1000 seeks): median %.3f ms, p95 %.3f ms, max %.3f ms (%zu)\n", seeks[seeks.size() / 2],
-                seeks[seeks.size() * 95 / 100], seeks.back(), sink % 2);
+    const Spread sp = spread(seeks);
+    std::printf("seek to a random event (1000 seeks): median %.3f ms, p95 %.3f ms, max %.3f ms (%zu)\n", sp.median, sp.p95,
+                sp.worst, sink % 2);
     return 0;
 }

@@ -2,16 +2,13 @@
 // in a fresh directory, its stdout, stderr and exit status collected.
 #pragma once
 
-#include <doctest/doctest.h>
-
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
+
+#include "support/files.hpp"
 
 namespace clitest {
 
@@ -24,17 +21,9 @@ struct Result {
     std::string out, err;
 };
 
-inline std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-inline void spit(const fs::path& p, const std::string& text) {
-    if (p.has_parent_path()) fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
+using sptest::slurp;
+using sptest::spit;
+using sptest::TempDir;
 
 // For the shell: single quotes, with embedded ones closed and escaped.
 inline std::string quote(const std::string& s) {
@@ -44,28 +33,6 @@ inline std::string quote(const std::string& s) {
 }
 
 inline bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
-
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& prefix = "sendpath-cli-test") {
-        std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    std::vector<std::string> files() const {
-        std::vector<std::string> v;
-        for (const auto& e : fs::directory_iterator(path)) v.push_back(e.path().filename().string());
-        return v;
-    }
-};
 
 // The shell command line that runs sendpath-cli with args.
 inline std::string command(const std::vector<std::string>& args) {

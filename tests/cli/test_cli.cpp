@@ -387,17 +387,14 @@ TEST_CASE("run: SIGTERM ends the run cleanly, and the trace says why") {
 
 TEST_CASE("every scenario in tests/scenarios runs and its trace checks clean, old and modern kernel") {
     TempDir d;
-    std::vector<fs::path> scenarios;
-    for (const auto& e : fs::directory_iterator(SENDPATH_SOURCE_DIR "/tests/scenarios"))
-        if (e.path().extension() == ".json") scenarios.push_back(e.path());
-    std::sort(scenarios.begin(), scenarios.end());
+    const std::vector<std::string> scenarios = sptest::shipped_scenarios();
     REQUIRE(!scenarios.empty());
     for (const auto& sc : scenarios) {
         if (has(slurp(sc), "\"tap\"")) continue;  // needs the TAP link
         for (bool modern : {false, true}) {
-            CAPTURE(sc.string());
+            CAPTURE(sc);
             CAPTURE(modern);
-            std::vector<std::string> args = {"run", sc.string(), "-o", d / "t.cbor"};
+            std::vector<std::string> args = {"run", sc, "-o", d / "t.cbor"};
             if (modern) args.insert(args.end(), {"--no-linear-copy", "--autocork"});
             Result r = cli(d, args);
             REQUIRE_MESSAGE(r.status == 0, r.err);

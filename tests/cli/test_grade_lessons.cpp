@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -14,9 +13,9 @@
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
+#include "support/files.hpp"
 
 using namespace sendpath;
-namespace fs = std::filesystem;
 using trace::Kind;
 
 namespace {
@@ -105,9 +104,8 @@ TEST_CASE("lessons: the branch list knows every branch the engine's own scenario
     // tests/scenarios has one scenario per branch; a branch added to the engine
     // and tested there must also be added to kTcpSendmsgBranches (and a lesson).
     std::set<Kind> engine_kinds;
-    for (const auto& e : fs::directory_iterator(fs::path(kSource) / "tests" / "scenarios")) {
-        if (e.path().extension() != ".json") continue;
-        const trace::Trace t = engine::run_scenario(lesson::load_scenario(e.path().string()), engine::Options{});
+    for (const auto& path : sptest::shipped_scenarios()) {
+        const trace::Trace t = engine::run_scenario(lesson::load_scenario(path), engine::Options{});
         for (const auto& ev : t.events)
             if (ev.func == trace::Func::tcp_sendmsg) engine_kinds.insert(ev.kind);
     }

@@ -16,6 +16,7 @@
 #include "lesson/scenario.hpp"
 #include "model/invariants.hpp"
 #include "run/runner.hpp"
+#include "support/files.hpp"
 #include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
@@ -35,12 +36,7 @@ std::vector<std::string> trace_files() {
     return out;
 }
 
-std::string slurp(const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using sptest::slurp;
 
 bool is_tap(const trace::Trace& t) {
     return t.scenario.is_object() && t.scenario.contains("peer") && t.scenario["peer"].value("type", "") == "tap";

@@ -2,7 +2,8 @@
 // the event it emits, and the state it leaves.
 #include <doctest/doctest.h>
 
-#include "support.hpp"
+#include "support/scenarios.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sptest;
@@ -12,9 +13,9 @@ using trace::Arg;
 namespace {
 trace::Trace run_file(const std::string& name) { return run_shipped(name + ".json"); }
 std::size_t first(const trace::Trace& t, K k, uint32_t call = 0) {
-    auto v = find(t, k, call);
-    REQUIRE_MESSAGE(!v.empty(), "no event " << trace::kind_name(k));
-    return v.front();
+    const auto i = find_first(t, k, call);
+    REQUIRE_MESSAGE(i.has_value(), "no event " << trace::kind_name(k));
+    return *i;
 }
 // TCP payload bytes of a frame (Ethernet + IPv4 + TCP).
 int64_t payload_len(const trace::Trace& t, const trace::Frame& f) {
@@ -62,7 +63,7 @@ TEST_CASE("new_segment and skb_entail: a send bigger than size_goal fills skbs o
     CHECK(goal % mss == 0);
     CHECK(goal == 22 * 1448);  // half of the unscaled 65535 SYN-ACK window
     // The first skb is filled to exactly size_goal before it is pushed and the next one entailed.
-    const auto entails = find(t, K::skb_entail, 1);
+    const auto entails = find_all(t, K::skb_entail, 1);
     REQUIRE(entails.size() >= 2);
     std::size_t full = entails[0];
     while (t.events[full].kind != K::push_one && t.events[full].kind != K::forced_push) ++full;
@@ -76,7 +77,7 @@ TEST_CASE("copy_linear without scatter-gather: mss-sized linear skbs, checksumme
     const auto t = run_file("linear_copy_no_sg");
     CHECK(count(t, K::copy_linear, 1) == 3);
     CHECK(count(t, K::page_alloc) == 0);
-    const auto s = state_at(t, find(t, K::copy_linear, 1)[0]);
+    const auto s = state_at(t, find_all(t, K::copy_linear, 1)[0]);
     const auto* skb = s.skb(static_cast<uint32_t>(t.arg(first(t, K::skb_entail, 1), Arg::skb)));
     CHECK(skb->ip_summed == model::CHECKSUM_NONE);
     CHECK(skb->linear_cap == 1448);
@@ -98,7 +99,7 @@ TEST_CASE("linear then pages: select_size gives pgbreak, the rest goes to fragme
 TEST_CASE("page_merge: consecutive copies extend the last fragment on the cached page") {
     const auto t = run_file("page_merge");
     CHECK(count(t, K::page_merge) == 2);
-    const auto s = state_at(t, find(t, K::page_merge).back());
+    const auto s = state_at(t, find_all(t, K::page_merge).back());
     const auto* skb = s.skb(s.tail());
     CHECK(skb->nr_frags == 1);
     CHECK(skb->frags[0].size == 600);
@@ -172,7 +173,7 @@ TEST_CASE("Nagle holds a small segment while an earlier small one is unacknowled
     const auto so = first(held, K::setsockopt);
     CHECK(held.events[so].time_us == 6000);  // 5 ms after the handshake
     bool sent_at_setsockopt = false;
-    for (auto i : find(held, K::transmit))
+    for (auto i : find_all(held, K::transmit))
         if (i > so && held.events[i].time_us == held.events[so].time_us) sent_at_setsockopt = true;
     CHECK(sent_at_setsockopt);
 }
@@ -192,7 +193,7 @@ TEST_CASE("wait_for_sndbuf: a full send buffer blocks, ACKs wake the writer thro
     const auto s = state_at(t, w);
     CHECK(s.sk.sk_wmem_queued >= s.sk.sk_sndbuf);
     CHECK((s.sk.sock_flags & model::SOCK_NOSPACE) != 0);
-    const auto ws = find(t, K::write_space);
+    const auto ws = find_all(t, K::write_space);
     REQUIRE(!ws.empty());
     CHECK(ws.front() > w);
     const auto woken = state_at(t, ws.front());

@@ -3,7 +3,8 @@
 // the expected events follow from.
 #include <doctest/doctest.h>
 
-#include "support.hpp"
+#include "support/scenarios.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sptest;
@@ -15,7 +16,7 @@ namespace {
 // cwnd after each cong_avoid event, in order.
 std::vector<int64_t> cwnd_growth(const trace::Trace& t) {
     std::vector<int64_t> out;
-    for (auto i : find(t, K::cong_avoid)) out.push_back(t.arg(i, Arg::cwnd));
+    for (auto i : find_all(t, K::cong_avoid)) out.push_back(t.arg(i, Arg::cwnd));
     return out;
 }
 
@@ -60,10 +61,10 @@ TEST_CASE("tcp_cong_avoid_ai: at cwnd w the window grows on the (w+1)-th ACK, ea
 
 TEST_CASE("tcp_ack: the SYN-ACK samples the round trip but runs no cong_avoid") {
     const auto t = run_shipped("cwnd_avoid_count.json");
-    const auto est = find(t, K::established);
+    const auto est = find_all(t, K::established);
     REQUIRE(est.size() == 1);
-    for (auto i : find(t, K::cong_avoid)) CHECK(i > est[0]);
-    const auto rtt = find(t, K::rtt_sample);
+    for (auto i : find_all(t, K::cong_avoid)) CHECK(i > est[0]);
+    const auto rtt = find_all(t, K::rtt_sample);
     REQUIRE(!rtt.empty());
     CHECK(rtt[0] < est[0]);
     CHECK(state_at(t, rtt[0]).sk.srtt_us > 0);
@@ -71,9 +72,9 @@ TEST_CASE("tcp_ack: the SYN-ACK samples the round trip but runs no cong_avoid") 
 
 TEST_CASE("handshake RTT sample: the first data segment's RTO is the RTT plus 200 ms, not 3 s") {
     const auto t = run_json(R"({"peer":{"drop":[1]},"timeline":[{"send":1000}],"max_time_ms":30000})");
-    const auto rto = find(t, K::rto_fire);
+    const auto rto = find_all(t, K::rto_fire);
     REQUIRE(!rto.empty());
-    const auto send = find(t, K::sendmsg_enter);
+    const auto send = find_all(t, K::sendmsg_enter);
     REQUIRE(!send.empty());
     const int64_t after_send = t.events[rto[0]].time_us - t.events[send[0]].time_us;
     // srtt from the SYN-ACK: two one-way delays of 500 us; rto = srtt + max(2 srtt, 200 ms).
@@ -83,18 +84,18 @@ TEST_CASE("handshake RTT sample: the first data segment's RTO is the RTT plus 20
 
 TEST_CASE("sk_stream_wait_memory: the vm_wait back-off ends at the first wake-up of the socket's wait queue") {
     const auto t = run_shipped("wait_for_memory_skb.json");
-    const auto sleeps = find(t, K::wait_sleep);
+    const auto sleeps = find_all(t, K::wait_sleep);
     REQUIRE(!sleeps.empty());
     const auto s = sleeps[0];
     REQUIRE(t.has_arg(s, Arg::vm_wait_ms));  // the back-off is logged on the sleep itself
     const int64_t backoff_end = t.events[s].time_us + t.arg(s, Arg::vm_wait_ms) * 1000;
     std::size_t wake = 0;
-    for (auto i : find(t, K::write_space))
+    for (auto i : find_all(t, K::write_space))
         if (i > s) { wake = i; break; }
     REQUIRE(wake != 0);
     REQUIRE(t.events[wake].time_us < backoff_end);  // the scenario's ACK comes during the back-off
     std::size_t end = 0;
-    for (auto i : find(t, K::wait_end))
+    for (auto i : find_all(t, K::wait_end))
         if (i > s) { end = i; break; }
     REQUIRE(end != 0);
     CHECK(t.events[end].time_us == t.events[wake].time_us);

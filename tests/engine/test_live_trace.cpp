@@ -3,14 +3,15 @@
 // that grows with Replay::extend gives the same states as one built at the end.
 #include <doctest/doctest.h>
 
-#include "engine/support.hpp"
+#include "support/scenarios.hpp"
+#include "trace/replay.hpp"
 
-using namespace sptest;
+using namespace sendpath;
 
 TEST_CASE("a growing trace: on_trace sees each event with its changes and frames, and Replay::extend keeps up") {
-    const auto sc = lesson::scenario_from_json(nlohmann::json::parse(R"({
+    const auto sc = sptest::scenario_from_text(R"({
         "name": "live", "socket": {"sndbuf": 16384},
-        "timeline": [{"send": 60000}, {"close": true}]})"),
+        "timeline": [{"send": 60000}, {"close": true}]})",
                                                "<live>");
     trace::Trace copy;  // what a live view copies out, event by event
     std::size_t seen = 0;

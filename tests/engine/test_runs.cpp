@@ -3,30 +3,17 @@
 // determinism, and JSON/CBOR round trips.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <sstream>
 
 #include "model/invariants.hpp"
+#include "support/scenarios.hpp"
 #include "trace/frame_check.hpp"
 #include "trace/invariant_scope.hpp"
-#include "support.hpp"
+#include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
 
 using namespace sendpath;
-namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<std::string> shipped_scenarios() {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(fs::path(SENDPATH_SOURCE_DIR) / "tests" / "scenarios"))
-        if (e.path().extension() == ".json") out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-}  // namespace
+using sptest::shipped_scenarios;
 
 TEST_CASE("every shipped scenario: invariants hold and the replay equals the engine after every event") {
     const auto files = shipped_scenarios();
@@ -116,8 +103,8 @@ TEST_CASE("tracing off changes nothing the socket does: the same states after ev
 }
 
 TEST_CASE("a run whose trace fills its frame-byte limit ends there, cleanly, with a trace that replays") {
-    const auto sc = lesson::scenario_from_json(nlohmann::json::parse(R"({
-        "name": "long", "timeline": [{"send": 4000000}, {"close": true}]})"),
+    const auto sc = sptest::scenario_from_text(R"({
+        "name": "long", "timeline": [{"send": 4000000}, {"close": true}]})",
                                                "<long>");
     engine::Options opt;
     opt.max_trace_frame_bytes = 200000;

@@ -13,6 +13,8 @@
 #include "lesson/scenario.hpp"
 #include "net/frame.hpp"
 #include "run/runner.hpp"
+#include "support/errors.hpp"
+#include "support/scenarios.hpp"
 #include "trace/frame_check.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
@@ -20,7 +22,7 @@
 using namespace sendpath;
 
 namespace {
-lesson::Scenario scenario(const char* json) { return lesson::scenario_from_json(nlohmann::json::parse(json), "<test>"); }
+lesson::Scenario scenario(const char* json) { return sptest::scenario_from_text(json, "<test>"); }
 
 // Payload of every frame we sent, by its offset in the stream (retransmissions
 // land on the same offsets and must carry the same bytes).
@@ -141,10 +143,7 @@ TEST_CASE("a frame naming bytes its trace does not hold is reported, never read 
     CHECK(fc.first_bad == k);
     CHECK(fc.first_why == "its bytes lie outside the trace's frame bytes");
     std::ostringstream out;
-    try {
-        trace::write_trace_cbor(t, out);
-        FAIL("a damaged trace was written");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("/frames/" + std::to_string(k) + "/hex") != std::string::npos);
-    }
+    const auto e = sptest::input_error_of([&] { trace::write_trace_cbor(t, out); });
+    REQUIRE_MESSAGE(e.thrown, "a damaged trace was written");
+    CHECK(e.message.find("/frames/" + std::to_string(k) + "/hex") != std::string::npos);
 }

@@ -12,6 +12,8 @@
 #include "gui/model/settings.hpp"
 #include "gui/model/wire.hpp"
 #include "net/frame.hpp"
+#include "support/errors.hpp"
+#include "support/files.hpp"
 #include "util/errors.hpp"
 
 using namespace sendpath;
@@ -61,14 +63,11 @@ TEST_CASE("scripts parse one command per line; mistakes name the line") {
     CHECK(steps[5].verb == "quit");
 
     auto fails = [](const char* text, const char* place, const char* what) {
-        try {
-            parse_script(text, "s.txt");
-            FAIL("no error for: " << text);
-        } catch (const InputError& e) {
-            CHECK(e.file() == "s.txt");
-            CHECK(e.place() == place);
-            CHECK(e.expected().find(what) != std::string::npos);
-        }
+        const auto e = sptest::input_error_of([&] { return parse_script(text, "s.txt"); });
+        REQUIRE_MESSAGE(e.thrown, "no error for: " << text);
+        CHECK(e.file == "s.txt");
+        CHECK(e.place == place);
+        CHECK(e.expected.find(what) != std::string::npos);
     };
     fails("step_into\nfly 3\n", "line 2", "unknown command 'fly'");
     fails("jump twelve", "line 1", "non-negative number");
@@ -113,8 +112,8 @@ TEST_CASE("config dir follows XDG_CONFIG_HOME") {
 }
 
 TEST_CASE("file browser lists directories first, then traces and scenarios, no hidden files") {
-    const fs::path dir = fs::path(SENDPATH_BINARY_DIR) / "test_gui_browse";
-    fs::remove_all(dir);
+    const sptest::TempDir tmp("sendpath-browse");
+    const fs::path& dir = tmp.path;
     fs::create_directories(dir / "zdir");
     fs::create_directories(dir / ".hidden");
     for (const char* f : {"b.json", "a.cbor", "notes.txt", ".h.json"}) std::ofstream(dir / f) << "{}";
@@ -127,7 +126,6 @@ TEST_CASE("file browser lists directories first, then traces and scenarios, no h
     CHECK(es[2].name == "b.json");
     CHECK(list_dir((dir / "missing").string(), &err).empty());
     CHECK(err.find("missing") != std::string::npos);
-    fs::remove_all(dir);
 }
 
 TEST_CASE("wire view decodes a TCP frame into layers and colours its bytes by header") {
@@ -194,9 +192,7 @@ TEST_CASE("the engine's sources are embedded byte for byte") {
     }
     CHECK(embedded_files().size() == on_disk);
     for (const auto& f : embedded_files()) {
-        std::ifstream in(root / std::string(f.path), std::ios::binary);
-        const std::string disk((std::istreambuf_iterator<char>(in)), {});
-        CHECK_MESSAGE(disk == f.text, f.path);
+        CHECK_MESSAGE(sptest::slurp(root / std::string(f.path)) == f.text, f.path);
     }
     if (on_disk) {
         const auto& first = embedded_files()[0];

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "gui/model/breakpoints.hpp"
-#include "gui/trace_builder.hpp"
+#include "support/sample_traces.hpp"
 #include "trace/replay.hpp"
 
 using namespace sendpath;
@@ -42,7 +42,7 @@ TEST_CASE("line breakpoints match a path by whole trailing components") {
 }
 
 TEST_CASE("continue finds the next hit of any enabled breakpoint, reverse the previous") {
-    auto t = test::trace_with_depths({1, 2, 3, 2, 1, 2, 1, 0});  // lines 100..107, copy = index
+    auto t = sptest::trace_with_depths({1, 2, 3, 2, 1, 2, 1, 0});  // lines 100..107, copy = index
     trace::Replay r(t, 2);  // small keyframe interval: searches cross keyframes
     std::string err;
     std::vector<Breakpoint> bps{*parse_breakpoint("line core/engine/tcp_sendmsg.cpp:103", &err),
@@ -60,7 +60,7 @@ TEST_CASE("continue finds the next hit of any enabled breakpoint, reverse the pr
 }
 
 TEST_CASE("conditions on event arguments skip events without them") {
-    auto t = test::trace_with_depths({1, 1, 1});  // arg copy = 0, 10, 20
+    auto t = sptest::trace_with_depths({1, 1, 1});  // arg copy = 0, 10, 20
     trace::Replay r(t);
     std::string err;
     std::vector<Breakpoint> bps{*parse_breakpoint("cond arg.copy == 20", &err)};
@@ -70,7 +70,7 @@ TEST_CASE("conditions on event arguments skip events without them") {
 }
 
 TEST_CASE("watch breakpoints stop where a socket field changes") {
-    auto t = test::trace_with_depths({1, 1, 1, 1});
+    auto t = sptest::trace_with_depths({1, 1, 1, 1});
     trace::Replay r(t);
     std::vector<Breakpoint> bps{watch_breakpoint(model::SF::copy)};
     // Event 0 sets copy to 0, which it already was: not a change, not logged.

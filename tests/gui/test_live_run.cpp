@@ -16,6 +16,8 @@
 #include "lesson/lesson.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
+#include "support/files.hpp"
+#include "support/trace_query.hpp"
 #include "trace/replay.hpp"
 
 using namespace sendpath;
@@ -23,9 +25,7 @@ using namespace sendpath::gui;
 
 namespace {
 
-lesson::Scenario scenario(const std::string& rel) {
-    return lesson::load_scenario(std::string(SENDPATH_SOURCE_DIR) + "/" + rel);
-}
+lesson::Scenario scenario(const std::string& rel) { return lesson::load_scenario(sptest::source_path(rel)); }
 
 // 18013 events: a 2 MB send, a 100-byte one whose sendmsg_enter (event 8072)
 // is far past the first budget, then another 2 MB.
@@ -86,9 +86,7 @@ void check_same(const trace::Trace& a, const trace::Trace& b) {
 }
 
 std::size_t first_index_of(const trace::Trace& t, trace::Kind k, std::size_t after) {
-    for (std::size_t i = after + 1; i < t.events.size(); ++i)
-        if (t.events[i].kind == k) return i;
-    return t.events.size();
+    return sptest::find_next(t, k, after).value_or(t.events.size());
 }
 
 }  // namespace

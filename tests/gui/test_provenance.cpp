@@ -5,7 +5,8 @@
 #include <span>
 
 #include "engine/options.hpp"
-#include "engine/support.hpp"
+#include "run/runner.hpp"
+#include "support/scenarios.hpp"
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "lesson/scenario.hpp"

@@ -5,7 +5,8 @@
 #include <algorithm>
 
 #include "engine/options.hpp"
-#include "engine/support.hpp"
+#include "run/runner.hpp"
+#include "support/scenarios.hpp"
 #include "gui/model/compare.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/layout.hpp"

@@ -3,13 +3,13 @@
 #include <doctest/doctest.h>
 
 #include "gui/model/stepping.hpp"
-#include "gui/trace_builder.hpp"
+#include "support/sample_traces.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;
 
 //                        index: 0  1  2  3  4  5  6  7
-static trace::Trace sample() { return test::trace_with_depths({1, 2, 3, 2, 1, 2, 1, 0}); }
+static trace::Trace sample() { return sptest::trace_with_depths({1, 2, 3, 2, 1, 2, 1, 0}); }
 
 TEST_CASE("step into moves one event, and stops at the ends") {
     auto t = sample();
@@ -71,7 +71,7 @@ TEST_CASE("call stack: latest live event at each depth, innermost first") {
 }
 
 TEST_CASE("call stack marks depths that emitted nothing yet") {
-    auto t = test::trace_with_depths({1, 3});  // tcp_push (depth 2) entered without an event
+    auto t = sptest::trace_with_depths({1, 3});  // tcp_push (depth 2) entered without an event
     auto st = call_stack(t, 1);
     REQUIRE(st.size() == 4);
     CHECK(st[0].event == 1u);

@@ -9,7 +9,7 @@
 #include "gui/model/layout.hpp"
 #include "gui/model/page_usage.hpp"
 #include "gui/model/skb_layout.hpp"
-#include "gui/trace_builder.hpp"
+#include "support/sample_traces.hpp"
 #include "trace/recorder.hpp"
 
 using namespace sendpath;
@@ -160,7 +160,7 @@ TEST_CASE("counter values are written with their meaning") {
 }
 
 TEST_CASE("event filter: substrings of kind or function, exclusions, call:N") {
-    auto t = test::trace_with_depths({1, 2, 3});  // tcp_sendmsg, tcp_push, tcp_write_xmit; kind iov_next
+    auto t = sptest::trace_with_depths({1, 2, 3});  // tcp_sendmsg, tcp_push, tcp_write_xmit; kind iov_next
     CHECK(filter_events(t, EventFilter("")).size() == 3);
     CHECK(filter_events(t, EventFilter("push")).size() == 1);
     CHECK(filter_events(t, EventFilter("push, xmit")).size() == 2);

@@ -4,23 +4,19 @@
 #include <string>
 
 #include "engine/options.hpp"
+#include "support/errors.hpp"
 #include "util/errors.hpp"
 
 using nlohmann::json;
-using sendpath::InputError;
 using sendpath::engine::Options;
 
 namespace {
 
-InputError options_error(const json& j) {
-    try {
-        Options::from_json(j, "opts.json");
-    } catch (const InputError& e) {
-        CHECK(e.file() == "opts.json");
-        return e;
-    }
-    FAIL("no InputError for " << j.dump());
-    return InputError("", "", "");
+sptest::Caught options_error(const json& j) {
+    const auto e = sptest::input_error_of([&] { return Options::from_json(j, "opts.json"); });
+    REQUIRE_MESSAGE(e.thrown, "no InputError for " << j.dump());
+    CHECK(e.file == "opts.json");
+    return e;
 }
 
 bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -54,21 +50,21 @@ TEST_CASE("options round trip with every key, times in microseconds") {
 }
 
 TEST_CASE("bad options name /options/<key> and what was expected") {
-    InputError e = options_error(json{{"autocrok", true}});
-    CHECK(e.place() == "/options/autocrok");
-    CHECK(has(e.expected(), "did you mean \"autocork\""));
-    CHECK(has(e.expected(), "linear_copy, autocork, sizeof_sk_buff"));
+    sptest::Caught e = options_error(json{{"autocrok", true}});
+    CHECK(e.place == "/options/autocrok");
+    CHECK(has(e.expected, "did you mean \"autocork\""));
+    CHECK(has(e.expected, "linear_copy, autocork, sizeof_sk_buff"));
     e = options_error(json{{"trace", "yes"}});
-    CHECK(e.place() == "/options/trace");
-    CHECK(e.expected() == "expected true or false, got \"yes\"");
+    CHECK(e.place == "/options/trace");
+    CHECK(e.expected == "expected true or false, got \"yes\"");
     e = options_error(json{{"l1_cache_bytes", 48}});
-    CHECK(e.place() == "/options/l1_cache_bytes");
-    CHECK(has(e.expected(), "power of two"));
+    CHECK(e.place == "/options/l1_cache_bytes");
+    CHECK(has(e.expected, "power of two"));
     e = options_error(json{{"max_tcp_header", -1}});
-    CHECK(e.place() == "/options/max_tcp_header");
+    CHECK(e.place == "/options/max_tcp_header");
     e = options_error(json{{"tx_completion_us", 1}, {"tx_completion_ms", 1}});
-    CHECK(e.place() == "/options/tx_completion_ms");
+    CHECK(e.place == "/options/tx_completion_ms");
     e = options_error(json::array());
-    CHECK(e.place() == "/options");
-    CHECK(has(e.expected(), "engine options (a JSON object)"));
+    CHECK(e.place == "/options");
+    CHECK(has(e.expected, "engine options (a JSON object)"));
 }

@@ -4,10 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <string>
-#include <vector>
 
 #include "lesson/expr.hpp"
 #include "model/state.hpp"
+#include "support/trace_builder.hpp"
 #include "trace/event.hpp"
 
 using namespace sendpath;
@@ -38,77 +38,41 @@ namespace {
 // 14 sendmsg_exit       tcp_sendmsg d1 c2  ret=50
 // 15 ack                tcp_ack     d2 c0  t=42000          (one frame in)
 // 16 run_end            user        d0 c0  t=42000
-class Builder {
-public:
-    trace::Trace t;
-    int64_t now = 1000;
-
-    Builder& arg(Arg a, int64_t v) { return push(trace::Op::arg, static_cast<uint8_t>(a), 0, v); }
-    Builder& sock(SF f, int64_t v) { return push(trace::Op::sock_set, static_cast<uint8_t>(f), 0, v); }
-    Builder& skb_new(uint32_t id) { return push(trace::Op::skb_new, 0, id, 0); }
-    Builder& skb_set(uint32_t id, KF f, int64_t v) { return push(trace::Op::skb_set, static_cast<uint8_t>(f), id, v); }
-    Builder& skb_link(uint32_t id, uint32_t after) { return push(trace::Op::skb_link, 0, id, after); }
-    Builder& page_new(uint32_t id) { return push(trace::Op::page_new, 0, id, 0); }
-    Builder& page_set(uint32_t id, int64_t count) { return push(trace::Op::page_set, 0, id, count); }
-
-    void emit(Kind kind, Func func, uint8_t depth, uint32_t call) {
-        trace::Event e;
-        e.time_us = now;
-        e.kind = kind;
-        e.func = func;
-        e.depth = depth;
-        e.call = call;
-        e.change_begin = static_cast<uint32_t>(t.changes.size());
-        t.changes.insert(t.changes.end(), pending_.begin(), pending_.end());
-        e.change_end = static_cast<uint32_t>(t.changes.size());
-        pending_.clear();
-        t.events.push_back(e);
-    }
-    void frame(uint8_t dir, uint32_t skb) {
-        trace::Frame f;
-        f.time_us = now;
-        f.event = static_cast<uint32_t>(t.events.size() - 1);
-        f.dir = dir;
-        f.skb = skb;
-        t.frames.push_back(f);
-    }
-
-private:
-    Builder& push(trace::Op op, uint8_t field, uint32_t target, int64_t value) {
-        pending_.push_back(trace::Change{op, field, target, value});
-        return *this;
-    }
-    std::vector<trace::Change> pending_;
-};
-
 trace::Trace two_sends() {
-    Builder b;
+    sptest::TraceBuilder b;
     const Func S = Func::tcp_sendmsg;
-    b.sock(SF::write_seq, 1000).sock(SF::sk_sndbuf, 16384).emit(Kind::socket_create, Func::user, 0, 0);
-    b.arg(Arg::flags, 0).arg(Arg::size, 100).emit(Kind::sendmsg_enter, S, 1, 1);
-    b.emit(Kind::new_segment, S, 1, 1);
-    b.skb_new(1).skb_set(1, KF::seq, 1000).skb_set(1, KF::end_seq, 1000).skb_link(1, 0).sock(SF::sk_send_head, 1)
-        .arg(Arg::skb, 1).emit(Kind::skb_entail, S, 1, 1);
-    b.page_new(1).page_set(1, 1).arg(Arg::page, 1).emit(Kind::page_alloc, S, 1, 1);
-    b.skb_set(1, KF::len, 100).skb_set(1, KF::data_len, 100).skb_set(1, KF::nr_frags, 1).page_set(1, 2)
-        .sock(SF::sk_sndmsg_page, 1).arg(Arg::skb, 1).arg(Arg::copy, 100).emit(Kind::page_new_frag, S, 1, 1);
-    b.sock(SF::write_seq, 1100).skb_set(1, KF::end_seq, 1100).emit(Kind::advance, S, 1, 1);
-    b.arg(Arg::flags, 0).emit(Kind::tcp_push, Func::tcp_push, 2, 1);
-    b.arg(Arg::skb, 1).arg(Arg::seq, 1000).sock(SF::snd_nxt, 1100).sock(SF::sk_send_head, 0)
-        .emit(Kind::transmit, Func::tcp_transmit_skb, 3, 1);
-    b.frame(0, 1);
-    b.arg(Arg::ret, 100).emit(Kind::sendmsg_exit, S, 1, 1);
-    b.arg(Arg::size, 50).emit(Kind::sendmsg_enter, S, 1, 2);
-    b.arg(Arg::skb, 1).arg(Arg::copy, 50).emit(Kind::tail_append, S, 1, 2);
-    b.skb_set(1, KF::len, 150).skb_set(1, KF::data_len, 150).arg(Arg::skb, 1).arg(Arg::copy, 50)
-        .emit(Kind::page_merge, S, 1, 2);
-    b.sock(SF::write_seq, 1150).skb_set(1, KF::end_seq, 1150).emit(Kind::advance, S, 1, 2);
-    b.arg(Arg::ret, 50).emit(Kind::sendmsg_exit, S, 1, 2);
-    b.now = 42000;
-    b.arg(Arg::ack, 1150).sock(SF::snd_una, 1150).emit(Kind::ack, Func::tcp_ack, 2, 0);
-    b.frame(1, 0);
-    b.emit(Kind::run_end, Func::user, 0, 0);
-    return b.t;
+    b.at(1000);
+    b.sock(SF::write_seq, 1000).sock(SF::sk_sndbuf, 16384).emit(Kind::socket_create);
+    b.call(1).in({S});
+    b.arg(Arg::flags, 0).arg(Arg::size, 100).emit(Kind::sendmsg_enter);
+    b.emit(Kind::new_segment);
+    const uint32_t skb = b.skb_new();
+    b.skb_set(skb, KF::seq, 1000).skb_set(skb, KF::end_seq, 1000).skb_link(skb, 0).sock(SF::sk_send_head, skb)
+        .arg(Arg::skb, skb).emit(Kind::skb_entail);
+    const uint32_t page = b.page_new();
+    b.page_set(page, 1).arg(Arg::page, page).emit(Kind::page_alloc);
+    b.skb_set(skb, KF::len, 100).skb_set(skb, KF::data_len, 100).skb_set(skb, KF::nr_frags, 1).page_set(page, 2)
+        .sock(SF::sk_sndmsg_page, page).arg(Arg::skb, skb).arg(Arg::copy, 100).emit(Kind::page_new_frag);
+    b.sock(SF::write_seq, 1100).skb_set(skb, KF::end_seq, 1100).emit(Kind::advance);
+    b.in({S, Func::tcp_push});
+    b.arg(Arg::flags, 0).emit(Kind::tcp_push);
+    b.in({S, Func::tcp_push, Func::tcp_transmit_skb});
+    b.arg(Arg::skb, skb).arg(Arg::seq, 1000).sock(SF::snd_nxt, 1100).sock(SF::sk_send_head, 0).frame(0, skb)
+        .emit(Kind::transmit);
+    b.in({S});
+    b.arg(Arg::ret, 100).emit(Kind::sendmsg_exit);
+    b.call(2);
+    b.arg(Arg::size, 50).emit(Kind::sendmsg_enter);
+    b.arg(Arg::skb, skb).arg(Arg::copy, 50).emit(Kind::tail_append);
+    b.skb_set(skb, KF::len, 150).skb_set(skb, KF::data_len, 150).arg(Arg::skb, skb).arg(Arg::copy, 50)
+        .emit(Kind::page_merge);
+    b.sock(SF::write_seq, 1150).skb_set(skb, KF::end_seq, 1150).emit(Kind::advance);
+    b.arg(Arg::ret, 50).emit(Kind::sendmsg_exit);
+    b.at(42000).call(0).in({Func::tcp_v4_rcv, Func::tcp_ack});
+    b.arg(Arg::ack, 1150).sock(SF::snd_una, 1150).frame(1, 0).emit(Kind::ack);
+    b.in({});
+    b.emit(Kind::run_end);
+    return b.take();
 }
 
 const trace::Trace& shared_trace() {

@@ -11,6 +11,8 @@
 
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
+#include "support/errors.hpp"
+#include "support/trace_query.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
 
@@ -42,10 +44,9 @@ const AnswerKey& first_key() {
 
 // The first event of `kind` in send() call `call`, found by scanning (not by the expression language).
 std::size_t find(const trace::Trace& t, trace::Kind kind, uint32_t call) {
-    for (std::size_t i = 0; i < t.events.size(); ++i)
-        if (t.events[i].kind == kind && t.events[i].call == call) return i;
-    FAIL("no such event");
-    return 0;
+    const auto i = sptest::find_first(t, kind, call);
+    REQUIRE_MESSAGE(i.has_value(), "no such event");
+    return *i;
 }
 
 bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -62,18 +63,12 @@ json all_correct() {
     return a;
 }
 
-struct Failure {
-    std::string place, expected;
-};
+using Failure = sptest::Caught;
 Failure sheet_error(const json& j) {
-    try {
-        answer_sheet_from_json(j, "s.json", first_send().lesson);
-    } catch (const InputError& e) {
-        CHECK(e.file() == "s.json");
-        return {e.place(), e.expected()};
-    }
-    FAIL("no InputError for " << j.dump());
-    return {};
+    const auto f = sptest::input_error_of([&] { return answer_sheet_from_json(j, "s.json", first_send().lesson); });
+    REQUIRE_MESSAGE(f.thrown, "no InputError for " << j.dump());
+    CHECK(f.file == "s.json");
+    return f;
 }
 
 }  // namespace
@@ -144,14 +139,10 @@ TEST_CASE("answer key: expressions that no longer fit the trace are lesson error
                   {"steps", {{{"at", "0"}, {"text", "x"}}}},
                   {"questions", questions}};
         const Lesson l = lesson_from_json(j, "l.json");
-        try {
-            compute_answer_key(l, t);
-        } catch (const InputError& e) {
-            CHECK(e.file() == "l.json");
-            return std::make_pair(e.place(), e.expected());
-        }
-        FAIL("no error");
-        return std::make_pair(std::string(), std::string());
+        const auto f = sptest::input_error_of([&] { return compute_answer_key(l, t); });
+        REQUIRE_MESSAGE(f.thrown, "no error");
+        CHECK(f.file == "l.json");
+        return std::make_pair(f.place, f.expected);
     };
     auto [place, msg] = key_error(json::parse(
         R"J([{"id": "q", "type": "number", "at": "first(page_release)", "prompt": "p", "answer": "1"}])J"));

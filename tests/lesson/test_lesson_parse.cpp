@@ -3,45 +3,25 @@
 // lessons in lessons/.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "lesson/lesson.hpp"
+#include "support/errors.hpp"
+#include "support/files.hpp"
 #include "trace/event.hpp"
 #include "util/errors.hpp"
 
 using nlohmann::json;
 using sendpath::InputError;
 using namespace sendpath::lesson;
-namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory per use, removed at the end (tests may run in parallel).
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "sendpath-lesson-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = path / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << text;
-        return p.string();
-    }
-};
+using sptest::TempDir;
 
 // A small valid lesson; tests change one thing in it.
 json good() {
@@ -57,19 +37,13 @@ json good() {
       ]})J");
 }
 
-struct Failure {
-    std::string file, place, expected;
-};
+using Failure = sptest::Caught;
 
 Failure error_of(const json& j, const std::string& file = "lessons/t.json") {
-    try {
-        lesson_from_json(j, file);
-    } catch (const InputError& e) {
-        CHECK(e.file() == file);
-        return {e.file(), e.place(), e.expected()};
-    }
-    FAIL("no InputError for: " << j.dump());
-    return {};
+    const Failure f = sptest::input_error_of([&] { return lesson_from_json(j, file); });
+    REQUIRE_MESSAGE(f.thrown, "no InputError for: " << j.dump());
+    CHECK(f.file == file);
+    return f;
 }
 
 bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
@@ -130,13 +104,10 @@ TEST_CASE("lesson: a scenario by path, inside the lesson's folder") {
     const std::string bad_sc = d.write("lessons/scenarios/bad.json", R"({"timeline": [{"send": -5}]})");
     j["scenario"] = "scenarios/bad.json";
     d.write("lessons/02-t.json", j.dump());
-    try {
-        load_lesson((d.path / "lessons/02-t.json").string());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == bad_sc);
-        CHECK(e.place() == "/timeline/0/send");
-    }
+    f = sptest::input_error_of([&] { return load_lesson(d / "lessons/02-t.json"); });
+    REQUIRE_MESSAGE(f.thrown, "no error");
+    CHECK(f.file == bad_sc);
+    CHECK(f.place == "/timeline/0/send");
 }
 
 TEST_CASE("lesson: an inline scenario's errors are placed under /scenario") {
@@ -191,20 +162,14 @@ TEST_CASE("lesson: top-level mistakes") {
 TEST_CASE("lesson: a bad JSON file gets the line and column") {
     TempDir d;
     const std::string path = d.write("bad.json", "{\n  \"id\": \"x\",\n  \"title\": \n}");
-    try {
-        load_lesson(path);
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == path);
-        CHECK(has(e.place(), "line 4"));
-    }
+    Failure f = sptest::input_error_of([&] { return load_lesson(path); });
+    REQUIRE_MESSAGE(f.thrown, "no error");
+    CHECK(f.file == path);
+    CHECK(has(f.place, "line 4"));
     const std::string dup = d.write("dup.json", R"({"id": "a", "id": "b"})");
-    try {
-        load_lesson(dup);
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(has(e.expected(), "each key once"));
-    }
+    f = sptest::input_error_of([&] { return load_lesson(dup); });
+    REQUIRE_MESSAGE(f.thrown, "no error");
+    CHECK(has(f.expected, "each key once"));
 }
 
 TEST_CASE("lesson: expression errors name the pointer and the column") {

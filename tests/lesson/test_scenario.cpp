@@ -3,13 +3,11 @@
 // the JSON pointer of the bad value and what was expected.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "lesson/scenario.hpp"
+#include "support/errors.hpp"
+#include "support/files.hpp"
 #include "util/errors.hpp"
 
 using nlohmann::json;
@@ -18,35 +16,25 @@ using namespace sendpath::lesson;
 
 namespace {
 
-// One folder per process: CTest runs the test cases of this file side by side.
-std::string tmp_dir() {
-    std::string d = std::string(SENDPATH_BINARY_DIR) + "/test_lesson_tmp." + std::to_string(::getpid());
-    std::filesystem::create_directories(d);
+// One folder per process (CTest runs the test cases of this file side by
+// side), removed when the process ends.
+const sptest::TempDir& tmp() {
+    static const sptest::TempDir d("sendpath-scenario-test");
     return d;
 }
 
-std::string write_tmp(const std::string& name, const std::string& text) {
-    std::string path = tmp_dir() + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-}
+std::string write_tmp(const std::string& name, const std::string& text) { return tmp().write(name, text); }
 
-struct Failure {
-    std::string file, place, expected;
-};
+using Failure = sptest::Caught;
 
 // Loads `text` from a file and returns the InputError it must raise.
 Failure error_of(const std::string& text) {
     const std::string path = write_tmp("bad.json", text);
-    try {
-        load_scenario(path);
-    } catch (const InputError& e) {
-        CHECK(e.file() == path);
-        CHECK(std::string(e.what()).find(path) == 0);
-        return {e.file(), e.place(), e.expected()};
-    }
-    FAIL("no InputError for: " << text);
-    return {};
+    const Failure f = sptest::input_error_of([&] { return load_scenario(path); });
+    REQUIRE_MESSAGE(f.thrown, "no InputError for: " << text);
+    CHECK(f.file == path);
+    CHECK(f.message.find(path) == 0);
+    return f;
 }
 
 // A scenario whose only content is `extra` (an object body) plus a one-send timeline.
@@ -454,21 +442,16 @@ TEST_CASE("tap peer: device and listener may be left to the command line, but mu
 }
 
 TEST_CASE("a file that cannot be read names the file") {
-    const std::string missing = tmp_dir() + "/does_not_exist.json";
-    try {
-        load_scenario(missing);
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == missing);
-        CHECK(has(e.expected(), "expected a readable file"));
-    }
-    try {
-        load_scenario(tmp_dir());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == tmp_dir());
-        CHECK(has(e.expected(), "got a directory"));
-    }
+    const std::string missing = tmp() / "does_not_exist.json";
+    Failure f = sptest::input_error_of([&] { return load_scenario(missing); });
+    REQUIRE_MESSAGE(f.thrown, "no error");
+    CHECK(f.file == missing);
+    CHECK(has(f.expected, "expected a readable file"));
+    const std::string dir = tmp().path.string();
+    f = sptest::input_error_of([&] { return load_scenario(dir); });
+    REQUIRE_MESSAGE(f.thrown, "no error");
+    CHECK(f.file == dir);
+    CHECK(has(f.expected, "got a directory"));
 }
 
 TEST_CASE("load_scenario names the scenario after its file unless it has a name") {

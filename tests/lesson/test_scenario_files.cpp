@@ -15,11 +15,12 @@
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "lesson/scenario.hpp"
+#include "support/errors.hpp"
+#include "support/files.hpp"
 #include "util/errors.hpp"
 
 using nlohmann::json;
@@ -30,11 +31,8 @@ namespace {
 const std::string kSource = SENDPATH_SOURCE_DIR;
 
 json read_json(const std::string& path) {
-    std::ifstream in(path);
-    REQUIRE_MESSAGE(in, "cannot open " << path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return json::parse(ss.str());
+    REQUIRE_MESSAGE(std::ifstream(path).good(), "cannot open " << path);
+    return json::parse(sptest::slurp(path));
 }
 
 const json& schema() {
@@ -43,11 +41,8 @@ const json& schema() {
 }
 
 std::vector<std::filesystem::path> scenario_files() {
-    std::vector<std::filesystem::path> out;
-    for (const auto& e : std::filesystem::directory_iterator(kSource + "/tests/scenarios"))
-        if (e.path().extension() == ".json") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
+    const auto paths = sptest::shipped_scenarios();
+    return {paths.begin(), paths.end()};
 }
 
 class MiniSchema {
@@ -152,12 +147,7 @@ private:
 };
 
 bool parser_rejects(const json& j) {
-    try {
-        scenario_from_json(j, "x.json");
-    } catch (const sendpath::InputError&) {
-        return true;
-    }
-    return false;
+    return sptest::input_error_of([&] { return scenario_from_json(j, "x.json"); }).thrown;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // tshark reads with no malformed frames and no bad checksums.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <fstream>
 
 #include "run/tap_replay.hpp"
@@ -85,7 +86,7 @@ TEST_CASE("the listener aborts with an RST: ECONNRESET in the trace, a later sen
     const auto rep = rx.finish();
     CHECK(rep.end == "rst-sent");
     CHECK(rep.bytes == 30000);
-    const auto resets = find(t, Kind::reset);
+    const auto resets = find_all(t, Kind::reset);
     REQUIRE(resets.size() == 1);
     CHECK(t.arg(resets[0], Arg::err) == -104);
     // The RST frame came from the kernel.

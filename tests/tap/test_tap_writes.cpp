@@ -10,6 +10,7 @@
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "run/tap_replay.hpp"
 #include "tap/tap_support.hpp"

@@ -11,8 +11,7 @@
 
 #include "model/state.hpp"
 #include "trace/trace_io.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/sample_traces.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -61,7 +60,7 @@ TEST_CASE("schema: the enums are the code's name tables, in order") {
 TEST_CASE("schema: change variants and event keys match what the writer produces") {
     const json s = load_schema();
     std::ostringstream out;
-    write_trace_json(test::make_small_trace(), out);
+    write_trace_json(sptest::make_small_trace(), out);
     const json t = json::parse(out.str());
 
     // One variant per op, in op order, whose keys are exactly the writer's keys for that op.

@@ -5,14 +5,14 @@
 
 #include <algorithm>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/errors.hpp"
+#include "support/sample_traces.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -20,27 +20,13 @@ using nlohmann::json;
 
 namespace {
 
-struct Caught {
-    bool thrown = false;
-    std::string file, place, expected, what;
-};
+using sptest::Caught;
 
 Caught parse_error_of(const std::vector<uint8_t>& bytes) {
-    Caught c;
-    try {
-        (void)parse_trace_cbor(bytes, "bad.cbor");
-    } catch (const InputError& e) {
-        c = {true, e.file(), e.place(), e.expected(), e.what()};
-    }
-    return c;
+    return sptest::input_error_of([&] { return parse_trace_cbor(bytes, "bad.cbor"); });
 }
 
-std::vector<uint8_t> small_cbor() {
-    std::ostringstream out;
-    write_trace_cbor(test::make_small_trace(), out);
-    const std::string s = out.str();
-    return {s.begin(), s.end()};
-}
+std::vector<uint8_t> small_cbor() { return sptest::as_cbor(sptest::make_small_trace()); }
 
 // The small trace decoded to a DOM, edited by f, and encoded again.
 Caught edited(const std::function<void(json&)>& f) {
@@ -62,8 +48,8 @@ std::size_t index_of(const json& names, std::string_view name) {
     do {                                                                        \
         REQUIRE((c).thrown);                                                    \
         CHECK((c).file == "bad.cbor");                                          \
-        CHECK_MESSAGE((c).place.rfind(where, 0) == 0, (c).what);                \
-        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).what);  \
+        CHECK_MESSAGE((c).place.rfind(where, 0) == 0, (c).message);                \
+        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).message);  \
     } while (0)
 
 }  // namespace
@@ -87,11 +73,7 @@ TEST_CASE("bad CBOR: a corrupted byte anywhere is refused or read, never a crash
         for (std::size_t k = 0; k < good.size(); ++k) {
             auto bytes = good;
             bytes[k] = v;
-            try {
-                (void)parse_trace_cbor(bytes, "bad.cbor");
-            } catch (const InputError& e) {
-                CHECK(e.file() == "bad.cbor");
-            }
+            if (const Caught c = parse_error_of(bytes)) CHECK(c.file == "bad.cbor");
         }
     }
 }
@@ -227,5 +209,5 @@ TEST_CASE("CBOR from other encoders: indefinite lengths read the same") {
         }
     }
     b.push_back(0xff);
-    CHECK(parse_trace_cbor(b, "indef.cbor") == test::make_small_trace());
+    CHECK(parse_trace_cbor(b, "indef.cbor") == sptest::make_small_trace());
 }

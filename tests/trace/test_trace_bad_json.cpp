@@ -4,13 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <functional>
-#include <sstream>
 #include <string>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/errors.hpp"
+#include "support/sample_traces.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -18,26 +18,13 @@ using nlohmann::json;
 
 namespace {
 
-struct Caught {
-    bool thrown = false;
-    std::string file, place, expected, what;
-};
+using sptest::Caught;
 
 Caught parse_error_of(const std::string& text) {
-    Caught c;
-    try {
-        (void)parse_trace_json(text, "bad.json");
-    } catch (const InputError& e) {
-        c = {true, e.file(), e.place(), e.expected(), e.what()};
-    }
-    return c;
+    return sptest::input_error_of([&] { return parse_trace_json(text, "bad.json"); });
 }
 
-std::string small_json() {
-    std::ostringstream out;
-    write_trace_json(test::make_small_trace(), out);
-    return out.str();
-}
+std::string small_json() { return sptest::as_json(sptest::make_small_trace()); }
 
 // The small trace as a DOM, edited by f, then parsed.
 Caught edited(const std::function<void(json&)>& f) {
@@ -51,7 +38,7 @@ Caught edited(const std::function<void(json&)>& f) {
         REQUIRE((c).thrown);                               \
         CHECK((c).file == "bad.json");                     \
         CHECK((c).place == (where));                       \
-        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).what); \
+        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).message); \
     } while (0)
 
 }  // namespace
@@ -64,7 +51,7 @@ TEST_CASE("bad JSON: syntax errors give line and column") {
     text.insert(p + 7, 1, ',');
     const Caught c = parse_error_of(text);
     CHECK_PLACE(c, "line 8, column 8", "valid JSON");
-    CHECK(c.what.find("bad.json: line 8, column 8: ") == 0);
+    CHECK(c.message.find("bad.json: line 8, column 8: ") == 0);
 }
 
 TEST_CASE("bad JSON: a truncated file at any length is an error, never a crash") {

@@ -6,12 +6,12 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/errors.hpp"
+#include "support/files.hpp"
+#include "support/sample_traces.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -19,19 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh empty directory under the build tree for one test.
-fs::path scratch_dir(const std::string& name) {
-    const fs::path d = fs::path(SENDPATH_BINARY_DIR) / "test_trace_tmp" / (name + "." + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using sptest::slurp;
+
 std::size_t entries(const fs::path& d) {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
 }
@@ -48,8 +37,9 @@ TEST_CASE("format_for_path: .cbor is CBOR, anything else JSON") {
 }
 
 TEST_CASE("save_trace and load_trace: both encodings, detected by content not name") {
-    const fs::path d = scratch_dir("save_load");
-    const Trace t = test::make_synthetic_trace(500, 9);
+    const sptest::TempDir tmp("sendpath-save-load");
+    const fs::path& d = tmp.path;
+    const Trace t = sptest::make_synthetic_trace(500, 9);
     save_trace(t, (d / "a.json").string(), TraceFormat::json);
     save_trace(t, (d / "b.cbor").string(), TraceFormat::cbor);
     save_trace(t, (d / "c.json").string(), TraceFormat::cbor);  // CBOR under a .json name
@@ -64,54 +54,36 @@ TEST_CASE("save_trace and load_trace: both encodings, detected by content not na
     // JSON with leading whitespace (or a UTF-8 byte order mark) is still JSON.
     std::ofstream(d / "d.json") << "\xef\xbb\xbf \n" << slurp(d / "a.json");
     CHECK(load_trace((d / "d.json").string()) == t);
-    fs::remove_all(d);
 }
 
 TEST_CASE("load_trace: missing, empty, broken and non-trace files name the path") {
-    const fs::path d = scratch_dir("load_bad");
-    const std::string missing = (d / "nope.json").string();
-    try {
-        (void)load_trace(missing);
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == missing);
-    }
-    std::ofstream(d / "empty.json") << " \n";
-    try {
-        (void)load_trace((d / "empty.json").string());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == (d / "empty.json").string());
-        CHECK(e.expected().find("empty file") != std::string::npos);
-    }
-    try {
-        (void)load_trace(d.string());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.expected() == "a trace file, found a directory");
-    }
-    std::ofstream(d / "lesson.json") << R"({"title": "Nagle", "steps": []})";
-    try {
-        (void)load_trace((d / "lesson.json").string());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.place() == "/format");
-        CHECK(e.expected().find("is this a trace file?") != std::string::npos);
-    }
-    std::ofstream(d / "broken.json") << "{\n\"format\": \"sendpath-trace\",\n\"format_version\": 1,,\n}";
-    try {
-        (void)load_trace((d / "broken.json").string());
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(e.file() == (d / "broken.json").string());
-        CHECK(e.place() == "line 3, column 21");  // the second comma
-    }
-    fs::remove_all(d);
+    const sptest::TempDir d("sendpath-load-bad");
+    // The error load_trace gives for a file that must not load.
+    auto error_of = [](const std::string& path) {
+        const auto e = sptest::input_error_of([&] { return load_trace(path); });
+        REQUIRE_MESSAGE(e.thrown, "no error");
+        return e;
+    };
+    const std::string missing = d / "nope.json";
+    CHECK(error_of(missing).file == missing);
+    const std::string empty = d.write("empty.json", " \n");
+    auto e = error_of(empty);
+    CHECK(e.file == empty);
+    CHECK(e.expected.find("empty file") != std::string::npos);
+    CHECK(error_of(d.path.string()).expected == "a trace file, found a directory");
+    e = error_of(d.write("lesson.json", R"({"title": "Nagle", "steps": []})"));
+    CHECK(e.place == "/format");
+    CHECK(e.expected.find("is this a trace file?") != std::string::npos);
+    const std::string broken = d.write("broken.json", "{\n\"format\": \"sendpath-trace\",\n\"format_version\": 1,,\n}");
+    e = error_of(broken);
+    CHECK(e.file == broken);
+    CHECK(e.place == "line 3, column 21");  // the second comma
 }
 
 TEST_CASE("save_trace: a failed write leaves no file and never a half-written target") {
-    const fs::path d = scratch_dir("save_fail");
-    const Trace t = test::make_small_trace();
+    const sptest::TempDir tmp("sendpath-save-fail");
+    const fs::path& d = tmp.path;
+    const Trace t = sptest::make_small_trace();
 
     // A directory that does not exist: an error, and nothing is created.
     const fs::path nodir = d / "no" / "such" / "dir" / "t.json";
@@ -137,12 +109,11 @@ TEST_CASE("save_trace: a failed write leaves no file and never a half-written ta
     CHECK(fs::is_directory(d / "adir"));
     CHECK(slurp(d / "adir" / "keep") == "x");
     CHECK(entries(d) == 2);
-    fs::remove_all(d);
 }
 
 TEST_CASE("write_events_csv: a header and one row per event") {
     std::ostringstream out;
-    write_events_csv(test::make_small_trace(), out);
+    write_events_csv(sptest::make_small_trace(), out);
     const std::string expected =
         "index,time_us,call,depth,function,kind,file,line,args,changes\n"
         "0,0,1,1,tcp_sendmsg,sendmsg_enter,core/engine/tcp_sendmsg.cpp,100,flags=0;size=100,3\n"
@@ -152,7 +123,7 @@ TEST_CASE("write_events_csv: a header and one row per event") {
     CHECK(out.str() == expected);
 
     // A path with a comma is quoted, so a CSV reader still sees 10 columns.
-    Trace t = test::make_small_trace();
+    Trace t = sptest::make_small_trace();
     t.files[2] = "odd,\"name\".cpp";
     std::ostringstream out2;
     write_events_csv(t, out2);
@@ -161,15 +132,12 @@ TEST_CASE("write_events_csv: a header and one row per event") {
 
 TEST_CASE("validate_trace catches inconsistencies in a trace built in memory") {
     auto place_of = [](const Trace& t) -> std::string {
-        try {
-            validate_trace(t, "mem");
-        } catch (const InputError& e) {
-            CHECK(e.file() == "mem");
-            return e.place() + ": " + e.expected();
-        }
-        return "valid";
+        const auto e = sptest::input_error_of([&] { validate_trace(t, "mem"); });
+        if (!e.thrown) return "valid";
+        CHECK(e.file == "mem");
+        return e.place + ": " + e.expected;
     };
-    const Trace good = test::make_small_trace();
+    const Trace good = sptest::make_small_trace();
     CHECK(place_of(good) == "valid");
 
     Trace t = good;

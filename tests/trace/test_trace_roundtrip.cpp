@@ -7,14 +7,14 @@
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/sample_traces.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
 
-using test::as_cbor;
-using test::as_json;
+using sptest::as_cbor;
+using sptest::as_json;
 
 TEST_CASE("the JSON form: one event per line, changes in order, args repeated for readers") {
     const std::string expected =
@@ -33,7 +33,7 @@ TEST_CASE("the JSON form: one event per line, changes in order, args repeated fo
         R"({"i":0,"t":50,"dir":"out","event":2,"skb":3,"dropped":false,"hex":"0200aabb"},)" "\n"
         R"({"i":1,"t":60,"dir":"in","event":3,"skb":0,"dropped":true,"hex":"1020"})" "\n"
         R"(]})" "\n";
-    CHECK(as_json(test::make_small_trace()) == expected);
+    CHECK(as_json(sptest::make_small_trace()) == expected);
 }
 
 TEST_CASE("an empty trace writes and reads back in both forms") {
@@ -46,7 +46,7 @@ TEST_CASE("an empty trace writes and reads back in both forms") {
 }
 
 TEST_CASE("JSON round trip gives back the same Trace") {
-    for (const Trace& t : {test::make_small_trace(), test::make_synthetic_trace(3000, 7)}) {
+    for (const Trace& t : {sptest::make_small_trace(), sptest::make_synthetic_trace(3000, 7)}) {
         const Trace back = parse_trace_json(as_json(t), "rt.json");
         CHECK(back.events.size() == t.events.size());
         CHECK(back.changes == t.changes);
@@ -56,7 +56,7 @@ TEST_CASE("JSON round trip gives back the same Trace") {
 }
 
 TEST_CASE("CBOR round trip gives back the same Trace") {
-    for (const Trace& t : {test::make_small_trace(), test::make_synthetic_trace(3000, 11)}) {
+    for (const Trace& t : {sptest::make_small_trace(), sptest::make_synthetic_trace(3000, 11)}) {
         const Trace back = parse_trace_cbor(as_cbor(t), "rt.cbor");
         CHECK(back.changes == t.changes);
         CHECK(back.frames == t.frames);
@@ -65,7 +65,7 @@ TEST_CASE("CBOR round trip gives back the same Trace") {
 }
 
 TEST_CASE("extreme values survive both encodings") {
-    Trace t = test::make_small_trace();
+    Trace t = sptest::make_small_trace();
     t.events[3].time_us = INT64_MAX;
     t.frames[1].time_us = INT64_MAX;
     t.events[3].line = 0xffffffff;
@@ -84,14 +84,14 @@ TEST_CASE("extreme values survive both encodings") {
 }
 
 TEST_CASE("JSON -> CBOR -> JSON is byte-identical") {
-    const std::string j1 = as_json(test::make_synthetic_trace(2000, 3));
+    const std::string j1 = as_json(sptest::make_synthetic_trace(2000, 3));
     const Trace from_json = parse_trace_json(j1, "a.json");
     const Trace from_cbor = parse_trace_cbor(as_cbor(from_json), "a.cbor");
     CHECK(as_json(from_cbor) == j1);
 }
 
 TEST_CASE("writing is deterministic: the same Trace gives the same bytes") {
-    const Trace t = test::make_synthetic_trace(2000, 5);
+    const Trace t = sptest::make_synthetic_trace(2000, 5);
     CHECK(as_json(t) == as_json(t));
     CHECK(as_cbor(t) == as_cbor(t));
     // A copy made through the other encoding writes the same bytes too.
@@ -99,7 +99,7 @@ TEST_CASE("writing is deterministic: the same Trace gives the same bytes") {
 }
 
 TEST_CASE("CBOR stays under 48 bytes per event on a realistic trace") {
-    Trace t = test::make_synthetic_trace(20000, 42);
+    Trace t = sptest::make_synthetic_trace(20000, 42);
     // Frame bytes are payload, not event overhead: measure the events alone.
     t.frames.clear();
     t.frame_bytes.clear();
@@ -114,7 +114,7 @@ TEST_CASE("CBOR stays under 48 bytes per event on a realistic trace") {
 
 TEST_CASE("CBOR names its ids: a file whose tables are in another order still reads right") {
     // A future build may reorder the X-macro lists; the file's own tables decide.
-    const Trace t = test::make_small_trace();
+    const Trace t = sptest::make_small_trace();
     auto j = nlohmann::json::from_cbor(as_cbor(t));
     auto& kinds = j["tables"]["kinds"];
     const std::size_t n = kinds.size();

@@ -12,8 +12,9 @@
 #include "trace/recorder.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/errors.hpp"
+#include "support/sample_traces.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -52,23 +53,15 @@ Trace recorded() {
     return t;
 }
 
-InputError json_error(const std::string& text) {
-    try {
-        (void)parse_trace_json(text, "bad.json");
-    } catch (const InputError& e) {
-        return e;
-    }
-    FAIL("the trace loaded");
-    return InputError("", "", "");
+sptest::Caught json_error(const std::string& text) {
+    const auto c = sptest::input_error_of([&] { return parse_trace_json(text, "bad.json"); });
+    REQUIRE_MESSAGE(c.thrown, "the trace loaded");
+    return c;
 }
-InputError cbor_error(const std::vector<uint8_t>& bytes) {
-    try {
-        (void)parse_trace_cbor(bytes, "bad.cbor");
-    } catch (const InputError& e) {
-        return e;
-    }
-    FAIL("the trace loaded");
-    return InputError("", "", "");
+sptest::Caught cbor_error(const std::vector<uint8_t>& bytes) {
+    const auto c = sptest::input_error_of([&] { return parse_trace_cbor(bytes, "bad.cbor"); });
+    REQUIRE_MESSAGE(c.thrown, "the trace loaded");
+    return c;
 }
 
 }  // namespace
@@ -108,71 +101,71 @@ TEST_CASE("a call chain deeper than the Recorder's 32 frames keeps stack, depth 
 
 TEST_CASE("call stacks survive both encodings") {
     const Trace t = recorded();
-    const std::string j = test::as_json(t);
+    const std::string j = sptest::as_json(t);
     CHECK(j.find("\n\"stacks\":[\n[\"user\"],\n[\"user\",\"tcp_sendmsg\"],") != std::string::npos);
     CHECK(j.find("\"call\":0,\"stack\":3") != std::string::npos);
     CHECK(parse_trace_json(j, "t.json") == t);
-    const auto c = test::as_cbor(t);
+    const auto c = sptest::as_cbor(t);
     const Trace back = parse_trace_cbor(c, "t.cbor");
     CHECK(back == t);
     CHECK(*back.stack_of(3) == *t.stack_of(3));
     // JSON -> CBOR -> JSON gives the same bytes.
-    CHECK(test::as_json(back) == j);
+    CHECK(sptest::as_json(back) == j);
 }
 
 TEST_CASE("a trace without stacks (written before they were recorded) loads, its stacks unknown") {
-    const Trace t = test::make_small_trace();
+    const Trace t = sptest::make_small_trace();
     REQUIRE(t.stacks.empty());
-    const std::string j = test::as_json(t);
+    const std::string j = sptest::as_json(t);
     CHECK(j.find("stack") == std::string::npos);  // the old form, byte for byte
     const Trace back = parse_trace_json(j, "old.json");
     CHECK(back == t);
     for (std::size_t i = 0; i < back.events.size(); ++i) CHECK(back.stack_of(i) == nullptr);
-    const auto c = test::as_cbor(t);
+    const auto c = sptest::as_cbor(t);
     CHECK(json::from_cbor(c).size() == 10);  // no "stacks" key, 7-item events
     CHECK(parse_trace_cbor(c, "old.cbor") == t);
 }
 
 TEST_CASE("a bad stack index or stack table is an InputError naming the place") {
     const Trace t = recorded();
-    const std::string j = test::as_json(t);
+    const std::string j = sptest::as_json(t);
     auto edit = [&](const std::string& from, const std::string& to) {
         std::string s = j;
         const auto p = s.find(from);
         REQUIRE(p != std::string::npos);
         return s.replace(p, from.size(), to);
     };
-    InputError e = json_error(edit("\"call\":0,\"stack\":3", "\"call\":0,\"stack\":9"));
-    CHECK(e.file() == "bad.json");
-    CHECK(e.place() == "/events/3/stack");
-    CHECK(std::string(e.expected()).find("below 5") != std::string::npos);
+    sptest::Caught e = json_error(edit("\"call\":0,\"stack\":3", "\"call\":0,\"stack\":9"));
+    CHECK(e.file == "bad.json");
+    CHECK(e.place == "/events/3/stack");
+    CHECK(e.expected.find("below 5") != std::string::npos);
 
     // An index that exists but names another function's stack.
     e = json_error(edit("\"call\":0,\"stack\":3", "\"call\":0,\"stack\":1"));
-    CHECK(e.place() == "/events/3/stack");
-    CHECK(std::string(e.expected()).find("\"tcp_transmit_skb\"") != std::string::npos);
+    CHECK(e.place == "/events/3/stack");
+    CHECK(e.expected.find("\"tcp_transmit_skb\"") != std::string::npos);
 
     e = json_error(edit("[\"user\",\"tcp_sendmsg\"]", "[\"user\",\"tcp_sendmsgg\"]"));
-    CHECK(e.place() == "/stacks/1/1");
-    CHECK(std::string(e.expected()).find("a function") != std::string::npos);
+    CHECK(e.place == "/stacks/1/1");
+    CHECK(e.expected.find("a function") != std::string::npos);
 
     e = json_error(edit("\"stack\":3", "\"stack\":-2"));
-    CHECK(e.place() == "/events/3/stack");
+    CHECK(e.place == "/events/3/stack");
 
     // CBOR: the event's stack item (after the call delta) and the table's function ids.
-    json c = json::from_cbor(test::as_cbor(t));
+    json c = json::from_cbor(sptest::as_cbor(t));
     c["events"][3][7] = 9;
     e = cbor_error(json::to_cbor(c));
-    CHECK(e.file() == "bad.cbor");
-    CHECK(e.place().rfind("/events/3/stack", 0) == 0);
-    c = json::from_cbor(test::as_cbor(t));
+    CHECK(e.file == "bad.cbor");
+    CHECK(e.place.rfind("/events/3/stack", 0) == 0);
+    c = json::from_cbor(sptest::as_cbor(t));
     c["stacks"][1][1] = 200;
     e = cbor_error(json::to_cbor(c));
-    CHECK(e.place().rfind("/stacks/1/1", 0) == 0);
-    c = json::from_cbor(test::as_cbor(t));
+    CHECK(e.place.rfind("/stacks/1/1", 0) == 0);
+    c = json::from_cbor(sptest::as_cbor(t));
     c["stacks"][2] = json::array();
     e = cbor_error(json::to_cbor(c));
-    CHECK(e.place().rfind("/stacks/2", 0) == 0);
+    CHECK(e.place.rfind("/stacks/2", 0) == 0);
 }
 
 TEST_CASE("prepared traces: a transmit from tcp_push_one has the engine's call stack") {

@@ -4,17 +4,16 @@
 // error at the same place.
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
-#include "trace/synth_trace.hpp"
-
+#include "support/errors.hpp"
+#include "support/files.hpp"
+#include "support/sample_traces.hpp"
+#include "support/trace_query.hpp"
 
 using namespace sendpath;
 using namespace sendpath::trace;
@@ -27,37 +26,29 @@ std::string cbor_of(const Trace& t) {
     return out.str();
 }
 
-struct Outcome {
-    bool thrown = false;
-    std::string place, expected;
+// The trace read, or the error (t stays empty then).
+struct Outcome : sptest::Caught {
     Trace t;
 };
 
 Outcome from_memory(const std::string& s) {
     Outcome o;
-    try {
-        o.t = parse_trace_cbor(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()), "t.cbor");
-    } catch (const InputError& e) {
-        o = {true, e.place(), e.expected(), {}};
-    }
+    static_cast<sptest::Caught&>(o) = sptest::input_error_of(
+        [&] { o.t = parse_trace_cbor(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()), "t.cbor"); });
     return o;
 }
 
 Outcome from_stream(const std::string& s, std::size_t window) {
     Outcome o;
     std::istringstream in(s);
-    try {
-        o.t = parse_trace_cbor(in, "t.cbor", window);
-    } catch (const InputError& e) {
-        o = {true, e.place(), e.expected(), {}};
-    }
+    static_cast<sptest::Caught&>(o) = sptest::input_error_of([&] { o.t = parse_trace_cbor(in, "t.cbor", window); });
     return o;
 }
 
 }  // namespace
 
 TEST_CASE("CBOR through a small window reads the same trace, whatever the window size") {
-    const Trace t = test::make_synthetic_trace(400, 7);
+    const Trace t = sptest::make_synthetic_trace(400, 7);
     const std::string s = cbor_of(t);
     for (const std::size_t window : std::vector<std::size_t>{16, 17, 31, 64, 1000, 4096, s.size(), s.size() + 100}) {
         const Outcome o = from_stream(s, window);
@@ -67,7 +58,7 @@ TEST_CASE("CBOR through a small window reads the same trace, whatever the window
 }
 
 TEST_CASE("CBOR through a window: every truncation gives the in-memory reader's error") {
-    const std::string s = cbor_of(test::make_small_trace());
+    const std::string s = cbor_of(sptest::make_small_trace());
     for (std::size_t n = 0; n < s.size(); ++n) {
         const std::string cut = s.substr(0, n);
         const Outcome mem = from_memory(cut);
@@ -80,7 +71,7 @@ TEST_CASE("CBOR through a window: every truncation gives the in-memory reader's 
 }
 
 TEST_CASE("CBOR through a window: a corrupted byte gives the in-memory reader's outcome") {
-    const std::string s = cbor_of(test::make_small_trace());
+    const std::string s = cbor_of(sptest::make_small_trace());
     for (std::size_t k = 0; k < s.size(); ++k)
         for (const uint8_t x : {0x00, 0x18, 0x1b, 0x5f, 0x9f, 0xbf, 0xff}) {
             std::string bad = s;
@@ -95,32 +86,22 @@ TEST_CASE("CBOR through a window: a corrupted byte gives the in-memory reader's 
 }
 
 TEST_CASE("load_trace of a CBOR file bigger than the read window, and of a truncated one") {
-    const Trace t = test::make_synthetic_trace(150000, 3);
+    const Trace t = sptest::make_synthetic_trace(150000, 3);
     const std::string s = cbor_of(t);
     REQUIRE(s.size() > (std::size_t{4} << 20));  // crosses the default window's edge
-    const std::string path = (std::filesystem::temp_directory_path() / "sendpath_test_stream.cbor").string();
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << s;
-    }
+    const sptest::TempDir d;
+    const std::string path = d.write("stream.cbor", s);
     CHECK(load_trace(path) == t);
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << s.substr(0, s.size() - 3);
-    }
-    try {
-        (void)load_trace(path);
-        FAIL("a truncated file loaded");
-    } catch (const InputError& e) {
-        CHECK(e.file() == path);
-        CHECK(e.place() == "byte " + std::to_string(s.size() - 3));
-        CHECK(std::string(e.expected()).find("truncated file?") != std::string::npos);
-    }
-    std::filesystem::remove(path);
+    sptest::spit(path, s.substr(0, s.size() - 3));
+    const auto e = sptest::input_error_of([&] { return load_trace(path); });
+    REQUIRE_MESSAGE(e.thrown, "a truncated file loaded");
+    CHECK(e.file == path);
+    CHECK(e.place == "byte " + std::to_string(s.size() - 3));
+    CHECK(e.expected.find("truncated file?") != std::string::npos);
 }
 
 TEST_CASE("JSON: the writer's layout, CRLF line ends, pretty-printed and reordered files all read to the same trace") {
-    const Trace t = test::make_synthetic_trace(300, 11);
+    const Trace t = sptest::make_synthetic_trace(300, 11);
     std::ostringstream out;
     write_trace_json(t, out);
     const std::string canonical = out.str();
@@ -136,22 +117,15 @@ TEST_CASE("JSON: the writer's layout, CRLF line ends, pretty-printed and reorder
     const auto p = bad.find("\"depth\":1", bad.size() / 2);
     REQUIRE(p != std::string::npos);
     bad.replace(p, 9, "\"depth\":40");
-    try {
-        (void)parse_trace_json(bad, "d.json");
-        FAIL("a depth of 40 was accepted");
-    } catch (const InputError& e) {
-        CHECK(e.place().rfind("/events/", 0) == 0);
-        CHECK(e.place().find("/depth") != std::string::npos);
-        CHECK(std::string(e.expected()).find("from 0 to 31, found 40") != std::string::npos);
-    }
+    const auto e = sptest::input_error_of([&] { return parse_trace_json(bad, "d.json"); });
+    REQUIRE_MESSAGE(e.thrown, "a depth of 40 was accepted");
+    CHECK(e.place.rfind("/events/", 0) == 0);
+    CHECK(e.place.find("/depth") != std::string::npos);
+    CHECK(e.expected.find("from 0 to 31, found 40") != std::string::npos);
 }
 
 TEST_CASE("JSON: a key with a space inside its quotes is not taken for the key it resembles") {
-    const std::string path = std::string(SENDPATH_SOURCE_DIR) + "/traces/01-first-send.json";
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string good = ss.str();
+    const std::string good = sptest::slurp(sptest::source_path("traces/01-first-send.json"));
     CHECK_NOTHROW(parse_trace_json(good, "good.json"));
     for (const std::string& k : {std::string("\"field\":"), std::string("\"line\":"), std::string("\"dir\":")}) {
         CAPTURE(k);

@@ -10,6 +10,7 @@
 #include "model/state.hpp"
 #include "net/wire.hpp"
 #include "peer/sim_peer.hpp"
+#include "support/trace_query.hpp"
 #include "trace/recorder.hpp"
 
 using namespace sendpath;
@@ -117,12 +118,7 @@ struct Rig {
         collect(link->now_us() + 2 * kDelay);
         REQUIRE(link->state() == SimLink::State::established);
     }
-    std::vector<std::size_t> events(trace::Kind k) const {
-        std::vector<std::size_t> out;
-        for (std::size_t i = 0; i < tr.events.size(); ++i)
-            if (tr.events[i].kind == k) out.push_back(i);
-        return out;
-    }
+    std::vector<std::size_t> events(trace::Kind k) const { return sptest::find_all(tr, k); }
 };
 
 lesson::Scenario scenario() { return lesson::Scenario{}; }

@@ -2,15 +2,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "net/wire.hpp"
+#include "support/files.hpp"
+#include "support/shell.hpp"
+#include "support/trace_builder.hpp"
 #include "trace/pcap.hpp"
 
 using namespace sendpath;
@@ -24,16 +24,6 @@ net::FrameAddrs addrs(bool from_us) {
     a.src_ip = from_us ? net::Ipv4Addr::of(10, 99, 0, 2) : net::Ipv4Addr::of(10, 99, 0, 1);
     a.dst_ip = from_us ? net::Ipv4Addr::of(10, 99, 0, 1) : net::Ipv4Addr::of(10, 99, 0, 2);
     return a;
-}
-
-void add_frame(trace::Trace& t, int64_t time_us, uint8_t dir, const std::vector<uint8_t>& bytes) {
-    trace::Frame f;
-    f.time_us = time_us;
-    f.dir = dir;
-    f.offset = static_cast<uint32_t>(t.frame_bytes.size());
-    f.length = static_cast<uint32_t>(bytes.size());
-    t.frame_bytes.insert(t.frame_bytes.end(), bytes.begin(), bytes.end());
-    t.frames.push_back(f);
 }
 
 // A data segment whose payload comes from a linear part and two fragments,
@@ -64,10 +54,10 @@ trace::Trace two_frame_trace() {
     std::vector<uint8_t> f2;
     net::emit_tcp_frame(f2, addrs(false), ack);
 
-    trace::Trace t;
-    add_frame(t, 1'500'000, 0, f1);
-    add_frame(t, 2'000'250, 1, f2);
-    return t;
+    sptest::TraceBuilder b;  // frames only: the pcap writer reads nothing else
+    b.at(1'500'000).frame(0, 0, f1);
+    b.at(2'000'250).frame(1, 0, f2);
+    return b.take();
 }
 
 uint32_t le32(const std::string& s, std::size_t at) {
@@ -76,30 +66,9 @@ uint32_t le32(const std::string& s, std::size_t at) {
            static_cast<uint32_t>(static_cast<uint8_t>(s[at + 3])) << 24;
 }
 
-std::string run(const std::string& cmd, int* status) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) {
-        *status = -1;
-        return out;
-    }
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    *status = pclose(p);
-    return out;
-}
+using sptest::sh_out;
 
-bool have_tshark() {
-    int status = 0;
-    run("command -v tshark >/dev/null 2>&1", &status);
-    return status == 0;
-}
-
-std::filesystem::path temp_pcap(const char* name) {
-    return std::filesystem::temp_directory_path() /
-           ("sendpath_test_" + std::to_string(getpid()) + "_" + name + ".pcap");
-}
+bool have_tshark() { return sptest::sh("command -v tshark >/dev/null 2>&1") == 0; }
 
 const char* kBadChecksumFilter =
     "-o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE "
@@ -142,35 +111,33 @@ TEST_CASE("streaming PcapWriter: one record per write") {
 
 TEST_CASE("tshark reads the exported pcap: 2 packets, no malformed frame, no bad checksum") {
     trace::Trace t = two_frame_trace();
-    auto path = temp_pcap("good");
+    const sptest::TempDir d("sendpath-pcap");
+    const std::string path = d / "good.pcap";
     {
         std::ofstream f(path, std::ios::binary);
         trace::write_pcap(t, f);
     }
     if (!have_tshark()) {
         MESSAGE("tshark is not installed: checked the pcap bytes only (see the test above)");
-        std::filesystem::remove(path);
         return;
     }
     int status = 0;
-    std::string bad = run("tshark -r '" + path.string() + "' " + kBadChecksumFilter + " 2>/dev/null", &status);
+    std::string bad = sh_out("tshark -r '" + path + "' " + kBadChecksumFilter + " 2>/dev/null", &status);
     CHECK(status == 0);
     CHECK_MESSAGE(bad.empty(), "tshark flagged: ", bad);
-    std::string all = run("tshark -r '" + path.string() + "' 2>/dev/null", &status);
+    std::string all = sh_out("tshark -r '" + path + "' 2>/dev/null", &status);
     CHECK(status == 0);
     CHECK(std::count(all.begin(), all.end(), '\n') == 2);
     CHECK(all.find("40000") != std::string::npos);
     CHECK(all.find("5001") != std::string::npos);
-    std::filesystem::remove(path);
 
     // The same check does catch a broken frame, so its silence above means something.
     t.frame_bytes[t.frames[0].offset + t.frames[0].length - 1] ^= 0x01;
-    auto bad_path = temp_pcap("bad");
+    const std::string bad_path = d / "bad.pcap";
     {
         std::ofstream f(bad_path, std::ios::binary);
         trace::write_pcap(t, f);
     }
-    bad = run("tshark -r '" + bad_path.string() + "' " + kBadChecksumFilter + " 2>/dev/null", &status);
+    bad = sh_out("tshark -r '" + bad_path + "' " + kBadChecksumFilter + " 2>/dev/null", &status);
     CHECK(std::count(bad.begin(), bad.end(), '\n') == 1);
-    std::filesystem::remove(bad_path);
 }

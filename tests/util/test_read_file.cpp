@@ -10,15 +10,19 @@
 #include <unistd.h>
 #include <vector>
 
+#include "support/errors.hpp"
+#include "support/files.hpp"
 #include "util/atomic_file.hpp"
 #include "util/errors.hpp"
 
 using namespace sendpath;
 
 namespace {
-std::string temp_name(const std::string& stem) {
-    return "/tmp/sendpath-read-" + std::to_string(::getpid()) + "-" + stem;
+const sptest::TempDir& tmp() {
+    static const sptest::TempDir d("sendpath-read");
+    return d;
 }
+std::string temp_name(const std::string& stem) { return tmp() / stem; }
 }  // namespace
 
 TEST_CASE("read_file_bytes gives back every byte of a file, empty, small or several MB") {
@@ -48,11 +52,8 @@ TEST_CASE("read_file_bytes reads a pipe to its end") {
 }
 
 TEST_CASE("read_file_bytes of a missing file names it and says why") {
-    try {
-        read_file_bytes("/nonexistent/sendpath/trace.cbor");
-        FAIL("no error");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("/nonexistent/sendpath/trace.cbor") != std::string::npos);
-        CHECK(std::string(e.what()).find("No such file") != std::string::npos);
-    }
+    const auto e = sptest::input_error_of([] { return read_file_bytes("/nonexistent/sendpath/trace.cbor"); });
+    REQUIRE_MESSAGE(e.thrown, "no error");
+    CHECK(e.message.find("/nonexistent/sendpath/trace.cbor") != std::string::npos);
+    CHECK(e.message.find("No such file") != std::string::npos);
 }
