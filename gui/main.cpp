@@ -59,7 +59,7 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the window as PNG and exit\n"
     "  --at-event N           put the cursor at event N first\n"
     "  --frames K             frames to render before the screenshot (default 5)\n"
-    "  --script FILE          run interaction commands from FILE, one per frame (gui/README.md, "Headless")\n"
+    "  --script FILE          run interaction commands from FILE, one per frame (gui/README.md, 'Headless')\n"
     "  --compare B            open B beside the file in the Compare view (Nagle against TCP_NODELAY, ...)\n"
     "  --show VIEW            open a view by id (seq_graph, compare, breakpoints, ...); repeatable\n"
     "  --tap DEV --connect IP:PORT [--local IP]\n"
