@@ -10,6 +10,7 @@
 #include "trace/frame_check.hpp"
 #include "trace/invariant_scope.hpp"
 #include "trace/replay.hpp"
+#include "trace/emit_site.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
 
@@ -19,9 +20,8 @@ namespace {
 
 std::string where(const trace::Trace& t, std::size_t i) {
     const trace::Event& e = t.events[i];
-    const std::string file = e.file < t.files.size() ? t.files[e.file] : "file " + std::to_string(e.file);
-    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + ", " + file + ":" +
-           std::to_string(e.line);
+    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + ", " +
+           trace::source_place(t, e);
 }
 
 

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "model/state.hpp"
+#include "trace/emit_site.hpp"
 #include "trace/trace_io.hpp"
 
 namespace sendpath::cli {
@@ -61,13 +62,9 @@ std::vector<std::string> json_differences(const std::string& what, const nlohman
     return out;
 }
 
-std::string file_of(const Trace& t, const Event& e) {
-    return e.file < t.files.size() ? t.files[e.file] : "file #" + std::to_string(e.file);
-}
-
 std::string event_words(const Trace& t, const Event& e) {
-    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + " (" + file_of(t, e) +
-           ":" + std::to_string(e.line) + ")";
+    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + " (" +
+           trace::source_place(t, e) + ")";
 }
 
 std::string sock_field(uint8_t f) {
@@ -150,9 +147,9 @@ std::string event_difference(const Trace& ta, const Trace& tb, std::size_t i) {
         return idx + " differs: A has " + event_words(ta, a) + ", B has " + event_words(tb, b) + same_state;
     const std::string head = idx + " (" + std::string(trace::kind_name(a.kind)) + " in " +
                              std::string(trace::func_name(a.func)) + ")";
-    if (file_of(ta, a) != file_of(tb, b) || a.line != b.line)
-        return head + " differs: A took it at " + file_of(ta, a) + ":" + std::to_string(a.line) + ", B at " +
-               file_of(tb, b) + ":" + std::to_string(b.line) + same_state;
+    if (!trace::same_emit_place(ta, a, tb, b))
+        return head + " differs: A took it at " + trace::source_place(ta, a) + ", B at " + trace::source_place(tb, b) +
+               same_state;
     if (a.call != b.call || a.depth != b.depth)
         return head + " differs: A is in send() call " + std::to_string(a.call) + " at depth " + std::to_string(a.depth) +
                ", B in call " + std::to_string(b.call) + " at depth " + std::to_string(b.depth) + same_state;

@@ -10,7 +10,7 @@
 #include "net/checksum.hpp"
 #include "util/prefault.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/sock_mem.cpp")
+SP_EMIT_FILE("core/engine/sock_mem.cpp")
 
 namespace sendpath::engine {
 

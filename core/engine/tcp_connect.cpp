@@ -6,7 +6,7 @@
 
 #include "engine/engine.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_connect.cpp")
+SP_EMIT_FILE("core/engine/tcp_connect.cpp")
 
 namespace sendpath::engine {
 

@@ -9,7 +9,7 @@
 #include "engine/engine.hpp"
 #include "net/frame.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_input.cpp")
+SP_EMIT_FILE("core/engine/tcp_input.cpp")
 
 namespace sendpath::engine {
 

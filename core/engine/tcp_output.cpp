@@ -10,7 +10,7 @@
 #include "engine/engine.hpp"
 #include "net/frame.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_output.cpp")
+SP_EMIT_FILE("core/engine/tcp_output.cpp")
 
 namespace sendpath::engine {
 

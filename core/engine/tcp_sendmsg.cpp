@@ -11,7 +11,7 @@
 
 #include "engine/engine.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_sendmsg.cpp")
+SP_EMIT_FILE("core/engine/tcp_sendmsg.cpp")
 
 namespace sendpath::engine {
 

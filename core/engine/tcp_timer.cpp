@@ -8,7 +8,7 @@
 
 #include "engine/engine.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/engine/tcp_timer.cpp")
+SP_EMIT_FILE("core/engine/tcp_timer.cpp")
 
 namespace sendpath::engine {
 

@@ -11,7 +11,7 @@
 #include <climits>
 #include <string>
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/peer/sim_peer.cpp")
+SP_EMIT_FILE("core/peer/sim_peer.cpp")
 
 namespace sendpath::peer {
 

@@ -16,7 +16,7 @@
 #include "util/errors.hpp"
 #include "util/prefault.hpp"
 
-#define SENDPATH_FILE_ID ::sendpath::trace::engine_file_id("core/run/runner.cpp")
+SP_EMIT_FILE("core/run/runner.cpp")
 
 namespace sendpath::run {
 

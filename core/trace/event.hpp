@@ -222,6 +222,9 @@ inline uint32_t frag_size(int64_t v) { return static_cast<uint32_t>(v & 0xffff);
 // Event::stack when the call stack is not recorded (traces written before
 // stacks were, and events built by hand).
 inline constexpr uint32_t kNoStack = 0xffffffff;
+// Event::site when the emit site is not known (traces written before sites
+// were, and events built by hand): then only the line is (trace/emit_site.hpp).
+inline constexpr uint16_t kNoSite = 0xffff;
 
 struct Event {
     int64_t time_us = 0;        // virtual (or, over TAP, real) time
@@ -232,7 +235,8 @@ struct Event {
     Func func = Func::user;
     uint8_t depth = 0;          // call depth, 0 = the application (user) level
     uint8_t file = 0;           // index into Trace::files
-    uint32_t line = 0;          // engine source line that took the branch
+    uint16_t site = kNoSite;    // which SP_EMIT of that file emitted it (trace/emit_site.hpp)
+    uint16_t line = 0;          // its source line in this build (from the site), 0 = unknown
     uint32_t stack = kNoStack;  // index into Trace::stacks: the exact call stack (its last entry is func)
     bool operator==(const Event&) const = default;
 };
@@ -256,7 +260,10 @@ struct Frame {
     bool operator==(const Frame&) const = default;
 };
 
-inline constexpr int kFormatVersion = 1;
+// 2: events name their emit site ("site") instead of a raw source line;
+// format 1 files (lines only) still read.
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestFormatVersion = 1;
 
 struct Trace {
     int format_version = kFormatVersion;

@@ -68,7 +68,7 @@ void Recorder::page_free(uint32_t id) {
     if (trace_) push(Op::page_free, 0, id, 0);
 }
 
-uint32_t Recorder::emit(Kind kind, uint8_t file, uint32_t line) {
+uint32_t Recorder::emit(Kind kind, uint8_t file, uint16_t site, uint32_t line) {
     const uint32_t index = static_cast<uint32_t>(emitted_++);
     if (trace_) {
         Event e;
@@ -80,7 +80,8 @@ uint32_t Recorder::emit(Kind kind, uint8_t file, uint32_t line) {
         e.func = stack_[depth_];
         e.depth = depth_;
         e.file = file;
-        e.line = line;
+        e.site = site;
+        e.line = static_cast<uint16_t>(line);
         e.stack = node_in_trace_[node_] != kNoStack ? node_in_trace_[node_] : trace_stack();
         trace_->events.push_back(e);
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/state.hpp"
+#include "trace/emit_site.hpp"
 #include "trace/event.hpp"
 
 namespace sendpath::trace {
@@ -115,8 +116,18 @@ public:
     }
 
     // Closes the event: pending changes and arguments become event number
-    // events_emitted(). Returns that index.
-    uint32_t emit(Kind kind, uint8_t file, uint32_t line);
+    // events_emitted(). Returns that index. `site` is the emit site's ordinal
+    // in `file`, `line` where it stands in this build's source.
+    uint32_t emit(Kind kind, uint8_t file, uint16_t site, uint32_t line);
+    // An event with a line but no emit site (tests building traces by hand).
+    uint32_t emit(Kind kind, uint8_t file, uint32_t line) { return emit(kind, file, kNoSite, line); }
+    // The form SP_EMIT uses: the same, and the site enters this build's
+    // table of emit sites (trace/emit_site.hpp) before main().
+    template <Kind K, uint8_t File, uint16_t Site, uint32_t Line>
+    uint32_t emit() {
+        (void)detail::EmitSiteEntry<File, Site, Line, K>::registered;
+        return emit(K, File, Site, Line);
+    }
     uint64_t events_emitted() const { return emitted_; }
 
     // Appends a frame to the trace (no-op when tracing is off); it belongs to
@@ -183,6 +194,21 @@ private:
 
 }  // namespace sendpath::trace
 
-// EMIT(rec, kind): close an event of that kind at this source line. Each
-// engine .cpp defines SENDPATH_FILE_ID as engine_file_id("its path").
-#define SP_EMIT(rec, kind) (rec).emit(::sendpath::trace::Kind::kind, SENDPATH_FILE_ID, __LINE__)
+// SP_EMIT_FILE("core/engine/x.cpp"): placed once in each file that emits,
+// after its includes and before its first SP_EMIT. It names the file and
+// starts the count of its emit sites.
+#define SP_EMIT_FILE(path)                                                                    \
+    namespace {                                                                               \
+    constexpr uint8_t kSpEmitFile = ::sendpath::trace::engine_file_id(path);                  \
+    static_assert(kSpEmitFile != 0xff, "SP_EMIT_FILE: the file is not in kEngineFiles");      \
+    constexpr int kSpEmitCounterBase = __COUNTER__;                                           \
+    }
+
+// SP_EMIT(rec, kind): close an event of that kind here. The site is this
+// SP_EMIT's ordinal in its file (__COUNTER__ counts them in text order, so
+// lines added or removed around it change nothing); the line goes along for
+// the live trace and this build's table of sites.
+#define SP_EMIT(rec, kind) SP_EMIT_AT_(rec, kind, __COUNTER__)
+#define SP_EMIT_AT_(rec, kind, counter)                                                     \
+    (rec).emit<::sendpath::trace::Kind::kind, kSpEmitFile,                                  \
+               static_cast<uint16_t>((counter) - kSpEmitCounterBase - 1), __LINE__>()

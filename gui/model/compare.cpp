@@ -4,14 +4,14 @@
 #include <map>
 
 #include "model/state.hpp"
+#include "trace/emit_site.hpp"
 
 namespace sendpath::gui {
 
 namespace {
 std::string words(const trace::Trace& t, const trace::Event& e) {
-    const std::string file = e.file < t.files.size() ? t.files[e.file] : "?";
-    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + " (" + file + ":" +
-           std::to_string(e.line) + ")";
+    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + " (" +
+           trace::source_place(t, e) + ")";
 }
 
 // First change that differs between two events with the same shape, as words.
@@ -44,7 +44,7 @@ std::optional<EventDivergence> divergence(const trace::Trace& a, const trace::Tr
         if (x.kind != y.kind || x.func != y.func)
             return EventDivergence{i, head + "A has " + words(a, x) + ", B has " + words(b, y)};
         const std::string what = std::string(trace::kind_name(x.kind)) + " ";
-        if (x.line != y.line || (x.file < a.files.size() && y.file < b.files.size() && a.files[x.file] != b.files[y.file]))
+        if (!trace::same_emit_place(a, x, b, y))
             return EventDivergence{i, head + what + "taken at " + words(a, x) + " in A, " + words(b, y) + " in B"};
         if (x.call != y.call || x.depth != y.depth)
             return EventDivergence{i, head + what + "in send() call " + std::to_string(x.call) + " at depth " + std::to_string(x.depth) +

@@ -14,6 +14,7 @@
 #include "gui/model/stepping.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
+#include "trace/emit_site.hpp"
 
 namespace sendpath::gui {
 
@@ -44,10 +45,14 @@ public:
         const std::string path = e.file < t.files.size() ? t.files[e.file] : std::string();
         const EmbeddedFile* f = find_embedded(path);
         if (!f) {
-            ImGui::TextWrapped("%s:%u", path.c_str(), e.line);
+            ImGui::TextWrapped("%s", trace::source_place(t, e).c_str());
             text_dim("This file is not embedded in this build of sendpath (the trace may come from another version).");
             return;
         }
+        if (e.line == 0)
+            text_dim(("No line is marked: " + trace::source_place(t, e) +
+                      " is not an emit site of this kind in this build (the trace comes from another version of the engine).")
+                         .c_str());
         listing(ctx, *f, path, e);
     }
 

@@ -148,8 +148,8 @@ TEST_CASE("bad CBOR: values out of range") {
     CHECK_PLACE(c, "/frames/1/event", "below 4), found 4");
     c = edited([](json& j) { j["frames"][1][1] = 2; });
     CHECK_PLACE(c, "/frames/1/dir", "from 0 to 1, found 2");
-    c = edited([](json& j) { j["format_version"] = 2; });
-    CHECK_PLACE(c, "/format_version", "format version 1");
+    c = edited([](json& j) { j["format_version"] = 3; });
+    CHECK_PLACE(c, "/format_version", "format version 1 or 2");
     c = edited([](json& j) { j["events"][2][6] = -2; });  // call 1 -> -1
     CHECK_PLACE(c, "/events/2/call", "keeps the call number from 0");
 }

@@ -129,8 +129,8 @@ TEST_CASE("bad JSON: values out of range") {
     CHECK_PLACE(c, "/events/1/file", "one of the files listed in /files");
     c = edited([](json& j) { j["frames"][1]["event"] = 4; });
     CHECK_PLACE(c, "/frames/1/event", "below 4), found 4");
-    c = edited([](json& j) { j["format_version"] = 2; });
-    CHECK_PLACE(c, "/format_version", "format version 1");
+    c = edited([](json& j) { j["format_version"] = 3; });
+    CHECK_PLACE(c, "/format_version", "format version 1 or 2");
     c = edited([](json& j) { j["format"] = "pcap"; });
     CHECK_PLACE(c, "/format", "\"sendpath-trace\"");
 }

@@ -18,7 +18,7 @@ using sptest::as_json;
 
 TEST_CASE("the JSON form: one event per line, changes in order, args repeated for readers") {
     const std::string expected =
-        R"({"format":"sendpath-trace","format_version":1,"engine_version":"0.1.0",)" "\n"
+        R"({"format":"sendpath-trace","format_version":2,"engine_version":"0.1.0",)" "\n"
         R"("scenario":{"mss":1448,"name":"synthetic","timeline":[{"send":100}]},)" "\n"
         R"("options":{"autocork":false,"linear_copy":true,"sizeof_sk_buff":232},)" "\n"
         R"("files":["core/engine/tcp_sendmsg.cpp","core/engine/tcp_output.cpp","core/engine/tcp_input.cpp"],)" "\n"
@@ -68,7 +68,7 @@ TEST_CASE("extreme values survive both encodings") {
     Trace t = sptest::make_small_trace();
     t.events[3].time_us = INT64_MAX;
     t.frames[1].time_us = INT64_MAX;
-    t.events[3].line = 0xffffffff;
+    t.events[3].line = 0xffff;
     t.events[3].depth = 31;
     // Event 1's changes: 3 arg copy, 4 skb_new, 5 skb_set, 6 sock_set, 7 skb_frag, 8 skb_link, 9 arg err.
     t.changes[0].value = INT64_MIN;          // arg flags

@@ -319,9 +319,8 @@ public:
         go("format_version");
         at = pos_;
         t_.format_version = static_cast<int>(read_int(top.at("format_version"), "the format version", 0, 1 << 30));
-        if (t_.format_version != kFormatVersion)
-            fail(top.at("format_version"), at, "format version " + std::to_string(kFormatVersion) +
-                                                   " (the one this sendpath reads), found " + std::to_string(t_.format_version));
+        if (t_.format_version < kOldestFormatVersion || t_.format_version > kFormatVersion)
+            fail(top.at("format_version"), at, format_version_expected() + ", found " + std::to_string(t_.format_version));
         go("engine_version");
         t_.engine_version = read_string(3, top.at("engine_version"), "a version string");
         go("end_reason");
@@ -437,8 +436,8 @@ public:
         if (!s.indefinite) reserve_big(t_.events, static_cast<std::size_t>(s.left));
         int64_t time = 0, call = 0;
         // With a stack table, each event holds its stack index after the call delta.
-        const std::string layout = has_stacks_ ? "an event array [dt, kind, function, depth, file, line, call delta, stack, changes...]"
-                                               : "an event array [dt, kind, function, depth, file, line, call delta, changes...]";
+        const std::string layout = has_stacks_ ? "an event array [dt, kind, function, depth, file, site, call delta, stack, changes...]"
+                                               : "an event array [dt, kind, function, depth, file, site, call delta, changes...]";
         for (std::size_t i = 0; more(s, all); ++i) {
             const Where w("/events", i);
             Seq e = begin(4, w, layout);
@@ -458,7 +457,15 @@ public:
             ev.depth = static_cast<uint8_t>(read_int(next("depth"), "a call depth", 0, kMaxDepth));
             ev.file = static_cast<uint8_t>(read_int(next("file"), "a file id (an index into /files)", 0,
                                                     static_cast<int64_t>(t_.files.size()) - 1));
-            ev.line = static_cast<uint32_t>(read_int(next("line"), "a source line", 0, kU32Max));
+            if (t_.format_version == 1) {
+                ev.line = static_cast<uint16_t>(read_int(next("line"), "a source line", 0, kMaxLine));
+            } else {
+                // An emit site, or minus one more than a line for an event that has none.
+                const int64_t v = read_int(next("site"), "an emit site, or -(line + 1) for an event without one",
+                                           -kMaxLine - 1, kNoSite - 1);
+                if (v >= 0) ev.site = static_cast<uint16_t>(v);
+                else ev.line = static_cast<uint16_t>(-v - 1);
+            }
             p = next("call");
             at = pos_;
             const int64_t dcall = read_int(p, "a call delta", -kU32Max, kU32Max);
@@ -591,7 +598,7 @@ Trace parse_trace_cbor(std::span<const uint8_t> bytes, const std::string& name) 
     Trace t;
     CborTraceReader r(bytes, name, t);
     r.read();
-    validate_trace(t, name);
+    finish_read(t, name);
     return t;
 }
 
@@ -603,7 +610,7 @@ Trace parse_trace_cbor(std::istream& in, const std::string& name, std::size_t wi
     Trace t;
     CborTraceReader r(in, static_cast<std::size_t>(end), window, name, t);
     r.read();
-    validate_trace(t, name);
+    finish_read(t, name);
     return t;
 }
 

@@ -89,7 +89,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
     put_text(b, "format");
     put_text(b, kFormatName);
     put_text(b, "format_version");
-    put_int(b, t.format_version);
+    put_int(b, kFormatVersion);
     put_text(b, "engine_version");
     put_text(b, t.engine_version);
     put_text(b, "scenario");
@@ -138,7 +138,7 @@ void write_trace_cbor(const Trace& t, std::ostream& out) {
         put_int(b, static_cast<int64_t>(e.func));
         put_int(b, e.depth);
         put_int(b, e.file);
-        put_int(b, e.line);
+        put_int(b, e.site != kNoSite ? int64_t{e.site} : -int64_t{e.line} - 1);
         put_int(b, static_cast<int64_t>(e.call) - prev_call);
         if (stacks) put_int(b, e.stack == kNoStack ? -1 : static_cast<int64_t>(e.stack));
         prev_time = e.time_us;

@@ -46,6 +46,7 @@ constexpr std::size_t kFlushAt = 1 << 16;
 constexpr int64_t kU32Max = 0xffffffff;
 constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMaxLine = 0xffff;  // Event::line is 16 bits; no engine file comes near
 // The name validate_trace uses when the writers check a trace in memory.
 inline const std::string kWriteName = "trace to write";
 
@@ -128,6 +129,11 @@ inline int64_t wrap_add(int64_t a, int64_t b) { return static_cast<int64_t>(stat
 // ---------------------------------------------------------------- texts for messages
 
 std::string range_text(int64_t lo, int64_t hi);
+// "format version 1 or 2 (the ones this sendpath reads)"
+std::string format_version_expected();
+// The end of every reader: validates the trace, gives its events this build's
+// lines for their emit sites, and makes it a trace of the current format.
+void finish_read(Trace& t, const std::string& name);
 std::string pointer_escape(std::string_view key);
 std::string quote_short(std::string_view s);
 

@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #endif
 
+#include "trace/emit_site.hpp"
+#include "trace/trace_io.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::trace::io {
@@ -44,6 +46,17 @@ const std::vector<std::string_view>& change_keys(Op op) {
         return all;
     }();
     return table[static_cast<std::size_t>(op)];
+}
+
+void finish_read(Trace& t, const std::string& name) {
+    validate_trace(t, name);
+    resolve_site_lines(t);
+    t.format_version = kFormatVersion;
+}
+
+std::string format_version_expected() {
+    return "format version " + std::to_string(kOldestFormatVersion) + " or " + std::to_string(kFormatVersion) +
+           " (the ones this sendpath reads)";
 }
 
 std::string range_text(int64_t lo, int64_t hi) {

@@ -37,7 +37,8 @@ public:
         lit(":");
         if (str_value() != kFormatName) bail();
         key("format_version");
-        if (integer(0, 1 << 30) != kFormatVersion) bail();
+        const int64_t version = integer(0, 1 << 30);
+        if (version < kOldestFormatVersion || version > kFormatVersion) bail();
         key("engine_version");
         t_.engine_version = str_value();
         key("scenario");
@@ -133,6 +134,16 @@ private:
         if (end >= s_.size() || s_[p_] != '"' || s_.compare(p_ + 1, k.size(), k) != 0 || s_[end] != '"') bail();
         p_ = end + 1;
         lit(":");
+    }
+    // Whether the next key (after its comma) is k; consumes nothing.
+    bool peek_key(std::string_view k) {
+        const std::size_t saved = p_;
+        lit(",");
+        ws();
+        const std::size_t end = p_ + 1 + k.size();
+        const bool is = end < s_.size() && s_[p_] == '"' && s_.compare(p_ + 1, k.size(), k) == 0 && s_[end] == '"';
+        p_ = saved;
+        return is;
     }
     bool maybe(std::string_view x) {
         ws();
@@ -249,8 +260,14 @@ private:
             last_file_id_ = it->second;
         }
         e.file = last_file_id_;
-        key("line");
-        e.line = static_cast<uint32_t>(integer(0, kU32Max));
+        // What the writer puts here: the site, or a line for an event without one.
+        if (peek_key("site")) {
+            key("site");
+            e.site = static_cast<uint16_t>(integer(0, kNoSite - 1));
+        } else {
+            key("line");
+            e.line = static_cast<uint16_t>(integer(0, kMaxLine));
+        }
         key("call");
         e.call = static_cast<uint32_t>(integer(0, kU32Max));
         if (maybe(",\"stack\"")) {  // the writer puts no space before a key inside an event

@@ -144,9 +144,10 @@ public:
     void event(const json& j, std::size_t i) {
         const Where w{"/events", i};
         if (!j.is_object()) fail(w, "an event object, found " + found(j));
-        static const std::vector<std::string_view> keys{"i", "t", "kind", "function", "depth", "file",
-                                                        "line", "call", "stack", "args", "changes"};
-        check_keys(j, w, "an event", keys, 8);
+        // The first seven are required; then one of "site" and "line" (below).
+        static const std::vector<std::string_view> keys{"i", "t", "kind", "function", "depth", "file", "call",
+                                                        "site", "line", "stack", "args", "changes"};
+        check_keys(j, w, "an event", keys, 7);
         if (int_in(j["i"], w.at("i"), "the event's index", 0, kI64Max) != static_cast<int64_t>(i))
             fail(w.at("i"), "the event's index " + std::to_string(i) + " (events are numbered from 0 in order), found " +
                                 found(j["i"]));
@@ -156,7 +157,18 @@ public:
         e.func = static_cast<Func>(name_in(j["function"], w.at("function"), func_names()));
         e.depth = static_cast<uint8_t>(int_in(j["depth"], w.at("depth"), "a call depth", 0, kMaxDepth));
         e.file = intern_file(str(j["file"], w.at("file"), "an engine source file path listed in /files"), w);
-        e.line = static_cast<uint32_t>(int_in(j["line"], w.at("line"), "a source line", 0, kU32Max));
+        // Format 2 names the emit site; an event without one (and every event
+        // of format 1) names its line.
+        const bool has_site = j.contains("site"), has_line = j.contains("line");
+        if (has_site && has_line)
+            fail(w.at("line"), "either \"site\" or \"line\" in an event (the site when the engine emitted it, the line "
+                               "when it was built by hand), found both");
+        if (has_site)
+            e.site = static_cast<uint16_t>(int_in(j["site"], w.at("site"), "an emit site", 0, kNoSite - 1));
+        else if (has_line)
+            e.line = static_cast<uint16_t>(int_in(j["line"], w.at("line"), "a source line", 0, kMaxLine));
+        else
+            fail(w.at("site"), "the required key \"site\" (or \"line\") of an event, found neither");
         e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), "a send() call number", 0, kU32Max));
         // Checked against /stacks (which may come later in the file) by validate_trace.
         if (auto it = j.find("stack"); it != j.end())
@@ -307,7 +319,7 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
         Trace t;
         try {
             read_json_fast(text, t);
-            validate_trace(t, name);
+            finish_read(t, name);
             return t;
         } catch (const NotCanonical&) {
         } catch (const InputError&) {
@@ -404,9 +416,8 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     if (format != kFormatName) r.fail(top.at("format"), "\"sendpath-trace\", found " + quote_short(format));
     r.check_keys(j, top, "a sendpath trace", top_keys_json(), top_keys_json().size() - 1);
     t.format_version = static_cast<int>(r.int_in(j["format_version"], top.at("format_version"), "the format version", 0, 1 << 30));
-    if (t.format_version != kFormatVersion)
-        r.fail(top.at("format_version"), "format version " + std::to_string(kFormatVersion) +
-                                             " (the one this sendpath reads), found " + std::to_string(t.format_version));
+    if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
+        r.fail(top.at("format_version"), format_version_expected() + ", found " + std::to_string(t.format_version));
     t.engine_version = r.str(j["engine_version"], top.at("engine_version"), "a version string");
     t.end_reason = r.str(j["end_reason"], top.at("end_reason"), "a string");
     for (const char* key : {"scenario", "options"}) {
@@ -440,7 +451,7 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     if (!j["events"].is_array()) r.fail(top.at("events"), "an array of events, found " + found(j["events"]));
     if (!j["frames"].is_array()) r.fail(top.at("frames"), "an array of frames, found " + found(j["frames"]));
     r.resolve_files();
-    validate_trace(t, name);
+    finish_read(t, name);
     return t;
 }
 

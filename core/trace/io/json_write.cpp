@@ -80,7 +80,7 @@ void write_trace_json(const Trace& t, std::ostream& out) {
     b += "{\"format\":";
     b += json_string(kFormatName);
     b += ",\"format_version\":";
-    append_int(b, t.format_version);
+    append_int(b, kFormatVersion);
     b += ",\"engine_version\":";
     b += json_string(t.engine_version);
     b += ",\n\"scenario\":";
@@ -126,8 +126,13 @@ void write_trace_json(const Trace& t, std::ostream& out) {
         append_int(b, e.depth);
         b += ",\"file\":";
         b += file_json[e.file];
-        b += ",\"line\":";
-        append_int(b, e.line);
+        if (e.site != kNoSite) {
+            b += ",\"site\":";
+            append_int(b, e.site);
+        } else {
+            b += ",\"line\":";
+            append_int(b, e.line);
+        }
         b += ",\"call\":";
         append_int(b, e.call);
         if (e.stack != kNoStack) {

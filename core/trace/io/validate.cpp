@@ -18,9 +18,8 @@ void validate_trace(const Trace& t, const std::string& name) {
     auto fail = [&](const std::string& place, const std::string& expected) {
         throw InputError(name, place, expected);
     };
-    if (t.format_version != kFormatVersion)
-        fail("/format_version", "format version " + std::to_string(kFormatVersion) + ", found " +
-                                    std::to_string(t.format_version));
+    if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
+        fail("/format_version", format_version_expected() + ", found " + std::to_string(t.format_version));
     if (t.files.size() > kMaxFiles)
         fail("/files", "at most " + std::to_string(kMaxFiles) + " files, found " + std::to_string(t.files.size()));
     {
