@@ -70,9 +70,10 @@ bool App::open(const std::string& path) {
         vs_.selected_skb = 0;
         vs_.follow_live = true;
         // A live document says what it has so far next to this (the timeline's live line).
-        vs_.status = doc_->live() ? std::string()
-                                  : "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) + " events, " +
-                                        std::to_string(doc_->trace().frames.size()) + " frames";
+        vs_.status = doc_->live()
+                         ? std::string()
+                         : "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) +
+                               " events, " + std::to_string(doc_->trace().frames.size()) + " frames";
         const fs::path abs = fs::absolute(path, ec);
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
@@ -81,9 +82,7 @@ bool App::open(const std::string& path) {
         return true;
     } catch (const InputError& e) {
         vs_.error = ErrorInfo{"Could not open " + path, e.file(), e.place(), e.expected(), {}};
-    } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()};
-    }
+    } catch (const std::exception& e) { vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()}; }
     return false;
 }
 
@@ -95,7 +94,8 @@ bool App::open_compare(const std::string& path) {
         compare_watch_.watch(path, file_mtime(path));
         vs_.open["compare"] = true;
         vs_.compare_row.reset();
-        vs_.status = "comparing with " + fs::path(path).filename().string() + ": " + std::to_string(compare_->size()) + " events";
+        vs_.status = "comparing with " + fs::path(path).filename().string() + ": " + std::to_string(compare_->size()) +
+                     " events";
         return true;
     } catch (const InputError& e) {
         vs_.error = ErrorInfo{"Could not open " + path + " to compare", e.file(), e.place(), e.expected(), {}};
@@ -146,12 +146,10 @@ std::vector<std::pair<std::string, std::string>> App::list_lessons(const std::st
             std::string title = fs::path(f).stem().string();
             try {
                 title += "  " + lesson::load_lesson(f).title;
-            } catch (const std::exception&) {
-            }
+            } catch (const std::exception&) {}
             out.emplace_back(f, title);
         }
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     return out;
 }
 
@@ -165,10 +163,23 @@ void App::apply_commands() {
 }
 
 void App::apply(const Command& c) {
-    if (c.type == CommandType::open) { open(c.path); return; }
-    if (c.type == CommandType::compare) { open_compare(c.path); return; }
-    if (c.type == CommandType::close_compare) { compare_.reset(); compare_watch_.clear(); return; }
-    if (c.type == CommandType::quit) { quit_ = true; return; }
+    if (c.type == CommandType::open) {
+        open(c.path);
+        return;
+    }
+    if (c.type == CommandType::compare) {
+        open_compare(c.path);
+        return;
+    }
+    if (c.type == CommandType::close_compare) {
+        compare_.reset();
+        compare_watch_.clear();
+        return;
+    }
+    if (c.type == CommandType::quit) {
+        quit_ = true;
+        return;
+    }
     if (!doc_ || doc_->empty()) return;
     pending_.reset();  // a new move replaces one that was waiting
     // The user took the cursor; End on a live TAP run follows the newest event again.
@@ -205,7 +216,8 @@ void App::run_move(Move m, int budget_ms) {
             // Later frames go on with it; the window stays responsive meanwhile.
             pending_ = m;
             vs_.status = "running: " + std::to_string(doc_->size()) + " events so far, looking for the " +
-                         std::string(m.type == CommandType::continue_forward ? "next breakpoint hit" : "target event") + "...";
+                         std::string(m.type == CommandType::continue_forward ? "next breakpoint hit" : "target event") +
+                         "...";
             return;
         }
     }
@@ -255,7 +267,10 @@ std::string App::window_title() const {
 // [SECTION] shortcuts
 
 void App::run_action(Action a) {
-    if (auto cmd = command_for(a)) { push(Command::of(*cmd)); return; }
+    if (auto cmd = command_for(a)) {
+        push(Command::of(*cmd));
+        return;
+    }
     switch (a) {
         case Action::toggle_breakpoint: toggle_breakpoint_here(); break;
         case Action::open_dialog:
@@ -327,7 +342,8 @@ void App::draw_menu_bar() {
             show_open_dialog();
             vs_.open_for_compare = true;
         }
-        if (ImGui::MenuItem("Close comparison", nullptr, false, compare_ != nullptr)) push(Command::of(CommandType::close_compare));
+        if (ImGui::MenuItem("Close comparison", nullptr, false, compare_ != nullptr))
+            push(Command::of(CommandType::close_compare));
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
         ImGui::EndMenu();
@@ -349,17 +365,27 @@ void App::draw_menu_bar() {
     if (ImGui::BeginMenu("Run")) {
         const bool have = doc_ && !doc_->empty();
         const std::pair<const char*, Action> items[] = {
-            {"Step into", Action::step_into},           {"Step over", Action::step_over},
-            {"Step out", Action::step_out},             {nullptr, Action::count_},
-            {"Step into (back)", Action::step_into_back}, {"Step over (back)", Action::step_over_back},
-            {"Step out (back)", Action::step_out_back}, {nullptr, Action::count_},
-            {"Continue", Action::continue_forward},     {"Reverse continue", Action::continue_backward},
-            {nullptr, Action::count_},                  {"First event", Action::first},
-            {"Last event", Action::last},               {nullptr, Action::count_},
+            {"Step into", Action::step_into},
+            {"Step over", Action::step_over},
+            {"Step out", Action::step_out},
+            {nullptr, Action::count_},
+            {"Step into (back)", Action::step_into_back},
+            {"Step over (back)", Action::step_over_back},
+            {"Step out (back)", Action::step_out_back},
+            {nullptr, Action::count_},
+            {"Continue", Action::continue_forward},
+            {"Reverse continue", Action::continue_backward},
+            {nullptr, Action::count_},
+            {"First event", Action::first},
+            {"Last event", Action::last},
+            {nullptr, Action::count_},
             {"Toggle breakpoint on this line", Action::toggle_breakpoint},
         };
         for (const auto& [label, action] : items) {
-            if (!label) { ImGui::Separator(); continue; }
+            if (!label) {
+                ImGui::Separator();
+                continue;
+            }
             if (ImGui::MenuItem(label, shortcut_text(action), false, have)) run_action(action);
         }
         ImGui::EndMenu();
@@ -384,7 +410,8 @@ void App::draw_menu_bar() {
     }
     // The document on the right of the menu bar, like an editor's title.
     if (doc_) {
-        const std::string kind = doc_->live() ? (doc_->live_tap() ? "scenario, live over TAP" : "scenario, live") : doc_->source_kind();
+        const std::string kind =
+            doc_->live() ? (doc_->live_tap() ? "scenario, live over TAP" : "scenario, live") : doc_->source_kind();
         const std::string title = fs::path(doc_->path()).filename().string() + " (" + kind + ")";
         const float w = ImGui::CalcTextSize(title.c_str()).x;
         ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().ItemSpacing.x * 2);
@@ -407,7 +434,8 @@ void App::draw_views() {
             ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + r->x, vp->Pos.y + r->y), cond);
             ImGui::SetNextWindowSize(ImVec2(r->w, r->h), cond);
         } else {
-            ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f), cond, ImVec2(0.5f, 0.5f));
+            ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.5f), cond,
+                                    ImVec2(0.5f, 0.5f));
             ImGui::SetNextWindowSize(ImVec2(520, 360), cond);
         }
         const std::string title = (doc_ ? v->window_title(*doc_) : std::string(v->title())) + "###" + id;
@@ -433,8 +461,9 @@ void App::draw_help() {
     ImGui::SetNextWindowSize(ImVec2(600, 560), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Keyboard shortcuts", &vs_.show_help)) {
-        ImGui::TextWrapped("The cursor is an event of the trace; every view shows the state after that event. "
-                           "Ctrl turns a step into the same step backwards.");
+        ImGui::TextWrapped(
+            "The cursor is an event of the trace; every view shows the state after that event. "
+            "Ctrl turns a step into the same step backwards.");
         ImGui::Spacing();
         if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
             ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 10);
@@ -451,9 +480,10 @@ void App::draw_help() {
         }
         ImGui::Spacing();
         ImGui::PushTextWrapPos(0.0f);
-        text_dim("Mouse: click an event, a call-stack frame or the timeline to jump there; click a line number "
-                 "in Source to set a breakpoint; hover any counter for what it means; right-click a counter to "
-                 "stop when it changes; click an skb to highlight its bytes in Pages.");
+        text_dim(
+            "Mouse: click an event, a call-stack frame or the timeline to jump there; click a line number "
+            "in Source to set a breakpoint; hover any counter for what it means; right-click a counter to "
+            "stop when it changes; click an skb to highlight its bytes in Pages.");
         ImGui::PopTextWrapPos();
     }
     ImGui::End();
@@ -463,7 +493,8 @@ void App::draw_open_dialog() {
     if (!vs_.show_open_dialog) return;
     ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
-    const char* title = vs_.open_for_compare ? "Compare with a trace or scenario###open" : "Open a trace or scenario###open";
+    const char* title =
+        vs_.open_for_compare ? "Compare with a trace or scenario###open" : "Open a trace or scenario###open";
     // The dialog's choice goes to the main document or to the Compare view.
     auto choose = [this](const std::string& p) {
         push(vs_.open_for_compare ? Command::compare_file(p) : Command::open_file(p));
@@ -485,7 +516,8 @@ void App::draw_open_dialog() {
             for (const DirEntry& e : entries) {
                 const std::string label = e.is_dir ? e.name + "/" : e.name;
                 const fs::path full = fs::path(vs_.browse_dir) / e.name;
-                if (ImGui::Selectable(label.c_str(), vs_.open_path_input == full.string(), ImGuiSelectableFlags_AllowDoubleClick)) {
+                if (ImGui::Selectable(label.c_str(), vs_.open_path_input == full.string(),
+                                      ImGuiSelectableFlags_AllowDoubleClick)) {
                     if (e.is_dir) {
                         vs_.browse_dir = full.string();
                     } else {
@@ -498,8 +530,10 @@ void App::draw_open_dialog() {
         }
         ImGui::EndChild();
         text_dim("Traces (.json, .cbor) open as they are; scenarios (with a \"timeline\") run first.");
-        ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
-        const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 -
+                                ImGui::GetStyle().ItemSpacing.x);
+        const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         if ((ImGui::Button("Open") || enter) && !vs_.open_path_input.empty()) choose(vs_.open_path_input);
     }

@@ -21,8 +21,8 @@
 namespace sendpath::gui {
 
 struct AppOptions {
-    bool persist = true;       // read and write settings.txt in config_dir()
-    std::string settings_path; // where (set when persist)
+    bool persist = true;        // read and write settings.txt in config_dir()
+    std::string settings_path;  // where (set when persist)
 };
 
 class App {

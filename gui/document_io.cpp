@@ -62,7 +62,8 @@ bool looks_like_trace(const std::vector<uint8_t>& head) {
 }  // namespace
 
 std::unique_ptr<Document> load_document(const std::string& path, const LoadOptions& opt) {
-    if (looks_like_trace(read_head(path, 4096))) return std::make_unique<Document>(trace::load_trace(path), path, "trace");
+    if (looks_like_trace(read_head(path, 4096)))
+        return std::make_unique<Document>(trace::load_trace(path), path, "trace");
     const std::vector<uint8_t> bytes = read_file_bytes(path);
     if (looks_like_lesson(bytes)) {
         // The answer key (and with it where the replay pauses for a question)
@@ -73,7 +74,7 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
         session->lesson = lesson::load_lesson(path);
         // A TAP lesson cannot run here: its answers come from its recorded trace.
         trace::Trace t = session->lesson.is_tap() ? trace::load_trace(lesson::prepared_trace_path(session->lesson))
-                                                   : engine::run_scenario(session->lesson.scenario, engine::Options{});
+                                                  : engine::run_scenario(session->lesson.scenario, engine::Options{});
         session->key = lesson::compute_answer_key(session->lesson, t);
         session->sheet.lesson = session->lesson.id;
         session->sheet.student = "student";
@@ -103,9 +104,11 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
             try {
                 (void)peer::tap_config_for(sc, local);
             } catch (const InputError& e) {
-                throw InputError(path, "/peer",
-                                 "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV "
-                                 "--connect IP:PORT [--local IP] (README \"TAP\"). " + e.file() + ": " + e.expected());
+                throw InputError(
+                    path, "/peer",
+                    "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV "
+                    "--connect IP:PORT [--local IP] (README \"TAP\"). " +
+                        e.file() + ": " + e.expected());
             }
             if (!opt.live) throw RuntimeError("a TAP scenario runs only as the open document (live), not in Compare");
         }

@@ -13,8 +13,8 @@
 namespace sendpath::gui {
 
 struct LoadOptions {
-    bool live = true;             // a scenario runs on a worker thread as the cursor needs it
-    std::optional<TapArgs> tap;   // run the scenario over this TAP link (like sendpath-cli run --tap)
+    bool live = true;            // a scenario runs on a worker thread as the cursor needs it
+    std::optional<TapArgs> tap;  // run the scenario over this TAP link (like sendpath-cli run --tap)
 };
 
 // Throws InputError (bad file: names file, place, what was expected) or

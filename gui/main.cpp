@@ -85,8 +85,14 @@ Args parse_args(int argc, char** argv) {
     };
     for (int i = 1; i < argc; ++i) {
         const std::string s = argv[i];
-        if (s == "--help" || s == "-h") { std::cout << kUsage; std::exit(0); }
-        if (s == "--version") { std::cout << "sendpath " << SENDPATH_VERSION << "\n"; std::exit(0); }
+        if (s == "--help" || s == "-h") {
+            std::cout << kUsage;
+            std::exit(0);
+        }
+        if (s == "--version") {
+            std::cout << "sendpath " << SENDPATH_VERSION << "\n";
+            std::exit(0);
+        }
         if (s == "--screenshot") a.screenshot = value(i, s);
         else if (s == "--script") a.script = value(i, s);
         else if (s == "--compare") a.compare = value(i, s);
@@ -97,7 +103,8 @@ Args parse_args(int argc, char** argv) {
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
-            if (!n || (s == "--frames" && *n < 1)) throw InputError("command line", s, "a positive number, found '" + v + "'");
+            if (!n || (s == "--frames" && *n < 1))
+                throw InputError("command line", s, "a positive number, found '" + v + "'");
             if (s == "--frames") a.frames = static_cast<int>(std::min<long long>(*n, 100000));
             else a.at_event = static_cast<std::size_t>(*n);
         } else if (!s.empty() && s[0] == '-') {
@@ -111,7 +118,8 @@ Args parse_args(int argc, char** argv) {
     if (a.tap.has_value() != a.connect.has_value())
         throw InputError("command line", a.tap ? "--tap" : "--connect", "--tap DEV and --connect IP:PORT together");
     if (a.local && !a.tap) throw InputError("command line", "--local", "--local goes with --tap DEV --connect IP:PORT");
-    if (a.tap && !a.path) throw InputError("command line", "--tap", "a scenario to run over the TAP link (sendpath SCENARIO --tap ...)");
+    if (a.tap && !a.path)
+        throw InputError("command line", "--tap", "a scenario to run over the TAP link (sendpath SCENARIO --tap ...)");
     return a;
 }
 
@@ -177,7 +185,8 @@ int main(int argc, char** argv) {
         std::cerr << "sendpath: no display (DISPLAY/WAYLAND_DISPLAY unset); use sendpath-cli, or run under xvfb-run\n";
         return kExitNoDisplay;
     }
-    glfwSetErrorCallback([](int code, const char* what) { std::cerr << "sendpath: GLFW error " << code << ": " << what << "\n"; });
+    glfwSetErrorCallback(
+        [](int code, const char* what) { std::cerr << "sendpath: GLFW error " << code << ": " << what << "\n"; });
     if (!glfwInit()) {
         std::cerr << "sendpath: cannot initialise the window system; use sendpath-cli, or run under xvfb-run\n";
         return kExitNoDisplay;
@@ -229,8 +238,11 @@ int main(int argc, char** argv) {
         App app(opt);
         // Lessons, traces and the paths scripts name come from sendpath's data folder.
         const fs::path data = util::data_dir();
-        if (data.empty() && (!args.path || args.script)) std::cerr << "sendpath: " << util::data_dir_missing_message() << "\n";
-        const std::string first = args.path ? *args.path : data.empty() ? std::string() : default_open_path(data.string());
+        if (data.empty() && (!args.path || args.script))
+            std::cerr << "sendpath: " << util::data_dir_missing_message() << "\n";
+        const std::string first = args.path      ? *args.path
+                                  : data.empty() ? std::string()
+                                                 : default_open_path(data.string());
         if (args.tap) app.set_tap(first, TapArgs{*args.tap, *args.connect, args.local.value_or("")});
         if (!first.empty()) app.open(first);
         if (args.compare) app.push(Command::compare_file(*args.compare));
@@ -259,7 +271,10 @@ int main(int argc, char** argv) {
             }
             if (runner) {
                 runner->before_frame(app, window);
-                if (runner->done() && runner->exit_code() != 0) { exit_code = runner->exit_code(); break; }
+                if (runner->done() && runner->exit_code() != 0) {
+                    exit_code = runner->exit_code();
+                    break;
+                }
             }
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();

@@ -27,8 +27,8 @@ std::optional<std::string> ScriptRunner::take_screenshot_request() {
 }
 
 void ScriptRunner::fail(const ScriptStep& st, const std::string& why) {
-    std::cerr << "sendpath: script " << file_ << ":" << st.line << ": " << st.verb << (st.arg.empty() ? "" : " " + st.arg)
-              << ": " << why << "\n";
+    std::cerr << "sendpath: script " << file_ << ":" << st.line << ": " << st.verb
+              << (st.arg.empty() ? "" : " " + st.arg) << ": " << why << "\n";
     exit_code_ = 1;
     done_ = true;
 }
@@ -44,7 +44,10 @@ void ScriptRunner::before_frame(App& app, GLFWwindow* window) {
     for (int key : held_) ImGui_ImplGlfw_KeyCallback(window, key, 0, GLFW_RELEASE, 0);
     held_.clear();
     if (done_) return;
-    if (warmup_ > 0) { --warmup_; return; }
+    if (warmup_ > 0) {
+        --warmup_;
+        return;
+    }
     if (app.busy()) return;  // a move still waits for a live run's events: the next step sees where it landed
     if (wait_ > 0) {
         if (--wait_ == 0 && screenshot_due_) {
@@ -84,9 +87,10 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     auto where = [&]() {
         const trace::Event& e = *doc->event();
         const auto& files = doc->trace().files;
-        return "the cursor is at event " + std::to_string(doc->cursor()) + " (" + std::string(trace::kind_name(e.kind)) + " in " +
-               std::string(trace::func_name(e.func)) + ", " + (e.file < files.size() ? files[e.file] : "?") + ":" +
-               std::to_string(e.line) + ", depth " + std::to_string(e.depth) + ")";
+        return "the cursor is at event " + std::to_string(doc->cursor()) + " (" +
+               std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + ", " +
+               (e.file < files.size() ? files[e.file] : "?") + ":" + std::to_string(e.line) + ", depth " +
+               std::to_string(e.depth) + ")";
     };
 
     if (v == "step_into") cmd(CommandType::step_into);
@@ -99,11 +103,14 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     else if (v == "reverse_continue") cmd(CommandType::continue_backward);
     else if (v == "home") cmd(CommandType::first);
     else if (v == "end") cmd(CommandType::last);
-    else if (v == "quit") { done_ = true; app.push(Command::of(CommandType::quit)); }
-    else if (v == "jump") app.push(Command::jump(static_cast<std::size_t>(st.number)));
+    else if (v == "quit") {
+        done_ = true;
+        app.push(Command::of(CommandType::quit));
+    } else if (v == "jump") app.push(Command::jump(static_cast<std::size_t>(st.number)));
     else if (v == "wait") wait_ = static_cast<int>(st.number);
-    else if (v == "sweep") { if (need_doc()) sweep_ = 0; }
-    else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
+    else if (v == "sweep") {
+        if (need_doc()) sweep_ = 0;
+    } else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
     else if (v == "compare") app.push(Command::compare_file(resolve_input(st.arg)));
     else if (v == "close_compare") cmd(CommandType::close_compare);
     else if (v == "key") {
@@ -136,12 +143,14 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         const auto& err = app.view_state().error;
         if (!err) fail(st, "no error panel is shown");
         else {
-            const std::string all = err->title + "\n" + err->file + "\n" + err->place + "\n" + err->expected + "\n" + err->message;
+            const std::string all =
+                err->title + "\n" + err->file + "\n" + err->place + "\n" + err->expected + "\n" + err->message;
             if (all.find(st.arg) == std::string::npos) fail(st, "the error panel says: " + all);
         }
     } else if (v == "expect_no_error") {
         const auto& err = app.view_state().error;
-        if (err) fail(st, "an error panel is shown: " + err->title + ": " + err->place + " " + err->expected + err->message);
+        if (err)
+            fail(st, "an error panel is shown: " + err->title + ": " + err->place + " " + err->expected + err->message);
     } else if (v == "expect_line") {
         if (need_doc() && doc->event()->line != st.number) fail(st, where());
     } else if (v == "expect_line_not") {
@@ -173,7 +182,8 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     } else if (v == "expect_frames") {
         if (need_doc()) {
             const std::size_t n = frames_at(doc->trace(), doc->cursor());
-            if (n != static_cast<std::size_t>(st.number)) fail(st, std::to_string(n) + " frames at the cursor; " + where());
+            if (n != static_cast<std::size_t>(st.number))
+                fail(st, std::to_string(n) + " frames at the cursor; " + where());
         }
     } else if (v == "expect_cond") {
         if (need_doc()) {
@@ -183,16 +193,19 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         }
     } else if (v == "expect_events") {
         if (need_doc() && doc->size() != static_cast<std::size_t>(st.number))
-            fail(st, "the trace has " + std::to_string(doc->size()) + " events" + (doc->live() ? " so far (live)" : ""));
+            fail(st,
+                 "the trace has " + std::to_string(doc->size()) + " events" + (doc->live() ? " so far (live)" : ""));
     } else if (v == "expect_live") {
         if (st.arg != "yes" && st.arg != "no") fail(st, "expected yes or no");
         else if (need_doc() && doc->live() != (st.arg == "yes"))
-            fail(st, doc->live() ? "the run is still live (" + std::to_string(doc->size()) + " events so far)"
-                                 : "no live run (" + std::to_string(doc->size()) + " events, " + doc->trace().end_reason + ")");
+            fail(st, doc->live()
+                         ? "the run is still live (" + std::to_string(doc->size()) + " events so far)"
+                         : "no live run (" + std::to_string(doc->size()) + " events, " + doc->trace().end_reason + ")");
     } else if (v == "expect_segments") {
         if (need_doc()) {
             const std::size_t n = build_seq_graph(doc->trace()).segments.size();
-            if (n != static_cast<std::size_t>(st.number)) fail(st, std::to_string(n) + " segments in the sequence graph");
+            if (n != static_cast<std::size_t>(st.number))
+                fail(st, std::to_string(n) + " segments in the sequence graph");
         }
     } else if (v == "expect_divergence") {
         if (need_doc()) {

@@ -37,10 +37,10 @@ private:
     std::vector<ScriptStep> steps_;
     std::string file_, data_dir_;  // data_dir_: where relative paths in the script are found (util::data_dir())
     std::size_t next_ = 0;
-    int warmup_ = 3;        // frames before the first step: let windows take their size
-    int wait_ = 0;          // frames left of a "wait" (or before a screenshot)
+    int warmup_ = 3;                    // frames before the first step: let windows take their size
+    int wait_ = 0;                      // frames left of a "wait" (or before a screenshot)
     std::optional<std::size_t> sweep_;  // next event of a running "sweep"
-    std::vector<int> held_; // GLFW keys pressed last frame, released this frame
+    std::vector<int> held_;             // GLFW keys pressed last frame, released this frame
     std::optional<std::string> screenshot_due_, screenshot_now_;
     bool done_ = false;
     int exit_code_ = 0;

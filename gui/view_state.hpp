@@ -15,16 +15,16 @@ namespace sendpath::gui {
 
 // What the error panel shows: InputError's three parts, or a bare message.
 struct ErrorInfo {
-    std::string title;     // "Could not open lessons/x.json"
+    std::string title;  // "Could not open lessons/x.json"
     std::string file, place, expected;
-    std::string message;   // for errors that are not InputError
+    std::string message;  // for errors that are not InputError
 };
 
 struct ViewState {
-    std::map<std::string, bool> open;        // view id -> window open
+    std::map<std::string, bool> open;  // view id -> window open
     std::string event_filter;
     std::optional<std::size_t> selected_frame;  // Wire view
-    uint32_t selected_skb = 0;               // skb queue / Pages cross-highlight, 0 = none
+    uint32_t selected_skb = 0;                  // skb queue / Pages cross-highlight, 0 = none
     std::vector<Breakpoint> breakpoints;
     std::string breakpoint_input;
     std::string breakpoint_error;
@@ -32,23 +32,23 @@ struct ViewState {
 
     bool show_help = false;
     bool show_open_dialog = false;
-    bool open_for_compare = false;           // the open dialog picks the Compare view's second trace
+    bool open_for_compare = false;  // the open dialog picks the Compare view's second trace
     // Byte provenance: a payload byte picked in Wire (hex dump), skb queue
     // (payload bar) or Pages (a page byte, resolved by the Provenance view).
-    std::optional<int64_t> picked_seq;       // raw sequence number
+    std::optional<int64_t> picked_seq;                              // raw sequence number
     std::optional<std::pair<uint32_t, uint32_t>> picked_page_byte;  // (page, offset), until resolved
-    std::optional<std::size_t> compare_row;  // Compare view: the row last clicked
+    std::optional<std::size_t> compare_row;                         // Compare view: the row last clicked
     bool show_demo = false;
     bool show_metrics = false;
     std::string browse_dir;
     std::string open_path_input;
 
-    bool reset_layout = false;               // place every view at its default rect this frame
+    bool reset_layout = false;  // place every view at its default rect this frame
     // Live TAP run: the cursor stays on the newest event as the trace grows
     // (a step or jump by the user turns it off; the timeline's checkbox on).
     bool follow_live = true;
-    std::string status;                      // last notice ("no breakpoint hit: stopped at the last event")
-    std::optional<ErrorInfo> error;          // the error panel, while shown
+    std::string status;              // last notice ("no breakpoint hit: stopped at the last event")
+    std::optional<ErrorInfo> error;  // the error panel, while shown
 };
 
 }  // namespace sendpath::gui

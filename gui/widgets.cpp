@@ -17,30 +17,61 @@ ImU32 status_color(SkbStatus s) {
 ImU32 kind_color(trace::Kind k) {
     using trace::Kind;
     switch (k) {
-        case Kind::copy_linear: case Kind::page_merge: case Kind::page_new_frag: case Kind::tail_append:
-        case Kind::advance: case Kind::psh_clear:
-            return IM_COL32(110, 200, 120, 255);
-        case Kind::new_segment: case Kind::skb_entail: case Kind::page_alloc: case Kind::page_none:
-        case Kind::page_release: case Kind::frags_full:
-            return IM_COL32(80, 190, 200, 255);
-        case Kind::tcp_push: case Kind::push_one: case Kind::push_pending: case Kind::write_xmit:
-        case Kind::transmit: case Kind::forced_push: case Kind::mark_push: case Kind::out_push:
-        case Kind::tso_split: case Kind::retransmit: case Kind::send_ack:
-            return IM_COL32(235, 150, 60, 255);
-        case Kind::wait_for_sndbuf: case Kind::wait_for_memory: case Kind::wait_connect: case Kind::skb_alloc_fail:
-        case Kind::wmem_sched_fail: case Kind::page_alloc_fail: case Kind::copy_linear_fault:
-        case Kind::copy_page_fault: case Kind::do_fault: case Kind::do_error: case Kind::out_err:
-        case Kind::nagle_defer: case Kind::cwnd_limited: case Kind::rwnd_limited: case Kind::tso_defer:
-        case Kind::autocork_defer: case Kind::frame_bad: case Kind::peer_drop: case Kind::reset:
-            return IM_COL32(225, 85, 85, 255);
-        case Kind::ack: case Kind::ack_trim: case Kind::skb_free: case Kind::write_space: case Kind::rto_fire:
-        case Kind::rto_arm: case Kind::probe0_arm: case Kind::probe0_fire: case Kind::enter_loss:
-        case Kind::cong_avoid:
-            return IM_COL32(170, 130, 230, 255);
-        case Kind::sendmsg_enter: case Kind::sendmsg_exit:
-            return IM_COL32(230, 230, 230, 255);
-        default:
-            return IM_COL32(140, 140, 150, 255);
+        case Kind::copy_linear:
+        case Kind::page_merge:
+        case Kind::page_new_frag:
+        case Kind::tail_append:
+        case Kind::advance:
+        case Kind::psh_clear: return IM_COL32(110, 200, 120, 255);
+        case Kind::new_segment:
+        case Kind::skb_entail:
+        case Kind::page_alloc:
+        case Kind::page_none:
+        case Kind::page_release:
+        case Kind::frags_full: return IM_COL32(80, 190, 200, 255);
+        case Kind::tcp_push:
+        case Kind::push_one:
+        case Kind::push_pending:
+        case Kind::write_xmit:
+        case Kind::transmit:
+        case Kind::forced_push:
+        case Kind::mark_push:
+        case Kind::out_push:
+        case Kind::tso_split:
+        case Kind::retransmit:
+        case Kind::send_ack: return IM_COL32(235, 150, 60, 255);
+        case Kind::wait_for_sndbuf:
+        case Kind::wait_for_memory:
+        case Kind::wait_connect:
+        case Kind::skb_alloc_fail:
+        case Kind::wmem_sched_fail:
+        case Kind::page_alloc_fail:
+        case Kind::copy_linear_fault:
+        case Kind::copy_page_fault:
+        case Kind::do_fault:
+        case Kind::do_error:
+        case Kind::out_err:
+        case Kind::nagle_defer:
+        case Kind::cwnd_limited:
+        case Kind::rwnd_limited:
+        case Kind::tso_defer:
+        case Kind::autocork_defer:
+        case Kind::frame_bad:
+        case Kind::peer_drop:
+        case Kind::reset: return IM_COL32(225, 85, 85, 255);
+        case Kind::ack:
+        case Kind::ack_trim:
+        case Kind::skb_free:
+        case Kind::write_space:
+        case Kind::rto_fire:
+        case Kind::rto_arm:
+        case Kind::probe0_arm:
+        case Kind::probe0_fire:
+        case Kind::enter_loss:
+        case Kind::cong_avoid: return IM_COL32(170, 130, 230, 255);
+        case Kind::sendmsg_enter:
+        case Kind::sendmsg_exit: return IM_COL32(230, 230, 230, 255);
+        default: return IM_COL32(140, 140, 150, 255);
     }
 }
 
@@ -107,7 +138,8 @@ void gauge(const char* label, double value, double max, const char* unit, ImU32 
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "%.0f / %.0f %s", value, max, unit);
     ImGui::TextUnformatted(label);
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(value > max ? IM_COL32(225, 85, 85, 255) : color));
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram,
+                          ImGui::ColorConvertU32ToFloat4(value > max ? IM_COL32(225, 85, 85, 255) : color));
     ImGui::ProgressBar(frac, ImVec2(-1, 0), overlay);
     ImGui::PopStyleColor();
 }

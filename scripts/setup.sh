@@ -15,7 +15,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 
 core_pkgs=(g++ cmake ninja-build pkg-config nlohmann-json3-dev doctest-dev)
 gui_pkgs=(libimgui-dev libstb-dev libglfw3-dev python3-glad libgl-dev libgl1-mesa-dri fonts-dejavu-core)
-test_pkgs=(xvfb xauth tshark iproute2 iptables)
+test_pkgs=(xvfb xauth tshark iproute2 iptables clang-format-14)
 
 install_missing() {
     local missing=()
@@ -61,6 +61,8 @@ start)
     ;;
 test)
     install_missing "${core_pkgs[@]}" "${gui_pkgs[@]}" "${test_pkgs[@]}"
+    # The layout first: it takes seconds and names the file to fix.
+    bash "$here/tests/style/check_format.sh" "$here"
     configure_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENDPATH_WERROR=ON
     (cd "$build" && ctest --output-on-failure -j "$jobs")
     echo "sendpath: unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer"

@@ -31,23 +31,23 @@ struct OptionSpec {
     char short_name = 0;     // 'o', or 0
     std::string value_name;  // "FILE"; empty for a flag
     std::string help;
-    bool required = false;   // shown in the usage line; ParsedArgs::required() enforces it
+    bool required = false;  // shown in the usage line; ParsedArgs::required() enforces it
 };
 
 struct VerbSpec {
-    std::string name;                     // "run"
-    std::string summary;                  // one line for `sendpath-cli --help`
+    std::string name;     // "run"
+    std::string summary;  // one line for `sendpath-cli --help`
     // Names of the positional arguments, in order. "[DIR]" may be left out (only
     // at the end); "ANSWERS..." (the last one) may be given more than once.
     std::vector<std::string> positional;
-    std::vector<OptionSpec> options;      // --help is implied
-    std::string description;              // paragraphs after the option list (examples, notes)
+    std::vector<OptionSpec> options;  // --help is implied
+    std::string description;          // paragraphs after the option list (examples, notes)
 };
 
 struct ParsedArgs {
     std::vector<std::string> positional;
     std::map<std::string, std::string> values;  // options that take a value
-    std::map<std::string, bool> flags;           // flags that were given
+    std::map<std::string, bool> flags;          // flags that were given
     bool help = false;
 
     bool flag(const std::string& name) const { return flags.count(name) != 0; }

@@ -24,7 +24,6 @@ std::string where(const trace::Trace& t, std::size_t i) {
            trace::source_place(t, e);
 }
 
-
 int run(const ParsedArgs& a) {
     const std::string& path = a.positional[0];
     const trace::Trace t = trace::load_trace(path);
@@ -74,23 +73,22 @@ int run(const ParsedArgs& a) {
 }  // namespace
 
 const Verb& verb_check() {
-    static const Verb v{
-        {"check",
-         "Check a trace: syntax, references, replay of every change, and the model's invariants.",
-         {"TRACE"},
-         {},
-         "Replays every event and, after each one, checks what must always hold: the skb\n"
-         "lengths on the write queue add up to write_seq - snd_una (plus one per SYN/FIN),\n"
-         "sk_wmem_queued is the sum of their truesize, each page's count is the fragments\n"
-         "pointing at it plus one if it is the cached page, no skb has more than MAX_SKB_FRAGS\n"
-         "fragments, end_seq - seq == len (+1 for SYN/FIN), data_len is the sum of the fragment\n"
-         "sizes, the queue holds each skb once and sk_send_head is on it. Every frame sent,\n"
-         "and every frame received and taken, must parse as ARP or IPv4/TCP with correct\n"
-         "checksums (received frames marked dropped were bad input, traced as such).\n\n"
-         "Prints \"ok: N events, M frames, replayed and checked\" and exits 0, or prints the\n"
-         "problems found after the first bad event and the first invalid frame, and exits 1.\n"
-         "A file that is not a trace exits 2.\n"},
-        run};
+    static const Verb v{{"check",
+                         "Check a trace: syntax, references, replay of every change, and the model's invariants.",
+                         {"TRACE"},
+                         {},
+                         "Replays every event and, after each one, checks what must always hold: the skb\n"
+                         "lengths on the write queue add up to write_seq - snd_una (plus one per SYN/FIN),\n"
+                         "sk_wmem_queued is the sum of their truesize, each page's count is the fragments\n"
+                         "pointing at it plus one if it is the cached page, no skb has more than MAX_SKB_FRAGS\n"
+                         "fragments, end_seq - seq == len (+1 for SYN/FIN), data_len is the sum of the fragment\n"
+                         "sizes, the queue holds each skb once and sk_send_head is on it. Every frame sent,\n"
+                         "and every frame received and taken, must parse as ARP or IPv4/TCP with correct\n"
+                         "checksums (received frames marked dropped were bad input, traced as such).\n\n"
+                         "Prints \"ok: N events, M frames, replayed and checked\" and exits 0, or prints the\n"
+                         "problems found after the first bad event and the first invalid frame, and exits 1.\n"
+                         "A file that is not a trace exits 2.\n"},
+                        run};
     return v;
 }
 

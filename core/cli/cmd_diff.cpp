@@ -56,8 +56,7 @@ std::vector<std::string> json_differences(const std::string& what, const nlohman
             out.push_back(what + " differs at " + path + ": A has nothing there, B has " + short_json(op.at("value")));
         else if (kind == "remove")
             out.push_back(what + " differs at " + path + ": A has " + short_json(a.at(ptr)) + ", B has nothing there");
-        else
-            out.push_back(what + " differs at " + path);
+        else out.push_back(what + " differs at " + path);
     }
     return out;
 }
@@ -111,7 +110,8 @@ std::string describe(const Change& c) {
         case Op::skb_new: return "creates " + skb_name(c.target);
         case Op::skb_link:
             return "links " + skb_name(c.target) +
-                   (c.value == 0 ? " at the head of the write queue" : " after " + skb_name(static_cast<uint32_t>(c.value)));
+                   (c.value == 0 ? " at the head of the write queue"
+                                 : " after " + skb_name(static_cast<uint32_t>(c.value)));
         case Op::skb_unlink: return "unlinks " + skb_name(c.target) + " from the write queue";
         case Op::skb_free: return "frees " + skb_name(c.target);
         case Op::page_new: return "creates " + page_name(c.target);
@@ -145,14 +145,15 @@ std::string event_difference(const Trace& ta, const Trace& tb, std::size_t i) {
     const std::string same_state = "; state before it is identical";
     if (a.kind != b.kind || a.func != b.func)
         return idx + " differs: A has " + event_words(ta, a) + ", B has " + event_words(tb, b) + same_state;
-    const std::string head = idx + " (" + std::string(trace::kind_name(a.kind)) + " in " +
-                             std::string(trace::func_name(a.func)) + ")";
+    const std::string head =
+        idx + " (" + std::string(trace::kind_name(a.kind)) + " in " + std::string(trace::func_name(a.func)) + ")";
     if (!trace::same_emit_place(ta, a, tb, b))
         return head + " differs: A took it at " + trace::source_place(ta, a) + ", B at " + trace::source_place(tb, b) +
                same_state;
     if (a.call != b.call || a.depth != b.depth)
-        return head + " differs: A is in send() call " + std::to_string(a.call) + " at depth " + std::to_string(a.depth) +
-               ", B in call " + std::to_string(b.call) + " at depth " + std::to_string(b.depth) + same_state;
+        return head + " differs: A is in send() call " + std::to_string(a.call) + " at depth " +
+               std::to_string(a.depth) + ", B in call " + std::to_string(b.call) + " at depth " +
+               std::to_string(b.depth) + same_state;
     if (a.time_us != b.time_us)
         return head + " differs: A happens at " + format_time_us(a.time_us) + ", B at " + format_time_us(b.time_us) +
                same_state;
@@ -173,7 +174,8 @@ std::string event_difference(const Trace& ta, const Trace& tb, std::size_t i) {
         if (!used[k]) only_b.push_back(cb[k]);
     for (const Change& x : only_a)
         for (const Change& y : only_b)
-            if (x.op == y.op && x.field == y.field && x.target == y.target) return head + ": " + change_difference(x, y);
+            if (x.op == y.op && x.field == y.field && x.target == y.target)
+                return head + ": " + change_difference(x, y);
     if (only_a.empty() && only_b.empty()) return head + ": the same changes, in a different order";
     if (only_a.empty()) return head + ": B also " + describe(only_b.front()) + "; A does not";
     if (only_b.empty()) return head + ": A also " + describe(only_a.front()) + "; B does not";
@@ -187,15 +189,19 @@ std::string frame_difference(const Trace& ta, const Trace& tb) {
         const trace::Frame& a = ta.frames[i];
         const trace::Frame& b = tb.frames[i];
         const std::string idx = "frame " + std::to_string(i);
-        if (a.dir != b.dir) return idx + " differs: A " + (a.dir ? "received" : "sent") + " it, B " + (b.dir ? "received" : "sent") + " it";
+        if (a.dir != b.dir)
+            return idx + " differs: A " + (a.dir ? "received" : "sent") + " it, B " + (b.dir ? "received" : "sent") +
+                   " it";
         if (a.time_us != b.time_us)
             return idx + " differs: A has it at " + format_time_us(a.time_us) + ", B at " + format_time_us(b.time_us);
         if (a.event != b.event || a.skb != b.skb)
-            return idx + " differs: A ties it to event " + std::to_string(a.event) + " and skb " + std::to_string(a.skb) +
-                   ", B to event " + std::to_string(b.event) + " and skb " + std::to_string(b.skb);
+            return idx + " differs: A ties it to event " + std::to_string(a.event) + " and skb " +
+                   std::to_string(a.skb) + ", B to event " + std::to_string(b.event) + " and skb " +
+                   std::to_string(b.skb);
         if (a.dropped != b.dropped) return idx + " differs: it is dropped in " + (a.dropped ? "A" : "B") + " only";
         if (a.length != b.length)
-            return idx + " differs: A's is " + std::to_string(a.length) + " bytes long, B's " + std::to_string(b.length);
+            return idx + " differs: A's is " + std::to_string(a.length) + " bytes long, B's " +
+                   std::to_string(b.length);
         const auto pa = ta.frame_data(a, scratch_a);
         const auto pb = tb.frame_data(b, scratch_b);
         if (pa.size() != a.length || pb.size() != b.length)
@@ -216,9 +222,9 @@ std::string length_difference(const Trace& ta, const Trace& tb) {
     const bool a_longer = na > nb;
     const Trace& longer = a_longer ? ta : tb;
     const std::size_t n = std::min(na, nb);
-    return std::string(a_longer ? "B" : "A") + " ends after " + std::to_string(n) + " events; " + (a_longer ? "A" : "B") +
-           " goes on with " + std::to_string(std::max(na, nb) - n) + " more, starting with event " + std::to_string(n) +
-           ": " + event_words(longer, longer.events[n]);
+    return std::string(a_longer ? "B" : "A") + " ends after " + std::to_string(n) + " events; " +
+           (a_longer ? "A" : "B") + " goes on with " + std::to_string(std::max(na, nb) - n) +
+           " more, starting with event " + std::to_string(n) + ": " + event_words(longer, longer.events[n]);
 }
 
 int run(const ParsedArgs& args) {
@@ -260,19 +266,18 @@ int run(const ParsedArgs& args) {
 }  // namespace
 
 const Verb& verb_diff() {
-    static const Verb v{
-        {"diff",
-         "Compare two traces and tell where they first part ways.",
-         {"A", "B"},
-         {},
-         "Reports differences in the scenario and engine options first, then the first event\n"
-         "that differs (its kind, function and engine source line, or the first state change\n"
-         "or argument that differs), or where one trace ends and the other goes on, then\n"
-         "frames. Everything before the first differing event is identical, state included.\n\n"
-         "exit status (as diff(1)): 0 identical, 1 different, 2 bad input.\n\n"
-         "example:\n"
-         "  sendpath-cli diff old.json new.json\n"},
-        run};
+    static const Verb v{{"diff",
+                         "Compare two traces and tell where they first part ways.",
+                         {"A", "B"},
+                         {},
+                         "Reports differences in the scenario and engine options first, then the first event\n"
+                         "that differs (its kind, function and engine source line, or the first state change\n"
+                         "or argument that differs), or where one trace ends and the other goes on, then\n"
+                         "frames. Everything before the first differing event is identical, state included.\n\n"
+                         "exit status (as diff(1)): 0 identical, 1 different, 2 bad input.\n\n"
+                         "example:\n"
+                         "  sendpath-cli diff old.json new.json\n"},
+                        run};
     return v;
 }
 

@@ -62,8 +62,10 @@ void print_text(const lesson::Lesson& l, const lesson::AnswerKey& key, const std
         }
         std::cout << r.file << ": " << r.sheet->student << ": " << r.grade.score << "/" << r.grade.total << "\n";
         for (const auto& q : r.grade.questions) {
-            std::cout << "  " << q.id << " " << lesson::verdict_name(q.verdict) << " (" << q.points << "/" << q.max_points << ")";
-            if (q.verdict == lesson::Verdict::wrong) std::cout << ": answered " << shown(q.given) << ", correct " << shown(q.expected);
+            std::cout << "  " << q.id << " " << lesson::verdict_name(q.verdict) << " (" << q.points << "/"
+                      << q.max_points << ")";
+            if (q.verdict == lesson::Verdict::wrong)
+                std::cout << ": answered " << shown(q.given) << ", correct " << shown(q.expected);
             if (q.verdict == lesson::Verdict::unanswered) std::cout << ": correct " << shown(q.expected);
             std::cout << "\n";
         }
@@ -75,7 +77,8 @@ using ojson = nlohmann::ordered_json;
 
 ojson ordered(const json& v) { return ojson::parse(v.dump()); }
 
-ojson to_json(const lesson::Lesson& l, const lesson::AnswerKey& key, const std::vector<FileResult>& results, std::size_t graded) {
+ojson to_json(const lesson::Lesson& l, const lesson::AnswerKey& key, const std::vector<FileResult>& results,
+              std::size_t graded) {
     ojson files = ojson::array();
     for (const auto& r : results) {
         ojson f = ojson::object();
@@ -126,7 +129,8 @@ void print_csv(const lesson::AnswerKey& key, const std::vector<FileResult>& resu
     for (const auto& r : results) {
         std::cout << csv_field(r.file) << ",";
         if (!r.sheet) {
-            std::cout << ",," << key.total_points << std::string(key.questions.size(), ',') << "," << csv_field(r.error) << "\n";
+            std::cout << ",," << key.total_points << std::string(key.questions.size(), ',') << "," << csv_field(r.error)
+                      << "\n";
             continue;
         }
         std::cout << csv_field(r.sheet->student) << "," << r.grade.score << "," << r.grade.total;
@@ -177,7 +181,8 @@ int run(const ParsedArgs& a) {
     const std::size_t errors = results.size() - graded;
     std::ostringstream summary;
     summary << "graded " << graded << " of " << results.size() << " file" << (results.size() == 1 ? "" : "s");
-    if (graded > 0) summary << "; mean score " << fixed2(sum / static_cast<double>(graded)) << " of " << key.total_points;
+    if (graded > 0)
+        summary << "; mean score " << fixed2(sum / static_cast<double>(graded)) << " of " << key.total_points;
     if (errors > 0) summary << "; " << errors << " could not be graded";
     if (!as_json && !as_csv) {
         std::cout << summary.str() << "\n";

@@ -43,8 +43,9 @@ std::string pad(std::string s, std::size_t w) {
 int run(const ParsedArgs& a) {
     std::string dir = a.positional.empty() ? default_lessons_dir() : a.positional[0];
     if (dir.empty())
-        throw InputError("lessons", "", "expected a lessons folder: " + no_lessons_dir() +
-                                            "; give the folder: sendpath-cli lessons DIR");
+        throw InputError(
+            "lessons", "",
+            "expected a lessons folder: " + no_lessons_dir() + "; give the folder: sendpath-cli lessons DIR");
     const bool as_json = a.flag("json");
     const auto files = lesson::lesson_files(dir);
     std::map<std::string, std::string> seen;  // id -> file
@@ -56,8 +57,9 @@ int run(const ParsedArgs& a) {
         try {
             l = lesson::load_lesson(f);
             if (auto it = seen.find(l->id); it != seen.end())
-                throw InputError(f, "/id", "expected a lesson id no other lesson in the folder uses, got \"" + l->id +
-                                               "\", the id of " + it->second);
+                throw InputError(f, "/id",
+                                 "expected a lesson id no other lesson in the folder uses, got \"" + l->id +
+                                     "\", the id of " + it->second);
             seen[l->id] = f;
         } catch (const InputError& e) {
             ++bad;
@@ -80,16 +82,18 @@ int run(const ParsedArgs& a) {
                             {"trace_exists", trace_exists}});
             continue;
         }
-        std::string line = (n < 10 ? " " : "") + std::to_string(n) + "  " + pad(l->id, 24) + " " +
-                           pad(std::to_string(l->questions.size()) + " question" + (l->questions.size() == 1 ? "" : "s"), 14) +
-                           l->title;
+        std::string line =
+            (n < 10 ? " " : "") + std::to_string(n) + "  " + pad(l->id, 24) + " " +
+            pad(std::to_string(l->questions.size()) + " question" + (l->questions.size() == 1 ? "" : "s"), 14) +
+            l->title;
         if (l->is_tap() && !trace_exists) line += "  [needs a recorded TAP trace: " + trace_path + " is missing]";
         std::cout << line << "\n";
     }
     if (as_json) std::cout << list.dump(2) << "\n";
     else if (n == 0 && bad == 0) std::cout << "  (no lesson files)\n";
     if (bad > 0) {
-        std::cerr << "sendpath-cli: " << bad << " of " << files.size() << " lesson files in " << dir << " could not be read\n";
+        std::cerr << "sendpath-cli: " << bad << " of " << files.size() << " lesson files in " << dir
+                  << " could not be read\n";
         return kExitUsage;
     }
     return kExitOk;
@@ -110,8 +114,10 @@ lesson::Lesson resolve_lesson(const std::string& arg) {
     if (fs::exists(arg, ec) || !looks_like_id(arg)) return lesson::load_lesson(arg);
     const std::string dir = default_lessons_dir();
     if (dir.empty())
-        throw InputError(arg, "", "expected a lesson file, or the id of a lesson in ./lessons or in sendpath's "
-                                  "lessons/, but " + no_lessons_dir());
+        throw InputError(arg, "",
+                         "expected a lesson file, or the id of a lesson in ./lessons or in sendpath's "
+                         "lessons/, but " +
+                             no_lessons_dir());
     std::string ids;
     for (const auto& f : lesson::lesson_files(dir)) {
         // A broken lesson in the folder must not hide the one asked for.
@@ -119,33 +125,36 @@ lesson::Lesson resolve_lesson(const std::string& arg) {
             lesson::Lesson l = lesson::load_lesson(f);
             if (l.id == arg) return l;
             ids += (ids.empty() ? "" : ", ") + l.id;
-        } catch (const InputError&) {
-        }
+        } catch (const InputError&) {}
     }
-    throw InputError(arg, "", "expected a lesson file, or the id of a lesson in " + dir + " (" + ids + "), but it is neither");
+    throw InputError(arg, "",
+                     "expected a lesson file, or the id of a lesson in " + dir + " (" + ids + "), but it is neither");
 }
 
 trace::Trace lesson_trace(const lesson::Lesson& l) {
     if (l.is_tap()) {
         std::error_code ec;
         if (!fs::is_regular_file(l.recorded_trace, ec))
-            throw InputError(l.file, "/recorded_trace",
-                             "expected a recorded TAP trace at " + l.recorded_trace +
-                                 ", but there is none yet: this lesson runs against the real kernel, so its trace must be "
-                                 "recorded once over a TAP device (scripts/make-traces.sh --tap DEV --connect IP:PORT)");
+            throw InputError(
+                l.file, "/recorded_trace",
+                "expected a recorded TAP trace at " + l.recorded_trace +
+                    ", but there is none yet: this lesson runs against the real kernel, so its trace must be "
+                    "recorded once over a TAP device (scripts/make-traces.sh --tap DEV --connect IP:PORT)");
         trace::Trace t = trace::load_trace(l.recorded_trace);
         trace::validate_trace(t, l.recorded_trace);
         const bool tap = t.scenario.is_object() && t.scenario.contains("peer") && t.scenario["peer"].is_object() &&
                          t.scenario["peer"].value("type", std::string()) == "tap";
         if (!tap)
             throw InputError(l.recorded_trace, "/scenario/peer/type",
-                             "expected a trace recorded with a \"tap\" peer (lesson " + l.file + " asks for the real kernel), "
-                             "got a simulated one");
+                             "expected a trace recorded with a \"tap\" peer (lesson " + l.file +
+                                 " asks for the real kernel), "
+                                 "got a simulated one");
         return t;
     }
     trace::Trace t = engine::run_scenario(l.scenario, engine::Options{});
     if (t.end_reason.rfind("completed", 0) != 0)
-        throw InputError(l.file, "/scenario", "expected a scenario that runs to completion, but its run ended with: " + t.end_reason);
+        throw InputError(l.file, "/scenario",
+                         "expected a scenario that runs to completion, but its run ended with: " + t.end_reason);
     return t;
 }
 
@@ -154,7 +163,8 @@ const Verb& verb_lessons() {
         {"lessons",
          "List the lessons of a folder: id, number of questions, title.",
          {"[DIR]"},
-         {{"json", 0, "", "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
+         {{"json", 0, "",
+           "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
          "Without DIR: ./lessons if the current directory has one, else the lessons/ folder of\n"
          "sendpath's data: $SENDPATH_DATA, else <prefix>/share/sendpath beside an installed\n"
          "sendpath-cli, else the source tree it was built from. Lessons are listed in\n"

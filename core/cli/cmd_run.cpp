@@ -51,7 +51,8 @@ private:
         sigaction(sig, nullptr, &old);
         if (old.sa_handler != SIG_IGN) sigaction(sig, &sa, nullptr);
     }
-    struct sigaction old_int_ {}, old_term_ {};
+    struct sigaction old_int_ {
+    }, old_term_{};
 };
 
 // "\r"-updated line on stderr, only on a terminal and only once a run has
@@ -83,8 +84,10 @@ private:
 };
 
 bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa {}, sb {};
-    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    struct stat sa {
+    }, sb{};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 engine::Options load_options(const ParsedArgs& a) {
@@ -121,8 +124,8 @@ std::string send_returns(const trace::Trace& t) {
 
 // An end the user should hear about through the exit status.
 bool ended_badly(const std::string& reason) {
-    return reason.rfind("interrupted", 0) == 0 || reason.rfind("error", 0) == 0 || reason.rfind("device lost", 0) == 0 ||
-           reason.rfind("trace full", 0) == 0;
+    return reason.rfind("interrupted", 0) == 0 || reason.rfind("error", 0) == 0 ||
+           reason.rfind("device lost", 0) == 0 || reason.rfind("trace full", 0) == 0;
 }
 
 int run(const ParsedArgs& a) {
@@ -136,7 +139,8 @@ int run(const ParsedArgs& a) {
     check_output_path(out, "the trace (-o)");
     if (pcap) check_output_path(*pcap, "the pcap (--pcap)");
     for (const std::string* o : {&out, pcap ? &*pcap : nullptr})
-        if (o && same_file(*o, scenario_path)) throw UsageError(*o + " is the scenario file itself; choose another output name");
+        if (o && same_file(*o, scenario_path))
+            throw UsageError(*o + " is the scenario file itself; choose another output name");
 
     lesson::Scenario sc = lesson::load_scenario(scenario_path);
     const engine::Options opt = load_options(a);
@@ -185,8 +189,8 @@ int run(const ParsedArgs& a) {
     }
 
     std::cout << out << ": " << t.events.size() << " events, " << t.frames.size() << " frames, " << stats.bytes_acked
-              << " bytes acknowledged, virtual time " << format_time_us(stats.end_time_us) << ", " << t.end_reason << "; "
-              << send_returns(t) << "\n";
+              << " bytes acknowledged, virtual time " << format_time_us(stats.end_time_us) << ", " << t.end_reason
+              << "; " << send_returns(t) << "\n";
     if (ended_badly(t.end_reason)) {
         std::cerr << "sendpath-cli: the run did not complete (" << t.end_reason << "); " << out
                   << " holds the trace up to that point\n";
@@ -215,12 +219,15 @@ const Verb& verb_run() {
          {
              {"output", 'o', "TRACE", "Trace file to write: .cbor gives CBOR, anything else JSON.", true},
              {"pcap", 0, "FILE", "Also write every frame on the wire as a pcap file (for Wireshark)."},
-             {"options", 0, "FILE", "Engine options as JSON (as under \"options\" in a trace); the flags below override it."},
-             {"no-linear-copy", 0, "", "Model modern kernels: no payload in the skb's linear area (linear_copy = false)."},
+             {"options", 0, "FILE",
+              "Engine options as JSON (as under \"options\" in a trace); the flags below override it."},
+             {"no-linear-copy", 0, "",
+              "Model modern kernels: no payload in the skb's linear area (linear_copy = false)."},
              {"autocork", 0, "", "Model modern kernels' autocorking (autocork = true)."},
              {"tap", 0, "DEV", "Use the real kernel behind TAP device DEV as the peer (with --connect)."},
              {"connect", 0, "IP:PORT", "The kernel listener to connect to over the TAP device (with --tap)."},
-             {"local", 0, "IP", "Our address over TAP (default: the kernel's /24 with host part .2, or .1 if the kernel is .2)."},
+             {"local", 0, "IP",
+              "Our address over TAP (default: the kernel's /24 with host part .2, or .1 if the kernel is .2)."},
          },
          "The summary line on stdout gives events, frames, bytes acknowledged, the virtual time\n"
          "at the end, why the run ended and what each send() returned. SIGINT or SIGTERM ends the\n"

@@ -42,7 +42,8 @@ std::string top_help() {
     std::string s = top_usage() +
                     "\nRuns sendpath scenarios headless and works with their traces: the log of every\n"
                     "decision the engine took on the way from send() to Ethernet frames.\n\nverbs:\n";
-    for (const Verb* v : verbs()) s += "  " + v->spec.name + std::string(10 - v->spec.name.size(), ' ') + v->spec.summary + "\n";
+    for (const Verb* v : verbs())
+        s += "  " + v->spec.name + std::string(10 - v->spec.name.size(), ' ') + v->spec.summary + "\n";
     s += "\nexit status: 0 success, 1 runtime failure or a finding (check, diff), 2 bad usage or bad input.\n"
          "Run 'sendpath-cli VERB --help' for a verb's options.\n";
     return s;

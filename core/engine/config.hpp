@@ -17,10 +17,10 @@ namespace sendpath::engine {
 enum MsgFlag : int64_t { MSG_OOB = 0x1, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000, MSG_MORE = 0x8000 };
 
 struct Device {
-    bool sg = true;          // scatter-gather (NETIF_F_SG): page fragments allowed
-    bool csum = true;        // checksum offload (NETIF_F_ALL_CSUM): skbs are CHECKSUM_PARTIAL
-    bool gso = true;         // software GSO: multi-segment skbs (needs sg and csum, as in 2.6.32)
-    bool tso = false;        // hardware TSO: a multi-segment skb leaves as one big frame
+    bool sg = true;    // scatter-gather (NETIF_F_SG): page fragments allowed
+    bool csum = true;  // checksum offload (NETIF_F_ALL_CSUM): skbs are CHECKSUM_PARTIAL
+    bool gso = true;   // software GSO: multi-segment skbs (needs sg and csum, as in 2.6.32)
+    bool tso = false;  // hardware TSO: a multi-segment skb leaves as one big frame
     int64_t mtu = 1500;
     bool operator==(const Device&) const = default;
 };
@@ -40,8 +40,8 @@ struct SockOptions {
 struct Sysctls {
     std::array<int64_t, 3> tcp_wmem{4096, 16384, 4194304};
     std::array<int64_t, 3> tcp_mem{188205, 250940, 376410};  // pages (a 2 GB machine)
-    int64_t wmem_max = 131071;      // net.core.wmem_max (caps SO_SNDBUF)
-    int64_t other_pages = 0;        // pages other sockets hold in tcp_memory_allocated
+    int64_t wmem_max = 131071;                               // net.core.wmem_max (caps SO_SNDBUF)
+    int64_t other_pages = 0;                                 // pages other sockets hold in tcp_memory_allocated
     // Fragments an skb may take before frags_full. 2.6.32 has the constant MAX_SKB_FRAGS (18), which a
     // 64 KB skb of 4 KB pages never reaches; modern kernels have this sysctl (net.core.max_skb_frags).
     int64_t max_skb_frags = 18;

@@ -37,17 +37,24 @@ inline constexpr int FLAG_SYN_ACKED = 0x10;
 
 // errno values as Linux numbers them.
 enum Errno : int64_t {
-    EINTR_ = 4, EAGAIN_ = 11, ENOMEM_ = 12, EFAULT_ = 14, EPIPE_ = 32, ECONNRESET_ = 104,
-    ETIMEDOUT_ = 110, ECONNREFUSED_ = 111, ERESTARTSYS_ = 512
+    EINTR_ = 4,
+    EAGAIN_ = 11,
+    ENOMEM_ = 12,
+    EFAULT_ = 14,
+    EPIPE_ = 32,
+    ECONNRESET_ = 104,
+    ETIMEDOUT_ = 110,
+    ECONNREFUSED_ = 111,
+    ERESTARTSYS_ = 512
 };
 
 // Where the application's bytes come from during one send() call.
 struct UserBuffer {
-    uint32_t call = 0;                   // send() call number
-    std::vector<int64_t> iov;            // iovec lengths
-    const std::string* data = nullptr;   // literal bytes, if the scenario gave them
-    std::span<const uint8_t> external;   // benchmark buffer (cycled), if set
-    int64_t fault_at = -1;               // offset where copy_from_user faults, -1 = never
+    uint32_t call = 0;                  // send() call number
+    std::vector<int64_t> iov;           // iovec lengths
+    const std::string* data = nullptr;  // literal bytes, if the scenario gave them
+    std::span<const uint8_t> external;  // benchmark buffer (cycled), if set
+    int64_t fault_at = -1;              // offset where copy_from_user faults, -1 = never
     // Copies n bytes at call offset off into dst; false (nothing copied) if the
     // range contains the faulting byte, like a failed copy_from_user chunk.
     bool copy(uint8_t* dst, uint64_t off, uint64_t n) const;
@@ -84,10 +91,14 @@ public:
     void tcp_close();
     // Arms nothing; called by the runner when frames arrive and timers expire.
     void tcp_v4_rcv(const Received& in);
-    int64_t next_timer_us() const;   // earliest engine timer, INT64_MAX if none
+    int64_t next_timer_us() const;  // earliest engine timer, INT64_MAX if none
     void run_timers(int64_t now_us);
     // Woken by sk_stream_write_space / state changes since the last call.
-    bool take_wakeup() { bool w = wakeup_; wakeup_ = false; return w; }
+    bool take_wakeup() {
+        bool w = wakeup_;
+        wakeup_ = false;
+        return w;
+    }
     void wake() { wakeup_ = true; }
     bool all_acked() const;
     uint64_t bytes_acked() const { return bytes_acked_; }
@@ -194,7 +205,7 @@ public:
     // Engine-private bookkeeping that is not kernel state.
     bool wakeup_ = false;
     uint64_t bytes_acked_ = 0;
-    int64_t skb_allocs_ = 0;          // for scripted allocation failures
+    int64_t skb_allocs_ = 0;  // for scripted allocation failures
     int64_t page_allocs_ = 0;
     int64_t write_timer_at_us_ = -1;  // the write timer still fires after being "cleared" (lazy reclaim)
     uint64_t rng_ = 0x9e3779b97f4a7c15ull;
@@ -206,8 +217,8 @@ public:
     // that live as long as the engine; a freed page's buffer is reused.
     static constexpr std::size_t kPagesPerSlab = 64;
     std::vector<std::unique_ptr<uint8_t[]>> page_slabs_;
-    std::vector<uint8_t*> page_store_;   // by page id (nullptr: freed)
-    std::vector<uint8_t*> free_pages_;   // buffers to reuse
+    std::vector<uint8_t*> page_store_;  // by page id (nullptr: freed)
+    std::vector<uint8_t*> free_pages_;  // buffers to reuse
     void add_page_buffers(std::size_t pages);
     std::unordered_map<uint32_t, std::vector<uint8_t>> linear_;  // linear payload by skb id
     std::unordered_map<uint32_t, uint32_t> linear_head_;         // bytes pulled off the linear head (tcp_trim_head)

@@ -110,9 +110,7 @@ void Engine::sk_mem_reclaim() {
     const int64_t pages = sk.sk_forward_alloc / SK_MEM_QUANTUM;
     rec_.set(SF::tcp_memory_allocated, sk.tcp_memory_allocated - pages);
     rec_.set(SF::sk_forward_alloc, sk.sk_forward_alloc - pages * SK_MEM_QUANTUM);
-    if (sk.tcp_memory_pressure && sk.tcp_memory_allocated < sk.tcp_mem0) {
-        rec_.set(SF::tcp_memory_pressure, 0);
-    }
+    if (sk.tcp_memory_pressure && sk.tcp_memory_allocated < sk.tcp_mem0) { rec_.set(SF::tcp_memory_pressure, 0); }
     rec_.arg(Arg::value, pages);
     SP_EMIT(rec_, mem_reclaim);
 }

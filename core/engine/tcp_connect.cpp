@@ -113,13 +113,16 @@ static void tcp_send_fin(Engine& e) {
 void Engine::tcp_shutdown(const std::string& how) {
     FuncScope fs(rec_, Func::tcp_shutdown);
     auto& sk = st().sk;
-    const int64_t bits = how == "SHUT_RD" ? RCV_SHUTDOWN : how == "SHUT_WR" ? SEND_SHUTDOWN : RCV_SHUTDOWN | SEND_SHUTDOWN;
+    const int64_t bits = how == "SHUT_RD"   ? RCV_SHUTDOWN
+                         : how == "SHUT_WR" ? SEND_SHUTDOWN
+                                            : RCV_SHUTDOWN | SEND_SHUTDOWN;
     rec_.set(SF::sk_shutdown, sk.sk_shutdown | bits);
     rec_.arg(Arg::how, bits);
     SP_EMIT(rec_, shutdown);
     if (!(bits & SEND_SHUTDOWN)) return;
     // tcp_close_state: only states that have sent nothing final get a FIN.
-    if (sk.state == TCP_ESTABLISHED || sk.state == TCP_SYN_SENT || sk.state == TCP_SYN_RECV || sk.state == TCP_CLOSE_WAIT) {
+    if (sk.state == TCP_ESTABLISHED || sk.state == TCP_SYN_SENT || sk.state == TCP_SYN_RECV ||
+        sk.state == TCP_CLOSE_WAIT) {
         rec_.set(SF::state, sk.state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT1);
         tcp_send_fin(*this);
     }

@@ -30,7 +30,8 @@ void Engine::tcp_v4_rcv(const Received& in) {
     if (!seg) {
         std::string why;
         if (auto pf = net::parse_frame(frame, &why); pf && pf->is_tcp()) {
-            parsed = SegmentIn{pf->ip->src, pf->ip->dst, std::move(*pf->tcp), static_cast<uint32_t>(pf->payload.size())};
+            parsed =
+                SegmentIn{pf->ip->src, pf->ip->dst, std::move(*pf->tcp), static_cast<uint32_t>(pf->payload.size())};
             seg = &parsed;
         }
     }

@@ -172,8 +172,7 @@ bool Engine::tcp_nagle_test(const SkBuff& skb, int64_t mss_now, int64_t nonagle)
     // tcp_nagle_check with Minshall's variant: hold a small segment only while
     // an earlier small segment is still unacknowledged.
     const bool minshall = after(sk.snd_sml, sk.snd_una) && !after(sk.snd_sml, sk.snd_nxt);
-    const bool hold = skb.len < mss_now &&
-                      ((nonagle & TCP_NAGLE_CORK) || (!nonagle && sk.packets_out && minshall));
+    const bool hold = skb.len < mss_now && ((nonagle & TCP_NAGLE_CORK) || (!nonagle && sk.packets_out && minshall));
     return !hold;
 }
 
@@ -438,7 +437,8 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
     } else {
         // tcp_select_window: we receive no data, so the offer never changes.
         th.window = static_cast<uint16_t>(std::min<int64_t>(sk.rcv_wnd >> sk.rcv_wscale, 65535));
-        if (sk.tstamp_ok) th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), seq32(sk.ts_recent));
+        if (sk.tstamp_ok)
+            th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), seq32(sk.ts_recent));
     }
 
     net::FrameAddrs a{our_mac_, peer_mac_, our_ip_, peer_ip_, 0, 64, true};

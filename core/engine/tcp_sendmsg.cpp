@@ -26,13 +26,11 @@ int64_t timeo_ms(int64_t timeo_us) { return timeo_us < 0 ? -1 : timeo_us / 1000;
 }  // namespace
 
 bool UserBuffer::copy(uint8_t* dst, uint64_t off, uint64_t n) const {
-    if (fault_at >= 0 && static_cast<uint64_t>(fault_at) >= off && static_cast<uint64_t>(fault_at) < off + n) return false;
-    if (data)
-        std::memcpy(dst, data->data() + off, n);
-    else if (!external.empty())
-        trace::copy_cycled(dst, external, off, n);
-    else
-        trace::copy_pattern(dst, call, off, n);
+    if (fault_at >= 0 && static_cast<uint64_t>(fault_at) >= off && static_cast<uint64_t>(fault_at) < off + n)
+        return false;
+    if (data) std::memcpy(dst, data->data() + off, n);
+    else if (!external.empty()) trace::copy_cycled(dst, external, off, n);
+    else trace::copy_pattern(dst, call, off, n);
     return true;
 }
 
@@ -40,10 +38,10 @@ void Engine::record_sent(const UserBuffer& buf, uint64_t from, int64_t copy) {
     if (!rec_.tracing()) return;
     const auto n = static_cast<uint32_t>(copy);
     const int64_t seq = st().sk.write_seq;
-    if (buf.data)
-        rec_.add_sent_literal(buf.call, reinterpret_cast<const uint8_t*>(buf.data->data()) + from, n, seq);
+    if (buf.data) rec_.add_sent_literal(buf.call, reinterpret_cast<const uint8_t*>(buf.data->data()) + from, n, seq);
     else
-        rec_.add_sent(buf.external.empty() ? trace::SendPiece::pattern : trace::SendPiece::buffer, buf.call, from, n, seq);
+        rec_.add_sent(buf.external.empty() ? trace::SendPiece::pattern : trace::SendPiece::buffer, buf.call, from, n,
+                      seq);
 }
 
 // ---------------------------------------------------------------------------
@@ -262,13 +260,16 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + copy);
                 sk_mem_charge(copy);
 
-                int64_t refs = 0;  // 0 merged, 1 cache hit (+1), 2 new page cached (+1), 3 new page filled (frag owns it)
+                // The refs argument: 0 merged, 1 cache hit (+1), 2 new page cached (+1),
+                // 3 new page filled (the fragment owns it).
+                int64_t refs = 0;
                 if (merge) {
                     Frag f = skb->frags[i - 1];
                     f.size += static_cast<uint32_t>(copy);
                     rec_.skb_frag(*skb, static_cast<uint32_t>(i - 1), f);
                 } else {
-                    rec_.skb_frag(*skb, static_cast<uint32_t>(i), Frag{page, static_cast<uint32_t>(off), static_cast<uint32_t>(copy)});
+                    rec_.skb_frag(*skb, static_cast<uint32_t>(i),
+                                  Frag{page, static_cast<uint32_t>(off), static_cast<uint32_t>(copy)});
                     rec_.skb_set(*skb, KF::nr_frags, i + 1);
                     Page& pg = *st().page(page);
                     if (sk.sk_sndmsg_page == page) {
@@ -289,10 +290,8 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
                 rec_.arg(Arg::copy, copy);
                 rec_.arg(Arg::refs, refs);
                 rec_.arg(Arg::offset, static_cast<int64_t>(from));
-                if (merge)
-                    EMIT(page_merge);
-                else
-                    EMIT(page_new_frag);
+                if (merge) EMIT(page_merge);
+                else EMIT(page_new_frag);
             }
 
             if (copied == 0) {
@@ -412,7 +411,8 @@ int64_t Engine::select_size() const {
         if (sk_can_gso()) {
             tmp = 0;
         } else {
-            const int64_t shinfo = (opt_.sizeof_shinfo + opt_.l1_cache_bytes - 1) / opt_.l1_cache_bytes * opt_.l1_cache_bytes;
+            const int64_t shinfo =
+                (opt_.sizeof_shinfo + opt_.l1_cache_bytes - 1) / opt_.l1_cache_bytes * opt_.l1_cache_bytes;
             const int64_t pgbreak = PAGE_SIZE - opt_.max_tcp_header - shinfo;
             if (tmp >= pgbreak && tmp <= pgbreak + (static_cast<int64_t>(MAX_SKB_FRAGS) - 1) * PAGE_SIZE) tmp = pgbreak;
         }
@@ -486,8 +486,8 @@ int64_t Engine::sk_stream_wait_connect(int64_t& timeo) {
         if (sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return -EPIPE_;
         if (timeo == 0) return -EAGAIN_;
         if (world_->signal_pending()) return timeo < 0 ? -ERESTARTSYS_ : -EINTR_;
-        const int64_t slept = world_->sleep(
-            [&] { return !sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV; }, timeo);
+        const int64_t slept =
+            world_->sleep([&] { return !sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV; }, timeo);
         if (timeo > 0) timeo = std::max<int64_t>(0, timeo - slept);
         if (!sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return 0;
     }
@@ -530,8 +530,9 @@ int64_t Engine::sk_stream_wait_memory(int64_t& timeo) {
             slept = world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN); }, vm_wait,
                                   /*any_wakeup=*/true);
         } else {
-            slept = world_->sleep(
-                [&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN) || sk_stream_memory_free(); }, current_timeo);
+            slept =
+                world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN) || sk_stream_memory_free(); },
+                              current_timeo);
         }
         if (vm_wait) {
             // The back-off is taken from the caller's timeout.

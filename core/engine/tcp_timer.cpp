@@ -29,17 +29,13 @@ void Engine::inet_csk_reset_xmit_timer(int64_t what, int64_t when_us) {
     rec_.set(SF::icsk_timeout_us, rec_.time() + when_us);
     write_timer_at_us_ = sk.icsk_timeout_us;
     rec_.arg(Arg::value, when_us);
-    if (what == ICSK_TIME_PROBE0)
-        SP_EMIT(rec_, probe0_arm);
-    else
-        SP_EMIT(rec_, rto_arm);
+    if (what == ICSK_TIME_PROBE0) SP_EMIT(rec_, probe0_arm);
+    else SP_EMIT(rec_, rto_arm);
 }
 
 // 2.6.3x only forgets which timer was pending; the kernel timer itself still
 // fires later and does nothing but reclaim memory.
-void Engine::inet_csk_clear_xmit_timer() {
-    rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
-}
+void Engine::inet_csk_clear_xmit_timer() { rec_.set(SF::icsk_pending, ICSK_TIME_NONE); }
 
 int64_t Engine::next_timer_us() const {
     int64_t t = write_timer_at_us_ >= 0 ? write_timer_at_us_ : INT64_MAX;
@@ -72,10 +68,8 @@ void Engine::run_timers(int64_t now) {
         }
         const int64_t event = sk.icsk_pending;
         rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
-        if (event == ICSK_TIME_RETRANS)
-            tcp_retransmit_timer();
-        else
-            tcp_probe_timer();
+        if (event == ICSK_TIME_RETRANS) tcp_retransmit_timer();
+        else tcp_probe_timer();
     }
     sk_mem_reclaim();
 }
@@ -164,8 +158,7 @@ void Engine::tcp_xmit_retransmit_queue() {
         if (!(skb.sacked & TCPCB_LOST) || (skb.sacked & TCPCB_RETRANS)) continue;
         if (packets_in_flight() >= sk.snd_cwnd) break;
         if (tcp_retransmit_skb(skb) != 0) break;
-        if (skb.id == st().write_queue.front())
-            inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+        if (skb.id == st().write_queue.front()) inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
     }
 }
 
@@ -192,8 +185,9 @@ void Engine::tcp_probe_timer() {
         if (sk.icsk_backoff < TCP_RETRIES2) rec_.set(SF::icsk_backoff, sk.icsk_backoff + 1);
         inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0, std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US));
     } else {
-        inet_csk_reset_xmit_timer(ICSK_TIME_PROBE0,
-                                  std::min(std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US), TCP_RESOURCE_PROBE_US));
+        inet_csk_reset_xmit_timer(
+            ICSK_TIME_PROBE0,
+            std::min(std::min(sk.icsk_rto_us << sk.icsk_backoff, TCP_RTO_MAX_US), TCP_RESOURCE_PROBE_US));
     }
 }
 

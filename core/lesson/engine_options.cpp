@@ -6,15 +6,15 @@
 
 namespace sendpath::engine {
 
-using nlohmann::json;
 using lesson::json_read::child;
 using lesson::json_read::kMaxTimeUs;
 using lesson::json_read::Reader;
+using nlohmann::json;
 
 json Options::to_json() const {
-    json j = {{"linear_copy", linear_copy},       {"autocork", autocork},
-              {"sizeof_sk_buff", sizeof_sk_buff}, {"max_tcp_header", max_tcp_header},
-              {"sizeof_shinfo", sizeof_shinfo},   {"l1_cache_bytes", l1_cache_bytes},
+    json j = {{"linear_copy", linear_copy},           {"autocork", autocork},
+              {"sizeof_sk_buff", sizeof_sk_buff},     {"max_tcp_header", max_tcp_header},
+              {"sizeof_shinfo", sizeof_shinfo},       {"l1_cache_bytes", l1_cache_bytes},
               {"tx_completion_us", tx_completion_us}, {"trace", trace}};
     // Written only when lowered: it changes no decision of the engine, only
     // where a long run stops, and traces of ordinary runs stay as they were.

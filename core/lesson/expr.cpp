@@ -24,9 +24,27 @@ namespace sendpath::lesson {
 namespace {
 
 enum class Tok {
-    end, number, name, lparen, rparen, comma, assign,
-    plus, minus, star, slash, percent,
-    eq, ne, lt, le, gt, ge, and_, or_, not_
+    end,
+    number,
+    name,
+    lparen,
+    rparen,
+    comma,
+    assign,
+    plus,
+    minus,
+    star,
+    slash,
+    percent,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    and_,
+    or_,
+    not_
 };
 
 struct Token {
@@ -83,11 +101,13 @@ std::vector<Token> tokenize(std::string_view s) {
             int64_t v = 0;
             while (j < s.size() && s[j] >= '0' && s[j] <= '9') {
                 if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[j] - '0', &v))
-                    throw ExprError(i + 1, "number too large (at most " + std::to_string(std::numeric_limits<int64_t>::max()) + ")");
+                    throw ExprError(i + 1, "number too large (at most " +
+                                               std::to_string(std::numeric_limits<int64_t>::max()) + ")");
                 ++j;
             }
             if (j < s.size() && (is_name_start(s[j]) || s[j] == '.'))
-                throw ExprError(j + 1, "expected an integer (digits only), found '" + std::string(1, s[j]) + "' after the digits");
+                throw ExprError(
+                    j + 1, "expected an integer (digits only), found '" + std::string(1, s[j]) + "' after the digits");
             t.t = Tok::number;
             t.num = v;
             t.len = j - i;
@@ -108,16 +128,36 @@ std::vector<Token> tokenize(std::string_view s) {
                 case '/': t.t = Tok::slash; break;
                 case '%': t.t = Tok::percent; break;
                 case '=':
-                    if (two('=')) { t.t = Tok::eq; t.len = 2; } else { t.t = Tok::assign; }
+                    if (two('=')) {
+                        t.t = Tok::eq;
+                        t.len = 2;
+                    } else {
+                        t.t = Tok::assign;
+                    }
                     break;
                 case '!':
-                    if (two('=')) { t.t = Tok::ne; t.len = 2; } else { t.t = Tok::not_; }
+                    if (two('=')) {
+                        t.t = Tok::ne;
+                        t.len = 2;
+                    } else {
+                        t.t = Tok::not_;
+                    }
                     break;
                 case '<':
-                    if (two('=')) { t.t = Tok::le; t.len = 2; } else { t.t = Tok::lt; }
+                    if (two('=')) {
+                        t.t = Tok::le;
+                        t.len = 2;
+                    } else {
+                        t.t = Tok::lt;
+                    }
                     break;
                 case '>':
-                    if (two('=')) { t.t = Tok::ge; t.len = 2; } else { t.t = Tok::gt; }
+                    if (two('=')) {
+                        t.t = Tok::ge;
+                        t.len = 2;
+                    } else {
+                        t.t = Tok::gt;
+                    }
                     break;
                 case '&':
                     if (!two('&')) throw ExprError(i + 1, "expected '&&' (logical and), found a single '&'");
@@ -159,17 +199,34 @@ enum class P {
 };
 
 enum class Fn {
-    count, first, last, nth, next, next_kind, kind, time, depth, call, state, skb, page, arg, ret, frames,
-    min, max, abs
+    count,
+    first,
+    last,
+    nth,
+    next,
+    next_kind,
+    kind,
+    time,
+    depth,
+    call,
+    state,
+    skb,
+    page,
+    arg,
+    ret,
+    frames,
+    min,
+    max,
+    abs
 };
 
 struct FuncSpec {
     std::string_view name;
     Fn fn;
-    std::vector<P> pos;                  // positional arguments in order
-    bool variadic = false;               // the last positional may repeat (min, max)
-    bool filters = false;                // takes the event filters (call, after, before, func, depth, ARG=)
-    std::vector<std::string_view> named; // other named arguments it takes
+    std::vector<P> pos;                   // positional arguments in order
+    bool variadic = false;                // the last positional may repeat (min, max)
+    bool filters = false;                 // takes the event filters (call, after, before, func, depth, ARG=)
+    std::vector<std::string_view> named;  // other named arguments it takes
     std::string_view usage;
 };
 
@@ -179,21 +236,47 @@ const std::vector<FuncSpec>& functions() {
         {"first", Fn::first, {P::kind}, false, true, {}, "first(KIND, filters...)"},
         {"last", Fn::last, {P::kind}, false, true, {}, "last(KIND, filters...)"},
         {"nth", Fn::nth, {P::kind, P::value}, false, true, {}, "nth(KIND, N, filters...)"},
-        {"next", Fn::next, {}, false, false, {"at", "depth", "func"}, "next(at=EVENT, depth=same|any|N, func=FUNCTION)"},
-        {"next_kind", Fn::next_kind, {}, false, false, {"at", "depth", "func"},
+        {"next",
+         Fn::next,
+         {},
+         false,
+         false,
+         {"at", "depth", "func"},
+         "next(at=EVENT, depth=same|any|N, func=FUNCTION)"},
+        {"next_kind",
+         Fn::next_kind,
+         {},
+         false,
+         false,
+         {"at", "depth", "func"},
          "next_kind(at=EVENT, depth=same|any|N, func=FUNCTION)"},
         {"kind", Fn::kind, {P::value}, false, false, {}, "kind(EVENT)"},
         {"time", Fn::time, {P::value}, false, false, {}, "time(EVENT)"},
         {"depth", Fn::depth, {P::value}, false, false, {}, "depth(EVENT)"},
         {"call", Fn::call, {P::value}, false, false, {}, "call(EVENT)"},
         {"state", Fn::state, {P::sock_field}, false, false, {"at", "before"}, "state(FIELD, at=EVENT | before=EVENT)"},
-        {"skb", Fn::skb, {P::skb_field}, false, false, {"at", "before", "id"},
+        {"skb",
+         Fn::skb,
+         {P::skb_field},
+         false,
+         false,
+         {"at", "before", "id"},
          "skb(FIELD, at=EVENT | before=EVENT, id=N|head|tail|send_head)"},
-        {"page", Fn::page, {P::page_field}, false, false, {"at", "before", "id"},
+        {"page",
+         Fn::page,
+         {P::page_field},
+         false,
+         false,
+         {"at", "before", "id"},
          "page(count, at=EVENT | before=EVENT, id=N|cached)"},
         {"arg", Fn::arg, {P::arg_name}, false, false, {"at"}, "arg(NAME, at=EVENT)"},
         {"ret", Fn::ret, {}, false, false, {"call"}, "ret(call=N)"},
-        {"frames", Fn::frames, {}, false, false, {"dir", "after", "before", "dropped", "skb"},
+        {"frames",
+         Fn::frames,
+         {},
+         false,
+         false,
+         {"dir", "after", "before", "dropped", "skb"},
          "frames(dir=out|in, after=EVENT, before=EVENT, dropped=0|1, skb=N)"},
         {"min", Fn::min, {P::value}, true, false, {}, "min(A, B, ...)"},
         {"max", Fn::max, {P::value}, true, false, {}, "max(A, B, ...)"},
@@ -238,8 +321,8 @@ struct ExprNode {
     Type type = Type::number;
     std::size_t begin = 0, end = 0;  // 0-based [begin, end) in the text
     int64_t number = 0;
-    std::string name;                // name, or the function of a call
-    Tok op = Tok::end;               // unary / binary operator
+    std::string name;                                   // name, or the function of a call
+    Tok op = Tok::end;                                  // unary / binary operator
     std::vector<std::shared_ptr<const ExprNode>> args;  // operands, or positional arguments
     struct Named {
         std::string name;
@@ -317,7 +400,8 @@ private:
             const Tok op = take().t;
             l = binary(op, l, parse_sum());
             if (is_cmp(peek().t))
-                throw ExprError(peek().pos + 1, "comparisons do not chain: write 'a < b && b < c' instead of 'a < b < c'");
+                throw ExprError(peek().pos + 1,
+                                "comparisons do not chain: write 'a < b && b < c' instead of 'a < b < c'");
         }
         return l;
     }
@@ -377,13 +461,12 @@ private:
                 take();
                 NodePtr inner = parse_or();
                 if (peek().t != Tok::rparen)
-                    throw ExprError(peek().pos + 1, "expected ')' to close the '(' at column " + std::to_string(t.pos + 1) +
-                                                         ", found " + shown(peek()));
+                    throw ExprError(peek().pos + 1, "expected ')' to close the '(' at column " +
+                                                        std::to_string(t.pos + 1) + ", found " + shown(peek()));
                 take();
                 return inner;
             }
-            default:
-                throw ExprError(t.pos + 1, "expected a number, a name or a function call, found " + shown(t));
+            default: throw ExprError(t.pos + 1, "expected a number, a name or a function call, found " + shown(t));
         }
     }
 
@@ -428,7 +511,8 @@ private:
             }
         }
         if (peek().t != Tok::rparen)
-            throw ExprError(peek().pos + 1, "expected ',' or ')' in the arguments of " + n->name + "(), found " + shown(peek()));
+            throw ExprError(peek().pos + 1,
+                            "expected ',' or ')' in the arguments of " + n->name + "(), found " + shown(peek()));
         n->end = peek().pos + 1;
         take();
         return n;
@@ -459,7 +543,8 @@ bool is_filter_name(std::string_view n, std::vector<std::string_view>* list = nu
 void check_value(const ExprNode& n);
 
 // A Name node that must be one of `words`, or (if allow_expr) any expression.
-void check_keyword(const ExprNode& n, const std::vector<std::string_view>& words, bool allow_expr, const std::string& what) {
+void check_keyword(const ExprNode& n, const std::vector<std::string_view>& words, bool allow_expr,
+                   const std::string& what) {
     const bool is_name = n.type == ExprNode::Type::name;
     if (is_name && std::find(words.begin(), words.end(), n.name) != words.end()) return;
     trace::Kind k;
@@ -480,11 +565,11 @@ void check_call(const ExprNode& n) {
     const FuncSpec& f = *n.fn;
     const std::size_t want = f.pos.size();
     if (n.args.size() < want || (!f.variadic && n.args.size() > want)) {
-        std::string msg = f.name == "min" || f.name == "max" ? std::string(f.name) + "() takes one or more values"
-                                                              : std::string(f.name) + "() takes " +
-                                                                    (want == 0 ? "no positional argument"
-                                                                               : std::to_string(want) + " positional argument" +
-                                                                                     (want > 1 ? "s" : ""));
+        std::string msg = f.name == "min" || f.name == "max"
+                              ? std::string(f.name) + "() takes one or more values"
+                              : std::string(f.name) + "() takes " +
+                                    (want == 0 ? "no positional argument"
+                                               : std::to_string(want) + " positional argument" + (want > 1 ? "s" : ""));
         throw ExprError(n.begin + 1, msg + ", got " + std::to_string(n.args.size()) + ": " + std::string(f.usage));
     }
     for (std::size_t i = 0; i < n.args.size(); ++i) {
@@ -505,32 +590,30 @@ void check_call(const ExprNode& n) {
         }
     }
     for (const auto& na : n.named) {
-        const bool known = f.filters ? is_filter_name(na.name)
-                                     : std::find(f.named.begin(), f.named.end(), na.name) != f.named.end();
+        const bool known =
+            f.filters ? is_filter_name(na.name) : std::find(f.named.begin(), f.named.end(), na.name) != f.named.end();
         if (!known) {
             std::vector<std::string_view> allowed = f.named;
             if (f.filters) is_filter_name("", &allowed);
-            throw ExprError(na.pos + 1, std::string(f.name) + "() has no argument '" + na.name + "='" +
-                                            suggest(na.name, allowed) + "; it takes: " +
-                                            (allowed.empty() ? std::string("no named arguments") : util::join(allowed)));
+            throw ExprError(
+                na.pos + 1,
+                std::string(f.name) + "() has no argument '" + na.name + "='" + suggest(na.name, allowed) +
+                    "; it takes: " + (allowed.empty() ? std::string("no named arguments") : util::join(allowed)));
         }
         const ExprNode& v = *na.value;
-        if (na.name == "func")
-            check_name_in(v, trace::func_names().list(), "function");
-        else if (na.name == "dir")
-            check_keyword(v, {"out", "in"}, false, "dir=out or dir=in");
+        if (na.name == "func") check_name_in(v, trace::func_names().list(), "function");
+        else if (na.name == "dir") check_keyword(v, {"out", "in"}, false, "dir=out or dir=in");
         else if (na.name == "depth" && !f.filters)
             check_keyword(v, {"same", "any"}, true, "depth=same, depth=any or a depth number");
         else if (na.name == "id" && f.fn == Fn::skb)
             check_keyword(v, {"head", "tail", "send_head"}, true, "an skb id, head, tail or send_head");
-        else if (na.name == "id" && f.fn == Fn::page)
-            check_keyword(v, {"cached"}, true, "a page id or cached");
-        else
-            check_value(v);
+        else if (na.name == "id" && f.fn == Fn::page) check_keyword(v, {"cached"}, true, "a page id or cached");
+        else check_value(v);
     }
     auto need = [&](std::string_view name) {
         if (!n.named_arg(name))
-            throw ExprError(n.begin + 1, std::string(f.name) + "() needs " + std::string(name) + "=...: " + std::string(f.usage));
+            throw ExprError(n.begin + 1,
+                            std::string(f.name) + "() needs " + std::string(name) + "=...: " + std::string(f.usage));
     };
     switch (f.fn) {
         case Fn::next:
@@ -542,8 +625,10 @@ void check_call(const ExprNode& n) {
         case Fn::page: {
             const bool at = n.named_arg("at") != nullptr, before = n.named_arg("before") != nullptr;
             if (at == before)
-                throw ExprError(n.begin + 1, std::string(f.name) + "() needs exactly one of at=EVENT (the state after it) "
-                                                                   "or before=EVENT (the state before it): " + std::string(f.usage));
+                throw ExprError(n.begin + 1, std::string(f.name) +
+                                                 "() needs exactly one of at=EVENT (the state after it) "
+                                                 "or before=EVENT (the state before it): " +
+                                                 std::string(f.usage));
             if (f.fn != Fn::state) need("id");
             break;
         }
@@ -561,8 +646,10 @@ void check_value(const ExprNode& n) {
                 throw ExprError(n.begin + 1, "'" + n.name + "' is a function: write " + n.name + "(...)");
             auto names = trace::kind_names().list();
             names.push_back("anchor");
-            throw ExprError(n.begin + 1, "unknown name '" + n.name + "'" + suggest(n.name, names) +
-                                             ": expected an event kind (such as tail_append), 'anchor', a number or a function call");
+            throw ExprError(
+                n.begin + 1,
+                "unknown name '" + n.name + "'" + suggest(n.name, names) +
+                    ": expected an event kind (such as tail_append), 'anchor', a number or a function call");
         }
         case ExprNode::Type::unary:
         case ExprNode::Type::binary:
@@ -595,8 +682,9 @@ public:
             case ExprNode::Type::name: {
                 if (n.name == "anchor") {
                     if (!ctx_.anchor)
-                        throw ExprError(n.begin + 1, "'anchor' has no value here: it names the event a step or question "
-                                                     "is placed at, and only its other expressions may use it");
+                        throw ExprError(n.begin + 1,
+                                        "'anchor' has no value here: it names the event a step or question "
+                                        "is placed at, and only its other expressions may use it");
                     return Value::of(static_cast<int64_t>(*ctx_.anchor));
                 }
                 trace::Kind k;
@@ -604,7 +692,8 @@ public:
                 return Value::of(k);
             }
             case ExprNode::Type::unary: {
-                const int64_t v = num(*n.args[0], "the operand of '" + std::string(n.op == Tok::minus ? "-" : "!") + "'");
+                const int64_t v =
+                    num(*n.args[0], "the operand of '" + std::string(n.op == Tok::minus ? "-" : "!") + "'");
                 if (n.op == Tok::not_) return Value::of(v == 0 ? 1 : 0);
                 if (v == std::numeric_limits<int64_t>::min()) throw ExprError(n.begin + 1, "integer overflow");
                 return Value::of(-v);
@@ -626,8 +715,9 @@ public:
         const int64_t v = num(n, what);
         const std::size_t count = t_.events.size();
         if (v < 0 || static_cast<uint64_t>(v) >= count)
-            throw ExprError(n.begin + 1, what + " must be an event index from 0 to " + std::to_string(count == 0 ? 0 : count - 1) +
-                                             " (the trace has " + std::to_string(count) + " events), but " + src(n) + " is " +
+            throw ExprError(n.begin + 1, what + " must be an event index from 0 to " +
+                                             std::to_string(count == 0 ? 0 : count - 1) + " (the trace has " +
+                                             std::to_string(count) + " events), but " + src(n) + " is " +
                                              std::to_string(v));
         return static_cast<std::size_t>(v);
     }
@@ -647,25 +737,37 @@ private:
             const bool lv = num(l, "the left side of '" + std::string(n.op == Tok::and_ ? "&&" : "||") + "'") != 0;
             if (n.op == Tok::and_ && !lv) return Value::of(0);
             if (n.op == Tok::or_ && lv) return Value::of(1);
-            return Value::of(num(r, "the right side of '" + std::string(n.op == Tok::and_ ? "&&" : "||") + "'") != 0 ? 1 : 0);
+            return Value::of(
+                num(r, "the right side of '" + std::string(n.op == Tok::and_ ? "&&" : "||") + "'") != 0 ? 1 : 0);
         }
         const Value a = eval(l), b = eval(r);
         if (n.op == Tok::eq || n.op == Tok::ne) {
             if (a.type != b.type)
-                throw ExprError(n.begin + 1, "cannot compare " + std::string(a.is_kind() ? "an event kind" : "a number") +
-                                                 " (" + src(l) + ") with " + (b.is_kind() ? "an event kind" : "a number") +
+                throw ExprError(n.begin + 1, "cannot compare " +
+                                                 std::string(a.is_kind() ? "an event kind" : "a number") + " (" +
+                                                 src(l) + ") with " + (b.is_kind() ? "an event kind" : "a number") +
                                                  " (" + src(r) + ")");
             return Value::of((a == b) == (n.op == Tok::eq) ? 1 : 0);
         }
         const std::string op(tok_text(n.op));
-        if (a.is_kind()) throw ExprError(l.begin + 1, "the left side of " + op + " must be a number, but " + src(l) + " is the event kind " + a.str());
-        if (b.is_kind()) throw ExprError(r.begin + 1, "the right side of " + op + " must be a number, but " + src(r) + " is the event kind " + b.str());
+        if (a.is_kind())
+            throw ExprError(l.begin + 1, "the left side of " + op + " must be a number, but " + src(l) +
+                                             " is the event kind " + a.str());
+        if (b.is_kind())
+            throw ExprError(r.begin + 1, "the right side of " + op + " must be a number, but " + src(r) +
+                                             " is the event kind " + b.str());
         const int64_t x = a.number, y = b.number;
         int64_t out = 0;
         switch (n.op) {
-            case Tok::plus: if (__builtin_add_overflow(x, y, &out)) overflow(n); return Value::of(out);
-            case Tok::minus: if (__builtin_sub_overflow(x, y, &out)) overflow(n); return Value::of(out);
-            case Tok::star: if (__builtin_mul_overflow(x, y, &out)) overflow(n); return Value::of(out);
+            case Tok::plus:
+                if (__builtin_add_overflow(x, y, &out)) overflow(n);
+                return Value::of(out);
+            case Tok::minus:
+                if (__builtin_sub_overflow(x, y, &out)) overflow(n);
+                return Value::of(out);
+            case Tok::star:
+                if (__builtin_mul_overflow(x, y, &out)) overflow(n);
+                return Value::of(out);
             case Tok::slash:
             case Tok::percent:
                 if (y == 0) throw ExprError(r.begin + 1, "division by zero: " + src(r) + " is 0");
@@ -769,7 +871,8 @@ private:
                 int64_t want = 1;
                 if (f.fn == Fn::nth) {
                     want = num(*n.args[1], "N of nth()");
-                    if (want < 1) throw ExprError(n.args[1]->begin + 1, "N of nth() counts from 1, got " + std::to_string(want));
+                    if (want < 1)
+                        throw ExprError(n.args[1]->begin + 1, "N of nth() counts from 1, got " + std::to_string(want));
                 }
                 const Filter flt = filter(n);
                 int64_t seen = 0;
@@ -819,8 +922,10 @@ private:
             }
             case Fn::kind: return Value::of(t_.events[event(*n.args[0], "the event of kind()")].kind);
             case Fn::time: return Value::of(t_.events[event(*n.args[0], "the event of time()")].time_us);
-            case Fn::depth: return Value::of(static_cast<int64_t>(t_.events[event(*n.args[0], "the event of depth()")].depth));
-            case Fn::call: return Value::of(static_cast<int64_t>(t_.events[event(*n.args[0], "the event of call()")].call));
+            case Fn::depth:
+                return Value::of(static_cast<int64_t>(t_.events[event(*n.args[0], "the event of depth()")].depth));
+            case Fn::call:
+                return Value::of(static_cast<int64_t>(t_.events[event(*n.args[0], "the event of call()")].call));
             case Fn::state: {
                 std::size_t where = 0;
                 bool is_before = false;
@@ -839,20 +944,25 @@ private:
                 const ExprNode& idn = *n.named_arg("id");
                 int64_t id = 0;
                 std::string which;
-                if (idn.type == ExprNode::Type::name && (idn.name == "head" || idn.name == "tail" || idn.name == "send_head")) {
+                if (idn.type == ExprNode::Type::name &&
+                    (idn.name == "head" || idn.name == "tail" || idn.name == "send_head")) {
                     which = idn.name;
                     if (idn.name == "head") id = s.write_queue.empty() ? 0 : s.write_queue.front();
                     if (idn.name == "tail") id = s.tail();
                     if (idn.name == "send_head") id = s.sk.sk_send_head;
                     if (id == 0)
-                        throw ExprError(idn.begin + 1, "there is no " + which + " skb " + when(where, is_before) +
-                                                           (idn.name == "send_head" ? ": everything queued has been sent"
-                                                                                    : ": the write queue is empty"));
+                        throw ExprError(idn.begin + 1,
+                                        "there is no " + which + " skb " + when(where, is_before) +
+                                            (idn.name == "send_head" ? ": everything queued has been sent"
+                                                                     : ": the write queue is empty"));
                 } else {
                     id = num(idn, "id=");
                 }
-                const model::SkBuff* skb = id > 0 && id <= std::numeric_limits<uint32_t>::max() ? s.skb(static_cast<uint32_t>(id)) : nullptr;
-                if (!skb) throw ExprError(idn.begin + 1, "skb " + std::to_string(id) + " does not exist " + when(where, is_before));
+                const model::SkBuff* skb =
+                    id > 0 && id <= std::numeric_limits<uint32_t>::max() ? s.skb(static_cast<uint32_t>(id)) : nullptr;
+                if (!skb)
+                    throw ExprError(idn.begin + 1,
+                                    "skb " + std::to_string(id) + " does not exist " + when(where, is_before));
                 const std::string& field = n.args[0]->name;
                 if (field == "headlen") return Value::of(skb->headlen());
                 model::KF kf;
@@ -867,12 +977,16 @@ private:
                 int64_t id = 0;
                 if (idn.type == ExprNode::Type::name && idn.name == "cached") {
                     id = s.sk.sk_sndmsg_page;
-                    if (id == 0) throw ExprError(idn.begin + 1, "the socket has no cached page " + when(where, is_before));
+                    if (id == 0)
+                        throw ExprError(idn.begin + 1, "the socket has no cached page " + when(where, is_before));
                 } else {
                     id = num(idn, "id=");
                 }
-                const model::Page* p = id > 0 && id <= std::numeric_limits<uint32_t>::max() ? s.page(static_cast<uint32_t>(id)) : nullptr;
-                if (!p) throw ExprError(idn.begin + 1, "page " + std::to_string(id) + " does not exist " + when(where, is_before));
+                const model::Page* p =
+                    id > 0 && id <= std::numeric_limits<uint32_t>::max() ? s.page(static_cast<uint32_t>(id)) : nullptr;
+                if (!p)
+                    throw ExprError(idn.begin + 1,
+                                    "page " + std::to_string(id) + " does not exist " + when(where, is_before));
                 return Value::of(p->count);
             }
             case Fn::arg: {
@@ -888,8 +1002,9 @@ private:
                         const std::string nm(trace::arg_name(static_cast<trace::Arg>(ch.field)));
                         if (have.find(nm) == std::string::npos) have += (have.empty() ? "" : ", ") + nm;
                     }
-                    throw ExprError(n.begin + 1, "event " + std::to_string(at) + " (" + std::string(trace::kind_name(e.kind)) +
-                                                     ") has no argument " + n.args[0]->name + "; " +
+                    throw ExprError(n.begin + 1, "event " + std::to_string(at) + " (" +
+                                                     std::string(trace::kind_name(e.kind)) + ") has no argument " +
+                                                     n.args[0]->name + "; " +
                                                      (have.empty() ? "it has none" : "its arguments are: " + have));
                 }
                 return Value::of(t_.arg(at, a));
@@ -899,7 +1014,8 @@ private:
                 for (std::size_t i = 0; i < count; ++i)
                     if (t_.events[i].kind == trace::Kind::sendmsg_exit && static_cast<int64_t>(t_.events[i].call) == c)
                         return Value::of(t_.arg(i, trace::Arg::ret));
-                throw ExprError(n.begin + 1, "send() call " + std::to_string(c) + " never returns in this trace (" + src(n) + ")");
+                throw ExprError(n.begin + 1,
+                                "send() call " + std::to_string(c) + " never returns in this trace (" + src(n) + ")");
             }
             case Fn::frames: {
                 std::optional<int> dir;

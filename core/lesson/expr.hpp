@@ -39,8 +39,7 @@ namespace sendpath::lesson {
 // pointer of the expression and the column.
 class ExprError : public std::runtime_error {
 public:
-    ExprError(std::size_t column, const std::string& message)
-        : std::runtime_error(message), column_(column) {}
+    ExprError(std::size_t column, const std::string& message) : std::runtime_error(message), column_(column) {}
     std::size_t column() const { return column_; }
 
 private:

@@ -24,17 +24,13 @@ namespace {
 std::size_t anchor_of(const Lesson& l, const std::string& ptr, const Expr& e, EvalContext& ctx) {
     try {
         return evaluate_event(e, ctx);
-    } catch (const ExprError& err) {
-        expr_failed(l, ptr, e, err);
-    }
+    } catch (const ExprError& err) { expr_failed(l, ptr, e, err); }
 }
 
 Value value_of(const Lesson& l, const std::string& ptr, const Expr& e, EvalContext& ctx) {
     try {
         return evaluate(e, ctx);
-    } catch (const ExprError& err) {
-        expr_failed(l, ptr, e, err);
-    }
+    } catch (const ExprError& err) { expr_failed(l, ptr, e, err); }
 }
 
 std::string kinds_text(const std::vector<trace::Kind>& ks) {
@@ -61,7 +57,8 @@ const KeyQuestion* AnswerKey::question(const std::string& qid) const {
 }
 
 AnswerKey compute_answer_key(const Lesson& l, const trace::Trace& t) {
-    if (t.events.empty()) throw InputError(l.file, "", "expected a trace with events to place the lesson on, got an empty trace");
+    if (t.events.empty())
+        throw InputError(l.file, "", "expected a trace with events to place the lesson on, got an empty trace");
     AnswerKey key;
     key.lesson_id = l.id;
     key.title = l.title;
@@ -88,8 +85,8 @@ AnswerKey compute_answer_key(const Lesson& l, const trace::Trace& t) {
                 const Value v = value_of(l, child(q.pointer, "answer"), q.answer, ctx);
                 if (v.is_kind())
                     throw InputError(l.file, child(q.pointer, "answer"),
-                                     "expected a number from \"" + q.answer.text() + "\", got the event kind " + v.str() +
-                                         " (a next_branch question asks for a kind)");
+                                     "expected a number from \"" + q.answer.text() + "\", got the event kind " +
+                                         v.str() + " (a next_branch question asks for a kind)");
                 k.number = v.number;
                 k.tolerance = q.tolerance;
                 break;
@@ -98,8 +95,9 @@ AnswerKey compute_answer_key(const Lesson& l, const trace::Trace& t) {
                 k.expression = q.answer.text();
                 const Value v = value_of(l, child(q.pointer, "answer"), q.answer, ctx);
                 if (!v.is_kind())
-                    throw InputError(l.file, child(q.pointer, "answer"),
-                                     "expected an event kind from \"" + q.answer.text() + "\", got the number " + v.str());
+                    throw InputError(
+                        l.file, child(q.pointer, "answer"),
+                        "expected an event kind from \"" + q.answer.text() + "\", got the number " + v.str());
                 k.kind = v.kind;
                 if (!q.branch_choices.empty() &&
                     std::find(q.branch_choices.begin(), q.branch_choices.end(), v.kind) == q.branch_choices.end())
@@ -122,9 +120,10 @@ AnswerKey compute_answer_key(const Lesson& l, const trace::Trace& t) {
                     if (v.number != 0) k.correct_choices.push_back(c.id);
                 }
                 if (k.correct_choices.empty())
-                    throw InputError(l.file, child(q.pointer, "choices"),
-                                     "expected at least one correct choice, but every \"correct\" expression is 0 on this "
-                                     "trace (the lesson no longer fits the engine: fix the choices)");
+                    throw InputError(
+                        l.file, child(q.pointer, "choices"),
+                        "expected at least one correct choice, but every \"correct\" expression is 0 on this "
+                        "trace (the lesson no longer fits the engine: fix the choices)");
                 break;
             }
         }
@@ -159,8 +158,7 @@ nlohmann::ordered_json AnswerKey::to_json(const Lesson& lesson) const {
         if (k.type == QuestionType::number) {
             if (k.tolerance == std::floor(k.tolerance) && k.tolerance < 9e15)
                 q["tolerance"] = static_cast<int64_t>(k.tolerance);
-            else
-                q["tolerance"] = k.tolerance;
+            else q["tolerance"] = k.tolerance;
         }
         if (k.type == QuestionType::choice) {
             oj ex = oj::object(), vals = oj::object();
@@ -194,8 +192,8 @@ AnswerSheet answer_sheet_from_json(const json& j, const std::string& file, const
     s.file = file;
     s.lesson = r.string(need("lesson"), "/lesson", "a lesson id");
     if (s.lesson != lesson.id)
-        r.fail("/lesson", "expected the lesson being graded, \"" + lesson.id + "\" (" + lesson.file + "), got \"" + s.lesson +
-                              "\": this file answers another lesson");
+        r.fail("/lesson", "expected the lesson being graded, \"" + lesson.id + "\" (" + lesson.file + "), got \"" +
+                              s.lesson + "\": this file answers another lesson");
     s.student = r.string(need("student"), "/student", "the student's name or id");
     if (s.student.find_first_not_of(" \t") == std::string::npos || s.student.size() > 200)
         r.fail_got("/student", "the student's name or id (1 to 200 characters)", j["student"]);
@@ -206,7 +204,8 @@ AnswerSheet answer_sheet_from_json(const json& j, const std::string& file, const
     for (auto it = answers.begin(); it != answers.end(); ++it) {
         const std::string ptr = child("/answers", it.key());
         const Question* q = lesson.question(it.key());
-        if (!q) r.fail(ptr, "expected a question id of lesson " + lesson.id + " (" + ids + "), got \"" + it.key() + "\"");
+        if (!q)
+            r.fail(ptr, "expected a question id of lesson " + lesson.id + " (" + ids + "), got \"" + it.key() + "\"");
         const json& v = it.value();
         if (v.is_null()) continue;  // left blank: unanswered
         Answer a;
@@ -219,7 +218,11 @@ AnswerSheet answer_sheet_from_json(const json& j, const std::string& file, const
                 a.number = v.get<double>();
                 break;
             case QuestionType::next_branch: {
-                if (!v.is_string()) r.fail_got(ptr, "an event kind such as \"tail_append\" (question " + q->id + " asks which branch comes next)", v);
+                if (!v.is_string())
+                    r.fail_got(
+                        ptr,
+                        "an event kind such as \"tail_append\" (question " + q->id + " asks which branch comes next)",
+                        v);
                 a.type = Answer::Type::kind;
                 if (!trace::kind_by_name(v.get<std::string>(), a.kind))
                     r.fail_got(ptr, "an event kind such as \"tail_append\" (the names of core/trace/event.hpp)", v);
@@ -238,11 +241,14 @@ AnswerSheet answer_sheet_from_json(const json& j, const std::string& file, const
                 };
                 a.type = Answer::Type::choices;
                 if (v.is_array()) {
-                    if (v.empty()) r.fail_got(ptr, "one or more choice ids of question " + q->id + " (" + choice_ids + "), or null", v);
+                    if (v.empty())
+                        r.fail_got(ptr,
+                                   "one or more choice ids of question " + q->id + " (" + choice_ids + "), or null", v);
                     std::set<std::string> seen;
                     for (std::size_t i = 0; i < v.size(); ++i) {
                         const std::string id = check(v[i], child(ptr, i));
-                        if (!seen.insert(id).second) r.fail(child(ptr, i), "expected each choice once, got \"" + id + "\" again");
+                        if (!seen.insert(id).second)
+                            r.fail(child(ptr, i), "expected each choice once, got \"" + id + "\" again");
                         a.choices.push_back(id);
                     }
                 } else {
@@ -268,15 +274,12 @@ json answer_sheet_to_json(const AnswerSheet& sheet) {
             case Answer::Type::number:
                 if (a.number == std::floor(a.number) && std::fabs(a.number) < 9e15)
                     answers[id] = static_cast<int64_t>(a.number);
-                else
-                    answers[id] = a.number;
+                else answers[id] = a.number;
                 break;
             case Answer::Type::kind: answers[id] = std::string(trace::kind_name(a.kind)); break;
             case Answer::Type::choices:
-                if (a.choices.size() == 1)
-                    answers[id] = a.choices[0];
-                else
-                    answers[id] = a.choices;
+                if (a.choices.size() == 1) answers[id] = a.choices[0];
+                else answers[id] = a.choices;
                 break;
         }
     }

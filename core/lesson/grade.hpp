@@ -23,12 +23,12 @@ namespace sendpath::lesson {
 struct KeyQuestion {
     std::string id;
     QuestionType type = QuestionType::number;
-    std::size_t event = 0;        // the anchor: ask after this event, before showing the next one
+    std::size_t event = 0;  // the anchor: ask after this event, before showing the next one
     int64_t points = 1;
-    std::string at;               // the anchor's expression
-    std::string expression;       // number / next_branch: the expression that gave the answer
-    int64_t number = 0;           // number
-    double tolerance = 0;         // number
+    std::string at;                                 // the anchor's expression
+    std::string expression;                         // number / next_branch: the expression that gave the answer
+    int64_t number = 0;                             // number
+    double tolerance = 0;                           // number
     trace::Kind kind = trace::Kind::sendmsg_enter;  // next_branch
     std::vector<std::string> correct_choices;       // choice: ids of the correct choices, in lesson order
     std::vector<std::pair<std::string, int64_t>> choice_values;  // choice: each choice id and its expression's value
@@ -39,8 +39,8 @@ struct KeyQuestion {
 
 struct AnswerKey {
     std::string lesson_id, title, file;
-    std::size_t events = 0;            // events in the trace the key was computed from
-    std::string engine_version;        // of that trace
+    std::size_t events = 0;                // events in the trace the key was computed from
+    std::string engine_version;            // of that trace
     std::vector<std::size_t> step_events;  // step i is shown at event step_events[i]
     std::vector<KeyQuestion> questions;    // in lesson order
     int64_t total_points = 0;
@@ -67,8 +67,8 @@ struct Answer {
 };
 
 struct AnswerSheet {
-    std::string file;     // path as given
-    std::string lesson;   // lesson id
+    std::string file;    // path as given
+    std::string lesson;  // lesson id
     std::string student;
     std::map<std::string, Answer> answers;  // by question id; a question left out (or null) is unanswered
 };
@@ -88,7 +88,7 @@ struct QuestionGrade {
     std::string id;
     Verdict verdict = Verdict::unanswered;
     int64_t points = 0, max_points = 0;
-    nlohmann::json given;     // null when unanswered
+    nlohmann::json given;  // null when unanswered
     nlohmann::json expected;
 };
 

@@ -18,12 +18,9 @@ namespace sendpath::lesson::json_read {
 std::string child(const std::string& ptr, std::string_view key) {
     std::string out = ptr + "/";
     for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
     }
     return out;
 }
@@ -32,14 +29,11 @@ std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" 
 
 std::string describe(const json& v) {
     switch (v.type()) {
-    case json::value_t::object:
-        return v.empty() ? "an empty object" : "an object";
-    case json::value_t::array:
-        return v.empty() ? "an empty list" : "a list of " + std::to_string(v.size()) + " items";
-    case json::value_t::discarded:
-        return "nothing";
-    default:
-        break;
+        case json::value_t::object: return v.empty() ? "an empty object" : "an object";
+        case json::value_t::array:
+            return v.empty() ? "an empty list" : "a list of " + std::to_string(v.size()) + " items";
+        case json::value_t::discarded: return "nothing";
+        default: break;
     }
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 60) s = s.substr(0, 57) + "...";
@@ -47,7 +41,6 @@ std::string describe(const json& v) {
 }
 
 std::string range_text(int64_t lo, int64_t hi) { return " from " + std::to_string(lo) + " to " + std::to_string(hi); }
-
 
 namespace {
 
@@ -58,27 +51,22 @@ public:
 
     void on(json::parse_event_t ev, const json& parsed) {
         switch (ev) {
-        case json::parse_event_t::object_start:
-            levels_.push_back({true, {}, {}, 0});
-            break;
-        case json::parse_event_t::array_start:
-            levels_.push_back({false, {}, {}, 0});
-            break;
-        case json::parse_event_t::key: {
-            Level& top = levels_.back();
-            top.key = parsed.get<std::string>();
-            if (!top.keys.insert(top.key).second)
-                throw InputError(file_, pointer(), "expected each key once in an object, got \"" + top.key + "\" twice");
-            break;
-        }
-        case json::parse_event_t::object_end:
-        case json::parse_event_t::array_end:
-            levels_.pop_back();
-            element_done();
-            break;
-        case json::parse_event_t::value:
-            element_done();
-            break;
+            case json::parse_event_t::object_start: levels_.push_back({true, {}, {}, 0}); break;
+            case json::parse_event_t::array_start: levels_.push_back({false, {}, {}, 0}); break;
+            case json::parse_event_t::key: {
+                Level& top = levels_.back();
+                top.key = parsed.get<std::string>();
+                if (!top.keys.insert(top.key).second)
+                    throw InputError(file_, pointer(),
+                                     "expected each key once in an object, got \"" + top.key + "\" twice");
+                break;
+            }
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                levels_.pop_back();
+                element_done();
+                break;
+            case json::parse_event_t::value: element_done(); break;
         }
     }
 
@@ -177,8 +165,7 @@ void Reader::object(const json& j, const std::string& ptr, const std::string& wh
     }
 }
 
-int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi,
-                        const std::string& what) const {
+int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi, const std::string& what) const {
     const std::string expected = what + range_text(lo, hi);
     int64_t x = 0;
     if (v.is_number_unsigned()) {
@@ -209,7 +196,8 @@ std::string Reader::string(const json& v, const std::string& ptr, const std::str
     return v.get<std::string>();
 }
 
-std::string Reader::choice(const json& v, const std::string& ptr, std::initializer_list<std::string_view> choices) const {
+std::string Reader::choice(const json& v, const std::string& ptr,
+                           std::initializer_list<std::string_view> choices) const {
     std::string list;
     for (std::string_view c : choices) {
         if (!list.empty()) list += ", ";

@@ -19,7 +19,7 @@ namespace sendpath::lesson::json_read {
 using nlohmann::json;
 
 inline constexpr int64_t kGiB = int64_t{1} << 30;
-inline constexpr int64_t kIntMax = 2147483647;           // a C int, as setsockopt and sysctls take
+inline constexpr int64_t kIntMax = 2147483647;            // a C int, as setsockopt and sysctls take
 inline constexpr int64_t kMaxTimeUs = 1'000'000'000'000;  // 10^6 s: far beyond any useful run
 
 // "/a/b" + key, with '~' and '/' escaped as RFC 6901 says.

@@ -55,13 +55,16 @@ public:
 
     Lesson read(const json& j) {
         r_.object(j, "", "a lesson",
-                  {"$schema", "id", "title", "description", "objectives", "scenario", "recorded_trace", "steps", "questions"});
+                  {"$schema", "id", "title", "description", "objectives", "scenario", "recorded_trace", "steps",
+                   "questions"});
         Lesson l;
         l.file = file_;
         l.id = r_.string(need(j, "", "id"), "/id", "a lesson id");
         if (!id_ok(l.id, false))
-            r_.fail("/id", "expected a lesson id of 1 to 64 characters a-z, 0-9, '-' or '_' (it names the lesson in "
-                           "answers files), got \"" + l.id + "\"");
+            r_.fail("/id",
+                    "expected a lesson id of 1 to 64 characters a-z, 0-9, '-' or '_' (it names the lesson in "
+                    "answers files), got \"" +
+                        l.id + "\"");
         l.title = text(need(j, "", "title"), "/title", "a title");
         if (j.contains("description")) l.description = text(j["description"], "/description", "a description", true);
         objectives(l, need(j, "", "objectives"));
@@ -79,8 +82,10 @@ private:
 
     std::string text(const json& v, const std::string& ptr, const std::string& what, bool empty_ok = false) {
         const std::string s = r_.string(v, ptr, what);
-        if (!empty_ok && s.find_first_not_of(" \t\r\n") == std::string::npos) r_.fail(ptr, "expected " + what + ", got an empty string");
-        if (s.size() > kMaxText) r_.fail(ptr, "expected " + what + " of at most " + std::to_string(kMaxText) + " characters");
+        if (!empty_ok && s.find_first_not_of(" \t\r\n") == std::string::npos)
+            r_.fail(ptr, "expected " + what + ", got an empty string");
+        if (s.size() > kMaxText)
+            r_.fail(ptr, "expected " + what + " of at most " + std::to_string(kMaxText) + " characters");
         return s;
     }
 
@@ -94,13 +99,15 @@ private:
             r_.fail(ptr, "column " + std::to_string(err.column()) + " of \"" + s + "\": " + err.what());
         }
         if (!anchor_ok && e.uses_anchor())
-            r_.fail(ptr, "expected " + what + " that does not use 'anchor' (it is the event this expression places), got \"" + s + "\"");
+            r_.fail(ptr, "expected " + what +
+                             " that does not use 'anchor' (it is the event this expression places), got \"" + s + "\"");
         return e;
     }
 
     void objectives(Lesson& l, const json& v) {
         if (!v.is_array() || v.empty()) r_.fail_got("/objectives", "a list of one or more objectives (strings)", v);
-        for (std::size_t i = 0; i < v.size(); ++i) l.objectives.push_back(text(v[i], child("/objectives", i), "an objective"));
+        for (std::size_t i = 0; i < v.size(); ++i)
+            l.objectives.push_back(text(v[i], child("/objectives", i), "an objective"));
     }
 
     void scenario(Lesson& l, const json& v, const json& top) {
@@ -111,8 +118,10 @@ private:
             for (const auto& part : p)
                 if (part == "..") inside = false;
             if (!inside)
-                r_.fail("/scenario", "expected the path of a scenario file inside the lesson's folder, relative to it "
-                                     "(such as \"scenarios/first-send.json\"), got \"" + rel + "\"");
+                r_.fail("/scenario",
+                        "expected the path of a scenario file inside the lesson's folder, relative to it "
+                        "(such as \"scenarios/first-send.json\"), got \"" +
+                            rel + "\"");
             const fs::path full = fs::path(file_).parent_path() / p;
             std::error_code ec;
             if (!fs::is_regular_file(full, ec))
@@ -135,14 +144,18 @@ private:
         const bool has_rec = top.contains("recorded_trace");
         if (l.is_tap()) {
             if (!has_rec)
-                r_.fail("", "expected the key \"recorded_trace\": this lesson's scenario has a \"tap\" peer (the real kernel), "
-                            "so its answers come from a recorded trace, such as \"../traces/" +
-                                fs::path(file_).filename().string() + "\"");
+                r_.fail(
+                    "",
+                    "expected the key \"recorded_trace\": this lesson's scenario has a \"tap\" peer (the real kernel), "
+                    "so its answers come from a recorded trace, such as \"../traces/" +
+                        fs::path(file_).filename().string() + "\"");
             const std::string rel = text(top["recorded_trace"], "/recorded_trace", "the path of a recorded trace");
-            l.recorded_trace = fs::path(rel).is_absolute() ? rel : (fs::path(file_).parent_path() / rel).lexically_normal().string();
+            l.recorded_trace =
+                fs::path(rel).is_absolute() ? rel : (fs::path(file_).parent_path() / rel).lexically_normal().string();
         } else if (has_rec) {
-            r_.fail("/recorded_trace", "expected no recorded trace for a simulated lesson: its trace is made by running "
-                                       "the scenario with today's engine (recorded traces are for \"tap\" peers)");
+            r_.fail("/recorded_trace",
+                    "expected no recorded trace for a simulated lesson: its trace is made by running "
+                    "the scenario with today's engine (recorded traces are for \"tap\" peers)");
         }
     }
 
@@ -171,16 +184,24 @@ private:
             q.pointer = p;
             q.id = r_.string(need(qj, p, "id"), child(p, "id"), "a question id");
             if (!id_ok(q.id, true))
-                r_.fail(child(p, "id"), "expected a question id of 1 to 64 characters A-Z, a-z, 0-9, '-', '_' or '.', got \"" + q.id + "\"");
-            if (!ids.insert(q.id).second) r_.fail(child(p, "id"), "expected a question id used once in the lesson, got \"" + q.id + "\" again");
-            const std::string type = r_.choice(need(qj, p, "type"), child(p, "type"), {"choice", "number", "next_branch"});
-            q.type = type == "choice" ? QuestionType::choice : type == "number" ? QuestionType::number : QuestionType::next_branch;
+                r_.fail(child(p, "id"),
+                        "expected a question id of 1 to 64 characters A-Z, a-z, 0-9, '-', '_' or '.', got \"" + q.id +
+                            "\"");
+            if (!ids.insert(q.id).second)
+                r_.fail(child(p, "id"), "expected a question id used once in the lesson, got \"" + q.id + "\" again");
+            const std::string type =
+                r_.choice(need(qj, p, "type"), child(p, "type"), {"choice", "number", "next_branch"});
+            q.type = type == "choice"   ? QuestionType::choice
+                     : type == "number" ? QuestionType::number
+                                        : QuestionType::next_branch;
             q.at = expr(need(qj, p, "at"), child(p, "at"), "an anchor", false);
             q.prompt = text(need(qj, p, "prompt"), child(p, "prompt"), "the question's prompt");
             if (qj.contains("explain")) q.explain = text(qj["explain"], child(p, "explain"), "an explanation", true);
             if (qj.contains("points")) q.points = r_.integer(qj["points"], child(p, "points"), 1, 100, "points");
             auto only = [&](const char* key, const std::string& why) {
-                if (qj.contains(key)) r_.fail(child(p, key), "expected no \"" + std::string(key) + "\" in a " + type + " question: " + why);
+                if (qj.contains(key))
+                    r_.fail(child(p, key),
+                            "expected no \"" + std::string(key) + "\" in a " + type + " question: " + why);
             };
             switch (q.type) {
                 case QuestionType::choice:
@@ -194,7 +215,8 @@ private:
                     q.answer = expr(need(qj, p, "answer"), child(p, "answer"), "the answer", true);
                     if (qj.contains("tolerance")) {
                         const json& t = qj["tolerance"];
-                        if (!t.is_number() || t.is_boolean() || !(t.get<double>() >= 0) || !std::isfinite(t.get<double>()))
+                        if (!t.is_number() || t.is_boolean() || !(t.get<double>() >= 0) ||
+                            !std::isfinite(t.get<double>()))
                             r_.fail_got(child(p, "tolerance"), "a tolerance: a number of 0 or more", t);
                         q.tolerance = t.get<double>();
                     }
@@ -221,11 +243,13 @@ private:
             Choice c;
             c.id = r_.string(need(v[i], cp, "id"), child(cp, "id"), "a choice id");
             if (!id_ok(c.id, true))
-                r_.fail(child(cp, "id"), "expected a choice id of 1 to 64 characters A-Z, a-z, 0-9, '-', '_' or '.', got \"" + c.id + "\"");
-            if (!ids.insert(c.id).second) r_.fail(child(cp, "id"), "expected a choice id used once in the question, got \"" + c.id + "\" again");
+                r_.fail(
+                    child(cp, "id"),
+                    "expected a choice id of 1 to 64 characters A-Z, a-z, 0-9, '-', '_' or '.', got \"" + c.id + "\"");
+            if (!ids.insert(c.id).second)
+                r_.fail(child(cp, "id"), "expected a choice id used once in the question, got \"" + c.id + "\" again");
             c.text = text(need(v[i], cp, "text"), child(cp, "text"), "the choice's text");
-            c.correct = expr(need(v[i], cp, "correct"), child(cp, "correct"),
-                             "when this choice is correct", true);
+            c.correct = expr(need(v[i], cp, "correct"), child(cp, "correct"), "when this choice is correct", true);
             q.choices.push_back(std::move(c));
         }
     }
@@ -235,7 +259,8 @@ private:
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string name = r_.string(v[i], child(p, i), "an event kind");
             trace::Kind k;
-            if (!trace::kind_by_name(name, k)) r_.fail(child(p, i), "expected an event kind (such as tail_append), got \"" + name + "\"");
+            if (!trace::kind_by_name(name, k))
+                r_.fail(child(p, i), "expected an event kind (such as tail_append), got \"" + name + "\"");
             if (std::find(q.branch_choices.begin(), q.branch_choices.end(), k) != q.branch_choices.end())
                 r_.fail(child(p, i), "expected each event kind once, got \"" + name + "\" again");
             q.branch_choices.push_back(k);
@@ -257,7 +282,8 @@ Lesson load_lesson(const std::string& path) {
 
 std::vector<std::string> lesson_files(const std::string& dir) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw InputError(dir, "", "expected a folder of lesson files (*.json), but it is not a folder");
+    if (!fs::is_directory(dir, ec))
+        throw InputError(dir, "", "expected a folder of lesson files (*.json), but it is not a folder");
     std::vector<std::string> out;
     fs::directory_iterator it(dir, ec);
     if (ec) throw InputError(dir, "", "expected a readable folder of lessons: " + ec.message());

@@ -28,15 +28,15 @@ namespace sendpath::lesson {
 
 // Narrative shown when the replay reaches the anchor event.
 struct Step {
-    Expr at;              // the event it is attached to
+    Expr at;  // the event it is attached to
     std::string text;
     std::string pointer;  // "/steps/3", for messages
 };
 
 struct Choice {
-    std::string id;       // what an answers file names ("a", "tail")
+    std::string id;  // what an answers file names ("a", "tail")
     std::string text;
-    Expr correct;         // nonzero on the trace: this choice is correct
+    Expr correct;  // nonzero on the trace: this choice is correct
 };
 
 enum class QuestionType { choice, number, next_branch };
@@ -45,29 +45,29 @@ std::string_view question_type_name(QuestionType t);  // "choice", "number", "ne
 struct Question {
     std::string id;
     QuestionType type = QuestionType::number;
-    Expr at;                   // where the replay pauses to ask (the student sees the state after this event)
+    Expr at;  // where the replay pauses to ask (the student sees the state after this event)
     std::string prompt;
-    std::string explain;       // shown once answered (may be empty)
+    std::string explain;  // shown once answered (may be empty)
     int64_t points = 1;
     // choice: two or more choices; the correct ones are those whose expression is nonzero.
     std::vector<Choice> choices;
     // number: the value; next_branch: an event kind (default: next_kind(at=anchor)).
     Expr answer;
-    double tolerance = 0;      // number: |given - answer| <= tolerance is correct
-    std::string unit;          // number: shown after the input ("bytes")
+    double tolerance = 0;  // number: |given - answer| <= tolerance is correct
+    std::string unit;      // number: shown after the input ("bytes")
     // next_branch: kinds offered to pick from (empty: any event kind may be typed).
     std::vector<trace::Kind> branch_choices;
-    std::string pointer;       // "/questions/2", for messages
+    std::string pointer;  // "/questions/2", for messages
 };
 
 struct Lesson {
-    std::string file;          // path as given
-    std::string id;            // what answers files name in "lesson"
+    std::string file;  // path as given
+    std::string id;    // what answers files name in "lesson"
     std::string title;
     std::string description;
     std::vector<std::string> objectives;
     Scenario scenario;
-    std::string scenario_file;   // the scenario's path, "" when the scenario is inline
+    std::string scenario_file;  // the scenario's path, "" when the scenario is inline
     // A TAP lesson (peer type "tap") cannot be rerun anywhere: its answers come
     // from a recorded trace. The path is resolved against the lesson's folder.
     std::string recorded_trace;

@@ -13,12 +13,12 @@
 
 namespace sendpath::lesson {
 
-using nlohmann::json;
 using json_read::child;
 using json_read::kGiB;
 using json_read::kIntMax;
 using json_read::kMaxTimeUs;
 using json_read::Reader;
+using nlohmann::json;
 
 int64_t Action::total() const {
     int64_t t = 0;
@@ -36,12 +36,12 @@ engine::Config Scenario::engine_config() const { return {device, sock, sysctl, f
 
 namespace {
 
-constexpr int64_t kMaxIovecs = 1024;                  // UIO_MAXIOV
+constexpr int64_t kMaxIovecs = 1024;                 // UIO_MAXIOV
 constexpr int64_t kMaxSendTotal = int64_t{4} << 30;  // bytes in one send() call
 constexpr std::size_t kMaxActions = 100000;
 constexpr int64_t kMaxPages = int64_t{1} << 40;
-constexpr int64_t kMaxOrdinal = 1'000'000'000;       // "the Nth allocation", "segment N"
-constexpr int64_t kMaxRate = int64_t{1} << 40;       // bytes per second
+constexpr int64_t kMaxOrdinal = 1'000'000'000;  // "the Nth allocation", "segment N"
+constexpr int64_t kMaxRate = int64_t{1} << 40;  // bytes per second
 
 struct FlagName {
     const char* name;
@@ -61,11 +61,13 @@ json flags_to_json(int64_t flags) {
 }
 
 int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
-    const std::string what = "a list of flag names (MSG_MORE, MSG_DONTWAIT, MSG_OOB, MSG_NOSIGNAL) or their integer value";
+    const std::string what =
+        "a list of flag names (MSG_MORE, MSG_DONTWAIT, MSG_OOB, MSG_NOSIGNAL) or their integer value";
     if (v.is_number()) {
         int64_t x = r.integer(v, ptr, 0, kKnownFlags, "a flags integer");
         if (x & ~kKnownFlags)
-            r.fail_got(ptr, "a combination of MSG_OOB (1), MSG_DONTWAIT (64), MSG_NOSIGNAL (16384), MSG_MORE (32768)", v);
+            r.fail_got(ptr, "a combination of MSG_OOB (1), MSG_DONTWAIT (64), MSG_NOSIGNAL (16384), MSG_MORE (32768)",
+                       v);
         return x;
     }
     if (!v.is_array()) r.fail_got(ptr, what, v);
@@ -79,7 +81,8 @@ int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
                     flags |= f.bit;
                     found = true;
                 }
-        if (!found) r.fail_got(child(ptr, i), "one of \"MSG_MORE\", \"MSG_DONTWAIT\", \"MSG_OOB\", \"MSG_NOSIGNAL\"", e);
+        if (!found)
+            r.fail_got(child(ptr, i), "one of \"MSG_MORE\", \"MSG_DONTWAIT\", \"MSG_OOB\", \"MSG_NOSIGNAL\"", e);
     }
     return flags;
 }
@@ -90,8 +93,9 @@ int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
 int64_t sndtimeo_ms(const Reader& r, const json& v, const std::string& ptr, bool in_ms) {
     if (v.is_number() && v.get<double>() == -1.0) return -1;
     if (v.is_number() && v.get<double>() < 0)
-        r.fail_got(ptr, std::string("-1 (wait forever) or a time from 0 to ") +
-                            (in_ms ? std::to_string(kMaxTimeUs / 1000) + " ms" : std::to_string(kMaxTimeUs) + " us"),
+        r.fail_got(ptr,
+                   std::string("-1 (wait forever) or a time from 0 to ") +
+                       (in_ms ? std::to_string(kMaxTimeUs / 1000) + " ms" : std::to_string(kMaxTimeUs) + " us"),
                    v);
     int64_t us = r.time_value(v, ptr, in_ms, 0, kMaxTimeUs);
     if (us == 0) return -1;
@@ -131,8 +135,8 @@ std::vector<int64_t> read_times(const Reader& r, const json& obj, const std::str
     for (std::size_t i = 0; i < v.size(); ++i) {
         int64_t t = r.time_value(v[i], child(p, i), in_ms, 0, kMaxTimeUs);
         if (!out.empty() && t <= out.back())
-            r.fail(child(p, i), "expected times in increasing order, each once: got " + json(v[i]).dump() +
-                                    " after " + json(v[i - 1]).dump());
+            r.fail(child(p, i), "expected times in increasing order, each once: got " + json(v[i]).dump() + " after " +
+                                    json(v[i - 1]).dump());
         out.push_back(t);
     }
     return out;
@@ -159,12 +163,14 @@ Device read_device(const Reader& r, const json& j, const std::string& p) {
     d.csum = j.contains("csum") ? r.boolean(j["csum"], child(p, "csum")) : true;
     d.sg = j.contains("sg") ? r.boolean(j["sg"], child(p, "sg")) : d.csum;
     if (d.sg && !d.csum)
-        r.fail(child(p, "sg"), "expected false when csum is false: the kernel turns scatter-gather off on a device "
-                               "without checksum offload");
+        r.fail(child(p, "sg"),
+               "expected false when csum is false: the kernel turns scatter-gather off on a device "
+               "without checksum offload");
     d.gso = j.contains("gso") ? r.boolean(j["gso"], child(p, "gso")) : d.sg;
     if (d.gso && !d.sg)
-        r.fail(child(p, "gso"), "expected false when sg is false: GSO skbs are built from page fragments, which "
-                                "need scatter-gather");
+        r.fail(child(p, "gso"),
+               "expected false when sg is false: GSO skbs are built from page fragments, which "
+               "need scatter-gather");
     d.tso = j.contains("tso") ? r.boolean(j["tso"], child(p, "tso")) : false;
     if (d.tso && !d.sg)
         r.fail(child(p, "tso"), "expected false when sg is false: TSO needs scatter-gather and checksum offload");
@@ -178,7 +184,8 @@ SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
               "sack"});
     SockOptions s;
     if (j.contains("sndbuf") && !j["sndbuf"].is_null())
-        s.sndbuf = r.integer(j["sndbuf"], child(p, "sndbuf"), 0, kIntMax, "null (no SO_SNDBUF) or a SO_SNDBUF value in bytes");
+        s.sndbuf =
+            r.integer(j["sndbuf"], child(p, "sndbuf"), 0, kIntMax, "null (no SO_SNDBUF) or a SO_SNDBUF value in bytes");
     if (j.contains("nodelay")) s.nodelay = r.boolean(j["nodelay"], child(p, "nodelay"));
     if (j.contains("cork")) s.cork = r.boolean(j["cork"], child(p, "cork"));
     if (j.contains("sndtimeo_ms") && j.contains("sndtimeo_us"))
@@ -312,8 +319,7 @@ void read_send(const Reader& r, const json& v, const std::string& p, Action& a) 
         a.data = r.string(v["data"], child(p, "data"), "the payload as a string (or null)");
         const auto n = static_cast<int64_t>(a.data->size());
         if (n > kGiB) r.fail(child(p, "data"), "expected at most 1 GiB of data");
-        if (a.iov.empty())
-            a.iov = {n};
+        if (a.iov.empty()) a.iov = {n};
         else if (a.total() != n)
             r.fail(child(p, "data"), "expected " + std::to_string(a.total()) + " bytes of data to match " +
                                          (v.contains("size") ? "size" : "the iovec lengths") + ", got " +
@@ -338,7 +344,8 @@ void read_setsockopt(const Reader& r, const json& v, const std::string& p, Actio
     const json& val = v.begin().value();
     const std::string vp = child(p, a.option);
     if (a.option == "TCP_NODELAY" || a.option == "TCP_CORK") {
-        a.value = val.is_boolean() ? int64_t{val.get<bool>()} : r.integer(val, vp, 0, kIntMax, "true, false or an integer");
+        a.value =
+            val.is_boolean() ? int64_t{val.get<bool>()} : r.integer(val, vp, 0, kIntMax, "true, false or an integer");
     } else if (a.option == "SO_SNDBUF") {
         a.value = r.integer(val, vp, 0, kIntMax, "a SO_SNDBUF value in bytes");
     } else {
@@ -382,12 +389,9 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
     } else if (kind == "peer_read") {
         a.type = Action::Type::peer_read;
         const json& n = v["peer_read"];
-        if (n.is_string() && n.get_ref<const std::string&>() == "all")
-            a.bytes = -1;
-        else if (n.is_number())
-            a.bytes = r.integer(n, kp, 1, kGiB, "\"all\" or a byte count");
-        else
-            r.fail_got(kp, "\"all\" or a byte count from 1 to " + std::to_string(kGiB), n);
+        if (n.is_string() && n.get_ref<const std::string&>() == "all") a.bytes = -1;
+        else if (n.is_number()) a.bytes = r.integer(n, kp, 1, kGiB, "\"all\" or a byte count");
+        else r.fail_got(kp, "\"all\" or a byte count from 1 to " + std::to_string(kGiB), n);
     } else if (kind == "setsockopt") {
         a.type = Action::Type::setsockopt;
         read_setsockopt(r, v["setsockopt"], kp, a);
@@ -404,30 +408,20 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
 json action_to_json(const Action& a) {
     json j;
     switch (a.type) {
-    case Action::Type::send: {
-        json s;
-        s["iov"] = a.iov;
-        s["data"] = a.data ? json(*a.data) : json(nullptr);
-        s["flags"] = flags_to_json(a.flags);
-        s["fault_at"] = a.fault_at ? json(*a.fault_at) : json(nullptr);
-        j["send"] = s;
-        break;
-    }
-    case Action::Type::sleep:
-        j["sleep_us"] = a.duration_us;
-        break;
-    case Action::Type::peer_read:
-        j["peer_read"] = a.bytes < 0 ? json("all") : json(a.bytes);
-        break;
-    case Action::Type::setsockopt:
-        j["setsockopt"] = json{{a.option, a.value}};
-        break;
-    case Action::Type::shutdown:
-        j["shutdown"] = a.how;
-        break;
-    case Action::Type::close:
-        j["close"] = true;
-        break;
+        case Action::Type::send: {
+            json s;
+            s["iov"] = a.iov;
+            s["data"] = a.data ? json(*a.data) : json(nullptr);
+            s["flags"] = flags_to_json(a.flags);
+            s["fault_at"] = a.fault_at ? json(*a.fault_at) : json(nullptr);
+            j["send"] = s;
+            break;
+        }
+        case Action::Type::sleep: j["sleep_us"] = a.duration_us; break;
+        case Action::Type::peer_read: j["peer_read"] = a.bytes < 0 ? json("all") : json(a.bytes); break;
+        case Action::Type::setsockopt: j["setsockopt"] = json{{a.option, a.value}}; break;
+        case Action::Type::shutdown: j["shutdown"] = a.how; break;
+        case Action::Type::close: j["close"] = true; break;
     }
     j["at_us"] = a.at_us ? json(*a.at_us) : json(nullptr);
     return j;
@@ -444,8 +438,8 @@ Scenario scenario_from_json(const json& j, const std::string& file) {
               "drain_ms", "drain_us", "max_time_ms", "max_time_us"});
     Scenario sc;
     if (j.contains("$schema")) r.string(j["$schema"], "/$schema", "the schema's address as a string");
-    sc.name = j.contains("name") ? r.string(j["name"], "/name", "a string")
-                                 : std::filesystem::path(file).stem().string();
+    sc.name =
+        j.contains("name") ? r.string(j["name"], "/name", "a string") : std::filesystem::path(file).stem().string();
     if (j.contains("description")) sc.description = r.string(j["description"], "/description", "a string");
     if (j.contains("connect")) sc.connect = r.choice(j["connect"], "/connect", {"established", "nonblocking"});
     if (j.contains("device")) sc.device = read_device(r, j["device"], "/device");
@@ -472,8 +466,8 @@ json Scenario::to_json() const {
     j["name"] = name;
     j["description"] = description;
     j["connect"] = connect;
-    j["device"] = {{"sg", device.sg}, {"csum", device.csum}, {"gso", device.gso}, {"tso", device.tso},
-                   {"mtu", device.mtu}};
+    j["device"] = {
+        {"sg", device.sg}, {"csum", device.csum}, {"gso", device.gso}, {"tso", device.tso}, {"mtu", device.mtu}};
     j["socket"] = {{"sndbuf", sock.sndbuf ? json(*sock.sndbuf) : json(nullptr)},
                    {"nodelay", sock.nodelay},
                    {"cork", sock.cork},

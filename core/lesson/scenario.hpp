@@ -20,20 +20,20 @@ namespace sendpath::lesson {
 // The engine's and the simulated peer's settings, as a scenario gives them.
 using engine::Device;
 using engine::Faults;
-using engine::MsgFlag;
-using engine::SockOptions;
-using engine::Sysctls;
 using engine::MSG_DONTWAIT;
 using engine::MSG_MORE;
 using engine::MSG_NOSIGNAL;
 using engine::MSG_OOB;
+using engine::MsgFlag;
+using engine::SockOptions;
+using engine::Sysctls;
 
 // The peer section: the simulated receiver's settings, or a TAP device.
 struct Peer : peer::SimPeerConfig {
-    std::string type = "sim";       // "sim" (built-in receiver) or "tap" (the real kernel)
+    std::string type = "sim";  // "sim" (built-in receiver) or "tap" (the real kernel)
     // tap (the simulated receiver's settings do not apply)
-    std::string dev;                // TAP device name
-    std::string connect;            // kernel listener "IP:PORT"
+    std::string dev;      // TAP device name
+    std::string connect;  // kernel listener "IP:PORT"
     bool operator==(const Peer&) const = default;
 };
 
@@ -42,16 +42,16 @@ struct Action {
     Type type = Type::send;
     std::optional<int64_t> at_us;  // start no earlier than this virtual time (absolute)
     // send
-    std::vector<int64_t> iov;      // iovec lengths (one entry = a plain buffer)
+    std::vector<int64_t> iov;         // iovec lengths (one entry = a plain buffer)
     std::optional<std::string> data;  // literal payload (UTF-8 bytes); else the pattern of payload_byte()
-    int64_t flags = 0;             // MSG_* bits
+    int64_t flags = 0;                // MSG_* bits
     std::optional<int64_t> fault_at;  // byte offset in this call's buffer where the user copy faults (EFAULT)
     // sleep
     int64_t duration_us = 0;
     // peer_read
-    int64_t bytes = 0;             // -1 = everything queued
+    int64_t bytes = 0;  // -1 = everything queued
     // setsockopt
-    std::string option;            // "TCP_NODELAY", "TCP_CORK", "SO_SNDBUF", "SO_SNDTIMEO"
+    std::string option;  // "TCP_NODELAY", "TCP_CORK", "SO_SNDBUF", "SO_SNDTIMEO"
     int64_t value = 0;
     // shutdown: how = "SHUT_WR" (the only one that matters to sending), "SHUT_RD", "SHUT_RDWR"
     std::string how = "SHUT_WR";

@@ -49,8 +49,7 @@ void check_memory(const State& s, const std::vector<const SkBuff*>& queued, std:
     for (const SkBuff* skb : queued) truesize += skb->truesize;
     if (truesize == s.sk.sk_wmem_queued) return;
     const std::string head = "sk_wmem_queued is " + str(s.sk.sk_wmem_queued) + " but ";
-    if (queued.empty())
-        out.push_back(head + "the write queue is empty");
+    if (queued.empty()) out.push_back(head + "the write queue is empty");
     else if (queued.size() == 1)
         out.push_back(head + "the one queued skb (" + skb_name(queued[0]->id) + ") has truesize " + str(truesize));
     else
@@ -125,14 +124,16 @@ void check_sequence(const State& s, const std::vector<const SkBuff*>& queued, In
     if (before(head.seq, sk.snd_una)) {
         const int64_t want = seq_diff(sk.write_seq, head.seq);
         if (bytes != want)
-            out.push_back("the write queue holds " + str(bytes) + " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - seq of the head " +
+            out.push_back("the write queue holds " + str(bytes) +
+                          " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - seq of the head " +
                           skb_name(head.id) + " is " + str(want) + " (write_seq " + str(sk.write_seq) + ", seq " +
                           str(head.seq) + ")");
     } else {
         const int64_t want = seq_diff(sk.write_seq, sk.snd_una);
         if (bytes != want)
-            out.push_back("the write queue holds " + str(bytes) + " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - snd_una is " +
-                          str(want) + " (write_seq " + str(sk.write_seq) + ", snd_una " + str(sk.snd_una) + ")");
+            out.push_back("the write queue holds " + str(bytes) +
+                          " bytes (sum of len, plus 1 per SYN or FIN) but write_seq - snd_una is " + str(want) +
+                          " (write_seq " + str(sk.write_seq) + ", snd_una " + str(sk.snd_una) + ")");
     }
 }
 
@@ -160,7 +161,8 @@ void check_pages(const State& s, InvariantScope scope, std::vector<std::string>&
             out.push_back("page " + std::to_string(id) + " has count " + str(page.count) + " but " + str(frags) +
                           (frags == 1 ? " fragment points" : " fragments point") + " at it and it is " +
                           (is_cached ? "" : "not ") + "sk_sndmsg_page" +
-                          (is_local ? " (and tcp_sendmsg holds it, just allocated)" : "") + ", so it should be " + str(want));
+                          (is_local ? " (and tcp_sendmsg holds it, just allocated)" : "") + ", so it should be " +
+                          str(want));
     }
 }
 
@@ -172,8 +174,7 @@ std::vector<std::string> check_invariants(const State& s, InvariantScope scope) 
     check_queue(s, out, queued);
     check_memory(s, queued, out);
     for (const auto& [id, skb] : s.skbs) {
-        if (skb.id != id)
-            out.push_back("the skb stored as " + skb_name(id) + " calls itself " + skb_name(skb.id));
+        if (skb.id != id) out.push_back("the skb stored as " + skb_name(id) + " calls itself " + skb_name(skb.id));
         check_skb(skb, scope, out);
     }
     check_sequence(s, queued, scope, out);

@@ -35,14 +35,20 @@ constexpr FieldInfo kSkbInfo[] = {
 const FieldInfo& sock_field_info(SF f) { return kSockInfo[static_cast<std::size_t>(f)]; }
 bool sock_field_by_name(std::string_view name, SF& out) {
     for (std::size_t i = 0; i < kSockFieldCount; ++i)
-        if (kSockInfo[i].name == name) { out = static_cast<SF>(i); return true; }
+        if (kSockInfo[i].name == name) {
+            out = static_cast<SF>(i);
+            return true;
+        }
     return false;
 }
 
 const FieldInfo& skb_field_info(KF f) { return kSkbInfo[static_cast<std::size_t>(f)]; }
 bool skb_field_by_name(std::string_view name, KF& out) {
     for (std::size_t i = 0; i < kSkbFieldCount; ++i)
-        if (kSkbInfo[i].name == name) { out = static_cast<KF>(i); return true; }
+        if (kSkbInfo[i].name == name) {
+            out = static_cast<KF>(i);
+            return true;
+        }
     return false;
 }
 

@@ -25,15 +25,28 @@ inline constexpr uint32_t MAX_SKB_FRAGS = 18;  // 65536/PAGE_SIZE + 2
 
 // TCP states, numbered as in include/net/tcp_states.h.
 enum TcpState : int64_t {
-    TCP_ESTABLISHED = 1, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
-    TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING
+    TCP_ESTABLISHED = 1,
+    TCP_SYN_SENT,
+    TCP_SYN_RECV,
+    TCP_FIN_WAIT1,
+    TCP_FIN_WAIT2,
+    TCP_TIME_WAIT,
+    TCP_CLOSE,
+    TCP_CLOSE_WAIT,
+    TCP_LAST_ACK,
+    TCP_LISTEN,
+    TCP_CLOSING
 };
 std::string_view tcp_state_name(int64_t state);
 
 // TCP header flag bits as they sit in the header (and in TCP_SKB_CB->flags).
 enum TcpFlag : int64_t {
-    TCPHDR_FIN = 0x01, TCPHDR_SYN = 0x02, TCPHDR_RST = 0x04, TCPHDR_PSH = 0x08,
-    TCPHDR_ACK = 0x10, TCPHDR_URG = 0x20
+    TCPHDR_FIN = 0x01,
+    TCPHDR_SYN = 0x02,
+    TCPHDR_RST = 0x04,
+    TCPHDR_PSH = 0x08,
+    TCPHDR_ACK = 0x10,
+    TCPHDR_URG = 0x20
 };
 
 // tp->nonagle bits.
@@ -47,7 +60,10 @@ enum IpSummed : int64_t { CHECKSUM_NONE = 0, CHECKSUM_PARTIAL = 3 };
 
 // Socket flag bits kept in sock_flags (sk->sk_flags and sk->sk_socket->flags merged).
 enum SockFlag : int64_t {
-    SOCK_NOSPACE = 1, SOCK_ASYNC_NOSPACE = 2, SOCK_QUEUE_SHRUNK = 4, SOCK_SNDBUF_LOCK = 8,
+    SOCK_NOSPACE = 1,
+    SOCK_ASYNC_NOSPACE = 2,
+    SOCK_QUEUE_SHRUNK = 4,
+    SOCK_SNDBUF_LOCK = 8,
     TSQ_THROTTLED = 16
 };
 
@@ -62,79 +78,79 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
 // mem (the global TCP memory pool), local (tcp_sendmsg's local variables, so a
 // student sees them like a debugger's Locals window), peer (the simulated
 // receiver, when there is one).
-#define SENDPATH_SOCK_FIELDS(X)                                                                    \
-    X(sock, state, "TCP state of the socket (TCP_ESTABLISHED, TCP_SYN_SENT, ...).")                \
-    X(sock, sk_err, "Pending socket error (positive errno), reported and cleared by the next call.") \
-    X(sock, sk_shutdown, "Shutdown bits: RCV_SHUTDOWN=1, SEND_SHUTDOWN=2.")                         \
-    X(sock, sk_sndbuf, "Send buffer limit in bytes: new skbs wait while sk_wmem_queued >= sk_sndbuf.") \
-    X(sock, sk_wmem_queued, "Truesize of every skb on the write queue, sent or not.")              \
-    X(sock, sk_forward_alloc, "Bytes charged to the global pool in advance and not yet used.")     \
-    X(sock, sk_wmem_alloc, "Truesize of skb clones still in the device queue (for autocorking).")  \
-    X(sock, sock_flags, "SOCK_NOSPACE=1, ASYNC_NOSPACE=2, QUEUE_SHRUNK=4, SNDBUF_LOCK=8, TSQ_THROTTLED=16.") \
-    X(sock, sk_send_head, "First skb not yet sent (skb id), 0 when everything queued has been sent.") \
-    X(sock, sk_sndmsg_page, "The socket's cached page (page id) that new fragments are cut from, 0 if none.") \
-    X(sock, sk_sndmsg_off, "Offset in the cached page where the next fragment starts.")            \
-    X(sock, sk_sndtimeo_ms, "SO_SNDTIMEO in ms; -1 means wait forever.")                            \
-    X(tcp, write_seq, "Sequence number after the last byte queued by the application.")           \
-    X(tcp, pushed_seq, "write_seq when PSH was last marked; forced_push compares against it.")     \
-    X(tcp, snd_una, "First byte sent but not yet acknowledged.")                                   \
-    X(tcp, snd_nxt, "Next sequence number to send.")                                               \
-    X(tcp, snd_wnd, "Window the peer last advertised, in bytes (already scaled).")                \
-    X(tcp, snd_wl1, "Sequence number of the segment that last updated snd_wnd.")                   \
-    X(tcp, max_window, "Largest window the peer ever advertised.")                                 \
-    X(tcp, snd_sml, "End of the last small segment sent (Minshall's Nagle variant).")              \
-    X(tcp, snd_up, "Urgent pointer: write_seq after the last MSG_OOB send.")                       \
-    X(tcp, mss_cache, "Current effective MSS (payload bytes per segment).")                        \
-    X(tcp, xmit_size_goal_segs, "size_goal in MSS units, cached between calls.")                   \
-    X(tcp, snd_cwnd, "Congestion window in segments.")                                             \
-    X(tcp, snd_ssthresh, "Slow start threshold in segments.")                                      \
-    X(tcp, snd_cwnd_cnt, "Congestion-avoidance counter: ACKed segments since cwnd last grew.")     \
-    X(tcp, packets_out, "Segments sent and not yet acknowledged.")                                 \
-    X(tcp, retrans_out, "Retransmitted segments not yet acknowledged.")                            \
-    X(tcp, lost_out, "Segments marked lost (after an RTO), not yet acknowledged.")                 \
-    X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")      \
-    X(tcp, rcv_nxt, "Next sequence number expected from the peer (our ACK field).")              \
-    X(tcp, rcv_wnd, "Receive window we advertise, in bytes.")                                      \
-    X(tcp, snd_wscale, "Peer's window scale shift (applied to its window field).")                \
-    X(tcp, rcv_wscale, "Our window scale shift.")                                                  \
-    X(tcp, ts_recent, "Last timestamp value seen from the peer (echoed as TSecr), 0 if none.")     \
-    X(tcp, tstamp_ok, "1 when both sides agreed on the timestamp option.")                         \
-    X(tcp, srtt_us, "Smoothed round-trip time in microseconds (0 until the first sample).")        \
-    X(tcp, rttvar_us, "Round-trip time variation in microseconds.")                                \
-    X(tcp, ca_state, "Congestion state: 0 Open, 4 Loss.")                                          \
-    X(tcp, high_seq, "snd_nxt when loss recovery began.")                                          \
-    X(tcp, tso_deferred, "Nonzero while TSO deferral waits: 1 | (jiffies << 1) when it started.")   \
-    X(tcp, lsndtime_us, "Virtual time of the last data transmission (slow start after idle).")     \
-    X(tcp, mss_clamp, "Largest MSS allowed: the smaller of ours and the peer's SYN option.")       \
-    X(icsk, icsk_pending, "Which timer is armed: 0 none, 1 RETRANS, 3 PROBE0.")                   \
-    X(icsk, icsk_timeout_us, "Virtual time in microseconds when the armed timer fires.")          \
-    X(icsk, icsk_rto_us, "Current retransmission timeout in microseconds.")                       \
-    X(icsk, icsk_backoff, "Exponential backoff count of the timer.")                               \
-    X(icsk, icsk_retransmits, "Consecutive retransmission timeouts without progress.")            \
-    X(mem, tcp_memory_allocated, "Pages charged to TCP by all sockets (global).")                  \
-    X(mem, tcp_memory_pressure, "1 while TCP is under memory pressure (global).")                 \
-    X(mem, tcp_mem0, "sysctl tcp_mem[0] in pages: below it there is no pressure.")                 \
-    X(mem, tcp_mem1, "sysctl tcp_mem[1] in pages: above it TCP enters pressure.")                  \
-    X(mem, tcp_mem2, "sysctl tcp_mem[2] in pages: above it allocations fail.")                     \
-    X(local, copied, "tcp_sendmsg: bytes copied in this call so far.")                             \
-    X(local, iov, "tcp_sendmsg: index of the iovec being copied.")                                 \
-    X(local, seglen, "tcp_sendmsg: bytes left in the current iovec.")                              \
-    X(local, mss_now, "tcp_sendmsg: MSS for this call (tcp_send_mss).")                            \
-    X(local, size_goal, "tcp_sendmsg: bytes an skb may hold (a multiple of mss_now with GSO).")    \
-    X(local, copy, "tcp_sendmsg: bytes to copy in this step.")                                     \
+#define SENDPATH_SOCK_FIELDS(X)                                                                                        \
+    X(sock, state, "TCP state of the socket (TCP_ESTABLISHED, TCP_SYN_SENT, ...).")                                    \
+    X(sock, sk_err, "Pending socket error (positive errno), reported and cleared by the next call.")                   \
+    X(sock, sk_shutdown, "Shutdown bits: RCV_SHUTDOWN=1, SEND_SHUTDOWN=2.")                                            \
+    X(sock, sk_sndbuf, "Send buffer limit in bytes: new skbs wait while sk_wmem_queued >= sk_sndbuf.")                 \
+    X(sock, sk_wmem_queued, "Truesize of every skb on the write queue, sent or not.")                                  \
+    X(sock, sk_forward_alloc, "Bytes charged to the global pool in advance and not yet used.")                         \
+    X(sock, sk_wmem_alloc, "Truesize of skb clones still in the device queue (for autocorking).")                      \
+    X(sock, sock_flags, "SOCK_NOSPACE=1, ASYNC_NOSPACE=2, QUEUE_SHRUNK=4, SNDBUF_LOCK=8, TSQ_THROTTLED=16.")           \
+    X(sock, sk_send_head, "First skb not yet sent (skb id), 0 when everything queued has been sent.")                  \
+    X(sock, sk_sndmsg_page, "The socket's cached page (page id) that new fragments are cut from, 0 if none.")          \
+    X(sock, sk_sndmsg_off, "Offset in the cached page where the next fragment starts.")                                \
+    X(sock, sk_sndtimeo_ms, "SO_SNDTIMEO in ms; -1 means wait forever.")                                               \
+    X(tcp, write_seq, "Sequence number after the last byte queued by the application.")                                \
+    X(tcp, pushed_seq, "write_seq when PSH was last marked; forced_push compares against it.")                         \
+    X(tcp, snd_una, "First byte sent but not yet acknowledged.")                                                       \
+    X(tcp, snd_nxt, "Next sequence number to send.")                                                                   \
+    X(tcp, snd_wnd, "Window the peer last advertised, in bytes (already scaled).")                                     \
+    X(tcp, snd_wl1, "Sequence number of the segment that last updated snd_wnd.")                                       \
+    X(tcp, max_window, "Largest window the peer ever advertised.")                                                     \
+    X(tcp, snd_sml, "End of the last small segment sent (Minshall's Nagle variant).")                                  \
+    X(tcp, snd_up, "Urgent pointer: write_seq after the last MSG_OOB send.")                                           \
+    X(tcp, mss_cache, "Current effective MSS (payload bytes per segment).")                                            \
+    X(tcp, xmit_size_goal_segs, "size_goal in MSS units, cached between calls.")                                       \
+    X(tcp, snd_cwnd, "Congestion window in segments.")                                                                 \
+    X(tcp, snd_ssthresh, "Slow start threshold in segments.")                                                          \
+    X(tcp, snd_cwnd_cnt, "Congestion-avoidance counter: ACKed segments since cwnd last grew.")                         \
+    X(tcp, packets_out, "Segments sent and not yet acknowledged.")                                                     \
+    X(tcp, retrans_out, "Retransmitted segments not yet acknowledged.")                                                \
+    X(tcp, lost_out, "Segments marked lost (after an RTO), not yet acknowledged.")                                     \
+    X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")                          \
+    X(tcp, rcv_nxt, "Next sequence number expected from the peer (our ACK field).")                                    \
+    X(tcp, rcv_wnd, "Receive window we advertise, in bytes.")                                                          \
+    X(tcp, snd_wscale, "Peer's window scale shift (applied to its window field).")                                     \
+    X(tcp, rcv_wscale, "Our window scale shift.")                                                                      \
+    X(tcp, ts_recent, "Last timestamp value seen from the peer (echoed as TSecr), 0 if none.")                         \
+    X(tcp, tstamp_ok, "1 when both sides agreed on the timestamp option.")                                             \
+    X(tcp, srtt_us, "Smoothed round-trip time in microseconds (0 until the first sample).")                            \
+    X(tcp, rttvar_us, "Round-trip time variation in microseconds.")                                                    \
+    X(tcp, ca_state, "Congestion state: 0 Open, 4 Loss.")                                                              \
+    X(tcp, high_seq, "snd_nxt when loss recovery began.")                                                              \
+    X(tcp, tso_deferred, "Nonzero while TSO deferral waits: 1 | (jiffies << 1) when it started.")                      \
+    X(tcp, lsndtime_us, "Virtual time of the last data transmission (slow start after idle).")                         \
+    X(tcp, mss_clamp, "Largest MSS allowed: the smaller of ours and the peer's SYN option.")                           \
+    X(icsk, icsk_pending, "Which timer is armed: 0 none, 1 RETRANS, 3 PROBE0.")                                        \
+    X(icsk, icsk_timeout_us, "Virtual time in microseconds when the armed timer fires.")                               \
+    X(icsk, icsk_rto_us, "Current retransmission timeout in microseconds.")                                            \
+    X(icsk, icsk_backoff, "Exponential backoff count of the timer.")                                                   \
+    X(icsk, icsk_retransmits, "Consecutive retransmission timeouts without progress.")                                 \
+    X(mem, tcp_memory_allocated, "Pages charged to TCP by all sockets (global).")                                      \
+    X(mem, tcp_memory_pressure, "1 while TCP is under memory pressure (global).")                                      \
+    X(mem, tcp_mem0, "sysctl tcp_mem[0] in pages: below it there is no pressure.")                                     \
+    X(mem, tcp_mem1, "sysctl tcp_mem[1] in pages: above it TCP enters pressure.")                                      \
+    X(mem, tcp_mem2, "sysctl tcp_mem[2] in pages: above it allocations fail.")                                         \
+    X(local, copied, "tcp_sendmsg: bytes copied in this call so far.")                                                 \
+    X(local, iov, "tcp_sendmsg: index of the iovec being copied.")                                                     \
+    X(local, seglen, "tcp_sendmsg: bytes left in the current iovec.")                                                  \
+    X(local, mss_now, "tcp_sendmsg: MSS for this call (tcp_send_mss).")                                                \
+    X(local, size_goal, "tcp_sendmsg: bytes an skb may hold (a multiple of mss_now with GSO).")                        \
+    X(local, copy, "tcp_sendmsg: bytes to copy in this step.")                                                         \
     X(local, max, "tcp_sendmsg: the tail skb's limit for this step (size_goal, or mss_now without checksum offload).") \
-    X(local, err, "tcp_sendmsg: the error that will be returned (negative errno), 0 if none.")    \
-    X(local, timeo_ms, "tcp_sendmsg: time left to wait in ms, -1 for forever.")                    \
-    X(peer, peer_rcv_nxt, "Simulated receiver: next byte it expects.")                             \
-    X(peer, peer_rcv_queued, "Simulated receiver: bytes received but not yet read by its application.") \
-    X(peer, peer_rcv_wnd, "Simulated receiver: window it advertised last, in bytes.")              \
+    X(local, err, "tcp_sendmsg: the error that will be returned (negative errno), 0 if none.")                         \
+    X(local, timeo_ms, "tcp_sendmsg: time left to wait in ms, -1 for forever.")                                        \
+    X(peer, peer_rcv_nxt, "Simulated receiver: next byte it expects.")                                                 \
+    X(peer, peer_rcv_queued, "Simulated receiver: bytes received but not yet read by its application.")                \
+    X(peer, peer_rcv_wnd, "Simulated receiver: window it advertised last, in bytes.")                                  \
     X(peer, peer_read_total, "Simulated receiver: bytes its application has read.")
 
 enum class SF : uint8_t {
 #define SENDPATH_X(group, name, doc) name,
     SENDPATH_SOCK_FIELDS(SENDPATH_X)
 #undef SENDPATH_X
-    count_
+        count_
 };
 inline constexpr std::size_t kSockFieldCount = static_cast<std::size_t>(SF::count_);
 
@@ -167,34 +183,34 @@ bool sock_field_by_name(std::string_view name, SF& out);
 
 // One page fragment of an skb (skb_frag_t).
 struct Frag {
-    uint32_t page = 0;   // page id
-    uint32_t off = 0;    // offset in the page
-    uint32_t size = 0;   // bytes
+    uint32_t page = 0;  // page id
+    uint32_t off = 0;   // offset in the page
+    uint32_t size = 0;  // bytes
     bool operator==(const Frag&) const = default;
 };
 
 // Per-skb values: X(name, meaning).
-#define SENDPATH_SKB_FIELDS(X)                                                                     \
-    X(seq, "First sequence number of the skb (TCP_SKB_CB->seq).")                                 \
-    X(end_seq, "seq + len, plus one for SYN or FIN.")                                              \
-    X(len, "Payload bytes: linear part plus fragments.")                                           \
-    X(data_len, "Payload bytes held in page fragments.")                                           \
-    X(linear_cap, "Linear payload room reserved at allocation (select_size).")                    \
-    X(truesize, "Memory charged for the skb: data area, struct sk_buff, and fragment bytes.")     \
-    X(tcp_flags, "TCP flags it will carry (ACK=0x10, PSH=0x08, FIN=0x01).")                        \
+#define SENDPATH_SKB_FIELDS(X)                                                                            \
+    X(seq, "First sequence number of the skb (TCP_SKB_CB->seq).")                                         \
+    X(end_seq, "seq + len, plus one for SYN or FIN.")                                                     \
+    X(len, "Payload bytes: linear part plus fragments.")                                                  \
+    X(data_len, "Payload bytes held in page fragments.")                                                  \
+    X(linear_cap, "Linear payload room reserved at allocation (select_size).")                            \
+    X(truesize, "Memory charged for the skb: data area, struct sk_buff, and fragment bytes.")             \
+    X(tcp_flags, "TCP flags it will carry (ACK=0x10, PSH=0x08, FIN=0x01).")                               \
     X(ip_summed, "Checksum mode: 0 CHECKSUM_NONE (computed while copying), 3 CHECKSUM_PARTIAL (device).") \
-    X(gso_segs, "Number of MSS-sized segments it is sent as (0 = recompute at transmit).")        \
-    X(gso_size, "Segment size used for gso_segs (0 when it goes out as one segment).")            \
-    X(nr_frags, "Number of page fragments in use.")                                                \
-    X(sacked, "Retransmission bits: RETRANS=0x02, LOST=0x04, EVER_RETRANS=0x80.")                             \
-    X(when_us, "Virtual time of the last transmission in microseconds (0 = never sent).")         \
+    X(gso_segs, "Number of MSS-sized segments it is sent as (0 = recompute at transmit).")                \
+    X(gso_size, "Segment size used for gso_segs (0 when it goes out as one segment).")                    \
+    X(nr_frags, "Number of page fragments in use.")                                                       \
+    X(sacked, "Retransmission bits: RETRANS=0x02, LOST=0x04, EVER_RETRANS=0x80.")                         \
+    X(when_us, "Virtual time of the last transmission in microseconds (0 = never sent).")                 \
     X(csum, "Running software checksum of the payload (CHECKSUM_NONE only).")
 
 enum class KF : uint8_t {
 #define SENDPATH_X(name, doc) name,
     SENDPATH_SKB_FIELDS(SENDPATH_X)
 #undef SENDPATH_X
-    count_
+        count_
 };
 inline constexpr std::size_t kSkbFieldCount = static_cast<std::size_t>(KF::count_);
 
@@ -232,9 +248,9 @@ struct Page {
 // The whole modelled state at one point in time.
 struct State {
     Sock sk;
-    std::map<uint32_t, SkBuff> skbs;       // every live skb by id
-    std::vector<uint32_t> write_queue;     // sk_write_queue, head first (sent and unsent skbs)
-    std::map<uint32_t, Page> pages;        // every live page by id
+    std::map<uint32_t, SkBuff> skbs;    // every live skb by id
+    std::vector<uint32_t> write_queue;  // sk_write_queue, head first (sent and unsent skbs)
+    std::map<uint32_t, Page> pages;     // every live page by id
     bool operator==(const State&) const = default;
 
     SkBuff* skb(uint32_t id);
@@ -247,7 +263,9 @@ struct State {
 // Modular sequence arithmetic (sequence numbers live in int64 fields as 0..2^32-1).
 inline uint32_t seq32(int64_t v) { return static_cast<uint32_t>(v); }
 inline int64_t seq_add(int64_t a, int64_t d) { return static_cast<int64_t>(static_cast<uint32_t>(a + d)); }
-inline int64_t seq_diff(int64_t a, int64_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b)); }
+inline int64_t seq_diff(int64_t a, int64_t b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
 inline bool before(int64_t a, int64_t b) { return seq_diff(a, b) < 0; }
 inline bool after(int64_t a, int64_t b) { return before(b, a); }
 

@@ -12,8 +12,8 @@ std::string to_string(const MacAddr& m) {
 
 std::string to_string(Ipv4Addr a) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", (a.value >> 24) & 0xff, (a.value >> 16) & 0xff,
-                  (a.value >> 8) & 0xff, a.value & 0xff);
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", (a.value >> 24) & 0xff, (a.value >> 16) & 0xff, (a.value >> 8) & 0xff,
+                  a.value & 0xff);
     return buf;
 }
 

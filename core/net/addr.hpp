@@ -24,8 +24,8 @@ struct Ipv4Addr {
     bool operator==(const Ipv4Addr&) const = default;
 };
 
-std::string to_string(const MacAddr& m);   // "02:00:00:00:00:01"
-std::string to_string(Ipv4Addr a);         // "10.99.0.1"
+std::string to_string(const MacAddr& m);  // "02:00:00:00:00:01"
+std::string to_string(Ipv4Addr a);        // "10.99.0.1"
 // Dotted quad / colon-separated hex; nullopt for anything else.
 std::optional<Ipv4Addr> parse_ipv4_addr(std::string_view s);
 std::optional<MacAddr> parse_mac_addr(std::string_view s);

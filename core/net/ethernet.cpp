@@ -11,8 +11,8 @@ namespace {
 // Ethernet II field offsets.
 constexpr std::size_t ETH_DST = 0, ETH_SRC = 6, ETH_TYPE = 12;
 // ARP field offsets.
-constexpr std::size_t ARP_HTYPE = 0, ARP_PTYPE = 2, ARP_HLEN = 4, ARP_PLEN = 5, ARP_OP = 6, ARP_SHA = 8,
-                      ARP_SPA = 14, ARP_THA = 18, ARP_TPA = 24;
+constexpr std::size_t ARP_HTYPE = 0, ARP_PTYPE = 2, ARP_HLEN = 4, ARP_PLEN = 5, ARP_OP = 6, ARP_SHA = 8, ARP_SPA = 14,
+                      ARP_THA = 18, ARP_TPA = 24;
 
 bool fail(std::string* why, const char* reason) {
     if (why) *why = reason;

@@ -55,10 +55,10 @@ std::size_t emit_arp_frame(std::vector<uint8_t>& out, const ArpRepr& arp);
 
 struct ParsedFrame {
     EthernetRepr eth;
-    std::optional<ArpRepr> arp;       // set for ARP frames
-    std::optional<Ipv4Repr> ip;       // set (with tcp) for IPv4/TCP frames
+    std::optional<ArpRepr> arp;  // set for ARP frames
+    std::optional<Ipv4Repr> ip;  // set (with tcp) for IPv4/TCP frames
     std::optional<TcpRepr> tcp;
-    std::span<const uint8_t> payload; // TCP payload, a view into the parsed bytes
+    std::span<const uint8_t> payload;  // TCP payload, a view into the parsed bytes
     bool is_arp() const { return arp.has_value(); }
     bool is_tcp() const { return tcp.has_value(); }
 };

@@ -21,11 +21,11 @@ struct Ipv4Repr {
     uint8_t ttl = 64;
     uint8_t tos = 0;
     uint16_t ident = 0;
-    bool df = true;               // don't fragment
-    bool mf = false;              // more fragments
-    uint16_t frag_offset = 0;     // in 8-byte units
-    uint16_t payload_len = 0;     // total length minus header length
-    uint8_t header_len = 20;      // from IHL on parse (options are skipped); emit() always writes 20
+    bool df = true;            // don't fragment
+    bool mf = false;           // more fragments
+    uint16_t frag_offset = 0;  // in 8-byte units
+    uint16_t payload_len = 0;  // total length minus header length
+    uint8_t header_len = 20;   // from IHL on parse (options are skipped); emit() always writes 20
 
     // Writes the 20-byte header with its checksum. out.size() >= kMinLen.
     // Throws std::length_error if 20 + payload_len exceeds 65535.

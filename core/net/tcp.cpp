@@ -21,9 +21,9 @@ constexpr std::size_t kMaxSackBlocks = 4;
 std::size_t fixed_options_len(const TcpOptions& o) {
     std::size_t n = 0;
     if (o.mss) n += 4;
-    if (o.ts) n += 12;                    // SACK_PERM rides in the timestamp's padding
-    else if (o.sack_perm) n += 4;         // NOP,NOP,SACK_PERM
-    if (o.wscale) n += 4;                 // NOP,WS
+    if (o.ts) n += 12;             // SACK_PERM rides in the timestamp's padding
+    else if (o.sack_perm) n += 4;  // NOP,NOP,SACK_PERM
+    if (o.wscale) n += 4;          // NOP,WS
     return n;
 }
 
@@ -142,8 +142,7 @@ std::optional<TcpOptions> parse_tcp_options(std::span<const uint8_t> area, std::
                     o.sack_blocks.emplace_back(read_be32(v + b), read_be32(v + b + 4));
                 break;
             }
-            default:
-                break;  // unknown: skipped by its length
+            default: break;  // unknown: skipped by its length
         }
         i += len;
     }

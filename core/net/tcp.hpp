@@ -25,8 +25,8 @@
 namespace sendpath::net {
 
 // Header flag bits (byte 13).
-inline constexpr uint8_t TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10,
-                         TCP_URG = 0x20, TCP_ECE = 0x40, TCP_CWR = 0x80;
+inline constexpr uint8_t TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_PSH = 0x08, TCP_ACK = 0x10, TCP_URG = 0x20,
+                         TCP_ECE = 0x40, TCP_CWR = 0x80;
 
 // Option kinds.
 inline constexpr uint8_t TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_MSS = 2, TCPOPT_WINDOW = 3, TCPOPT_SACK_PERM = 4,
@@ -37,7 +37,7 @@ struct TcpOptions {
     std::optional<uint16_t> mss;
     std::optional<uint8_t> wscale;
     bool sack_perm = false;
-    std::optional<std::pair<uint32_t, uint32_t>> ts;  // tsval, tsecr
+    std::optional<std::pair<uint32_t, uint32_t>> ts;         // tsval, tsecr
     std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;  // (start, end) sequence numbers
     bool operator==(const TcpOptions&) const = default;
 };
@@ -58,8 +58,8 @@ struct TcpRepr {
     uint16_t dst_port = 0;
     uint32_t seq = 0;
     uint32_t ack = 0;
-    uint8_t flags = 0;     // TCP_FIN | TCP_SYN | ...
-    uint16_t window = 0;   // the raw header field (not scaled)
+    uint8_t flags = 0;    // TCP_FIN | TCP_SYN | ...
+    uint16_t window = 0;  // the raw header field (not scaled)
     uint16_t urg_ptr = 0;
     TcpOptions options;
 
@@ -73,8 +73,7 @@ struct TcpRepr {
 // segment: the IPv4 payload (header + data). header_len, if given, receives
 // the data offset in bytes; the payload is segment.subspan(*header_len).
 // The checksum is not looked at here (see tcp_checksum_ok).
-std::optional<TcpRepr> parse_tcp(std::span<const uint8_t> segment, std::string* why,
-                                 std::size_t* header_len = nullptr);
+std::optional<TcpRepr> parse_tcp(std::span<const uint8_t> segment, std::string* why, std::size_t* header_len = nullptr);
 
 // True when the checksum field matches the pseudo-header and the segment.
 bool tcp_checksum_ok(std::span<const uint8_t> segment, Ipv4Addr src, Ipv4Addr dst);

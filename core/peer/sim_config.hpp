@@ -9,14 +9,14 @@
 namespace sendpath::peer {
 
 struct SimPeerConfig {
-    int64_t rcvbuf = 131072;        // receive buffer: the window is what is free of it
-    int64_t read_rate = -1;         // bytes/s its application reads; -1 = reads at once, 0 = only timeline reads
-    bool delayed_ack = true;        // ACK every second full segment, else after delack_ms
+    int64_t rcvbuf = 131072;  // receive buffer: the window is what is free of it
+    int64_t read_rate = -1;   // bytes/s its application reads; -1 = reads at once, 0 = only timeline reads
+    bool delayed_ack = true;  // ACK every second full segment, else after delack_ms
     int64_t delack_ms = 40;
-    int64_t one_way_delay_us = 500; // each direction
-    int64_t mss = 1460;             // MSS it announces in the SYN-ACK
-    int64_t wscale = 7;             // window scale it announces (if we offered scaling)
-    std::vector<int64_t> drop;      // data segments to lose, by transmission number (1 = first data segment sent)
+    int64_t one_way_delay_us = 500;      // each direction
+    int64_t mss = 1460;                  // MSS it announces in the SYN-ACK
+    int64_t wscale = 7;                  // window scale it announces (if we offered scaling)
+    std::vector<int64_t> drop;           // data segments to lose, by transmission number (1 = first data segment sent)
     std::optional<int64_t> reset_at_us;  // send an RST at this time
     bool operator==(const SimPeerConfig&) const = default;
 };

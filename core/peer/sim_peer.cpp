@@ -409,7 +409,8 @@ void SimLink::transmit(net::TcpRepr th, int64_t t) {
     th.src_port = addrs_.peer_port;
     th.dst_port = addrs_.our_port;
     // Timestamps on every segment once agreed (except RST), tsval in ms of peer time.
-    if (ts_ok_ && !(th.flags & net::TCP_RST)) th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);
+    if (ts_ok_ && !(th.flags & net::TCP_RST))
+        th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);
     deliver(th, t);
     publish();
 }

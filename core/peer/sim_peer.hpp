@@ -107,7 +107,7 @@ private:
     void send_rst_for(const net::TcpRepr& th, uint32_t len, int64_t t);
     void transmit(net::TcpRepr th, int64_t t);
     void deliver(const net::TcpRepr& th, int64_t t);  // to us, one_way_delay_us after t
-    int64_t select_window() const;  // bytes to offer now (a multiple of 1 << wscale)
+    int64_t select_window() const;                    // bytes to offer now (a multiple of 1 << wscale)
     // Takes n bytes off the queue and records peer_read (n = 0 only if always_record).
     void read(int64_t n, int64_t t, bool always_record, bool window_update);
     void maybe_window_update(int64_t t);
@@ -119,7 +119,7 @@ private:
     SimAddrs addrs_;
     std::vector<int64_t> drop_;  // sorted
 
-    int64_t now_ = 0;            // our clock: never goes back
+    int64_t now_ = 0;  // our clock: never goes back
     std::deque<Arrival> to_peer_;
     std::deque<Received> to_us_;
     uint64_t ignored_ = 0;
@@ -129,24 +129,24 @@ private:
 
     // The receiver (names as in tcp_sock).
     State state_ = State::listen;
-    uint32_t irs_ = 0;           // our ISN
-    uint32_t snd_nxt_ = kIss;    // the peer sends no data: kIss + 1 after the SYN-ACK
+    uint32_t irs_ = 0;         // our ISN
+    uint32_t snd_nxt_ = kIss;  // the peer sends no data: kIss + 1 after the SYN-ACK
     uint32_t rcv_nxt_ = 0;
-    uint32_t rcv_wup_ = 0;       // rcv_nxt when the last ACK went out
-    uint32_t rcv_wnd_ = 0;       // window offered in that ACK (rcv_wup_ + rcv_wnd_ = right edge)
-    bool ws_ok_ = false;         // our SYN offered window scaling
-    int wscale_ = 0;             // the peer's receive window scale (0 if not negotiated)
+    uint32_t rcv_wup_ = 0;  // rcv_nxt when the last ACK went out
+    uint32_t rcv_wnd_ = 0;  // window offered in that ACK (rcv_wup_ + rcv_wnd_ = right edge)
+    bool ws_ok_ = false;    // our SYN offered window scaling
+    int wscale_ = 0;        // the peer's receive window scale (0 if not negotiated)
     bool ts_ok_ = false;
     bool sack_ok_ = false;
     uint32_t ts_recent_ = 0;
-    int64_t rcv_mss_ = 536;      // estimate of the sender's full segment size
-    int64_t advmss_ = 1460;      // the MSS the peer announced
-    int64_t queued_ = 0;         // received, not yet read
+    int64_t rcv_mss_ = 536;  // estimate of the sender's full segment size
+    int64_t advmss_ = 1460;  // the MSS the peer announced
+    int64_t queued_ = 0;     // received, not yet read
     int64_t read_total_ = 0;
-    int64_t read_credit_ = 0;    // read_rate > 0: byte-milliseconds not yet spent
-    int64_t delack_at_ = -1;     // delayed-ACK timer, -1 = not armed
-    int64_t read_at_ = -1;       // next read tick, -1 = none
-    int64_t reset_at_ = -1;      // scripted RST, -1 = none (or done)
+    int64_t read_credit_ = 0;  // read_rate > 0: byte-milliseconds not yet spent
+    int64_t delack_at_ = -1;   // delayed-ACK timer, -1 = not armed
+    int64_t read_at_ = -1;     // next read tick, -1 = none
+    int64_t reset_at_ = -1;    // scripted RST, -1 = none (or done)
 };
 
 }  // namespace sendpath::peer

@@ -32,8 +32,8 @@ struct ArpOutcome {
         arp,    // a valid ARP packet
     };
     Kind kind = Kind::other;
-    bool learned = false;                // it taught us the kernel's MAC
-    std::optional<net::ArpRepr> reply;   // what to send back, if anything
+    bool learned = false;               // it taught us the kernel's MAC
+    std::optional<net::ArpRepr> reply;  // what to send back, if anything
 };
 
 class ArpResponder {

@@ -18,7 +18,8 @@ std::optional<IpPort> parse_ip_port(std::string_view s) {
     if (colon == std::string_view::npos) return std::nullopt;
     const auto ip = net::parse_ipv4_addr(s.substr(0, colon));
     const std::string_view p = s.substr(colon + 1);
-    if (!ip || p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+    if (!ip || p.empty() || p.size() > 5 ||
+        !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
         return std::nullopt;
     long port = 0;
     for (char ch : p) port = port * 10 + (ch - '0');
@@ -34,11 +35,13 @@ TapConfig tap_config(const std::string& dev, const std::string& connect, const s
     if (dev.empty())
         throw InputError("--tap", "", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)");
     if (dev.size() >= IFNAMSIZ || dev.find('/') != std::string::npos)
-        throw InputError("--tap", "", "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
-                                          quoted(dev));
+        throw InputError("--tap", "",
+                         "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
+                             quoted(dev));
     cfg.dev = dev;
     if (connect.empty())
-        throw InputError("--connect", "", "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
+        throw InputError("--connect", "",
+                         "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
     const auto listener = parse_ip_port(connect);
     if (!listener)
         throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(connect));
@@ -52,7 +55,9 @@ TapConfig tap_config(const std::string& dev, const std::string& connect, const s
         cfg.our_ip = *l;
     }
     if (cfg.our_ip == cfg.peer_ip)
-        throw InputError("--local", "", "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
+        throw InputError(
+            "--local", "",
+            "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
     return cfg;
 }
 

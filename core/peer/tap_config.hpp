@@ -29,12 +29,12 @@ enum class TapWrites {
 };
 
 struct TapConfig {
-    std::string dev;                       // TAP device name
-    net::Ipv4Addr peer_ip;                 // the kernel's listener
+    std::string dev;        // TAP device name
+    net::Ipv4Addr peer_ip;  // the kernel's listener
     uint16_t peer_port = 0;
-    net::Ipv4Addr our_ip;                  // see default_our_ip()
+    net::Ipv4Addr our_ip;  // see default_our_ip()
     net::MacAddr our_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
-    uint16_t our_port = 0;                 // 0: a port picked per run in 32768..60999
+    uint16_t our_port = 0;  // 0: a port picked per run in 32768..60999
     // ARP for the kernel: this many requests, one every arp_interval_us.
     int arp_tries = 3;
     int64_t arp_interval_us = 1'000'000;
@@ -42,7 +42,7 @@ struct TapConfig {
     // network namespace of our own (not pid 1's): create it (it goes away
     // when the link closes), give it peer_ip/24 and mtu, bring it up.
     bool create = true;
-    int64_t mtu = 1500;                    // for a device we create
+    int64_t mtu = 1500;  // for a device we create
     TapWrites writes = TapWrites::batched;
 };
 

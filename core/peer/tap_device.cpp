@@ -28,7 +28,9 @@ std::string errno_text(int err) { return std::strerror(err); }
 class Fd {
 public:
     explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { if (fd_ >= 0) ::close(fd_); }
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
     int get() const { return fd_; }
@@ -43,7 +45,8 @@ private:
 // and routes where everything else lives.
 bool in_own_netns() {
     constexpr ino_t kInitNetIno = 0xEFFFFFF9;  // the kernel's fixed inode for init_net (PROC_NET_INIT_INO)
-    struct stat self {}, init {};
+    struct stat self {
+    }, init{};
     if (::stat("/proc/self/ns/net", &self) != 0 || self.st_ino == kInitNetIno) return false;
     if (::stat("/proc/1/ns/net", &init) == 0 && init.st_ino == self.st_ino && init.st_dev == self.st_dev) return false;
     return true;
@@ -58,7 +61,8 @@ std::string subnet_in_use(net::Ipv4Addr ip) {
         for (auto* a = list; a && found.empty(); a = a->ifa_next) {
             if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
             const uint32_t v = ntohl(reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr);
-            if ((v & 0xffffff00u) == net24) found = std::string("address ") + net::to_string(net::Ipv4Addr{v}) + " on " + a->ifa_name;
+            if ((v & 0xffffff00u) == net24)
+                found = std::string("address ") + net::to_string(net::Ipv4Addr{v}) + " on " + a->ifa_name;
         }
         ::freeifaddrs(list);
     }
@@ -70,9 +74,12 @@ std::string subnet_in_use(net::Ipv4Addr ip) {
     while (std::getline(routes, line)) {
         char iface[64];
         unsigned dest = 0, gw = 0, flags = 0, refcnt = 0, use = 0, metric = 0, mask = 0;
-        if (std::sscanf(line.c_str(), "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) != 8) continue;
+        if (std::sscanf(line.c_str(), "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric,
+                        &mask) != 8)
+            continue;
         const uint32_t d = ntohl(dest), m = ntohl(mask);
-        if (m != 0 && (ip.value & m) == (d & m)) return std::string("a route to ") + net::to_string(net::Ipv4Addr{d}) + " via " + iface;
+        if (m != 0 && (ip.value & m) == (d & m))
+            return std::string("a route to ") + net::to_string(net::Ipv4Addr{d}) + " via " + iface;
     }
     return {};
 }
@@ -121,7 +128,8 @@ void TapDevice::attach(const TapConfig& cfg) {
     if (fd_ < 0) {
         const int err = errno;
         if (err == ENOENT || err == ENODEV || err == ENXIO)
-            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) + " (is the tun module loaded? modprobe tun)");
+            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) +
+                               " (is the tun module loaded? modprobe tun)");
         if (err == EACCES || err == EPERM)
             throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) +
                                ". It must be readable and writable by this user; an administrator can run\n"
@@ -135,13 +143,16 @@ void TapDevice::attach(const TapConfig& cfg) {
     if (!existed && !cfg.create)
         throw RuntimeError("there is no TAP device " + dev + " in this network namespace; " + admin);
     if (!existed && !in_own_netns())
-        throw RuntimeError("there is no TAP device " + dev + " in this network namespace. sendpath creates one itself only "
-                           "inside a network namespace of its own (ip netns exec NS ...), never in the host's; " + admin);
+        throw RuntimeError("there is no TAP device " + dev +
+                           " in this network namespace. sendpath creates one itself only "
+                           "inside a network namespace of its own (ip netns exec NS ...), never in the host's; " +
+                           admin);
     if (!existed) {
         if (const std::string used = subnet_in_use(cfg.peer_ip); !used.empty())
-            throw RuntimeError("there is no TAP device " + dev + ", and sendpath will not create one for " +
-                               net::to_string(cfg.peer_ip) + "/24: this namespace already has " + used +
-                               ". Choose the kernel's address in a free subnet, or create the device yourself: " + admin);
+            throw RuntimeError(
+                "there is no TAP device " + dev + ", and sendpath will not create one for " +
+                net::to_string(cfg.peer_ip) + "/24: this namespace already has " + used +
+                ". Choose the kernel's address in a free subnet, or create the device yourself: " + admin);
     }
     struct ifreq ifr;
     copy_name(ifr, dev);
@@ -152,13 +163,16 @@ void TapDevice::attach(const TapConfig& cfg) {
             throw RuntimeError("there is no TAP device " + dev +
                                " in this network namespace, and creating one needs CAP_NET_ADMIN; " + admin);
         if (err == EPERM || err == EACCES)
-            throw RuntimeError("TAP device " + dev + " exists but this user may not attach to it (it belongs to another "
-                               "user or group: ip tuntap show). An administrator can give it to you with:\n  ip tuntap del dev " +
-                               dev + " mode tap\n  ip tuntap add dev " + dev + " mode tap user $USER");
+            throw RuntimeError(
+                "TAP device " + dev +
+                " exists but this user may not attach to it (it belongs to another "
+                "user or group: ip tuntap show). An administrator can give it to you with:\n  ip tuntap del dev " +
+                dev + " mode tap\n  ip tuntap add dev " + dev + " mode tap user $USER");
         if (err == EBUSY)
             throw RuntimeError("TAP device " + dev + " is already in use by another process (a TAP takes one opener)");
         if (err == EINVAL)
-            throw RuntimeError("device " + dev + " exists but is not a TAP device (a TUN device, or another kind): pick another name");
+            throw RuntimeError("device " + dev +
+                               " exists but is not a TAP device (a TUN device, or another kind): pick another name");
         throw RuntimeError("TUNSETIFF on " + dev + ": " + errno_text(err));
     }
     created_ = !existed;
@@ -173,7 +187,8 @@ void TapDevice::attach(const TapConfig& cfg) {
     }
     copy_name(ifr, dev);
     if (ctl_ >= 0 && ::ioctl(ctl_, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP))
-        throw RuntimeError("TAP device " + dev + " is down; an administrator brings it up with: ip link set " + dev + " up");
+        throw RuntimeError("TAP device " + dev + " is down; an administrator brings it up with: ip link set " + dev +
+                           " up");
 }
 
 // A device we created is ours for this run: give it the kernel's address, our

@@ -24,7 +24,7 @@ public:
     TapDevice(const TapDevice&) = delete;
     TapDevice& operator=(const TapDevice&) = delete;
 
-    int fd() const { return fd_; }          // non-blocking: one frame per read() or write()
+    int fd() const { return fd_; }  // non-blocking: one frame per read() or write()
     bool created() const { return created_; }
     // Whether the device's flags can be read (running() is meaningful).
     bool has_flags() const { return ctl_ >= 0; }
@@ -38,7 +38,7 @@ private:
 
     std::string dev_;
     int fd_ = -1;
-    int ctl_ = -1;               // an AF_INET socket for the device's flags
+    int ctl_ = -1;  // an AF_INET socket for the device's flags
     bool created_ = false;
 };
 

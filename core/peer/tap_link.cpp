@@ -27,15 +27,15 @@ namespace sendpath::peer {
 
 namespace {
 
-constexpr std::size_t kReadBuf = 65536 + 64;   // a 64 KiB MTU frame and then some
-constexpr std::size_t kReadBurst = 256;        // frames read in one go before looking at the queue
+constexpr std::size_t kReadBuf = 65536 + 64;  // a 64 KiB MTU frame and then some
+constexpr std::size_t kReadBurst = 256;       // frames read in one go before looking at the queue
 
 std::string errno_text(int err) { return std::strerror(err); }
 
 // Errors after which the device is of no more use to us.
 bool means_device_lost(int err) {
-    return err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != EINVAL && err != EMSGSIZE &&
-           err != ENOBUFS && err != ENOMEM && err != EFAULT;
+    return err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != EINVAL && err != EMSGSIZE && err != ENOBUFS &&
+           err != ENOMEM && err != EFAULT;
 }
 
 int64_t monotonic_ns() {
@@ -56,7 +56,10 @@ bool tap_frame_for_engine(std::span<const uint8_t> frame) {
 // ---------------------------------------------------------------------------
 
 TapLink::TapLink(TapConfig cfg)
-    : cfg_(std::move(cfg)), t0_ns_(monotonic_ns()), device_(cfg_), arp_(cfg_.our_mac, cfg_.our_ip, cfg_.peer_ip),
+    : cfg_(std::move(cfg)),
+      t0_ns_(monotonic_ns()),
+      device_(cfg_),
+      arp_(cfg_.our_mac, cfg_.our_ip, cfg_.peer_ip),
       buf_(kReadBuf) {
     if (cfg_.our_port == 0) {
         // An ephemeral port per run: a kernel that still holds an old connection
@@ -215,8 +218,9 @@ void TapLink::open_uring() {
         if (v == "plain") w = TapWrites::plain;
         else if (v == "batched") w = TapWrites::batched;
         else if (v == "sqpoll") w = TapWrites::sqpoll;
-        else throw RuntimeError("environment variable SENDPATH_TAP_WRITES is \"" + v +
-                                "\"; expected plain, batched or sqpoll (or leave it unset)");
+        else
+            throw RuntimeError("environment variable SENDPATH_TAP_WRITES is \"" + v +
+                               "\"; expected plain, batched or sqpoll (or leave it unset)");
     }
     if (w == TapWrites::plain) {
         plain_why_ = "plain writes asked for";
@@ -314,7 +318,7 @@ std::size_t TapLink::ring_round(bool with_reads) {
         }
         if (err == 0 && uring_->unsubmitted() == 0) break;
         if (err != 0 && err != EINTR && err != EAGAIN && err != EBUSY) break;
-        if (tries > 1000) break;          // still short of memory after a second: give the ring up
+        if (tries > 1000) break;         // still short of memory after a second: give the ring up
         if (tries > 10) ::usleep(1000);  // the kernel is short of memory
     }
     if (err == 0 && uring_->unsubmitted() > 0) err = EAGAIN;
@@ -429,7 +433,8 @@ void TapLink::resolve_peer() {
     if (arp_.peer_mac_known()) return;
     wait_running(real_us() + 2'000'000);
     std::deque<Pending> held;  // engine frames that came meanwhile
-    for (int attempt = 0; attempt < std::max(cfg_.arp_tries, 1) && !arp_.peer_mac_known() && closed_.empty(); ++attempt) {
+    for (int attempt = 0; attempt < std::max(cfg_.arp_tries, 1) && !arp_.peer_mac_known() && closed_.empty();
+         ++attempt) {
         send_arp(arp_.request(), now_);
         const int64_t deadline = now_ + cfg_.arp_interval_us;
         while (!arp_.peer_mac_known() && closed_.empty()) {
@@ -465,9 +470,10 @@ void TapLink::resolve_peer() {
     if (!arp_.peer_mac_known()) {
         const std::string ip = net::to_string(cfg_.peer_ip), dev = cfg_.dev;
         throw RuntimeError("the kernel did not answer ARP for " + ip + " on " + dev + " (" +
-                           std::to_string(std::max(cfg_.arp_tries, 1)) + " requests from " + net::to_string(cfg_.our_ip) +
-                           "). Is " + ip + " the kernel's address on " + dev + " (ip addr add " + ip + "/24 dev " + dev +
-                           ") and is the device up (ip link set " + dev + " up)? Our address must be in the same subnet (--local).");
+                           std::to_string(std::max(cfg_.arp_tries, 1)) + " requests from " +
+                           net::to_string(cfg_.our_ip) + "). Is " + ip + " the kernel's address on " + dev +
+                           " (ip addr add " + ip + "/24 dev " + dev + ") and is the device up (ip link set " + dev +
+                           " up)? Our address must be in the same subnet (--local).");
     }
 }
 

@@ -65,15 +65,15 @@ namespace sendpath::peer {
 
 // What the link saw besides the engine's frames.
 struct TapCounters {
-    uint64_t frames_in = 0;       // read from the device
-    uint64_t frames_out = 0;      // written to it (ours and the link's ARP)
-    uint64_t to_engine = 0;       // IPv4 frames handed to the engine
+    uint64_t frames_in = 0;   // read from the device
+    uint64_t frames_out = 0;  // written to it (ours and the link's ARP)
+    uint64_t to_engine = 0;   // IPv4 frames handed to the engine
     uint64_t arp_in = 0;
     uint64_t arp_out = 0;
-    uint64_t arp_bad = 0;         // ARP ethertype, but not a valid ARP packet
-    uint64_t ignored = 0;         // not IPv4, not ARP (IPv6 MLD ...)
-    uint64_t write_failed = 0;    // frames the device did not take
-    uint64_t ring_submits = 0;    // io_uring_enter() calls that submitted (0 with plain writes)
+    uint64_t arp_bad = 0;       // ARP ethertype, but not a valid ARP packet
+    uint64_t ignored = 0;       // not IPv4, not ARP (IPv6 MLD ...)
+    uint64_t write_failed = 0;  // frames the device did not take
+    uint64_t ring_submits = 0;  // io_uring_enter() calls that submitted (0 with plain writes)
 };
 
 // The frames that go to the engine over TAP: every IPv4 frame, and runts too
@@ -144,7 +144,7 @@ private:
     void lose_device(const std::string& what, int err);
 
     TapConfig cfg_;
-    int64_t t0_ns_ = 0;          // CLOCK_MONOTONIC when the link opened
+    int64_t t0_ns_ = 0;  // CLOCK_MONOTONIC when the link opened
     TapDevice device_;
     ArpResponder arp_;           // answers for our address, learns the kernel's MAC
     int64_t now_ = 0;            // the link's clock (see the header comment)
@@ -157,7 +157,7 @@ private:
     std::vector<uint8_t> arp_buf_;
     std::unique_ptr<TapUring> uring_;
     std::string plain_why_;
-    int ring_read_err_ = 0;      // errno of the last ring read that brought no frame
+    int ring_read_err_ = 0;  // errno of the last ring read that brought no frame
 };
 
 }  // namespace sendpath::peer

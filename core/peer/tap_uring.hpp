@@ -29,8 +29,8 @@ namespace sendpath::peer {
 
 class TapUring {
 public:
-    static constexpr unsigned kSlots = 64;   // writes queued or in flight
-    static constexpr unsigned kReads = 8;    // reads per submit
+    static constexpr unsigned kSlots = 64;  // writes queued or in flight
+    static constexpr unsigned kReads = 8;   // reads per submit
     static constexpr uint64_t kReadTag = uint64_t{1} << 32;
 
     // nullptr, and why, when this kernel or its policy gives us no io_uring
@@ -88,7 +88,8 @@ public:
         for (; head != tail; ++head, ++n) {
             const struct io_uring_cqe& c = cqes_[head & cq_mask_];
             if (c.user_data & kReadTag) {
-                on_read(c.res, std::span<const uint8_t>(read_buf(static_cast<unsigned>(c.user_data & 0xffff)), read_size_));
+                on_read(c.res,
+                        std::span<const uint8_t>(read_buf(static_cast<unsigned>(c.user_data & 0xffff)), read_size_));
             } else {
                 const auto slot = static_cast<unsigned>(c.user_data);
                 on_write(c.res, std::span<const uint8_t>(slots_[slot]));

@@ -40,13 +40,21 @@ class Runner final : public engine::World {
 public:
     Runner(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks, trace::Trace* trace,
            std::shared_ptr<const std::vector<uint8_t>> external)
-        : sc_(sc), opt_(opt), hooks_(hooks), trace_(trace), rec_(state_, trace),
+        : sc_(sc),
+          opt_(opt),
+          hooks_(hooks),
+          trace_(trace),
+          rec_(state_, trace),
           external_(external ? std::span<const uint8_t>(*external) : std::span<const uint8_t>{}) {
         if (trace_) trace_->sent.buffer = std::move(external);  // payloads from it are named, not copied
         if (sc.peer.type == "tap") {
-            if (!hooks.make_tap_link) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
+            if (!hooks.make_tap_link)
+                throw RuntimeError(
+                    "this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
             link_ = hooks.make_tap_link(sc);
-            if (!link_) throw RuntimeError("this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
+            if (!link_)
+                throw RuntimeError(
+                    "this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
             link_->attach(rec_);  // ARP: records its frames, learns the kernel's MAC
         } else {
             sim_ = std::make_unique<peer::SimLink>(sc.peer, rec_, engine::SimAddrs{});
@@ -108,7 +116,8 @@ public:
             // peer never closes, so it is not waited for.
             if (link_ && engine_->all_acked() && (state_.sk.sk_shutdown & model::SEND_SHUTDOWN)) {
                 const int64_t grace_end = std::min(link().now_us() + kPeerFinGraceUs, sc_.max_time_us);
-                advance_until([&] { return state_.sk.state == TCP_TIME_WAIT || state_.sk.state == TCP_CLOSE; }, grace_end);
+                advance_until([&] { return state_.sk.state == TCP_TIME_WAIT || state_.sk.state == TCP_CLOSE; },
+                              grace_end);
             }
         } catch (const StopRun& s) {
             reason = s.reason;
@@ -136,7 +145,8 @@ public:
             if (engine_->take_wakeup() && (any_wakeup || cond())) break;
             if (link().now_us() >= deadline) {
                 if (deadline >= sc_.max_time_us && timeout_us != 0)
-                    throw StopRun{"max_time_us reached while send() call " + std::to_string(rec_.call()) + " was blocked (it had not returned)"};
+                    throw StopRun{"max_time_us reached while send() call " + std::to_string(rec_.call()) +
+                                  " was blocked (it had not returned)"};
                 break;
             }
         }
@@ -211,15 +221,9 @@ private:
                 case lesson::Action::Type::peer_read:
                     if (sim_) sim_->app_read(a.bytes);
                     break;
-                case lesson::Action::Type::setsockopt:
-                    engine_->tcp_setsockopt(a.option, a.value);
-                    break;
-                case lesson::Action::Type::shutdown:
-                    engine_->tcp_shutdown(a.how);
-                    break;
-                case lesson::Action::Type::close:
-                    engine_->tcp_close();
-                    break;
+                case lesson::Action::Type::setsockopt: engine_->tcp_setsockopt(a.option, a.value); break;
+                case lesson::Action::Type::shutdown: engine_->tcp_shutdown(a.how); break;
+                case lesson::Action::Type::close: engine_->tcp_close(); break;
             }
             if (hooks_.progress) hooks_.progress(link().now_us(), rec_.events_emitted());
             check_trace_room();
@@ -300,7 +304,8 @@ trace::Trace run(const lesson::Scenario& sc, const engine::Options& opt, const R
         stats->events = r.rec().events_emitted();
         // The FIN takes a sequence number but carries no byte.
         const auto& sk = r.engine().st().sk;
-        const bool fin_acked = (sk.sk_shutdown & model::SEND_SHUTDOWN) && sk.snd_una == sk.write_seq && r.engine().bytes_acked() > 0;
+        const bool fin_acked =
+            (sk.sk_shutdown & model::SEND_SHUTDOWN) && sk.snd_una == sk.write_seq && r.engine().bytes_acked() > 0;
         stats->bytes_acked = r.engine().bytes_acked() - (fin_acked ? 1 : 0);
         stats->end_time_us = r.link().now_us();
     }
@@ -308,7 +313,8 @@ trace::Trace run(const lesson::Scenario& sc, const engine::Options& opt, const R
 }
 }  // namespace
 
-trace::Trace run_scenario(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks, RunStats* stats) {
+trace::Trace run_scenario(const lesson::Scenario& sc, const engine::Options& opt, const RunHooks& hooks,
+                          RunStats* stats) {
     return run(sc, opt, hooks, {}, stats);
 }
 

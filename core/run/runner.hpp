@@ -23,8 +23,8 @@
 namespace sendpath::run {
 
 struct RunStats {
-    uint64_t events = 0;          // events emitted (counted even with tracing off)
-    uint64_t bytes_acked = 0;     // payload bytes the peer acknowledged
+    uint64_t events = 0;       // events emitted (counted even with tracing off)
+    uint64_t bytes_acked = 0;  // payload bytes the peer acknowledged
     int64_t end_time_us = 0;
 };
 

@@ -50,9 +50,9 @@ private:
     std::vector<std::size_t> in_;  // indexes of the frames the engine received, in order
     std::size_t next_ = 0;
     int64_t now_ = 0;
-    int64_t start_ = 0;            // the first event's time: the TAP link's clock after ARP
-    int64_t end_ = 0;              // the run_end event's time
-    std::string end_reason_;       // set if the run ended from outside (signal, device lost)
+    int64_t start_ = 0;       // the first event's time: the TAP link's clock after ARP
+    int64_t end_ = 0;         // the run_end event's time
+    std::string end_reason_;  // set if the run ended from outside (signal, device lost)
     std::string closed_;
     engine::SimAddrs addrs_;
     uint64_t swallowed_ = 0;

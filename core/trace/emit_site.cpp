@@ -18,9 +18,7 @@ std::vector<EmitSite>& table() {
     return sites;
 }
 
-bool before(const EmitSite& a, const EmitSite& b) {
-    return a.file != b.file ? a.file < b.file : a.ordinal < b.ordinal;
-}
+bool before(const EmitSite& a, const EmitSite& b) { return a.file != b.file ? a.file < b.file : a.ordinal < b.ordinal; }
 
 }  // namespace
 

@@ -30,7 +30,7 @@ constexpr std::string_view kArgNames[] = {
     SENDPATH_ARGS(SENDPATH_X)
 #undef SENDPATH_X
 };
-constexpr std::string_view kOpNames[] = {"sock_set", "skb_new",  "skb_set",   "skb_frag", "skb_link", "skb_unlink",
+constexpr std::string_view kOpNames[] = {"sock_set", "skb_new",  "skb_set",  "skb_frag",  "skb_link", "skb_unlink",
                                          "skb_free", "page_new", "page_set", "page_free", "arg"};
 static_assert(std::size(kKindNames) == kKindCount);
 static_assert(std::size(kFuncNames) == static_cast<std::size_t>(Func::count_));
@@ -85,7 +85,8 @@ bool Trace::has_arg(std::size_t i, Arg a) const {
 }
 
 std::span<const uint8_t> Trace::frame_data(const Frame& f, std::vector<uint8_t>& scratch) const {
-    if (f.payload_len > f.length || f.offset > frame_bytes.size() || f.stored() > frame_bytes.size() - f.offset) return {};
+    if (f.payload_len > f.length || f.offset > frame_bytes.size() || f.stored() > frame_bytes.size() - f.offset)
+        return {};
     const uint8_t* kept = frame_bytes.data() + f.offset;
     if (f.payload_len == 0) return {kept, f.length};
     scratch.resize(f.length);
@@ -96,8 +97,8 @@ std::span<const uint8_t> Trace::frame_data(const Frame& f, std::vector<uint8_t>&
 
 bool Trace::operator==(const Trace& o) const {
     if (format_version != o.format_version || engine_version != o.engine_version || scenario != o.scenario ||
-        options != o.options || files != o.files || stacks != o.stacks || events != o.events ||
-        changes != o.changes || end_reason != o.end_reason || frames.size() != o.frames.size())
+        options != o.options || files != o.files || stacks != o.stacks || events != o.events || changes != o.changes ||
+        end_reason != o.end_reason || frames.size() != o.frames.size())
         return false;
     std::vector<uint8_t> sa, sb;
     for (std::size_t k = 0; k < frames.size(); ++k) {

@@ -21,96 +21,96 @@ namespace sendpath::trace {
 
 // Every event kind: X(name, what it means). Names are the snake_case strings
 // used in trace files; never renumber without bumping kFormatVersion.
-#define SENDPATH_EVENT_KINDS(X)                                                                    \
-    X(socket_create, "The socket is created: options, sysctl values and initial counters.")       \
-    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")               \
-    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")         \
-    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                 \
-    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                   \
-    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                    \
-    X(iov_next, "The loop moves to the next iovec.")                                              \
-    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")       \
-    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")          \
-    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")             \
-    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                      \
-    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")             \
-    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                \
-    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                  \
-    X(page_merge, "The cached page continues the last fragment: the copy extends it.")           \
-    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.") \
-    X(page_release, "The cached page is full: the socket drops its reference.")                  \
-    X(page_none, "No cached page: a new one will be allocated, offset 0.")                        \
-    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                     \
-    X(page_alloc, "A new page is allocated for fragments.")                                       \
-    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")               \
-    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                    \
-    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                 \
-    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                          \
-    X(advance, "write_seq and end_seq advance by the bytes copied.")                              \
-    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                        \
-    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                        \
-    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")              \
-    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                  \
-    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                          \
-    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                    \
-    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")           \
-    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")         \
-    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")        \
-    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                  \
-    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                   \
-    X(do_error, "do_error: if bytes were copied, return them; else return the error.")            \
-    X(return_partial, "An error came after some bytes were queued: return the byte count.")       \
-    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                        \
-    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.") \
-    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                       \
-    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                  \
-    X(write_xmit, "tcp_write_xmit looks at the send head.")                                       \
-    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                 \
-    X(cwnd_limited, "The congestion window is full: stop sending.")                               \
-    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                  \
-    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                    \
-    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                      \
-    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")            \
-    X(rto_arm, "The retransmission timer is armed.")                                              \
-    X(probe0_arm, "The zero-window probe timer is armed.")                                        \
-    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                             \
-    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                              \
-    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")         \
-    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")   \
-    X(rto_fire, "The retransmission timer fires.")                                                \
-    X(retransmit, "The head skb is sent again.")                                                  \
-    X(probe0_fire, "The zero-window probe timer fires.")                                          \
-    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.") \
-    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                               \
-    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")            \
-    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                               \
-    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                      \
-    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")  \
-    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")     \
-    X(connect, "The engine sends a SYN (active open).")                                           \
-    X(established, "The SYN-ACK arrives: the connection is established.")                         \
-    X(reset, "An RST arrives: the connection is reset.")                                          \
-    X(fin, "A FIN is queued (shutdown or close).")                                                \
-    X(setsockopt, "The application sets a socket option.")                                        \
-    X(shutdown, "The application calls shutdown().")                                              \
-    X(close, "The application calls close().")                                                    \
-    X(signal, "A signal is delivered to the sending thread.")                                     \
-    X(tx_complete, "The device finished sending a clone (sk_wmem_alloc shrinks).")                \
-    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")      \
-    X(peer_read, "The simulated peer's application reads bytes.")                                 \
-    X(peer_drop, "A segment is dropped on the way (scripted loss).")                              \
-    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")             \
-    X(time_advance, "The scenario lets time pass.")                                               \
-    X(run_end, "The run ends (the trace's end_reason says why).")                                 \
+#define SENDPATH_EVENT_KINDS(X)                                                                        \
+    X(socket_create, "The socket is created: options, sysctl values and initial counters.")            \
+    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")                    \
+    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")              \
+    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                      \
+    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                        \
+    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                         \
+    X(iov_next, "The loop moves to the next iovec.")                                                   \
+    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")            \
+    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")               \
+    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")                  \
+    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                           \
+    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")                  \
+    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                     \
+    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                       \
+    X(page_merge, "The cached page continues the last fragment: the copy extends it.")                 \
+    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.")       \
+    X(page_release, "The cached page is full: the socket drops its reference.")                        \
+    X(page_none, "No cached page: a new one will be allocated, offset 0.")                             \
+    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                          \
+    X(page_alloc, "A new page is allocated for fragments.")                                            \
+    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")                    \
+    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                         \
+    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                      \
+    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                               \
+    X(advance, "write_seq and end_seq advance by the bytes copied.")                                   \
+    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                             \
+    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                             \
+    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")                   \
+    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                       \
+    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                               \
+    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                         \
+    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")                \
+    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")               \
+    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")              \
+    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                       \
+    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                        \
+    X(do_error, "do_error: if bytes were copied, return them; else return the error.")                 \
+    X(return_partial, "An error came after some bytes were queued: return the byte count.")            \
+    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                             \
+    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.")     \
+    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                            \
+    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                       \
+    X(write_xmit, "tcp_write_xmit looks at the send head.")                                            \
+    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                      \
+    X(cwnd_limited, "The congestion window is full: stop sending.")                                    \
+    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                       \
+    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                         \
+    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                           \
+    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")                  \
+    X(rto_arm, "The retransmission timer is armed.")                                                   \
+    X(probe0_arm, "The zero-window probe timer is armed.")                                             \
+    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                                  \
+    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                                   \
+    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")               \
+    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")         \
+    X(rto_fire, "The retransmission timer fires.")                                                     \
+    X(retransmit, "The head skb is sent again.")                                                       \
+    X(probe0_fire, "The zero-window probe timer fires.")                                               \
+    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.")  \
+    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                                     \
+    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")                 \
+    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                                   \
+    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                           \
+    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")       \
+    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")           \
+    X(connect, "The engine sends a SYN (active open).")                                                \
+    X(established, "The SYN-ACK arrives: the connection is established.")                              \
+    X(reset, "An RST arrives: the connection is reset.")                                               \
+    X(fin, "A FIN is queued (shutdown or close).")                                                     \
+    X(setsockopt, "The application sets a socket option.")                                             \
+    X(shutdown, "The application calls shutdown().")                                                   \
+    X(close, "The application calls close().")                                                         \
+    X(signal, "A signal is delivered to the sending thread.")                                          \
+    X(tx_complete, "The device finished sending a clone (sk_wmem_alloc shrinks).")                     \
+    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")            \
+    X(peer_read, "The simulated peer's application reads bytes.")                                      \
+    X(peer_drop, "A segment is dropped on the way (scripted loss).")                                   \
+    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                   \
+    X(time_advance, "The scenario lets time pass.")                                                    \
+    X(run_end, "The run ends (the trace's end_reason says why).")                                      \
     X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.") \
-    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")       \
+    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")           \
     X(wait_sleep, "sk_stream_wait_memory sets SOCK_NOSPACE and sleeps: until woken, or for the vm_wait back-off.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
     SENDPATH_EVENT_KINDS(SENDPATH_X)
 #undef SENDPATH_X
-    count_
+        count_
 };
 inline constexpr std::size_t kKindCount = static_cast<std::size_t>(Kind::count_);
 std::string_view kind_name(Kind k);
@@ -118,70 +118,73 @@ std::string_view kind_doc(Kind k);
 bool kind_by_name(std::string_view name, Kind& out);
 
 // Engine functions, named as in the kernel.
-#define SENDPATH_FUNCS(X)                                                                          \
-    X(user)                                                                                        \
-    X(tcp_sendmsg)                                                                                 \
-    X(sk_stream_wait_connect)                                                                      \
-    X(tcp_send_mss)                                                                                \
-    X(sk_stream_alloc_skb)                                                                         \
-    X(skb_entail)                                                                                  \
-    X(sk_wmem_schedule)                                                                            \
-    X(sk_stream_wait_memory)                                                                       \
-    X(sk_stream_moderate_sndbuf)                                                                   \
-    X(tcp_mark_push)                                                                               \
-    X(tcp_push)                                                                                    \
-    X(tcp_push_one)                                                                                \
-    X(tcp_push_pending_frames)                                                                     \
-    X(tcp_write_xmit)                                                                              \
-    X(tso_fragment)                                                                                \
-    X(tcp_transmit_skb)                                                                            \
-    X(tcp_ack)                                                                                     \
-    X(tcp_clean_rtx_queue)                                                                         \
-    X(tcp_cong_avoid)                                                                              \
-    X(tcp_check_space)                                                                             \
-    X(sk_stream_write_space)                                                                       \
-    X(tcp_retransmit_timer)                                                                        \
-    X(tcp_retransmit_skb)                                                                          \
-    X(tcp_probe_timer)                                                                             \
-    X(tcp_connect)                                                                                 \
-    X(tcp_rcv_synsent_state_process)                                                               \
-    X(tcp_reset)                                                                                   \
-    X(tcp_setsockopt)                                                                              \
-    X(tcp_shutdown)                                                                                \
-    X(tcp_close)                                                                                   \
-    X(tcp_v4_rcv)                                                                                  \
-    X(tcp_wfree)                                                                                   \
-    X(tcp_fragment)                                                                                \
-    X(tcp_send_fin)                                                                                \
-    X(tcp_send_ack)                                                                                \
-    X(tcp_write_wakeup)                                                                            \
-    X(tcp_xmit_retransmit_queue)                                                                   \
-    X(sk_mem_reclaim)                                                                              \
-    X(peer)                                                                                        \
+#define SENDPATH_FUNCS(X)            \
+    X(user)                          \
+    X(tcp_sendmsg)                   \
+    X(sk_stream_wait_connect)        \
+    X(tcp_send_mss)                  \
+    X(sk_stream_alloc_skb)           \
+    X(skb_entail)                    \
+    X(sk_wmem_schedule)              \
+    X(sk_stream_wait_memory)         \
+    X(sk_stream_moderate_sndbuf)     \
+    X(tcp_mark_push)                 \
+    X(tcp_push)                      \
+    X(tcp_push_one)                  \
+    X(tcp_push_pending_frames)       \
+    X(tcp_write_xmit)                \
+    X(tso_fragment)                  \
+    X(tcp_transmit_skb)              \
+    X(tcp_ack)                       \
+    X(tcp_clean_rtx_queue)           \
+    X(tcp_cong_avoid)                \
+    X(tcp_check_space)               \
+    X(sk_stream_write_space)         \
+    X(tcp_retransmit_timer)          \
+    X(tcp_retransmit_skb)            \
+    X(tcp_probe_timer)               \
+    X(tcp_connect)                   \
+    X(tcp_rcv_synsent_state_process) \
+    X(tcp_reset)                     \
+    X(tcp_setsockopt)                \
+    X(tcp_shutdown)                  \
+    X(tcp_close)                     \
+    X(tcp_v4_rcv)                    \
+    X(tcp_wfree)                     \
+    X(tcp_fragment)                  \
+    X(tcp_send_fin)                  \
+    X(tcp_send_ack)                  \
+    X(tcp_write_wakeup)              \
+    X(tcp_xmit_retransmit_queue)     \
+    X(sk_mem_reclaim)                \
+    X(peer)                          \
     X(tcp_rtt_estimator)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,
     SENDPATH_FUNCS(SENDPATH_X)
 #undef SENDPATH_X
-    count_
+        count_
 };
 std::string_view func_name(Func f);
 bool func_by_name(std::string_view name, Func& out);
 
 // Event arguments: the values a branch logs besides its state changes.
-#define SENDPATH_ARGS(X)                                                                           \
-    X(flags) X(iovcnt) X(size) X(ret) X(err) X(copy) X(max) X(seglen) X(iov) X(reason)            \
-    X(mss_now) X(size_goal) X(skb) X(page) X(off) X(refs) X(frame) X(segs) X(len) X(seq)          \
-    X(end_seq) X(ack) X(win) X(quota) X(in_flight) X(limit) X(nonagle) X(value) X(opt) X(how)      \
+// clang-format cannot settle on a layout for this macro of bare calls.
+// clang-format off
+#define SENDPATH_ARGS(X)                                                                            \
+    X(flags) X(iovcnt) X(size) X(ret) X(err) X(copy) X(max) X(seglen) X(iov) X(reason)             \
+    X(mss_now) X(size_goal) X(skb) X(page) X(off) X(refs) X(frame) X(segs) X(len) X(seq)           \
+    X(end_seq) X(ack) X(win) X(quota) X(in_flight) X(limit) X(nonagle) X(value) X(opt) X(how)       \
     X(bytes) X(timeo_ms) X(cwnd) X(ssthresh) X(vm_wait_ms) X(sigpipe) X(frames) X(call) X(push_one) \
     X(sent) X(old) X(dropped) X(offset)
+// clang-format on
 
 enum class Arg : uint8_t {
 #define SENDPATH_X(name) name,
     SENDPATH_ARGS(SENDPATH_X)
 #undef SENDPATH_X
-    count_
+        count_
 };
 std::string_view arg_name(Arg a);
 bool arg_by_name(std::string_view name, Arg& out);
@@ -244,12 +247,12 @@ struct Event {
 // A frame on the wire: every frame we sent or received, in time order.
 struct Frame {
     int64_t time_us = 0;
-    uint32_t event = 0;    // the transmit / ack / frame_bad event it belongs to
-    uint32_t skb = 0;      // the skb it came from (outgoing data), 0 otherwise
-    uint8_t dir = 0;       // 0 = we sent it, 1 = we received it
-    uint8_t dropped = 0;   // 1 = lost on the way (scripted loss) or rejected as invalid on input
-    uint32_t offset = 0;   // into Trace::frame_bytes
-    uint32_t length = 0;   // of the whole frame
+    uint32_t event = 0;   // the transmit / ack / frame_bad event it belongs to
+    uint32_t skb = 0;     // the skb it came from (outgoing data), 0 otherwise
+    uint8_t dir = 0;      // 0 = we sent it, 1 = we received it
+    uint8_t dropped = 0;  // 1 = lost on the way (scripted loss) or rejected as invalid on input
+    uint32_t offset = 0;  // into Trace::frame_bytes
+    uint32_t length = 0;  // of the whole frame
     // The frame's last payload_len bytes are not in frame_bytes: they are the
     // send stream's bytes from payload_at (Trace::sent). Only frames the
     // engine records itself keep their payload there; a trace read from a
@@ -267,10 +270,10 @@ inline constexpr int kOldestFormatVersion = 1;
 
 struct Trace {
     int format_version = kFormatVersion;
-    std::string engine_version;       // sendpath version that wrote it
-    nlohmann::json scenario;          // the scenario as run (normalized, every default filled in)
-    nlohmann::json options;           // engine options as run
-    std::vector<std::string> files;   // engine source files events point into ("core/engine/tcp_sendmsg.cpp")
+    std::string engine_version;      // sendpath version that wrote it
+    nlohmann::json scenario;         // the scenario as run (normalized, every default filled in)
+    nlohmann::json options;          // engine options as run
+    std::vector<std::string> files;  // engine source files events point into ("core/engine/tcp_sendmsg.cpp")
     // The distinct call stacks of the run, each outermost first (user, tcp_sendmsg,
     // tcp_push, ...), depth + 1 entries; events name theirs by index. A run has a
     // handful, interned by the Recorder as they first occur.
@@ -279,8 +282,8 @@ struct Trace {
     std::vector<Change> changes;
     std::vector<Frame> frames;
     std::vector<uint8_t> frame_bytes;
-    SendStream sent;                  // payloads of frames with payload_len > 0
-    std::string end_reason;           // "completed", "interrupted by SIGINT", "device lost: ...", "error: ..."
+    SendStream sent;         // payloads of frames with payload_len > 0
+    std::string end_reason;  // "completed", "interrupted by SIGINT", "device lost: ...", "error: ..."
     // Frames compare by their bytes, wherever their payload is kept.
     bool operator==(const Trace& o) const;
 

@@ -15,10 +15,10 @@
 namespace sendpath::trace {
 
 struct FrameCheck {
-    std::size_t checked = 0;      // frames looked at
-    std::size_t bad = 0;          // of them, not valid
-    std::size_t first_bad = 0;    // index into Trace::frames, if bad > 0
-    std::string first_why;        // what was wrong with it
+    std::size_t checked = 0;    // frames looked at
+    std::size_t bad = 0;        // of them, not valid
+    std::size_t first_bad = 0;  // index into Trace::frames, if bad > 0
+    std::string first_why;      // what was wrong with it
 };
 
 FrameCheck check_frames(const Trace& t);

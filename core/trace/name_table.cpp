@@ -5,7 +5,8 @@
 
 namespace sendpath::trace {
 
-NameTable::NameTable(std::string_view what, std::vector<std::string_view> names) : what_(what), names_(std::move(names)) {
+NameTable::NameTable(std::string_view what, std::vector<std::string_view> names)
+    : what_(what), names_(std::move(names)) {
     for (std::size_t i = 0; i < names_.size(); ++i) index_.emplace(names_[i], static_cast<int>(i));
 }
 

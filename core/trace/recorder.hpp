@@ -21,14 +21,9 @@ namespace sendpath::trace {
 // Engine source files that events point into. The index is the file id used in
 // events; the GUI embeds these files and shows the line that took a branch.
 inline constexpr std::string_view kEngineFiles[] = {
-    "core/engine/tcp_sendmsg.cpp",
-    "core/engine/tcp_output.cpp",
-    "core/engine/tcp_input.cpp",
-    "core/engine/tcp_timer.cpp",
-    "core/engine/sock_mem.cpp",
-    "core/run/runner.cpp",
-    "core/peer/sim_peer.cpp",
-    "core/engine/tcp_connect.cpp",
+    "core/engine/tcp_sendmsg.cpp", "core/engine/tcp_output.cpp",  "core/engine/tcp_input.cpp",
+    "core/engine/tcp_timer.cpp",   "core/engine/sock_mem.cpp",    "core/run/runner.cpp",
+    "core/peer/sim_peer.cpp",      "core/engine/tcp_connect.cpp",
 };
 constexpr uint8_t engine_file_id(std::string_view path) {
     for (uint8_t i = 0; i < std::size(kEngineFiles); ++i)
@@ -150,7 +145,10 @@ public:
     // Called after every event with its index and the engine's own state
     // (tests hold it against the replayed state). Unset in normal runs.
     using EmitHook = void (*)(void* ctx, uint32_t index, const model::State& state);
-    void set_emit_hook(EmitHook hook, void* ctx) { hook_ = hook; hook_ctx_ = ctx; }
+    void set_emit_hook(EmitHook hook, void* ctx) {
+        hook_ = hook;
+        hook_ctx_ = ctx;
+    }
 
 private:
     void push(Op op, uint8_t field, uint32_t target, int64_t value);
@@ -197,11 +195,11 @@ private:
 // SP_EMIT_FILE("core/engine/x.cpp"): placed once in each file that emits,
 // after its includes and before its first SP_EMIT. It names the file and
 // starts the count of its emit sites.
-#define SP_EMIT_FILE(path)                                                                    \
-    namespace {                                                                               \
-    constexpr uint8_t kSpEmitFile = ::sendpath::trace::engine_file_id(path);                  \
-    static_assert(kSpEmitFile != 0xff, "SP_EMIT_FILE: the file is not in kEngineFiles");      \
-    constexpr int kSpEmitCounterBase = __COUNTER__;                                           \
+#define SP_EMIT_FILE(path)                                                               \
+    namespace {                                                                          \
+    constexpr uint8_t kSpEmitFile = ::sendpath::trace::engine_file_id(path);             \
+    static_assert(kSpEmitFile != 0xff, "SP_EMIT_FILE: the file is not in kEngineFiles"); \
+    constexpr int kSpEmitCounterBase = __COUNTER__;                                      \
     }
 
 // SP_EMIT(rec, kind): close an event of that kind here. The site is this
@@ -209,6 +207,7 @@ private:
 // lines added or removed around it change nothing); the line goes along for
 // the live trace and this build's table of sites.
 #define SP_EMIT(rec, kind) SP_EMIT_AT_(rec, kind, __COUNTER__)
-#define SP_EMIT_AT_(rec, kind, counter)                                                     \
-    (rec).emit<::sendpath::trace::Kind::kind, kSpEmitFile,                                  \
-               static_cast<uint16_t>((counter) - kSpEmitCounterBase - 1), __LINE__>()
+#define SP_EMIT_AT_(rec, kind, counter)                                                                            \
+    (rec)                                                                                                          \
+        .emit<::sendpath::trace::Kind::kind, kSpEmitFile, static_cast<uint16_t>((counter)-kSpEmitCounterBase - 1), \
+              __LINE__>()

@@ -20,7 +20,8 @@ void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
     for (const Change* c = b; c != e; ++c) {
         switch (c->op) {
             case Op::sock_set:
-                if (c->field >= model::kSockFieldCount) fail(ev, c, b, "unknown socket field " + std::to_string(c->field));
+                if (c->field >= model::kSockFieldCount)
+                    fail(ev, c, b, "unknown socket field " + std::to_string(c->field));
                 s.sk.at(static_cast<model::SF>(c->field)) = c->value;
                 break;
             case Op::skb_new: {
@@ -39,7 +40,8 @@ void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
             case Op::skb_frag: {
                 model::SkBuff* skb = s.skb(c->target);
                 if (!skb) fail(ev, c, b, "skb " + std::to_string(c->target) + " does not exist");
-                if (c->field >= model::MAX_SKB_FRAGS) fail(ev, c, b, "fragment index " + std::to_string(c->field) + " >= MAX_SKB_FRAGS");
+                if (c->field >= model::MAX_SKB_FRAGS)
+                    fail(ev, c, b, "fragment index " + std::to_string(c->field) + " >= MAX_SKB_FRAGS");
                 skb->frags[c->field] = model::Frag{frag_page(c->value), frag_off(c->value), frag_size(c->value)};
                 break;
             }
@@ -52,7 +54,8 @@ void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
                     q.insert(q.begin(), c->target);
                 } else {
                     auto it = std::find(q.begin(), q.end(), static_cast<uint32_t>(c->value));
-                    if (it == q.end()) fail(ev, c, b, "skb " + std::to_string(c->value) + " (to link after) is not queued");
+                    if (it == q.end())
+                        fail(ev, c, b, "skb " + std::to_string(c->value) + " (to link after) is not queued");
                     q.insert(it + 1, c->target);
                 }
                 break;
@@ -85,15 +88,14 @@ void Replay::apply(State& s, const Change* b, const Change* e, std::size_t ev) {
             case Op::page_free:
                 if (!s.pages.erase(c->target)) fail(ev, c, b, "page " + std::to_string(c->target) + " does not exist");
                 break;
-            case Op::arg:
-                break;
-            default:
-                fail(ev, c, b, "unknown operation");
+            case Op::arg: break;
+            default: fail(ev, c, b, "unknown operation");
         }
     }
 }
 
-Replay::Replay(const Trace& trace, std::size_t keyframe_every) : trace_(&trace), every_(std::max<std::size_t>(1, keyframe_every)) {
+Replay::Replay(const Trace& trace, std::size_t keyframe_every)
+    : trace_(&trace), every_(std::max<std::size_t>(1, keyframe_every)) {
     keyframes_.emplace_back();
     extend();
 }

@@ -42,7 +42,7 @@ private:
     const Trace* trace_;
     std::size_t every_;
     std::size_t built_ = 0;
-    model::State tip_;  // state after event built_-1: where extend() goes on
+    model::State tip_;                     // state after event built_-1: where extend() goes on
     std::vector<model::State> keyframes_;  // keyframes_[k] = state after event k*every_ - 1 (k=0: empty)
     model::State cur_;
     std::size_t cursor_ = static_cast<std::size_t>(-1);  // -1: cur_ is the empty state

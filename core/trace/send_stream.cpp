@@ -56,19 +56,16 @@ bool SendStream::copy(uint64_t at, uint64_t n, uint8_t* dst) const {
         const uint64_t take = std::min<uint64_t>(n, it->len - in);
         const uint64_t from = it->from + in;
         switch (it->source) {
-        case SendPiece::pattern:
-            copy_pattern(dst, it->call, from, take);
-            break;
-        case SendPiece::literal:
-            if (from > literal.size() || take > literal.size() - from) return false;
-            std::memcpy(dst, literal.data() + from, take);
-            break;
-        case SendPiece::buffer:
-            if (!buffer || buffer->empty()) return false;
-            copy_cycled(dst, *buffer, from, take);
-            break;
-        default:
-            return false;
+            case SendPiece::pattern: copy_pattern(dst, it->call, from, take); break;
+            case SendPiece::literal:
+                if (from > literal.size() || take > literal.size() - from) return false;
+                std::memcpy(dst, literal.data() + from, take);
+                break;
+            case SendPiece::buffer:
+                if (!buffer || buffer->empty()) return false;
+                copy_cycled(dst, *buffer, from, take);
+                break;
+            default: return false;
         }
         dst += take;
         at += take;

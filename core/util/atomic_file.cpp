@@ -55,7 +55,8 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
         const std::size_t at = bytes.size();
         // All the size said: stop unless the file grew meanwhile (no regrowth of a full vector).
         if (size >= 0 && at >= static_cast<std::size_t>(size) && in.peek() == std::char_traits<char>::eof()) break;
-        const std::size_t want = size >= 0 && at < static_cast<std::size_t>(size) ? static_cast<std::size_t>(size) - at : kChunk;
+        const std::size_t want =
+            size >= 0 && at < static_cast<std::size_t>(size) ? static_cast<std::size_t>(size) - at : kChunk;
         bytes.resize(at + want);
         in.read(reinterpret_cast<char*>(bytes.data() + at), static_cast<std::streamsize>(want));
         const auto got = static_cast<std::size_t>(in.gcount());

@@ -16,7 +16,9 @@ public:
     // "byte 1024", "line 7"); expected: what should have been there, and what was found.
     InputError(std::string file, std::string place, std::string expected)
         : std::runtime_error(file + ": " + (place.empty() ? std::string() : place + ": ") + expected),
-          file_(std::move(file)), place_(std::move(place)), expected_(std::move(expected)) {}
+          file_(std::move(file)),
+          place_(std::move(place)),
+          expected_(std::move(expected)) {}
     const std::string& file() const { return file_; }
     const std::string& place() const { return place_; }
     const std::string& expected() const { return expected_; }

@@ -20,7 +20,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::string_view closest_name(std::string_view got, std::span<const std::string_view> candidates, std::size_t max_edits) {
+std::string_view closest_name(std::string_view got, std::span<const std::string_view> candidates,
+                              std::size_t max_edits) {
     std::string_view best;
     std::size_t best_d = max_edits + 1;
     for (auto c : candidates) {

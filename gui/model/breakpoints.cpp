@@ -15,9 +15,15 @@ std::string_view trim(std::string_view s) {
 
 std::optional<int64_t> parse_int(std::string_view s) {
     bool neg = false;
-    if (!s.empty() && s.front() == '-') { neg = true; s.remove_prefix(1); }
+    if (!s.empty() && s.front() == '-') {
+        neg = true;
+        s.remove_prefix(1);
+    }
     int base = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) { base = 16; s.remove_prefix(2); }
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s.remove_prefix(2);
+    }
     if (s.empty()) return std::nullopt;
     int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
@@ -28,18 +34,35 @@ std::optional<int64_t> parse_int(std::string_view s) {
 std::optional<Operand> parse_operand(std::string_view s, std::string* error) {
     s = trim(s);
     Operand o;
-    if (auto v = parse_int(s)) { o.type = Operand::Type::literal; o.value = *v; return o; }
-    if (s == "queue_len") { o.type = Operand::Type::queue_len; return o; }
-    if (s == "page_count") { o.type = Operand::Type::page_count; return o; }
+    if (auto v = parse_int(s)) {
+        o.type = Operand::Type::literal;
+        o.value = *v;
+        return o;
+    }
+    if (s == "queue_len") {
+        o.type = Operand::Type::queue_len;
+        return o;
+    }
+    if (s == "page_count") {
+        o.type = Operand::Type::page_count;
+        return o;
+    }
     if (s.substr(0, 4) == "arg.") {
-        if (trace::arg_by_name(s.substr(4), o.arg)) { o.type = Operand::Type::arg; return o; }
+        if (trace::arg_by_name(s.substr(4), o.arg)) {
+            o.type = Operand::Type::arg;
+            return o;
+        }
         if (error) *error = "unknown event argument '" + std::string(s.substr(4)) + "'";
         return std::nullopt;
     }
-    if (model::sock_field_by_name(s, o.field)) { o.type = Operand::Type::sock_field; return o; }
+    if (model::sock_field_by_name(s, o.field)) {
+        o.type = Operand::Type::sock_field;
+        return o;
+    }
     if (error)
-        *error = s.empty() ? std::string("missing operand")
-                           : "'" + std::string(s) + "' is not a socket field, arg.NAME, queue_len, page_count or a number";
+        *error = s.empty()
+                     ? std::string("missing operand")
+                     : "'" + std::string(s) + "' is not a socket field, arg.NAME, queue_len, page_count or a number";
     return std::nullopt;
 }
 

@@ -49,11 +49,11 @@ struct Breakpoint {
     Type type = Type::kind;
     bool enabled = true;
     trace::Kind kind = trace::Kind::sendmsg_enter;
-    std::string file;        // line
-    uint32_t line = 0;       // line
-    Condition cond;          // condition
+    std::string file;                    // line
+    uint32_t line = 0;                   // line
+    Condition cond;                      // condition
     model::SF field = model::SF::state;  // watch
-    std::string spec;        // the text it was made from ("kind copy_linear"), for lists and settings
+    std::string spec;                    // the text it was made from ("kind copy_linear"), for lists and settings
 
     bool needs_state() const { return type == Type::condition; }
 };

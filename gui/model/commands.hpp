@@ -32,8 +32,8 @@ enum class CommandType {
 
 struct Command {
     CommandType type = CommandType::step_into;
-    std::size_t n = 0;   // jump_to
-    std::string path;    // open
+    std::size_t n = 0;  // jump_to
+    std::string path;   // open
 
     static Command of(CommandType t) { return Command{t, 0, {}}; }
     static Command jump(std::size_t n) { return Command{CommandType::jump_to, n, {}}; }

@@ -20,19 +20,23 @@ std::string change_words(const trace::Change& c) {
     const std::string v = std::to_string(c.value);
     switch (c.op) {
         case Op::sock_set:
-            if (c.field < model::kSockFieldCount) return std::string(model::sock_field_info(static_cast<model::SF>(c.field)).name) + " = " + v;
+            if (c.field < model::kSockFieldCount)
+                return std::string(model::sock_field_info(static_cast<model::SF>(c.field)).name) + " = " + v;
             break;
         case Op::skb_set:
             if (c.field < model::kSkbFieldCount)
-                return "skb " + std::to_string(c.target) + " " + std::string(model::skb_field_info(static_cast<model::KF>(c.field)).name) + " = " + v;
+                return "skb " + std::to_string(c.target) + " " +
+                       std::string(model::skb_field_info(static_cast<model::KF>(c.field)).name) + " = " + v;
             break;
         case Op::arg:
-            if (c.field < static_cast<uint8_t>(trace::Arg::count_)) return "argument " + std::string(trace::arg_name(static_cast<trace::Arg>(c.field))) + " = " + v;
+            if (c.field < static_cast<uint8_t>(trace::Arg::count_))
+                return "argument " + std::string(trace::arg_name(static_cast<trace::Arg>(c.field))) + " = " + v;
             break;
         case Op::page_set: return "page " + std::to_string(c.target) + " count = " + v;
         default: break;
     }
-    return std::string(trace::op_name(c.op)) + " (" + std::to_string(c.field) + ", " + std::to_string(c.target) + ") = " + v;
+    return std::string(trace::op_name(c.op)) + " (" + std::to_string(c.field) + ", " + std::to_string(c.target) +
+           ") = " + v;
 }
 
 std::optional<EventDivergence> divergence(const trace::Trace& a, const trace::Trace& b, bool branches_only) {
@@ -47,30 +51,38 @@ std::optional<EventDivergence> divergence(const trace::Trace& a, const trace::Tr
         if (!trace::same_emit_place(a, x, b, y))
             return EventDivergence{i, head + what + "taken at " + words(a, x) + " in A, " + words(b, y) + " in B"};
         if (x.call != y.call || x.depth != y.depth)
-            return EventDivergence{i, head + what + "in send() call " + std::to_string(x.call) + " at depth " + std::to_string(x.depth) +
-                                          " in A, call " + std::to_string(y.call) + " at depth " + std::to_string(y.depth) + " in B"};
+            return EventDivergence{i, head + what + "in send() call " + std::to_string(x.call) + " at depth " +
+                                          std::to_string(x.depth) + " in A, call " + std::to_string(y.call) +
+                                          " at depth " + std::to_string(y.depth) + " in B"};
         if (branches_only) continue;
         if (x.time_us != y.time_us)
-            return EventDivergence{i, head + what + "at " + std::to_string(x.time_us) + " us in A, " + std::to_string(y.time_us) + " us in B"};
+            return EventDivergence{i, head + what + "at " + std::to_string(x.time_us) + " us in A, " +
+                                          std::to_string(y.time_us) + " us in B"};
         const std::size_t na = x.change_end - x.change_begin, nb = y.change_end - y.change_begin;
         for (std::size_t k = 0; k < std::min(na, nb); ++k) {
             const trace::Change& ca = a.changes[x.change_begin + k];
             const trace::Change& cb = b.changes[y.change_begin + k];
-            if (!(ca == cb)) return EventDivergence{i, head + what + "A sets " + change_words(ca) + ", B " + change_words(cb)};
+            if (!(ca == cb))
+                return EventDivergence{i, head + what + "A sets " + change_words(ca) + ", B " + change_words(cb)};
         }
         if (na != nb)
-            return EventDivergence{i, head + what + "makes " + std::to_string(na) + " changes in A, " + std::to_string(nb) + " in B"};
+            return EventDivergence{
+                i, head + what + "makes " + std::to_string(na) + " changes in A, " + std::to_string(nb) + " in B"};
     }
     if (a.events.size() == b.events.size()) return std::nullopt;
     const bool a_longer = a.events.size() > b.events.size();
     const trace::Trace& longer = a_longer ? a : b;
-    return EventDivergence{n, "event " + std::to_string(n) + ": " + (a_longer ? "B" : "A") + " has ended, " + (a_longer ? "A" : "B") +
-                                  " goes on with " + words(longer, longer.events[n])};
+    return EventDivergence{n, "event " + std::to_string(n) + ": " + (a_longer ? "B" : "A") + " has ended, " +
+                                  (a_longer ? "A" : "B") + " goes on with " + words(longer, longer.events[n])};
 }
 }  // namespace
 
-std::optional<EventDivergence> first_event_divergence(const trace::Trace& a, const trace::Trace& b) { return divergence(a, b, false); }
-std::optional<EventDivergence> first_branch_divergence(const trace::Trace& a, const trace::Trace& b) { return divergence(a, b, true); }
+std::optional<EventDivergence> first_event_divergence(const trace::Trace& a, const trace::Trace& b) {
+    return divergence(a, b, false);
+}
+std::optional<EventDivergence> first_branch_divergence(const trace::Trace& a, const trace::Trace& b) {
+    return divergence(a, b, true);
+}
 
 std::vector<SeqRow> align_by_seq(const SeqGraph& a, const SeqGraph& b) {
     std::map<int64_t, SeqRow> rows;
@@ -89,8 +101,9 @@ std::vector<SeqRow> align_by_seq(const SeqGraph& a, const SeqGraph& b) {
     std::vector<SeqRow> out;
     out.reserve(rows.size());
     for (auto& [seq, r] : rows) {
-        r.differs = r.a < 0 || r.b < 0 ||
-                    a.segments[static_cast<std::size_t>(r.a)].seq_hi != b.segments[static_cast<std::size_t>(r.b)].seq_hi;
+        r.differs =
+            r.a < 0 || r.b < 0 ||
+            a.segments[static_cast<std::size_t>(r.a)].seq_hi != b.segments[static_cast<std::size_t>(r.b)].seq_hi;
         out.push_back(r);
     }
     return out;

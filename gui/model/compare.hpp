@@ -37,8 +37,8 @@ std::optional<EventDivergence> first_branch_divergence(const trace::Trace& a, co
 // B, or in both (first transmissions only; retransmissions are the same bytes again).
 struct SeqRow {
     int64_t seq_lo = 0;
-    int a = -1, b = -1;   // index into each SeqGraph's segments, -1 = no segment starts here
-    bool differs = false; // only one side starts a segment here, or they end at different seqs
+    int a = -1, b = -1;    // index into each SeqGraph's segments, -1 = no segment starts here
+    bool differs = false;  // only one side starts a segment here, or they end at different seqs
 };
 
 std::vector<SeqRow> align_by_seq(const SeqGraph& a, const SeqGraph& b);

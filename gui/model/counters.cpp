@@ -29,7 +29,8 @@ const std::vector<FieldGroup>& sock_field_groups() {
         for (std::size_t i = 0; i < model::kSockFieldCount; ++i) {
             const auto f = static_cast<model::SF>(i);
             const auto& info = model::sock_field_info(f);
-            if (gs.empty() || gs.back().group != info.group) gs.push_back(FieldGroup{info.group, group_title(info.group), {}});
+            if (gs.empty() || gs.back().group != info.group)
+                gs.push_back(FieldGroup{info.group, group_title(info.group), {}});
             gs.back().fields.push_back(f);
         }
         return gs;
@@ -43,17 +44,22 @@ std::string format_field(model::SF f, int64_t v) {
         case SF::state: return std::to_string(v) + " (" + std::string(model::tcp_state_name(v)) + ")";
         case SF::sk_shutdown: return bits(v, {{model::RCV_SHUTDOWN, "RCV"}, {model::SEND_SHUTDOWN, "SEND"}});
         case SF::sock_flags:
-            return bits(v, {{model::SOCK_NOSPACE, "NOSPACE"}, {model::SOCK_ASYNC_NOSPACE, "ASYNC_NOSPACE"},
-                            {model::SOCK_QUEUE_SHRUNK, "QUEUE_SHRUNK"}, {model::SOCK_SNDBUF_LOCK, "SNDBUF_LOCK"},
+            return bits(v, {{model::SOCK_NOSPACE, "NOSPACE"},
+                            {model::SOCK_ASYNC_NOSPACE, "ASYNC_NOSPACE"},
+                            {model::SOCK_QUEUE_SHRUNK, "QUEUE_SHRUNK"},
+                            {model::SOCK_SNDBUF_LOCK, "SNDBUF_LOCK"},
                             {model::TSQ_THROTTLED, "TSQ_THROTTLED"}});
         case SF::nonagle:
-            return bits(v, {{model::TCP_NAGLE_OFF, "OFF"}, {model::TCP_NAGLE_CORK, "CORK"}, {model::TCP_NAGLE_PUSH, "PUSH"}});
+            return bits(
+                v, {{model::TCP_NAGLE_OFF, "OFF"}, {model::TCP_NAGLE_CORK, "CORK"}, {model::TCP_NAGLE_PUSH, "PUSH"}});
         case SF::sk_send_head: return v == 0 ? "NULL" : "skb " + std::to_string(v);
         case SF::sk_sndmsg_page: return v == 0 ? "NULL" : "page " + std::to_string(v);
         case SF::sk_sndtimeo_ms:
         case SF::timeo_ms: return v < 0 ? std::to_string(v) + " (forever)" : std::to_string(v);
         case SF::icsk_pending:
-            return v == model::ICSK_TIME_RETRANS ? "1 (RETRANS)" : v == model::ICSK_TIME_PROBE0 ? "3 (PROBE0)" : std::to_string(v);
+            return v == model::ICSK_TIME_RETRANS  ? "1 (RETRANS)"
+                   : v == model::ICSK_TIME_PROBE0 ? "3 (PROBE0)"
+                                                  : std::to_string(v);
         case SF::ca_state: return v == 0 ? "0 (Open)" : v == 4 ? "4 (Loss)" : std::to_string(v);
         default: return std::to_string(v);
     }

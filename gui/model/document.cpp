@@ -54,7 +54,7 @@ std::size_t Document::pull(int wait_ms) {
     }
     if (run_->done()) {
         if (!empty() || !run_->failure()) run_.reset();  // a failure to start stays for the constructor to rethrow
-        if (added == 0) id_ = next_id();  // the end_reason arrived
+        if (added == 0) id_ = next_id();                 // the end_reason arrived
     }
     return added;
 }

@@ -46,8 +46,8 @@ public:
     void refresh() { seek(cursor_); }
 
     const trace::Event* event() const { return empty() ? nullptr : &trace_->events[cursor_]; }
-    const model::State& state() const { return state_; }       // after the cursor's event
-    const model::State& prev_state() const { return prev_; }   // before it (empty at event 0)
+    const model::State& state() const { return state_; }      // after the cursor's event
+    const model::State& prev_state() const { return prev_; }  // before it (empty at event 0)
     const EventEffects& effects() const { return effects_; }
     // Bumped on every seek: views that cache per-cursor data compare it.
     uint64_t generation() const { return generation_; }
@@ -92,7 +92,7 @@ private:
     uint64_t generation_ = 0;
     uint64_t id_ = 0;
     std::unique_ptr<LiveRun> run_;  // joined (stopped) in the destructor
-    std::size_t allowed_ = 0;  // the budget last given to the run
+    std::size_t allowed_ = 0;       // the budget last given to the run
     bool was_live_ = false;
     std::string tap_dev_;
 };

@@ -23,10 +23,19 @@ EventEffects event_effects(const trace::Trace& t, std::size_t i) {
             case trace::Op::sock_set:
                 if (c->field < model::kSockFieldCount) fx.fields[c->field] = true;
                 break;
-            case trace::Op::skb_new: fx.new_skbs.push_back(c->target); fx.skbs.push_back(c->target); break;
-            case trace::Op::skb_free: fx.freed_skbs.push_back(c->target); fx.skbs.push_back(c->target); break;
+            case trace::Op::skb_new:
+                fx.new_skbs.push_back(c->target);
+                fx.skbs.push_back(c->target);
+                break;
+            case trace::Op::skb_free:
+                fx.freed_skbs.push_back(c->target);
+                fx.skbs.push_back(c->target);
+                break;
             case trace::Op::skb_link:
-            case trace::Op::skb_unlink: fx.queue_changed = true; fx.skbs.push_back(c->target); break;
+            case trace::Op::skb_unlink:
+                fx.queue_changed = true;
+                fx.skbs.push_back(c->target);
+                break;
             case trace::Op::skb_set:
             case trace::Op::skb_frag: fx.skbs.push_back(c->target); break;
             case trace::Op::page_new:

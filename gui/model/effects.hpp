@@ -13,12 +13,12 @@
 namespace sendpath::gui {
 
 struct EventEffects {
-    std::vector<uint32_t> skbs;         // created, changed, (un)linked or freed, sorted, unique
-    std::vector<uint32_t> new_skbs;     // created by this event
-    std::vector<uint32_t> freed_skbs;   // freed by this event (gone from the state after it)
-    std::vector<uint32_t> pages;        // created, recounted or freed
+    std::vector<uint32_t> skbs;                         // created, changed, (un)linked or freed, sorted, unique
+    std::vector<uint32_t> new_skbs;                     // created by this event
+    std::vector<uint32_t> freed_skbs;                   // freed by this event (gone from the state after it)
+    std::vector<uint32_t> pages;                        // created, recounted or freed
     std::array<bool, model::kSockFieldCount> fields{};  // socket fields set
-    bool queue_changed = false;         // an skb was linked or unlinked
+    bool queue_changed = false;                         // an skb was linked or unlinked
 
     bool skb(uint32_t id) const;
     bool page(uint32_t id) const;

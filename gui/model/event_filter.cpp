@@ -15,7 +15,10 @@ EventFilter::EventFilter(std::string_view text) {
         i = j;
         if (word.empty()) continue;
         bool neg = false;
-        if (word.front() == '-') { neg = true; word.remove_prefix(1); }
+        if (word.front() == '-') {
+            neg = true;
+            word.remove_prefix(1);
+        }
         if (word.empty()) continue;
         Term term;
         if (word.substr(0, 5) == "call:") {

@@ -7,16 +7,17 @@ namespace sendpath::gui {
 
 namespace {
 constexpr std::string_view kKeyNames[] = {
-    "none", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12",
-    "Left", "Right", "Up", "Down", "Home", "End", "PageUp", "PageDown", "Enter", "Escape", "Space", "Tab",
-    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S",
-    "T", "U", "V", "W", "X", "Y", "Z"};
+    "none", "F1",    "F2", "F3",   "F4",   "F5",  "F6",     "F7",       "F8",    "F9",     "F10",   "F11", "F12",
+    "Left", "Right", "Up", "Down", "Home", "End", "PageUp", "PageDown", "Enter", "Escape", "Space", "Tab", "A",
+    "B",    "C",     "D",  "E",    "F",    "G",   "H",      "I",        "J",     "K",      "L",     "M",   "N",
+    "O",    "P",     "Q",  "R",    "S",    "T",   "U",      "V",        "W",     "X",      "Y",     "Z"};
 static_assert(std::size(kKeyNames) == static_cast<std::size_t>(Key::count_));
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     return true;
 }
 
@@ -58,7 +59,10 @@ std::optional<KeyChord> parse_chord(std::string_view text) {
         const std::string_view part = text.substr(0, plus);
         if (plus == std::string_view::npos) {
             for (std::size_t i = 1; i < std::size(kKeyNames); ++i)
-                if (iequals(part, kKeyNames[i])) { c.key = static_cast<Key>(i); return c; }
+                if (iequals(part, kKeyNames[i])) {
+                    c.key = static_cast<Key>(i);
+                    return c;
+                }
             return std::nullopt;
         }
         if (iequals(part, "ctrl")) c.ctrl = true;
@@ -95,10 +99,12 @@ std::optional<Action> action_for(const KeyChord& c) {
 
 std::optional<CommandType> command_for(Action a) {
     switch (a) {
-        case Action::step_into: case Action::step_into_alt: return CommandType::step_into;
+        case Action::step_into:
+        case Action::step_into_alt: return CommandType::step_into;
         case Action::step_over: return CommandType::step_over;
         case Action::step_out: return CommandType::step_out;
-        case Action::step_into_back: case Action::step_into_back_alt: return CommandType::step_into_back;
+        case Action::step_into_back:
+        case Action::step_into_back_alt: return CommandType::step_into_back;
         case Action::step_over_back: return CommandType::step_over_back;
         case Action::step_out_back: return CommandType::step_out_back;
         case Action::continue_forward: return CommandType::continue_forward;

@@ -13,7 +13,8 @@ std::optional<std::size_t> LessonSession::pause_point(std::size_t from, std::siz
 int LessonSession::current_step(std::size_t cursor) const {
     int last = -1;
     for (std::size_t i = 0; i < key.step_events.size(); ++i)
-        if (key.step_events[i] <= cursor && (last < 0 || key.step_events[i] >= key.step_events[static_cast<std::size_t>(last)]))
+        if (key.step_events[i] <= cursor &&
+            (last < 0 || key.step_events[i] >= key.step_events[static_cast<std::size_t>(last)]))
             last = static_cast<int>(i);
     return last;
 }

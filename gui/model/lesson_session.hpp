@@ -20,8 +20,8 @@ namespace sendpath::gui {
 struct LessonSession {
     lesson::Lesson lesson;
     lesson::AnswerKey key;
-    lesson::AnswerSheet sheet;          // the student's answers (lesson id, student name, answers by id)
-    std::set<std::string> checked;      // questions whose answer was checked (the verdict is shown)
+    lesson::AnswerSheet sheet;      // the student's answers (lesson id, student name, answers by id)
+    std::set<std::string> checked;  // questions whose answer was checked (the verdict is shown)
     bool instructor = false;
 
     // The first question anchored in (from, to] that has no checked answer:

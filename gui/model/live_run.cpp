@@ -52,7 +52,9 @@ void append_all(std::vector<T>& to, const std::vector<T>& from) {
 }  // namespace
 
 LiveRun::LiveRun(Config cfg)
-    : cfg_(std::move(cfg)), tap_(cfg_.scenario.peer.type == "tap"), allowed_(std::max<std::size_t>(1, cfg_.initial_budget)) {
+    : cfg_(std::move(cfg)),
+      tap_(cfg_.scenario.peer.type == "tap"),
+      allowed_(std::max<std::size_t>(1, cfg_.initial_budget)) {
     worker_ = std::thread([this] { work(); });
 }
 
@@ -179,7 +181,8 @@ void LiveRun::copy_locked(const trace::Trace& t, std::size_t n) {
     if (bytes_end > sent_bytes_) append(out_.frame_bytes, t.frame_bytes, sent_bytes_, bytes_end);
     // Pieces are complete once recorded, and a frame's payload is copied before it is sent.
     if (t.sent.pieces.size() > sent_pieces_) append(out_.pieces, t.sent.pieces, sent_pieces_, t.sent.pieces.size());
-    if (t.sent.literal.size() > sent_literal_) append(out_.literal, t.sent.literal, sent_literal_, t.sent.literal.size());
+    if (t.sent.literal.size() > sent_literal_)
+        append(out_.literal, t.sent.literal, sent_literal_, t.sent.literal.size());
     sent_pieces_ = t.sent.pieces.size();
     sent_literal_ = t.sent.literal.size();
     undrained_events_ += n - sent_events_;
@@ -229,9 +232,7 @@ void LiveRun::work() {
     try {
         result = engine::run_scenario(cfg_.scenario, cfg_.options, hooks);
         have_result = true;
-    } catch (...) {
-        failure = std::current_exception();
-    }
+    } catch (...) { failure = std::current_exception(); }
     {
         std::lock_guard lk(m_);
         if (have_result) {

@@ -50,7 +50,7 @@ public:
     struct Config {
         lesson::Scenario scenario;  // peer.type "tap": over TAP (peer.dev and peer.connect set)
         engine::Options options;
-        std::string tap_local;      // --local for a tap peer
+        std::string tap_local;              // --local for a tap peer
         std::size_t initial_budget = 2048;  // events the simulated run may make before anyone asks
     };
 
@@ -129,15 +129,15 @@ private:
     std::condition_variable gui_cv_;   // settle() waits here
     std::atomic<bool> stop_{false};    // also read without m_ by the TAP link wrapper
     std::string stop_reason_;
-    std::size_t allowed_;              // simulated: events the run may make before it waits
+    std::size_t allowed_;  // simulated: events the run may make before it waits
     std::size_t produced_ = 0;
-    bool waiting_ = false;             // the worker sleeps in on_trace for budget
+    bool waiting_ = false;  // the worker sleeps in on_trace for budget
     bool ended_ = false;
     std::exception_ptr failure_;
     // Outbox (under m_): what the GUI has not drained yet.
     Chunk out_;
     bool header_ready_ = false, header_taken_ = false;
-    trace::Trace header_;              // scenario, options, files, version (no events)
+    trace::Trace header_;  // scenario, options, files, version (no events)
     std::string end_reason_;
     std::size_t undrained_events_ = 0;
     // Worker-only: how much of its trace has been copied into the outbox.

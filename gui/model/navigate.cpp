@@ -33,7 +33,8 @@ std::size_t events_wanted(const Document& doc, const Move& m) {
     }
 }
 
-std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vector<Breakpoint>& bps, std::string* status) {
+std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vector<Breakpoint>& bps,
+                                        std::string* status) {
     const trace::Trace& t = doc.trace();
     const std::size_t n = doc.size();
     if (n == 0) return 0;
@@ -85,7 +86,8 @@ std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vecto
             }
             m.scanned = std::max(m.scanned, n);
             if (live) return std::nullopt;
-            *status = bps.empty() ? "No breakpoints: ran to the last event" : "No breakpoint hit: stopped at the last event";
+            *status =
+                bps.empty() ? "No breakpoints: ran to the last event" : "No breakpoint hit: stopped at the last event";
             return n - 1;
         }
         case CommandType::continue_backward: {
@@ -94,7 +96,8 @@ std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vecto
                 *status = "Stopped at a breakpoint: event " + std::to_string(*hit);
                 return hit;
             }
-            *status = bps.empty() ? "No breakpoints: ran to the first event" : "No breakpoint hit: stopped at the first event";
+            *status = bps.empty() ? "No breakpoints: ran to the first event"
+                                  : "No breakpoint hit: stopped at the first event";
             return 0;
         }
         default: return cur;

@@ -35,7 +35,8 @@ bool is_cursor_move(CommandType t);
 // may lie past its end. *status gets the notice to show ("Stopped at a
 // breakpoint: event 40"). May move the replay's cursor (condition
 // breakpoints): seek the document afterwards.
-std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vector<Breakpoint>& bps, std::string* status);
+std::optional<std::size_t> resolve_move(Document& doc, Move& m, const std::vector<Breakpoint>& bps,
+                                        std::string* status);
 
 // Events a waiting move should ask the run for next: a jump wants its event,
 // searches grow the trace by chunks.

@@ -27,7 +27,7 @@ struct PageUse {
     uint32_t used_lo = 0;        // lowest byte any fragment uses (0 when none)
     uint32_t used_hi = 0;        // one past the highest byte
     bool cached = false;
-    uint32_t cached_off = 0;     // sk_sndmsg_off when cached
+    uint32_t cached_off = 0;  // sk_sndmsg_off when cached
 };
 
 std::vector<PageUse> page_usage(const model::State& s);

@@ -15,21 +15,42 @@ bool is_copy(trace::Kind k) {
 bool is_decision(trace::Kind k) {
     using K = trace::Kind;
     switch (k) {
-        case K::push_one: case K::push_pending: case K::tcp_push: case K::forced_push: case K::out_push:
-        case K::retransmit: case K::rto_fire: case K::probe0_fire: case K::ack: case K::write_space:
-        case K::wait_for_memory: case K::established: case K::connect: case K::fin: case K::close: case K::shutdown:
-        case K::setsockopt:
-            return true;
+        case K::push_one:
+        case K::push_pending:
+        case K::tcp_push:
+        case K::forced_push:
+        case K::out_push:
+        case K::retransmit:
+        case K::rto_fire:
+        case K::probe0_fire:
+        case K::ack:
+        case K::write_space:
+        case K::wait_for_memory:
+        case K::established:
+        case K::connect:
+        case K::fin:
+        case K::close:
+        case K::shutdown:
+        case K::setsockopt: return true;
         default: return false;
     }
 }
 bool is_root(trace::Kind k) {
     using K = trace::Kind;
     switch (k) {
-        case K::push_one: case K::forced_push: case K::out_push: case K::rto_fire: case K::probe0_fire: case K::ack:
-        case K::wait_for_memory: case K::established: case K::connect: case K::fin: case K::close: case K::shutdown:
-        case K::setsockopt:
-            return true;
+        case K::push_one:
+        case K::forced_push:
+        case K::out_push:
+        case K::rto_fire:
+        case K::probe0_fire:
+        case K::ack:
+        case K::wait_for_memory:
+        case K::established:
+        case K::connect:
+        case K::fin:
+        case K::close:
+        case K::shutdown:
+        case K::setsockopt: return true;
         default: return false;
     }
 }
@@ -99,7 +120,8 @@ ByteOrigin byte_origin(const trace::Trace& t, const ProvenanceIndex& idx, const 
     o.seq = seq;
     o.rel_seq = relative_seq(g, static_cast<uint32_t>(seq));
     // The last copy starting at or before seq (copies are in sequence order).
-    auto it = std::upper_bound(idx.copies.begin(), idx.copies.end(), seq, [](int64_t s, const CopyRecord& c) { return s < c.seq; });
+    auto it = std::upper_bound(idx.copies.begin(), idx.copies.end(), seq,
+                               [](int64_t s, const CopyRecord& c) { return s < c.seq; });
     if (it == idx.copies.begin()) return o;
     const CopyRecord& c = *std::prev(it);
     if (seq >= c.seq + c.len) return o;
@@ -138,7 +160,8 @@ std::optional<int64_t> seq_of_page_byte(const ProvenanceIndex& idx, uint32_t pag
 }
 
 std::string describe_origin(const ByteOrigin& o) {
-    if (!o.found) return "no copy put sequence number " + std::to_string(o.seq) + " into an skb (a SYN/FIN, or not sent yet)";
+    if (!o.found)
+        return "no copy put sequence number " + std::to_string(o.seq) + " into an skb (a SYN/FIN, or not sent yet)";
     std::string s = "send() call " + std::to_string(o.call);
     if (o.iov >= 0) s += ", iovec " + std::to_string(o.iov) + " byte " + std::to_string(o.iov_offset);
     s += " (buffer offset " + std::to_string(o.buf_offset) + ")";

@@ -24,18 +24,18 @@ namespace sendpath::gui {
 struct CopyRecord {
     uint32_t event = 0;
     trace::Kind kind = trace::Kind::copy_linear;
-    uint32_t call = 0;        // send() call, 1-based
-    int64_t buf_offset = 0;   // offset of the first byte in the call's buffer
+    uint32_t call = 0;       // send() call, 1-based
+    int64_t buf_offset = 0;  // offset of the first byte in the call's buffer
     int64_t len = 0;
-    int64_t seq = 0;          // raw sequence number of the first byte (write_seq at the copy)
+    int64_t seq = 0;  // raw sequence number of the first byte (write_seq at the copy)
     uint32_t skb = 0;
-    uint32_t page = 0;        // 0 = the skb's linear area
-    uint32_t page_off = 0;    // where the first byte landed in the page
+    uint32_t page = 0;      // 0 = the skb's linear area
+    uint32_t page_off = 0;  // where the first byte landed in the page
 };
 
 struct ProvenanceIndex {
-    std::vector<CopyRecord> copies;            // in event order (= sequence order)
-    std::vector<std::vector<int64_t>> iovs;    // iov lengths of send() call k+1 (from the scenario)
+    std::vector<CopyRecord> copies;          // in event order (= sequence order)
+    std::vector<std::vector<int64_t>> iovs;  // iov lengths of send() call k+1 (from the scenario)
 };
 
 ProvenanceIndex build_provenance_index(const trace::Trace& t);
@@ -50,19 +50,20 @@ struct Transmission {
     uint32_t frame = 0, event = 0;
     int64_t time_us = 0;
     bool retransmit = false, dropped = false;
-    std::vector<Decision> why;  // e.g. ack -> push_pending -> (transmit); push_one; out_push -> tcp_push -> push_pending
+    std::vector<Decision>
+        why;  // e.g. ack -> push_pending -> (transmit); push_one; out_push -> tcp_push -> push_pending
 };
 
 struct ByteOrigin {
     bool found = false;
-    int64_t seq = 0;            // raw
-    int64_t rel_seq = 0;        // relative to the ISN
+    int64_t seq = 0;      // raw
+    int64_t rel_seq = 0;  // relative to the ISN
     uint32_t call = 0;
-    int64_t buf_offset = 0;     // in the call's buffer
-    int iov = -1;               // iovec index (-1: the scenario has no iov list for this call)
-    int64_t iov_offset = 0;     // offset in that iovec
-    CopyRecord copy;            // the copy that put it in an skb
-    uint32_t page_byte = 0;     // offset of the byte in copy.page (when copy.page != 0)
+    int64_t buf_offset = 0;          // in the call's buffer
+    int iov = -1;                    // iovec index (-1: the scenario has no iov list for this call)
+    int64_t iov_offset = 0;          // offset in that iovec
+    CopyRecord copy;                 // the copy that put it in an skb
+    uint32_t page_byte = 0;          // offset of the byte in copy.page (when copy.page != 0)
     std::vector<Transmission> sent;  // every frame that carried it, in time order
 };
 

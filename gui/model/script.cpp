@@ -18,20 +18,47 @@ struct Verb {
 };
 
 constexpr Verb kVerbs[] = {
-    {"step_into", ArgKind::none},        {"step_over", ArgKind::none},       {"step_out", ArgKind::none},
-    {"step_into_back", ArgKind::none},   {"step_over_back", ArgKind::none},  {"step_out_back", ArgKind::none},
-    {"continue", ArgKind::none},         {"reverse_continue", ArgKind::none}, {"home", ArgKind::none},
-    {"end", ArgKind::none},              {"quit", ArgKind::none},            {"clear_breaks", ArgKind::none},
-    {"expect_no_error", ArgKind::none},  {"sweep", ArgKind::none},          {"expect_source", ArgKind::text},  {"jump", ArgKind::number},          {"wait", ArgKind::number},
-    {"select_frame", ArgKind::number},   {"expect_line", ArgKind::number},   {"expect_line_not", ArgKind::number},   {"expect_event", ArgKind::number},
-    {"expect_depth", ArgKind::number},   {"expect_frames", ArgKind::number}, {"open", ArgKind::text},
-    {"screenshot", ArgKind::text},       {"show", ArgKind::text},            {"hide", ArgKind::text},
-    {"filter", ArgKind::optional_text},  {"expect_error", ArgKind::optional_text},
-    {"key", ArgKind::chord},             {"break", ArgKind::breakpoint},     {"expect_kind", ArgKind::kind},
-    {"expect_func", ArgKind::func},      {"expect_cond", ArgKind::condition},
-    {"compare", ArgKind::text},          {"close_compare", ArgKind::none},   {"expect_divergence", ArgKind::number},
-    {"expect_segments", ArgKind::number}, {"pick", ArgKind::number},
-    {"expect_events", ArgKind::number},  {"expect_live", ArgKind::text},
+    {"step_into", ArgKind::none},
+    {"step_over", ArgKind::none},
+    {"step_out", ArgKind::none},
+    {"step_into_back", ArgKind::none},
+    {"step_over_back", ArgKind::none},
+    {"step_out_back", ArgKind::none},
+    {"continue", ArgKind::none},
+    {"reverse_continue", ArgKind::none},
+    {"home", ArgKind::none},
+    {"end", ArgKind::none},
+    {"quit", ArgKind::none},
+    {"clear_breaks", ArgKind::none},
+    {"expect_no_error", ArgKind::none},
+    {"sweep", ArgKind::none},
+    {"expect_source", ArgKind::text},
+    {"jump", ArgKind::number},
+    {"wait", ArgKind::number},
+    {"select_frame", ArgKind::number},
+    {"expect_line", ArgKind::number},
+    {"expect_line_not", ArgKind::number},
+    {"expect_event", ArgKind::number},
+    {"expect_depth", ArgKind::number},
+    {"expect_frames", ArgKind::number},
+    {"open", ArgKind::text},
+    {"screenshot", ArgKind::text},
+    {"show", ArgKind::text},
+    {"hide", ArgKind::text},
+    {"filter", ArgKind::optional_text},
+    {"expect_error", ArgKind::optional_text},
+    {"key", ArgKind::chord},
+    {"break", ArgKind::breakpoint},
+    {"expect_kind", ArgKind::kind},
+    {"expect_func", ArgKind::func},
+    {"expect_cond", ArgKind::condition},
+    {"compare", ArgKind::text},
+    {"close_compare", ArgKind::none},
+    {"expect_divergence", ArgKind::number},
+    {"expect_segments", ArgKind::number},
+    {"pick", ArgKind::number},
+    {"expect_events", ArgKind::number},
+    {"expect_live", ArgKind::text},
 };
 
 std::string_view trim(std::string_view s) {
@@ -57,21 +84,25 @@ std::vector<ScriptStep> parse_script(std::string_view text, const std::string& f
         st.verb = std::string(line.substr(0, sp));
         st.arg = sp == std::string_view::npos ? std::string() : std::string(trim(line.substr(sp)));
         // A quoted argument ("" for an empty filter) loses its quotes.
-        if (st.arg.size() >= 2 && st.arg.front() == '"' && st.arg.back() == '"') st.arg = st.arg.substr(1, st.arg.size() - 2);
+        if (st.arg.size() >= 2 && st.arg.front() == '"' && st.arg.back() == '"')
+            st.arg = st.arg.substr(1, st.arg.size() - 2);
         const std::string place = "line " + std::to_string(line_no);
         const Verb* verb = nullptr;
         for (const Verb& v : kVerbs)
             if (v.name == st.verb) verb = &v;
-        if (!verb) throw InputError(file, place, "unknown command '" + st.verb + "' (see gui/model/script.hpp for the list)");
+        if (!verb)
+            throw InputError(file, place, "unknown command '" + st.verb + "' (see gui/model/script.hpp for the list)");
         std::string why;
         switch (verb->arg) {
             case ArgKind::none:
-                if (!st.arg.empty()) throw InputError(file, place, "'" + st.verb + "' takes no argument, found '" + st.arg + "'");
+                if (!st.arg.empty())
+                    throw InputError(file, place, "'" + st.verb + "' takes no argument, found '" + st.arg + "'");
                 break;
             case ArgKind::number: {
                 auto [p, ec] = std::from_chars(st.arg.data(), st.arg.data() + st.arg.size(), st.number);
                 if (st.arg.empty() || ec != std::errc() || p != st.arg.data() + st.arg.size() || st.number < 0)
-                    throw InputError(file, place, "'" + st.verb + "' needs a non-negative number, found '" + st.arg + "'");
+                    throw InputError(file, place,
+                                     "'" + st.verb + "' needs a non-negative number, found '" + st.arg + "'");
                 break;
             }
             case ArgKind::text:
@@ -87,12 +118,14 @@ std::vector<ScriptStep> parse_script(std::string_view text, const std::string& f
                 break;
             case ArgKind::kind: {
                 trace::Kind k;
-                if (!trace::kind_by_name(st.arg, k)) throw InputError(file, place, "an event kind, found '" + st.arg + "'");
+                if (!trace::kind_by_name(st.arg, k))
+                    throw InputError(file, place, "an event kind, found '" + st.arg + "'");
                 break;
             }
             case ArgKind::func: {
                 trace::Func f;
-                if (!trace::func_by_name(st.arg, f)) throw InputError(file, place, "an engine function name, found '" + st.arg + "'");
+                if (!trace::func_by_name(st.arg, f))
+                    throw InputError(file, place, "an engine function name, found '" + st.arg + "'");
                 break;
             }
             case ArgKind::condition:

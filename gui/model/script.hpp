@@ -36,10 +36,10 @@
 namespace sendpath::gui {
 
 struct ScriptStep {
-    int line = 0;         // 1-based, for messages
+    int line = 0;  // 1-based, for messages
     std::string verb;
-    std::string arg;      // the rest of the line, trimmed
-    long long number = 0; // arg as a number, for verbs that take one
+    std::string arg;       // the rest of the line, trimmed
+    long long number = 0;  // arg as a number, for verbs that take one
 };
 
 // Throws InputError(file, "line N", what was expected) for an unknown verb or a

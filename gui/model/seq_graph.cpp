@@ -37,7 +37,10 @@ SeqGraph build_seq_graph(const trace::Trace& t) {
         const net::TcpRepr& tcp = *pf->tcp;
         if (tcp.flags & net::TCP_SYN) {
             if (f.dir == 0) {
-                if (!g.has_isn) { g.has_isn = true; g.isn = tcp.seq; }
+                if (!g.has_isn) {
+                    g.has_isn = true;
+                    g.isn = tcp.seq;
+                }
                 our_wscale = our_wscale || tcp.options.wscale.has_value();
             } else if (tcp.options.wscale) {
                 peer_wscale = true;
@@ -79,7 +82,13 @@ SeqGraph build_seq_graph(const trace::Trace& t) {
 
     bool first = true;
     auto extend = [&](int64_t time, int64_t lo, int64_t hi) {
-        if (first) { g.t_min = g.t_max = time; g.seq_min = lo; g.seq_max = hi; first = false; return; }
+        if (first) {
+            g.t_min = g.t_max = time;
+            g.seq_min = lo;
+            g.seq_max = hi;
+            first = false;
+            return;
+        }
         g.t_min = std::min(g.t_min, time);
         g.t_max = std::max(g.t_max, time);
         g.seq_min = std::min(g.seq_min, lo);
@@ -160,14 +169,18 @@ std::vector<double> nice_ticks(double lo, double hi, int n) {
     const double mag = std::pow(10.0, std::floor(std::log10(raw)));
     double step = mag;
     for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (m * mag >= raw) { step = m * mag; break; }
+        if (m * mag >= raw) {
+            step = m * mag;
+            break;
+        }
     for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9 && out.size() < 1000; v += step)
         out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
     return out;
 }
 
 int64_t step_value_at(const std::vector<SeqStep>& steps, int64_t t) {
-    auto it = std::upper_bound(steps.begin(), steps.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
+    auto it =
+        std::upper_bound(steps.begin(), steps.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
     if (it == steps.begin()) return -1;
     return std::prev(it)->value;
 }
@@ -182,7 +195,10 @@ int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, doub
         if (s < static_cast<double>(seg.seq_lo)) dy = (static_cast<double>(seg.seq_lo) - s) / s_per_px;
         else if (s > static_cast<double>(seg.seq_hi)) dy = (s - static_cast<double>(seg.seq_hi)) / s_per_px;
         const double d = std::hypot(dx, dy);
-        if (d <= best_d) { best_d = d; best = static_cast<int>(i); }
+        if (d <= best_d) {
+            best_d = d;
+            best = static_cast<int>(i);
+        }
     }
     return best;
 }

@@ -28,21 +28,21 @@ struct SeqSegment {
 // A point of a step line: from time_us on, the line is at value.
 struct SeqStep {
     int64_t time_us = 0;
-    int64_t value = 0;   // relative sequence number
+    int64_t value = 0;  // relative sequence number
     uint32_t frame = 0;
     uint32_t event = 0;
 };
 
 struct SeqGraph {
-    bool has_isn = false;       // false: no SYN in the trace, numbers are raw
+    bool has_isn = false;  // false: no SYN in the trace, numbers are raw
     uint32_t isn = 0;
-    int wscale = 0;             // the peer's window scale (both SYNs carried the option), else 0
+    int wscale = 0;  // the peer's window scale (both SYNs carried the option), else 0
     std::vector<SeqSegment> segments;
-    std::vector<SeqStep> acks;     // ack number of each incoming ACK (snd_una as the peer sees it)
-    std::vector<SeqStep> windows;  // ack + (window << wscale): the right edge the peer allows
-    int64_t t_min = 0, t_max = 0;     // over everything above
-    int64_t seq_min = 0, seq_max = 0; // segments and ACKs: the window edge is often far above the data,
-    int64_t window_max = 0;           // so it is kept apart (the view marks it when it is off the top)
+    std::vector<SeqStep> acks;         // ack number of each incoming ACK (snd_una as the peer sees it)
+    std::vector<SeqStep> windows;      // ack + (window << wscale): the right edge the peer allows
+    int64_t t_min = 0, t_max = 0;      // over everything above
+    int64_t seq_min = 0, seq_max = 0;  // segments and ACKs: the window edge is often far above the data,
+    int64_t window_max = 0;            // so it is kept apart (the view marks it when it is off the top)
     bool empty() const { return segments.empty() && acks.empty(); }
 };
 
@@ -53,8 +53,8 @@ int64_t relative_seq(const SeqGraph& g, uint32_t raw);
 
 // The visible rectangle of the plot: time on x, sequence on y.
 struct PlotRange {
-    double t0 = 0, t1 = 1;   // microseconds
-    double s0 = 0, s1 = 1;   // relative sequence numbers
+    double t0 = 0, t1 = 1;  // microseconds
+    double s0 = 0, s1 = 1;  // relative sequence numbers
     bool operator==(const PlotRange&) const = default;
 };
 

@@ -43,9 +43,7 @@ bool save_settings(const Settings& s, const std::string& path) {
         const std::string text = out.str();
         write_file_atomic(path, [&](std::ostream& o) { o << text; });
         return true;
-    } catch (const std::exception&) {
-        return false;
-    }
+    } catch (const std::exception&) { return false; }
 }
 
 void push_recent(std::vector<std::string>& recent, const std::string& path, std::size_t max) {

@@ -15,8 +15,8 @@ namespace sendpath::gui {
 std::string config_dir();
 
 struct Settings {
-    std::vector<std::string> recent;        // most recent first
-    std::map<std::string, bool> open_views; // view id -> open
+    std::vector<std::string> recent;         // most recent first
+    std::map<std::string, bool> open_views;  // view id -> open
 };
 
 // A missing or unreadable file gives default settings; unknown keys are ignored

@@ -33,9 +33,9 @@ struct SkbLayoutParams {
     float avail_w = 600;  // width available for boxes
     float box_w = 150;
     float box_h = 96;
-    float gap_x = 14;     // room between boxes (the view draws queue links there)
-    float gap_y = 30;     // room between rows (the view draws send_head / tail marks there)
-    float top = 20;       // first row starts here (room for marks above)
+    float gap_x = 14;  // room between boxes (the view draws queue links there)
+    float gap_y = 30;  // room between rows (the view draws send_head / tail marks there)
+    float top = 20;    // first row starts here (room for marks above)
 };
 
 SkbStatus skb_status(const model::State& s, const model::SkBuff& skb, bool before_send_head);

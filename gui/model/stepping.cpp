@@ -19,9 +19,7 @@ std::size_t prev_where(const trace::Trace& t, std::size_t cur, Pred pred) {
         if (pred(t.events[i])) return i;
     return 0;
 }
-uint8_t depth_at(const trace::Trace& t, std::size_t cur) {
-    return cur < t.events.size() ? t.events[cur].depth : 0;
-}
+uint8_t depth_at(const trace::Trace& t, std::size_t cur) { return cur < t.events.size() ? t.events[cur].depth : 0; }
 }  // namespace
 
 std::size_t step_into(const trace::Trace& t, std::size_t cur) {

@@ -72,8 +72,10 @@ FrameDecode decode_frame(std::span<const uint8_t> bytes) {
             if (tcp.options.wscale) opts += "wscale " + std::to_string(*tcp.options.wscale) + " ";
             if (tcp.options.sack_perm) opts += "sackOK ";
             if (tcp.options.ts)
-                opts += "TS " + std::to_string(tcp.options.ts->first) + " " + std::to_string(tcp.options.ts->second) + " ";
-            for (const auto& [a, b] : tcp.options.sack_blocks) opts += "sack " + std::to_string(a) + ":" + std::to_string(b) + " ";
+                opts +=
+                    "TS " + std::to_string(tcp.options.ts->first) + " " + std::to_string(tcp.options.ts->second) + " ";
+            for (const auto& [a, b] : tcp.options.sack_blocks)
+                opts += "sack " + std::to_string(a) + ":" + std::to_string(b) + " ";
             if (!opts.empty()) opts.pop_back();
             add("TCP", "options", opts.empty() ? "none" : opts);
             const std::size_t payload_begin = static_cast<std::size_t>(pf->payload.data() - bytes.data());

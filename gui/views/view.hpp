@@ -32,8 +32,8 @@ struct ViewContext {
 class View {
 public:
     virtual ~View() = default;
-    virtual std::string_view id() const = 0;      // stable: settings, scripts ("show wire"), layout
-    virtual std::string_view title() const = 0;   // window title and View menu entry
+    virtual std::string_view id() const = 0;     // stable: settings, scripts ("show wire"), layout
+    virtual std::string_view title() const = 0;  // window title and View menu entry
     virtual bool default_open() const { return true; }
     virtual ImGuiWindowFlags window_flags() const { return 0; }
     // Title with live detail ("Source - tcp_sendmsg.cpp:118"); the window id stays id().

@@ -19,8 +19,8 @@ public:
     void draw(ViewContext& ctx) override {
         auto& vs = ctx.vs;
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Add").x - 24);
-        const bool enter = ImGui::InputTextWithHint("##spec", "kind NAME | line FILE:N | cond EXPR | watch FIELD", &vs.breakpoint_input,
-                                                    ImGuiInputTextFlags_EnterReturnsTrue);
+        const bool enter = ImGui::InputTextWithHint("##spec", "kind NAME | line FILE:N | cond EXPR | watch FIELD",
+                                                    &vs.breakpoint_input, ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         if (ImGui::Button("Add") || enter) {
             std::string err;
@@ -35,15 +35,16 @@ public:
         if (!vs.breakpoint_error.empty()) ImGui::TextColored(colors::kError, "%s", vs.breakpoint_error.c_str());
         text_dim("cond operands: socket fields, arg.NAME, queue_len, page_count, numbers; == != < <= > >=");
         ImGui::Separator();
-        if (vs.breakpoints.empty()) text_dim("No breakpoints. F9 sets one on the current line; so does a click on a line number.");
+        if (vs.breakpoints.empty())
+            text_dim("No breakpoints. F9 sets one on the current line; so does a click on a line number.");
         for (std::size_t i = 0; i < vs.breakpoints.size(); ++i) {
             Breakpoint& b = vs.breakpoints[i];
             ImGui::PushID(static_cast<int>(i));
             ImGui::Checkbox("##on", &b.enabled);
             ImGui::SameLine();
             ImGui::TextUnformatted(b.spec.c_str());
-            ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() - ImGui::CalcTextSize("remove").x -
-                            ImGui::GetStyle().FramePadding.x * 2);
+            ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() -
+                            ImGui::CalcTextSize("remove").x - ImGui::GetStyle().FramePadding.x * 2);
             const bool remove = ImGui::SmallButton("remove");
             ImGui::PopID();
             if (remove) {

@@ -21,8 +21,9 @@ constexpr ImU32 kDifferentRow = IM_COL32(90, 45, 45, 110);
 constexpr ImU32 kCursorRow = IM_COL32(60, 80, 120, 200);
 
 // The counters worth comparing at a glance (the rest are in Counters).
-constexpr model::SF kFields[] = {model::SF::write_seq, model::SF::pushed_seq, model::SF::snd_nxt, model::SF::snd_una,
-                                 model::SF::packets_out, model::SF::sk_wmem_queued, model::SF::snd_cwnd};
+constexpr model::SF kFields[] = {model::SF::write_seq, model::SF::pushed_seq,  model::SF::snd_nxt,
+                                 model::SF::snd_una,   model::SF::packets_out, model::SF::sk_wmem_queued,
+                                 model::SF::snd_cwnd};
 
 std::string file_name(const std::string& path) {
     const auto slash = path.find_last_of('/');
@@ -34,12 +35,15 @@ public:
     std::string_view id() const override { return "compare"; }
     std::string_view title() const override { return "Compare"; }
     bool default_open() const override { return false; }
-    std::string window_title(const Document&) const override { return "Compare (A = the open trace, B = the compared one)"; }
+    std::string window_title(const Document&) const override {
+        return "Compare (A = the open trace, B = the compared one)";
+    }
 
     void draw(ViewContext& ctx) override {
         if (!ctx.compare) {
-            ImGui::TextWrapped("Nothing to compare with yet. Open a second trace or scenario beside this one "
-                               "(say nagle.json against nodelay.json):");
+            ImGui::TextWrapped(
+                "Nothing to compare with yet. Open a second trace or scenario beside this one "
+                "(say nagle.json against nodelay.json):");
             if (ImGui::Button("Compare with...")) {
                 ctx.vs.show_open_dialog = true;
                 ctx.vs.open_for_compare = true;
@@ -62,7 +66,9 @@ public:
             char label[64];
             std::snprintf(label, sizeof label, "Go to event %zu", branch_->event);
             if (ImGui::SmallButton(label)) ctx.push(Command::jump(branch_->event));
-            item_tooltip("The first event where the two runs take a different branch (kind, function, source line, call or depth).");
+            item_tooltip(
+                "The first event where the two runs take a different branch (kind, function, source line, call or "
+                "depth).");
         } else {
             ImGui::TextColored(colors::kGood, "Both runs take the same branches, event for event.");
         }
@@ -75,12 +81,19 @@ public:
         }
         if (seq_div_) {
             const SeqRow& r = rows_[*seq_div_];
-            ImGui::TextColored(colors::kChangedText, "Segments differ first at relative seq %lld (see By sequence).", static_cast<long long>(r.seq_lo));
+            ImGui::TextColored(colors::kChangedText, "Segments differ first at relative seq %lld (see By sequence).",
+                               static_cast<long long>(r.seq_lo));
         }
         counters(a, b);
         if (ImGui::BeginTabBar("cmp")) {
-            if (ImGui::BeginTabItem("By event")) { by_event(ctx, a, b); ImGui::EndTabItem(); }
-            if (ImGui::BeginTabItem("By sequence")) { by_seq(ctx, a); ImGui::EndTabItem(); }
+            if (ImGui::BeginTabItem("By event")) {
+                by_event(ctx, a, b);
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("By sequence")) {
+                by_seq(ctx, a);
+                ImGui::EndTabItem();
+            }
             ImGui::EndTabBar();
         }
     }
@@ -116,7 +129,8 @@ private:
                 const bool differs = a.state().sk.at(f) != b.state().sk.at(f);
                 if (differs) ImGui::TextColored(colors::kChangedText, "%lld", static_cast<long long>(v));
                 else ImGui::Text("%lld", static_cast<long long>(v));
-                item_tooltip(std::string(model::sock_field_info(f).doc) + (differs ? " Differs between A and B here." : ""));
+                item_tooltip(std::string(model::sock_field_info(f).doc) +
+                             (differs ? " Differs between A and B here." : ""));
             }
         }
         ImGui::EndTable();
@@ -124,8 +138,8 @@ private:
 
     void by_event(ViewContext& ctx, const Document& a, const Document& b) {
         const std::size_t n = std::max(a.size(), b.size());
-        const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                                      ImGuiTableFlags_Resizable;
+        const ImGuiTableFlags flags =
+            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
         if (!ImGui::BeginTable("cmp_events", 3, flags)) return;
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000000").x);
@@ -138,7 +152,8 @@ private:
             scrolled_gen_ = a.generation();
             const float y = static_cast<float>(a.cursor()) * row_h;
             const float h = ImGui::GetWindowHeight();
-            if (y < ImGui::GetScrollY() || y > ImGui::GetScrollY() + h - row_h * 3) ImGui::SetScrollY(std::max(0.0f, y - h * 0.4f));
+            if (y < ImGui::GetScrollY() || y > ImGui::GetScrollY() + h - row_h * 3)
+                ImGui::SetScrollY(std::max(0.0f, y - h * 0.4f));
         }
         ImGuiListClipper clip;
         clip.Begin(static_cast<int>(n), row_h);
@@ -150,12 +165,15 @@ private:
                 const trace::Event* eb = i < b.size() ? &b.trace().events[i] : nullptr;
                 const bool differs = !ea || !eb || ea->kind != eb->kind || ea->func != eb->func;
                 if (i == a.cursor()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kCursorRow);
-                else if (branch_ && i == branch_->event) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDivergedRow);
-                else if (differs && branch_ && i > branch_->event) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDifferentRow);
+                else if (branch_ && i == branch_->event)
+                    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDivergedRow);
+                else if (differs && branch_ && i > branch_->event)
+                    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDifferentRow);
                 ImGui::TableNextColumn();
                 char label[32];
                 std::snprintf(label, sizeof label, "%zu%s", i, branch_ && i == branch_->event ? " <>" : "");
-                if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && i < a.size()) ctx.push(Command::jump(i));
+                if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && i < a.size())
+                    ctx.push(Command::jump(i));
                 ImGui::TableNextColumn();
                 event_cell(a.trace(), ea);
                 ImGui::TableNextColumn();
@@ -166,7 +184,10 @@ private:
     }
 
     static void event_cell(const trace::Trace& t, const trace::Event* e) {
-        if (!e) { text_dim("(ended)"); return; }
+        if (!e) {
+            text_dim("(ended)");
+            return;
+        }
         ImGui::PushStyleColor(ImGuiCol_Text, kind_color(e->kind));
         ImGui::TextUnformatted(std::string(trace::kind_name(e->kind)).c_str());
         ImGui::PopStyleColor();
@@ -176,7 +197,10 @@ private:
     }
 
     void by_seq(ViewContext& ctx, const Document& a) {
-        if (rows_.empty()) { text_dim("Neither trace sent data."); return; }
+        if (rows_.empty()) {
+            text_dim("Neither trace sent data.");
+            return;
+        }
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
         if (!ImGui::BeginTable("cmp_seq", 5, flags)) return;
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -194,19 +218,26 @@ private:
                 const SeqSegment* sa = r.a >= 0 ? &ga_.segments[static_cast<std::size_t>(r.a)] : nullptr;
                 const SeqSegment* sb = r.b >= 0 ? &gb_.segments[static_cast<std::size_t>(r.b)] : nullptr;
                 ImGui::TableNextRow();
-                if (seq_div_ && static_cast<std::size_t>(k) == *seq_div_) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDivergedRow);
+                if (seq_div_ && static_cast<std::size_t>(k) == *seq_div_)
+                    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDivergedRow);
                 else if (r.differs) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kDifferentRow);
                 if (sa && sa->event == a.cursor()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, kCursorRow);
                 ImGui::TableNextColumn();
                 char label[48];
                 std::snprintf(label, sizeof label, "%lld", static_cast<long long>(r.seq_lo));
-                if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && sa) ctx.push(Command::jump(sa->event));
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip(sa ? "click: go to the event that sent A's segment" : "A has no segment starting here");
+                if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && sa)
+                    ctx.push(Command::jump(sa->event));
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip(sa ? "click: go to the event that sent A's segment"
+                                         : "A has no segment starting here");
                 for (const SeqSegment* s : {sa, sb}) {
                     ImGui::TableNextColumn();
-                    if (!s) { text_dim("-"); continue; }
-                    ImGui::Text("..%lld (%lld B) at %s", static_cast<long long>(s->seq_hi), static_cast<long long>(s->seq_hi - s->seq_lo),
-                                format_time_us(s->time_us).c_str());
+                    if (!s) {
+                        text_dim("-");
+                        continue;
+                    }
+                    ImGui::Text("..%lld (%lld B) at %s", static_cast<long long>(s->seq_hi),
+                                static_cast<long long>(s->seq_hi - s->seq_lo), format_time_us(s->time_us).c_str());
                 }
                 ImGui::TableNextColumn();
                 if (sa && sb) {
@@ -215,7 +246,8 @@ private:
                     else ImGui::TextColored(colors::kChangedText, "%+.3f ms", static_cast<double>(d) / 1000.0);
                 }
                 ImGui::TableNextColumn();
-                if (seq_div_ && static_cast<std::size_t>(k) == *seq_div_) ImGui::TextColored(colors::kError, "first difference");
+                if (seq_div_ && static_cast<std::size_t>(k) == *seq_div_)
+                    ImGui::TextColored(colors::kError, "first difference");
             }
         }
         ImGui::EndTable();

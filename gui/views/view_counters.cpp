@@ -25,7 +25,9 @@ public:
         gauges(s);
         ImGui::Checkbox("only changed", &ctx.vs.only_changed_counters);
         ImGui::SameLine();
-        help_marker("Yellow: changed by the current event (old value on the right). Right-click a field to stop when it changes.");
+        help_marker(
+            "Yellow: changed by the current event (old value on the right). Right-click a field to stop when it "
+            "changes.");
         ImGui::Separator();
         ImGui::BeginChild("fields");
         const auto changed = changed_fields(before, s);
@@ -38,7 +40,8 @@ public:
             header += "###" + std::string(g.group);
             const bool default_open = g.group != "icsk" && g.group != "mem" && g.group != "peer";
             if (n) ImGui::PushStyleColor(ImGuiCol_Text, colors::kChangedText);
-            const bool open = ImGui::CollapsingHeader(header.c_str(), default_open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+            const bool open =
+                ImGui::CollapsingHeader(header.c_str(), default_open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
             if (n) ImGui::PopStyleColor();
             if (!open) continue;
             if (!ImGui::BeginTable(g.group.data(), 2, ImGuiTableFlags_RowBg)) continue;
@@ -75,15 +78,17 @@ private:
         const std::string name(model::sock_field_info(f).name);
         // Text has no id of its own: name the popup after the field.
         if (!ImGui::BeginPopupContextItem(name.c_str())) return;
-        if (ImGui::MenuItem(("Break when " + name + " changes").c_str())) ctx.vs.breakpoints.push_back(watch_breakpoint(f));
+        if (ImGui::MenuItem(("Break when " + name + " changes").c_str()))
+            ctx.vs.breakpoints.push_back(watch_breakpoint(f));
         ImGui::EndPopup();
     }
 
     static void gauges(const model::State& s) {
         const auto& sk = s.sk;
-        gauge("sk_wmem_queued / sk_sndbuf", static_cast<double>(sk.sk_wmem_queued), static_cast<double>(sk.sk_sndbuf), "B",
-              colors::kUnsent);
-        item_tooltip("tcp_sendmsg waits for send buffer space (wait_for_sndbuf) when sk_wmem_queued reaches sk_sndbuf.");
+        gauge("sk_wmem_queued / sk_sndbuf", static_cast<double>(sk.sk_wmem_queued), static_cast<double>(sk.sk_sndbuf),
+              "B", colors::kUnsent);
+        item_tooltip(
+            "tcp_sendmsg waits for send buffer space (wait_for_sndbuf) when sk_wmem_queued reaches sk_sndbuf.");
         // Charged memory: queued truesize plus what is reserved in advance.
         ImGui::TextUnformatted("charged: wmem_queued + forward_alloc");
         const double q = static_cast<double>(std::max<int64_t>(0, sk.sk_wmem_queued));
@@ -99,17 +104,22 @@ private:
             dl->AddRectFilled(ImVec2(p.x + qw, p.y), ImVec2(p.x + qw + fw, p.y + h), with_alpha(colors::kAcked, 180));
         }
         char buf[96];
-        std::snprintf(buf, sizeof buf, "%lld + %lld B", static_cast<long long>(sk.sk_wmem_queued), static_cast<long long>(sk.sk_forward_alloc));
+        std::snprintf(buf, sizeof buf, "%lld + %lld B", static_cast<long long>(sk.sk_wmem_queued),
+                      static_cast<long long>(sk.sk_forward_alloc));
         const ImVec2 ts = ImGui::CalcTextSize(buf);
         dl->AddText(ImVec2(p.x + (w - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f), IM_COL32(255, 255, 255, 255), buf);
         ImGui::Dummy(ImVec2(w, h));
-        item_tooltip("Blue: truesize of the queued skbs (sk_wmem_queued). Green: bytes charged to the global pool in advance and "
-                     "not used yet (sk_forward_alloc); new skbs and page fragments take from it before charging more.");
-        gauge("tcp_memory_allocated / tcp_mem[2]", static_cast<double>(sk.tcp_memory_allocated), static_cast<double>(sk.tcp_mem2),
-              "pages", colors::kAcked);
-        item_tooltip("Pages charged to TCP by all sockets. Above tcp_mem[1] TCP is under pressure; at tcp_mem[2] allocations fail.");
-        gauge("packets_out / snd_cwnd", static_cast<double>(sk.packets_out), static_cast<double>(sk.snd_cwnd), "segments",
-              colors::kInFlight);
+        item_tooltip(
+            "Blue: truesize of the queued skbs (sk_wmem_queued). Green: bytes charged to the global pool in advance "
+            "and "
+            "not used yet (sk_forward_alloc); new skbs and page fragments take from it before charging more.");
+        gauge("tcp_memory_allocated / tcp_mem[2]", static_cast<double>(sk.tcp_memory_allocated),
+              static_cast<double>(sk.tcp_mem2), "pages", colors::kAcked);
+        item_tooltip(
+            "Pages charged to TCP by all sockets. Above tcp_mem[1] TCP is under pressure; at tcp_mem[2] allocations "
+            "fail.");
+        gauge("packets_out / snd_cwnd", static_cast<double>(sk.packets_out), static_cast<double>(sk.snd_cwnd),
+              "segments", colors::kInFlight);
         item_tooltip("tcp_write_xmit stops (cwnd_limited) when the segments in flight fill the congestion window.");
     }
 };

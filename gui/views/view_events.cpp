@@ -22,7 +22,9 @@ public:
         const trace::Trace& t = doc.trace();
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("00000 / 00000").x - 16);
         ImGui::InputTextWithHint("##filter", "filter: kind or function, -exclude, call:N", &ctx.vs.event_filter);
-        item_tooltip("Words match event kinds or functions (\"copy page\"); a leading '-' hides matches; call:N keeps send() call N.");
+        item_tooltip(
+            "Words match event kinds or functions (\"copy page\"); a leading '-' hides matches; call:N keeps send() "
+            "call N.");
         if (cache_doc_ != doc.id() || cache_filter_ != ctx.vs.event_filter) {
             cache_doc_ = doc.id();
             cache_filter_ = ctx.vs.event_filter;
@@ -32,8 +34,8 @@ public:
         ImGui::SameLine();
         ImGui::Text("%zu / %zu", rows_.size(), t.events.size());
 
-        const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                                      ImGuiTableFlags_Resizable;
+        const ImGuiTableFlags flags =
+            ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
         if (!ImGui::BeginTable("events", 6, flags)) return;
         const float cw = ImGui::CalcTextSize("0").x;
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -83,7 +85,8 @@ public:
                 ImGui::PopStyleColor();
                 ImGui::TableNextColumn();
                 ImGui::Text("%u", e.line);
-                if (ImGui::IsItemHovered() && e.file < t.files.size()) ImGui::SetTooltip("%s:%u", t.files[e.file].c_str(), e.line);
+                if (ImGui::IsItemHovered() && e.file < t.files.size())
+                    ImGui::SetTooltip("%s:%u", t.files[e.file].c_str(), e.line);
             }
         }
         ImGui::EndTable();
@@ -94,11 +97,14 @@ private:
         const trace::Event& e = t.events[i];
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
-        ImGui::Text("%s: %s", std::string(trace::kind_name(e.kind)).c_str(), std::string(trace::kind_doc(e.kind)).c_str());
+        ImGui::Text("%s: %s", std::string(trace::kind_name(e.kind)).c_str(),
+                    std::string(trace::kind_doc(e.kind)).c_str());
         const std::string args = format_args(t, i);
         if (!args.empty()) ImGui::Text("args: %s", args.c_str());
-        ImGui::Text("%u state changes", e.change_end - e.change_begin - static_cast<uint32_t>(std::count_if(
-            t.changes_begin(e), t.changes_end(e), [](const trace::Change& c) { return c.op == trace::Op::arg; })));
+        ImGui::Text("%u state changes", e.change_end - e.change_begin -
+                                            static_cast<uint32_t>(std::count_if(
+                                                t.changes_begin(e), t.changes_end(e),
+                                                [](const trace::Change& c) { return c.op == trace::Op::arg; })));
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }

@@ -48,7 +48,8 @@ public:
         int answered = 0;
         for (const auto& q : ls->key.questions) answered += ls->checked.count(q.id) ? 1 : 0;
         ImGui::Text("Questions: %d of %zu answered", answered, ls->key.questions.size());
-        for (std::size_t i = 0; i < l.questions.size(); ++i) draw_question(ctx, *ls, l.questions[i], ls->key.questions[i], cur);
+        for (std::size_t i = 0; i < l.questions.size(); ++i)
+            draw_question(ctx, *ls, l.questions[i], ls->key.questions[i], cur);
 
         ImGui::Separator();
         ImGui::SetNextItemWidth(160);
@@ -104,7 +105,8 @@ private:
         if (checked) {
             ImGui::SameLine();
             const bool ok = ls.correct(q.id);
-            ImGui::TextColored(ok ? ImVec4(0.4f, 0.85f, 0.4f, 1) : ImVec4(0.95f, 0.45f, 0.4f, 1), ok ? "correct" : "not quite");
+            ImGui::TextColored(ok ? ImVec4(0.4f, 0.85f, 0.4f, 1) : ImVec4(0.95f, 0.45f, 0.4f, 1),
+                               ok ? "correct" : "not quite");
             if (!q.explain.empty()) ImGui::TextWrapped("%s", q.explain.c_str());
         }
         if (ls.instructor) text_dim(("key: " + k.answer_json().dump()).c_str());
@@ -118,9 +120,7 @@ private:
         if (q.type == lesson::QuestionType::number) {
             try {
                 given = std::stod(text);
-            } catch (const std::exception&) {
-                return;
-            }
+            } catch (const std::exception&) { return; }
         } else {
             given = text;
         }
@@ -140,9 +140,7 @@ private:
             const std::string text = lesson::answer_sheet_to_json(ls.sheet).dump(2) + "\n";
             write_file_atomic(path, [&](std::ostream& o) { o << text; });
             save_status_ = "saved " + path;
-        } catch (const std::exception& e) {
-            save_status_ = e.what();
-        }
+        } catch (const std::exception& e) { save_status_ = e.what(); }
     }
 
     std::map<std::string, std::string> inputs_;

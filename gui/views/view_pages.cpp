@@ -24,8 +24,9 @@ public:
     void draw(ViewContext& ctx) override {
         const model::State& s = ctx.doc.state();
         const auto& sk = s.sk;
-        if (sk.sk_sndmsg_page) ImGui::Text("cached page: page %lld, next fragment at offset %lld", static_cast<long long>(sk.sk_sndmsg_page),
-                                           static_cast<long long>(sk.sk_sndmsg_off));
+        if (sk.sk_sndmsg_page)
+            ImGui::Text("cached page: page %lld, next fragment at offset %lld",
+                        static_cast<long long>(sk.sk_sndmsg_page), static_cast<long long>(sk.sk_sndmsg_off));
         else ImGui::TextUnformatted("cached page: none (sk_sndmsg_page = NULL)");
         item_tooltip(model::sock_field_info(model::SF::sk_sndmsg_page).doc);
         const auto pages = page_usage(s);
@@ -71,7 +72,8 @@ public:
                 const float x = b0.x + static_cast<float>(u.cached_off) * scale;
                 dl->AddLine(ImVec2(x, b0.y - 2), ImVec2(x, b1.y + 2), colors::kChanged, 2.0f);
             }
-            dl->AddRect(b0, b1, changed ? colors::kChanged : (u.cached ? IM_COL32(170, 200, 255, 255) : colors::kDimText), 0, 0,
+            dl->AddRect(b0, b1,
+                        changed ? colors::kChanged : (u.cached ? IM_COL32(170, 200, 255, 255) : colors::kDimText), 0, 0,
                         changed ? 2.0f : 1.0f);
             ImGui::PushID(static_cast<int>(u.id));
             ImGui::InvisibleButton("##page", ImVec2(label_w + bar_w, h));
@@ -80,17 +82,21 @@ public:
                 const float at = (ImGui::GetIO().MousePos.x - b0.x) / scale;
                 tooltip(u, at);
                 // A click on the bar picks that byte of the page for Byte provenance.
-                if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && at >= 0 && at < static_cast<float>(model::PAGE_SIZE)) {
+                if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && at >= 0 &&
+                    at < static_cast<float>(model::PAGE_SIZE)) {
                     ctx.vs.picked_page_byte = std::make_pair(u.id, static_cast<uint32_t>(at));
                     ctx.vs.open["provenance"] = true;
                     for (const FragRef& f : u.frags)
-                        if (at >= static_cast<float>(f.off) && at < static_cast<float>(f.off + f.size)) ctx.vs.selected_skb = f.skb;
+                        if (at >= static_cast<float>(f.off) && at < static_cast<float>(f.off + f.size))
+                            ctx.vs.selected_skb = f.skb;
                 }
             }
             ImGui::Dummy(ImVec2(1, lh * 0.3f));
         }
-        text_dim("A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick is sk_sndmsg_off. "
-                 "Click a byte to see where it came from.");
+        text_dim(
+            "A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick "
+            "is sk_sndmsg_off. "
+            "Click a byte to see where it came from.");
         ImGui::PopTextWrapPos();
         ImGui::EndChild();
     }
@@ -98,20 +104,24 @@ public:
 private:
     static void tooltip(const PageUse& u, float at_byte) {
         ImGui::BeginTooltip();
-        ImGui::Text("page %u: refcount %lld%s", u.id, static_cast<long long>(u.count), u.cached ? " (the socket's cached page)" : "");
+        ImGui::Text("page %u: refcount %lld%s", u.id, static_cast<long long>(u.count),
+                    u.cached ? " (the socket's cached page)" : "");
         if (u.count < u.expected_count)
             ImGui::TextColored(colors::kError, "fewer references than %lld: %zu fragment(s)%s (a bookkeeping bug)",
-                               static_cast<long long>(u.expected_count), u.frags.size(), u.cached ? " + 1 for the cache" : "");
+                               static_cast<long long>(u.expected_count), u.frags.size(),
+                               u.cached ? " + 1 for the cache" : "");
         else if (u.count > u.expected_count)
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight),
                                "%lld reference(s) beyond %zu fragment(s)%s: held by the code that allocated the page\n"
                                "(tcp_sendmsg's local page) until it becomes a fragment or the cached page.",
-                               static_cast<long long>(u.count - u.expected_count), u.frags.size(), u.cached ? " + the cache" : "");
+                               static_cast<long long>(u.count - u.expected_count), u.frags.size(),
+                               u.cached ? " + the cache" : "");
         if (!u.frags.empty()) ImGui::Text("used bytes %u..%u", u.used_lo, u.used_hi);
         if (u.cached) ImGui::Text("next fragment starts at %u (sk_sndmsg_off)", u.cached_off);
         for (const FragRef& f : u.frags) {
             const bool here = at_byte >= static_cast<float>(f.off) && at_byte < static_cast<float>(f.off + f.size);
-            ImGui::TextColored(here ? ImVec4(1, 1, 1, 1) : colors::kDim, "skb %u frag %u: off %u, size %u", f.skb, f.index, f.off, f.size);
+            ImGui::TextColored(here ? ImVec4(1, 1, 1, 1) : colors::kDim, "skb %u frag %u: off %u, size %u", f.skb,
+                               f.index, f.off, f.size);
         }
         ImGui::EndTooltip();
     }

@@ -32,18 +32,22 @@ public:
             const auto [page, off] = *ctx.vs.picked_page_byte;
             ctx.vs.picked_page_byte.reset();
             ctx.vs.picked_seq = seq_of_page_byte(index_, page, off, doc.cursor());
-            if (!ctx.vs.picked_seq) ctx.vs.status = "page " + std::to_string(page) + " byte " + std::to_string(off) + " holds no copied data yet";
+            if (!ctx.vs.picked_seq)
+                ctx.vs.status =
+                    "page " + std::to_string(page) + " byte " + std::to_string(off) + " holds no copied data yet";
         }
         if (!ctx.vs.picked_seq) {
             ImGui::PushTextWrapPos(0.0f);
-            text_dim("Pick a payload byte: click one in Wire's hex dump, on an skb's payload bar (skb queue), "
-                     "or on a page (Pages). This view tells which send() call and iovec it came from, which skb "
-                     "and page hold it, and which push decision sent it.");
+            text_dim(
+                "Pick a payload byte: click one in Wire's hex dump, on an skb's payload bar (skb queue), "
+                "or on a page (Pages). This view tells which send() call and iovec it came from, which skb "
+                "and page hold it, and which push decision sent it.");
             ImGui::PopTextWrapPos();
             return;
         }
         const ByteOrigin o = byte_origin(t, index_, graph_, *ctx.vs.picked_seq);
-        ImGui::Text("byte at seq %lld (relative %lld)", static_cast<long long>(o.seq), static_cast<long long>(o.rel_seq));
+        ImGui::Text("byte at seq %lld (relative %lld)", static_cast<long long>(o.seq),
+                    static_cast<long long>(o.rel_seq));
         ImGui::SameLine();
         if (ImGui::SmallButton("clear")) ctx.vs.picked_seq.reset();
         if (!o.found) {
@@ -54,11 +58,10 @@ public:
         ImGui::TextColored(colors::kChangedText, "from: %s", describe_origin(o).c_str());
         if (o.iov < 0) text_dim("(the scenario lists no iovecs for this call)");
         jump_line(ctx, o.copy.event, "copied by event %u (%s) into skb %u%s", o.copy.event,
-                  std::string(trace::kind_name(o.copy.kind)).c_str(), o.copy.skb,
-                  o.copy.page ? "" : ", linear area");
+                  std::string(trace::kind_name(o.copy.kind)).c_str(), o.copy.skb, o.copy.page ? "" : ", linear area");
         if (o.copy.page)
-            ImGui::Text("  into page %u at offset %u (that copy filled page bytes %u..%u)", o.copy.page, o.page_byte, o.copy.page_off,
-                        o.copy.page_off + static_cast<uint32_t>(o.copy.len));
+            ImGui::Text("  into page %u at offset %u (that copy filled page bytes %u..%u)", o.copy.page, o.page_byte,
+                        o.copy.page_off, o.copy.page_off + static_cast<uint32_t>(o.copy.len));
         ImGui::Text("  that copy: %lld bytes, seq %lld..%lld, buffer offset %lld", static_cast<long long>(o.copy.len),
                     static_cast<long long>(o.copy.seq), static_cast<long long>(o.copy.seq + o.copy.len),
                     static_cast<long long>(o.copy.buf_offset));
@@ -69,14 +72,17 @@ public:
             const model::SkBuff* skb = st.skb(id);
             if (!skb || model::seq_diff(o.seq, skb->seq) < 0 || model::seq_diff(o.seq, skb->end_seq) >= 0) continue;
             held = true;
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(id_color(id)), "at the cursor: in skb %u (seq %lld..%lld), byte %lld of it", id,
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(id_color(id)),
+                               "at the cursor: in skb %u (seq %lld..%lld), byte %lld of it", id,
                                static_cast<long long>(skb->seq), static_cast<long long>(skb->end_seq),
                                static_cast<long long>(model::seq_diff(o.seq, skb->seq)));
-            if (ImGui::IsItemClicked()) ctx.vs.selected_skb = id;  // linked selection: light it in skb queue, Pages, Wire
+            if (ImGui::IsItemClicked())
+                ctx.vs.selected_skb = id;  // linked selection: light it in skb queue, Pages, Wire
             item_tooltip("Click to select this skb (its fragments, frames and segments light up).");
         }
         if (!held)
-            text_dim(doc.cursor() < o.copy.event ? "at the cursor: not copied yet" : "at the cursor: on no skb (acknowledged and freed)");
+            text_dim(doc.cursor() < o.copy.event ? "at the cursor: not copied yet"
+                                                 : "at the cursor: on no skb (acknowledged and freed)");
         ImGui::Separator();
         if (o.sent.empty()) {
             text_dim("Not sent in this trace.");
@@ -84,12 +90,14 @@ public:
         }
         for (const Transmission& tx : o.sent) {
             const bool future = tx.event > doc.cursor();
-            jump_line(ctx, tx.event, "%s in frame %u at %s (transmit event %u)%s%s", tx.retransmit ? "sent again" : "sent",
-                      tx.frame, format_time_us(tx.time_us).c_str(), tx.event, tx.dropped ? ", dropped on the way" : "",
-                      future ? ", after the cursor" : "");
+            jump_line(ctx, tx.event, "%s in frame %u at %s (transmit event %u)%s%s",
+                      tx.retransmit ? "sent again" : "sent", tx.frame, format_time_us(tx.time_us).c_str(), tx.event,
+                      tx.dropped ? ", dropped on the way" : "", future ? ", after the cursor" : "");
             if (ImGui::IsItemClicked()) ctx.vs.selected_frame = tx.frame;
             std::string why;
-            for (const Decision& d : tx.why) why += (why.empty() ? "" : " -> ") + std::string(trace::kind_name(d.kind)) + " (" + std::to_string(d.event) + ")";
+            for (const Decision& d : tx.why)
+                why += (why.empty() ? "" : " -> ") + std::string(trace::kind_name(d.kind)) + " (" +
+                       std::to_string(d.event) + ")";
             if (!why.empty()) {
                 ImGui::Indent();
                 ImGui::PushTextWrapPos(0.0f);
@@ -108,7 +116,8 @@ private:
         char buf[256];
         std::snprintf(buf, sizeof buf, fmt, a...);
         ImGui::PushID(static_cast<int>(event));
-        if (ImGui::Selectable(buf, ctx.doc.cursor() == event, 0, ImVec2(ImGui::CalcTextSize(buf).x, 0))) ctx.push(Command::jump(event));
+        if (ImGui::Selectable(buf, ctx.doc.cursor() == event, 0, ImVec2(ImGui::CalcTextSize(buf).x, 0)))
+            ctx.push(Command::jump(event));
         ImGui::PopID();
     }
 

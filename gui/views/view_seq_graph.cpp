@@ -29,7 +29,9 @@ public:
     std::string_view id() const override { return "seq_graph"; }
     std::string_view title() const override { return "Sequence graph"; }
     bool default_open() const override { return false; }
-    ImGuiWindowFlags window_flags() const override { return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse; }
+    ImGuiWindowFlags window_flags() const override {
+        return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+    }
 
     void draw(ViewContext& ctx) override {
         const Document& doc = ctx.doc;
@@ -65,9 +67,10 @@ private:
         swatch(kWindowLine, "ack+window");
         swatch(kCursor, "cursor");
         ImGui::SameLine();
-        help_marker("Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
-                    "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
-                    "that sent it. wscale of the peer's window: see the tooltip of the yellow line.");
+        help_marker(
+            "Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
+            "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
+            "that sent it. wscale of the peer's window: see the tooltip of the yellow line.");
         ImGui::NewLine();
     }
 
@@ -109,7 +112,8 @@ private:
             const float y = Y(v);
             dl->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), kGrid);
             std::snprintf(buf, sizeof buf, "%.0f", v);
-            dl->AddText(ImVec2(origin.x + axis_w - ImGui::CalcTextSize(buf).x - 4, y - lh * 0.5f), colors::kDimText, buf);
+            dl->AddText(ImVec2(origin.x + axis_w - ImGui::CalcTextSize(buf).x - 4, y - lh * 0.5f), colors::kDimText,
+                        buf);
         }
         for (double v : nice_ticks(r.t0, r.t1, std::max(2, static_cast<int>(pw / (cw * 12))))) {
             const float x = X(v);
@@ -128,11 +132,17 @@ private:
         // at most one bar per pixel column and colour: a million-event trace has
         // ~10^5 segments, more than a draw list holds (16-bit indices) or an eye sees.
         const auto& segs = graph_.segments;
-        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0, [](const SeqSegment& s, double v) { return s.time_us < v; });
-        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1, [](double v, const SeqSegment& s) { return v < s.time_us; });
+        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0,
+                                   [](const SeqSegment& s, double v) { return s.time_us < v; });
+        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1,
+                                   [](double v, const SeqSegment& s) { return v < s.time_us; });
         const float tick = std::max(2.0f, cw * 0.4f);
         const bool detailed = hi - lo < 4000;
-        struct Bar { float x = 0, y0 = 0, y1 = 0; ImU32 c = 0; bool used = false; };
+        struct Bar {
+            float x = 0, y0 = 0, y1 = 0;
+            ImU32 c = 0;
+            bool used = false;
+        };
         Bar bars[3];  // sent, retransmitted, selected skb's; per column
         auto flush = [&](Bar& b) {
             if (!b.used) return;
@@ -150,7 +160,10 @@ private:
             int slot = s.retransmit ? 1 : 0;
             ImU32 c = s.retransmit ? kRetransmit : kSegment;
             // Linked selection: the selected skb's segments in its own colour.
-            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) { c = id_color(ctx.vs.selected_skb); slot = 2; }
+            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) {
+                c = id_color(ctx.vs.selected_skb);
+                slot = 2;
+            }
             if (future) c = with_alpha(c, 60);
             const float x = std::round(X(static_cast<double>(s.time_us)));
             float y0 = Y(static_cast<double>(s.seq_lo)), y1 = Y(static_cast<double>(s.seq_hi));
@@ -158,7 +171,10 @@ private:
             Bar& b = bars[slot];
             if (b.used && (b.x != x || b.c != c)) flush(b);
             if (!b.used) b = Bar{x, y0, y1, c, true};
-            else { b.y0 = std::max(b.y0, y0); b.y1 = std::min(b.y1, y1); }
+            else {
+                b.y0 = std::max(b.y0, y0);
+                b.y1 = std::min(b.y1, y1);
+            }
             if (s.retransmit && detailed) dl->AddText(ImVec2(x + tick + 2, y1 - lh * 0.5f), c, "R");
             if (s.dropped && dropped_marks < 2000) {
                 ++dropped_marks;
@@ -167,7 +183,8 @@ private:
                 dl->AddLine(ImVec2(x - d, ym - d), ImVec2(x + d, ym + d), xc, 2.0f);
                 dl->AddLine(ImVec2(x - d, ym + d), ImVec2(x + d, ym - d), xc, 2.0f);
             }
-            if (doc.event() && s.event == cursor) dl->AddCircle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 0, 2.0f);
+            if (doc.event() && s.event == cursor)
+                dl->AddCircle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 0, 2.0f);
         }
         for (Bar& b : bars) flush(b);
         const float cx = X(static_cast<double>(now));
@@ -181,7 +198,8 @@ private:
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
         std::snprintf(buf, sizeof buf, "t = %s", format_time_us(now).c_str());
-        dl->AddText(ImVec2(std::clamp(cx + 4, p0.x + 2, p1.x - ImGui::CalcTextSize(buf).x - 2), p0.y + 2), kCursor, buf);
+        dl->AddText(ImVec2(std::clamp(cx + 4, p0.x + 2, p1.x - ImGui::CalcTextSize(buf).x - 2), p0.y + 2), kCursor,
+                    buf);
 
         // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
         if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
@@ -190,22 +208,27 @@ private:
             ImGui::BeginTooltip();
             if (k >= 0) {
                 const SeqSegment& s = segs[static_cast<std::size_t>(k)];
-                ImGui::Text("%s %lld..%lld (%lld bytes) at %s", s.retransmit ? "retransmission" : "segment", static_cast<long long>(s.seq_lo),
-                            static_cast<long long>(s.seq_hi), static_cast<long long>(s.seq_hi - s.seq_lo), format_time_us(s.time_us).c_str());
-                ImGui::Text("frame %u, sent by event %u (%s)%s", s.frame, s.event,
-                            std::string(trace::kind_name(t.events[std::min<std::size_t>(s.event, t.events.size() - 1)].kind)).c_str(),
-                            s.dropped ? "; dropped on the way" : "");
+                ImGui::Text("%s %lld..%lld (%lld bytes) at %s", s.retransmit ? "retransmission" : "segment",
+                            static_cast<long long>(s.seq_lo), static_cast<long long>(s.seq_hi),
+                            static_cast<long long>(s.seq_hi - s.seq_lo), format_time_us(s.time_us).c_str());
+                ImGui::Text(
+                    "frame %u, sent by event %u (%s)%s", s.frame, s.event,
+                    std::string(trace::kind_name(t.events[std::min<std::size_t>(s.event, t.events.size() - 1)].kind))
+                        .c_str(),
+                    s.dropped ? "; dropped on the way" : "");
                 text_dim("click: jump to that event");
             } else {
                 const auto tt = static_cast<int64_t>(tm);
                 ImGui::Text("%s, seq %.0f", format_time_us(tt).c_str(), sm);
                 const int64_t a = step_value_at(graph_.acks, tt), w = step_value_at(graph_.windows, tt);
-                if (a >= 0) ImGui::Text("acked up to %lld; the peer allows up to %lld (window shift %d)", static_cast<long long>(a),
-                                        static_cast<long long>(w), graph_.wscale);
+                if (a >= 0)
+                    ImGui::Text("acked up to %lld; the peer allows up to %lld (window shift %d)",
+                                static_cast<long long>(a), static_cast<long long>(w), graph_.wscale);
                 else text_dim("no ACK yet at this time");
             }
             ImGui::EndTooltip();
-            if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0) ctx.push(Command::jump(segs[static_cast<std::size_t>(k)].event));
+            if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0)
+                ctx.push(Command::jump(segs[static_cast<std::size_t>(k)].event));
         }
         if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragged_ = false;
     }
@@ -213,12 +236,14 @@ private:
     // A step line over the visible time range, one vertical stroke per pixel
     // column (min..max of the steps in it) so its size does not grow with the trace.
     template <class FX, class FY>
-    static void step_line(ImDrawList* dl, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor, const PlotRange& r, FX X, FY Y,
-                          float right) {
+    static void step_line(ImDrawList* dl, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor,
+                          const PlotRange& r, FX X, FY Y, float right) {
         if (steps.empty()) return;
-        auto it = std::upper_bound(steps.begin(), steps.end(), r.t0, [](double v, const SeqStep& s) { return v < s.time_us; });
+        auto it = std::upper_bound(steps.begin(), steps.end(), r.t0,
+                                   [](double v, const SeqStep& s) { return v < s.time_us; });
         if (it != steps.begin()) --it;  // the step in force at the left edge
-        const auto end = std::upper_bound(steps.begin(), steps.end(), r.t1, [](double v, const SeqStep& s) { return v < s.time_us; });
+        const auto end = std::upper_bound(steps.begin(), steps.end(), r.t1,
+                                          [](double v, const SeqStep& s) { return v < s.time_us; });
         float px = X(static_cast<double>(it->time_us)), py = Y(static_cast<double>(it->value));
         float col_lo = py, col_hi = py;
         ImU32 pc = it->event > cursor ? with_alpha(c, 60) : c;

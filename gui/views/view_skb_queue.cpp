@@ -67,13 +67,15 @@ public:
             dl->AddRect(a, z, b.changed ? colors::kChanged : (selected ? IM_COL32(255, 255, 255, 255) : sc), 4.0f, 0,
                         b.changed || selected ? 2.5f : 1.0f);
             // A swatch in the skb's colour: its bytes have this colour in Pages.
-            dl->AddRectFilled(ImVec2(a.x + 5, a.y + 4), ImVec2(a.x + 5 + lh * 0.6f, a.y + 4 + lh * 0.6f), id_color(b.id), 2.0f);
+            dl->AddRectFilled(ImVec2(a.x + 5, a.y + 4), ImVec2(a.x + 5 + lh * 0.6f, a.y + 4 + lh * 0.6f),
+                              id_color(b.id), 2.0f);
             char buf[64];
             std::snprintf(buf, sizeof buf, "skb %u", b.id);
             dl->AddText(ImVec2(a.x + 9 + lh * 0.6f, a.y + 2), IM_COL32(255, 255, 255, 255), buf);
             if (b.psh) {
                 const ImVec2 ps(z.x - cw * 4 - 4, a.y + 2);
-                dl->AddRectFilled(ImVec2(ps.x - 2, ps.y), ImVec2(ps.x + cw * 3 + 2, ps.y + lh), IM_COL32(200, 60, 60, 255), 3.0f);
+                dl->AddRectFilled(ImVec2(ps.x - 2, ps.y), ImVec2(ps.x + cw * 3 + 2, ps.y + lh),
+                                  IM_COL32(200, 60, 60, 255), 3.0f);
                 dl->AddText(ps, IM_COL32(255, 255, 255, 255), "PSH");
             }
             float y = a.y + lh + 6;
@@ -83,7 +85,8 @@ public:
             std::snprintf(buf, sizeof buf, "end %lld", static_cast<long long>(skb.end_seq));
             dl->AddText(ImVec2(a.x + 5, y), IM_COL32(230, 230, 230, 255), buf);
             y += lh;
-            std::snprintf(buf, sizeof buf, "len %lld  frags %lld", static_cast<long long>(skb.len), static_cast<long long>(skb.nr_frags));
+            std::snprintf(buf, sizeof buf, "len %lld  frags %lld", static_cast<long long>(skb.len),
+                          static_cast<long long>(skb.nr_frags));
             dl->AddText(ImVec2(a.x + 5, y), IM_COL32(230, 230, 230, 255), buf);
             y += lh + 2;
             payload_bar(dl, skb, ImVec2(a.x + 5, y), b.w - 10, lh * 0.9f);
@@ -114,10 +117,12 @@ public:
 private:
     static void seq_line(const model::State& s) {
         const auto& sk = s.sk;
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight), "snd_una %lld", static_cast<long long>(sk.snd_una));
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight), "snd_una %lld",
+                           static_cast<long long>(sk.snd_una));
         item_tooltip(model::sock_field_info(model::SF::snd_una).doc);
         ImGui::SameLine();
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kUnsent), "snd_nxt %lld", static_cast<long long>(sk.snd_nxt));
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kUnsent), "snd_nxt %lld",
+                           static_cast<long long>(sk.snd_nxt));
         item_tooltip(model::sock_field_info(model::SF::snd_nxt).doc);
         ImGui::SameLine();
         ImGui::Text("write_seq %lld", static_cast<long long>(sk.write_seq));
@@ -128,15 +133,21 @@ private:
     }
 
     static void legend() {
-        struct L { const char* text; ImU32 c; };
-        static constexpr L kItems[] = {{"in flight", colors::kInFlight}, {"acked", colors::kAcked},
-                                       {"unsent", colors::kUnsent}, {"changed by this event", colors::kChanged}};
+        struct L {
+            const char* text;
+            ImU32 c;
+        };
+        static constexpr L kItems[] = {{"in flight", colors::kInFlight},
+                                       {"acked", colors::kAcked},
+                                       {"unsent", colors::kUnsent},
+                                       {"changed by this event", colors::kChanged}};
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float lh = ImGui::GetTextLineHeight();
         for (std::size_t i = 0; i < std::size(kItems); ++i) {
             if (i) ImGui::SameLine(0, lh);
             const ImVec2 p = ImGui::GetCursorScreenPos();
-            dl->AddRectFilled(ImVec2(p.x, p.y + lh * 0.2f), ImVec2(p.x + lh * 0.6f, p.y + lh * 0.8f), kItems[i].c, 2.0f);
+            dl->AddRectFilled(ImVec2(p.x, p.y + lh * 0.2f), ImVec2(p.x + lh * 0.6f, p.y + lh * 0.8f), kItems[i].c,
+                              2.0f);
             ImGui::Dummy(ImVec2(lh * 0.7f, lh));
             ImGui::SameLine();
             text_dim(kItems[i].text);
@@ -177,13 +188,14 @@ private:
         const float cx = a.x + 12;
         dl->AddTriangleFilled(ImVec2(cx - 5, a.y - 7), ImVec2(cx + 5, a.y - 7), ImVec2(cx, a.y - 1),
                               b.send_head ? colors::kUnsent : colors::kDimText);
-        dl->AddText(ImVec2(cx + 8, a.y - lh - 2), b.send_head ? IM_COL32(170, 200, 255, 255) : colors::kDimText, label.c_str());
+        dl->AddText(ImVec2(cx + 8, a.y - lh - 2), b.send_head ? IM_COL32(170, 200, 255, 255) : colors::kDimText,
+                    label.c_str());
     }
 
     static void tooltip(const model::SkBuff& skb, const SkbBox& b) {
         ImGui::BeginTooltip();
-        ImGui::Text("skb %u: %s%s%s", b.id, std::string(skb_status_name(b.status)).c_str(), b.send_head ? ", sk_send_head" : "",
-                    b.tail ? ", tail of the write queue" : "");
+        ImGui::Text("skb %u: %s%s%s", b.id, std::string(skb_status_name(b.status)).c_str(),
+                    b.send_head ? ", sk_send_head" : "", b.tail ? ", tail of the write queue" : "");
         if (ImGui::BeginTable("f", 3, ImGuiTableFlags_SizingFixedFit)) {
             for (std::size_t i = 0; i < model::kSkbFieldCount; ++i) {
                 const auto f = static_cast<model::KF>(i);
@@ -198,12 +210,15 @@ private:
             }
             ImGui::EndTable();
         }
-        ImGui::Text("linear %lld bytes (room %lld)", static_cast<long long>(skb.headlen()), static_cast<long long>(skb.tailroom()));
+        ImGui::Text("linear %lld bytes (room %lld)", static_cast<long long>(skb.headlen()),
+                    static_cast<long long>(skb.tailroom()));
         for (int64_t k = 0; k < std::min<int64_t>(skb.nr_frags, model::MAX_SKB_FRAGS); ++k) {
             const model::Frag& f = skb.frags[static_cast<std::size_t>(k)];
             ImGui::Text("frag %lld: page %u, off %u, size %u", static_cast<long long>(k), f.page, f.off, f.size);
         }
-        text_dim("Click to highlight its fragments in Pages and its frames in Wire; click the payload bar for a byte's provenance.");
+        text_dim(
+            "Click to highlight its fragments in Pages and its frames in Wire; click the payload bar for a byte's "
+            "provenance.");
         ImGui::EndTooltip();
     }
 };

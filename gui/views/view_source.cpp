@@ -51,7 +51,8 @@ public:
         }
         if (e.line == 0)
             text_dim(("No line is marked: " + trace::source_place(t, e) +
-                      " is not an emit site of this kind in this build (the trace comes from another version of the engine).")
+                      " is not an emit site of this kind in this build (the trace comes from another version of the "
+                      "engine).")
                          .c_str());
         listing(ctx, *f, path, e);
     }
@@ -105,7 +106,8 @@ private:
             return;
         }
         const auto depth = static_cast<uint8_t>(exact->size() - 1);
-        for (int d = depth; d >= 0; --d) frames_.push_back(Frame{(*exact)[static_cast<std::size_t>(d)], {}, static_cast<uint8_t>(d)});
+        for (int d = depth; d >= 0; --d)
+            frames_.push_back(Frame{(*exact)[static_cast<std::size_t>(d)], {}, static_cast<uint8_t>(d)});
         frames_[0].event = cur;
         // An earlier event shallower than everything since belongs to a live
         // call if its own stack is the start of this one.
@@ -146,12 +148,13 @@ private:
                 ctx.push(Command::jump(*fr.event));
             ImGui::PopStyleColor();
             if (k > 0 && fr.event)
-                item_tooltip(exact_ ? "Click to go to this call's latest event. The functions are the call stack the engine "
-                                      "recorded for this event; the event shown for a caller is its latest one before this."
-                                    : "Click to go to this frame's latest event. This trace does not record call stacks, so "
-                                      "the stack is rebuilt from events: this is the latest event at this depth with nothing "
-                                      "shallower since. A function that emitted no event (one that is sleeping, say) cannot "
-                                      "be seen, so a frame can be an earlier call at the same depth.");
+                item_tooltip(
+                    exact_ ? "Click to go to this call's latest event. The functions are the call stack the engine "
+                             "recorded for this event; the event shown for a caller is its latest one before this."
+                           : "Click to go to this frame's latest event. This trace does not record call stacks, so "
+                             "the stack is rebuilt from events: this is the latest event at this depth with nothing "
+                             "shallower since. A function that emitted no event (one that is sleeping, say) cannot "
+                             "be seen, so a frame can be an earlier call at the same depth.");
         }
         ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
     }
@@ -165,7 +168,8 @@ private:
             emitted_.assign(starts_.size() + 2, false);
             const trace::Trace& t = doc.trace();
             for (const trace::Event& ev : t.events)
-                if (ev.file < t.files.size() && t.files[ev.file] == path && ev.line < emitted_.size()) emitted_[ev.line] = true;
+                if (ev.file < t.files.size() && t.files[ev.file] == path && ev.line < emitted_.size())
+                    emitted_[ev.line] = true;
         }
         ImGui::BeginChild("listing", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         const float line_h = ImGui::GetTextLineHeightWithSpacing();
@@ -185,30 +189,38 @@ private:
             for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
                 const auto line = static_cast<uint32_t>(row + 1);
                 const std::size_t b = starts_[static_cast<std::size_t>(row)];
-                std::size_t en = static_cast<std::size_t>(row) + 1 < starts_.size() ? starts_[static_cast<std::size_t>(row) + 1] : f.text.size();
+                std::size_t en = static_cast<std::size_t>(row) + 1 < starts_.size()
+                                     ? starts_[static_cast<std::size_t>(row) + 1]
+                                     : f.text.size();
                 while (en > b && (f.text[en - 1] == '\n' || f.text[en - 1] == '\r')) --en;
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 const bool current = line == e.line;
                 if (current)
-                    dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + line_h),
+                    dl->AddRectFilled(ImVec2(p.x, p.y),
+                                      ImVec2(p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + line_h),
                                       colors::kCurrentLine);
                 // Gutter: a button over the line number toggles a line breakpoint.
                 ImGui::PushID(row);
-                if (ImGui::InvisibleButton("##gutter", ImVec2(gutter, ImGui::GetTextLineHeight()))) toggle(ctx, path, line);
+                if (ImGui::InvisibleButton("##gutter", ImVec2(gutter, ImGui::GetTextLineHeight())))
+                    toggle(ctx, path, line);
                 const bool hovered = ImGui::IsItemHovered();
                 ImGui::PopID();
                 if (hovered) ImGui::SetTooltip("Click: breakpoint at line %u", line);
                 const float cy = p.y + line_h * 0.5f;
-                if (has_breakpoint(ctx, path, line)) dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
+                if (has_breakpoint(ctx, path, line))
+                    dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
                 else if (hovered) dl->AddCircle(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
                 if (line < emitted_.size() && emitted_[line])
-                    dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f, IM_COL32(120, 170, 220, 255));
+                    dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f,
+                                        IM_COL32(120, 170, 220, 255));
                 char num[16];
                 std::snprintf(num, sizeof num, "%4u", line);
-                dl->AddText(ImVec2(p.x + char_w * 1.6f, p.y), current ? IM_COL32(255, 255, 255, 255) : colors::kDimText, num);
-                if (current) dl->AddTriangleFilled(ImVec2(p.x + gutter - char_w * 1.3f, cy - line_h * 0.28f),
-                                                   ImVec2(p.x + gutter - char_w * 1.3f, cy + line_h * 0.28f),
-                                                   ImVec2(p.x + gutter - char_w * 0.45f, cy), colors::kChanged);
+                dl->AddText(ImVec2(p.x + char_w * 1.6f, p.y), current ? IM_COL32(255, 255, 255, 255) : colors::kDimText,
+                            num);
+                if (current)
+                    dl->AddTriangleFilled(ImVec2(p.x + gutter - char_w * 1.3f, cy - line_h * 0.28f),
+                                          ImVec2(p.x + gutter - char_w * 1.3f, cy + line_h * 0.28f),
+                                          ImVec2(p.x + gutter - char_w * 0.45f, cy), colors::kChanged);
                 ImGui::SameLine(0, 0);
                 ImGui::TextUnformatted(f.text.data() + b, f.text.data() + en);
             }
@@ -218,7 +230,8 @@ private:
 
     static bool has_breakpoint(const ViewContext& ctx, const std::string& path, uint32_t line) {
         for (const Breakpoint& b : ctx.vs.breakpoints)
-            if (b.enabled && b.type == Breakpoint::Type::line && b.line == line && path_matches(path, b.file)) return true;
+            if (b.enabled && b.type == Breakpoint::Type::line && b.line == line && path_matches(path, b.file))
+                return true;
         return false;
     }
     static void toggle(ViewContext& ctx, const std::string& path, uint32_t line) {

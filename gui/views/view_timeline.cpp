@@ -13,10 +13,10 @@ namespace {
 // How much a kind should show when many share one pixel column.
 int salience(trace::Kind k) {
     const ImU32 c = kind_color(k);
-    if (c == IM_COL32(225, 85, 85, 255)) return 5;   // waits and failures
-    if (c == IM_COL32(235, 150, 60, 255)) return 4;  // push / transmit
-    if (c == IM_COL32(170, 130, 230, 255)) return 3; // ACK / timers
-    if (c == IM_COL32(80, 190, 200, 255)) return 2;  // new skb / page
+    if (c == IM_COL32(225, 85, 85, 255)) return 5;    // waits and failures
+    if (c == IM_COL32(235, 150, 60, 255)) return 4;   // push / transmit
+    if (c == IM_COL32(170, 130, 230, 255)) return 3;  // ACK / timers
+    if (c == IM_COL32(80, 190, 200, 255)) return 2;   // new skb / page
     return 1;
 }
 
@@ -65,16 +65,19 @@ private:
         if (doc.live()) {
             const ImVec4 live_col(0.35f, 0.85f, 0.45f, 1.0f);
             if (doc.live_tap()) {
-                ImGui::TextColored(live_col, "LIVE over TAP %s: %zu events so far", doc.tap_device().c_str(), doc.produced());
+                ImGui::TextColored(live_col, "LIVE over TAP %s: %zu events so far", doc.tap_device().c_str(),
+                                   doc.produced());
                 ImGui::SameLine();
                 ImGui::Checkbox("Follow the end", &ctx.vs.follow_live);
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the cursor on the newest event while the kernel answers");
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("Keep the cursor on the newest event while the kernel answers");
             } else {
                 ImGui::TextColored(live_col, "live: %zu events so far", doc.produced());
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("The engine runs this scenario as you step: it keeps %zu events ahead of the cursor "
-                                      "and makes more when you step, continue or jump past the end (End runs it to its end).",
-                                      Document::kAhead);
+                    ImGui::SetTooltip(
+                        "The engine runs this scenario as you step: it keeps %zu events ahead of the cursor "
+                        "and makes more when you step, continue or jump past the end (End runs it to its end).",
+                        Document::kAhead);
             }
         } else {
             const std::string& why = doc.trace().end_reason;
@@ -83,12 +86,20 @@ private:
     }
 
     static void transport(ViewContext& ctx) {
-        struct B { const char* label; Action a; };
-        static constexpr B kButtons[] = {
-            {"|<", Action::first},           {"<<", Action::continue_backward}, {"<out", Action::step_out_back},
-            {"<over", Action::step_over_back}, {"<into", Action::step_into_back}, {"into>", Action::step_into},
-            {"over>", Action::step_over},    {"out>", Action::step_out},        {">>", Action::continue_forward},
-            {">|", Action::last}};
+        struct B {
+            const char* label;
+            Action a;
+        };
+        static constexpr B kButtons[] = {{"|<", Action::first},
+                                         {"<<", Action::continue_backward},
+                                         {"<out", Action::step_out_back},
+                                         {"<over", Action::step_over_back},
+                                         {"<into", Action::step_into_back},
+                                         {"into>", Action::step_into},
+                                         {"over>", Action::step_over},
+                                         {"out>", Action::step_out},
+                                         {">>", Action::continue_forward},
+                                         {">|", Action::last}};
         for (std::size_t i = 0; i < std::size(kButtons); ++i) {
             if (i) ImGui::SameLine(0, i == 5 ? ImGui::GetFontSize() * 0.8f : 2.0f);
             const B& b = kButtons[i];
@@ -138,7 +149,8 @@ private:
         cache_has_.assign(static_cast<std::size_t>(cols), false);
         const std::size_t n = t.events.size();
         for (std::size_t i = 0; i < n; ++i) {
-            const auto c = static_cast<std::size_t>(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) * (cols - 1) : 0);
+            const auto c =
+                static_cast<std::size_t>(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) * (cols - 1) : 0);
             const trace::Kind k = t.events[i].kind;
             if (!cache_has_[c] || salience(k) > salience(cache_kind_[c])) cache_kind_[c] = k;
             cache_has_[c] = true;

@@ -48,8 +48,10 @@ public:
             text_dim("No frames on the wire yet.");
             return;
         }
-        const float list_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 4, ImGui::GetContentRegionAvail().y * 0.42f);
-        if (ImGui::BeginTable("frames", 4, ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit,
+        const float list_h =
+            std::max(ImGui::GetTextLineHeightWithSpacing() * 4, ImGui::GetContentRegionAvail().y * 0.42f);
+        if (ImGui::BeginTable("frames", 4,
+                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit,
                               ImVec2(0, list_h))) {
             const float cw = ImGui::CalcTextSize("0").x;
             ImGui::TableSetupScrollFreeze(0, 1);
@@ -59,7 +61,8 @@ public:
             ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
             ImGui::TableHeadersRow();
             const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
-            if (scroll_to_sel && sel) ImGui::SetScrollY(std::max(0.0f, static_cast<float>(*sel) * row_h - list_h * 0.5f));
+            if (scroll_to_sel && sel)
+                ImGui::SetScrollY(std::max(0.0f, static_cast<float>(*sel) * row_h - list_h * 0.5f));
             ImGuiListClipper clip;
             clip.Begin(static_cast<int>(n), row_h);
             std::vector<uint8_t> scratch;
@@ -68,7 +71,8 @@ public:
                     const auto i = static_cast<std::size_t>(r);
                     const trace::Frame& f = t.frames[i];
                     ImGui::TableNextRow();
-                    if (f.event == doc.cursor()) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(colors::kChanged, 45));
+                    if (f.event == doc.cursor())
+                        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(colors::kChanged, 45));
                     else if (f.skb && f.skb == ctx.vs.selected_skb)  // linked selection: the selected skb's frames
                         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, with_alpha(id_color(f.skb), 70));
                     ImGui::TableNextColumn();
@@ -79,7 +83,8 @@ public:
                         if (f.skb) ctx.vs.selected_skb = f.skb;  // and the reverse: a frame lights its skb
                     }
                     if (ImGui::IsItemHovered() && f.skb)
-                        ImGui::SetTooltip("from skb %u (click: select it; its fragments light up in skb queue and Pages)", f.skb);
+                        ImGui::SetTooltip(
+                            "from skb %u (click: select it; its fragments light up in skb queue and Pages)", f.skb);
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(format_time_us(f.time_us).c_str());
                     ImGui::TableNextColumn();
@@ -141,8 +146,8 @@ private:
         ImGui::EndChild();
     }
 
-    static void hex(ViewContext& ctx, std::span<const uint8_t> bytes, const FrameDecode& d, std::optional<int64_t> payload_seq,
-                    std::size_t payload_begin) {
+    static void hex(ViewContext& ctx, std::span<const uint8_t> bytes, const FrameDecode& d,
+                    std::optional<int64_t> payload_seq, std::size_t payload_begin) {
         const float cw = ImGui::CalcTextSize("0").x;
         const float lh = ImGui::GetTextLineHeightWithSpacing();
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -166,10 +171,15 @@ private:
                     const ImU32 c = color_at(off + k);
                     std::snprintf(buf, sizeof buf, "%02x", b);
                     const float x = p.x + cw * (6 + 3 * static_cast<float>(k) + (k >= 8 ? 1 : 0));
-                    const bool in_payload = payload_seq && off + k >= payload_begin && off + k < payload_begin + d.payload_len;
-                    const int64_t seq = in_payload ? static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (off + k - payload_begin))) : -1;
+                    const bool in_payload =
+                        payload_seq && off + k >= payload_begin && off + k < payload_begin + d.payload_len;
+                    const int64_t seq =
+                        in_payload
+                            ? static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (off + k - payload_begin)))
+                            : -1;
                     if (in_payload && ctx.vs.picked_seq == seq)
-                        dl->AddRectFilled(ImVec2(x - 1, p.y), ImVec2(x + cw * 2 + 1, p.y + ImGui::GetTextLineHeight()), IM_COL32(90, 90, 30, 255));
+                        dl->AddRectFilled(ImVec2(x - 1, p.y), ImVec2(x + cw * 2 + 1, p.y + ImGui::GetTextLineHeight()),
+                                          IM_COL32(90, 90, 30, 255));
                     dl->AddText(ImVec2(x, p.y), c, buf);
                     const char ch[2] = {static_cast<char>(b >= 0x20 && b < 0x7f ? b : '.'), 0};
                     dl->AddText(ImVec2(p.x + cw * (6 + 49 + static_cast<float>(k)), p.y), c, ch);
@@ -183,8 +193,10 @@ private:
                     else if (mx >= 55 && mx < 71) k = static_cast<int>(mx - 55);
                     const std::size_t at = off + static_cast<std::size_t>(std::max(k, 0));
                     if (k >= 0 && k < 16 && at >= payload_begin && at < payload_begin + d.payload_len) {
-                        const auto seq = static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (at - payload_begin)));
-                        ImGui::SetTooltip("payload byte %zu, seq %lld: click for its provenance", at - payload_begin, static_cast<long long>(seq));
+                        const auto seq =
+                            static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (at - payload_begin)));
+                        ImGui::SetTooltip("payload byte %zu, seq %lld: click for its provenance", at - payload_begin,
+                                          static_cast<long long>(seq));
                         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                             ctx.vs.picked_seq = seq;
                             ctx.vs.open["provenance"] = true;

@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
     auto b1 = clk::now();
 
     if (arg_is(argc, argv, 2, "--no-write")) {
-        std::printf("engine, tracing on: %.3f s, %.2f M events/s\n", secs(b0, b1), t.events.size() / secs(b0, b1) / 1e6);
+        std::printf("engine, tracing on: %.3f s, %.2f M events/s\n", secs(b0, b1),
+                    t.events.size() / secs(b0, b1) / 1e6);
         return 0;
     }
     std::ostringstream js, cb;
@@ -73,20 +74,21 @@ int main(int argc, char** argv) {
     double frame_bytes = 0;
     for (const trace::Frame& f : t.frames) frame_bytes += f.length;
 
-    std::printf("trace in memory        : %zu send-stream pieces, %.1f MB of frame headers kept\n", t.sent.pieces.size(),
-                static_cast<double>(t.frame_bytes.size()) / 1e6);
+    std::printf("trace in memory        : %zu send-stream pieces, %.1f MB of frame headers kept\n",
+                t.sent.pieces.size(), static_cast<double>(t.frame_bytes.size()) / 1e6);
     std::printf("send of %lld MiB, acked %llu bytes, virtual time %.3f s\n", static_cast<long long>(mib),
                 static_cast<unsigned long long>(s_on.bytes_acked), static_cast<double>(s_on.end_time_us) / 1e6);
     std::printf("memcpy                 : %8.0f MB/s\n", memcpy_bps / 1e6);
-    std::printf("engine, tracing off    : %8.3f s  %8.0f MB/s (%.2f x memcpy)  %.2f M events/s (%llu events)\n", secs(a0, a1),
-                static_cast<double>(bytes) / secs(a0, a1) / 1e6, static_cast<double>(bytes) / secs(a0, a1) / memcpy_bps,
+    std::printf("engine, tracing off    : %8.3f s  %8.0f MB/s (%.2f x memcpy)  %.2f M events/s (%llu events)\n",
+                secs(a0, a1), static_cast<double>(bytes) / secs(a0, a1) / 1e6,
+                static_cast<double>(bytes) / secs(a0, a1) / memcpy_bps,
                 static_cast<double>(s_off.events) / secs(a0, a1) / 1e6, static_cast<unsigned long long>(s_off.events));
-    std::printf("engine, tracing on     : %8.3f s  %8.0f MB/s  %.2f M events/s (%llu events, %zu frames)\n", secs(b0, b1),
-                static_cast<double>(bytes) / secs(b0, b1) / 1e6, ev / secs(b0, b1) / 1e6,
+    std::printf("engine, tracing on     : %8.3f s  %8.0f MB/s  %.2f M events/s (%llu events, %zu frames)\n",
+                secs(b0, b1), static_cast<double>(bytes) / secs(b0, b1) / 1e6, ev / secs(b0, b1) / 1e6,
                 static_cast<unsigned long long>(s_on.events), t.frames.size());
     std::printf("trace JSON             : %8.1f bytes/event overall, %.1f without frames (%.2f s to write)\n",
-                static_cast<double>(js.str().size()) / ev, (static_cast<double>(js.str().size()) - 2.0 * frame_bytes) / ev,
-                secs(c0, c1));
+                static_cast<double>(js.str().size()) / ev,
+                (static_cast<double>(js.str().size()) - 2.0 * frame_bytes) / ev, secs(c0, c1));
     std::printf("trace CBOR             : %8.1f bytes/event overall, %.1f without frame bytes (%.2f s to write)\n",
                 static_cast<double>(cb.str().size()) / ev, (static_cast<double>(cb.str().size()) - frame_bytes) / ev,
                 secs(c1, c2));

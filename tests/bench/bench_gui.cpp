@@ -43,9 +43,11 @@ int main(int argc, char** argv) {
     const auto g1 = clk::now();
     trace::save_trace(t, path, trace::TraceFormat::cbor);
     const auto g2 = clk::now();
-    std::printf("trace: %zu events, %zu changes, %zu frames (%.0f MiB sent); generated in %.0f ms, saved as CBOR in %.0f ms: %s\n",
-                t.events.size(), t.changes.size(), t.frames.size(), static_cast<double>(bytes) / (1 << 20), ms(g0, g1), ms(g1, g2),
-                path.c_str());
+    std::printf(
+        "trace: %zu events, %zu changes, %zu frames (%.0f MiB sent); generated in %.0f ms, saved as CBOR in %.0f ms: "
+        "%s\n",
+        t.events.size(), t.changes.size(), t.frames.size(), static_cast<double>(bytes) / (1 << 20), ms(g0, g1),
+        ms(g1, g2), path.c_str());
     const std::size_t n = t.events.size();
     t = trace::Trace{};
 
@@ -64,15 +66,22 @@ int main(int argc, char** argv) {
     const auto l0 = clk::now();
     { const trace::Trace tmp = trace::load_trace(path); }
     const auto l1 = clk::now();
-    if (!app.open(path)) { std::fprintf(stderr, "bench_gui: could not open %s\n", path.c_str()); return 1; }
+    if (!app.open(path)) {
+        std::fprintf(stderr, "bench_gui: could not open %s\n", path.c_str());
+        return 1;
+    }
     const auto l2 = clk::now();
-    std::printf("open: load_trace %.0f ms; App::open (load_trace + Replay) %.0f ms, so Replay construction ~%.0f ms [target: < 2000 ms]\n",
-                ms(l0, l1), ms(l1, l2), ms(l1, l2) - ms(l0, l1));
+    std::printf(
+        "open: load_trace %.0f ms; App::open (load_trace + Replay) %.0f ms, so Replay construction ~%.0f ms [target: < "
+        "2000 ms]\n",
+        ms(l0, l1), ms(l1, l2), ms(l1, l2) - ms(l0, l1));
 
     for (const char* v : {"seq_graph", "provenance"}) app.set_view_open(v, true);
     const double first = frame(app);
     double second = frame(app);
-    std::printf("first frame with every view open (caches built: sequence graph, provenance index): %.1f ms, next %.1f ms\n", first, second);
+    std::printf(
+        "first frame with every view open (caches built: sequence graph, provenance index): %.1f ms, next %.1f ms\n",
+        first, second);
 
     std::mt19937_64 rng(42);
     std::vector<double> seeks;
@@ -81,8 +90,10 @@ int main(int argc, char** argv) {
         seeks.push_back(frame(app));
     }
     const Spread js = spread(seeks);
-    std::printf("jump to a random event + one frame (200 jumps): median %.2f ms, p95 %.2f ms, max %.2f ms [target: one frame, 16.7 ms]\n",
-                js.median, js.p95, js.worst);
+    std::printf(
+        "jump to a random event + one frame (200 jumps): median %.2f ms, p95 %.2f ms, max %.2f ms [target: one frame, "
+        "16.7 ms]\n",
+        js.median, js.p95, js.worst);
 
     std::vector<double> still;
     for (int i = 0; i < 200; ++i) still.push_back(frame(app));

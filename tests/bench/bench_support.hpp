@@ -28,14 +28,17 @@ namespace sendpath::bench {
 using clk = std::chrono::steady_clock;
 
 inline double secs(clk::time_point a, clk::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-inline double ms(clk::time_point a, clk::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+inline double ms(clk::time_point a, clk::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 // CPU seconds (user + system) of this process (RUSAGE_SELF) or of its
 // waited-for children (RUSAGE_CHILDREN).
 inline double cpu_seconds(int who) {
     struct rusage u {};
     ::getrusage(who, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // The middle value (the mean of the two middle ones for an even count), 0 for none.
@@ -55,8 +58,12 @@ inline Spread spread(std::vector<double> v) {
 }
 
 // Positional argument i (1-based, as in argv), or the default when absent.
-inline int64_t arg_int(int argc, char** argv, int i, int64_t fallback) { return argc > i ? std::atoll(argv[i]) : fallback; }
-inline std::string arg_str(int argc, char** argv, int i, const std::string& fallback) { return argc > i ? argv[i] : fallback; }
+inline int64_t arg_int(int argc, char** argv, int i, int64_t fallback) {
+    return argc > i ? std::atoll(argv[i]) : fallback;
+}
+inline std::string arg_str(int argc, char** argv, int i, const std::string& fallback) {
+    return argc > i ? argv[i] : fallback;
+}
 inline bool arg_is(int argc, char** argv, int i, const std::string& flag) { return argc > i && argv[i] == flag; }
 
 // SENDPATH_BENCH_REPEAT: how many times to run what is measured (the last run
@@ -68,7 +75,9 @@ inline int repeat_count() {
 
 // Where a bench's files go when no path is given: the temporary directory.
 inline std::string temp_dir() { return std::filesystem::temp_directory_path().string(); }
-inline std::string temp_file(const std::string& name) { return (std::filesystem::temp_directory_path() / name).string(); }
+inline std::string temp_file(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / name).string();
+}
 
 // Stops the bench: its set-up failed, and the figures would mean nothing.
 [[noreturn]] inline void die(const std::string& why) {

@@ -55,10 +55,14 @@ bool offload_off(const std::string& dev, uint32_t set_cmd, uint32_t get_cmd) {
     const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct ifreq ifr {};
     std::strncpy(ifr.ifr_name, dev.c_str(), IFNAMSIZ - 1);
-    struct ethtool_value v {set_cmd, 0};
+    struct ethtool_value v {
+        set_cmd, 0
+    };
     ifr.ifr_data = reinterpret_cast<char*>(&v);
     ::ioctl(s, SIOCETHTOOL, &ifr);
-    struct ethtool_value g {get_cmd, 1};
+    struct ethtool_value g {
+        get_cmd, 1
+    };
     ifr.ifr_data = reinterpret_cast<char*>(&g);
     const bool ok = ::ioctl(s, SIOCETHTOOL, &ifr) == 0 && g.data == 0;
     ::close(s);
@@ -82,9 +86,9 @@ private:
 };
 
 struct Sample {
-    double mb_s = 0;       // goodput, 1e6 bytes per second, from the receiver's time
-    double cpu_s = 0;      // CPU time of sender and receiver together (kernel work in their syscalls included)
-    double wall_s = 0;     // the sender's whole run (engine: set-up, ARP and handshake included)
+    double mb_s = 0;    // goodput, 1e6 bytes per second, from the receiver's time
+    double cpu_s = 0;   // CPU time of sender and receiver together (kernel work in their syscalls included)
+    double wall_s = 0;  // the sender's whole run (engine: set-up, ARP and handshake included)
     uint64_t events = 0;
     uint64_t frames = 0;
 };
@@ -212,15 +216,17 @@ int main(int argc, char** argv) {
     must("ip -n " + ns_a.name() + " link set va up");
     must("ip -n " + ns_b.name() + " link set vb up");
     bool offloads_off = true;
-    for (const auto& [n, dev] : {std::pair{ns_a.name(), std::string("va")}, std::pair{ns_b.name(), std::string("vb")}}) {
+    for (const auto& [n, dev] :
+         {std::pair{ns_a.name(), std::string("va")}, std::pair{ns_b.name(), std::string("vb")}}) {
         const sptest::InNetns in(n);
         offloads_off &= offload_off(dev, ETHTOOL_STSO, ETHTOOL_GTSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGSO, ETHTOOL_GGSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGRO, ETHTOOL_GGRO);
     }
 
-    std::printf("bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",
-                static_cast<long long>(mib), runs);
+    std::printf(
+        "bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",
+        static_cast<long long>(mib), runs);
     // The link's frames go out batched through an io_uring unless a row says
     // otherwise (peer::TapWrites); the last two rows show the other ways.
     struct Row {
@@ -269,7 +275,8 @@ int main(int argc, char** argv) {
     ::getloadavg(load, 3);
     std::printf("load average at the end: %.2f (%ld CPUs online)\n", load[0], ::sysconf(_SC_NPROCESSORS_ONLN));
     std::printf("%-44s %8s %10s %16s\n", "", "MB/s", "of kernel", "MB per CPU-s");
-    std::printf("%-44s %8.0f %10s %16.0f\n", offloads_off ? "kernel TCP over veth (TSO/GSO/GRO off)" : "kernel TCP over veth (offloads NOT all off)",
+    std::printf("%-44s %8.0f %10s %16.0f\n",
+                offloads_off ? "kernel TCP over veth (TSO/GSO/GRO off)" : "kernel TCP over veth (offloads NOT all off)",
                 median(kern), "", median(kern_cpu));
     for (const auto& row : rows)
         std::printf("%-44s %8.0f %9.0f%% %16.0f\n", row.name, median(row.mb_s), 100 * median(row.mb_s) / median(kern),

@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
     trace::Trace t = trace_of_about("bench_trace_load", want);
     trace::save_trace(t, cbor, trace::TraceFormat::cbor);
     trace::save_trace(t, jsonp, trace::TraceFormat::json);
-    std::printf("trace: %zu events, %zu changes, %zu frames; CBOR %.1f MiB, JSON %.1f MiB\n", t.events.size(), t.changes.size(),
-                t.frames.size(), static_cast<double>(std::filesystem::file_size(cbor)) / (1 << 20),
+    std::printf("trace: %zu events, %zu changes, %zu frames; CBOR %.1f MiB, JSON %.1f MiB\n", t.events.size(),
+                t.changes.size(), t.frames.size(), static_cast<double>(std::filesystem::file_size(cbor)) / (1 << 20),
                 static_cast<double>(std::filesystem::file_size(jsonp)) / (1 << 20));
 
     std::size_t n = 0;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         seeks.push_back(ms(a, clk::now()));
     }
     const Spread sp = spread(seeks);
-    std::printf("seek to a random event (1000 seeks): median %.3f ms, p95 %.3f ms, max %.3f ms (%zu)\n", sp.median, sp.p95,
-                sp.worst, sink % 2);
+    std::printf("seek to a random event (1000 seeks): median %.3f ms, p95 %.3f ms, max %.3f ms (%zu)\n", sp.median,
+                sp.p95, sp.worst, sink % 2);
     return 0;
 }

@@ -22,7 +22,6 @@ using namespace sendpath;
 
 namespace {
 
-
 // Two small scenarios that take different paths through tcp_sendmsg.
 const char* kSmall = R"({"name": "small", "timeline": [{"send": 3000}]})";
 const char* kOther = R"({"name": "other", "timeline": [{"send": {"iov": [100, 5000]}}, {"send": 700}]})";
@@ -46,7 +45,8 @@ TEST_CASE("--help lists every verb, --version names the version") {
     TempDir d;
     Result r = cli(d, {"--help"});
     CHECK(r.status == 0);
-    for (const char* verb : {"run", "export", "check", "diff"}) CHECK_MESSAGE(has(r.out, "\n  " + std::string(verb) + " "), verb);
+    for (const char* verb : {"run", "export", "check", "diff"})
+        CHECK_MESSAGE(has(r.out, "\n  " + std::string(verb) + " "), verb);
     r = cli(d, {"--version"});
     CHECK(r.status == 0);
     CHECK(has(r.out, std::string("sendpath-cli ") + SENDPATH_VERSION));
@@ -329,7 +329,8 @@ TEST_CASE("diff: a trace against itself is identical, against another scenario i
     r = cli(d, {"diff", a, d / "c.json"});
     CHECK(r.status == 1);
     CHECK_MESSAGE(has(r.out, "options differs at /linear_copy"), r.out);
-    CHECK_MESSAGE((has(r.out, "state before it is identical") || has(r.out, ": A sets") || has(r.out, ": A has")), r.out);
+    CHECK_MESSAGE((has(r.out, "state before it is identical") || has(r.out, ": A sets") || has(r.out, ": A has")),
+                  r.out);
 
     r = cli(d, {"diff", a, d / "missing.json"});
     CHECK(r.status == 2);
@@ -344,7 +345,8 @@ TEST_CASE("diff names a changed value inside an event") {
     int64_t was = 0;
     for (std::size_t i = 0; i < t.events.size() && at == t.events.size(); ++i)
         for (uint32_t c = t.events[i].change_begin; c < t.events[i].change_end; ++c)
-            if (t.changes[c].op == trace::Op::sock_set && t.changes[c].field == static_cast<uint8_t>(model::SF::write_seq)) {
+            if (t.changes[c].op == trace::Op::sock_set &&
+                t.changes[c].field == static_cast<uint8_t>(model::SF::write_seq)) {
                 was = t.changes[c].value;
                 t.changes[c].value = static_cast<uint32_t>(was + 100);
                 at = i;
@@ -354,8 +356,11 @@ TEST_CASE("diff names a changed value inside an event") {
     trace::save_trace(t, d / "b.json", trace::TraceFormat::json);
     const Result r = cli(d, {"diff", a, d / "b.json"});
     CHECK(r.status == 1);
-    CHECK_MESSAGE(has(r.out, "event " + std::to_string(at) + " (" + std::string(trace::kind_name(t.events[at].kind))), r.out);
-    CHECK_MESSAGE(has(r.out, ": A sets write_seq to " + std::to_string(was) + ", B to " + std::to_string(static_cast<uint32_t>(was + 100))), r.out);
+    CHECK_MESSAGE(has(r.out, "event " + std::to_string(at) + " (" + std::string(trace::kind_name(t.events[at].kind))),
+                  r.out);
+    CHECK_MESSAGE(has(r.out, ": A sets write_seq to " + std::to_string(was) + ", B to " +
+                                 std::to_string(static_cast<uint32_t>(was + 100))),
+                  r.out);
 }
 
 TEST_CASE("run: SIGTERM ends the run cleanly, and the trace says why") {
@@ -366,14 +371,15 @@ TEST_CASE("run: SIGTERM ends the run cleanly, and the trace says why") {
     // sanitizer build on a loaded machine took over a second to do; more than
     // 250 MB resident means the trace has grown past them.
     const std::string sc = write_scenario(
-        d, "long.json", R"({"name": "long", "timeline": [{"send": {"iov": [1073741824, 1073741824, 1073741824, 1073741824]}}]})");
-    const std::string script =
-        quote(kCli) + " run " + quote(sc) + " -o " + quote(d / "t.cbor") + " >" + quote(d / "out") + " 2>" +
-        quote(d / "err") +
-        " & pid=$!; n=0; while [ $n -lt 600 ]; do"
-        " r=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null); "
-        " [ -n \"$r\" ] && [ \"$r\" -gt 256000 ] && break; sleep 0.05; n=$((n+1)); done;"
-        " kill -TERM $pid; wait $pid; echo $? >" + quote(d / "status");
+        d, "long.json",
+        R"({"name": "long", "timeline": [{"send": {"iov": [1073741824, 1073741824, 1073741824, 1073741824]}}]})");
+    const std::string script = quote(kCli) + " run " + quote(sc) + " -o " + quote(d / "t.cbor") + " >" +
+                               quote(d / "out") + " 2>" + quote(d / "err") +
+                               " & pid=$!; n=0; while [ $n -lt 600 ]; do"
+                               " r=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null); "
+                               " [ -n \"$r\" ] && [ \"$r\" -gt 256000 ] && break; sleep 0.05; n=$((n+1)); done;"
+                               " kill -TERM $pid; wait $pid; echo $? >" +
+                               quote(d / "status");
     REQUIRE(std::system(("sh -c " + quote(script)).c_str()) == 0);
     CHECK(slurp(d / "status") == "1\n");
     CHECK_MESSAGE(has(slurp(d / "err"), "interrupted by SIGTERM"), slurp(d / "err"));

@@ -42,7 +42,8 @@ TEST_CASE("data_dir: SENDPATH_DATA, then beside the program, then the source tre
         CHECK(c[0].from == "SENDPATH_DATA");
         CHECK(c[0].dir == tmp);
         CHECK(c[1].from == "installed");
-        CHECK(c[1].dir == (fs::read_symlink("/proc/self/exe").parent_path() / ".." / "share" / "sendpath").lexically_normal());
+        CHECK(c[1].dir ==
+              (fs::read_symlink("/proc/self/exe").parent_path() / ".." / "share" / "sendpath").lexically_normal());
         CHECK(c[2].from == "source tree");
         CHECK(c[2].dir == fs::path(SENDPATH_SOURCE_DIR));
         CHECK(util::data_dir() == tmp);

@@ -27,7 +27,6 @@ namespace {
 const std::string kSource = SENDPATH_SOURCE_DIR;
 const std::string kLesson1 = kSource + "/lessons/01-first-send.json";
 
-
 std::size_t lines(const std::string& s) {
     std::size_t n = 0;
     for (char c : s) n += c == '\n' ? 1 : 0;
@@ -186,7 +185,8 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
     type["answers"]["room"] = "a lot";
     spit(d / "gus.json", type.dump());
 
-    const std::vector<std::string> files = {"ada.json", "bob.json", "cy.json", "broken.json", "eve.json", "fay.json", "gus.json"};
+    const std::vector<std::string> files = {"ada.json", "bob.json", "cy.json", "broken.json",
+                                            "eve.json", "fay.json", "gus.json"};
     std::vector<std::string> args = {"grade", "first-send"};
     args.insert(args.end(), files.begin(), files.end());
 

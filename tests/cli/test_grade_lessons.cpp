@@ -27,14 +27,14 @@ const std::string kSource = SENDPATH_SOURCE_DIR;
 // function takes them. Events of the functions it calls (tcp_push,
 // tcp_mark_push, tcp_write_xmit, ...) are not its branches.
 const std::vector<Kind> kTcpSendmsgBranches = {
-    Kind::sendmsg_enter,  Kind::wait_connect,   Kind::wait_connect_done, Kind::send_mss,       Kind::precheck_epipe,
-    Kind::iov_next,       Kind::tail_append,    Kind::new_segment,       Kind::wait_for_sndbuf, Kind::skb_alloc_fail,
-    Kind::skb_entail,     Kind::copy_linear,    Kind::copy_linear_fault, Kind::page_merge,     Kind::frags_full,
-    Kind::page_release,   Kind::page_none,      Kind::wmem_sched_fail,   Kind::page_alloc,     Kind::page_alloc_fail,
-    Kind::page_new_frag,  Kind::copy_page_fault, Kind::psh_clear,        Kind::advance,        Kind::last_chunk,
-    Kind::continue_fill,  Kind::forced_push,    Kind::push_one,          Kind::full_queued,    Kind::wait_for_memory,
-    Kind::wait_end,       Kind::do_fault,       Kind::fault_unlink,      Kind::do_error,       Kind::return_partial,
-    Kind::out_push,       Kind::out_err,        Kind::sendmsg_exit,
+    Kind::sendmsg_enter, Kind::wait_connect,    Kind::wait_connect_done, Kind::send_mss,        Kind::precheck_epipe,
+    Kind::iov_next,      Kind::tail_append,     Kind::new_segment,       Kind::wait_for_sndbuf, Kind::skb_alloc_fail,
+    Kind::skb_entail,    Kind::copy_linear,     Kind::copy_linear_fault, Kind::page_merge,      Kind::frags_full,
+    Kind::page_release,  Kind::page_none,       Kind::wmem_sched_fail,   Kind::page_alloc,      Kind::page_alloc_fail,
+    Kind::page_new_frag, Kind::copy_page_fault, Kind::psh_clear,         Kind::advance,         Kind::last_chunk,
+    Kind::continue_fill, Kind::forced_push,     Kind::push_one,          Kind::full_queued,     Kind::wait_for_memory,
+    Kind::wait_end,      Kind::do_fault,        Kind::fault_unlink,      Kind::do_error,        Kind::return_partial,
+    Kind::out_push,      Kind::out_err,         Kind::sendmsg_exit,
 };
 
 // Branches no simulated run can reach, and why (README "What the engine models"):
@@ -43,8 +43,9 @@ const std::vector<Kind> kTcpSendmsgBranches = {
 // CLOSE_WAIT (shutdown moves it to FIN_WAIT1, a reset closes it), so
 // sk_stream_wait_connect returns the error first, as the kernel would.
 const std::map<Kind, std::string> kUnreachable = {
-    {Kind::precheck_epipe, "after shutdown() or a reset the state is not ESTABLISHED/CLOSE_WAIT, so "
-                           "sk_stream_wait_connect returns EPIPE (or the error) first"},
+    {Kind::precheck_epipe,
+     "after shutdown() or a reset the state is not ESTABLISHED/CLOSE_WAIT, so "
+     "sk_stream_wait_connect returns EPIPE (or the error) first"},
 };
 
 // Events tcp_sendmsg's helpers may log while it is the current function: not branches.
@@ -85,15 +86,16 @@ TEST_CASE("lessons: together they take every branch of tcp_sendmsg (precheck_epi
         if (auto ex = kUnreachable.find(k); ex != kUnreachable.end()) {
             // Honest about the exception: the day a lesson reaches it, drop it from kUnreachable.
             CHECK_MESSAGE(seen.count(k) == 0, name << " is reached by lesson " << seen[k]
-                                                  << ": remove it from kUnreachable (it was: " << ex->second << ")");
+                                                   << ": remove it from kUnreachable (it was: " << ex->second << ")");
             continue;
         }
-        CHECK_MESSAGE(seen.count(k) == 1, "no lesson takes the tcp_sendmsg branch " << name
-                                              << "; add a lesson, or a step in one, whose scenario reaches it");
+        CHECK_MESSAGE(seen.count(k) == 1, "no lesson takes the tcp_sendmsg branch "
+                                              << name << "; add a lesson, or a step in one, whose scenario reaches it");
     }
     // Nothing logged as tcp_sendmsg falls outside the list.
     for (const auto& [k, who] : seen) {
-        const bool listed = std::find(kTcpSendmsgBranches.begin(), kTcpSendmsgBranches.end(), k) != kTcpSendmsgBranches.end();
+        const bool listed =
+            std::find(kTcpSendmsgBranches.begin(), kTcpSendmsgBranches.end(), k) != kTcpSendmsgBranches.end();
         CHECK_MESSAGE((listed || kNotBranches.count(k) == 1),
                       "lesson " << who << " logs " << trace::kind_name(k)
                                 << " in tcp_sendmsg, which is not in kTcpSendmsgBranches: a new branch? add it");
@@ -110,7 +112,9 @@ TEST_CASE("lessons: the branch list knows every branch the engine's own scenario
             if (ev.func == trace::Func::tcp_sendmsg) engine_kinds.insert(ev.kind);
     }
     for (Kind k : engine_kinds) {
-        const bool listed = std::find(kTcpSendmsgBranches.begin(), kTcpSendmsgBranches.end(), k) != kTcpSendmsgBranches.end();
-        CHECK_MESSAGE((listed || kNotBranches.count(k) == 1), trace::kind_name(k) << " is missing from kTcpSendmsgBranches");
+        const bool listed =
+            std::find(kTcpSendmsgBranches.begin(), kTcpSendmsgBranches.end(), k) != kTcpSendmsgBranches.end();
+        CHECK_MESSAGE((listed || kNotBranches.count(k) == 1), trace::kind_name(k)
+                                                                  << " is missing from kTcpSendmsgBranches");
     }
 }

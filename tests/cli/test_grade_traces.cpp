@@ -42,7 +42,6 @@ bool is_tap(const trace::Trace& t) {
     return t.scenario.is_object() && t.scenario.contains("peer") && t.scenario["peer"].value("type", "") == "tap";
 }
 
-
 std::string first_difference(const std::string& a, const std::string& b) {
     std::size_t i = 0, line = 1;
     while (i < a.size() && i < b.size() && a[i] == b[i]) line += a[i++] == '\n' ? 1 : 0;
@@ -62,17 +61,16 @@ TEST_CASE("traces: every simulated prepared trace is reproduced byte for byte by
         const engine::Options opt = engine::Options::from_json(t.options, f);
         const trace::Trace now = engine::run_scenario(sc, opt);
         std::ostringstream out;
-        if (trace::format_for_path(f) == trace::TraceFormat::cbor)
-            trace::write_trace_cbor(now, out);
-        else
-            trace::write_trace_json(now, out);
+        if (trace::format_for_path(f) == trace::TraceFormat::cbor) trace::write_trace_cbor(now, out);
+        else trace::write_trace_json(now, out);
         const std::string stored = slurp(f);
         const bool same = out.str() == stored;  // a bool, so a failure does not print both traces
-        CHECK_MESSAGE(same,
-                      f << " is not what today's engine produces (first difference at " << first_difference(out.str(), stored)
-                        << "). If the engine changed on purpose, regenerate the traces with scripts/make-traces.sh (it "
-                           "prints `sendpath-cli diff old new` for each) and explain the drift in the commit message; if "
-                           "not, the engine has a regression.");
+        CHECK_MESSAGE(
+            same, f << " is not what today's engine produces (first difference at "
+                    << first_difference(out.str(), stored)
+                    << "). If the engine changed on purpose, regenerate the traces with scripts/make-traces.sh (it "
+                       "prints `sendpath-cli diff old new` for each) and explain the drift in the commit message; if "
+                       "not, the engine has a regression.");
     }
     CHECK(simulated >= 12);
 }
@@ -87,7 +85,8 @@ TEST_CASE("traces: every prepared trace (simulated or TAP) replays, with the inv
         for (std::size_t i = 0; i < t.events.size(); ++i) {
             const auto problems = model::check_invariants(replay.seek(i), trace::invariant_scope(t, i, copy_pending));
             if (!problems.empty()) {
-                FAIL_CHECK("after event " << i << " (" << trace::kind_name(t.events[i].kind) << "): " << problems.front());
+                FAIL_CHECK("after event " << i << " (" << trace::kind_name(t.events[i].kind)
+                                          << "): " << problems.front());
                 break;
             }
         }

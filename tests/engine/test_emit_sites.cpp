@@ -66,7 +66,8 @@ TEST_CASE("every SP_EMIT of the engine is a site of this build, in text order, o
             CHECK(sites[k].line == expected[k]);
             const std::string kind(trace::kind_name(sites[k].kind));
             const auto& text = lines[sites[k].line - 1];
-            CHECK((text.find(", " + kind + ")") != std::string::npos || text.find("EMIT(" + kind + ")") != std::string::npos));
+            CHECK((text.find(", " + kind + ")") != std::string::npos ||
+                   text.find("EMIT(" + kind + ")") != std::string::npos));
             CHECK(trace::find_emit_site(f, static_cast<uint16_t>(k)) == &trace::emit_sites()[total + k]);
         }
         total += sites.size();

@@ -34,7 +34,8 @@ TEST_CASE("tcp_is_cwnd_limited: without GSO the room left must be at most tcp_ma
     CHECK(state_at(t, t.events.size() - 1).sk.snd_cwnd == 5);
 }
 
-TEST_CASE("tcp_cong_avoid_ai: at cwnd w the window grows on the (w+1)-th ACK, each ACK before counted on its own event") {
+TEST_CASE(
+    "tcp_cong_avoid_ai: at cwnd w the window grows on the (w+1)-th ACK, each ACK before counted on its own event") {
     const auto t = run_shipped("cwnd_avoid_count.json");
     int64_t counted = 0;  // cwnd_count events since the last growth
     int checked = 0;
@@ -91,12 +92,18 @@ TEST_CASE("sk_stream_wait_memory: the vm_wait back-off ends at the first wake-up
     const int64_t backoff_end = t.events[s].time_us + t.arg(s, Arg::vm_wait_ms) * 1000;
     std::size_t wake = 0;
     for (auto i : find_all(t, K::write_space))
-        if (i > s) { wake = i; break; }
+        if (i > s) {
+            wake = i;
+            break;
+        }
     REQUIRE(wake != 0);
     REQUIRE(t.events[wake].time_us < backoff_end);  // the scenario's ACK comes during the back-off
     std::size_t end = 0;
     for (auto i : find_all(t, K::wait_end))
-        if (i > s) { end = i; break; }
+        if (i > s) {
+            end = i;
+            break;
+        }
     REQUIRE(end != 0);
     CHECK(t.events[end].time_us == t.events[wake].time_us);
     // No event of another kind carries the back-off.

@@ -22,7 +22,8 @@ TEST_CASE("a growing trace: on_trace sees each event with its changes and frames
         const trace::Event& e = partial.events[index];
         CHECK(e.change_end <= partial.changes.size());
         // Frames of this event are already there.
-        for (std::size_t f = copy.frames.size(); f < partial.frames.size(); ++f) CHECK(partial.frames[f].event <= index);
+        for (std::size_t f = copy.frames.size(); f < partial.frames.size(); ++f)
+            CHECK(partial.frames[f].event <= index);
         copy.events.push_back(e);
         copy.changes.assign(partial.changes.begin(), partial.changes.end());
         copy.frames.assign(partial.frames.begin(), partial.frames.end());

@@ -91,7 +91,8 @@ TEST_CASE("a traced send keeps its payload once: frames hold headers, and read b
     trace::write_trace_cbor(t, cb);
     const trace::Trace from_json = trace::parse_trace_json(js.str(), "<json>");
     const std::string c = cb.str();
-    const trace::Trace from_cbor = trace::parse_trace_cbor({reinterpret_cast<const uint8_t*>(c.data()), c.size()}, "<cbor>");
+    const trace::Trace from_cbor =
+        trace::parse_trace_cbor({reinterpret_cast<const uint8_t*>(c.data()), c.size()}, "<cbor>");
     CHECK(from_json == t);
     CHECK(from_cbor == t);
     for (const auto& f : from_json.frames) CHECK(f.payload_len == 0);

@@ -14,8 +14,10 @@ TEST_CASE("a pattern copy gives payload_byte at every offset, for any call, offs
     for (const uint32_t call : {1u, 2u, 26u, 27u, 100u}) {
         engine::UserBuffer ub;
         ub.call = call;
-        for (const uint64_t off : {uint64_t{0}, uint64_t{1}, uint64_t{63}, uint64_t{64}, uint64_t{4095}, uint64_t{1} << 33}) {
-            for (const uint64_t n : {uint64_t{0}, uint64_t{1}, uint64_t{64}, uint64_t{1448}, uint64_t{4096}, uint64_t{10000}}) {
+        for (const uint64_t off :
+             {uint64_t{0}, uint64_t{1}, uint64_t{63}, uint64_t{64}, uint64_t{4095}, uint64_t{1} << 33}) {
+            for (const uint64_t n :
+                 {uint64_t{0}, uint64_t{1}, uint64_t{64}, uint64_t{1448}, uint64_t{4096}, uint64_t{10000}}) {
                 std::vector<uint8_t> got(n + 2, 0xee);
                 REQUIRE(ub.copy(got.data() + 1, off, n));
                 CAPTURE(call);

@@ -52,8 +52,8 @@ TEST_CASE("every shortcut has a distinct chord, and the debugger keys are the do
 }
 
 TEST_CASE("scripts parse one command per line; mistakes name the line") {
-    auto steps = parse_script("# demo\nkey F11\n\njump 12\nexpect_kind copy_linear\nfilter \"\"\nbreak cond queue_len >= 2\nquit\n",
-                              "s.txt");
+    auto steps = parse_script(
+        "# demo\nkey F11\n\njump 12\nexpect_kind copy_linear\nfilter \"\"\nbreak cond queue_len >= 2\nquit\n", "s.txt");
     REQUIRE(steps.size() == 6);
     CHECK(steps[0].verb == "key");
     CHECK(steps[0].arg == "F11");
@@ -108,7 +108,8 @@ TEST_CASE("config dir follows XDG_CONFIG_HOME") {
     const std::string saved = old ? old : "";
     setenv("XDG_CONFIG_HOME", "/tmp/xdg-test", 1);
     CHECK(config_dir() == "/tmp/xdg-test/sendpath");
-    if (old) setenv("XDG_CONFIG_HOME", saved.c_str(), 1); else unsetenv("XDG_CONFIG_HOME");
+    if (old) setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+    else unsetenv("XDG_CONFIG_HOME");
 }
 
 TEST_CASE("file browser lists directories first, then traces and scenarios, no hidden files") {

@@ -43,7 +43,7 @@ TEST_CASE("line breakpoints match a path by whole trailing components") {
 
 TEST_CASE("continue finds the next hit of any enabled breakpoint, reverse the previous") {
     auto t = sptest::trace_with_depths({1, 2, 3, 2, 1, 2, 1, 0});  // lines 100..107, copy = index
-    trace::Replay r(t, 2);  // small keyframe interval: searches cross keyframes
+    trace::Replay r(t, 2);                                         // small keyframe interval: searches cross keyframes
     std::string err;
     std::vector<Breakpoint> bps{*parse_breakpoint("line core/engine/tcp_sendmsg.cpp:103", &err),
                                 *parse_breakpoint("cond copy >= 6", &err)};

@@ -98,7 +98,7 @@ TEST_CASE("live: the run waits kAhead events past the cursor, and stepping past 
     CHECK(doc->size() == Document::kAhead + 1);  // the run waits for the user, deterministically
     CHECK(doc->produced() == doc->size());
     CHECK(doc->trace().end_reason.empty());
-    CHECK(doc->trace().files.size() > 0);        // scenario, options and files came with the first events
+    CHECK(doc->trace().files.size() > 0);  // scenario, options and files came with the first events
 
     // Nothing moves: nothing grows.
     doc->pull();
@@ -124,7 +124,8 @@ TEST_CASE("live: the run waits kAhead events past the cursor, and stepping past 
     CHECK(move(*doc, CommandType::jump_to, {}, 7000) == 7000);
     CHECK(doc->live());
     CHECK(doc->size() <= 7000 + 2 * Document::kAhead + 1);
-    CHECK(doc->state().sk.at(model::SF::write_seq) == trace::Replay(doc->trace()).seek(7000).sk.at(model::SF::write_seq));
+    CHECK(doc->state().sk.at(model::SF::write_seq) ==
+          trace::Replay(doc->trace()).seek(7000).sk.at(model::SF::write_seq));
 }
 
 TEST_CASE("live: the trace built live is the trace run_scenario makes") {

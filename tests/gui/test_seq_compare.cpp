@@ -103,8 +103,8 @@ TEST_CASE("seq graph: nice ticks and picking a segment") {
     const SeqGraph g = build_seq_graph(run_shipped("retransmit_rto.json"));
     const SeqSegment& target = g.segments[1];
     const double t_per_px = 10, s_per_px = 10;
-    const int k = nearest_segment(g, static_cast<double>(target.time_us) + 20, static_cast<double>(target.seq_lo + 100), t_per_px,
-                                  s_per_px, 6.0);
+    const int k = nearest_segment(g, static_cast<double>(target.time_us) + 20, static_cast<double>(target.seq_lo + 100),
+                                  t_per_px, s_per_px, 6.0);
     REQUIRE(k >= 0);
     CHECK(g.segments[static_cast<std::size_t>(k)].seq_lo == target.seq_lo);
     CHECK(nearest_segment(g, static_cast<double>(g.t_max) + 1e6, 0, t_per_px, s_per_px, 6.0) == -1);

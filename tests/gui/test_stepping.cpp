@@ -22,8 +22,8 @@ TEST_CASE("step into moves one event, and stops at the ends") {
 
 TEST_CASE("step over skips deeper calls, forwards and backwards") {
     auto t = sample();
-    CHECK(step_over(t, 0) == 4);   // depth 1 -> next depth <= 1, skipping the tcp_push call (1..3)
-    CHECK(step_over(t, 1) == 3);   // depth 2 -> skips the depth-3 event 2
+    CHECK(step_over(t, 0) == 4);  // depth 1 -> next depth <= 1, skipping the tcp_push call (1..3)
+    CHECK(step_over(t, 1) == 3);  // depth 2 -> skips the depth-3 event 2
     CHECK(step_over(t, 4) == 6);
     CHECK(step_over_back(t, 4) == 0);
     CHECK(step_over_back(t, 3) == 1);
@@ -32,11 +32,11 @@ TEST_CASE("step over skips deeper calls, forwards and backwards") {
 
 TEST_CASE("step out goes to the caller's next event; step out back to where the call came from") {
     auto t = sample();
-    CHECK(step_out(t, 2) == 3);    // depth 3 -> first depth < 3
-    CHECK(step_out(t, 1) == 4);    // depth 2 -> first depth < 2
+    CHECK(step_out(t, 2) == 3);  // depth 3 -> first depth < 3
+    CHECK(step_out(t, 1) == 4);  // depth 2 -> first depth < 2
     CHECK(step_out(t, 5) == 6);
-    CHECK(step_out(t, 7) == 7);    // depth 0 has no caller: runs to the end
-    CHECK(step_out_back(t, 3) == 0);   // the caller (depth 1) before it called tcp_push
+    CHECK(step_out(t, 7) == 7);       // depth 0 has no caller: runs to the end
+    CHECK(step_out_back(t, 3) == 0);  // the caller (depth 1) before it called tcp_push
     CHECK(step_out_back(t, 5) == 4);
     CHECK(step_out_back(t, 2) == 1);
 }

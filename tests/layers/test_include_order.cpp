@@ -51,8 +51,10 @@ std::string include_problem(const std::string& from, const std::string& target, 
     const std::string to = target.substr(0, slash);
     if (to == from) return {};
     const int r_from = rank_of(from), r_to = rank_of(to);
-    if (r_to < 0) return from + " includes " + target + ": " + to + "/ is not a folder of the layer order (" + order_text() + ")";
-    if (r_to == r_from) return from + " includes " + target + ": " + from + " and " + to + " are side by side (" + order_text() + ")";
+    if (r_to < 0)
+        return from + " includes " + target + ": " + to + "/ is not a folder of the layer order (" + order_text() + ")";
+    if (r_to == r_from)
+        return from + " includes " + target + ": " + from + " and " + to + " are side by side (" + order_text() + ")";
     if (r_to > r_from) return from + " includes " + target + ", a higher layer (" + order_text() + ")";
     return {};
 }
@@ -115,7 +117,8 @@ TEST_CASE("the check itself: what it accepts and refuses") {
     CHECK(include_problem("cli", "gui/app.hpp", false).find("side by side") != std::string::npos);
     CHECK(include_problem("trace", "imgui.h", true).find("a GUI library") != std::string::npos);
     CHECK(include_problem("run", "GLFW/glfw3.h", true).find("a GUI library") != std::string::npos);
-    CHECK(include_problem("lesson", "tap/sha256.hpp", false).find("not a folder of the layer order") != std::string::npos);
+    CHECK(include_problem("lesson", "tap/sha256.hpp", false).find("not a folder of the layer order") !=
+          std::string::npos);
 }
 
 TEST_CASE("every include in core/ and gui/ points down the layers") {

@@ -12,11 +12,11 @@
 
 using namespace sendpath;
 using namespace sendpath::lesson;
+using model::KF;
+using model::SF;
 using trace::Arg;
 using trace::Func;
 using trace::Kind;
-using model::KF;
-using model::SF;
 
 namespace {
 
@@ -47,24 +47,41 @@ trace::Trace two_sends() {
     b.arg(Arg::flags, 0).arg(Arg::size, 100).emit(Kind::sendmsg_enter);
     b.emit(Kind::new_segment);
     const uint32_t skb = b.skb_new();
-    b.skb_set(skb, KF::seq, 1000).skb_set(skb, KF::end_seq, 1000).skb_link(skb, 0).sock(SF::sk_send_head, skb)
-        .arg(Arg::skb, skb).emit(Kind::skb_entail);
+    b.skb_set(skb, KF::seq, 1000)
+        .skb_set(skb, KF::end_seq, 1000)
+        .skb_link(skb, 0)
+        .sock(SF::sk_send_head, skb)
+        .arg(Arg::skb, skb)
+        .emit(Kind::skb_entail);
     const uint32_t page = b.page_new();
     b.page_set(page, 1).arg(Arg::page, page).emit(Kind::page_alloc);
-    b.skb_set(skb, KF::len, 100).skb_set(skb, KF::data_len, 100).skb_set(skb, KF::nr_frags, 1).page_set(page, 2)
-        .sock(SF::sk_sndmsg_page, page).arg(Arg::skb, skb).arg(Arg::copy, 100).emit(Kind::page_new_frag);
+    b.skb_set(skb, KF::len, 100)
+        .skb_set(skb, KF::data_len, 100)
+        .skb_set(skb, KF::nr_frags, 1)
+        .page_set(page, 2)
+        .sock(SF::sk_sndmsg_page, page)
+        .arg(Arg::skb, skb)
+        .arg(Arg::copy, 100)
+        .emit(Kind::page_new_frag);
     b.sock(SF::write_seq, 1100).skb_set(skb, KF::end_seq, 1100).emit(Kind::advance);
     b.in({S, Func::tcp_push});
     b.arg(Arg::flags, 0).emit(Kind::tcp_push);
     b.in({S, Func::tcp_push, Func::tcp_transmit_skb});
-    b.arg(Arg::skb, skb).arg(Arg::seq, 1000).sock(SF::snd_nxt, 1100).sock(SF::sk_send_head, 0).frame(0, skb)
+    b.arg(Arg::skb, skb)
+        .arg(Arg::seq, 1000)
+        .sock(SF::snd_nxt, 1100)
+        .sock(SF::sk_send_head, 0)
+        .frame(0, skb)
         .emit(Kind::transmit);
     b.in({S});
     b.arg(Arg::ret, 100).emit(Kind::sendmsg_exit);
     b.call(2);
     b.arg(Arg::size, 50).emit(Kind::sendmsg_enter);
     b.arg(Arg::skb, skb).arg(Arg::copy, 50).emit(Kind::tail_append);
-    b.skb_set(skb, KF::len, 150).skb_set(skb, KF::data_len, 150).arg(Arg::skb, skb).arg(Arg::copy, 50)
+    b.skb_set(skb, KF::len, 150)
+        .skb_set(skb, KF::data_len, 150)
+        .arg(Arg::skb, skb)
+        .arg(Arg::copy, 50)
         .emit(Kind::page_merge);
     b.sock(SF::write_seq, 1150).skb_set(skb, KF::end_seq, 1150).emit(Kind::advance);
     b.arg(Arg::ret, 50).emit(Kind::sendmsg_exit);
@@ -103,9 +120,7 @@ struct Err {
 Err parse_error(const std::string& text) {
     try {
         Expr::parse(text);
-    } catch (const ExprError& e) {
-        return {e.column(), e.what()};
-    }
+    } catch (const ExprError& e) { return {e.column(), e.what()}; }
     FAIL("no parse error for: " << text);
     return {};
 }
@@ -115,9 +130,7 @@ Err eval_error(const std::string& text, std::optional<std::size_t> anchor = std:
         EvalContext ctx(shared_trace());
         ctx.anchor = anchor;
         evaluate(e, ctx);
-    } catch (const ExprError& err) {
-        return {err.column(), err.what()};
-    }
+    } catch (const ExprError& err) { return {err.column(), err.what()}; }
     FAIL("no evaluation error for: " << text);
     return {};
 }
@@ -155,7 +168,7 @@ TEST_CASE("expr: finding events: count, first, last, nth and their filters") {
     CHECK(num("nth(sendmsg_enter, 2)") == 10);
     CHECK(num("first(advance, after=first(sendmsg_enter, call=2))") == 13);
     CHECK(num("count(any, after=2, before=5)") == 2);
-    CHECK(num("first(page_merge, copy=50)") == 12);   // an event argument as a filter
+    CHECK(num("first(page_merge, copy=50)") == 12);  // an event argument as a filter
     CHECK(num("count(any, skb=1)") == 5);
     CHECK(num("count(tail_append, copy=51)") == 0);
     CHECK(num("first(transmit) + 1") == 9);
@@ -337,9 +350,7 @@ TEST_CASE("expr: an anchor must be an event of the trace") {
     try {
         evaluate_event(Expr::parse("first(tail_append) + 100"), ctx);
         FAIL("no error");
-    } catch (const ExprError& e) {
-        CHECK(has(e.what(), "an anchor must be an event index from 0 to 16"));
-    }
+    } catch (const ExprError& e) { CHECK(has(e.what(), "an anchor must be an event index from 0 to 16")); }
     CHECK_THROWS_AS(evaluate_event(Expr::parse("tail_append"), ctx), ExprError);
 }
 

@@ -144,8 +144,8 @@ TEST_CASE("answer key: expressions that no longer fit the trace are lesson error
         CHECK(f.file == "l.json");
         return std::make_pair(f.place, f.expected);
     };
-    auto [place, msg] = key_error(json::parse(
-        R"J([{"id": "q", "type": "number", "at": "first(page_release)", "prompt": "p", "answer": "1"}])J"));
+    auto [place, msg] = key_error(
+        json::parse(R"J([{"id": "q", "type": "number", "at": "first(page_release)", "prompt": "p", "answer": "1"}])J"));
     CHECK(place == "/questions/0/at");
     CHECK(has(msg, "column 1"));
     CHECK(has(msg, "no event matches first(page_release)"));
@@ -155,8 +155,8 @@ TEST_CASE("answer key: expressions that no longer fit the trace are lesson error
     CHECK(place == "/questions/0/answer");
     CHECK(has(msg, "has no argument copy"));
 
-    std::tie(place, msg) = key_error(json::parse(
-        R"J([{"id": "q", "type": "number", "at": "0", "prompt": "p", "answer": "kind(anchor)"}])J"));
+    std::tie(place, msg) = key_error(
+        json::parse(R"J([{"id": "q", "type": "number", "at": "0", "prompt": "p", "answer": "kind(anchor)"}])J"));
     CHECK(place == "/questions/0/answer");
     CHECK(has(msg, "expected a number"));
 
@@ -165,8 +165,8 @@ TEST_CASE("answer key: expressions that no longer fit the trace are lesson error
     CHECK(place == "/questions/0/choices");
     CHECK(has(msg, "the correct branch new_segment"));
 
-    std::tie(place, msg) = key_error(json::parse(
-        R"J([{"id": "q", "type": "next_branch", "at": "0", "prompt": "p", "answer": "anchor"}])J"));
+    std::tie(place, msg) = key_error(
+        json::parse(R"J([{"id": "q", "type": "next_branch", "at": "0", "prompt": "p", "answer": "anchor"}])J"));
     CHECK(has(msg, "expected an event kind"));
 
     std::tie(place, msg) = key_error(json::parse(R"J([{"id": "q", "type": "choice", "at": "0", "prompt": "p",
@@ -187,7 +187,7 @@ TEST_CASE("grade: all correct, all wrong, and a partly answered file") {
     for (const auto& q : g.questions) CHECK(q.verdict == Verdict::correct);
 
     json wrong = {{"branch1", "tail_append"}, {"linear_room", 4096}, {"held", "wire"},
-                  {"branch2", "new_segment"}, {"room", 1},          {"segments", 2}};
+                  {"branch2", "new_segment"}, {"room", 1},           {"segments", 2}};
     g = grade_sheet(key, sheet(wrong));
     CHECK(g.score == 0);
     for (const auto& q : g.questions) CHECK(q.verdict == Verdict::wrong);

@@ -115,7 +115,8 @@ TEST_CASE("the README example reads as documented") {
 }
 
 TEST_CASE("times are accepted in _ms or _us and kept in microseconds") {
-    Scenario sc = parse(R"({"timeline":[{"sleep_ms":1.5},{"sleep_us":250},{"send":1,"at_us":7},{"send":{"size":1,"at_ms":0.002}}],
+    Scenario sc =
+        parse(R"({"timeline":[{"sleep_ms":1.5},{"sleep_us":250},{"send":1,"at_us":7},{"send":{"size":1,"at_ms":0.002}}],
         "peer":{"one_way_delay_ms":0.25,"reset_at_ms":20},"faults":{"signal_at_ms":[1,2.5]},"drain_us":5,"max_time_ms":1e3})");
     CHECK(sc.timeline[0].duration_us == 1500);
     CHECK(sc.timeline[1].duration_us == 250);
@@ -389,7 +390,8 @@ TEST_CASE("send data must match the byte counts given") {
     f = error_in_action(R"({"send":{"flags":["MSG_MORE"]}})");
     CHECK(f.place == "/timeline/1/send");
     CHECK(has(f.expected, "iov, size or data"));
-    CHECK(parse(R"({"timeline":[{"send":{"data":"h\u00e9"}}]})").timeline[0].iov == std::vector<int64_t>{3});  // UTF-8 bytes
+    CHECK(parse(R"({"timeline":[{"send":{"data":"h\u00e9"}}]})").timeline[0].iov ==
+          std::vector<int64_t>{3});  // UTF-8 bytes
 }
 
 TEST_CASE("timeline actions: one kind per entry, known names only") {
@@ -457,6 +459,7 @@ TEST_CASE("a file that cannot be read names the file") {
 TEST_CASE("load_scenario names the scenario after its file unless it has a name") {
     Scenario sc = load_scenario(write_tmp("nagle_demo.json", R"({"timeline":[{"send":1}]})"));
     CHECK(sc.name == "nagle_demo");
-    sc = load_scenario(write_tmp("other.json", R"({"$schema":"../assets/scenario.schema.json","name":"x","timeline":[{"send":1}]})"));
+    sc = load_scenario(
+        write_tmp("other.json", R"({"$schema":"../assets/scenario.schema.json","name":"x","timeline":[{"send":1}]})"));
     CHECK(sc.name == "x");
 }

@@ -52,12 +52,22 @@ public:
     // Empty if v satisfies s, else the first reason (with the pointer) it does not.
     std::string check(const json& s, const json& v, const std::string& ptr) const {
         if (s.is_boolean()) return s.get<bool>() ? "" : ptr + ": no value allowed here";
-        static const std::set<std::string> known = {
-            "$schema", "$id", "title", "description", "default", "$defs", "$ref", "type", "enum", "const",
-            "minimum", "maximum", "maxLength", "pattern", "items", "minItems", "maxItems", "properties", "required",
-            "additionalProperties", "minProperties", "maxProperties", "allOf", "anyOf", "oneOf", "not"};
+        static const std::set<std::string> known = {"$schema",       "$id",
+                                                    "title",         "description",
+                                                    "default",       "$defs",
+                                                    "$ref",          "type",
+                                                    "enum",          "const",
+                                                    "minimum",       "maximum",
+                                                    "maxLength",     "pattern",
+                                                    "items",         "minItems",
+                                                    "maxItems",      "properties",
+                                                    "required",      "additionalProperties",
+                                                    "minProperties", "maxProperties",
+                                                    "allOf",         "anyOf",
+                                                    "oneOf",         "not"};
         for (auto it = s.begin(); it != s.end(); ++it)
-            if (!known.count(it.key())) return ptr + ": schema keyword \"" + it.key() + "\" not supported by this check";
+            if (!known.count(it.key()))
+                return ptr + ": schema keyword \"" + it.key() + "\" not supported by this check";
         if (s.contains("$ref")) {
             const std::string ref = s["$ref"];
             const std::string prefix = "#/$defs/";
@@ -80,8 +90,7 @@ public:
                            (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
                 return false;
             };
-            if (s["type"].is_string())
-                ok = one(s["type"]);
+            if (s["type"].is_string()) ok = one(s["type"]);
             else
                 for (const auto& t : s["type"]) ok = ok || one(t);
             if (!ok) return ptr + ": expected type " + s["type"].dump() + ", got " + v.dump();
@@ -170,14 +179,40 @@ TEST_CASE("every scenario file parses, is named after its file, says what it sho
 TEST_CASE("the scenario set covers the tcp_sendmsg branches") {
     std::set<std::string> names;
     for (const auto& p : scenario_files()) names.insert(p.stem().string());
-    for (const char* n :
-         {"tail_append", "new_segment_size_goal", "linear_copy_no_sg", "linear_then_pages", "page_merge",
-          "page_release_new_page", "frags_full_no_sg", "forced_push", "push_one", "nagle", "nodelay", "msg_more",
-          "cork", "wait_for_sndbuf", "sndtimeo_eagain", "dontwait_eagain", "wait_for_memory_skb",
-          "wait_for_memory_page", "wait_for_memory_pressure", "copy_fault_linear", "copy_fault_partial",
-          "copy_fault_page", "epipe_after_shutdown", "wait_connect", "wait_connect_eagain", "msg_oob", "iovecs",
-          "retransmit_rto", "cwnd_limited", "rwnd_limited", "tso_split", "signal_eintr", "signal_erestartsys",
-          "econnreset"})
+    for (const char* n : {"tail_append",
+                          "new_segment_size_goal",
+                          "linear_copy_no_sg",
+                          "linear_then_pages",
+                          "page_merge",
+                          "page_release_new_page",
+                          "frags_full_no_sg",
+                          "forced_push",
+                          "push_one",
+                          "nagle",
+                          "nodelay",
+                          "msg_more",
+                          "cork",
+                          "wait_for_sndbuf",
+                          "sndtimeo_eagain",
+                          "dontwait_eagain",
+                          "wait_for_memory_skb",
+                          "wait_for_memory_page",
+                          "wait_for_memory_pressure",
+                          "copy_fault_linear",
+                          "copy_fault_partial",
+                          "copy_fault_page",
+                          "epipe_after_shutdown",
+                          "wait_connect",
+                          "wait_connect_eagain",
+                          "msg_oob",
+                          "iovecs",
+                          "retransmit_rto",
+                          "cwnd_limited",
+                          "rwnd_limited",
+                          "tso_split",
+                          "signal_eintr",
+                          "signal_erestartsys",
+                          "econnreset"})
         CHECK_MESSAGE(names.count(n), "missing tests/scenarios/" << std::string(n) << ".json");
 }
 

@@ -106,7 +106,7 @@ TEST_CASE("an skb acknowledged in part counts from its own seq") {
     State s = good_state();
     s.sk.snd_una = 1050;  // skb 1 half acknowledged, not trimmed
     CHECK_MESSAGE(check_invariants(s).empty(), all(check_invariants(s)));
-    s.sk.snd_una = 900;   // bytes 900..1000 are unacknowledged but on no skb
+    s.sk.snd_una = 900;  // bytes 900..1000 are unacknowledged but on no skb
     CHECK(mentions(check_invariants(s), "the head skb 1 starts at seq 1000, after snd_una 900"));
 }
 
@@ -147,8 +147,11 @@ TEST_CASE("end_seq - seq must equal len, plus one for SYN or FIN") {
     State s = good_state();
     s.skbs[1].tcp_flags |= TCPHDR_FIN;  // FIN set but its sequence number not taken
     auto p = check_invariants(s);
-    CHECK_MESSAGE(mentions(p, "skb 1: end_seq - seq is 100 (seq 1000, end_seq 1100) but len is 100 plus 1 for FIN, so it should be 101"),
-                  all(p));
+    CHECK_MESSAGE(
+        mentions(
+            p,
+            "skb 1: end_seq - seq is 100 (seq 1000, end_seq 1100) but len is 100 plus 1 for FIN, so it should be 101"),
+        all(p));
 
     s = good_state();
     s.skbs[1].len = 150;  // bytes copied, write_seq and end_seq not advanced

@@ -70,8 +70,8 @@ TEST_CASE("copy-and-sum copies every byte and sums like csum_partial, at every l
             INFO("align ", align, " len ", len);
             REQUIRE(csum_partial_copy(dst.data() + 3, p, len, 0x1234) == csum_partial(p, len, 0x1234));
             REQUIRE(std::equal(p, p + len, dst.data() + 3));
-            REQUIRE(dst[2] == 0x5a);              // nothing written before
-            REQUIRE(dst[3 + len] == 0x5a);        // or after
+            REQUIRE(dst[2] == 0x5a);        // nothing written before
+            REQUIRE(dst[3 + len] == 0x5a);  // or after
         }
     }
 }

@@ -386,7 +386,8 @@ TEST_CASE("determinism: the same inputs give the same frames and the same trace"
     CHECK(a.second == b.second);
 }
 
-TEST_CASE("the offered right edge does not move back, and the buffer is not overrun, whatever the sender and reader do") {
+TEST_CASE(
+    "the offered right edge does not move back, and the buffer is not overrun, whatever the sender and reader do") {
     auto sc = scenario();
     sc.peer.read_rate = 0;
     sc.peer.rcvbuf = 10000;  // not a multiple of the 128-byte scale unit
@@ -399,7 +400,7 @@ TEST_CASE("the offered right edge does not move back, and the buffer is not over
     for (int step = 0; step < 400; ++step) {
         const unsigned what = rng() % 4;
         if (what <= 1) {
-            r.snd_nxt = r.link->rcv_nxt();  // go back to what the peer has (covers trimming and holes)
+            r.snd_nxt = r.link->rcv_nxt();         // go back to what the peer has (covers trimming and holes)
             if (rng() % 5 == 0) r.snd_nxt += 100;  // now and then a hole
             r.send_data(1 + rng() % 2000);
         } else if (what == 2) {

@@ -38,7 +38,8 @@ std::vector<uint8_t> arp_frame(uint16_t op, net::MacAddr sender_mac, net::Ipv4Ad
     return f;
 }
 
-std::vector<uint8_t> request_for(net::Ipv4Addr target, net::MacAddr from_mac = kKernelMac, net::Ipv4Addr from_ip = kKernelIp) {
+std::vector<uint8_t> request_for(net::Ipv4Addr target, net::MacAddr from_mac = kKernelMac,
+                                 net::Ipv4Addr from_ip = kKernelIp) {
     return arp_frame(net::ARP_REQUEST, from_mac, from_ip, target);
 }
 

@@ -23,9 +23,7 @@ template <class F>
 Caught input_error_of(F&& f) {
     try {
         (void)std::forward<F>(f)();
-    } catch (const sendpath::InputError& e) {
-        return {true, e.file(), e.place(), e.expected(), e.what()};
-    }
+    } catch (const sendpath::InputError& e) { return {true, e.file(), e.place(), e.expected(), e.what()}; }
     return {};
 }
 

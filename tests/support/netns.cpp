@@ -45,11 +45,10 @@ Netns::Netns(Options o) {
     const std::string n = "ip -n " + name_ + " ";
     if (!run(n + "link set lo up") || !o.make_tap) return;
     const std::string dev = kTapDev;
-    for (const std::string& cmd : {n + "tuntap add dev " + dev + " mode tap",
-                                   n + "link set " + dev + " mtu " + std::to_string(o.mtu),
-                                   n + "addr add " + kKernelIp + "/24 dev " + dev,
-                                   exec() + "sysctl -qw net.ipv6.conf." + dev + ".disable_ipv6=1",
-                                   n + "link set " + dev + " up"})
+    for (const std::string& cmd :
+         {n + "tuntap add dev " + dev + " mode tap", n + "link set " + dev + " mtu " + std::to_string(o.mtu),
+          n + "addr add " + kKernelIp + "/24 dev " + dev,
+          exec() + "sysctl -qw net.ipv6.conf." + dev + ".disable_ipv6=1", n + "link set " + dev + " up"})
         if (!run(cmd)) return;
 }
 
@@ -121,8 +120,7 @@ std::string Child::line(int timeout_ms) {
 
 std::string Child::rest(int timeout_ms) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (read_more(end)) {
-    }
+    while (read_more(end)) {}
     std::string s = std::move(buf_);
     buf_.clear();
     return s;
@@ -143,9 +141,12 @@ int Child::wait(int timeout_ms) {
 }
 
 bool Child::read_more(std::chrono::steady_clock::time_point end) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
     if (left <= 0 || out_ < 0) return false;
-    struct pollfd pfd {out_, POLLIN, 0};
+    struct pollfd pfd {
+        out_, POLLIN, 0
+    };
     if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) return false;
     char b[4096];
     const ssize_t n = ::read(out_, b, sizeof b);

@@ -160,7 +160,9 @@ Trace make_synthetic_trace(std::size_t events, uint32_t seed) {
         for (uint32_t id : queue) {
             pkts++;
             b.arg(Arg::skb, id).arg(Arg::len, mss);
-            b.sock(SF::snd_nxt, b.state().skb(id)->end_seq).sock(SF::packets_out, pkts).skb_set(id, KF::when_us, b.now());
+            b.sock(SF::snd_nxt, b.state().skb(id)->end_seq)
+                .sock(SF::packets_out, pkts)
+                .skb_set(id, KF::when_us, b.now());
             std::vector<uint8_t> bytes(54 + rng() % 16);
             for (auto& x : bytes) x = static_cast<uint8_t>(rng());
             b.frame(0, id, bytes);

@@ -50,13 +50,15 @@ TraceBuilder& TraceBuilder::leave() {
 // own: say so rather than let the Recorder touch a missing entry.
 model::SkBuff& TraceBuilder::skb(uint32_t id) {
     model::SkBuff* s = st_.skb(id);
-    if (!s) throw std::logic_error("TraceBuilder: no skb " + std::to_string(id) + " (use raw() for a deliberate mistake)");
+    if (!s)
+        throw std::logic_error("TraceBuilder: no skb " + std::to_string(id) + " (use raw() for a deliberate mistake)");
     return *s;
 }
 
 model::Page& TraceBuilder::page(uint32_t id) {
     model::Page* p = st_.page(id);
-    if (!p) throw std::logic_error("TraceBuilder: no page " + std::to_string(id) + " (use raw() for a deliberate mistake)");
+    if (!p)
+        throw std::logic_error("TraceBuilder: no page " + std::to_string(id) + " (use raw() for a deliberate mistake)");
     return *p;
 }
 

@@ -55,12 +55,12 @@ inline std::string cannot_run() {
     return {};
 }
 
-#define TAP_TEST_PRECONDITION()                                        \
-    do {                                                               \
-        if (auto why_ = ::taptest::cannot_run(); !why_.empty()) {     \
-            MESSAGE("skipped: " << why_);                              \
-            return;                                                    \
-        }                                                              \
+#define TAP_TEST_PRECONDITION()                                   \
+    do {                                                          \
+        if (auto why_ = ::taptest::cannot_run(); !why_.empty()) { \
+            MESSAGE("skipped: " << why_);                         \
+            return;                                               \
+        }                                                         \
     } while (0)
 
 // The namespace helpers of tests/support/netns.hpp, each set-up step a
@@ -76,7 +76,9 @@ public:
 // The calling thread inside a namespace for the lifetime of the object.
 class InNetns : public sptest::InNetns {
 public:
-    explicit InNetns(const std::string& name) : sptest::InNetns(name) { REQUIRE_MESSAGE(ok(), "cannot enter " << name); }
+    explicit InNetns(const std::string& name) : sptest::InNetns(name) {
+        REQUIRE_MESSAGE(ok(), "cannot enter " << name);
+    }
 };
 
 // A program started inside the namespace with its output on a pipe.
@@ -101,8 +103,10 @@ public:
 inline std::string pattern_sha(uint32_t call, uint64_t n) {
     test::Sha256 h;
     std::vector<uint8_t> chunk(64);
-    for (std::size_t i = 0; i < 64; ++i) chunk[i] = lesson::payload_byte(call, i);  // the pattern repeats every 64 bytes
-    for (uint64_t off = 0; off < n; off += 64) h.update(chunk.data(), static_cast<std::size_t>(std::min<uint64_t>(64, n - off)));
+    for (std::size_t i = 0; i < 64; ++i)
+        chunk[i] = lesson::payload_byte(call, i);  // the pattern repeats every 64 bytes
+    for (uint64_t off = 0; off < n; off += 64)
+        h.update(chunk.data(), static_cast<std::size_t>(std::min<uint64_t>(64, n - off)));
     return h.hex();
 }
 
@@ -149,7 +153,8 @@ inline std::vector<FrameView> parsed_frames(const trace::Trace& t) {
 // Returns its output, or nullopt if tshark is not installed.
 inline std::optional<std::string> tshark_problems(const std::string& pcap) {
     if (sh("command -v tshark >/dev/null 2>&1") != 0) return std::nullopt;
-    return sh_out("tshark -r '" + pcap + "' -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE "
+    return sh_out("tshark -r '" + pcap +
+                  "' -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE "
                   "-Y '_ws.malformed || tcp.checksum.status==0 || ip.checksum.status==0' 2>/dev/null");
 }
 

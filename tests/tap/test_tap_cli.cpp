@@ -50,8 +50,8 @@ struct CliRun {
 CliRun run_cli(const Netns& ns, const std::string& scenario, const std::string& trace_path, const std::string& pcap,
                int signal_after_ms = -1) {
     Child c(ns.name(),
-            {kCli, "run", scenario, "--tap", kDev, "--connect", std::string(kKernelIp) + ":" + std::to_string(kPort), "-o",
-             trace_path, "--pcap", pcap},
+            {kCli, "run", scenario, "--tap", kDev, "--connect", std::string(kKernelIp) + ":" + std::to_string(kPort),
+             "-o", trace_path, "--pcap", pcap},
             true);
     CliRun r;
     if (signal_after_ms >= 0) {
@@ -78,11 +78,10 @@ TEST_CASE("the listener aborts with an RST: ECONNRESET in the trace, a later sen
     TAP_TEST_PRECONDITION();
     Netns ns;
     Receiver rx(ns, {"--rst-after", "30000"});
-    const trace::Trace t = run_tap(ns, {{"timeline", nlohmann::json::array({{{"send", 200000}},
-                                                                             {{"sleep_ms", 300}},
-                                                                             {{"send", 1000}},
-                                                                             {{"send", 1000}}})},
-                                        {"max_time_ms", 60000}});
+    const trace::Trace t = run_tap(
+        ns, {{"timeline",
+              nlohmann::json::array({{{"send", 200000}}, {{"sleep_ms", 300}}, {{"send", 1000}}, {{"send", 1000}}})},
+             {"max_time_ms", 60000}});
     const auto rep = rx.finish();
     CHECK(rep.end == "rst-sent");
     CHECK(rep.bytes == 30000);
@@ -105,11 +104,10 @@ TEST_CASE("the listener aborts with an RST: ECONNRESET in the trace, a later sen
 TEST_CASE("sendpath-cli run --tap writes trace and pcap, an RST exits 1 with ECONNRESET, tshark finds nothing wrong") {
     TAP_TEST_PRECONDITION();
     Netns ns;
-    const std::string sc = write_scenario("rst.json", {{"name", "rst"},
-                                                       {"timeline", nlohmann::json::array({{{"send", 100000}},
-                                                                                           {{"sleep_ms", 200}},
-                                                                                           {{"send", 1000}}})},
-                                                       {"max_time_ms", 30000}});
+    const std::string sc = write_scenario(
+        "rst.json", {{"name", "rst"},
+                     {"timeline", nlohmann::json::array({{{"send", 100000}}, {{"sleep_ms", 200}}, {{"send", 1000}}})},
+                     {"max_time_ms", 30000}});
     const std::string tr = temp_path("rst-trace.json"), pcap = temp_path("rst.pcap");
     {
         Receiver rx(ns, {"--rst-after", "20000"});
@@ -125,8 +123,8 @@ TEST_CASE("sendpath-cli run --tap writes trace and pcap, an RST exits 1 with ECO
     }
     {
         // A clean run: exit 0, and the capture is clean too.
-        const std::string ok = write_scenario("ok.json", {{"name", "ok"},
-                                                          {"timeline", nlohmann::json::array({{{"send", 500000}}, {{"close", true}}})}});
+        const std::string ok = write_scenario(
+            "ok.json", {{"name", "ok"}, {"timeline", nlohmann::json::array({{{"send", 500000}}, {{"close", true}}})}});
         Receiver rx(ns);
         const CliRun r = run_cli(ns, ok, tr, pcap);
         const auto rep = rx.finish();
@@ -143,9 +141,10 @@ TEST_CASE("sendpath-cli run --tap writes trace and pcap, an RST exits 1 with ECO
 TEST_CASE("Ctrl-C in the middle of a TAP run: exit 1, trace and pcap hold everything up to then and say why") {
     TAP_TEST_PRECONDITION();
     Netns ns;
-    const std::string sc = write_scenario("sigint.json", {{"name", "sigint"},
-                                                          {"timeline", nlohmann::json::array({{{"send", 1 << 20}}, {{"close", true}}})},
-                                                          {"max_time_ms", 60000}});
+    const std::string sc =
+        write_scenario("sigint.json", {{"name", "sigint"},
+                                       {"timeline", nlohmann::json::array({{{"send", 1 << 20}}, {{"close", true}}})},
+                                       {"max_time_ms", 60000}});
     const std::string tr = temp_path("sigint-trace.json"), pcap = temp_path("sigint.pcap");
     Receiver rx(ns, {"--slow", "50000"});  // 1 MiB at 50 KB/s: 20 s, so the signal comes mid-transfer
     const CliRun r = run_cli(ns, sc, tr, pcap, 800);

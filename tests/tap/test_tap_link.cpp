@@ -22,9 +22,7 @@ namespace {
 std::string error_of(const std::function<void()>& f) {
     try {
         f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
+    } catch (const std::exception& e) { return e.what(); }
     return "(no error)";
 }
 
@@ -49,15 +47,24 @@ TEST_CASE("configuration from the scenario and --local, and what is wrong with i
     CHECK(net::to_string(cfg.our_ip) == "10.99.0.2");
     CHECK(net::to_string(tap_config_for(with_peer("tap0", "10.99.0.1:5001"), "10.99.0.9").our_ip) == "10.99.0.9");
 
-    CHECK(error_of([] { tap_config_for(with_peer("", "10.99.0.1:5001")); }).find("--tap: a TAP device name") != std::string::npos);
-    CHECK(error_of([] { tap_config_for(with_peer("tap0", "")); }).find("--connect: the kernel's listener") != std::string::npos);
-    for (const char* bad : {"10.99.0.1", "10.99.0.1:", "10.99.0.1:0", "10.99.0.1:65536", "10.99.0:5001", "host:80", "10.99.0.1:5x"})
-        CHECK_MESSAGE(error_of([&] { tap_config_for(with_peer("tap0", bad)); }).find("--connect: an IPv4 listener IP:PORT") !=
-                          std::string::npos,
+    CHECK(error_of([] { tap_config_for(with_peer("", "10.99.0.1:5001")); }).find("--tap: a TAP device name") !=
+          std::string::npos);
+    CHECK(error_of([] { tap_config_for(with_peer("tap0", "")); }).find("--connect: the kernel's listener") !=
+          std::string::npos);
+    for (const char* bad :
+         {"10.99.0.1", "10.99.0.1:", "10.99.0.1:0", "10.99.0.1:65536", "10.99.0:5001", "host:80", "10.99.0.1:5x"})
+        CHECK_MESSAGE(error_of([&] {
+                          tap_config_for(with_peer("tap0", bad));
+                      }).find("--connect: an IPv4 listener IP:PORT") != std::string::npos,
                       bad);
-    CHECK(error_of([] { tap_config_for(with_peer("tap0", "10.99.0.1:5001"), "10.99.0.1"); }).find("--local: an address other than the kernel's own") != std::string::npos);
-    CHECK(error_of([] { tap_config_for(with_peer("tap0", "10.99.0.1:5001"), "nonsense"); }).find("--local: an IPv4 address") != std::string::npos);
-    CHECK(error_of([] { tap_config_for(with_peer("a/b", "10.99.0.1:5001")); }).find("no '/', found \"a/b\"") != std::string::npos);
+    CHECK(error_of([] {
+              tap_config_for(with_peer("tap0", "10.99.0.1:5001"), "10.99.0.1");
+          }).find("--local: an address other than the kernel's own") != std::string::npos);
+    CHECK(error_of([] {
+              tap_config_for(with_peer("tap0", "10.99.0.1:5001"), "nonsense");
+          }).find("--local: an IPv4 address") != std::string::npos);
+    CHECK(error_of([] { tap_config_for(with_peer("a/b", "10.99.0.1:5001")); }).find("no '/', found \"a/b\"") !=
+          std::string::npos);
 }
 
 TEST_CASE("a missing device, without permission to create it, gets the administrator's commands") {
@@ -114,8 +121,8 @@ TEST_CASE("untrusted frames: non-IPv4 counted and ignored, bad ARP counted, any 
         return f;
     };
     const peer::TapCounters before = link.counters();
-    inject(eth(0x86dd, 90));  // IPv6: not ours, not the engine's
-    inject(eth(0x0806, 30));  // ARP ethertype, 16 bytes of nonsense
+    inject(eth(0x86dd, 90));                    // IPv6: not ours, not the engine's
+    inject(eth(0x0806, 30));                    // ARP ethertype, 16 bytes of nonsense
     std::vector<uint8_t> v4 = eth(0x0800, 60);  // IPv4 ethertype, garbage header
     inject(v4);
     // A request for our address from some other host: answered, and the
@@ -160,11 +167,11 @@ TEST_CASE("the kernel's ARP re-probes are answered, so a long connection keeps w
                ".delay_first_probe_time=1") == 0);
     Receiver rx(ns);
     const trace::Trace t = run_tap(ns, {{"timeline", nlohmann::json::array({{{"send", 1000}},
-                                                                             {{"sleep_ms", 2500}},
-                                                                             {{"send", 1000}},
-                                                                             {{"sleep_ms", 2500}},
-                                                                             {{"send", 1000}},
-                                                                             {{"close", true}}})},
+                                                                            {{"sleep_ms", 2500}},
+                                                                            {{"send", 1000}},
+                                                                            {{"sleep_ms", 2500}},
+                                                                            {{"send", 1000}},
+                                                                            {{"close", true}}})},
                                         {"max_time_ms", 60000}});
     const auto rep = rx.finish();
     CHECK(t.end_reason == "completed");
@@ -175,14 +182,17 @@ TEST_CASE("the kernel's ARP re-probes are answered, so a long connection keeps w
         if (!fv.p) continue;
         if (fv.f->dir == 0 && fv.p->is_tcp() && (fv.p->tcp->flags & net::TCP_SYN)) syn_time = fv.f->time_us;
         if (syn_time < 0 || !fv.p->is_arp()) continue;
-        if (fv.f->dir == 1 && fv.p->arp->op == net::ARP_REQUEST && fv.p->arp->target_ip == net::Ipv4Addr::of(10, 99, 0, 2)) ++requests;
+        if (fv.f->dir == 1 && fv.p->arp->op == net::ARP_REQUEST &&
+            fv.p->arp->target_ip == net::Ipv4Addr::of(10, 99, 0, 2))
+            ++requests;
         if (fv.f->dir == 0 && fv.p->arp->op == net::ARP_REPLY) ++replies;
     }
     CHECK(requests >= 1);
     CHECK(replies == requests);
 }
 
-TEST_CASE("the device disappears mid-run: the run ends with \"device lost\" and the trace holds everything until then") {
+TEST_CASE(
+    "the device disappears mid-run: the run ends with \"device lost\" and the trace holds everything until then") {
     TAP_TEST_PRECONDITION();
     Netns ns;
     Receiver rx(ns, {"--slow", "20000"});
@@ -190,8 +200,8 @@ TEST_CASE("the device disappears mid-run: the run ends with \"device lost\" and 
         ::usleep(600'000);
         sh("ip -n " + ns.name() + " link del " + kDev);
     });
-    const trace::Trace t = run_tap(ns, {{"timeline", nlohmann::json::array({{{"send", 1 << 20}}, {{"close", true}}})},
-                                        {"max_time_ms", 60000}});
+    const trace::Trace t = run_tap(
+        ns, {{"timeline", nlohmann::json::array({{{"send", 1 << 20}}, {{"close", true}}})}, {"max_time_ms", 60000}});
     killer.join();
     CHECK_MESSAGE(t.end_reason.rfind("device lost: ", 0) == 0, t.end_reason);
     CHECK(t.events.back().kind == Kind::run_end);

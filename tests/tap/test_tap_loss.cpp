@@ -37,8 +37,8 @@ TEST_CASE("with 5% of our segments dropped by the kernel side, the engine retran
                " ! --syn -m statistic --mode nth --every 20 --packet 0 -j DROP") == 0);
     Receiver rx(ns);
     const int64_t size = 256 << 10;
-    const trace::Trace t = run_tap(ns, {{"timeline", nlohmann::json::array({{{"send", size}}, {{"close", true}}})},
-                                        {"max_time_ms", 120000}});
+    const trace::Trace t = run_tap(
+        ns, {{"timeline", nlohmann::json::array({{{"send", size}}, {{"close", true}}})}, {"max_time_ms", 120000}});
     const auto rep = rx.finish(60000);
     CHECK(t.end_reason == "completed");
     CHECK(rep.bytes == size);

@@ -45,6 +45,7 @@ TEST_CASE("a slow reader fills the send buffer: wait_for_sndbuf, then the kernel
     // The window the kernel offered closed on the way (Win=0 in some ACK).
     bool zero_window = false;
     for (const auto& fv : parsed_frames(t))
-        if (fv.f->dir == 1 && fv.p && fv.p->is_tcp() && !(fv.p->tcp->flags & net::TCP_SYN) && fv.p->tcp->window == 0) zero_window = true;
+        if (fv.f->dir == 1 && fv.p && fv.p->is_tcp() && !(fv.p->tcp->flags & net::TCP_SYN) && fv.p->tcp->window == 0)
+            zero_window = true;
     CHECK(zero_window);
 }

@@ -57,7 +57,8 @@ TEST_CASE("the kernel receives exactly the bytes sent, 1 B to 8 MiB, with and wi
                 CHECK(rep.end == "eof");
                 CHECK(rep.bytes == size);
                 CHECK(rep.sha == pattern_sha(1, static_cast<uint64_t>(size)));
-                CHECK(st.bytes_acked == static_cast<uint64_t>(size));  // payload only: the acknowledged FIN carries no byte
+                // Payload only: the acknowledged FIN carries no byte.
+                CHECK(st.bytes_acked == static_cast<uint64_t>(size));
                 CHECK(send_rets(t) == std::vector<int64_t>{size});
                 // Full segments are exactly the MSS both sides agreed on.
                 if (size >= 100 << 10) CHECK(max_payload_out(t) == s.mss);

@@ -126,7 +126,8 @@ TEST_CASE("where io_uring is forbidden (seccomp EPERM), the link falls back to p
         struct sock_fprog prog {};
         prog.len = sizeof f / sizeof f[0];
         prog.filter = f;
-        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) ::_exit(10);
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+            ::_exit(10);
         Seen seen;
         const trace::Trace t = run_with(ns, transfer(kBytes), peer::TapWrites::batched, seen);
         if (t.end_reason != "completed") ::_exit(11);

@@ -31,7 +31,8 @@ net::FrameAddrs addrs(bool from_us) {
 trace::Trace two_frame_trace() {
     std::vector<uint8_t> payload(1448);
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>('A' + i % 26);
-    std::span<const uint8_t> parts[] = {{payload.data(), 101}, {payload.data() + 101, 999}, {payload.data() + 1100, 348}};
+    std::span<const uint8_t> parts[] = {
+        {payload.data(), 101}, {payload.data() + 101, 999}, {payload.data() + 1100, 348}};
     net::TcpRepr data;
     data.src_port = 40000;
     data.dst_port = 5001;
@@ -61,7 +62,8 @@ trace::Trace two_frame_trace() {
 }
 
 uint32_t le32(const std::string& s, std::size_t at) {
-    return static_cast<uint32_t>(static_cast<uint8_t>(s[at])) | static_cast<uint32_t>(static_cast<uint8_t>(s[at + 1])) << 8 |
+    return static_cast<uint32_t>(static_cast<uint8_t>(s[at])) |
+           static_cast<uint32_t>(static_cast<uint8_t>(s[at + 1])) << 8 |
            static_cast<uint32_t>(static_cast<uint8_t>(s[at + 2])) << 16 |
            static_cast<uint32_t>(static_cast<uint8_t>(s[at + 3])) << 24;
 }
@@ -83,9 +85,9 @@ TEST_CASE("write_pcap: global header, record headers and frame bytes") {
     REQUIRE(s.size() == 24 + 16 + t.frames[0].length + 16 + t.frames[1].length);
     CHECK(le32(s, 0) == 0xa1b2c3d4u);
     CHECK(le32(s, 4) == (2u | 4u << 16));  // version 2.4
-    CHECK(le32(s, 16) == 262144u);          // snaplen
-    CHECK(le32(s, 20) == 1u);               // LINKTYPE_ETHERNET
-    CHECK(le32(s, 24) == 1u);               // 1.500000 s
+    CHECK(le32(s, 16) == 262144u);         // snaplen
+    CHECK(le32(s, 20) == 1u);              // LINKTYPE_ETHERNET
+    CHECK(le32(s, 24) == 1u);              // 1.500000 s
     CHECK(le32(s, 28) == 500000u);
     CHECK(le32(s, 32) == t.frames[0].length);
     CHECK(le32(s, 36) == t.frames[0].length);

@@ -48,7 +48,8 @@ TEST_CASE("schema: the enums are the code's name tables, in order") {
     const json s = load_schema();
     CHECK(s.at("$schema") == "https://json-schema.org/draft/2020-12/schema");
     CHECK(enum_of(s, "kind") == names<Kind>(kKindCount, [](Kind k) { return kind_name(k); }));
-    CHECK(enum_of(s, "function") == names<Func>(static_cast<std::size_t>(Func::count_), [](Func f) { return func_name(f); }));
+    CHECK(enum_of(s, "function") ==
+          names<Func>(static_cast<std::size_t>(Func::count_), [](Func f) { return func_name(f); }));
     CHECK(enum_of(s, "op") == names<Op>(static_cast<std::size_t>(Op::count_), [](Op o) { return op_name(o); }));
     CHECK(enum_of(s, "arg") == names<Arg>(static_cast<std::size_t>(Arg::count_), [](Arg a) { return arg_name(a); }));
     CHECK(enum_of(s, "sock_field") ==

@@ -44,12 +44,12 @@ std::size_t index_of(const json& names, std::string_view name) {
     return 0;
 }
 
-#define CHECK_PLACE(c, where, says)                                             \
-    do {                                                                        \
-        REQUIRE((c).thrown);                                                    \
-        CHECK((c).file == "bad.cbor");                                          \
-        CHECK_MESSAGE((c).place.rfind(where, 0) == 0, (c).message);                \
-        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).message);  \
+#define CHECK_PLACE(c, where, says)                                               \
+    do {                                                                          \
+        REQUIRE((c).thrown);                                                      \
+        CHECK((c).file == "bad.cbor");                                            \
+        CHECK_MESSAGE((c).place.rfind(where, 0) == 0, (c).message);               \
+        CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).message); \
     } while (0)
 
 }  // namespace
@@ -86,7 +86,8 @@ TEST_CASE("bad CBOR: garbage and other formats") {
     auto bytes = small_cbor();
     bytes.push_back(0x00);
     c = parse_error_of(bytes);
-    CHECK_PLACE(c, "byte " + std::to_string(bytes.size() - 1), "the end of the file after the trace map, found 1 more bytes");
+    CHECK_PLACE(c, "byte " + std::to_string(bytes.size() - 1),
+                "the end of the file after the trace map, found 1 more bytes");
     // A claimed length far beyond the file is a truncation, not an allocation.
     c = parse_error_of({0xbb, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
     CHECK_PLACE(c, "byte 9", "truncated");
@@ -97,16 +98,15 @@ TEST_CASE("bad CBOR: garbage and other formats") {
 TEST_CASE("bad CBOR: ids out of range or naming nothing this build knows") {
     auto c = edited([](json& j) { j["events"][1][1] = j["tables"]["kinds"].size(); });
     CHECK_PLACE(c, "/events/1/kind (byte ", "an id into /tables/kinds");
-    c = edited([](json& j) {
-        j["tables"]["kinds"][index_of(j["tables"]["kinds"], "copy_linear")] = "copy_linaer";
-    });
+    c = edited([](json& j) { j["tables"]["kinds"][index_of(j["tables"]["kinds"], "copy_linear")] = "copy_linaer"; });
     CHECK_PLACE(c, "/events/1/kind", "an event kind (one of: ");
     CHECK(c.expected.find("found \"copy_linaer\" (/tables/kinds/") != std::string::npos);
     c = edited([](json& j) { j["events"][0][2] = 200; });
     CHECK_PLACE(c, "/events/0/function", "an id into /tables/functions");
     c = edited([](json& j) { j["events"][1][7] = 11; });
     CHECK_PLACE(c, "/events/1/changes/0/op", "an id into /tables/ops: an integer from 0 to 10, found 11");
-    c = edited([](json& j) { j["tables"]["sock_fields"][index_of(j["tables"]["sock_fields"], "write_seq")] = "snd_seq"; });
+    c = edited(
+        [](json& j) { j["tables"]["sock_fields"][index_of(j["tables"]["sock_fields"], "write_seq")] = "snd_seq"; });
     CHECK_PLACE(c, "/events/1/changes/3/field", "a socket field (one of: ");
     c = edited([](json& j) { j["tables"].erase("ops"); });
     CHECK_PLACE(c, "/tables/ops", "the required name table");
@@ -176,8 +176,12 @@ TEST_CASE("bad CBOR: unknown, missing and repeated keys") {
     // nlohmann cannot write a repeated key: patch the encoded "frames" key (the
     // last "frames" text: the args table has one too) into a second "events".
     auto bytes = small_cbor();
-    const std::string frames = "\x66" "frames";
-    const std::string events = "\x66" "events";
+    const std::string frames =
+        "\x66"
+        "frames";
+    const std::string events =
+        "\x66"
+        "events";
     auto it = std::find_end(bytes.begin(), bytes.end(), frames.begin(), frames.end());
     REQUIRE(it != bytes.end());
     std::copy(events.begin(), events.end(), it);

@@ -33,11 +33,11 @@ Caught edited(const std::function<void(json&)>& f) {
     return parse_error_of(j.dump());
 }
 
-#define CHECK_PLACE(c, where, says)                        \
-    do {                                                   \
-        REQUIRE((c).thrown);                               \
-        CHECK((c).file == "bad.json");                     \
-        CHECK((c).place == (where));                       \
+#define CHECK_PLACE(c, where, says)                                               \
+    do {                                                                          \
+        REQUIRE((c).thrown);                                                      \
+        CHECK((c).file == "bad.json");                                            \
+        CHECK((c).place == (where));                                              \
         CHECK_MESSAGE((c).expected.find(says) != std::string::npos, (c).message); \
     } while (0)
 
@@ -74,7 +74,9 @@ TEST_CASE("bad JSON: unknown names list what was expected") {
     CHECK_PLACE(c, "/events/0/function", "a function (one of: ");
 
     c = edited([](json& j) { j["events"][1]["changes"][1]["op"] = "skb_alloc"; });
-    CHECK_PLACE(c, "/events/1/changes/1/op", "a change op (one of: sock_set, skb_new, skb_set, skb_frag, skb_link, skb_unlink, skb_free, page_new, page_set, page_free, arg)");
+    CHECK_PLACE(c, "/events/1/changes/1/op",
+                "a change op (one of: sock_set, skb_new, skb_set, skb_frag, skb_link, skb_unlink, skb_free, page_new, "
+                "page_set, page_free, arg)");
 
     c = edited([](json& j) { j["events"][1]["changes"][3]["field"] = "snd_seq"; });
     CHECK_PLACE(c, "/events/1/changes/3/field", "a socket field (one of: ");

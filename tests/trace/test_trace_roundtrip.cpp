@@ -18,21 +18,36 @@ using sptest::as_json;
 
 TEST_CASE("the JSON form: one event per line, changes in order, args repeated for readers") {
     const std::string expected =
-        R"({"format":"sendpath-trace","format_version":2,"engine_version":"0.1.0",)" "\n"
-        R"("scenario":{"mss":1448,"name":"synthetic","timeline":[{"send":100}]},)" "\n"
-        R"("options":{"autocork":false,"linear_copy":true,"sizeof_sk_buff":232},)" "\n"
-        R"("files":["core/engine/tcp_sendmsg.cpp","core/engine/tcp_output.cpp","core/engine/tcp_input.cpp"],)" "\n"
-        R"("end_reason":"completed",)" "\n"
-        R"("events":[)" "\n"
-        R"({"i":0,"t":0,"kind":"sendmsg_enter","function":"tcp_sendmsg","depth":1,"file":"core/engine/tcp_sendmsg.cpp","line":100,"call":1,"args":{"flags":0,"size":100},"changes":[{"op":"arg","arg":"flags","value":0},{"op":"arg","arg":"size","value":100},{"op":"sock_set","field":"copied","value":0}]},)" "\n"
-        R"({"i":1,"t":0,"kind":"copy_linear","function":"tcp_sendmsg","depth":1,"file":"core/engine/tcp_sendmsg.cpp","line":123,"call":1,"args":{"copy":100,"err":-11},"changes":[{"op":"arg","arg":"copy","value":100},{"op":"skb_new","skb":3},{"op":"skb_set","skb":3,"field":"len","value":100},{"op":"sock_set","field":"write_seq","value":1100},{"op":"skb_frag","skb":3,"index":0,"page":2,"off":0,"size":100},{"op":"skb_link","skb":3,"after":2},{"op":"arg","arg":"err","value":-11}]},)" "\n"
-        R"({"i":2,"t":50,"kind":"transmit","function":"tcp_transmit_skb","depth":3,"file":"core/engine/tcp_output.cpp","line":400,"call":1,"changes":[{"op":"page_new","page":2},{"op":"page_set","page":2,"count":2},{"op":"skb_unlink","skb":3},{"op":"skb_free","skb":3},{"op":"page_free","page":2}]},)" "\n"
-        R"({"i":3,"t":60,"kind":"ack","function":"tcp_ack","depth":1,"file":"core/engine/tcp_input.cpp","line":77,"call":0})" "\n"
-        R"(],)" "\n"
-        R"("frames":[)" "\n"
-        R"({"i":0,"t":50,"dir":"out","event":2,"skb":3,"dropped":false,"hex":"0200aabb"},)" "\n"
-        R"({"i":1,"t":60,"dir":"in","event":3,"skb":0,"dropped":true,"hex":"1020"})" "\n"
-        R"(]})" "\n";
+        R"({"format":"sendpath-trace","format_version":2,"engine_version":"0.1.0",)"
+        "\n"
+        R"("scenario":{"mss":1448,"name":"synthetic","timeline":[{"send":100}]},)"
+        "\n"
+        R"("options":{"autocork":false,"linear_copy":true,"sizeof_sk_buff":232},)"
+        "\n"
+        R"("files":["core/engine/tcp_sendmsg.cpp","core/engine/tcp_output.cpp","core/engine/tcp_input.cpp"],)"
+        "\n"
+        R"("end_reason":"completed",)"
+        "\n"
+        R"("events":[)"
+        "\n"
+        R"({"i":0,"t":0,"kind":"sendmsg_enter","function":"tcp_sendmsg","depth":1,"file":"core/engine/tcp_sendmsg.cpp","line":100,"call":1,"args":{"flags":0,"size":100},"changes":[{"op":"arg","arg":"flags","value":0},{"op":"arg","arg":"size","value":100},{"op":"sock_set","field":"copied","value":0}]},)"
+        "\n"
+        R"({"i":1,"t":0,"kind":"copy_linear","function":"tcp_sendmsg","depth":1,"file":"core/engine/tcp_sendmsg.cpp","line":123,"call":1,"args":{"copy":100,"err":-11},"changes":[{"op":"arg","arg":"copy","value":100},{"op":"skb_new","skb":3},{"op":"skb_set","skb":3,"field":"len","value":100},{"op":"sock_set","field":"write_seq","value":1100},{"op":"skb_frag","skb":3,"index":0,"page":2,"off":0,"size":100},{"op":"skb_link","skb":3,"after":2},{"op":"arg","arg":"err","value":-11}]},)"
+        "\n"
+        R"({"i":2,"t":50,"kind":"transmit","function":"tcp_transmit_skb","depth":3,"file":"core/engine/tcp_output.cpp","line":400,"call":1,"changes":[{"op":"page_new","page":2},{"op":"page_set","page":2,"count":2},{"op":"skb_unlink","skb":3},{"op":"skb_free","skb":3},{"op":"page_free","page":2}]},)"
+        "\n"
+        R"({"i":3,"t":60,"kind":"ack","function":"tcp_ack","depth":1,"file":"core/engine/tcp_input.cpp","line":77,"call":0})"
+        "\n"
+        R"(],)"
+        "\n"
+        R"("frames":[)"
+        "\n"
+        R"({"i":0,"t":50,"dir":"out","event":2,"skb":3,"dropped":false,"hex":"0200aabb"},)"
+        "\n"
+        R"({"i":1,"t":60,"dir":"in","event":3,"skb":0,"dropped":true,"hex":"1020"})"
+        "\n"
+        R"(]})"
+        "\n";
     CHECK(as_json(sptest::make_small_trace()) == expected);
 }
 
@@ -71,11 +86,11 @@ TEST_CASE("extreme values survive both encodings") {
     t.events[3].line = 0xffff;
     t.events[3].depth = 31;
     // Event 1's changes: 3 arg copy, 4 skb_new, 5 skb_set, 6 sock_set, 7 skb_frag, 8 skb_link, 9 arg err.
-    t.changes[0].value = INT64_MIN;          // arg flags
-    t.changes[6].value = INT64_MAX;          // sock_set write_seq
+    t.changes[0].value = INT64_MIN;  // arg flags
+    t.changes[6].value = INT64_MAX;  // sock_set write_seq
     t.changes[7].value = pack_frag(0xffffffff, 0xffff, 0xffff);
-    t.changes[7].field = 17;                 // last fragment slot
-    t.changes[8].value = 0xffffffff;         // skb_link after
+    t.changes[7].field = 17;          // last fragment slot
+    t.changes[8].value = 0xffffffff;  // skb_link after
     t.changes[5].target = 0xffffffff;
     t.events[1].call = 0xffffffff;
     t.events[2].call = 0;

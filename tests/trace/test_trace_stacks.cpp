@@ -89,7 +89,8 @@ TEST_CASE("a call chain deeper than the Recorder's 32 frames keeps stack, depth 
     Trace t;
     Recorder rec(st, &t);
     std::vector<std::unique_ptr<FuncScope>> scopes;
-    for (int k = 0; k < 40; ++k) scopes.push_back(std::make_unique<FuncScope>(rec, k % 2 ? Func::tcp_push : Func::tcp_write_xmit));
+    for (int k = 0; k < 40; ++k)
+        scopes.push_back(std::make_unique<FuncScope>(rec, k % 2 ? Func::tcp_push : Func::tcp_write_xmit));
     rec.emit(Kind::write_xmit, 1, 1);
     scopes.pop_back();
     rec.emit(Kind::tcp_push, 1, 2);
@@ -178,7 +179,8 @@ TEST_CASE("prepared traces: a transmit from tcp_push_one has the engine's call s
         const auto* s = t.stack_of(i);
         if (t.events[i].kind != Kind::transmit || !s || s->size() < 3 || (*s)[2] != Func::tcp_push_one) continue;
         found = true;
-        CHECK(*s == F({Func::user, Func::tcp_sendmsg, Func::tcp_push_one, Func::tcp_write_xmit, Func::tcp_transmit_skb}));
+        CHECK(*s ==
+              F({Func::user, Func::tcp_sendmsg, Func::tcp_push_one, Func::tcp_write_xmit, Func::tcp_transmit_skb}));
         // The write_xmit event just before it ran one frame up the same chain.
         REQUIRE(i > 0);
         CHECK(t.events[i - 1].kind == Kind::write_xmit);

@@ -30,7 +30,8 @@ TEST_CASE("read_file_bytes gives back every byte of a file, empty, small or seve
         std::vector<uint8_t> data(n);
         for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(i * 7 + (i >> 9));
         const std::string p = temp_name("file");
-        std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(n));
+        std::ofstream(p, std::ios::binary)
+            .write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(n));
         CAPTURE(n);
         const auto got = read_file_bytes(p);
         CHECK(got == data);

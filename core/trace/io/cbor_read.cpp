@@ -99,7 +99,8 @@ public:
         // The common case, one byte with a small argument, without the checks below.
         if (pos_ >= lo_ && pos_ < hi_ && (at(pos_) & 31) < 24) {
             const uint8_t ib = at(pos_);
-            return Head{static_cast<uint8_t>(ib >> 5), static_cast<uint8_t>(ib & 31), static_cast<uint64_t>(ib & 31), false, pos_++};
+            return Head{static_cast<uint8_t>(ib >> 5), static_cast<uint8_t>(ib & 31), static_cast<uint64_t>(ib & 31),
+                        false, pos_++};
         }
         return head_slow(w);
     }
@@ -117,8 +118,9 @@ public:
             for (int k = 0; k < n; ++k) h.arg = h.arg << 8 | at(pos_++);
         } else if (h.info == 31) {
             if (h.major == 0 || h.major == 1 || h.major == 6)
-                fail(w, h.at, "well-formed CBOR (an indefinite length on a major type " + std::to_string(h.major) +
-                                  " item is not allowed)");
+                fail(w, h.at,
+                     "well-formed CBOR (an indefinite length on a major type " + std::to_string(h.major) +
+                         " item is not allowed)");
             h.indefinite = true;
         } else {
             fail(w, h.at, "well-formed CBOR (additional information " + std::to_string(h.info) + " is reserved)");
@@ -131,7 +133,7 @@ public:
             case 0: return std::to_string(h.arg);
             case 1:
                 return h.arg <= static_cast<uint64_t>(kI64Max) ? std::to_string(-1 - static_cast<int64_t>(h.arg))
-                                                                : "an integer below -2^63";
+                                                               : "an integer below -2^63";
             case 2: return "a byte string";
             case 3: return "a text string";
             case 4: return "an array";
@@ -153,8 +155,8 @@ public:
         }
         fail_int(w, h, what, lo, hi);
     }
-    [[noreturn, gnu::noinline, gnu::cold]] void fail_int(const Where& w, const Head& h, std::string_view what, int64_t lo,
-                                                        int64_t hi) const {
+    [[noreturn, gnu::noinline, gnu::cold]] void fail_int(const Where& w, const Head& h, std::string_view what,
+                                                         int64_t lo, int64_t hi) const {
         fail(w, h.at, std::string(what) + ": " + range_text(lo, hi) + ", found " + type_name(h));
     }
     bool read_bool(const Where& w, std::string_view what) {
@@ -166,7 +168,8 @@ public:
     // Text or byte string content; indefinite strings are joined from their chunks.
     std::string read_string(uint8_t major, const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != major) fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != major)
+            fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
         if (!h.indefinite) return take(h.arg, w);
         std::string s;
         for (;;) {
@@ -209,7 +212,8 @@ public:
 
     Seq begin(uint8_t major, const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != major) fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != major)
+            fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
         if (h.indefinite) return {true, 0};
         // Every item takes at least one byte: a longer claim is a truncated or garbage file.
         const uint64_t per = major == 5 ? 2 : 1;
@@ -254,7 +258,8 @@ public:
             default: {
                 const Head h = head(w);
                 if (h.indefinite) fail(w, h.at, "well-formed CBOR (a break byte outside an indefinite-length item)");
-                if (h.info == 24 && h.arg < 32) fail(w, h.at, "well-formed CBOR (a simple value below 32 in two bytes)");
+                if (h.info == 24 && h.arg < 32)
+                    fail(w, h.at, "well-formed CBOR (a simple value below 32 in two bytes)");
                 return;
             }
         }
@@ -272,15 +277,17 @@ public:
         if (at(0) >> 5 != 5) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02x", at(0));
-            fail(Where(), 0, "a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
-                             "found first byte " + std::string(hex));
+            fail(Where(), 0,
+                 "a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
+                 "found first byte " +
+                     std::string(hex));
         }
         // First pass: where each top-level value is, so the tables and files
         // are known before events are decoded whatever the key order.
         // "stacks" (last) is optional: traces written before stacks were recorded.
-        static const std::vector<std::string_view> keys{"format", "format_version", "engine_version", "scenario", "options",
-                                                        "files",  "end_reason",     "tables",         "events", "frames",
-                                                        "stacks"};
+        static const std::vector<std::string_view> keys{"format",  "format_version", "engine_version", "scenario",
+                                                        "options", "files",          "end_reason",     "tables",
+                                                        "events",  "frames",         "stacks"};
         std::vector<std::pair<std::size_t, std::size_t>> span(keys.size(), {0, 0});
         std::vector<bool> have(keys.size(), false);
         const Where top;
@@ -291,20 +298,24 @@ public:
             if (!s.indefinite) more(s, top);  // the value half of the pair
             const auto it = std::find(keys.begin(), keys.end(), key);
             if (it == keys.end())
-                fail(top.at(key), kat, "one of the keys of a sendpath trace (" + util::join(keys) + "), found the unknown key " +
-                                           quote_short(key));
+                fail(top.at(key), kat,
+                     "one of the keys of a sendpath trace (" + util::join(keys) + "), found the unknown key " +
+                         quote_short(key));
             const auto k = static_cast<std::size_t>(it - keys.begin());
-            if (have[k]) fail(top.at(key), kat, "each key once in the trace map, found " + quote_short(key) + " a second time");
+            if (have[k])
+                fail(top.at(key), kat, "each key once in the trace map, found " + quote_short(key) + " a second time");
             have[k] = true;
             span[k].first = pos_;
             skip(top.at(keys[k]), 1, keys[k] == "scenario" || keys[k] == "options");
             span[k].second = pos_;
         }
         if (pos_ != size_)
-            fail(top, pos_, "the end of the file after the trace map, found " + std::to_string(size_ - pos_) + " more bytes");
+            fail(top, pos_,
+                 "the end of the file after the trace map, found " + std::to_string(size_ - pos_) + " more bytes");
         for (std::size_t k = 0; k + 1 < keys.size(); ++k)
             if (!have[k])
-                fail(top.at(keys[k]), 0, "the required key \"" + std::string(keys[k]) + "\" of a sendpath trace, found no such key");
+                fail(top.at(keys[k]), 0,
+                     "the required key \"" + std::string(keys[k]) + "\" of a sendpath trace, found no such key");
         has_stacks_ = have.back();
         auto go = [&](std::string_view key) {
             const auto k = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
@@ -320,7 +331,8 @@ public:
         at = pos_;
         t_.format_version = static_cast<int>(read_int(top.at("format_version"), "the format version", 0, 1 << 30));
         if (t_.format_version < kOldestFormatVersion || t_.format_version > kFormatVersion)
-            fail(top.at("format_version"), at, format_version_expected() + ", found " + std::to_string(t_.format_version));
+            fail(top.at("format_version"), at,
+                 format_version_expected() + ", found " + std::to_string(t_.format_version));
         go("engine_version");
         t_.engine_version = read_string(3, top.at("engine_version"), "a version string");
         go("end_reason");
@@ -357,7 +369,8 @@ public:
         try {
             j = json::from_cbor(bytes, true, true);
         } catch (const json::parse_error& e) {
-            fail(w, sp.first + (e.byte > 0 ? e.byte - 1 : 0), std::string("a CBOR value JSON can hold (") + e.what() + ")");
+            fail(w, sp.first + (e.byte > 0 ? e.byte - 1 : 0),
+                 std::string("a CBOR value JSON can hold (") + e.what() + ")");
         } catch (const json::exception& e) {
             fail(w, sp.first, std::string("a CBOR value JSON can hold (") + e.what() + ")");
         }
@@ -366,11 +379,12 @@ public:
     }
 
     void read_tables() {
-        static const std::vector<std::string_view> keys{"kinds", "functions", "ops", "args", "sock_fields", "skb_fields"};
-        static const std::vector<std::string> sections{"/tables/kinds", "/tables/functions", "/tables/ops",
-                                                       "/tables/args", "/tables/sock_fields", "/tables/skb_fields"};
-        const NameTable* ours[] = {&kind_names(), &func_names(), &op_names(), &arg_names(), &sock_field_names(),
-                               &skb_field_names()};
+        static const std::vector<std::string_view> keys{"kinds", "functions",   "ops",
+                                                        "args",  "sock_fields", "skb_fields"};
+        static const std::vector<std::string> sections{"/tables/kinds", "/tables/functions",   "/tables/ops",
+                                                       "/tables/args",  "/tables/sock_fields", "/tables/skb_fields"};
+        const NameTable* ours[] = {&kind_names(), &func_names(),       &op_names(),
+                                   &arg_names(),  &sock_field_names(), &skb_field_names()};
         Table* dst[] = {&kinds_, &funcs_, &ops_, &args_, &sock_fields_, &skb_fields_};
         std::vector<bool> have(keys.size(), false);
         const Where tw("/tables");
@@ -401,12 +415,14 @@ public:
     int lookup(const Table& tab, const NameTable& ours, const Where& w, std::string_view table) {
         const Head h = head(w);
         if (h.major != 0 || h.arg >= tab.names.size())
-            fail(w, h.at, "an id into /tables/" + std::string(table) + ": " +
-                              range_text(0, static_cast<int64_t>(tab.names.size()) - 1) + ", found " + type_name(h));
+            fail(w, h.at,
+                 "an id into /tables/" + std::string(table) + ": " +
+                     range_text(0, static_cast<int64_t>(tab.names.size()) - 1) + ", found " + type_name(h));
         const int v = tab.to_ours[static_cast<std::size_t>(h.arg)];
         if (v < 0)
-            fail(w, h.at, ours.expected() + ", found " + quote_short(tab.names[static_cast<std::size_t>(h.arg)]) +
-                              " (/tables/" + std::string(table) + "/" + std::to_string(h.arg) + ")");
+            fail(w, h.at,
+                 ours.expected() + ", found " + quote_short(tab.names[static_cast<std::size_t>(h.arg)]) + " (/tables/" +
+                     std::string(table) + "/" + std::to_string(h.arg) + ")");
         return v;
     }
 
@@ -436,13 +452,15 @@ public:
         if (!s.indefinite) reserve_big(t_.events, static_cast<std::size_t>(s.left));
         int64_t time = 0, call = 0;
         // With a stack table, each event holds its stack index after the call delta.
-        const std::string layout = has_stacks_ ? "an event array [dt, kind, function, depth, file, site, call delta, stack, changes...]"
-                                               : "an event array [dt, kind, function, depth, file, site, call delta, changes...]";
+        const std::string layout =
+            has_stacks_ ? "an event array [dt, kind, function, depth, file, site, call delta, stack, changes...]"
+                        : "an event array [dt, kind, function, depth, file, site, call delta, changes...]";
         for (std::size_t i = 0; more(s, all); ++i) {
             const Where w("/events", i);
             Seq e = begin(4, w, layout);
             auto next = [&](std::string_view key) {
-                if (!more(e, w.at(key))) fail(w.at(key), pos_, layout + ", found one that ends before " + std::string(key));
+                if (!more(e, w.at(key)))
+                    fail(w.at(key), pos_, layout + ", found one that ends before " + std::string(key));
                 return w.at(key);
             };
             Event ev;
@@ -470,13 +488,15 @@ public:
             at = pos_;
             const int64_t dcall = read_int(p, "a call delta", -kU32Max, kU32Max);
             if (call + dcall < 0 || call + dcall > kU32Max)
-                fail(p, at, "a call delta that keeps the call number from 0 to 4294967295, found " + std::to_string(dcall) +
-                                " after call " + std::to_string(call));
+                fail(p, at,
+                     "a call delta that keeps the call number from 0 to 4294967295, found " + std::to_string(dcall) +
+                         " after call " + std::to_string(call));
             call += dcall;
             ev.call = static_cast<uint32_t>(call);
             if (has_stacks_) {
                 // -1: not recorded; an index is checked against /stacks by validate_trace.
-                const int64_t st = read_int(next("stack"), "a call stack index (into /stacks), or -1 for none", -1, kU32Max - 1);
+                const int64_t st =
+                    read_int(next("stack"), "a call stack index (into /stacks), or -1 for none", -1, kU32Max - 1);
                 ev.stack = st < 0 ? kNoStack : static_cast<uint32_t>(st);
             }
             ev.change_begin = static_cast<uint32_t>(t_.changes.size());
@@ -498,8 +518,9 @@ public:
         auto next = [&]() {
             const Where p = w.at(keys[k]);
             if (!more(e, p))
-                fail(p, pos_, "the operands of " + std::string(op_name(c.op)) + " (" + util::join(keys) +
-                                  "), found the end of the event array");
+                fail(p, pos_,
+                     "the operands of " + std::string(op_name(c.op)) + " (" + util::join(keys) +
+                         "), found the end of the event array");
             ++k;
             return p;
         };
@@ -507,20 +528,27 @@ public:
             const Where p = next();
             const std::size_t at = pos_;
             int64_t& prev = s.target == TargetKind::skb ? delta_.skb : delta_.page;
-            const int64_t id = prev + read_int(p, s.target == TargetKind::skb ? "an skb id delta" : "a page id delta", -kU32Max, kU32Max);
+            const int64_t id = prev + read_int(p, s.target == TargetKind::skb ? "an skb id delta" : "a page id delta",
+                                               -kU32Max, kU32Max);
             if (id < 0 || id > kU32Max)
-                fail(p, at, std::string(s.target == TargetKind::skb ? "an skb" : "a page") +
-                                " id delta that keeps the id from 0 to 4294967295");
+                fail(p, at,
+                     std::string(s.target == TargetKind::skb ? "an skb" : "a page") +
+                         " id delta that keeps the id from 0 to 4294967295");
             prev = id;
             c.target = static_cast<uint32_t>(id);
         }
         switch (s.field) {
             case FieldKind::none: break;
             case FieldKind::frag_index:
-                c.field = static_cast<uint8_t>(read_int(next(), "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
+                c.field = static_cast<uint8_t>(
+                    read_int(next(), "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
                 break;
-            case FieldKind::sock: c.field = static_cast<uint8_t>(lookup(sock_fields_, sock_field_names(), next(), "sock_fields")); break;
-            case FieldKind::skb: c.field = static_cast<uint8_t>(lookup(skb_fields_, skb_field_names(), next(), "skb_fields")); break;
+            case FieldKind::sock:
+                c.field = static_cast<uint8_t>(lookup(sock_fields_, sock_field_names(), next(), "sock_fields"));
+                break;
+            case FieldKind::skb:
+                c.field = static_cast<uint8_t>(lookup(skb_fields_, skb_field_names(), next(), "skb_fields"));
+                break;
             case FieldKind::arg: c.field = static_cast<uint8_t>(lookup(args_, arg_names(), next(), "args")); break;
         }
         switch (s.value) {
@@ -529,7 +557,8 @@ public:
                 const auto page = read_int(next(), "a page id", 0, kU32Max);
                 const auto off = read_int(next(), "an offset in the page", 0, 0xffff);
                 const auto size = read_int(next(), "a fragment size in bytes", 0, 0xffff);
-                c.value = pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
+                c.value =
+                    pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
                 break;
             }
             case ValueKind::after:
@@ -557,8 +586,9 @@ public:
             Seq a = begin(4, w, "a frame array [t, dir, event, skb, dropped, bytes]");
             auto next = [&](std::string_view key) {
                 if (!more(a, w.at(key)))
-                    fail(w.at(key), pos_, "a frame array [t, dir, event, skb, dropped, bytes], found one that ends before " +
-                                              std::string(key));
+                    fail(w.at(key), pos_,
+                         "a frame array [t, dir, event, skb, dropped, bytes], found one that ends before " +
+                             std::string(key));
                 return w.at(key);
             };
             Frame f;
@@ -580,8 +610,8 @@ public:
 private:
     const uint8_t* data_ = nullptr;  // bytes [lo_, hi_) of the input
     std::size_t lo_ = 0, hi_ = 0;
-    std::size_t size_ = 0;           // of the whole input
-    std::istream* in_ = nullptr;     // null: all of it is in memory
+    std::size_t size_ = 0;        // of the whole input
+    std::istream* in_ = nullptr;  // null: all of it is in memory
     std::size_t window_size_ = 0;
     std::vector<uint8_t> window_;
     const std::string& name_;

@@ -78,17 +78,17 @@ struct Shape {
     ValueKind value;
 };
 inline constexpr Shape kShapes[] = {
-    {FieldKind::sock, TargetKind::none, ValueKind::value},       // sock_set
-    {FieldKind::none, TargetKind::skb, ValueKind::none},         // skb_new
-    {FieldKind::skb, TargetKind::skb, ValueKind::value},         // skb_set
-    {FieldKind::frag_index, TargetKind::skb, ValueKind::frag},   // skb_frag
-    {FieldKind::none, TargetKind::skb, ValueKind::after},        // skb_link
-    {FieldKind::none, TargetKind::skb, ValueKind::none},         // skb_unlink
-    {FieldKind::none, TargetKind::skb, ValueKind::none},         // skb_free
-    {FieldKind::none, TargetKind::page, ValueKind::none},        // page_new
-    {FieldKind::none, TargetKind::page, ValueKind::count},       // page_set
-    {FieldKind::none, TargetKind::page, ValueKind::none},        // page_free
-    {FieldKind::arg, TargetKind::none, ValueKind::value},        // arg
+    {FieldKind::sock, TargetKind::none, ValueKind::value},      // sock_set
+    {FieldKind::none, TargetKind::skb, ValueKind::none},        // skb_new
+    {FieldKind::skb, TargetKind::skb, ValueKind::value},        // skb_set
+    {FieldKind::frag_index, TargetKind::skb, ValueKind::frag},  // skb_frag
+    {FieldKind::none, TargetKind::skb, ValueKind::after},       // skb_link
+    {FieldKind::none, TargetKind::skb, ValueKind::none},        // skb_unlink
+    {FieldKind::none, TargetKind::skb, ValueKind::none},        // skb_free
+    {FieldKind::none, TargetKind::page, ValueKind::none},       // page_new
+    {FieldKind::none, TargetKind::page, ValueKind::count},      // page_set
+    {FieldKind::none, TargetKind::page, ValueKind::none},       // page_free
+    {FieldKind::arg, TargetKind::none, ValueKind::value},       // arg
 };
 static_assert(std::size(kShapes) == static_cast<std::size_t>(Op::count_));
 inline const Shape& shape(Op op) { return kShapes[static_cast<std::size_t>(op)]; }
@@ -123,8 +123,12 @@ struct DeltaState {
     int64_t sock[256] = {};
     int64_t skbf[256] = {};
 };
-inline int64_t wrap_sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
-inline int64_t wrap_add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+inline int64_t wrap_sub(int64_t a, int64_t b) {
+    return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t wrap_add(int64_t a, int64_t b) {
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
 
 // ---------------------------------------------------------------- texts for messages
 
@@ -154,7 +158,8 @@ struct Where {
     std::size_t change = kNone;
     std::string_view key;
     Where() = default;
-    explicit Where(std::string_view sec, std::size_t i = kNone, std::size_t c = kNone) : section(sec), index(i), change(c) {}
+    explicit Where(std::string_view sec, std::size_t i = kNone, std::size_t c = kNone)
+        : section(sec), index(i), change(c) {}
     Where at(std::string_view k) const {
         Where w = *this;
         w.key = k;

@@ -53,7 +53,8 @@ int sniff_json(std::span<const uint8_t> bytes) {
 Trace load_in_memory(const std::vector<uint8_t>& bytes, const std::string& path) {
     const int kind = sniff_json(bytes);
     if (kind < 0) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
-    if (kind == 1) return parse_trace_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
+    if (kind == 1)
+        return parse_trace_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
     return parse_trace_cbor(bytes, path);
 }
 
@@ -97,7 +98,8 @@ TraceFormat format_for_path(const std::string& path) {
     constexpr std::string_view ext = ".cbor";
     if (path.size() < ext.size()) return TraceFormat::json;
     for (std::size_t k = 0; k < ext.size(); ++k)
-        if (std::tolower(static_cast<unsigned char>(path[path.size() - ext.size() + k])) != ext[k]) return TraceFormat::json;
+        if (std::tolower(static_cast<unsigned char>(path[path.size() - ext.size() + k])) != ext[k])
+            return TraceFormat::json;
     return TraceFormat::cbor;
 }
 

@@ -351,7 +351,8 @@ private:
                 const auto off = integer(0, 0xffff);
                 key("size");
                 const auto size = integer(0, 0xffff);
-                c.value = pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
+                c.value =
+                    pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
                 break;
             }
             case ValueKind::after:

@@ -79,36 +79,39 @@ public:
         }
         for (const auto& [k, v] : obj.items()) {
             if (std::find(keys.begin(), keys.end(), k) == keys.end())
-                fail(w.at(k), "one of the keys of " + std::string(what) + " (" + util::join(keys) + "), found the unknown key " +
-                                  quote_short(k));
+                fail(w.at(k), "one of the keys of " + std::string(what) + " (" + util::join(keys) +
+                                  "), found the unknown key " + quote_short(k));
         }
         for (std::size_t i = 0; i < required; ++i)
             if (!obj.contains(keys[i]))
-                fail(w.at(keys[i]),
-                     "the required key \"" + std::string(keys[i]) + "\" of " + std::string(what) + ", found no such key");
+                fail(w.at(keys[i]), "the required key \"" + std::string(keys[i]) + "\" of " + std::string(what) +
+                                        ", found no such key");
     }
 
     Change change(const json& c, const Where& w) const {
         if (!c.is_object())
-            fail(w, "a change object such as {\"op\":\"sock_set\",\"field\":\"write_seq\",\"value\":1}, found " + found(c));
+            fail(w, "a change object such as {\"op\":\"sock_set\",\"field\":\"write_seq\",\"value\":1}, found " +
+                        found(c));
         auto it = c.find("op");
         if (it == c.end()) fail(w.at("op"), "the required key \"op\" of a change, found no such key");
         Change ch;
         ch.op = static_cast<Op>(name_in(*it, w.at("op"), op_names()));
         const Shape& s = shape(ch.op);
         const auto& keys = change_keys(ch.op);
-        if (c.size() != keys.size() || !std::all_of(keys.begin(), keys.end(), [&](std::string_view k) { return c.contains(k); }))
+        if (c.size() != keys.size() ||
+            !std::all_of(keys.begin(), keys.end(), [&](std::string_view k) { return c.contains(k); }))
             check_keys(c, w, "a " + std::string(op_name(ch.op)) + " change", keys, keys.size());
         if (s.target != TargetKind::none) {
             const std::string_view key = target_key(s.target);
-            ch.target = static_cast<uint32_t>(int_in(c.find(key).value(), w.at(key),
-                                                     s.target == TargetKind::skb ? "an skb id" : "a page id", 0, kU32Max));
+            ch.target = static_cast<uint32_t>(int_in(
+                c.find(key).value(), w.at(key), s.target == TargetKind::skb ? "an skb id" : "a page id", 0, kU32Max));
         }
         switch (s.field) {
             case FieldKind::none: break;
             case FieldKind::frag_index:
-                ch.field = static_cast<uint8_t>(int_in(c.find("index").value(), w.at("index"),
-                                                       "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
+                ch.field =
+                    static_cast<uint8_t>(int_in(c.find("index").value(), w.at("index"),
+                                                "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
                 break;
             case FieldKind::sock:
             case FieldKind::skb:
@@ -124,7 +127,8 @@ public:
                 const auto page = int_in(c.find("page").value(), w.at("page"), "a page id", 0, kU32Max);
                 const auto off = int_in(c.find("off").value(), w.at("off"), "an offset in the page", 0, 0xffff);
                 const auto size = int_in(c.find("size").value(), w.at("size"), "a fragment size in bytes", 0, 0xffff);
-                ch.value = pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
+                ch.value =
+                    pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
                 break;
             }
             case ValueKind::after:
@@ -145,12 +149,12 @@ public:
         const Where w{"/events", i};
         if (!j.is_object()) fail(w, "an event object, found " + found(j));
         // The first seven are required; then one of "site" and "line" (below).
-        static const std::vector<std::string_view> keys{"i", "t", "kind", "function", "depth", "file", "call",
-                                                        "site", "line", "stack", "args", "changes"};
+        static const std::vector<std::string_view> keys{"i",    "t",    "kind", "function", "depth", "file",
+                                                        "call", "site", "line", "stack",    "args",  "changes"};
         check_keys(j, w, "an event", keys, 7);
         if (int_in(j["i"], w.at("i"), "the event's index", 0, kI64Max) != static_cast<int64_t>(i))
-            fail(w.at("i"), "the event's index " + std::to_string(i) + " (events are numbered from 0 in order), found " +
-                                found(j["i"]));
+            fail(w.at("i"), "the event's index " + std::to_string(i) +
+                                " (events are numbered from 0 in order), found " + found(j["i"]));
         Event e;
         e.time_us = int_in(j["t"], w.at("t"), "a time in microseconds", 0, kI64Max);
         e.kind = static_cast<Kind>(name_in(j["kind"], w.at("kind"), kind_names()));
@@ -161,18 +165,18 @@ public:
         // of format 1) names its line.
         const bool has_site = j.contains("site"), has_line = j.contains("line");
         if (has_site && has_line)
-            fail(w.at("line"), "either \"site\" or \"line\" in an event (the site when the engine emitted it, the line "
-                               "when it was built by hand), found both");
-        if (has_site)
-            e.site = static_cast<uint16_t>(int_in(j["site"], w.at("site"), "an emit site", 0, kNoSite - 1));
+            fail(w.at("line"),
+                 "either \"site\" or \"line\" in an event (the site when the engine emitted it, the line "
+                 "when it was built by hand), found both");
+        if (has_site) e.site = static_cast<uint16_t>(int_in(j["site"], w.at("site"), "an emit site", 0, kNoSite - 1));
         else if (has_line)
             e.line = static_cast<uint16_t>(int_in(j["line"], w.at("line"), "a source line", 0, kMaxLine));
-        else
-            fail(w.at("site"), "the required key \"site\" (or \"line\") of an event, found neither");
+        else fail(w.at("site"), "the required key \"site\" (or \"line\") of an event, found neither");
         e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), "a send() call number", 0, kU32Max));
         // Checked against /stacks (which may come later in the file) by validate_trace.
         if (auto it = j.find("stack"); it != j.end())
-            e.stack = static_cast<uint32_t>(int_in(*it, w.at("stack"), "a call stack index (into /stacks)", 0, kU32Max - 1));
+            e.stack =
+                static_cast<uint32_t>(int_in(*it, w.at("stack"), "a call stack index (into /stacks)", 0, kU32Max - 1));
         e.change_begin = static_cast<uint32_t>(t_.changes.size());
         if (auto it = j.find("changes"); it != j.end()) {
             if (!it->is_array()) fail(w.at("changes"), "an array of changes, found " + found(*it));
@@ -202,7 +206,8 @@ public:
             const std::string ap = w.str() + "/args/" + pointer_escape(k);
             const int a = arg_names().find(k);
             if (a < 0) fail(ap, arg_names().expected() + ", found " + quote_short(k));
-            if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kI64Max)))
+            if (!v.is_number_integer() ||
+                (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kI64Max)))
                 fail(ap, "an argument value: an integer, found " + found(v));
             const int64_t x = v.get<int64_t>();
             const Change* c = std::find_if(cb, ce, [&](const Change& ch) { return ch.op == Op::arg && ch.field == a; });
@@ -226,8 +231,8 @@ public:
         static const std::vector<std::string_view> keys{"i", "t", "dir", "event", "skb", "dropped", "hex"};
         check_keys(j, w, "a frame", keys, keys.size());
         if (int_in(j["i"], w.at("i"), "the frame's index", 0, kI64Max) != static_cast<int64_t>(k))
-            fail(w.at("i"), "the frame's index " + std::to_string(k) + " (frames are numbered from 0 in order), found " +
-                                found(j["i"]));
+            fail(w.at("i"), "the frame's index " + std::to_string(k) +
+                                " (frames are numbered from 0 in order), found " + found(j["i"]));
         Frame f;
         f.time_us = int_in(j["t"], w.at("t"), "a time in microseconds", 0, kI64Max);
         const std::string& dir = str(j["dir"], w.at("dir"), "\"out\" or \"in\"");
@@ -240,7 +245,8 @@ public:
         const std::string& hex = str(j["hex"], w.at("hex"), "the frame's bytes as a hex string");
         if (hex.size() % 2)
             fail(w.at("hex"), "an even number of hex digits (two per byte), found " + std::to_string(hex.size()));
-        if (t_.frame_bytes.size() + hex.size() / 2 > kU32Max) fail(w.at("hex"), "at most 4 GiB of frame bytes in a trace");
+        if (t_.frame_bytes.size() + hex.size() / 2 > kU32Max)
+            fail(w.at("hex"), "at most 4 GiB of frame bytes in a trace");
         f.offset = static_cast<uint32_t>(t_.frame_bytes.size());
         f.length = static_cast<uint32_t>(hex.size() / 2);
         for (std::size_t p = 0; p < hex.size(); p += 2) {
@@ -276,8 +282,9 @@ public:
             auto it = listed.find(file_names_[p]);
             if (it == listed.end() || it->second >= kMaxFiles) {
                 std::vector<std::string_view> all(t_.files.begin(), t_.files.end());
-                fail(Where{"/events", file_first_use_[p]}.at("file"),
-                     "one of the files listed in /files (" + util::join(all) + "), found " + quote_short(file_names_[p]));
+                fail(Where{"/events", file_first_use_[p]}.at("file"), "one of the files listed in /files (" +
+                                                                          util::join(all) + "), found " +
+                                                                          quote_short(file_names_[p]));
             }
             to_real[p] = static_cast<uint8_t>(it->second);
         }
@@ -308,7 +315,7 @@ std::string line_column(std::string_view text, std::size_t byte) {
 const std::vector<std::string_view>& top_keys_json() {
     // The required keys, then the optional ones ("stacks": traces written before stacks were recorded).
     static const std::vector<std::string_view> k{"format", "format_version", "engine_version", "scenario", "options",
-                                                 "files",  "end_reason",     "events",         "frames", "stacks"};
+                                                 "files",  "end_reason",     "events",         "frames",   "stacks"};
     return k;
 }
 
@@ -324,8 +331,7 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
         } catch (const NotCanonical&) {
         } catch (const InputError&) {
             // validate_trace found a problem: the general reader says it the same way, or says an earlier one.
-        } catch (const json::exception&) {
-        }
+        } catch (const json::exception&) {}
     }
     Trace t;
     JsonTraceReader r(name, t);
@@ -343,8 +349,7 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     std::vector<Level> levels;
     auto path = [&](std::size_t upto) {
         std::string p;
-        for (std::size_t k = 0; k < upto && k < levels.size(); ++k)
-        {
+        for (std::size_t k = 0; k < upto && k < levels.size(); ++k) {
             p += '/';
             p += levels[k].array ? std::to_string(levels[k].count) : pointer_escape(levels[k].key);
         }
@@ -385,11 +390,8 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
                 return true;
             }
             case json::parse_event_t::object_end:
-            case json::parse_event_t::array_end:
-                levels.pop_back();
-                return element_done(parsed);
-            case json::parse_event_t::value:
-                return element_done(parsed);
+            case json::parse_event_t::array_end: levels.pop_back(); return element_done(parsed);
+            case json::parse_event_t::value: return element_done(parsed);
         }
         return true;
     };
@@ -400,22 +402,23 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     } catch (const json::parse_error& e) {
         std::string msg = e.what();
         // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-        if (auto p = msg.find(": "); p != std::string::npos && msg.rfind("[json.exception", 0) == 0) msg = msg.substr(p + 2);
+        if (auto p = msg.find(": "); p != std::string::npos && msg.rfind("[json.exception", 0) == 0)
+            msg = msg.substr(p + 2);
         throw InputError(name, line_column(text, e.byte), "valid JSON (" + msg + ")");
-    } catch (const json::exception& e) {
-        throw InputError(name, "", std::string("valid JSON (") + e.what() + ")");
-    }
+    } catch (const json::exception& e) { throw InputError(name, "", std::string("valid JSON (") + e.what() + ")"); }
 
     if (!j.is_object()) r.fail(Where{"/"}, "a JSON object (a sendpath trace), found " + found(j));
     const Where top{};
     // Someone who passes a lesson or scenario file should hear that first.
     if (!j.contains("format"))
-        r.fail(top.at("format"), "\"sendpath-trace\" (a sendpath trace starts with {\"format\":\"sendpath-trace\", ...), "
-                                 "found no such key: is this a trace file?");
+        r.fail(top.at("format"),
+               "\"sendpath-trace\" (a sendpath trace starts with {\"format\":\"sendpath-trace\", ...), "
+               "found no such key: is this a trace file?");
     const std::string& format = r.str(j["format"], top.at("format"), "\"sendpath-trace\"");
     if (format != kFormatName) r.fail(top.at("format"), "\"sendpath-trace\", found " + quote_short(format));
     r.check_keys(j, top, "a sendpath trace", top_keys_json(), top_keys_json().size() - 1);
-    t.format_version = static_cast<int>(r.int_in(j["format_version"], top.at("format_version"), "the format version", 0, 1 << 30));
+    t.format_version =
+        static_cast<int>(r.int_in(j["format_version"], top.at("format_version"), "the format version", 0, 1 << 30));
     if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
         r.fail(top.at("format_version"), format_version_expected() + ", found " + std::to_string(t.format_version));
     t.engine_version = r.str(j["engine_version"], top.at("engine_version"), "a version string");
@@ -429,9 +432,11 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
     const json& files = j["files"];
     if (!files.is_array()) r.fail(top.at("files"), "an array of file paths, found " + found(files));
     if (files.size() > kMaxFiles) r.fail(top.at("files"), "at most 256 files, found " + std::to_string(files.size()));
-    for (std::size_t k = 0; k < files.size(); ++k) t.files.push_back(r.str(files[k], Where{"/files", k}, "a file path"));
+    for (std::size_t k = 0; k < files.size(); ++k)
+        t.files.push_back(r.str(files[k], Where{"/files", k}, "a file path"));
     if (auto it = j.find("stacks"); it != j.end()) {
-        if (!it->is_array()) r.fail(top.at("stacks"), "an array of call stacks (arrays of function names), found " + found(*it));
+        if (!it->is_array())
+            r.fail(top.at("stacks"), "an array of call stacks (arrays of function names), found " + found(*it));
         for (std::size_t k = 0; k < it->size(); ++k) {
             const json& st = (*it)[k];
             const std::string place = "/stacks/" + std::to_string(k);

@@ -15,9 +15,7 @@ namespace sendpath::trace {
 using namespace io;
 
 void validate_trace(const Trace& t, const std::string& name) {
-    auto fail = [&](const std::string& place, const std::string& expected) {
-        throw InputError(name, place, expected);
-    };
+    auto fail = [&](const std::string& place, const std::string& expected) { throw InputError(name, place, expected); };
     if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
         fail("/format_version", format_version_expected() + ", found " + std::to_string(t.format_version));
     if (t.files.size() > kMaxFiles)
@@ -37,7 +35,8 @@ void validate_trace(const Trace& t, const std::string& name) {
         const auto& st = t.stacks[k];
         if (st.empty() || st.size() > static_cast<std::size_t>(kMaxDepth) + 1)
             fail("/stacks/" + std::to_string(k), "a call stack of 1 to " + std::to_string(kMaxDepth + 1) +
-                                                     " functions (outermost first), found " + std::to_string(st.size()));
+                                                     " functions (outermost first), found " +
+                                                     std::to_string(st.size()));
         for (std::size_t d = 0; d < st.size(); ++d)
             if (st[d] >= Func::count_)
                 fail("/stacks/" + std::to_string(k) + "/" + std::to_string(d),
@@ -65,23 +64,25 @@ void validate_trace(const Trace& t, const std::string& name) {
             fail(ev_place(i) + "/function", "a function id below " + std::to_string(static_cast<int>(Func::count_)) +
                                                 ", found " + std::to_string(static_cast<int>(e.func)));
         if (e.depth > kMaxDepth)
-            fail(ev_place(i) + "/depth", "a call depth from 0 to " + std::to_string(kMaxDepth) + ", found " +
-                                             std::to_string(e.depth));
+            fail(ev_place(i) + "/depth",
+                 "a call depth from 0 to " + std::to_string(kMaxDepth) + ", found " + std::to_string(e.depth));
         if (e.stack != kNoStack) {
             if (e.stack >= t.stacks.size())
-                fail(ev_place(i) + "/stack", "a call stack index below " + std::to_string(t.stacks.size()) + " (the trace lists " +
-                                                 std::to_string(t.stacks.size()) + " stacks), found " + std::to_string(e.stack));
+                fail(ev_place(i) + "/stack", "a call stack index below " + std::to_string(t.stacks.size()) +
+                                                 " (the trace lists " + std::to_string(t.stacks.size()) +
+                                                 " stacks), found " + std::to_string(e.stack));
             const auto& st = t.stacks[e.stack];
             if (st.size() != std::size_t{e.depth} + 1 || st.back() != e.func)
-                fail(ev_place(i) + "/stack", "a call stack that ends in the event's function " + quote_short(func_name(e.func)) +
-                                                 " at its depth " + std::to_string(e.depth) + " (" + std::to_string(e.depth + 1) +
-                                                 " functions), found /stacks/" + std::to_string(e.stack) + ": " +
-                                                 std::to_string(st.size()) + " functions ending in " +
-                                                 quote_short(func_name(st.back())));
+                fail(ev_place(i) + "/stack",
+                     "a call stack that ends in the event's function " + quote_short(func_name(e.func)) +
+                         " at its depth " + std::to_string(e.depth) + " (" + std::to_string(e.depth + 1) +
+                         " functions), found /stacks/" + std::to_string(e.stack) + ": " + std::to_string(st.size()) +
+                         " functions ending in " + quote_short(func_name(st.back())));
         }
         if (e.file >= t.files.size())
             fail(ev_place(i) + "/file", "a file id below " + std::to_string(t.files.size()) + " (the trace lists " +
-                                            std::to_string(t.files.size()) + " files), found " + std::to_string(e.file));
+                                            std::to_string(t.files.size()) + " files), found " +
+                                            std::to_string(e.file));
         if (e.change_begin != next_change)
             fail(ev_place(i) + "/changes", "changes that start where the previous event's end (change " +
                                                std::to_string(next_change) + "), found change " +
@@ -105,7 +106,8 @@ void validate_trace(const Trace& t, const std::string& name) {
             auto opn = [&] { return std::string(op_name(ch.op)); };
             switch (s.field) {
                 case FieldKind::none:
-                    if (ch.field != 0) cfail("field", "0 (" + opn() + " has no field), found " + std::to_string(ch.field));
+                    if (ch.field != 0)
+                        cfail("field", "0 (" + opn() + " has no field), found " + std::to_string(ch.field));
                     break;
                 case FieldKind::sock:
                     if (ch.field >= model::kSockFieldCount)
@@ -120,8 +122,8 @@ void validate_trace(const Trace& t, const std::string& name) {
                 case FieldKind::frag_index:
                     if (ch.field >= model::MAX_SKB_FRAGS)
                         cfail("index", "a fragment index from 0 to " + std::to_string(model::MAX_SKB_FRAGS - 1) +
-                                           " (MAX_SKB_FRAGS is " + std::to_string(model::MAX_SKB_FRAGS) +
-                                           "), found " + std::to_string(ch.field));
+                                           " (MAX_SKB_FRAGS is " + std::to_string(model::MAX_SKB_FRAGS) + "), found " +
+                                           std::to_string(ch.field));
                     break;
                 case FieldKind::arg:
                     if (ch.field >= static_cast<uint8_t>(Arg::count_))
@@ -130,10 +132,11 @@ void validate_trace(const Trace& t, const std::string& name) {
                     break;
             }
             if (s.target == TargetKind::none) {
-                if (ch.target != 0) cfail("target", "0 (" + opn() + " has no target), found " + std::to_string(ch.target));
+                if (ch.target != 0)
+                    cfail("target", "0 (" + opn() + " has no target), found " + std::to_string(ch.target));
             } else if (ch.target == 0) {
-                cfail(target_key(s.target), "an " + std::string(target_key(s.target)) +
-                                                " id of 1 or more (ids start at 1), found 0");
+                cfail(target_key(s.target),
+                      "an " + std::string(target_key(s.target)) + " id of 1 or more (ids start at 1), found 0");
             }
             if (s.value == ValueKind::none && ch.value != 0)
                 cfail("value", "0 (" + opn() + " has no value), found " + std::to_string(ch.value));
@@ -164,9 +167,8 @@ void validate_trace(const Trace& t, const std::string& name) {
                                            " frame bytes, found offset " + std::to_string(f.offset) + " length " +
                                            std::to_string(f.stored()));
         if (f.payload_len > 0 && (f.payload_at > t.sent.size() || f.payload_len > t.sent.size() - f.payload_at))
-            fail(fr_place(k) + "/hex", "a payload inside the " + std::to_string(t.sent.size()) +
-                                           " bytes sent, found " + std::to_string(f.payload_len) + " bytes at " +
-                                           std::to_string(f.payload_at));
+            fail(fr_place(k) + "/hex", "a payload inside the " + std::to_string(t.sent.size()) + " bytes sent, found " +
+                                           std::to_string(f.payload_len) + " bytes at " + std::to_string(f.payload_at));
         next_byte += f.stored();
     }
     if (next_byte != t.frame_bytes.size())

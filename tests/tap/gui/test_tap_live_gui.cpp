@@ -20,7 +20,8 @@ namespace {
 
 nlohmann::json transfer(int64_t bytes) {
     return {{"name", "live transfer"},
-            {"timeline", nlohmann::json::array({{{"send", 1000}}, {{"sleep_ms", 300}}, {{"send", bytes}}, {{"close", true}}})},
+            {"timeline",
+             nlohmann::json::array({{{"send", 1000}}, {{"sleep_ms", 300}}, {{"send", bytes}}, {{"close", true}}})},
             {"max_time_ms", 60000}};
 }
 
@@ -81,9 +82,10 @@ TEST_CASE("closing a live TAP document mid-run stops the run promptly") {
     Receiver rx(ns);
     gui::LiveRun::Config cfg;
     // A long sleep: the link waits in poll() for its next timer; closing must not wait for it.
-    cfg.scenario = tap_scenario({{"name", "sleepy"},
-                                 {"timeline", nlohmann::json::array({{{"send", 100}}, {{"sleep_ms", 20000}}, {{"send", 100}}})},
-                                 {"max_time_ms", 60000}});
+    cfg.scenario =
+        tap_scenario({{"name", "sleepy"},
+                      {"timeline", nlohmann::json::array({{{"send", 100}}, {{"sleep_ms", 20000}}, {{"send", 100}}})},
+                      {"max_time_ms", 60000}});
     std::unique_ptr<gui::Document> doc;
     {
         InNetns in(ns.name());

@@ -68,8 +68,9 @@ int main(int argc, char** argv) {
         };
         if (a == "--check-caps") {
             if (have_net_admin()) return 0;
-            std::printf("tap tests skipped: they need CAP_NET_ADMIN (run them as root, as CI does) to make a network "
-                        "namespace and a TAP device\n");
+            std::printf(
+                "tap tests skipped: they need CAP_NET_ADMIN (run them as root, as CI does) to make a network "
+                "namespace and a TAP device\n");
             return 77;
         }
         if (a == "--listen") listen_at = val();
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
         const int v = static_cast<int>(rcvbuf);
         ::setsockopt(ls, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);
     }
-    if (::bind(ls, reinterpret_cast<sockaddr*>(&sin), sizeof sin) < 0) die("bind " + listen_at + ": " + std::strerror(errno));
+    if (::bind(ls, reinterpret_cast<sockaddr*>(&sin), sizeof sin) < 0)
+        die("bind " + listen_at + ": " + std::strerror(errno));
     if (::listen(ls, 1) < 0) die(std::string("listen: ") + std::strerror(errno));
     std::printf("listening %s\n", listen_at.c_str());
     std::fflush(stdout);
@@ -107,7 +109,9 @@ int main(int argc, char** argv) {
         return static_cast<int>(std::max<long long>(
             0, std::chrono::duration_cast<std::chrono::milliseconds>(give_up - clk::now()).count()));
     };
-    struct pollfd pl {ls, POLLIN, 0};
+    struct pollfd pl {
+        ls, POLLIN, 0
+    };
     if (::poll(&pl, 1, ms_left()) <= 0) {
         std::printf("bytes 0 sha256 - elapsed_us 0 end timeout\n");
         return 1;
@@ -126,12 +130,16 @@ int main(int argc, char** argv) {
         long long want = per_tick;
         if (rst_after >= 0) want = std::min(want, rst_after - total);
         if (rst_after >= 0 && want <= 0) {
-            struct linger lg {1, 0};
+            struct linger lg {
+                1, 0
+            };
             ::setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
             end = "rst-sent";
             break;
         }
-        struct pollfd pc {c, POLLIN, 0};
+        struct pollfd pc {
+            c, POLLIN, 0
+        };
         const int pr = ::poll(&pc, 1, ms_left());
         if (pr == 0) {
             end = "timeout";
