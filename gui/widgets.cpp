@@ -33,7 +33,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::push_one:
         case Kind::push_pending:
         case Kind::write_xmit:
+        case Kind::xmit_pass:
         case Kind::transmit:
+        case Kind::new_data_sent:
         case Kind::forced_push:
         case Kind::mark_push:
         case Kind::out_push:
@@ -55,6 +57,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::cwnd_limited:
         case Kind::rwnd_limited:
         case Kind::tso_defer:
+        case Kind::split_fail:
         case Kind::autocork_defer:
         case Kind::frame_bad:
         case Kind::peer_drop:
@@ -68,6 +71,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::probe0_arm:
         case Kind::probe0_fire:
         case Kind::enter_loss:
+        case Kind::rtx_acked:
+        case Kind::timer_clear:
+        case Kind::synack:
         case Kind::cong_avoid: return IM_COL32(170, 130, 230, 255);
         case Kind::sendmsg_enter:
         case Kind::sendmsg_exit: return IM_COL32(230, 230, 230, 255);

@@ -110,7 +110,9 @@ public:
     // ---- internals, public so each .cpp can reach the others (kernel style) ----
     // tcp_sendmsg.cpp
     int64_t sk_stream_wait_connect(int64_t& timeo_us);
+    int64_t sk_stream_wait_connect_loop(int64_t& timeo_us);  // its loop, without the closing event
     int64_t sk_stream_wait_memory(int64_t& timeo_us);
+    int64_t sk_stream_wait_memory_loop(int64_t& timeo_us);  // its loop, without the closing event
     int64_t sk_stream_error(int64_t flags, int64_t err);
     void tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal);
     int64_t select_size() const;
@@ -152,6 +154,7 @@ public:
     bool tcp_tso_should_defer(model::SkBuff& skb);
     int64_t tcp_mss_split_point(const model::SkBuff& skb, int64_t mss_now, int64_t cwnd_quota) const;
     bool tso_fragment(model::SkBuff& skb, int64_t len, int64_t mss_now);
+    bool split_fail(const model::SkBuff& skb, int64_t len);
     bool tcp_fragment(model::SkBuff& skb, int64_t len, int64_t mss_now);
     int tcp_transmit_skb(model::SkBuff& skb);
     void tcp_event_new_data_sent(model::SkBuff& skb);

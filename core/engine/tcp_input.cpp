@@ -45,7 +45,12 @@ void Engine::tcp_v4_rcv(const Received& in) {
     rec_.add_frame(1, 0, frame.data(), frame.size(), false);
     const net::TcpRepr& th = seg->tcp;
 
-    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN)) rec_.set(SF::ts_recent, th.options.ts->first);
+    // tcp_replace_ts_recent: keep the peer's newest timestamp to echo back.
+    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && sk.ts_recent != th.options.ts->first) {
+        rec_.set(SF::ts_recent, th.options.ts->first);
+        rec_.arg(Arg::value, th.options.ts->first);
+        SP_EMIT(rec_, ts_recent);
+    }
 
     if (sk.state == TCP_SYN_SENT) {
         FuncScope fs2(rec_, Func::tcp_rcv_synsent_state_process);
@@ -77,6 +82,12 @@ void Engine::tcp_v4_rcv(const Received& in) {
         } else {
             tcp_header_len_ = 20;
         }
+        // The options of the SYN-ACK are taken (tcp_parse_options) before
+        // tcp_ack sees it acknowledge our SYN.
+        rec_.arg(Arg::seq, th.seq);
+        rec_.arg(Arg::ack, th.ack);
+        rec_.arg(Arg::mss_now, peer_mss);
+        SP_EMIT(rec_, synack);
         tcp_ack(th.ack, th.seq, th.window, true);
         tcp_sync_mss(pmtu_);
         // RFC 3390 initial window, as 2.6.32 sets it at establishment.
@@ -205,6 +216,7 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
     auto& sk = st().sk;
     int flag = 0;
     int64_t rtt_us = -1;
+    int64_t acked_segs = 0;
     while (!st().write_queue.empty()) {
         const uint32_t id = st().write_queue.front();
         if (id == sk.sk_send_head) break;
@@ -234,6 +246,7 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
         }
         if (skb.sacked & TCPCB_LOST) rec_.set(SF::lost_out, std::max<int64_t>(0, sk.lost_out - acked_pcount));
         rec_.set(SF::packets_out, sk.packets_out - acked_pcount);
+        acked_segs += acked_pcount;
         flag |= (skb.tcp_flags & TCPHDR_SYN) ? FLAG_SYN_ACKED : FLAG_DATA_ACKED;
         if (!fully_acked) break;
         rec_.skb_unlink(skb);
@@ -245,6 +258,11 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
     // The urgent pointer is acknowledged: urgent mode ends.
     if (!before(sk.snd_up, prior_snd_una) && !after(sk.snd_up, sk.snd_una)) rec_.set(SF::snd_up, sk.snd_una);
     if (flag) {
+        // What the ACK took off the queue, in segments (a TSO skb trimmed
+        // in part counts its whole segments), and what is left in flight.
+        rec_.arg(Arg::segs, acked_segs);
+        rec_.arg(Arg::value, sk.packets_out);
+        SP_EMIT(rec_, rtx_acked);
         if (rtt_us >= 0) tcp_rtt_estimator(rtt_us);
         // tcp_rearm_rto
         if (!sk.packets_out) inet_csk_clear_xmit_timer();
@@ -361,6 +379,8 @@ void Engine::tcp_check_space() {
     if (!(sk.sock_flags & SOCK_QUEUE_SHRUNK)) return;
     FuncScope fs(rec_, Func::tcp_check_space);
     rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_QUEUE_SHRUNK);
+    rec_.arg(Arg::value, (sk.sock_flags & SOCK_NOSPACE) ? 1 : 0);
+    SP_EMIT(rec_, queue_shrunk);
     if (sk.sock_flags & SOCK_NOSPACE) tcp_new_space();
 }
 

@@ -221,6 +221,7 @@ bool Engine::tcp_write_xmit(int64_t mss_now, int64_t nonagle, bool push_one) {
 
     while (sk.sk_send_head != 0) {
         SkBuff& skb = *st().skb(static_cast<uint32_t>(sk.sk_send_head));
+        // tcp_init_tso_segs: its changes are this function's, on the decision below.
         const int64_t tso_segs = tcp_init_tso_segs(skb, mss_now);
 
         const int64_t cwnd_quota = tcp_cwnd_test(skb);
@@ -257,11 +258,22 @@ bool Engine::tcp_write_xmit(int64_t mss_now, int64_t nonagle, bool push_one) {
             if (!tso_fragment(skb, limit, mss_now)) break;
         }
 
+        // Every test passed: the skb is stamped with its send time (for the
+        // RTT sample its ACK will give) and goes to tcp_transmit_skb.
         rec_.skb_set(skb, KF::when_us, rec_.time());
+        rec_.arg(Arg::skb, skb.id);
+        rec_.arg(Arg::quota, cwnd_quota);
+        rec_.arg(Arg::limit, limit);
+        SP_EMIT(rec_, xmit_pass);
         if (tcp_transmit_skb(skb) != 0) break;
         tcp_event_new_data_sent(skb);
-        // tcp_minshall_update
-        if (skb.len < mss_now) rec_.set(SF::snd_sml, skb.end_seq);
+        // tcp_minshall_update: remember the end of the last small segment
+        // sent, which Nagle's test (tcp_minshall_check) looks at.
+        if (skb.len < mss_now) {
+            rec_.set(SF::snd_sml, skb.end_seq);
+            rec_.arg(Arg::end_seq, skb.end_seq);
+            SP_EMIT(rec_, minshall_update);
+        }
         ++sent_pkts;
         if (push_one) break;
     }
@@ -269,12 +281,20 @@ bool Engine::tcp_write_xmit(int64_t mss_now, int64_t nonagle, bool push_one) {
     return !sk.packets_out && sk.sk_send_head != 0;
 }
 
+// tcp_event_new_data_sent: the skb has left; sk_send_head moves past it,
+// snd_nxt to its end, and its segments count as in flight. The first
+// segment in flight starts the retransmission timer.
 void Engine::tcp_event_new_data_sent(SkBuff& skb) {
+    FuncScope fs(rec_, Func::tcp_event_new_data_sent);
     auto& sk = st().sk;
     const int64_t prior_packets = sk.packets_out;
     rec_.set(SF::sk_send_head, next_skb_after(skb.id));
     rec_.set(SF::snd_nxt, skb.end_seq);
     rec_.set(SF::packets_out, sk.packets_out + skb.gso_segs);
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::end_seq, skb.end_seq);
+    rec_.arg(Arg::segs, skb.gso_segs);
+    SP_EMIT(rec_, new_data_sent);
     if (!prior_packets) inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
 }
 
@@ -359,13 +379,23 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
     }
 }
 
+// The second skb of a split could not be allocated (sk_stream_alloc_skb said
+// no, usually because sk_wmem_schedule refused under memory pressure): the
+// kernel's tso_fragment and tcp_fragment return -ENOMEM and the caller stops.
+bool Engine::split_fail(const SkBuff& skb, int64_t len) {
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::len, len);
+    SP_EMIT(rec_, split_fail);
+    return false;
+}
+
 bool Engine::tso_fragment(SkBuff& skb, int64_t len, int64_t mss_now) {
     // tso_fragment splits only skbs whose payload is all in page fragments; others go to tcp_fragment.
     if (skb.len != skb.data_len) return tcp_fragment(skb, len, mss_now);
     FuncScope fs(rec_, Func::tso_fragment);
     auto& sk = st().sk;
     SkBuff* buff = sk_stream_alloc_skb(0);
-    if (!buff) return false;
+    if (!buff) return split_fail(skb, len);
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + buff->truesize);
     sk_mem_charge(buff->truesize);
     const int64_t nlen = skb.len - len;
@@ -388,7 +418,7 @@ bool Engine::tcp_fragment(SkBuff& skb, int64_t len, int64_t mss_now) {
     int64_t nsize = skb.headlen() - len;
     if (nsize < 0) nsize = 0;
     SkBuff* buff = sk_stream_alloc_skb(nsize);
-    if (!buff) return false;
+    if (!buff) return split_fail(skb, len);
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + buff->truesize);
     sk_mem_charge(buff->truesize);
     const int64_t nlen = skb.len - len - nsize;
@@ -484,13 +514,15 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
         rec_.set(SF::sk_wmem_alloc, sk.sk_wmem_alloc + skb.truesize);
         tx_completions_.emplace_back(rec_.time() + opt_.tx_completion_us, skb.truesize);
     }
+    // tcp_event_data_sent (called by tcp_transmit_skb for a segment with
+    // data): the time of the last data sent, which restarts idle cwnd checks.
+    if (skb.len > 0) rec_.set(SF::lsndtime_us, rec_.time());
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::seq, skb.seq);
     rec_.arg(Arg::end_seq, skb.end_seq);
     rec_.arg(Arg::frames, nsegs);
     if (frames_lost) rec_.arg(Arg::dropped, frames_lost);
     SP_EMIT(rec_, transmit);
-    if (skb.len > 0) rec_.set(SF::lsndtime_us, rec_.time());  // tcp_event_data_sent
     return 0;
 }
 

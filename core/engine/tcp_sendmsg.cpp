@@ -93,18 +93,16 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
     if (sk.state != TCP_ESTABLISHED && sk.state != TCP_CLOSE_WAIT) {
         EMIT(wait_connect);
         err = sk_stream_wait_connect(timeo);
-        rec_.arg(Arg::err, err);
-        EMIT(wait_connect_done);
         if (err != 0) goto out_err;
     }
 
     // tcp_sendmsg clears SOCK_ASYNC_NOSPACE on entry (sk_stream_wait_memory may set it again).
-    rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_ASYNC_NOSPACE);
+    if (sk.sock_flags & SOCK_ASYNC_NOSPACE) {
+        rec_.set(SF::sock_flags, sk.sock_flags & ~SOCK_ASYNC_NOSPACE);
+        EMIT(async_nospace_clear);
+    }
 
     tcp_send_mss(flags, mss_now, size_goal);
-    rec_.arg(Arg::mss_now, mss_now);
-    rec_.arg(Arg::size_goal, size_goal);
-    EMIT(send_mss);
 
     // tcp_sendmsg's copy loop begins: nothing copied yet; a socket error or SEND_SHUTDOWN is EPIPE.
     copied = 0;
@@ -338,15 +336,9 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
             if (copied) tcp_push(flags & ~MSG_MORE, mss_now, TCP_NAGLE_PUSH);
 
             err = sk_stream_wait_memory(timeo);
-            rec_.arg(Arg::err, err);
-            rec_.arg(Arg::timeo_ms, timeo_ms(timeo));
-            EMIT(wait_end);
             if (err != 0) goto do_error;
 
             tcp_send_mss(flags, mss_now, size_goal);
-            rec_.arg(Arg::mss_now, mss_now);
-            rec_.arg(Arg::size_goal, size_goal);
-            EMIT(send_mss);
         }
         iov_start += static_cast<uint64_t>(buf.iov[static_cast<std::size_t>(iov)]);
         ++iov;
@@ -399,6 +391,9 @@ void Engine::tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal) {
     FuncScope fs(rec_, Func::tcp_send_mss);
     mss_now = tcp_current_mss();
     size_goal = tcp_xmit_size_goal(mss_now, !(flags & MSG_OOB));
+    rec_.arg(Arg::mss_now, mss_now);
+    rec_.arg(Arg::size_goal, size_goal);
+    SP_EMIT(rec_, send_mss);
 }
 
 // How much linear room a new skb gets: with scatter-gather and GSO none (all
@@ -474,8 +469,17 @@ bool Engine::forced_push() const {
 // Sleeping (net/core/stream.c)
 // ---------------------------------------------------------------------------
 
+// Its result (0, or a negative errno) is logged on wait_connect_done, the
+// event of this function that carries what the loop changed (sk_err read).
 int64_t Engine::sk_stream_wait_connect(int64_t& timeo) {
     FuncScope fs(rec_, Func::sk_stream_wait_connect);
+    const int64_t err = sk_stream_wait_connect_loop(timeo);
+    rec_.arg(Arg::err, err);
+    SP_EMIT(rec_, wait_connect_done);
+    return err;
+}
+
+int64_t Engine::sk_stream_wait_connect_loop(int64_t& timeo) {
     auto& sk = st().sk;
     for (;;) {
         if (sk.sk_err) {
@@ -493,8 +497,18 @@ int64_t Engine::sk_stream_wait_connect(int64_t& timeo) {
     }
 }
 
+// Its result is logged on wait_end, the event of this function that carries
+// what the loop changed since it last slept (the socket flags).
 int64_t Engine::sk_stream_wait_memory(int64_t& timeo) {
     FuncScope fs(rec_, Func::sk_stream_wait_memory);
+    const int64_t err = sk_stream_wait_memory_loop(timeo);
+    rec_.arg(Arg::err, err);
+    rec_.arg(Arg::timeo_ms, timeo_ms(timeo));
+    SP_EMIT(rec_, wait_end);
+    return err;
+}
+
+int64_t Engine::sk_stream_wait_memory_loop(int64_t& timeo) {
     auto& sk = st().sk;
     int64_t vm_wait = 0;
     int64_t current_timeo = timeo;

@@ -35,7 +35,11 @@ void Engine::inet_csk_reset_xmit_timer(int64_t what, int64_t when_us) {
 
 // 2.6.3x only forgets which timer was pending; the kernel timer itself still
 // fires later and does nothing but reclaim memory.
-void Engine::inet_csk_clear_xmit_timer() { rec_.set(SF::icsk_pending, ICSK_TIME_NONE); }
+void Engine::inet_csk_clear_xmit_timer() {
+    if (st().sk.icsk_pending == ICSK_TIME_NONE) return;
+    rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
+    SP_EMIT(rec_, timer_clear);
+}
 
 int64_t Engine::next_timer_us() const {
     int64_t t = write_timer_at_us_ >= 0 ? write_timer_at_us_ : INT64_MAX;
@@ -50,13 +54,13 @@ void Engine::run_timers(int64_t now) {
         FuncScope fs(rec_, Func::tcp_wfree);
         rec_.set(SF::sk_wmem_alloc, sk.sk_wmem_alloc - tx_completions_.front().second);
         tx_completions_.erase(tx_completions_.begin());
+        // The device drained: tcp_wfree lifts the small-queue throttle here, on
+        // its own event, and tcp_tsq_handler then pushes what autocork held.
+        const bool unthrottle = (sk.sock_flags & TSQ_THROTTLED) && tx_completions_.empty();
+        if (unthrottle) rec_.set(SF::sock_flags, sk.sock_flags & ~TSQ_THROTTLED);
         rec_.arg(Arg::value, sk.sk_wmem_alloc);
         SP_EMIT(rec_, tx_complete);
-        if ((sk.sock_flags & TSQ_THROTTLED) && tx_completions_.empty()) {
-            // tcp_tsq_handler: the device drained, push what autocork held.
-            rec_.set(SF::sock_flags, sk.sock_flags & ~TSQ_THROTTLED);
-            tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
-        }
+        if (unthrottle) tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
     }
     if (write_timer_at_us_ < 0 || write_timer_at_us_ > now) return;
     write_timer_at_us_ = -1;

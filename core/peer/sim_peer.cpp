@@ -160,7 +160,7 @@ void SimLink::run_peer_event(int64_t t) {
             delack_at_ = -1;
         }
     }
-    publish();
+    publish_event(t);
 }
 
 // ---------------------------------------------------------------------------
@@ -412,7 +412,6 @@ void SimLink::transmit(net::TcpRepr th, int64_t t) {
     if (ts_ok_ && !(th.flags & net::TCP_RST))
         th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);
     deliver(th, t);
-    publish();
 }
 
 void SimLink::publish() {
@@ -422,6 +421,22 @@ void SimLink::publish() {
     rec_.set(SF::peer_read_total, read_total_);
 }
 
+// The peer's fields change on an event of the peer's own (the emit rule):
+// after it took a segment, sent an ACK or read, whatever it did.
+void SimLink::publish_event(int64_t t) {
+    const auto& sk = rec_.state().sk;
+    if (sk.peer_rcv_nxt == static_cast<int64_t>(rcv_nxt_) && sk.peer_rcv_queued == queued_ &&
+        sk.peer_rcv_wnd == rcv_wnd_ && sk.peer_read_total == read_total_)
+        return;
+    FuncScope fs(rec_, Func::peer);
+    rec_.set_time(t);
+    publish();
+    rec_.arg(Arg::seq, rcv_nxt_);
+    rec_.arg(Arg::bytes, queued_);
+    rec_.arg(Arg::win, rcv_wnd_);
+    SP_EMIT(rec_, peer_update);
+}
+
 // ---------------------------------------------------------------------------
 // [SECTION] The application: reads
 // ---------------------------------------------------------------------------
@@ -429,6 +444,7 @@ void SimLink::publish() {
 void SimLink::app_read(int64_t bytes) {
     const int64_t n = bytes < 0 ? queued_ : std::min(bytes, queued_);
     read(n, now_, true, true);
+    publish_event(now_);
 }
 
 void SimLink::read(int64_t n, int64_t t, bool always_record, bool window_update) {

@@ -112,7 +112,8 @@ private:
     void read(int64_t n, int64_t t, bool always_record, bool window_update);
     void maybe_window_update(int64_t t);
     void arm_read_tick(int64_t t);
-    void publish();  // peer_* fields of the model
+    void publish();                 // peer_* fields of the model, on the event being built
+    void publish_event(int64_t t);  // the same on an event of its own, if any changed
 
     SimPeerConfig cfg_;
     trace::Recorder& rec_;

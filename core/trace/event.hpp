@@ -21,90 +21,101 @@ namespace sendpath::trace {
 
 // Every event kind: X(name, what it means). Names are the snake_case strings
 // used in trace files; never renumber without bumping kFormatVersion.
-#define SENDPATH_EVENT_KINDS(X)                                                                        \
-    X(socket_create, "The socket is created: options, sysctl values and initial counters.")            \
-    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")                    \
-    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")              \
-    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                      \
-    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                        \
-    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                         \
-    X(iov_next, "The loop moves to the next iovec.")                                                   \
-    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")            \
-    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")               \
-    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")                  \
-    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                           \
-    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")                  \
-    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                     \
-    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                       \
-    X(page_merge, "The cached page continues the last fragment: the copy extends it.")                 \
-    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.")       \
-    X(page_release, "The cached page is full: the socket drops its reference.")                        \
-    X(page_none, "No cached page: a new one will be allocated, offset 0.")                             \
-    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                          \
-    X(page_alloc, "A new page is allocated for fragments.")                                            \
-    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")                    \
-    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                         \
-    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                      \
-    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                               \
-    X(advance, "write_seq and end_seq advance by the bytes copied.")                                   \
-    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                             \
-    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                             \
-    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")                   \
-    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                       \
-    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                               \
-    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                         \
-    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")                \
-    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")               \
-    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")              \
-    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                       \
-    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                        \
-    X(do_error, "do_error: if bytes were copied, return them; else return the error.")                 \
-    X(return_partial, "An error came after some bytes were queued: return the byte count.")            \
-    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                             \
-    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.")     \
-    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                            \
-    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                       \
-    X(write_xmit, "tcp_write_xmit looks at the send head.")                                            \
-    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                      \
-    X(cwnd_limited, "The congestion window is full: stop sending.")                                    \
-    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                       \
-    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                         \
-    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                           \
-    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")                  \
-    X(rto_arm, "The retransmission timer is armed.")                                                   \
-    X(probe0_arm, "The zero-window probe timer is armed.")                                             \
-    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                                  \
-    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                                   \
-    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")               \
-    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")         \
-    X(rto_fire, "The retransmission timer fires.")                                                     \
-    X(retransmit, "The head skb is sent again.")                                                       \
-    X(probe0_fire, "The zero-window probe timer fires.")                                               \
-    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.")  \
-    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                                     \
-    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")                 \
-    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                                   \
-    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                           \
-    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")       \
-    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")           \
-    X(connect, "The engine sends a SYN (active open).")                                                \
-    X(established, "The SYN-ACK arrives: the connection is established.")                              \
-    X(reset, "An RST arrives: the connection is reset.")                                               \
-    X(fin, "A FIN is queued (shutdown or close).")                                                     \
-    X(setsockopt, "The application sets a socket option.")                                             \
-    X(shutdown, "The application calls shutdown().")                                                   \
-    X(close, "The application calls close().")                                                         \
-    X(signal, "A signal is delivered to the sending thread.")                                          \
-    X(tx_complete, "The device finished sending a clone (sk_wmem_alloc shrinks).")                     \
-    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")            \
-    X(peer_read, "The simulated peer's application reads bytes.")                                      \
-    X(peer_drop, "A segment is dropped on the way (scripted loss).")                                   \
-    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                   \
-    X(time_advance, "The scenario lets time pass.")                                                    \
-    X(run_end, "The run ends (the trace's end_reason says why).")                                      \
-    X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.") \
-    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")           \
-    X(wait_sleep, "sk_stream_wait_memory sets SOCK_NOSPACE and sleeps: until woken, or for the vm_wait back-off.")
+#define SENDPATH_EVENT_KINDS(X)                                                                                    \
+    X(socket_create, "The socket is created: options, sysctl values and initial counters.")                        \
+    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")                                \
+    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")                          \
+    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                                  \
+    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                                    \
+    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                                     \
+    X(iov_next, "The loop moves to the next iovec.")                                                               \
+    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")                        \
+    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")                           \
+    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")                              \
+    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                                       \
+    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")                              \
+    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                                 \
+    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                                   \
+    X(page_merge, "The cached page continues the last fragment: the copy extends it.")                             \
+    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.")                   \
+    X(page_release, "The cached page is full: the socket drops its reference.")                                    \
+    X(page_none, "No cached page: a new one will be allocated, offset 0.")                                         \
+    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                                      \
+    X(page_alloc, "A new page is allocated for fragments.")                                                        \
+    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")                                \
+    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                                     \
+    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                                  \
+    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                                           \
+    X(advance, "write_seq and end_seq advance by the bytes copied.")                                               \
+    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                                         \
+    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                                         \
+    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")                               \
+    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                                   \
+    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                                           \
+    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                                     \
+    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")                            \
+    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")                           \
+    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")                          \
+    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                                   \
+    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                                    \
+    X(do_error, "do_error: if bytes were copied, return them; else return the error.")                             \
+    X(return_partial, "An error came after some bytes were queued: return the byte count.")                        \
+    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                                         \
+    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.")                 \
+    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                                        \
+    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                                   \
+    X(write_xmit, "tcp_write_xmit looks at the send head.")                                                        \
+    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                                  \
+    X(cwnd_limited, "The congestion window is full: stop sending.")                                                \
+    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                                   \
+    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                                     \
+    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                                       \
+    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")                              \
+    X(rto_arm, "The retransmission timer is armed.")                                                               \
+    X(probe0_arm, "The zero-window probe timer is armed.")                                                         \
+    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                                              \
+    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                                               \
+    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")                           \
+    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")                     \
+    X(rto_fire, "The retransmission timer fires.")                                                                 \
+    X(retransmit, "The head skb is sent again.")                                                                   \
+    X(probe0_fire, "The zero-window probe timer fires.")                                                           \
+    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.")              \
+    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                                                 \
+    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")                             \
+    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                                               \
+    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                                       \
+    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")                   \
+    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")                       \
+    X(connect, "The engine sends a SYN (active open).")                                                            \
+    X(established, "The SYN-ACK arrives: the connection is established.")                                          \
+    X(reset, "An RST arrives: the connection is reset.")                                                           \
+    X(fin, "A FIN is queued (shutdown or close).")                                                                 \
+    X(setsockopt, "The application sets a socket option.")                                                         \
+    X(shutdown, "The application calls shutdown().")                                                               \
+    X(close, "The application calls close().")                                                                     \
+    X(signal, "A signal is delivered to the sending thread.")                                                      \
+    X(tx_complete, "The device finished a clone: sk_wmem_alloc shrinks (TSQ_THROTTLED lifts).")                    \
+    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")                        \
+    X(peer_read, "The simulated peer's application reads bytes.")                                                  \
+    X(peer_drop, "A segment is dropped on the way (scripted loss).")                                               \
+    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                               \
+    X(time_advance, "The scenario lets time pass.")                                                                \
+    X(run_end, "The run ends (the trace's end_reason says why).")                                                  \
+    X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.")             \
+    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")                       \
+    X(wait_sleep, "sk_stream_wait_memory sets SOCK_NOSPACE and sleeps: until woken, or for the vm_wait back-off.") \
+    X(xmit_pass, "tcp_write_xmit: the skb passed the cwnd, window and Nagle tests; stamped, it is sent.")          \
+    X(new_data_sent, "tcp_event_new_data_sent: sk_send_head moves on, snd_nxt and packets_out grow.")              \
+    X(minshall_update, "tcp_minshall_update: a segment under the MSS left; snd_sml marks its end.")                \
+    X(queue_shrunk, "tcp_check_space: ACKed skbs were freed; the flag is cleared, a waiting writer checked.")      \
+    X(timer_clear, "The retransmission timer is no longer pending (nothing left in flight).")                      \
+    X(rtx_acked, "tcp_clean_rtx_queue: what the ACK took off the queue, in segments, and what is left in flight.") \
+    X(peer_update, "The simulated peer's receive state after it took a segment, sent an ACK or read.")             \
+    X(ts_recent, "tcp_replace_ts_recent: the peer's newest timestamp is kept to echo in our segments.")            \
+    X(synack, "tcp_rcv_synsent_state_process: the SYN-ACK's options (MSS, window scale, timestamps) are taken.")   \
+    X(async_nospace_clear, "tcp_sendmsg clears SOCK_ASYNC_NOSPACE, left by an earlier wait for memory.")           \
+    X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -158,7 +169,8 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_xmit_retransmit_queue)     \
     X(sk_mem_reclaim)                \
     X(peer)                          \
-    X(tcp_rtt_estimator)
+    X(tcp_rtt_estimator)             \
+    X(tcp_event_new_data_sent)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

@@ -9,6 +9,8 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +19,33 @@
 #include "trace/event.hpp"
 
 namespace sendpath::trace {
+
+// The emit rule: every change belongs to an event emitted by the function
+// that made it. A function that changes the state and emits nothing would
+// leave its changes to whatever event comes next (in another function, or in
+// the peer), and a student stepping through events would see them under the
+// wrong step. With the rule on, Recorder::emit throws EmitRuleError when a
+// change or argument is still pending from another function. On in debug
+// builds and wherever SENDPATH_EMIT_RULE=1 (CTest sets it for every test).
+class EmitRuleError : public std::logic_error {
+public:
+    using std::logic_error::logic_error;
+};
+void set_emit_rule_default(bool on);
+bool emit_rule_default();
+
+// The rule's known debts: pairs (the function that changed the state
+// without an event, the function whose event carries it) that are still
+// owed their own event. The rule lets exactly these through; a test checks
+// that each still happens in some shipped scenario, so a fixed pair must
+// leave the list, and any new pair is refused (core/README.md, "The emit rule").
+struct OwedEvent {
+    Func changed_by;
+    Func filed_under;
+};
+std::span<const OwedEvent> owed_events();
+// How often each owed pair was let through in this process (tests).
+uint64_t owed_event_hits(std::size_t index);
 
 // Engine source files that events point into. The index is the file id used in
 // events; the GUI embeds these files and shows the line that took a branch.
@@ -39,6 +68,9 @@ public:
     model::State& state() { return st_; }
     const model::State& state() const { return st_; }
     bool tracing() const { return trace_ != nullptr; }
+    // The emit rule for this Recorder (starts as emit_rule_default()).
+    void set_emit_rule(bool on) { emit_rule_ = on; }
+    bool emit_rule() const { return emit_rule_; }
     Trace* trace() { return trace_; }
 
     // Context stamped on the next events.
@@ -152,6 +184,7 @@ public:
 
 private:
     void push(Op op, uint8_t field, uint32_t target, int64_t value);
+    void check_emit_rule(Kind kind, uint8_t file, uint32_t line) const;
     uint32_t new_node(uint32_t parent, Func f);
     uint32_t trace_stack();  // Trace::stacks index of the current stack, added on first use
 
@@ -176,6 +209,11 @@ private:
     std::vector<uint32_t> node_in_trace_ = {kNoStack};  // index in Trace::stacks, kNoStack until an event uses it
     EmitHook hook_ = nullptr;
     void* hook_ctx_ = nullptr;
+    // For the emit rule: one bit per function that made a change or an
+    // argument now pending (bit f: Func f).
+    bool emit_rule_ = emit_rule_default();
+    uint64_t pending_by_ = 0;
+    static_assert(kFuncCount <= 64, "the emit rule keeps one bit per Func");
 };
 
 // RAII: a function call in the engine (for call depth and the Func of events).

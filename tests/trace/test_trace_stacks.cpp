@@ -181,10 +181,13 @@ TEST_CASE("prepared traces: a transmit from tcp_push_one has the engine's call s
         found = true;
         CHECK(*s ==
               F({Func::user, Func::tcp_sendmsg, Func::tcp_push_one, Func::tcp_write_xmit, Func::tcp_transmit_skb}));
-        // The write_xmit event just before it ran one frame up the same chain.
-        REQUIRE(i > 0);
-        CHECK(t.events[i - 1].kind == Kind::write_xmit);
-        CHECK(*t.stack_of(i - 1) == F({Func::user, Func::tcp_sendmsg, Func::tcp_push_one, Func::tcp_write_xmit}));
+        // Just before it, tcp_write_xmit let the skb pass (xmit_pass), after its
+        // own write_xmit event: both one frame up the same chain.
+        REQUIRE(i > 1);
+        CHECK(t.events[i - 1].kind == Kind::xmit_pass);
+        CHECK(t.events[i - 2].kind == Kind::write_xmit);
+        for (std::size_t j : {i - 1, i - 2})
+            CHECK(*t.stack_of(j) == F({Func::user, Func::tcp_sendmsg, Func::tcp_push_one, Func::tcp_write_xmit}));
     }
     CHECK(found);
 }
