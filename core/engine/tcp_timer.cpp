@@ -70,8 +70,9 @@ void Engine::run_timers(int64_t now) {
             write_timer_at_us_ = sk.icsk_timeout_us;
             return;
         }
+        // tcp_write_timer forgets the pending timer before it dispatches; the
+        // handler records that on its own first event (rto_fire, probe0_fire).
         const int64_t event = sk.icsk_pending;
-        rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
         if (event == ICSK_TIME_RETRANS) tcp_retransmit_timer();
         else tcp_probe_timer();
     }
@@ -103,6 +104,7 @@ void Engine::tcp_enter_loss() {
 void Engine::tcp_retransmit_timer() {
     FuncScope fs(rec_, Func::tcp_retransmit_timer);
     auto& sk = st().sk;
+    rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
     rec_.arg(Arg::value, sk.icsk_rto_us);
     SP_EMIT(rec_, rto_fire);
     if (!sk.packets_out || st().write_queue.empty()) return;
@@ -174,6 +176,7 @@ void Engine::tcp_check_probe_timer() {
 void Engine::tcp_probe_timer() {
     FuncScope fs(rec_, Func::tcp_probe_timer);
     auto& sk = st().sk;
+    rec_.set(SF::icsk_pending, ICSK_TIME_NONE);
     SP_EMIT(rec_, probe0_fire);
     if (sk.packets_out || sk.sk_send_head == 0) {
         rec_.set(SF::icsk_backoff, 0);

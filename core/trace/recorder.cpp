@@ -57,7 +57,6 @@ constexpr OwedEvent kOwed[] = {
     {Func::tcp_retransmit_skb, Func::tcp_transmit_skb},
     {Func::tcp_setsockopt, Func::tcp_push_pending_frames},
     {Func::tcp_setsockopt, Func::tcp_sendmsg},
-    {Func::user, Func::tcp_retransmit_timer},
     {Func::tcp_v4_rcv, Func::tcp_check_space},
     {Func::tcp_ack, Func::tcp_cong_avoid},
     {Func::tcp_ack, Func::tcp_check_space},
@@ -67,7 +66,6 @@ constexpr OwedEvent kOwed[] = {
     {Func::tcp_write_wakeup, Func::tcp_fragment},
     {Func::tcp_write_wakeup, Func::tcp_transmit_skb},
     {Func::tcp_push, Func::tcp_push_pending_frames},
-    {Func::sk_stream_wait_memory, Func::tcp_probe_timer},
 };
 std::atomic<uint64_t> g_owed_hits[std::size(kOwed)];
 
