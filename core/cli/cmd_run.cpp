@@ -108,9 +108,11 @@ std::string send_returns(const trace::Trace& t) {
     std::size_t entered = 0, returned = 0;
     constexpr std::size_t kShown = 12;
     for (std::size_t i = 0; i < t.events.size(); ++i) {
-        if (t.events[i].kind == trace::Kind::sendmsg_enter) ++entered;
-        if (t.events[i].kind != trace::Kind::sendmsg_exit) continue;
-        if (returned < kShown) s += (returned ? ", " : "") + format_ret(t.arg(i, trace::Arg::ret));
+        // A call restarted after a signal enters tcp_sendmsg again under the same number.
+        if (t.events[i].kind == trace::Kind::sendmsg_enter) entered = std::max<std::size_t>(entered, t.events[i].call);
+        const auto ret = t.send_result(i);
+        if (!ret) continue;
+        if (returned < kShown) s += (returned ? ", " : "") + format_ret(*ret);
         ++returned;
     }
     if (returned > kShown) s += ", ... (" + std::to_string(returned) + " calls)";

@@ -52,6 +52,9 @@ struct Faults {
     std::vector<int64_t> fail_skb_alloc;   // the Nth skb allocation fails (1-based)
     std::vector<int64_t> fail_page_alloc;  // the Nth page allocation fails (1-based)
     std::vector<int64_t> signal_at_us;     // a signal arrives for the sending thread at these times
+    // The handler was installed with SA_RESTART: a send() that got -ERESTARTSYS
+    // is started again instead of failing with EINTR.
+    bool sa_restart = false;
     bool operator==(const Faults&) const = default;
 };
 

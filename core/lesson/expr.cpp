@@ -1012,8 +1012,8 @@ private:
             case Fn::ret: {
                 const int64_t c = num(*n.named_arg("call"), "call=");
                 for (std::size_t i = 0; i < count; ++i)
-                    if (t_.events[i].kind == trace::Kind::sendmsg_exit && static_cast<int64_t>(t_.events[i].call) == c)
-                        return Value::of(t_.arg(i, trace::Arg::ret));
+                    if (static_cast<int64_t>(t_.events[i].call) == c)
+                        if (const auto ret = t_.send_result(i)) return Value::of(*ret);
                 throw ExprError(n.begin + 1,
                                 "send() call " + std::to_string(c) + " never returns in this trace (" + src(n) + ")");
             }

@@ -278,7 +278,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
 }
 
 Faults read_faults(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the faults section", {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms"});
+    r.object(j, p, "the faults section", {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms", "sa_restart"});
     Faults f;
     if (j.contains("fail_skb_alloc"))
         f.fail_skb_alloc =
@@ -287,6 +287,7 @@ Faults read_faults(const Reader& r, const json& j, const std::string& p) {
         f.fail_page_alloc =
             read_increasing(r, j["fail_page_alloc"], child(p, "fail_page_alloc"), 1, kMaxOrdinal, "allocation number");
     f.signal_at_us = read_times(r, j, p, "signal_at");
+    if (j.contains("sa_restart")) f.sa_restart = r.boolean(j["sa_restart"], child(p, "sa_restart"));
     return f;
 }
 
@@ -495,7 +496,8 @@ json Scenario::to_json() const {
                  {"connect", peer.connect}};
     j["faults"] = {{"fail_skb_alloc", faults.fail_skb_alloc},
                    {"fail_page_alloc", faults.fail_page_alloc},
-                   {"signal_at_us", faults.signal_at_us}};
+                   {"signal_at_us", faults.signal_at_us},
+                   {"sa_restart", faults.sa_restart}};
     json tl = json::array();
     for (const Action& a : timeline) tl.push_back(action_to_json(a));
     j["timeline"] = tl;

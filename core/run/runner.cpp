@@ -207,7 +207,8 @@ private:
                     int64_t flags = a.flags;
                     if (sc_.sock.nonblock) flags |= lesson::MSG_DONTWAIT;
                     rec_.set_call(call);
-                    engine_->tcp_sendmsg(buf, flags);
+                    while (engine_->tcp_sendmsg(buf, flags) == -engine::ERESTARTSYS_ && signal_return())
+                        rec_.set_time(link().now_us());
                     rec_.set_call(0);
                     signal_pending_ = false;  // delivered to the application on return
                     break;
@@ -228,6 +229,21 @@ private:
             if (hooks_.progress) hooks_.progress(link().now_us(), rec_.events_emitted());
             check_trace_room();
         }
+    }
+
+    // tcp_sendmsg gave -ERESTARTSYS, which no application ever sees: on the
+    // way back to user space the signal's handler runs, and the x86
+    // handle_signal of 2.6.32.67 either rewinds the system call so it starts
+    // again (handler installed with SA_RESTART) or turns the result into
+    // -EINTR. The event shows what the application gets. True: call again.
+    bool signal_return() {
+        FuncScope fs(rec_, Func::user);
+        signal_pending_ = false;  // the handler has run
+        const bool restart = sc_.faults.sa_restart;
+        rec_.arg(Arg::value, restart ? 1 : 0);
+        if (!restart) rec_.arg(Arg::ret, -engine::EINTR_);
+        SP_EMIT(rec_, signal_return);
+        return restart;
     }
 
     void deliver_signal() {

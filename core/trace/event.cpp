@@ -84,6 +84,14 @@ bool Trace::has_arg(std::size_t i, Arg a) const {
     return false;
 }
 
+std::optional<int64_t> Trace::send_result(std::size_t i) const {
+    constexpr int64_t kRestartSys = 512;  // ERESTARTSYS: the kernel's own, never returned to user space
+    const Event& e = events[i];
+    if (e.kind == Kind::sendmsg_exit && arg(i, Arg::ret) != -kRestartSys) return arg(i, Arg::ret);
+    if (e.kind == Kind::signal_return && has_arg(i, Arg::ret)) return arg(i, Arg::ret);
+    return std::nullopt;
+}
+
 std::span<const uint8_t> Trace::frame_data(const Frame& f, std::vector<uint8_t>& scratch) const {
     if (f.payload_len > f.length || f.offset > frame_bytes.size() || f.stored() > frame_bytes.size() - f.offset)
         return {};

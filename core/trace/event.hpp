@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -115,7 +116,8 @@ namespace sendpath::trace {
     X(ts_recent, "tcp_replace_ts_recent: the peer's newest timestamp is kept to echo in our segments.")            \
     X(synack, "tcp_rcv_synsent_state_process: the SYN-ACK's options (MSS, window scale, timestamps) are taken.")   \
     X(async_nospace_clear, "tcp_sendmsg clears SOCK_ASYNC_NOSPACE, left by an earlier wait for memory.")           \
-    X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")
+    X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")   \
+    X(signal_return, "Back to user space after -ERESTARTSYS: send() restarts (SA_RESTART) or returns EINTR.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -314,6 +316,11 @@ struct Trace {
     // Value of an argument of event i, or fallback when it has none.
     int64_t arg(std::size_t i, Arg a, int64_t fallback = 0) const;
     bool has_arg(std::size_t i, Arg a) const;
+    // What the application got from send() if event i is where a call ends for
+    // it: a sendmsg_exit (bytes or -errno), or the signal_return that turned
+    // the kernel-internal -ERESTARTSYS into -EINTR. Nothing for any other
+    // event, nor for a -ERESTARTSYS exit (the call goes on or is restarted).
+    std::optional<int64_t> send_result(std::size_t i) const;
 };
 
 // Reserves room in t for the trace of a run that sends `bytes`, counted up to

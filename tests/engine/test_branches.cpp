@@ -278,7 +278,35 @@ TEST_CASE("errors: EPIPE after shutdown with and without SIGPIPE, ECONNRESET the
     CHECK(send_ret(w, 3) == -104);
 
     CHECK(send_ret(run_file("signal_eintr"), 3) == -4);
-    CHECK(send_ret(run_file("signal_erestartsys"), 3) == -512);
+}
+
+TEST_CASE("ERESTARTSYS stays in the kernel: the application gets EINTR, or its send() restarts with SA_RESTART") {
+    // Without SA_RESTART: tcp_sendmsg returns -512, the signal's return to
+    // user space makes it -EINTR, and that is what the call returned.
+    const auto t = run_file("signal_erestartsys");
+    const auto exit3 = first(t, K::sendmsg_exit, 3);
+    CHECK(t.arg(exit3, Arg::ret) == -512);
+    const auto back = first(t, K::signal_return, 3);
+    CHECK(back == exit3 + 1);
+    CHECK(t.arg(back, Arg::value) == 0);
+    CHECK(!t.send_result(exit3));
+    CHECK(t.send_result(back) == -4);
+
+    // With SA_RESTART: the same send() enters tcp_sendmsg again right away,
+    // sleeps again and finally returns what it copied; nothing says EINTR.
+    const auto r = run_file("signal_sa_restart");
+    const auto rb = first(r, K::signal_return, 3);
+    CHECK(r.arg(rb, Arg::value) == 1);
+    CHECK(!r.has_arg(rb, Arg::ret));
+    CHECK(r.events[rb + 1].kind == K::sendmsg_enter);
+    CHECK(r.events[rb + 1].call == 3);
+    CHECK(r.events[rb + 1].time_us == r.events[rb].time_us);
+    std::vector<int64_t> results;
+    for (std::size_t i = 0; i < r.events.size(); ++i)
+        if (r.events[i].call == 3)
+            if (const auto v = r.send_result(i)) results.push_back(*v);
+    CHECK(results == std::vector<int64_t>{1000});
+    CHECK(r.events[find_all(r, K::sendmsg_exit).back()].time_us > 20000);
 }
 
 TEST_CASE("wait_connect: a send on a connecting socket waits for the handshake, or EAGAIN") {

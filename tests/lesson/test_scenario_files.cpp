@@ -212,6 +212,7 @@ TEST_CASE("the scenario set covers the tcp_sendmsg branches") {
                           "tso_split",
                           "signal_eintr",
                           "signal_erestartsys",
+                          "signal_sa_restart",
                           "econnreset"})
         CHECK_MESSAGE(names.count(n), "missing tests/scenarios/" << std::string(n) << ".json");
 }
