@@ -58,6 +58,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::rwnd_limited:
         case Kind::tso_defer:
         case Kind::split_fail:
+        case Kind::signal_return:
         case Kind::autocork_defer:
         case Kind::frame_bad:
         case Kind::peer_drop:
@@ -73,6 +74,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::enter_loss:
         case Kind::rtx_acked:
         case Kind::timer_clear:
+        case Kind::ack_held:
+        case Kind::delack_clear:
+        case Kind::delack_fire:
         case Kind::synack:
         case Kind::cong_avoid: return IM_COL32(170, 130, 230, 255);
         case Kind::sendmsg_enter:

@@ -34,6 +34,10 @@ inline constexpr int64_t TCP_REORDERING = 3;
 // What tcp_clean_rtx_queue found acknowledged (tcp_input.c's FLAG_ bits).
 inline constexpr int FLAG_DATA_ACKED = 0x04;
 inline constexpr int FLAG_SYN_ACKED = 0x10;
+// icsk_ack.pending bits (inet_connection_sock.h) and the longest delayed-ACK wait.
+inline constexpr int64_t ICSK_ACK_SCHED = 1;
+inline constexpr int64_t ICSK_ACK_TIMER = 2;
+inline constexpr int64_t TCP_DELACK_MAX_US = 200'000;
 
 // errno values as Linux numbers them.
 enum Errno : int64_t {
@@ -159,6 +163,7 @@ public:
     int tcp_transmit_skb(model::SkBuff& skb);
     void tcp_event_new_data_sent(model::SkBuff& skb);
     void tcp_send_ack();
+    void tcp_event_ack_sent();
     void tcp_send_bare(int64_t seq, int64_t flags);
     // Tells the trace where the `copy` bytes just taken from buf at `from`
     // came from (frames then name them instead of holding a copy).
@@ -189,6 +194,7 @@ public:
     void tcp_enter_loss();
     void tcp_check_probe_timer();
     int tcp_write_wakeup();
+    void tcp_delack_timer();
 
     const Config cfg_;
     Options opt_;
@@ -210,7 +216,8 @@ public:
     uint64_t bytes_acked_ = 0;
     int64_t skb_allocs_ = 0;  // for scripted allocation failures
     int64_t page_allocs_ = 0;
-    int64_t write_timer_at_us_ = -1;  // the write timer still fires after being "cleared" (lazy reclaim)
+    int64_t write_timer_at_us_ = -1;   // the write timer still fires after being "cleared" (lazy reclaim)
+    int64_t delack_timer_at_us_ = -1;  // so does the delayed-ACK timer after the ACK went out with data
     uint64_t rng_ = 0x9e3779b97f4a7c15ull;
     uint16_t ip_id_ = 1;
     std::vector<uint8_t> frame_buf_;

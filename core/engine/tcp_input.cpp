@@ -104,6 +104,21 @@ void Engine::tcp_v4_rcv(const Received& in) {
         rec_.arg(Arg::cwnd, sk.snd_cwnd);
         SP_EMIT(rec_, established);
         wake();  // sk_state_change
+        if (sk.sk_write_pending) {
+            // tcp_rcv_synsent_state_process (2.6.32.67): a writer is already
+            // asleep in sk_stream_wait_connect and will send data at once, so
+            // the ACK is not sent alone: it is scheduled as a delayed ACK
+            // (inet_csk_schedule_ack, timer at TCP_DELACK_MAX) and the first
+            // data segment carries it. (The quick-ack and ato settings made
+            // here govern how we ACK received data, which this sender never
+            // gets, so they are not modelled.)
+            rec_.set(SF::icsk_ack_pending, sk.icsk_ack_pending | ICSK_ACK_SCHED | ICSK_ACK_TIMER);
+            rec_.set(SF::icsk_ack_timeout_us, rec_.time() + TCP_DELACK_MAX_US);
+            delack_timer_at_us_ = sk.icsk_ack_timeout_us;
+            rec_.arg(Arg::value, TCP_DELACK_MAX_US);
+            SP_EMIT(rec_, ack_held);
+            return;
+        }
         tcp_send_ack();
         return;
     }

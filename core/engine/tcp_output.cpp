@@ -452,6 +452,7 @@ int Engine::tcp_transmit_skb(SkBuff& skb) {
     FuncScope fs(rec_, Func::tcp_transmit_skb);
     auto& sk = st().sk;
     const bool syn = skb.tcp_flags & TCPHDR_SYN;
+    if (skb.tcp_flags & TCPHDR_ACK) tcp_event_ack_sent();
 
     net::TcpRepr th;
     th.src_port = our_port_;
@@ -537,6 +538,7 @@ void Engine::tcp_send_bare(int64_t seq, int64_t flags) {
     th.flags = static_cast<uint8_t>(flags);
     th.window = static_cast<uint16_t>(std::min<int64_t>(sk.rcv_wnd >> sk.rcv_wscale, 65535));
     if (sk.tstamp_ok) th.options.ts = std::make_pair(static_cast<uint32_t>(rec_.time() / 1000), seq32(sk.ts_recent));
+    if (flags & TCPHDR_ACK) tcp_event_ack_sent();
     net::FrameAddrs a{our_mac_, peer_mac_, our_ip_, peer_ip_, ip_id_++, 64, true};
     const bool segments = link_.takes_segments();
     if (!segments || rec_.tracing()) {
@@ -545,6 +547,18 @@ void Engine::tcp_send_bare(int64_t seq, int64_t flags) {
     }
     const bool delivered = segments ? link_.send_segment(a, th, 0) : link_.send(frame_buf_);
     rec_.add_frame(0, 0, frame_buf_.data(), frame_buf_.size(), !delivered);
+}
+
+// tcp_event_ack_sent (2.6.32.67, called for every segment with ACK set as it
+// is built): an ACK that was owed goes out with this segment, so it is no
+// longer pending. Like the write timer, the delayed-ACK kernel timer is not
+// stopped (inet_csk_clear_xmit_timer); it fires later and finds nothing to do.
+void Engine::tcp_event_ack_sent() {
+    auto& sk = st().sk;
+    if (!sk.icsk_ack_pending) return;
+    FuncScope fs(rec_, Func::tcp_event_ack_sent);
+    rec_.set(SF::icsk_ack_pending, 0);
+    SP_EMIT(rec_, delack_clear);
 }
 
 void Engine::tcp_send_ack() {

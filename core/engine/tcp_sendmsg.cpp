@@ -330,6 +330,7 @@ int64_t Engine::tcp_sendmsg(const UserBuffer& buf, int64_t flags) {
 
         wait_for_sndbuf:
             rec_.set(SF::sock_flags, sk.sock_flags | SOCK_NOSPACE);
+            rec_.set(SF::sk_write_pending, sk.sk_write_pending + 1);
             EMIT(wait_for_sndbuf);
         wait_for_memory:
             EMIT(wait_for_memory);
@@ -490,8 +491,14 @@ int64_t Engine::sk_stream_wait_connect_loop(int64_t& timeo) {
         if (sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return -EPIPE_;
         if (timeo == 0) return -EAGAIN_;
         if (world_->signal_pending()) return timeo < 0 ? -ERESTARTSYS_ : -EINTR_;
+        // Counted as a waiting writer while asleep: the SYN-ACK's handler
+        // looks at sk_write_pending to hold its ACK back (ack_held).
+        rec_.set(SF::sk_write_pending, sk.sk_write_pending + 1);
+        rec_.arg(Arg::timeo_ms, timeo_ms(timeo));
+        SP_EMIT(rec_, wait_sleep);
         const int64_t slept =
             world_->sleep([&] { return !sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV; }, timeo);
+        rec_.set(SF::sk_write_pending, sk.sk_write_pending - 1);  // shown on wait_connect_done or the next wait_sleep
         if (timeo > 0) timeo = std::max<int64_t>(0, timeo - slept);
         if (!sk.sk_err && sk.state != TCP_SYN_SENT && sk.state != TCP_SYN_RECV) return 0;
     }
@@ -530,6 +537,7 @@ int64_t Engine::sk_stream_wait_memory_loop(int64_t& timeo) {
         if (sk_stream_memory_free() && !vm_wait) break;
 
         rec_.set(SF::sock_flags, sk.sock_flags | SOCK_NOSPACE);
+        rec_.set(SF::sk_write_pending, sk.sk_write_pending + 1);
         // The writer goes to sleep: the flags above are this function's, on
         // its own event, before the world's events while it sleeps.
         if (vm_wait) rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);
@@ -548,6 +556,7 @@ int64_t Engine::sk_stream_wait_memory_loop(int64_t& timeo) {
                 world_->sleep([&] { return sk.sk_err || (sk.sk_shutdown & SEND_SHUTDOWN) || sk_stream_memory_free(); },
                               current_timeo);
         }
+        rec_.set(SF::sk_write_pending, sk.sk_write_pending - 1);  // shown on wait_end or the next wait_sleep
         if (vm_wait) {
             // The back-off is taken from the caller's timeout.
             if (timeo > 0) timeo = std::max<int64_t>(0, timeo - slept);

@@ -43,6 +43,7 @@ void Engine::inet_csk_clear_xmit_timer() {
 
 int64_t Engine::next_timer_us() const {
     int64_t t = write_timer_at_us_ >= 0 ? write_timer_at_us_ : INT64_MAX;
+    if (delack_timer_at_us_ >= 0) t = std::min(t, delack_timer_at_us_);
     if (!tx_completions_.empty()) t = std::min(t, tx_completions_.front().first);
     return t;
 }
@@ -61,6 +62,10 @@ void Engine::run_timers(int64_t now) {
         rec_.arg(Arg::value, sk.sk_wmem_alloc);
         SP_EMIT(rec_, tx_complete);
         if (unthrottle) tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+    }
+    if (delack_timer_at_us_ >= 0 && delack_timer_at_us_ <= now) {
+        delack_timer_at_us_ = -1;
+        tcp_delack_timer();
     }
     if (write_timer_at_us_ < 0 || write_timer_at_us_ > now) return;
     write_timer_at_us_ = -1;
@@ -224,6 +229,27 @@ int Engine::tcp_write_wakeup() {
     rec_.arg(Arg::seq, seq_add(sk.snd_una, -1));
     SP_EMIT(rec_, send_ack);
     return 0;
+}
+
+// tcp_delack_timer (2.6.32.67): nothing to do unless the timer is still
+// armed; early, it waits for its time; else the timer is spent and, if an ACK
+// is still owed, tcp_send_ack sends it. Under memory pressure it also returns
+// memory to the pool. (The ato back-off it applies concerns received data.)
+void Engine::tcp_delack_timer() {
+    FuncScope fs(rec_, Func::tcp_delack_timer);
+    auto& sk = st().sk;
+    if (sk.state != TCP_CLOSE && (sk.icsk_ack_pending & ICSK_ACK_TIMER)) {
+        if (sk.icsk_ack_timeout_us > rec_.time()) {
+            delack_timer_at_us_ = sk.icsk_ack_timeout_us;
+            return;
+        }
+        const bool owed = sk.icsk_ack_pending & ICSK_ACK_SCHED;
+        rec_.set(SF::icsk_ack_pending, sk.icsk_ack_pending & ~ICSK_ACK_TIMER);
+        rec_.arg(Arg::value, owed ? 1 : 0);
+        SP_EMIT(rec_, delack_fire);
+        if (owed) tcp_send_ack();
+    }
+    if (sk.tcp_memory_pressure) sk_mem_reclaim();
 }
 
 }  // namespace sendpath::engine

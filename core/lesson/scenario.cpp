@@ -278,7 +278,8 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
 }
 
 Faults read_faults(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the faults section", {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms", "sa_restart"});
+    r.object(j, p, "the faults section",
+             {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms", "sa_restart"});
     Faults f;
     if (j.contains("fail_skb_alloc"))
         f.fail_skb_alloc =

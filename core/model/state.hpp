@@ -91,6 +91,7 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(sock, sk_sndmsg_page, "The socket's cached page (page id) that new fragments are cut from, 0 if none.")          \
     X(sock, sk_sndmsg_off, "Offset in the cached page where the next fragment starts.")                                \
     X(sock, sk_sndtimeo_ms, "SO_SNDTIMEO in ms; -1 means wait forever.")                                               \
+    X(sock, sk_write_pending, "Writers asleep in sk_stream_wait_connect or sk_stream_wait_memory.")                    \
     X(tcp, write_seq, "Sequence number after the last byte queued by the application.")                                \
     X(tcp, pushed_seq, "write_seq when PSH was last marked; forced_push compares against it.")                         \
     X(tcp, snd_una, "First byte sent but not yet acknowledged.")                                                       \
@@ -127,6 +128,8 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(icsk, icsk_rto_us, "Current retransmission timeout in microseconds.")                                            \
     X(icsk, icsk_backoff, "Exponential backoff count of the timer.")                                                   \
     X(icsk, icsk_retransmits, "Consecutive retransmission timeouts without progress.")                                 \
+    X(icsk, icsk_ack_pending, "Delayed ACK: SCHED=1 an ACK is owed, TIMER=2 the delayed-ACK timer is armed.")          \
+    X(icsk, icsk_ack_timeout_us, "Virtual time in microseconds when the delayed-ACK timer fires.")                     \
     X(mem, tcp_memory_allocated, "Pages charged to TCP by all sockets (global).")                                      \
     X(mem, tcp_memory_pressure, "1 while TCP is under memory pressure (global).")                                      \
     X(mem, tcp_mem0, "sysctl tcp_mem[0] in pages: below it there is no pressure.")                                     \

@@ -105,7 +105,7 @@ namespace sendpath::trace {
     X(run_end, "The run ends (the trace's end_reason says why).")                                                  \
     X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.")             \
     X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")                       \
-    X(wait_sleep, "sk_stream_wait_memory sets SOCK_NOSPACE and sleeps: until woken, or for the vm_wait back-off.") \
+    X(wait_sleep, "The writer sleeps, counted in sk_write_pending: for memory (SOCK_NOSPACE) or the handshake.")   \
     X(xmit_pass, "tcp_write_xmit: the skb passed the cwnd, window and Nagle tests; stamped, it is sent.")          \
     X(new_data_sent, "tcp_event_new_data_sent: sk_send_head moves on, snd_nxt and packets_out grow.")              \
     X(minshall_update, "tcp_minshall_update: a segment under the MSS left; snd_sml marks its end.")                \
@@ -117,7 +117,10 @@ namespace sendpath::trace {
     X(synack, "tcp_rcv_synsent_state_process: the SYN-ACK's options (MSS, window scale, timestamps) are taken.")   \
     X(async_nospace_clear, "tcp_sendmsg clears SOCK_ASYNC_NOSPACE, left by an earlier wait for memory.")           \
     X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")   \
-    X(signal_return, "Back to user space after -ERESTARTSYS: send() restarts (SA_RESTART) or returns EINTR.")
+    X(signal_return, "-ERESTARTSYS on the way to user space: send() restarts (SA_RESTART) or returns EINTR.")      \
+    X(ack_held, "A writer waits in SYN_SENT: the handshake ACK is held for its data (200 ms at most).")            \
+    X(delack_clear, "tcp_event_ack_sent: this segment carries the owed ACK; no delayed ACK is pending.")           \
+    X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -172,7 +175,9 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(sk_mem_reclaim)                \
     X(peer)                          \
     X(tcp_rtt_estimator)             \
-    X(tcp_event_new_data_sent)
+    X(tcp_event_new_data_sent)       \
+    X(tcp_event_ack_sent)            \
+    X(tcp_delack_timer)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

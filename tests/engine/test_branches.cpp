@@ -321,6 +321,38 @@ TEST_CASE("wait_connect: a send on a connecting socket waits for the handshake, 
     CHECK(send_ret(e, 2) == 100);
 }
 
+TEST_CASE("the handshake's ACK is held for a waiting writer's data, or sent by the delayed-ACK timer") {
+    // The writer asleep in sk_stream_wait_connect is counted in sk_write_pending,
+    // which is what tcp_rcv_synsent_state_process looks at.
+    const auto t = run_file("wait_connect");
+    const auto sleep = first(t, K::wait_sleep, 1);
+    CHECK(t.events[sleep].func == trace::Func::sk_stream_wait_connect);
+    CHECK(state_at(t, sleep).sk.sk_write_pending == 1);
+    const auto held = first(t, K::ack_held);
+    CHECK(held == first(t, K::established) + 1);
+    CHECK(state_at(t, held).sk.icsk_ack_pending == 3);
+    CHECK(state_at(t, first(t, K::wait_connect_done, 1)).sk.sk_write_pending == 0);
+    // Only two segments leave: the SYN, and the data that carries the ACK.
+    std::vector<int64_t> out;
+    for (const auto& f : t.frames)
+        if (f.dir == 0) out.push_back(payload_len(t, f));
+    CHECK(out == std::vector<int64_t>{0, 100});
+    CHECK(count(t, K::send_ack) == 0);
+    const auto cleared = first(t, K::delack_clear, 1);
+    CHECK(t.events[cleared + 1].kind == K::transmit);
+    CHECK(state_at(t, cleared).sk.icsk_ack_pending == 0);
+
+    // A writer with nothing to send: the ACK goes out bare when the timer
+    // expires, TCP_DELACK_MAX (200 ms) after the SYN-ACK.
+    const auto n = run_file("wait_connect_ack_held");
+    const auto fire = first(n, K::delack_fire);
+    CHECK(n.events[fire].time_us - n.events[first(n, K::ack_held)].time_us == 200000);
+    CHECK(n.events[fire + 1].kind == K::delack_clear);
+    CHECK(n.events[fire + 2].kind == K::send_ack);
+    CHECK(send_ret(n, 1) == 0);
+    CHECK(send_ret(n, 2) == 100);
+}
+
 TEST_CASE("MSG_OOB: size_goal is mss, no push mid-call, the frames carry URG") {
     const auto t = run_file("msg_oob");
     CHECK(t.arg(first(t, K::send_mss, 1), Arg::size_goal) == 1448);

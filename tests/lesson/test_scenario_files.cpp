@@ -204,6 +204,7 @@ TEST_CASE("the scenario set covers the tcp_sendmsg branches") {
                           "epipe_after_shutdown",
                           "wait_connect",
                           "wait_connect_eagain",
+                          "wait_connect_ack_held",
                           "msg_oob",
                           "iovecs",
                           "retransmit_rto",
