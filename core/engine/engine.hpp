@@ -44,6 +44,7 @@ enum Errno : int64_t {
     EINTR_ = 4,
     EAGAIN_ = 11,
     ENOMEM_ = 12,
+    ENOBUFS_ = 105,
     EFAULT_ = 14,
     EPIPE_ = 32,
     ECONNRESET_ = 104,
@@ -120,13 +121,16 @@ public:
     int64_t sk_stream_error(int64_t flags, int64_t err);
     void tcp_send_mss(int64_t flags, int64_t& mss_now, int64_t& size_goal);
     int64_t select_size() const;
-    model::SkBuff* sk_stream_alloc_skb(int64_t size);
+    // scripted: whether the scenario's fail_skb_alloc counts this allocation
+    // (the send path's; the SYN's is never failed on purpose).
+    model::SkBuff* sk_stream_alloc_skb(int64_t size, bool scripted = true);
     void skb_entail(model::SkBuff& skb);
     void tcp_mark_push(model::SkBuff& skb);
     bool forced_push() const;
     // sock_mem.cpp
     bool sk_wmem_schedule(int64_t size);
     bool __sk_mem_schedule(int64_t size);
+    bool sk_mem_schedule_grant(int64_t size, int64_t amt);
     void sk_mem_reclaim();
     void sk_stream_moderate_sndbuf();
     void sk_wmem_free_skb(model::SkBuff& skb);

@@ -61,10 +61,21 @@ void Engine::enter_memory_pressure() {
 
 // Charges whole pages to the global pool and decides, from the tcp_mem
 // levels, whether this socket may have them.
+// Its verdict and the pages it moved are logged on mem_schedule, the event of
+// this function that carries what it changed (forward_alloc and the pool).
 bool Engine::__sk_mem_schedule(int64_t size) {
     FuncScope fs(rec_, Func::sk_wmem_schedule);
-    auto& sk = st().sk;
     const int64_t amt = sk_mem_pages(size);
+    const bool granted = sk_mem_schedule_grant(size, amt);
+    rec_.arg(Arg::size, size);
+    rec_.arg(Arg::value, granted ? amt : 0);
+    rec_.arg(Arg::ret, granted ? 1 : 0);
+    SP_EMIT(rec_, mem_schedule);
+    return granted;
+}
+
+bool Engine::sk_mem_schedule_grant(int64_t size, int64_t amt) {
+    auto& sk = st().sk;
     rec_.set(SF::sk_forward_alloc, sk.sk_forward_alloc + amt * SK_MEM_QUANTUM);
     rec_.set(SF::tcp_memory_allocated, sk.tcp_memory_allocated + amt);
     const int64_t allocated = sk.tcp_memory_allocated;

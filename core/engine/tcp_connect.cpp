@@ -18,12 +18,20 @@ using trace::FuncScope;
 void Engine::tcp_connect() {
     FuncScope fs(rec_, Func::tcp_connect);
     auto& sk = st().sk;
+    // The SYN is an skb on the write queue. In 2.6.32.67 tcp_connect takes it
+    // from sk_stream_alloc_skb(0), so its truesize is charged through
+    // sk_wmem_schedule like any other skb (2.6.32.9 used a bare
+    // alloc_skb_fclone and let forward_alloc go negative).
+    SkBuff* buff = sk_stream_alloc_skb(0, /*scripted=*/false);
+    if (!buff) {
+        // -ENOBUFS to connect(): the socket stays closed.
+        rec_.arg(Arg::err, -ENOBUFS_);
+        SP_EMIT(rec_, connect);
+        return;
+    }
+    // SYN_SENT is set by tcp_v4_connect just before; shown here, on connect.
     rec_.set(SF::state, TCP_SYN_SENT);
-    // The SYN is an skb on the write queue: alloc_skb_fclone(MAX_TCP_HEADER + 15)
-    // charged without sk_wmem_schedule, so forward_alloc may go negative.
-    SkBuff& syn = rec_.skb_new();
-    const int64_t l1 = opt_.l1_cache_bytes;
-    rec_.skb_set(syn, KF::truesize, (opt_.max_tcp_header + 15 + l1 - 1) / l1 * l1 + opt_.sizeof_sk_buff);
+    SkBuff& syn = *buff;
     rec_.skb_set(syn, KF::seq, sk.write_seq);
     rec_.skb_set(syn, KF::end_seq, seq_add(sk.write_seq, 1));
     rec_.skb_set(syn, KF::tcp_flags, TCPHDR_SYN);

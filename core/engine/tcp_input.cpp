@@ -324,7 +324,9 @@ void Engine::tcp_trim_head(SkBuff& skb, int64_t len) {
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued - len);
     sk_mem_uncharge(len);
     rec_.set(SF::sock_flags, sk.sock_flags | SOCK_QUEUE_SHRUNK);
-    if (skb.gso_segs > 1) tcp_set_skb_tso_segs(skb, tcp_current_mss());
+    // The segment count is redone with the skb's own segment size
+    // (tcp_skb_mss), as 2.6.32.67 does; 2.6.32.9 used the current MSS.
+    if (skb.gso_segs > 1) tcp_set_skb_tso_segs(skb, skb.gso_size);
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::len, len);
     SP_EMIT(rec_, ack_trim);

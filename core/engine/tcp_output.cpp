@@ -255,6 +255,10 @@ bool Engine::tcp_write_xmit(int64_t mss_now, int64_t nonagle, bool push_one) {
         int64_t limit = mss_now;
         if (tso_segs > 1 && !urg_mode()) limit = tcp_mss_split_point(skb, mss_now, cwnd_quota);
         if (skb.len > limit) {
+            rec_.arg(Arg::skb, skb.id);
+            rec_.arg(Arg::len, skb.len);
+            rec_.arg(Arg::limit, limit);
+            SP_EMIT(rec_, split_point);
             if (!tso_fragment(skb, limit, mss_now)) break;
         }
 

@@ -416,16 +416,16 @@ int64_t Engine::select_size() const {
     return tmp;
 }
 
-SkBuff* Engine::sk_stream_alloc_skb(int64_t size) {
+SkBuff* Engine::sk_stream_alloc_skb(int64_t size, bool scripted) {
     FuncScope fs(rec_, Func::sk_stream_alloc_skb);
     size = (size + 3) & ~int64_t{3};
     const int64_t l1 = opt_.l1_cache_bytes;
     const int64_t data = (size + opt_.max_tcp_header + l1 - 1) / l1 * l1;
     const int64_t truesize = data + opt_.sizeof_sk_buff;
 
-    ++skb_allocs_;
-    if (std::find(cfg_.faults.fail_skb_alloc.begin(), cfg_.faults.fail_skb_alloc.end(), skb_allocs_) !=
-        cfg_.faults.fail_skb_alloc.end()) {
+    if (scripted) ++skb_allocs_;
+    if (scripted && std::find(cfg_.faults.fail_skb_alloc.begin(), cfg_.faults.fail_skb_alloc.end(), skb_allocs_) !=
+                        cfg_.faults.fail_skb_alloc.end()) {
         // alloc_skb_fclone failed: the protocol enters memory pressure.
         enter_memory_pressure();
         sk_stream_moderate_sndbuf();
@@ -436,6 +436,10 @@ SkBuff* Engine::sk_stream_alloc_skb(int64_t size) {
     SkBuff& skb = rec_.skb_new();
     rec_.skb_set(skb, KF::truesize, truesize);
     rec_.skb_set(skb, KF::linear_cap, size);
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::size, size);
+    rec_.arg(Arg::value, truesize);
+    SP_EMIT(rec_, skb_alloc);
     return &skb;
 }
 

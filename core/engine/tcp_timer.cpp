@@ -216,6 +216,10 @@ int Engine::tcp_write_wakeup() {
         rec_.skb_set(skb, KF::tcp_flags, skb.tcp_flags | TCPHDR_PSH);
         if (seg_size < skb.len || skb.len > mss) {
             seg_size = std::min(seg_size, mss);
+            rec_.arg(Arg::skb, skb.id);
+            rec_.arg(Arg::len, skb.len);
+            rec_.arg(Arg::limit, seg_size);
+            SP_EMIT(rec_, split_point);
             if (!tcp_fragment(skb, seg_size, mss)) return -1;
         } else if (!skb.gso_segs) {
             tcp_set_skb_tso_segs(skb, mss);

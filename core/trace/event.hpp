@@ -120,7 +120,10 @@ namespace sendpath::trace {
     X(signal_return, "-ERESTARTSYS on the way to user space: send() restarts (SA_RESTART) or returns EINTR.")      \
     X(ack_held, "A writer waits in SYN_SENT: the handshake ACK is held for its data (200 ms at most).")            \
     X(delack_clear, "tcp_event_ack_sent: this segment carries the owed ACK; no delayed ACK is pending.")           \
-    X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")
+    X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")                  \
+    X(mem_schedule, "sk_wmem_schedule: forward_alloc is short; whole pages are asked of the pool.")                \
+    X(skb_alloc, "sk_stream_alloc_skb: a new skb, its linear room rounded up and its truesize, is allocated.")     \
+    X(split_point, "The skb is longer than may go out now: it is to be cut at limit bytes.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

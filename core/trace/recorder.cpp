@@ -47,13 +47,7 @@ namespace {
 // options and shutdown/close flags set before the push or FIN that follows,
 // the tso_deferred stamp cleared before a split.
 constexpr OwedEvent kOwed[] = {
-    {Func::sk_wmem_schedule, Func::tcp_sendmsg},
-    {Func::sk_wmem_schedule, Func::tso_fragment},
-    {Func::sk_stream_alloc_skb, Func::tcp_sendmsg},
     {Func::skb_entail, Func::tcp_sendmsg},
-    {Func::sk_stream_alloc_skb, Func::tso_fragment},
-    {Func::sk_stream_alloc_skb, Func::tcp_fragment},
-    {Func::tcp_write_xmit, Func::tso_fragment},
     {Func::tcp_retransmit_skb, Func::tcp_transmit_skb},
     {Func::tcp_setsockopt, Func::tcp_push_pending_frames},
     {Func::tcp_setsockopt, Func::tcp_sendmsg},
@@ -63,7 +57,6 @@ constexpr OwedEvent kOwed[] = {
     {Func::tcp_ack, Func::tcp_push_pending_frames},
     {Func::tcp_shutdown, Func::tcp_send_fin},
     {Func::tcp_close, Func::tcp_send_fin},
-    {Func::tcp_write_wakeup, Func::tcp_fragment},
     {Func::tcp_write_wakeup, Func::tcp_transmit_skb},
     {Func::tcp_push, Func::tcp_push_pending_frames},
 };
