@@ -26,6 +26,7 @@ const Verb& verb_diff();
 const Verb& verb_lessons();
 const Verb& verb_answers();
 const Verb& verb_grade();
+const Verb& verb_events();
 
 // Fails early, before any work, when path cannot be written: its directory
 // does not exist or is not writable, or path is a directory. Throws InputError

@@ -22,7 +22,7 @@ using namespace sendpath::cli;
 
 const std::vector<const Verb*>& verbs() {
     static const std::vector<const Verb*> list = {&verb_run(),     &verb_export(),  &verb_check(), &verb_diff(),
-                                                  &verb_lessons(), &verb_answers(), &verb_grade()};
+                                                  &verb_lessons(), &verb_answers(), &verb_grade(), &verb_events()};
     return list;
 }
 

@@ -8,6 +8,7 @@
 #include "gui/model/event_filter.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
+#include "trace/event_doc.hpp"
 
 namespace sendpath::gui {
 
@@ -99,6 +100,8 @@ private:
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
         ImGui::Text("%s: %s", std::string(trace::kind_name(e.kind)).c_str(),
                     std::string(trace::kind_doc(e.kind)).c_str());
+        const std::string models = trace::kind_models(e.kind);
+        if (!models.empty()) ImGui::TextDisabled("%s", models.c_str());
         const std::string args = format_args(t, i);
         if (!args.empty()) ImGui::Text("args: %s", args.c_str());
         ImGui::Text("%u state changes", e.change_end - e.change_begin -

@@ -45,7 +45,7 @@ TEST_CASE("--help lists every verb, --version names the version") {
     TempDir d;
     Result r = cli(d, {"--help"});
     CHECK(r.status == 0);
-    for (const char* verb : {"run", "export", "check", "diff"})
+    for (const char* verb : {"run", "export", "check", "diff", "events"})
         CHECK_MESSAGE(has(r.out, "\n  " + std::string(verb) + " "), verb);
     r = cli(d, {"--version"});
     CHECK(r.status == 0);
@@ -54,7 +54,7 @@ TEST_CASE("--help lists every verb, --version names the version") {
 
 TEST_CASE("each verb has its own --help") {
     TempDir d;
-    for (const char* verb : {"run", "export", "check", "diff"}) {
+    for (const char* verb : {"run", "export", "check", "diff", "events"}) {
         const Result r = cli(d, {verb, "--help"});
         CHECK_MESSAGE(r.status == 0, verb);
         CHECK_MESSAGE(has(r.out, "usage: sendpath-cli " + std::string(verb)), r.out);

@@ -1,0 +1,1164 @@
+#include "trace/event_doc.hpp"
+
+#include <array>
+#include <iterator>
+
+namespace sendpath::trace {
+
+namespace {
+
+struct AreaDoc {
+    std::string_view title;
+    std::string_view intro;
+};
+
+constexpr AreaDoc kAreas[] = {
+    {"tcp_sendmsg: entry",
+     "What `tcp_sendmsg` does before it copies a byte: it logs the call, waits for the handshake if the socket is "
+     "not yet connected, works out the segment size and refuses a socket that can no longer send."},
+    {"tcp_sendmsg: the copy loop",
+     "The loop over the application's buffers. Each pass finds an skb with room (the unsent tail, or a fresh one "
+     "put on the write queue), copies bytes into its linear area or into page fragments, advances the sequence "
+     "numbers, then decides whether to keep filling, push, or leave the full skb queued."},
+    {"tcp_sendmsg: waiting for room",
+     "The ways the copy loop runs out of room (send buffer full, memory refused, an allocation failed) and the "
+     "sleep in `sk_stream_wait_memory` that follows, pushing what was copied first."},
+    {"tcp_sendmsg: errors and return",
+     "How `tcp_sendmsg` leaves: through `out` with a push of what it copied, or through the error labels, which "
+     "clean up after a fault and return either the bytes already queued or a negative errno."},
+    {"Socket memory",
+     "The accounting behind the send buffer: the global TCP page pool with its pressure levels, pages handed back "
+     "to it, and the send buffer shrunk under pressure."},
+    {"Push and transmit",
+     "From `tcp_push` to the wire: `tcp_write_xmit` walks the unsent skbs and stops at the first test that fails "
+     "(congestion window, peer's window, Nagle, TSO deferral); an skb that passes may be split, then "
+     "`tcp_transmit_skb` builds its frames."},
+    {"ACK processing",
+     "A segment from the peer: the checks on it, `tcp_ack` moving `snd_una` and the window, "
+     "`tcp_clean_rtx_queue` freeing or trimming acknowledged skbs, the RTT sample and the congestion window, and "
+     "finally waking a writer that waits for room."},
+    {"Timers",
+     "The one write timer, serving as retransmission timer or zero-window probe timer (`icsk_pending` says "
+     "which): armed, cleared, and what happens when it fires."},
+    {"Connection",
+     "The socket's life around the sends: the SYN, the SYN-ACK and establishment, FINs, resets, `shutdown()` and "
+     "`close()`."},
+    {"Application and run",
+     "Events of sendpath's runner, which plays the application and the scenario's clock: they stand for what "
+     "happens outside the TCP code."},
+    {"Simulated peer",
+     "Events of the simulated receiver at the other end (`core/peer/sim_peer.cpp`): not the sender's kernel, but "
+     "what its receiver did, so the sender's behaviour can be explained."},
+};
+static_assert(std::size(kAreas) == static_cast<std::size_t>(Area::count_));
+
+// The descriptions are ours: written from what the engine does and from the
+// notes on the kernel it follows (shared/docs/linux-send-path.md).
+std::vector<KindDoc> make_table() {
+    using A = Area;
+    using O = Origin;
+    constexpr std::string_view tcp_c = "net/ipv4/tcp.c";
+    constexpr std::string_view out_c = "net/ipv4/tcp_output.c";
+    constexpr std::string_view in_c = "net/ipv4/tcp_input.c";
+    constexpr std::string_view timer_c = "net/ipv4/tcp_timer.c";
+    constexpr std::string_view stream_c = "net/core/stream.c";
+    // Arguments several kinds share.
+    const ArgDoc skb{Arg::skb, "id of the skb concerned"};
+    const ArgDoc offset{Arg::offset, "where the copy starts in this call's buffer (bytes from its start)"};
+    return {
+        // ---- tcp_sendmsg: entry ------------------------------------------------
+        {Kind::sendmsg_enter,
+         A::sendmsg_entry,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The application's send() reaches TCP. The socket is locked: segments that arrive from now on wait in the "
+         "backlog until the call sleeps or returns. The send timeout is taken from SO_SNDTIMEO, or is zero with "
+         "MSG_DONTWAIT.",
+         {{Arg::flags, "the send flags (MSG_MORE, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB as bits)"},
+          {Arg::iovcnt, "how many buffers (iovecs) the call passes"},
+          {Arg::size, "the total bytes asked to send"}}},
+        {Kind::wait_connect,
+         A::sendmsg_entry,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "Data can be sent only in ESTABLISHED or CLOSE_WAIT. In any other state the call waits for the handshake "
+         "to finish in sk_stream_wait_connect.",
+         {}},
+        {Kind::wait_connect_done,
+         A::sendmsg_entry,
+         O::kernel,
+         {"sk_stream_wait_connect"},
+         stream_c,
+         {},
+         "The wait for the connection is over: it is established, or a pending socket error, a state that can no "
+         "longer connect (EPIPE), a zero timeout (EAGAIN) or a signal ended it.",
+         {{Arg::err,
+           "0 when connected, else a negative errno (the socket's error, EPIPE, EAGAIN, EINTR or ERESTARTSYS)"}}},
+        {Kind::async_nospace_clear,
+         A::sendmsg_entry,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "A flag an earlier wait for memory left set (SOCK_ASYNC_NOSPACE, used for SIGIO) is cleared on entry; a "
+         "new wait may set it again.",
+         {}},
+        {Kind::send_mss,
+         A::sendmsg_entry,
+         O::kernel,
+         {"tcp_send_mss", "tcp_current_mss", "tcp_xmit_size_goal"},
+         "net/ipv4/tcp.c, net/ipv4/tcp_output.c",
+         {},
+         "The segment size for this call: mss_now from the path MTU and the options in use, and size_goal, how big "
+         "one skb may grow: with GSO a multiple of mss_now under 64 KB and under half the peer's largest window, "
+         "without it one MSS. Worked out again after every wait.",
+         {{Arg::mss_now, "the current MSS in bytes"}, {Arg::size_goal, "the bytes one skb is filled to"}}},
+        {Kind::precheck_epipe,
+         A::sendmsg_entry,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "Before copying, a pending socket error or a shut-down sending side ends the call with EPIPE. No simulated "
+         "run reaches it: after shutdown() the wait for the connection returns EPIPE first.",
+         {}},
+
+        // ---- tcp_sendmsg: the copy loop ---------------------------------------
+        {Kind::iov_next,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The loop takes the next of the application's buffers.",
+         {{Arg::iov, "index of the buffer, from 0"}, {Arg::seglen, "its length in bytes"}}},
+        {Kind::tail_append,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The last skb of the write queue has not been sent yet and holds fewer than max bytes, so the copy goes "
+         "there. max is size_goal, or one MSS when the skb is checksummed in software.",
+         {skb,
+          {Arg::copy, "room left in it: max minus its length, in bytes"},
+          {Arg::max, "the length the skb may reach"}}},
+        {Kind::new_segment,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "There is no unsent tail with room (or the page path asked for a new skb): the loop goes to its "
+         "new_segment label, which checks the send buffer before allocating.",
+         {}},
+        {Kind::skb_entail,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_alloc_skb", "skb_entail", "select_size"},
+         tcp_c,
+         {},
+         "A fresh skb is allocated, its truesize charged to the socket, and it is linked at the tail of the write "
+         "queue (becoming the send head if nothing else is unsent). select_size decides how much linear room it "
+         "gets.",
+         {skb, {Arg::size, "its linear capacity in bytes (0: every byte will go to page fragments)"}}},
+        {Kind::copy_linear,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "skb_add_data"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "Bytes are copied from the application into the skb's linear area (its tailroom), summing them on the way "
+         "when the device does not checksum.",
+         {{Arg::copy, "bytes copied"}, offset}},
+        {Kind::copy_linear_fault,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "skb_add_data"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "Reading the application's buffer faulted while copying into the linear area: the skb is trimmed back and "
+         "the call goes to do_fault with EFAULT.",
+         {offset}},
+        {Kind::page_merge,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "skb_can_coalesce", "skb_copy_to_page"},
+         "net/ipv4/tcp.c, include/linux/skbuff.h, include/net/sock.h",
+         {},
+         "The socket's cached page still has room and the skb's last fragment ends exactly where that room starts, "
+         "so the bytes are copied into the page and the fragment simply grows. No new page reference is taken.",
+         {skb,
+          {Arg::page, "id of the page"},
+          {Arg::off, "offset in the page where the bytes go"},
+          {Arg::copy, "bytes copied"},
+          {Arg::refs, "what happened to page references: 0 for a merge (none taken)"},
+          offset}},
+        {Kind::frags_full,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "A new fragment is needed but the skb cannot take one: every fragment slot is used, or the device has no "
+         "scatter-gather. The skb is marked PSH and the loop starts a new segment.",
+         {skb, {Arg::segs, "how many fragments the skb holds"}}},
+        {Kind::mark_push,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_mark_push"},
+         tcp_c,
+         {},
+         "The PSH flag is set on an skb and pushed_seq moves up to write_seq, the point up to which the sender has "
+         "asked for a push.",
+         {skb}},
+        {Kind::page_release,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The socket's cached page is used up to its end: the socket drops its reference to it and forgets it, so a "
+         "new page will be taken.",
+         {{Arg::page, "id of the page let go"}}},
+        {Kind::page_none,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The socket has no cached page: one will be allocated and filled from offset 0.",
+         {}},
+        {Kind::page_alloc,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_alloc_page"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "A new page is allocated for fragments. Until the copy puts it in a fragment, the only reference to it is "
+         "tcp_sendmsg's local variable.",
+         {{Arg::page, "id of the new page"}}},
+        {Kind::page_new_frag,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "skb_copy_to_page"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "The bytes are copied into the page and become a new fragment of the skb. The fragment takes a page "
+         "reference, and a page with room left becomes (or stays) the socket's cached page.",
+         {skb,
+          {Arg::page, "id of the page"},
+          {Arg::off, "offset in the page where the fragment starts"},
+          {Arg::copy, "bytes copied"},
+          {Arg::refs,
+           "what happened to page references: 1 the cached page gained one for the fragment, 2 a new page "
+           "became the cached page and gained one, 3 a new page filled by this copy is owned by the fragment alone"},
+          offset}},
+        {Kind::copy_page_fault,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "skb_copy_to_page"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "Reading the application's buffer faulted while copying into a page. A page just allocated is kept as the "
+         "socket's cached page so it is not lost; the call goes to do_error with EFAULT.",
+         {{Arg::page, "id of the page"}, offset}},
+        {Kind::psh_clear,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "These are the first bytes this call copied: PSH is cleared on the skb, so only the call's last skb "
+         "(marked later) asks the receiver to push.",
+         {}},
+        {Kind::advance,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The copy is accounted in sequence space: write_seq and the skb's end_seq move by the bytes copied, and the "
+         "skb's segment count is reset to be worked out when it is sent.",
+         {}},
+        {Kind::last_chunk,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The last byte of the last buffer has been copied: the loop ends and the call goes to out.",
+         {}},
+        {Kind::continue_fill,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The skb is still shorter than max (or the call is MSG_OOB): the loop goes on filling it without pushing.",
+         {}},
+        {Kind::forced_push,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "forced_push"},
+         tcp_c,
+         {},
+         "The skb is full and more than half of the peer's largest window has been written since the last push: "
+         "the skb is marked PSH and everything queued is pushed now.",
+         {}},
+        {Kind::push_one,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg", "tcp_push_one"},
+         "net/ipv4/tcp.c, net/ipv4/tcp_output.c",
+         {},
+         "The skb is full and it is the send head (nothing unsent before it): tcp_push_one tries to send just this "
+         "skb.",
+         {}},
+        {Kind::full_queued,
+         A::copy_loop,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The skb is full but unsent skbs are ahead of it: it stays queued and the loop goes on.",
+         {}},
+
+        // ---- tcp_sendmsg: waiting for room ------------------------------------
+        {Kind::wait_for_sndbuf,
+         A::waits,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_memory_free"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "A new skb is needed but the queued bytes (sk_wmem_queued) have reached the send buffer (sk_sndbuf): "
+         "SOCK_NOSPACE is set and the call goes on to wait.",
+         {}},
+        {Kind::skb_alloc_fail,
+         A::waits,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_alloc_skb"},
+         tcp_c,
+         {},
+         "No skb could be had: the allocation failed (a scripted fault, which puts TCP under memory pressure) or "
+         "the memory charge for it was refused. The call waits for memory.",
+         {}},
+        {Kind::wmem_sched_fail,
+         A::waits,
+         O::kernel,
+         {"tcp_sendmsg", "sk_wmem_schedule"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "The socket could not be charged for the bytes about to go into a page: the global TCP memory limits "
+         "refused. The call waits for memory.",
+         {{Arg::copy, "bytes the refused charge was for"}}},
+        {Kind::page_alloc_fail,
+         A::waits,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_alloc_page"},
+         "net/ipv4/tcp.c, include/net/sock.h",
+         {},
+         "No page could be allocated (a scripted fault): TCP enters memory pressure, the send buffer is moderated, "
+         "and the call waits for memory.",
+         {}},
+        {Kind::wait_for_memory,
+         A::waits,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The call is about to sleep. Bytes it already copied are pushed first (without MSG_MORE), so the peer "
+         "gets them while the writer waits.",
+         {}},
+        {Kind::wait_sleep,
+         A::waits,
+         O::kernel,
+         {"sk_stream_wait_memory"},
+         stream_c,
+         {},
+         "The writer goes to sleep with SOCK_NOSPACE set: until an ACK frees enough room, an error, a signal or the "
+         "timeout. After a memory failure (not a full buffer) it first sleeps a random 2 to 201 ms back-off.",
+         {{Arg::vm_wait_ms, "the back-off in ms; only when this sleep is one"},
+          {Arg::timeo_ms, "the send timeout left in ms, -1 for none"}}},
+        {Kind::wait_end,
+         A::waits,
+         O::kernel,
+         {"sk_stream_wait_memory"},
+         stream_c,
+         {},
+         "The wait is over: there is room again, or an error or shutdown (EPIPE), no time left (EAGAIN) or a signal "
+         "(EINTR, or ERESTARTSYS without a timeout) ends it.",
+         {{Arg::err, "0 to carry on copying, else the negative errno"},
+          {Arg::timeo_ms, "the send timeout left in ms, -1 for none"}}},
+
+        // ---- tcp_sendmsg: errors and return -----------------------------------
+        {Kind::do_fault,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The do_fault label, after a fault in the linear copy: an skb the fault left empty must not stay queued.",
+         {}},
+        {Kind::fault_unlink,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg", "tcp_unlink_write_queue", "sk_wmem_free_skb"},
+         "net/ipv4/tcp.c, include/net/tcp.h, include/net/sock.h",
+         {},
+         "The empty skb is taken off the write queue (and off the send head) and freed, its memory uncharged.",
+         {skb}},
+        {Kind::do_error,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The do_error label: if this call copied anything it returns that count, else it returns the error.",
+         {}},
+        {Kind::return_partial,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "An error came after some bytes were queued: the error is dropped and the bytes copied are returned (via "
+         "out, which pushes them).",
+         {{Arg::ret, "the bytes copied, which the call returns"}}},
+        {Kind::out_push,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "The out label with bytes copied: tcp_push with the call's flags and the socket's Nagle and cork setting.",
+         {{Arg::flags, "the call's send flags"}}},
+        {Kind::out_err,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg", "sk_stream_error"},
+         "net/ipv4/tcp.c, net/core/stream.c",
+         {},
+         "The out_err label: sk_stream_error turns EPIPE into a pending socket error if there is one, and raises "
+         "SIGPIPE for EPIPE unless the call passed MSG_NOSIGNAL.",
+         {{Arg::err, "the negative errno returned"}, {Arg::sigpipe, "1 when SIGPIPE is raised, else 0"}}},
+        {Kind::sendmsg_exit,
+         A::sendmsg_exit,
+         O::kernel,
+         {"tcp_sendmsg"},
+         tcp_c,
+         {},
+         "tcp_sendmsg returns to the application and the socket is released.",
+         {{Arg::ret, "bytes sent, or a negative errno"}}},
+
+        // ---- Socket memory ----------------------------------------------------
+        {Kind::mem_pressure,
+         A::memory,
+         O::kernel,
+         {"tcp_enter_memory_pressure", "__sk_mem_schedule"},
+         "net/ipv4/tcp.c, net/core/sock.c",
+         {},
+         "TCP as a whole enters memory pressure (pages in use passed tcp_mem[1], or an allocation failed) or leaves "
+         "it (a charge found usage back under tcp_mem[0]).",
+         {{Arg::value, "1 entering pressure, 0 leaving it"}}},
+        {Kind::mem_reclaim,
+         A::memory,
+         O::kernel,
+         {"sk_mem_reclaim", "__sk_mem_reclaim"},
+         "include/net/sock.h, net/core/sock.c",
+         {},
+         "Whole pages of the socket's prepaid allowance (sk_forward_alloc) go back to the global pool. 2.6.32 does "
+         "this lazily, here when the write timer runs.",
+         {{Arg::value, "pages returned"}}},
+        {Kind::sndbuf_moderate,
+         A::memory,
+         O::kernel,
+         {"sk_stream_moderate_sndbuf"},
+         "include/net/sock.h",
+         {},
+         "Under memory pressure an unlocked send buffer shrinks to half of what is queued (but not below 2048 "
+         "bytes), so the writer blocks sooner.",
+         {{Arg::old, "sk_sndbuf before, in bytes"}, {Arg::value, "sk_sndbuf after, in bytes"}}},
+
+        // ---- Push and transmit ------------------------------------------------
+        {Kind::tcp_push,
+         A::xmit,
+         O::kernel,
+         {"tcp_push"},
+         tcp_c,
+         {},
+         "Push what is queued: unless MSG_MORE (or when a push is forced) the tail skb gets PSH, MSG_OOB sets the "
+         "urgent pointer, then the pending frames are pushed (corked under MSG_MORE).",
+         {{Arg::flags, "the send flags it was called with"},
+          {Arg::nonagle, "the Nagle setting it was given (bits: 1 off, 2 cork, 4 push once)"}}},
+        {Kind::autocork_defer,
+         A::xmit,
+         O::kernel,
+         {"tcp_push", "tcp_should_autocork"},
+         tcp_c,
+         "Linux 3.14 and later; engine option autocork",
+         "Autocorking: the tail is small and earlier data is still in the device, so nothing is sent now; the "
+         "device's completion pushes the tail later, maybe grown by then.",
+         {skb}},
+        {Kind::push_pending,
+         A::xmit,
+         O::kernel,
+         {"__tcp_push_pending_frames"},
+         out_c,
+         {},
+         "Try to send everything unsent (nothing happens if the socket is closed or nothing is unsent). If nothing "
+         "could go while nothing is in flight, the zero-window probe timer is armed.",
+         {{Arg::nonagle, "the Nagle setting used (bits: 1 off, 2 cork, 4 push once)"}}},
+        {Kind::write_xmit,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit"},
+         out_c,
+         {},
+         "The transmit loop starts at the send head and sends skbs until a test fails or nothing is left.",
+         {{Arg::nonagle, "the Nagle setting for the queue's tail (bits: 1 off, 2 cork, 4 push once)"},
+          {Arg::push_one, "1 when called from tcp_push_one (at most one skb, no TSO deferral)"}}},
+        {Kind::cwnd_limited,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit", "tcp_cwnd_test"},
+         out_c,
+         {},
+         "The segments in flight fill the congestion window: sending stops until ACKs come back.",
+         {skb,
+          {Arg::in_flight, "segments in flight: sent and unacknowledged, less those marked lost, plus retransmissions"},
+          {Arg::cwnd, "the congestion window, in segments"}}},
+        {Kind::rwnd_limited,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit", "tcp_snd_wnd_test"},
+         out_c,
+         {},
+         "The skb's first segment would end past what the peer's window allows: sending stops until the window "
+         "opens.",
+         {skb, {Arg::win, "the peer's window (snd_wnd), in bytes"}}},
+        {Kind::nagle_defer,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit", "tcp_nagle_test"},
+         out_c,
+         {},
+         "Nagle's algorithm (Minshall's form) or TCP_CORK holds back a segment smaller than the MSS: with cork "
+         "always, with Nagle while an earlier small segment is unacknowledged.",
+         {skb,
+          {Arg::len, "the skb's length in bytes"},
+          {Arg::nonagle, "the Nagle setting (bits: 1 off, 2 cork, 4 push once)"}}},
+        {Kind::tso_defer,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit", "tcp_tso_should_defer"},
+         out_c,
+         {},
+         "TSO deferral: the windows would allow only a small part of a multi-segment skb, so sending waits briefly "
+         "for a bigger burst.",
+         {skb}},
+        {Kind::tso_split,
+         A::xmit,
+         O::kernel,
+         {"tso_fragment", "tcp_fragment"},
+         out_c,
+         {},
+         "The skb is longer than may go now (window, congestion window, or one MSS for a retransmission or "
+         "probe): it is cut in two, the tail part becoming a new skb right after it.",
+         {{Arg::skb, "id of the skb cut (it keeps the first part)"},
+          {Arg::len, "bytes it keeps"},
+          {Arg::value, "id of the new skb holding the rest"}}},
+        {Kind::split_fail,
+         A::xmit,
+         O::kernel,
+         {"tso_fragment", "tcp_fragment"},
+         out_c,
+         {},
+         "The second skb of a split could not be allocated (usually the memory charge was refused): nothing is "
+         "split and the caller stops sending.",
+         {{Arg::skb, "id of the skb that was to be cut"}, {Arg::len, "bytes it was to keep"}}},
+        {Kind::xmit_pass,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit"},
+         out_c,
+         {},
+         "The skb passed every test: it is stamped with the time (for the RTT sample) and handed to "
+         "tcp_transmit_skb.",
+         {skb,
+          {Arg::quota, "segments the congestion window still allows"},
+          {Arg::limit, "the most bytes the skb may carry now"}}},
+        {Kind::transmit,
+         A::xmit,
+         O::kernel,
+         {"tcp_transmit_skb"},
+         out_c,
+         {},
+         "The skb's frames are built (TCP and IP headers with options and checksums) and handed to the device; "
+         "without TSO a multi-segment skb is cut into MSS-sized frames by software GSO.",
+         {skb,
+          {Arg::seq, "its first sequence number"},
+          {Arg::end_seq, "the sequence number after its last byte"},
+          {Arg::frames, "frames built from it"},
+          {Arg::dropped, "frames lost on the way; only when some were"}}},
+        {Kind::new_data_sent,
+         A::xmit,
+         O::kernel,
+         {"tcp_event_new_data_sent"},
+         out_c,
+         {},
+         "New data left: the send head moves to the next skb, snd_nxt to the skb's end, and its segments count as "
+         "in flight. The first segment in flight arms the retransmission timer.",
+         {skb, {Arg::end_seq, "its end sequence number"}, {Arg::segs, "its segments, now in flight"}}},
+        {Kind::minshall_update,
+         A::xmit,
+         O::kernel,
+         {"tcp_minshall_update"},
+         out_c,
+         {},
+         "A segment smaller than the MSS was sent: snd_sml remembers where it ends, for Nagle's test.",
+         {{Arg::end_seq, "the end of that small segment"}}},
+        {Kind::send_ack,
+         A::xmit,
+         O::kernel,
+         {"tcp_send_ack", "tcp_write_wakeup"},
+         out_c,
+         {},
+         "A segment without data and without an skb on the write queue: the ACK ending the handshake or answering "
+         "a FIN, or a window probe that repeats an old byte's sequence number.",
+         {{Arg::ack, "the acknowledgment number it carries; only on an ACK of tcp_send_ack"},
+          {Arg::seq, "its sequence number (snd_una - 1); only on a window probe"}}},
+        {Kind::tx_complete,
+         A::xmit,
+         O::kernel,
+         {"tcp_wfree"},
+         out_c,
+         "Linux 3.6 and later (TCP small queues); engine option autocork",
+         "The device is done with a clone of a sent skb: the socket's in-device bytes (sk_wmem_alloc) shrink. When "
+         "the last one completes, the small-queue throttle lifts and what autocorking held is pushed.",
+         {{Arg::value, "sk_wmem_alloc after, in bytes"}}},
+
+        // ---- ACK processing ---------------------------------------------------
+        {Kind::frame_bad,
+         A::ack,
+         O::kernel,
+         {"tcp_v4_rcv", "tcp_rcv_synsent_state_process"},
+         "net/ipv4/tcp_ipv4.c, net/ipv4/tcp_input.c",
+         {},
+         "An incoming frame is not a TCP segment of this connection, or answers our SYN with the wrong "
+         "acknowledgment number: it is counted and ignored.",
+         {{Arg::len, "the frame's length in bytes; for a frame not of this connection"},
+          {Arg::ack, "the wrong acknowledgment number; for a bad answer to the SYN"}}},
+        {Kind::ts_recent,
+         A::ack,
+         O::kernel,
+         {"tcp_replace_ts_recent"},
+         in_c,
+         {},
+         "The segment carries a newer timestamp: it is kept, to be echoed in the segments we send.",
+         {{Arg::value, "the peer's timestamp value"}}},
+        {Kind::ack,
+         A::ack,
+         O::kernel,
+         {"tcp_ack", "tcp_ack_update_window"},
+         in_c,
+         {},
+         "An acknowledgment is processed: snd_una moves up to it and the peer's window is taken if the segment is "
+         "newer than the one the window came from. An ACK below snd_una (stale) or above snd_nxt (for data never "
+         "sent) changes nothing.",
+         {{Arg::ack, "the acknowledgment number"},
+          {Arg::win, "the window it advertises, in bytes (scaled)"},
+          {Arg::bytes, "bytes newly acknowledged; when the ACK is taken"},
+          {Arg::reason, "why it was ignored: 1 older than snd_una, 2 beyond snd_nxt; only then"}}},
+        {Kind::ack_trim,
+         A::ack,
+         O::kernel,
+         {"tcp_trim_head", "tcp_tso_acked"},
+         "net/ipv4/tcp_output.c, net/ipv4/tcp_input.c",
+         {},
+         "Part of an skb has been acknowledged (the first segments of a multi-segment skb, or the start of an skb "
+         "about to be retransmitted): those bytes are cut off its head and their memory uncharged.",
+         {skb, {Arg::len, "bytes cut off"}}},
+        {Kind::skb_free,
+         A::ack,
+         O::kernel,
+         {"tcp_clean_rtx_queue", "sk_wmem_free_skb"},
+         "net/ipv4/tcp_input.c, include/net/sock.h",
+         {},
+         "A fully acknowledged skb leaves the write queue and is freed: its truesize is uncharged and its page "
+         "references are dropped.",
+         {skb, {Arg::size, "its truesize, in bytes, given back"}}},
+        {Kind::rtx_acked,
+         A::ack,
+         O::kernel,
+         {"tcp_clean_rtx_queue"},
+         in_c,
+         {},
+         "What this ACK took off the retransmission queue, counted in segments, and what is still in flight. The "
+         "retransmission timer is then restarted, or cleared if nothing is left.",
+         {{Arg::segs, "segments acknowledged"}, {Arg::value, "segments still in flight (packets_out)"}}},
+        {Kind::rtt_sample,
+         A::ack,
+         O::kernel,
+         {"tcp_rtt_estimator"},
+         in_c,
+         {},
+         "An acknowledged segment that was sent only once gives a round-trip sample: the smoothed RTT, its "
+         "variation and the retransmission timeout are updated.",
+         {{Arg::value, "the sample, in microseconds"}}},
+        {Kind::cong_avoid,
+         A::ack,
+         O::kernel,
+         {"tcp_reno_cong_avoid", "tcp_slow_start", "tcp_cong_avoid_ai"},
+         "net/ipv4/tcp_cong.c",
+         {},
+         "The congestion window grows by one segment: on every ACK in slow start, after about a window's worth of "
+         "ACKs in congestion avoidance. Only while the window is actually being used.",
+         {{Arg::cwnd, "the new congestion window, in segments"}, {Arg::ssthresh, "the slow-start threshold"}}},
+        {Kind::cwnd_count,
+         A::ack,
+         O::kernel,
+         {"tcp_reno_cong_avoid", "tcp_cong_avoid_ai"},
+         "net/ipv4/tcp_cong.c",
+         {},
+         "In congestion avoidance an ACK that does not yet grow the window is counted in snd_cwnd_cnt.",
+         {{Arg::cwnd, "the congestion window, in segments"}, {Arg::value, "the count after this ACK"}}},
+        {Kind::queue_shrunk,
+         A::ack,
+         O::kernel,
+         {"tcp_check_space"},
+         in_c,
+         {},
+         "Acknowledged skbs were freed or trimmed (SOCK_QUEUE_SHRUNK): the flag is cleared, and if a writer is "
+         "waiting for room the send buffer may grow and the writer may be woken.",
+         {{Arg::value, "1 when a writer waits for room (SOCK_NOSPACE), else 0"}}},
+        {Kind::sndbuf_grow,
+         A::ack,
+         O::kernel,
+         {"tcp_new_space"},
+         in_c,
+         {},
+         "An unlocked send buffer grows to hold about two congestion windows of segments, when memory is plentiful "
+         "and the window is not already full.",
+         {{Arg::old, "sk_sndbuf before, in bytes"}, {Arg::value, "sk_sndbuf after, in bytes"}}},
+        {Kind::write_space,
+         A::ack,
+         O::kernel,
+         {"sk_stream_write_space"},
+         stream_c,
+         {},
+         "At least a third of the send buffer is free: SOCK_NOSPACE is cleared and a waiting writer is woken.",
+         {{Arg::value, "free room (sk_sndbuf - sk_wmem_queued), in bytes"}}},
+
+        // ---- Timers -----------------------------------------------------------
+        {Kind::rto_arm,
+         A::timers,
+         O::kernel,
+         {"inet_csk_reset_xmit_timer"},
+         "include/net/inet_connection_sock.h",
+         {},
+         "The write timer is set as the retransmission timer: it fires if no ACK restarts it in time.",
+         {{Arg::value, "the timeout, in microseconds from now"}}},
+        {Kind::probe0_arm,
+         A::timers,
+         O::kernel,
+         {"inet_csk_reset_xmit_timer"},
+         "include/net/inet_connection_sock.h",
+         {},
+         "The write timer is set as the zero-window probe timer: data waits, nothing is in flight, and the peer's "
+         "window has no room.",
+         {{Arg::value, "the timeout, in microseconds from now"}}},
+        {Kind::timer_clear,
+         A::timers,
+         O::kernel,
+         {"inet_csk_clear_xmit_timer"},
+         "include/net/inet_connection_sock.h",
+         {},
+         "No timer is pending any more (everything in flight was acknowledged). 2.6.32 leaves the kernel timer "
+         "itself running; when it fires it finds nothing to do but reclaim memory.",
+         {}},
+        {Kind::rto_fire,
+         A::timers,
+         O::kernel,
+         {"tcp_retransmit_timer", "tcp_write_timer"},
+         timer_c,
+         {},
+         "The retransmission timer expired without an ACK: unless TCP gives up on the connection, it enters loss "
+         "recovery, sends the head again and doubles the timeout.",
+         {{Arg::value, "the timeout that expired, in microseconds"}}},
+        {Kind::enter_loss,
+         A::timers,
+         O::kernel,
+         {"tcp_enter_loss"},
+         in_c,
+         {},
+         "After a timeout the congestion window drops to one segment, the threshold to half the window, and every "
+         "segment in flight is marked lost, to be sent again as ACKs allow.",
+         {{Arg::cwnd, "the congestion window now (1)"}, {Arg::ssthresh, "the slow-start threshold now"}}},
+        {Kind::retransmit,
+         A::timers,
+         O::kernel,
+         {"tcp_retransmit_skb", "tcp_xmit_retransmit_queue"},
+         out_c,
+         {},
+         "An skb already sent goes out again: the head after a timeout, or the next lost one as ACKs come in loss "
+         "recovery. It is marked as retransmitted, so it gives no RTT sample.",
+         {skb, {Arg::seq, "its first sequence number"}, {Arg::end_seq, "the sequence number after its last byte"}}},
+        {Kind::probe0_fire,
+         A::timers,
+         O::kernel,
+         {"tcp_probe_timer", "tcp_write_timer"},
+         timer_c,
+         {},
+         "The zero-window probe timer expired: a probe is sent (data if any fits the window, else a bare ACK) and "
+         "the timer is set again, backing off.",
+         {}},
+
+        // ---- Connection -------------------------------------------------------
+        {Kind::connect,
+         A::connection,
+         O::kernel,
+         {"tcp_connect"},
+         out_c,
+         {},
+         "The active open: a SYN is put on the write queue as an skb (charged and retransmitted like data) and "
+         "sent.",
+         {skb, {Arg::seq, "the initial sequence number"}}},
+        {Kind::synack,
+         A::connection,
+         O::kernel,
+         {"tcp_rcv_synsent_state_process"},
+         in_c,
+         {},
+         "The SYN-ACK arrives: its options (MSS, window scale, timestamps) are taken before its ACK of our SYN is "
+         "processed.",
+         {{Arg::seq, "the peer's initial sequence number"},
+          {Arg::ack, "its acknowledgment number"},
+          {Arg::mss_now, "the MSS the peer announced (536 when it announced none)"}}},
+        {Kind::established,
+         A::connection,
+         O::kernel,
+         {"tcp_rcv_synsent_state_process"},
+         in_c,
+         {},
+         "The connection is established: the MSS is worked out, the initial congestion window set (RFC 3390), the "
+         "send buffer fitted, and a writer waiting in sk_stream_wait_connect is woken.",
+         {{Arg::mss_now, "the MSS now in use"},
+          {Arg::win, "the peer's window, in bytes"},
+          {Arg::cwnd, "the initial congestion window, in segments"}}},
+        {Kind::fin,
+         A::connection,
+         O::kernel,
+         {"tcp_send_fin", "tcp_fin"},
+         "net/ipv4/tcp_output.c, net/ipv4/tcp_input.c",
+         {},
+         "Our FIN is queued (on the unsent tail skb, or on an skb of its own) after shutdown() or close(); or the "
+         "peer's FIN arrives, which moves the state on and is acknowledged.",
+         {{Arg::skb, "id of the skb carrying our FIN; only for ours"}}},
+        {Kind::reset,
+         A::connection,
+         O::kernel,
+         {"tcp_reset", "tcp_write_timeout"},
+         "net/ipv4/tcp_input.c, net/ipv4/tcp_timer.c",
+         {},
+         "The connection dies: an RST arrived (ECONNREFUSED in SYN-SENT, EPIPE in CLOSE_WAIT, else ECONNRESET), or "
+         "the retransmission timer gave up (ETIMEDOUT). The error is left for the writer, who is woken.",
+         {{Arg::err, "the socket error, as a negative errno"}}},
+        {Kind::setsockopt,
+         A::connection,
+         O::kernel,
+         {"do_tcp_setsockopt", "sock_setsockopt"},
+         "net/ipv4/tcp.c, net/core/sock.c",
+         {},
+         "The application sets an option. Turning TCP_NODELAY on, or TCP_CORK off, pushes what was held; "
+         "SO_SNDBUF doubles the value asked, locks the buffer size and may wake a writer.",
+         {{Arg::opt, "the option: 1 TCP_NODELAY, 3 TCP_CORK, 7 SO_SNDBUF, 21 SO_SNDTIMEO"},
+          {Arg::value, "the value given"}}},
+        {Kind::shutdown,
+         A::connection,
+         O::kernel,
+         {"tcp_shutdown"},
+         tcp_c,
+         {},
+         "The application shuts down one or both directions; shutting down sending queues a FIN (when the state "
+         "allows one).",
+         {{Arg::how, "the directions shut (bits: 1 receiving, 2 sending)"}}},
+        {Kind::close,
+         A::connection,
+         O::kernel,
+         {"tcp_close"},
+         tcp_c,
+         {},
+         "The application closes the socket: both directions are shut, and a FIN is queued if none was yet.",
+         {}},
+
+        // ---- Application and run ---------------------------------------------
+        {Kind::socket_create,
+         A::application,
+         O::runner,
+         {"Runner::socket_create"},
+         "socket() and the settings a new TCP socket starts with (tcp_v4_init_sock, the sysctls, the scenario's "
+         "options)",
+         {},
+         "The scenario's socket is set up: the socket options, the sysctl values and the counters a new socket "
+         "starts with.",
+         {{Arg::value, "the device MTU, in bytes"}}},
+        {Kind::signal,
+         A::application,
+         O::runner,
+         {"Runner::deliver_signal"},
+         "a signal sent to the sending thread (it makes signal_pending() true)",
+         {},
+         "The scenario sends the thread a signal. A wait in progress ends with EINTR (or ERESTARTSYS without a "
+         "timeout); "
+         "the signal counts as delivered when the call returns.",
+         {}},
+        {Kind::time_advance,
+         A::application,
+         O::runner,
+         {"Runner::play_timeline"},
+         "the application sleeping between its calls",
+         {},
+         "The scenario lets virtual time pass: timers fire and the peer acts meanwhile.",
+         {{Arg::value, "how long, in microseconds"}}},
+        {Kind::run_end,
+         A::application,
+         O::runner,
+         {"Runner::run"},
+         "the end of the program",
+         {},
+         "The run is over; the trace's end_reason says why (completed, interrupted, the trace full, an error).",
+         {}},
+
+        // ---- Simulated peer ---------------------------------------------------
+        {Kind::peer_update,
+         A::peer,
+         O::peer,
+         {"SimLink::publish_event"},
+         "the receiver's TCP: taking a segment, acknowledging, advertising its window",
+         {},
+         "Emitted whenever what the receiver holds changed: the next byte it expects, the bytes it has not read yet, "
+         "the window it offers. The sender's kernel never sees this; it explains the ACKs and windows that come "
+         "back.",
+         {{Arg::seq, "the next sequence number it expects (its rcv_nxt)"},
+          {Arg::bytes, "bytes waiting in its receive queue, unread"},
+          {Arg::win, "the window it offers, in bytes"}}},
+        {Kind::peer_read,
+         A::peer,
+         O::peer,
+         {"SimLink::read"},
+         "the receiving application calling recv()",
+         {},
+         "The receiving application reads bytes, which opens the window it offers.",
+         {{Arg::bytes, "bytes read"}}},
+        {Kind::peer_drop,
+         A::peer,
+         O::peer,
+         {"SimLink::arrive"},
+         "a segment lost in the network",
+         {},
+         "A data segment is lost on the way, as the scenario scripted: the receiver never sees it.",
+         {{Arg::seq, "its first sequence number"},
+          {Arg::len, "its payload, in bytes"},
+          {Arg::dropped, "which data segment it was, counted from 1"}}},
+    };
+}
+
+void md_escape_into(std::string& out, std::string_view s) {
+    // Only what would start emphasis or HTML; GitHub's Markdown leaves underscores inside words alone.
+    for (char c : s) {
+        if (c == '*' || c == '<' || c == '`') out += '\\';
+        out += c;
+    }
+}
+
+// The sendpath file whose code emits the kinds of a non-kernel origin.
+std::string_view origin_file(Origin o) {
+    return o == Origin::runner ? "core/run/runner.cpp" : o == Origin::peer ? "core/peer/sim_peer.cpp" : "";
+}
+
+std::string join(const std::vector<std::string_view>& v, std::string_view sep, std::string_view quote = "") {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += sep;
+        s += quote;
+        s += v[i];
+        s += quote;
+    }
+    return s;
+}
+
+// The GitHub anchor of an area's heading: lower case, spaces to '-', other punctuation dropped.
+std::string anchor(std::string_view title) {
+    std::string a;
+    for (char c : title) {
+        if (c >= 'A' && c <= 'Z') a += static_cast<char>(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') a += c;
+        else if (c == ' ') a += '-';
+    }
+    return a;
+}
+
+}  // namespace
+
+std::string_view area_title(Area a) {
+    const auto i = static_cast<std::size_t>(a);
+    return i < std::size(kAreas) ? kAreas[i].title : std::string_view("?");
+}
+std::string_view area_intro(Area a) {
+    const auto i = static_cast<std::size_t>(a);
+    return i < std::size(kAreas) ? kAreas[i].intro : std::string_view();
+}
+std::string_view origin_name(Origin o) {
+    switch (o) {
+        case Origin::kernel: return "kernel";
+        case Origin::runner: return "runner";
+        case Origin::peer: return "peer";
+    }
+    return "?";
+}
+
+const std::vector<KindDoc>& kind_docs() {
+    static const std::vector<KindDoc> table = make_table();
+    return table;
+}
+
+const KindDoc* find_kind_doc(Kind k) {
+    static const std::array<const KindDoc*, kKindCount> index = [] {
+        std::array<const KindDoc*, kKindCount> ix{};
+        for (const KindDoc& d : kind_docs()) {
+            const auto i = static_cast<std::size_t>(d.kind);
+            if (i < ix.size() && !ix[i]) ix[i] = &d;
+        }
+        return ix;
+    }();
+    const auto i = static_cast<std::size_t>(k);
+    return i < index.size() ? index[i] : nullptr;
+}
+
+std::string_view arg_doc(Kind k, Arg a) {
+    if (const KindDoc* d = find_kind_doc(k))
+        for (const ArgDoc& ad : d->args)
+            if (ad.arg == a) return ad.meaning;
+    return {};
+}
+
+std::string kind_functions(Kind k) {
+    const KindDoc* d = find_kind_doc(k);
+    return d ? join(d->functions, ", ") : std::string();
+}
+
+std::string kind_release(Kind k) {
+    const KindDoc* d = find_kind_doc(k);
+    if (d && !d->release.empty()) return std::string(d->release);
+    return "Linux 2.6.32.67";
+}
+
+std::string kind_models(Kind k) {
+    const KindDoc* d = find_kind_doc(k);
+    if (!d) return {};
+    if (d->origin != Origin::kernel) return std::string(origin_name(d->origin)) + ": " + std::string(d->where);
+    std::string s = "models " + join(d->functions, ", ");
+    if (!d->release.empty()) s += " (" + std::string(d->release) + ")";
+    return s;
+}
+
+std::string events_markdown() {
+    std::string s;
+    s += "# Event kinds\n\n";
+    s +=
+        "<!-- Generated: do not edit. Source: core/trace/event_doc.cpp (and the one-line summaries in\n"
+        "     core/trace/event.hpp). Regenerate: build/core/sendpath-cli events --markdown -o assets/events.md -->\n\n";
+    s += "*This page is generated from the engine's own table of event kinds "
+         "(`core/trace/event_doc.cpp`, with the one-line summaries of `SENDPATH_EVENT_KINDS` in "
+         "`core/trace/event.hpp`). Do not edit it by hand: change the table, then run "
+         "`build/core/sendpath-cli events --markdown -o assets/events.md`. The test "
+         "`cli: assets/events.md is what sendpath-cli events --markdown prints` fails while they differ.*\n\n";
+    s += "Every branch the engine takes is an event of one of these kinds. For each kind: the one-line summary "
+         "the GUI shows on hover, what happens, the kernel function(s) it models, as named in Linux 2.6.32.67 "
+         "(the deciding one first; a few kinds model a later release, behind an engine option), and every "
+         "argument the engine puts on it. The function a trace names for an event is the engine's own call stack "
+         "(`function` in [trace.md](trace.md)), which can be a caller of the one listed here. Where each kind is "
+         "emitted, drawn and graded: [core/README.md](../core/README.md#event-kinds-from-emit-to-grade).\n\n";
+    s += "Arguments hold integers: ids of skbs and pages as the trace numbers them, byte counts, sequence "
+         "numbers (as the socket's fields hold them), times in microseconds unless the name says `_ms`, negative errno "
+         "values. The state changes an event makes are not arguments: they are in the trace beside it.\n\n";
+    s += "## Contents\n\n";
+    for (std::size_t a = 0; a < static_cast<std::size_t>(Area::count_); ++a) {
+        const auto area = static_cast<Area>(a);
+        s += "- [" + std::string(area_title(area)) + "](#" + anchor(area_title(area)) + "):";
+        for (const KindDoc& d : kind_docs())
+            if (d.area == area)
+                s += " [`" + std::string(kind_name(d.kind)) + "`](#" + std::string(kind_name(d.kind)) + ")";
+        s += "\n";
+    }
+    for (std::size_t a = 0; a < static_cast<std::size_t>(Area::count_); ++a) {
+        const auto area = static_cast<Area>(a);
+        s += "\n## " + std::string(area_title(area)) + "\n\n";
+        s += std::string(area_intro(area)) + "\n";
+        for (const KindDoc& d : kind_docs()) {
+            if (d.area != area) continue;
+            s += "\n### `" + std::string(kind_name(d.kind)) + "`\n\n";
+            s += "**" + std::string(kind_doc(d.kind)) + "** ";
+            md_escape_into(s, d.detail);
+            s += "\n\n";
+            if (d.origin == Origin::kernel) {
+                s += "- Models: " + join(d.functions, ", ", "`") + " (" + std::string(d.where) + "), " +
+                     kind_release(d.kind) + ".\n";
+            } else {
+                s += "- Not kernel code: sendpath's " + std::string(origin_name(d.origin)) + ", " +
+                     join(d.functions, ", ", "`") + " (" + std::string(origin_file(d.origin)) + "), standing for " +
+                     std::string(d.where) + ".\n";
+            }
+            if (d.args.empty()) {
+                s += "- Arguments: none.\n";
+            } else {
+                s += "- Arguments:\n";
+                for (const ArgDoc& ad : d.args) {
+                    s += "  - `" + std::string(arg_name(ad.arg)) + "`: ";
+                    md_escape_into(s, ad.meaning);
+                    s += ".\n";
+                }
+            }
+        }
+    }
+    return s;
+}
+
+std::string events_text() {
+    std::string s;
+    for (const KindDoc& d : kind_docs()) {
+        std::string name(kind_name(d.kind));
+        std::string fn(d.functions.empty() ? std::string_view("?") : d.functions.front());
+        if (name.size() < 20) name += std::string(20 - name.size(), ' ');
+        if (fn.size() < 30) fn += std::string(30 - fn.size(), ' ');
+        s += name + " " + fn + " " + std::string(kind_doc(d.kind)) + "\n";
+    }
+    return s;
+}
+
+std::string event_text(Kind k) {
+    std::string s(kind_name(k));
+    s += ": " + std::string(kind_doc(k)) + "\n";
+    const KindDoc* d = find_kind_doc(k);
+    if (!d) return s + "(no entry in core/trace/event_doc.cpp)\n";
+    s += "  " + std::string(d->detail) + "\n";
+    s += "  section: " + std::string(area_title(d->area)) + "\n";
+    if (d->origin == Origin::kernel)
+        s += "  models:  " + join(d->functions, ", ") + " (" + std::string(d->where) + "), " + kind_release(k) + "\n";
+    else
+        s += "  models:  not kernel code: sendpath's " + std::string(origin_name(d->origin)) + ", " +
+             join(d->functions, ", ") + " (" + std::string(origin_file(d->origin)) + "), standing for " +
+             std::string(d->where) + "\n";
+    if (d->args.empty()) s += "  args:    none\n";
+    for (std::size_t i = 0; i < d->args.size(); ++i)
+        s += std::string(i == 0 ? "  args:    " : "           ") + std::string(arg_name(d->args[i].arg)) + ": " +
+             std::string(d->args[i].meaning) + "\n";
+    return s;
+}
+
+}  // namespace sendpath::trace
