@@ -247,7 +247,7 @@ bool valid_ipv4_port(const std::string& s) {
 
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     r.object(j, p, "the peer section",
-             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "one_way_delay_us",
+             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
               "one_way_delay_ms", "mss", "wscale", "drop", "reset_at_us", "reset_at_ms", "dev", "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
@@ -257,6 +257,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
                                 "-1 (read at once), 0 (only peer_read actions) or bytes per second,");
     if (j.contains("delayed_ack")) s.delayed_ack = r.boolean(j["delayed_ack"], child(p, "delayed_ack"));
     if (auto t = r.time(j, p, "delack", 0, kMaxTimeUs)) s.delack_ms = ms_from_us_ceil(*t);
+    if (j.contains("quickack")) s.quickack = r.boolean(j["quickack"], child(p, "quickack"));
     if (auto t = r.time(j, p, "one_way_delay", 0, kMaxTimeUs)) s.one_way_delay_us = *t;
     if (j.contains("mss")) s.mss = r.integer(j["mss"], child(p, "mss"), 48, 65535, "an MSS in bytes");
     if (j.contains("wscale")) s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, "a window scale shift");
@@ -488,6 +489,7 @@ json Scenario::to_json() const {
                  {"read_rate", peer.read_rate},
                  {"delayed_ack", peer.delayed_ack},
                  {"delack_us", ms_as_us(peer.delack_ms)},
+                 {"quickack", peer.quickack},
                  {"one_way_delay_us", peer.one_way_delay_us},
                  {"mss", peer.mss},
                  {"wscale", peer.wscale},

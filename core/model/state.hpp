@@ -147,7 +147,8 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(peer, peer_rcv_nxt, "Simulated receiver: next byte it expects.")                                                 \
     X(peer, peer_rcv_queued, "Simulated receiver: bytes received but not yet read by its application.")                \
     X(peer, peer_rcv_wnd, "Simulated receiver: window it advertised last, in bytes.")                                  \
-    X(peer, peer_read_total, "Simulated receiver: bytes its application has read.")
+    X(peer, peer_read_total, "Simulated receiver: bytes its application has read.")                                    \
+    X(peer, peer_ack_quick, "Simulated receiver: icsk_ack.quick, the ACKs it still sends at once (quick-ack mode).")
 
 enum class SF : uint8_t {
 #define SENDPATH_X(group, name, doc) name,

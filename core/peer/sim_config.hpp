@@ -13,6 +13,11 @@ struct SimPeerConfig {
     int64_t read_rate = -1;   // bytes/s its application reads; -1 = reads at once, 0 = only timeline reads
     bool delayed_ack = true;  // ACK every second full segment, else after delack_ms
     int64_t delack_ms = 40;
+    // Quick-ack mode as Linux 2.6.32 runs it (tcp_incr_quickack): the first
+    // segments of a connection, and those after a pause longer than the RTO,
+    // are ACKed at once. false: every lone segment waits for delack_ms, the
+    // classic Nagle / delayed-ACK stall from the very first exchange.
+    bool quickack = true;
     int64_t one_way_delay_us = 500;      // each direction
     int64_t mss = 1460;                  // MSS it announces in the SYN-ACK
     int64_t wscale = 7;                  // window scale it announces (if we offered scaling)

@@ -26,6 +26,11 @@ namespace {
 constexpr int64_t kNever = INT64_MAX;
 constexpr int64_t TCP_MSS_DEFAULT = 536;
 constexpr int64_t TCP_MIN_MSS = 88;
+// Quick-ack constants of 2.6.32 (include/net/tcp.h), in ms (HZ = 1000).
+constexpr int64_t TCP_MAX_QUICKACKS = 16;
+constexpr int64_t TCP_ATO_MIN_MS = 40;
+constexpr int64_t TCP_RTO_MIN_MS = 200;
+constexpr int64_t TCP_RTO_MAX_MS = 120000;
 }  // namespace
 
 SimLink::SimLink(const SimPeerConfig& cfg, trace::Recorder& rec, SimAddrs addrs)
@@ -226,6 +231,17 @@ void SimLink::on_segment(const net::TcpRepr& th, uint32_t len, int64_t t) {
                 return;
             }
             state_ = State::established;
+            // tcp_rcv_state_process: tcp_ack does not time the ACK that ends the
+            // handshake, so the passive side times it by its timestamp echo
+            // (tcp_ack_saw_tstamp). A first sample m gives, in tcp_rtt_estimator
+            // and tcp_set_rto, srtt = m and rttvar = max(2m, TCP_RTO_MIN): rto =
+            // m + max(2m, 200 ms). Without timestamps the RTO stays at
+            // TCP_TIMEOUT_INIT (3 s). 2.6.32 skips an echo of 0, which here is a
+            // real echo (the peer's clock starts at 0), so it is taken.
+            if (ts_ok_ && th.options.ts) {
+                const int64_t m = std::max<int64_t>(t / 1000 - static_cast<int64_t>(th.options.ts->second), 1);
+                rto_ms_ = std::min(m + std::max(2 * m, TCP_RTO_MIN_MS), TCP_RTO_MAX_MS);
+            }
             on_data(th, len, t);  // the handshake's ACK may carry data
             return;
         case State::established:
@@ -262,14 +278,19 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
         send_ack(t);
         return;
     }
+    // tcp_data_queue: whatever is not the next data in order (a retransmission
+    // of what we have, data past the window, data after a hole, a segment that
+    // overlaps what we have) puts the receiver in quick-ack mode.
     if (seq_after(th.seq, rcv_nxt_)) {
         // A hole before this segment (one was lost): no out-of-order queue here,
         // so drop it, and a duplicate ACK tells the sender what is missing.
+        tcp_enter_quickack_mode();
         send_ack(t);
         return;
     }
     const uint32_t end = th.seq + len + (fin ? 1 : 0);
     if (!seq_after(end, rcv_nxt_)) {  // all of it was received before
+        tcp_enter_quickack_mode();
         send_ack(t);
         return;
     }
@@ -278,28 +299,76 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
     const int64_t room = window_now();
     const uint32_t take = static_cast<uint32_t>(std::min<int64_t>(fresh, room));
     if (len > 0 && take == 0 && fresh > 0) {
-        send_ack(t);  // zero window: the data is dropped, the ACK repeats the window
+        // Zero window: the data is dropped, the ACK repeats the window.
+        tcp_enter_quickack_mode();
+        send_ack(t);
         return;
     }
+    if (seq_before(th.seq, rcv_nxt_)) tcp_enter_quickack_mode();  // overlaps what we have
     rcv_nxt_ += take;
     queued_ += take;
-    bool quick = take < fresh;  // trimmed at the window edge
+    bool ack_now = take < fresh;  // trimmed at the window edge
     if (fin && take == fresh) {
         rcv_nxt_ += 1;
         state_ = State::close_wait;
-        quick = true;
+        ack_now = true;
     }
-    // tcp_measure_rcv_mss: a segment at least as big as the guess raises it.
-    if (static_cast<int64_t>(len) >= rcv_mss_) rcv_mss_ = std::min<int64_t>(len, advmss_);
+    if (take > 0) tcp_event_data_recv(len, t);
 
     if (cfg_.read_rate < 0 && queued_ > 0) read(queued_, t, false, false);
     else arm_read_tick(t);
 
-    if (!cfg_.delayed_ack || quick || static_cast<int64_t>(rcv_nxt_ - rcv_wup_) > rcv_mss_) {
+    // __tcp_ack_snd_check: at once when more than one full segment is
+    // unacknowledged, or in quick-ack mode (tcp_in_quickack_mode: quick is not
+    // 0; pingpong never turns on here); otherwise tcp_send_delayed_ack.
+    if (!cfg_.delayed_ack || ack_now || static_cast<int64_t>(rcv_nxt_ - rcv_wup_) > rcv_mss_ || ack_quick_ > 0) {
         send_ack(t);
     } else if (delack_at_ < 0) {
         delack_at_ = t + cfg_.delack_ms * 1000;
     }
+}
+
+// tcp_event_data_recv, for data taken in order. First tcp_measure_rcv_mss: a
+// segment at least as big as the guess raises it. Then the delayed-ACK
+// engine: the first data ever (ato still 0) starts quick-ack mode and sets
+// ato; later, data after a silence longer than the RTO starts it again (the
+// sender has been idle, and restarts its window from few segments). The
+// other cases of the kernel only adapt ato, which the peer does not use.
+void SimLink::tcp_event_data_recv(uint32_t len, int64_t t) {
+    if (static_cast<int64_t>(len) >= rcv_mss_) rcv_mss_ = std::min<int64_t>(len, advmss_);
+    const int64_t now_ms = t / 1000;
+    if (ack_ato_ms_ == 0) {
+        tcp_incr_quickack();
+        ack_ato_ms_ = TCP_ATO_MIN_MS;
+    } else if (now_ms - ack_lrcvtime_ms_ > rto_ms_) {
+        tcp_incr_quickack();
+    }
+    ack_lrcvtime_ms_ = now_ms;
+}
+
+// tcp_incr_quickack: a budget of half the window in full segments, the window
+// being the one last offered (rcv_wnd). Too small a window still gets 2, and
+// no budget goes past TCP_MAX_QUICKACKS; one that is larger stays.
+void SimLink::tcp_incr_quickack() {
+    if (!cfg_.quickack) return;  // the scenario wants the classic stall
+    int64_t quickacks = static_cast<int64_t>(rcv_wnd_) / (2 * rcv_mss_);
+    if (quickacks == 0) quickacks = 2;
+    if (quickacks > ack_quick_) ack_quick_ = std::min(quickacks, TCP_MAX_QUICKACKS);
+}
+
+// tcp_enter_quickack_mode: tcp_incr_quickack, pingpong off (never on here),
+// and ato back to its minimum.
+void SimLink::tcp_enter_quickack_mode() {
+    tcp_incr_quickack();
+    ack_ato_ms_ = TCP_ATO_MIN_MS;
+}
+
+// tcp_dec_quickack_mode, from tcp_event_ack_sent: each ACK sent spends one of
+// the budget (2.6.32 counts every ACK, pure window updates too); the last one
+// leaves quick-ack mode with ato at its minimum.
+void SimLink::tcp_dec_quickack_mode() {
+    if (ack_quick_ == 0) return;
+    if (--ack_quick_ == 0) ack_ato_ms_ = TCP_ATO_MIN_MS;
 }
 
 // ---------------------------------------------------------------------------
@@ -373,7 +442,9 @@ void SimLink::send_ack(int64_t t) {
     th.window = static_cast<uint16_t>(std::min<int64_t>(w >> wscale_, 65535));
     rcv_wup_ = rcv_nxt_;
     rcv_wnd_ = static_cast<uint32_t>(w);
-    delack_at_ = -1;  // tcp_event_ack_sent
+    // tcp_event_ack_sent
+    tcp_dec_quickack_mode();
+    delack_at_ = -1;
     transmit(th, t);
 }
 
@@ -419,6 +490,7 @@ void SimLink::publish() {
     rec_.set(SF::peer_rcv_queued, queued_);
     rec_.set(SF::peer_rcv_wnd, rcv_wnd_);
     rec_.set(SF::peer_read_total, read_total_);
+    rec_.set(SF::peer_ack_quick, ack_quick_);
 }
 
 // The peer's fields change on an event of the peer's own (the emit rule):
@@ -426,7 +498,7 @@ void SimLink::publish() {
 void SimLink::publish_event(int64_t t) {
     const auto& sk = rec_.state().sk;
     if (sk.peer_rcv_nxt == static_cast<int64_t>(rcv_nxt_) && sk.peer_rcv_queued == queued_ &&
-        sk.peer_rcv_wnd == rcv_wnd_ && sk.peer_read_total == read_total_)
+        sk.peer_rcv_wnd == rcv_wnd_ && sk.peer_read_total == read_total_ && sk.peer_ack_quick == ack_quick_)
         return;
     FuncScope fs(rec_, Func::peer);
     rec_.set_time(t);

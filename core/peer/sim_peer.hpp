@@ -16,11 +16,20 @@
 //               unit when rounding up would overcommit rcvbuf by a whole unit)
 //   ACKs        delayed_ack off: every data segment at once. On: at once when
 //               more than one full-sized segment (rcv_mss) is unacknowledged,
-//               i.e. every second full segment, and for out-of-order, old or
-//               trimmed data, zero-window probes and FIN; otherwise a delayed-ACK
-//               timer of delack_ms. Unlike Linux there is no quick-ack mode at
-//               the start; as in Linux, PSH does not force an ACK. No SACK
-//               blocks are sent (nothing is held out of order to report).
+//               i.e. every second full segment, in quick-ack mode, and for
+//               out-of-order, old or trimmed data, zero-window probes and FIN;
+//               otherwise a delayed-ACK timer of delack_ms. As in Linux, PSH does
+//               not force an ACK. No SACK blocks are sent (nothing is held out of
+//               order to report).
+//   quick-ack   SimPeerConfig::quickack (default on), as 2.6.32 runs it: the
+//               first data segment, and one after a silence longer than the
+//               peer's RTO, fill the budget ack_quick (icsk_ack.quick) to
+//               rcv_wnd / (2 * rcv_mss), at least 2, at most 16; so do old,
+//               overlapping, out-of-order and out-of-window segments
+//               (tcp_enter_quickack_mode in tcp_data_queue). While it is above 0,
+//               every segment is ACKed at once, and every ACK sent takes one
+//               off it. The peer sends no data, so it never turns pingpong
+//               (interactive) mode on, which would end quick-ack mode.
 //   updates     after the application reads, a window update ACK is sent when
 //               the window we could offer opens from zero, is at least twice the
 //               one the sender knows (tcp_cleanup_rbuf), or 2*rcv_mss more
@@ -33,10 +42,12 @@
 //   FIN         is acknowledged at once; the peer never closes its own side
 //
 // Frames the peer sends reach us one_way_delay_us later. Its state goes into
-// the trace as the model's peer_* fields (changes that ride on the next event
-// emitted); its only events, with Func::peer, are
-//   peer_read  args bytes                                   (each read)
-//   peer_drop  args seq, len, dropped = the segment's number (inside send())
+// the trace as the model's peer_* fields (among them peer_ack_quick, the
+// quick-ack budget), set on events of its own, with Func::peer:
+//   peer_read    args bytes                                   (each read)
+//   peer_drop    args seq, len, dropped = the segment's number (inside send())
+//   peer_update  args seq, bytes, win: after anything else it did that changed
+//                a peer_* field (took a segment, sent an ACK)
 // and our engine records the frames it receives. The Recorder's time is left
 // at the time of the peer's last event (never later than now_us()).
 // With the same configuration and the same calls, everything is the same: there is
@@ -104,6 +115,11 @@ private:
     void on_data(const net::TcpRepr& th, uint32_t len, int64_t t);
     void send_synack(int64_t t);
     void send_ack(int64_t t);
+    // Quick-ack mode (tcp_input.c, include/net/tcp.h in 2.6.32).
+    void tcp_event_data_recv(uint32_t len, int64_t t);
+    void tcp_incr_quickack();
+    void tcp_enter_quickack_mode();
+    void tcp_dec_quickack_mode();
     void send_rst_for(const net::TcpRepr& th, uint32_t len, int64_t t);
     void transmit(net::TcpRepr th, int64_t t);
     void deliver(const net::TcpRepr& th, int64_t t);  // to us, one_way_delay_us after t
@@ -146,8 +162,15 @@ private:
     int64_t read_total_ = 0;
     int64_t read_credit_ = 0;  // read_rate > 0: byte-milliseconds not yet spent
     int64_t delack_at_ = -1;   // delayed-ACK timer, -1 = not armed
-    int64_t read_at_ = -1;     // next read tick, -1 = none
-    int64_t reset_at_ = -1;    // scripted RST, -1 = none (or done)
+    int64_t ack_quick_ = 0;    // icsk_ack.quick: ACKs still to send at once
+    // icsk_ack.ato: 0 until the first data segment (or an old or out-of-order
+    // one) arrives. Only whether it is 0 matters here: the delayed-ACK timer
+    // is delack_ms, not an adaptive ato.
+    int64_t ack_ato_ms_ = 0;
+    int64_t ack_lrcvtime_ms_ = 0;  // icsk_ack.lrcvtime: when data last came in (jiffies, HZ = 1000)
+    int64_t rto_ms_ = 3000;        // icsk_rto of the peer: TCP_TIMEOUT_INIT until the handshake's ACK is timed
+    int64_t read_at_ = -1;         // next read tick, -1 = none
+    int64_t reset_at_ = -1;        // scripted RST, -1 = none (or done)
 };
 
 }  // namespace sendpath::peer

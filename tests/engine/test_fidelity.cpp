@@ -3,6 +3,9 @@
 // the expected events follow from.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "support/scenarios.hpp"
 #include "support/trace_query.hpp"
 
@@ -109,4 +112,65 @@ TEST_CASE("sk_stream_wait_memory: the vm_wait back-off ends at the first wake-up
     // No event of another kind carries the back-off.
     for (std::size_t i = 0; i < t.events.size(); ++i)
         if (t.has_arg(i, Arg::vm_wait_ms)) CHECK(t.events[i].kind == K::wait_sleep);
+}
+
+namespace {
+
+// For each 100-byte data segment of a run, in order: how long after it left
+// the engine took the ACK that covers it (the ack event whose ack is its
+// end_seq).
+std::vector<int64_t> ack_delays(const trace::Trace& t) {
+    std::vector<int64_t> out;
+    for (auto i : find_all(t, K::transmit)) {
+        const int64_t end = t.arg(i, Arg::end_seq);
+        if (end - t.arg(i, Arg::seq) != 100) continue;  // the SYN, the FIN
+        std::optional<std::size_t> a = i;
+        while ((a = find_next(t, K::ack, *a)) && t.arg(*a, Arg::ack) != end) {}
+        REQUIRE_MESSAGE(a.has_value(), "no ACK for the segment sent at event " << i);
+        out.push_back(t.events[*a].time_us - t.events[i].time_us);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("quick-ack mode (tcp_event_data_recv, tcp_incr_quickack): the first 16 lone segments are ACKed at once") {
+    // Expected from the kernel's rules, not from a run: the budget is
+    // min(65535 / (2 * 536), TCP_MAX_QUICKACKS) = 16 ACKs; an ACK sent at once
+    // reaches the engine one round trip (2 x 500 us) after the segment left;
+    // a delayed one 40 ms (delack) later. After 350 ms of silence, more than
+    // the peer's RTO of 201 ms, the budget is filled again.
+    constexpr int64_t kRtt = 2 * 500;
+    constexpr int64_t kDelack = 40'000;
+    const auto sc = shipped_scenario("quickack_first_segments.json");
+    REQUIRE(sc.peer.quickack);  // the default: what Linux does
+
+    const auto t = engine::run_scenario(sc, engine::Options{});
+    const auto delays = ack_delays(t);
+    REQUIRE(delays.size() == 19);
+    for (std::size_t k = 0; k < 16; ++k) {
+        CAPTURE(k + 1);
+        CHECK(delays[k] == kRtt);
+    }
+    CHECK(delays[16] == kRtt + kDelack);  // the budget is spent: delayed again
+    CHECK(delays[17] == kRtt + kDelack);
+    CHECK(delays[18] == kRtt);  // after a silence longer than the RTO: quick again
+
+    // The budget is in the trace: 15 left after the first ACK, spent by the 16th.
+    const auto updates = find_all(t, K::peer_update);
+    REQUIRE(!updates.empty());
+    int64_t most = 0;
+    for (auto i : updates) most = std::max(most, state_at(t, i).sk.peer_ack_quick);
+    CHECK(most == 15);
+    CHECK(state_at(t, t.events.size() - 1).sk.peer_ack_quick == 15);  // the last segment's refill, less one
+
+    // Quick-ack off: the first lone segment already waits for the delayed ACK.
+    auto off = sc;
+    off.peer.quickack = false;
+    const auto classic = ack_delays(engine::run_scenario(off, engine::Options{}));
+    REQUIRE(classic.size() == 19);
+    for (std::size_t k = 0; k < classic.size(); ++k) {
+        CAPTURE(k + 1);
+        CHECK(classic[k] == kRtt + kDelack);
+    }
 }

@@ -193,6 +193,7 @@ TEST_CASE("the normalized form reads back to the same scenario") {
     CHECK(norm["drain_us"] == 10'000'000);
     CHECK(!norm.contains("drain_ms"));
     CHECK(norm["peer"]["delack_us"] == 40'000);
+    CHECK(norm["peer"]["quickack"] == true);  // Linux's quick-ack mode unless a scenario turns it off
     CHECK(norm["socket"]["sndtimeo_us"] == -1);
     CHECK(norm["timeline"][1]["send"]["flags"] == json{"MSG_MORE"});
     CHECK(norm["timeline"][1]["at_us"] == 5000);
@@ -215,7 +216,8 @@ TEST_CASE("non-default values of every section survive the round trip") {
       "socket":{"sndbuf":4096,"nodelay":true,"cork":true,"sndtimeo_ms":125,"nonblock":true,"timestamps":false,
                 "window_scaling":false,"sack":false},
       "sysctl":{"tcp_wmem":[1,2,3],"tcp_mem":[10,20,30],"wmem_max":9,"other_pages":25},
-      "peer":{"type":"tap","rcvbuf":7,"read_rate":0,"delayed_ack":false,"delack_us":200000,"one_way_delay_us":1,
+      "peer":{"type":"tap","rcvbuf":7,"read_rate":0,"delayed_ack":false,"delack_us":200000,"quickack":false,
+              "one_way_delay_us":1,
               "mss":536,"wscale":0,"drop":[1,5],"reset_at_us":0,"dev":"tap0","connect":"10.99.0.1:5001"},
       "faults":{"fail_skb_alloc":[2],"fail_page_alloc":[1,3],"signal_at_us":[10,20]},
       "timeline":[{"send":{"iov":[0,3],"data":"abc","flags":["MSG_OOB"],"fault_at":2},"at_us":0},
@@ -225,6 +227,7 @@ TEST_CASE("non-default values of every section survive the round trip") {
     CHECK(sc.timeline[0].data == "abc");
     CHECK(sc.timeline[0].at_us == 0);
     CHECK(sc.timeline[1].value == 0);
+    CHECK(!sc.peer.quickack);
     Scenario back = scenario_from_json(sc.to_json(), "x");
     CHECK(back == sc);
 }
@@ -253,6 +256,9 @@ TEST_CASE("wrong types name the place and what was expected") {
     f = error_with(R"("socket":{"nodelay":1})");
     CHECK(f.place == "/socket/nodelay");
     CHECK(f.expected == "expected true or false, got 1");
+    f = error_with(R"("peer":{"quickack":"off"})");
+    CHECK(f.place == "/peer/quickack");
+    CHECK(f.expected == "expected true or false, got \"off\"");
     f = error_with(R"("peer":[1])");
     CHECK(f.place == "/peer");
     CHECK(has(f.expected, "the peer section (a JSON object), got a list of 1 items"));

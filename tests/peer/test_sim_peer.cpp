@@ -157,8 +157,10 @@ TEST_CASE("a SYN without options gets only MSS back; scenario MSS and wscale are
     CHECK(got[0].tcp.window == 20000);
 }
 
-TEST_CASE("delayed ACK: every second full segment at once, the odd one after delack_ms") {
-    Rig r(scenario());
+TEST_CASE("delayed ACK without quick-ack mode: every second full segment at once, the odd one after delack_ms") {
+    auto sc = scenario();
+    sc.peer.quickack = false;
+    Rig r(sc);
     r.handshake();
     const int64_t t0 = r.link->now_us();
     for (int i = 0; i < 11; ++i) REQUIRE(r.send_data(1448));
@@ -172,6 +174,80 @@ TEST_CASE("delayed ACK: every second full segment at once, the odd one after del
     CHECK(got[5].time_us == t0 + 2 * kDelay + 40'000);  // delack_ms = 40
     CHECK(got[5].tcp.ack == kOurIsn + 1 + 1448u * 11);
     CHECK(r.link->rcv_nxt() == kOurIsn + 1 + 1448u * 11);
+}
+
+TEST_CASE("quick-ack mode: the first 16 full segments at once, then every second one (tcp_incr_quickack)") {
+    Rig r(scenario());
+    r.handshake();
+    const int64_t t0 = r.link->now_us();
+    for (int i = 0; i < 20; ++i) REQUIRE(r.send_data(1448));
+    auto got = r.collect(t0 + 100'000);
+    // The first segment raises rcv_mss to 1448 (tcp_measure_rcv_mss) before
+    // tcp_incr_quickack: 65535 / (2 * 1448) = 22 quick ACKs, capped at 16.
+    // Then the delayed-ACK rule: segments 18 and 20 each make two full ones
+    // unacknowledged.
+    REQUIRE(got.size() == 18);
+    for (int k = 0; k < 16; ++k) CHECK(got[k].tcp.ack == kOurIsn + 1 + 1448u * (k + 1));
+    CHECK(got[16].tcp.ack == kOurIsn + 1 + 1448u * 18);
+    CHECK(got[17].tcp.ack == kOurIsn + 1 + 1448u * 20);
+    for (const auto& g : got) CHECK(g.time_us == t0 + 2 * kDelay);
+    CHECK(r.st.sk.peer_ack_quick == 0);
+    // The budget is shown on the peer's own events: 15 after the first ACK.
+    auto updates = r.events(trace::Kind::peer_update);
+    REQUIRE(!updates.empty());
+    CHECK(sptest::state_at(r.tr, updates.front()).sk.peer_ack_quick == 0);  // the handshake: no data yet
+    bool saw_15 = false;
+    for (auto i : updates) saw_15 = saw_15 || sptest::state_at(r.tr, i).sk.peer_ack_quick == 15;
+    CHECK(saw_15);
+}
+
+TEST_CASE(
+    "quick-ack budget: half the window in rcv_mss segments, then delayed; refilled after a silence over the RTO") {
+    auto sc = scenario();
+    sc.peer.rcvbuf = 8000;
+    Rig r(sc);
+    r.handshake();
+    const int64_t t0 = r.link->now_us();
+    for (int i = 0; i < 10; ++i) REQUIRE(r.send_data(100));
+    auto got = r.collect(t0 + 100'000);
+    // rcv_wnd is the SYN-ACK's 8000, rcv_mss min(1460, 536, 8000 / 2) = 536,
+    // which 100-byte segments do not raise: 8000 / 1072 = 7 quick ACKs. The
+    // other three wait together for the delayed ACK (300 bytes < rcv_mss).
+    REQUIRE(got.size() == 8);
+    for (int k = 0; k < 7; ++k) {
+        CHECK(got[k].time_us == t0 + 2 * kDelay);
+        CHECK(got[k].tcp.ack == kOurIsn + 1 + 100u * (k + 1));
+    }
+    CHECK(got[7].time_us == t0 + 2 * kDelay + 40'000);
+    CHECK(got[7].tcp.ack == kOurIsn + 1 + 1000u);
+
+    // 100 ms after the last data: less than the peer's RTO (the handshake's
+    // 1 ms echo + 200 ms), so still delayed.
+    REQUIRE(r.send_data(100));
+    got = r.collect(r.link->now_us() + 100'000);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].time_us == t0 + 100'000 + 2 * kDelay + 40'000);
+    // 300 ms of silence, more than the RTO: tcp_event_data_recv refills the budget.
+    r.collect(r.link->now_us() + 200'000);
+    const int64_t t1 = r.link->now_us();
+    REQUIRE(r.send_data(100));
+    got = r.collect(t1 + 100'000);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].time_us == t1 + 2 * kDelay);
+    CHECK(r.st.sk.peer_ack_quick > 0);
+}
+
+TEST_CASE("quick-ack mode off: the very first lone segment waits for the delayed ACK") {
+    auto sc = scenario();
+    sc.peer.quickack = false;
+    Rig r(sc);
+    r.handshake();
+    const int64_t t0 = r.link->now_us();
+    REQUIRE(r.send_data(100));
+    auto got = r.collect(t0 + 100'000);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].time_us == t0 + 2 * kDelay + 40'000);
+    CHECK(r.st.sk.peer_ack_quick == 0);
 }
 
 TEST_CASE("without delayed ACK every data segment is acknowledged") {
@@ -189,6 +265,7 @@ TEST_CASE("without delayed ACK every data segment is acknowledged") {
 TEST_CASE("scripted loss of data segment 3: a peer_drop event, then duplicate ACKs") {
     auto sc = scenario();
     sc.peer.drop = {3};
+    sc.peer.quickack = false;  // one ACK for segments 1 and 2 together
     Rig r(sc);
     r.handshake();
     const int64_t t0 = r.link->now_us();
@@ -293,7 +370,7 @@ TEST_CASE("read_rate -1: data is read on arrival and the window stays wide open"
     r.handshake();
     for (int i = 0; i < 10; ++i) REQUIRE(r.send_data(1448));
     auto got = r.collect(r.link->now_us() + 10'000);
-    REQUIRE(got.size() == 5);
+    REQUIRE(got.size() == 10);  // quick-ack mode: each of the first segments at once
     for (const auto& g : got) CHECK(g.tcp.window == 131072 >> 7);
     CHECK(r.link->read_total() == 14480);
     CHECK(r.link->queued() == 0);
