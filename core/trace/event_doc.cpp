@@ -377,11 +377,13 @@ std::vector<KindDoc> make_table() {
         {Kind::wait_sleep,
          A::waits,
          O::kernel,
-         {"sk_stream_wait_memory"},
+         {"sk_stream_wait_memory", "sk_stream_wait_connect"},
          stream_c,
          {},
-         "The writer goes to sleep with SOCK_NOSPACE set: until an ACK frees enough room, an error, a signal or the "
-         "timeout. After a memory failure (not a full buffer) it first sleeps a random 2 to 201 ms back-off.",
+         "The writer goes to sleep, counted in sk_write_pending while it is asleep. In sk_stream_wait_memory it sets "
+         "SOCK_NOSPACE and sleeps until an ACK frees enough room, an error, a signal or the timeout; after a memory "
+         "failure (not a full buffer) it first sleeps a random 2 to 201 ms back-off. In sk_stream_wait_connect it "
+         "sleeps until the handshake ends.",
          {{Arg::vm_wait_ms, "the back-off in ms; only when this sleep is one"},
           {Arg::timeo_ms, "the send timeout left in ms, -1 for none"}}},
         {Kind::wait_end,
@@ -465,6 +467,26 @@ std::vector<KindDoc> make_table() {
          "TCP as a whole enters memory pressure (pages in use passed tcp_mem[1], or an allocation failed) or leaves "
          "it (a charge found usage back under tcp_mem[0]).",
          {{Arg::value, "1 entering pressure, 0 leaving it"}}},
+        {Kind::mem_schedule,
+         A::memory,
+         O::kernel,
+         {"sk_wmem_schedule", "__sk_mem_schedule"},
+         "include/net/sock.h, net/core/sock.c",
+         {},
+         "A charge is larger than sk_forward_alloc: whole pages are taken from TCP's pool (tcp_memory_allocated) "
+         "and the tcp_mem levels decide whether the socket may keep them. Refused, the pages go back.",
+         {{Arg::size, "bytes to be charged"},
+          {Arg::value, "pages added to sk_forward_alloc (0 when refused)"},
+          {Arg::ret, "1 granted, 0 refused"}}},
+        {Kind::skb_alloc,
+         A::memory,
+         O::kernel,
+         {"sk_stream_alloc_skb"},
+         "net/ipv4/tcp.c",
+         {},
+         "A new skb: its linear room is rounded up to 4 bytes, the data area (with MAX_TCP_HEADER) to the cache "
+         "line, and truesize is that plus struct sk_buff. Its truesize has been scheduled (sk_wmem_schedule).",
+         {skb, {Arg::size, "linear payload room"}, {Arg::value, "truesize, in bytes"}}},
         {Kind::mem_reclaim,
          A::memory,
          O::kernel,
@@ -561,6 +583,15 @@ std::vector<KindDoc> make_table() {
          "TSO deferral: the windows would allow only a small part of a multi-segment skb, so sending waits briefly "
          "for a bigger burst.",
          {skb}},
+        {Kind::split_point,
+         A::xmit,
+         O::kernel,
+         {"tcp_write_xmit", "tcp_write_wakeup"},
+         out_c,
+         {},
+         "The skb is longer than what may go out now (the cwnd and window split point of tcp_mss_split_point, or "
+         "the window's edge for a probe): it is to be cut at limit bytes, by tso_fragment or tcp_fragment.",
+         {skb, {Arg::len, "its length now, in bytes"}, {Arg::limit, "the bytes the first part keeps"}}},
         {Kind::tso_split,
          A::xmit,
          O::kernel,
@@ -781,6 +812,15 @@ std::vector<KindDoc> make_table() {
          "No timer is pending any more (everything in flight was acknowledged). 2.6.32 leaves the kernel timer "
          "itself running; when it fires it finds nothing to do but reclaim memory.",
          {}},
+        {Kind::delack_fire,
+         A::timers,
+         O::kernel,
+         {"tcp_delack_timer"},
+         timer_c,
+         {},
+         "The delayed-ACK timer expires while still armed: it is spent, and the ACK still owed goes out alone "
+         "(tcp_send_ack).",
+         {{Arg::value, "1 when an ACK was owed and is sent now"}}},
         {Kind::rto_fire,
          A::timers,
          O::kernel,
@@ -825,9 +865,12 @@ std::vector<KindDoc> make_table() {
          {"tcp_connect"},
          out_c,
          {},
-         "The active open: a SYN is put on the write queue as an skb (charged and retransmitted like data) and "
-         "sent.",
-         {skb, {Arg::seq, "the initial sequence number"}}},
+         "The active open: a SYN is put on the write queue as an skb (allocated by sk_stream_alloc_skb, charged and "
+         "retransmitted like data) and sent. If that allocation fails, connect() gets ENOBUFS and the socket stays "
+         "closed.",
+         {skb,
+          {Arg::seq, "the initial sequence number"},
+          {Arg::err, "-ENOBUFS when the SYN could not be allocated; only then"}}},
         {Kind::synack,
          A::connection,
          O::kernel,
@@ -850,6 +893,25 @@ std::vector<KindDoc> make_table() {
          {{Arg::mss_now, "the MSS now in use"},
           {Arg::win, "the peer's window, in bytes"},
           {Arg::cwnd, "the initial congestion window, in segments"}}},
+        {Kind::ack_held,
+         A::connection,
+         O::kernel,
+         {"tcp_rcv_synsent_state_process"},
+         in_c,
+         {},
+         "The SYN-ACK found a writer asleep in sk_stream_wait_connect (sk_write_pending): instead of answering at "
+         "once, the ACK is scheduled as a delayed ACK, so that the data the writer is about to send carries it. "
+         "The delayed-ACK timer (TCP_DELACK_MAX, 200 ms) sends it alone if no data comes.",
+         {{Arg::value, "how long the ACK may wait, in microseconds"}}},
+        {Kind::delack_clear,
+         A::xmit,
+         O::kernel,
+         {"tcp_event_ack_sent"},
+         out_c,
+         {},
+         "A segment with the ACK flag is being sent while an ACK was owed: it carries that ACK, so no delayed ACK is "
+         "pending any more. The kernel timer is not stopped; when it fires it finds nothing to do.",
+         {}},
         {Kind::fin,
          A::connection,
          O::kernel,
@@ -917,6 +979,17 @@ std::vector<KindDoc> make_table() {
          "timeout); "
          "the signal counts as delivered when the call returns.",
          {}},
+        {Kind::signal_return,
+         A::application,
+         O::kernel,
+         {"handle_signal"},
+         "arch/x86/kernel/signal.c",
+         {},
+         "tcp_sendmsg returned -ERESTARTSYS, a value no application ever sees. On the way back to user space the "
+         "signal's handler runs: installed with SA_RESTART, the system call is rewound and send() starts again; "
+         "without it, send() returns -1 with errno EINTR.",
+         {{Arg::value, "1 the call restarts (SA_RESTART), 0 it returns"},
+          {Arg::ret, "what send() returns to the application (-EINTR); only when it returns"}}},
         {Kind::time_advance,
          A::application,
          O::runner,
