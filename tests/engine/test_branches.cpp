@@ -411,3 +411,23 @@ TEST_CASE("frags_full at the fragment limit: PSH, new segment before size_goal")
     CHECK((skb->tcp_flags & model::TCPHDR_PSH) != 0);
     CHECK(t.events[f + 1].kind == K::new_segment);
 }
+
+TEST_CASE("split_fail: tso_fragment without memory sends nothing; the probe timer retries with tcp_fragment") {
+    const auto t = run_file("split_fail");
+    const auto point = first(t, K::split_point);
+    CHECK(t.events[point].func == trace::Func::tcp_write_xmit);
+    CHECK(t.arg(point, Arg::limit) == 3 * 1448);  // initial cwnd 3
+    const auto fail = first(t, K::split_fail);
+    CHECK(t.events[fail].func == trace::Func::tso_fragment);
+    CHECK(fail > point);
+    CHECK(t.arg(fail, Arg::len) == 3 * 1448);
+    // Nothing left, nothing in flight: __tcp_push_pending_frames arms the probe timer.
+    CHECK(count(t, K::transmit, 1) == 0);
+    CHECK(t.events[fail + 1].kind == K::probe0_arm);
+    const auto fire = first(t, K::probe0_fire);
+    CHECK(t.events[fire + 1].kind == K::split_point);
+    CHECK(t.events[fire + 1].func == trace::Func::tcp_write_wakeup);
+    CHECK(count(t, K::split_fail) == 1);
+    CHECK(send_ret(t, 1) == 20000);
+    CHECK(t.end_reason == "completed");
+}

@@ -211,6 +211,7 @@ TEST_CASE("the scenario set covers the tcp_sendmsg branches") {
                           "cwnd_limited",
                           "rwnd_limited",
                           "tso_split",
+                          "split_fail",
                           "signal_eintr",
                           "signal_erestartsys",
                           "signal_sa_restart",
