@@ -1,4 +1,4 @@
-// The send side of one TCP socket, modelled on Linux 2.6.3x.
+// The send side of one TCP socket, modelled on Linux 2.6.32.67.
 //
 // Functions keep the kernel's names so the engine can be read beside a kernel
 // listing: tcp_sendmsg (tcp_sendmsg.cpp), the memory accounting (sock_mem.cpp),

@@ -1,6 +1,6 @@
 // Engine options: which kernel behaviour to model and the build-dependent sizes.
 //
-// The default is the 2.6.3x tcp_sendmsg (linear tailroom first, then 4 KiB
+// The default is the 2.6.32.67 tcp_sendmsg (linear tailroom first, then 4 KiB
 // page fragments from the per-socket cached page, no autocorking). Modern
 // behaviours are named options, never a silent mix (README "Engine options").
 #pragma once

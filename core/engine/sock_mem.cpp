@@ -1,4 +1,4 @@
-// Socket memory accounting (include/net/sock.h, net/core/sock.c, 2.6.3x):
+// Socket memory accounting (include/net/sock.h, net/core/sock.c, 2.6.32.67):
 // sk_wmem_schedule / __sk_mem_schedule against the global tcp_mem limits,
 // charge and uncharge of sk_forward_alloc, lazy sk_mem_reclaim,
 // sk_stream_moderate_sndbuf, freeing skbs, and the page pool with its
@@ -112,7 +112,7 @@ bool Engine::sk_mem_schedule_grant(int64_t size, int64_t amt) {
     return false;
 }
 
-// Returns whole pages of forward allocation to the pool. 2.6.3x does this
+// Returns whole pages of forward allocation to the pool. 2.6.32.67 does this
 // lazily: from the write timer, close and the receive paths, not on every free.
 void Engine::sk_mem_reclaim() {
     auto& sk = st().sk;

@@ -1,4 +1,4 @@
-// The receive side as far as a sender needs it (net/ipv4/tcp_input.c, 2.6.3x):
+// The receive side as far as a sender needs it (net/ipv4/tcp_input.c, 2.6.32.67):
 // frames in, tcp_ack with the window update, tcp_clean_rtx_queue freeing or
 // trimming acknowledged skbs, Reno slow start and congestion avoidance, the
 // RTT estimator, tcp_check_space / tcp_new_space / sk_stream_write_space that

@@ -1,4 +1,4 @@
-// The transmit side (net/ipv4/tcp_output.c and tcp_push in tcp.c, 2.6.3x):
+// The transmit side (net/ipv4/tcp_output.c and tcp_push in tcp.c, 2.6.32.67):
 // MSS and size_goal, tcp_push, tcp_push_pending_frames, tcp_push_one,
 // tcp_write_xmit with its cwnd, window, Nagle and TSO-deferral tests,
 // tso_fragment / tcp_fragment, and tcp_transmit_skb, which builds real

@@ -1,4 +1,4 @@
-// tcp_sendmsg as Linux 2.6.3x runs it (net/ipv4/tcp.c), with its helpers
+// tcp_sendmsg as Linux 2.6.32.67 runs it (net/ipv4/tcp.c), with its helpers
 // tcp_send_mss, select_size, sk_stream_alloc_skb, skb_entail, tcp_mark_push,
 // forced_push, sk_stream_wait_connect, sk_stream_wait_memory, sk_stream_error.
 //

@@ -1,4 +1,4 @@
-// Timers (net/ipv4/tcp_timer.c, inet_connection_sock.h, 2.6.3x): the one
+// Timers (net/ipv4/tcp_timer.c, inet_connection_sock.h, 2.6.32.67): the one
 // write timer that serves as retransmission timer and zero-window probe
 // timer, retransmission with exponential backoff, loss recovery (go-back-N
 // after a timeout), window probes, and the lazy memory reclaim that runs
@@ -33,7 +33,7 @@ void Engine::inet_csk_reset_xmit_timer(int64_t what, int64_t when_us) {
     else SP_EMIT(rec_, rto_arm);
 }
 
-// 2.6.3x only forgets which timer was pending; the kernel timer itself still
+// 2.6.32.67 only forgets which timer was pending; the kernel timer itself still
 // fires later and does nothing but reclaim memory.
 void Engine::inet_csk_clear_xmit_timer() {
     if (st().sk.icsk_pending == ICSK_TIME_NONE) return;
