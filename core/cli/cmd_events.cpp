@@ -1,12 +1,10 @@
 // sendpath-cli events: the event kinds, from the engine's own table
 // (trace/event_doc.hpp): a list, one kind in full, or the reference page
 // assets/events.md as Markdown.
-#include <iostream>
 
 #include "cli/commands.hpp"
 #include "trace/event_doc.hpp"
 #include "trace/name_table.hpp"
-#include "util/atomic_file.hpp"
 #include "util/errors.hpp"
 #include "util/names.hpp"
 
@@ -29,14 +27,8 @@ int run(const ParsedArgs& a) {
         text = markdown ? trace::events_markdown() : trace::events_text();
     }
     const std::string out = a.value("output").value_or("-");
-    if (out == "-") {
-        std::cout << text;
-        std::cout.flush();
-        if (!std::cout) throw RuntimeError("writing to standard output failed");
-        return kExitOk;
-    }
-    check_output_path(out, "the output file (-o)");
-    write_file_atomic(out, [&](std::ostream& os) { os << text; });
+    if (out != "-") check_output_path(out, "the output file (-o)");
+    write_output(out, [&](std::ostream& os) { os << text; });
     return kExitOk;
 }
 

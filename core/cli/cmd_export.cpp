@@ -4,7 +4,6 @@
 #include "cli/commands.hpp"
 #include "trace/pcap.hpp"
 #include "trace/trace_io.hpp"
-#include "util/atomic_file.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::cli {
@@ -37,13 +36,8 @@ int run(const ParsedArgs& a) {
     if (out != "-") check_output_path(out, "the " + format + " file (-o)");
 
     const trace::Trace t = trace::load_trace(in);
-    if (out == "-") {
-        write_as(t, format, std::cout);
-        std::cout.flush();
-        if (!std::cout) throw RuntimeError("writing to standard output failed");
-        return kExitOk;
-    }
-    write_file_atomic(out, [&](std::ostream& os) { write_as(t, format, os); });
+    write_output(out, [&](std::ostream& os) { write_as(t, format, os); });
+    if (out == "-") return kExitOk;
     std::cout << out << ": " << t.events.size() << " events, " << t.frames.size() << " frames as " << format << "\n";
     return kExitOk;
 }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <string>
 
 #include "cli/args.hpp"
@@ -32,6 +34,10 @@ const Verb& verb_events();
 // does not exist or is not writable, or path is a directory. Throws InputError
 // (exit 2) naming the option it came from.
 void check_output_path(const std::string& path, const std::string& option);
+
+// Writes an output: to standard output when path is "-" (a failed write
+// throws RuntimeError), else to a temporary file renamed into place.
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 // "1.234567 s" for a time in microseconds.
 std::string format_time_us(int64_t us);

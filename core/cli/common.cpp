@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <iostream>
+
 #include "cli/commands.hpp"
+#include "util/atomic_file.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::cli {
@@ -18,6 +21,16 @@ void check_output_path(const std::string& path, const std::string& option) {
         throw InputError(path, "", "cannot write " + option + " here: the directory " + dir + " is not writable");
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw InputError(path, "", "cannot write " + option + " here: it is a directory, expected a file name");
+}
+
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    if (path != "-") {
+        write_file_atomic(path, write);
+        return;
+    }
+    write(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw RuntimeError("writing to standard output failed");
 }
 
 std::string format_time_us(int64_t us) {

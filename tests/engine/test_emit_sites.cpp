@@ -5,7 +5,6 @@
 // the wrong line.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -16,18 +15,12 @@
 #include "trace/emit_site.hpp"
 #include "trace/recorder.hpp"
 #include "trace/trace_io.hpp"
+#include "support/files.hpp"
 #include "support/trace_query.hpp"
 
 using namespace sendpath;
 
 namespace {
-
-std::vector<std::string> source_lines(std::string_view rel) {
-    std::ifstream in(std::string(SENDPATH_SOURCE_DIR) + "/" + std::string(rel));
-    std::vector<std::string> lines;
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
-    return lines;
-}
 
 // Lines (1-based) that hold an SP_EMIT call, or a call of tcp_sendmsg.cpp's
 // EMIT(kind) shorthand for it: not a macro's definition, not a comment.
@@ -55,7 +48,7 @@ TEST_CASE("every SP_EMIT of the engine is a site of this build, in text order, o
     for (uint8_t f = 0; f < std::size(trace::kEngineFiles); ++f) {
         const auto path = trace::kEngineFiles[f];
         CAPTURE(path);
-        const auto lines = source_lines(path);
+        const auto lines = sptest::source_lines(std::string(path));
         REQUIRE(!lines.empty());
         const auto expected = emit_lines(lines);
         const auto& sites = by_file[f];

@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "lesson/lesson.hpp"
+#include "support/files.hpp"
 #include "support/scenarios.hpp"
 #include "trace/emit_site.hpp"
 #include "trace/event_doc.hpp"
@@ -27,13 +27,6 @@ using trace::Arg;
 using trace::Kind;
 
 namespace {
-
-std::vector<std::string> source_lines(std::string_view rel) {
-    std::ifstream in(std::string(SENDPATH_SOURCE_DIR) + "/" + std::string(rel));
-    std::vector<std::string> lines;
-    for (std::string l; std::getline(in, l);) lines.push_back(l);
-    return lines;
-}
 
 std::string undocumented(Kind k, Arg a, const std::string& where) {
     return "event kind `" + std::string(trace::kind_name(k)) + "` carries argument `" +
@@ -80,7 +73,7 @@ std::vector<SourceArg> args_in_source() {
     const std::regex arg_call(R"(\.arg\(\s*Arg::(\w+))");
     std::vector<SourceArg> out;
     for (const auto& s : trace::emit_sites()) {
-        const auto lines = source_lines(trace::kEngineFiles[s.file]);
+        const auto lines = sptest::source_lines(std::string(trace::kEngineFiles[s.file]));
         REQUIRE(s.line >= 1);
         REQUIRE(s.line <= lines.size());
         const std::string place = std::string(trace::kEngineFiles[s.file]) + ":" + std::to_string(s.line);

@@ -52,6 +52,13 @@ void spit(const fs::path& p, const std::string& text) {
 
 std::string source_path(const std::string& relative) { return std::string(SENDPATH_SOURCE_DIR) + "/" + relative; }
 
+std::vector<std::string> source_lines(const std::string& relative) {
+    std::ifstream in(source_path(relative));
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    return lines;
+}
+
 std::string scenario_path(const std::string& name) { return source_path("tests/scenarios/" + name); }
 
 std::vector<std::string> shipped_scenarios() {

@@ -35,6 +35,8 @@ void spit(const std::filesystem::path& p, const std::string& text);
 
 // A path in the source tree: source_path("tests/scenarios/nagle.json").
 std::string source_path(const std::string& relative);
+// The lines of a file in the source tree, none when it cannot be read.
+std::vector<std::string> source_lines(const std::string& relative);
 // A scenario shipped with the tests: tests/scenarios/<name>.
 std::string scenario_path(const std::string& name);
 // Every tests/scenarios/*.json, sorted.
