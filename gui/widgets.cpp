@@ -41,6 +41,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::out_push:
         case Kind::tso_split:
         case Kind::retransmit:
+        case Kind::retrans_marked:
+        case Kind::probe_send:
+        case Kind::mark_urg:
         case Kind::send_ack: return IM_COL32(235, 150, 60, 255);
         case Kind::wait_for_sndbuf:
         case Kind::wait_for_memory:

@@ -57,12 +57,16 @@ void Engine::tcp_setsockopt(const std::string& name, int64_t value) {
     auto& sk = st().sk;
     rec_.arg(Arg::opt, name == "TCP_NODELAY" ? 1 : name == "TCP_CORK" ? 3 : name == "SO_SNDBUF" ? 7 : 21);
     rec_.arg(Arg::value, value);
-    SP_EMIT(rec_, setsockopt);
+    // do_tcp_setsockopt and sock_setsockopt store the option first; the
+    // event shows it stored, and what the option sets off (a push, a
+    // write-space wake-up) follows as events of its own.
+    bool push = false;
+    bool write_space = false;
     if (name == "TCP_NODELAY") {
         if (value) {
             // Setting NODELAY pushes whatever Nagle was holding.
             rec_.set(SF::nonagle, sk.nonagle | TCP_NAGLE_OFF | TCP_NAGLE_PUSH);
-            tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+            push = true;
         } else {
             rec_.set(SF::nonagle, sk.nonagle & ~TCP_NAGLE_OFF);
         }
@@ -73,17 +77,20 @@ void Engine::tcp_setsockopt(const std::string& name, int64_t value) {
             // Uncorking sends what the cork held.
             rec_.set(SF::nonagle, sk.nonagle & ~TCP_NAGLE_CORK);
             if (sk.nonagle & TCP_NAGLE_OFF) rec_.set(SF::nonagle, sk.nonagle | TCP_NAGLE_PUSH);
-            tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+            push = true;
         }
     } else if (name == "SO_SNDBUF") {
         const int64_t v = std::max<int64_t>(std::min(value, cfg_.sysctl.wmem_max) * 2, 2048);
         rec_.set(SF::sock_flags, sk.sock_flags | SOCK_SNDBUF_LOCK);
         rec_.set(SF::sk_sndbuf, v);
-        // Waiters re-test: the buffer may now have room.
-        sk_stream_write_space();
+        write_space = true;
     } else if (name == "SO_SNDTIMEO") {
         rec_.set(SF::sk_sndtimeo_ms, value);
     }
+    SP_EMIT(rec_, setsockopt);
+    if (push) tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
+    // Waiters re-test: the buffer may now have room.
+    if (write_space) sk_stream_write_space();
 }
 
 // Puts a FIN on the tail skb if it is unsent, else on a new skb of its own.
@@ -118,34 +125,76 @@ static void tcp_send_fin(Engine& e) {
     e.tcp_push_pending_frames(e.tcp_current_mss(), TCP_NAGLE_OFF);
 }
 
+// tcp_close_state (2.6.32.67): the state a close or a shutdown of the
+// sending side moves to, and whether a FIN must go out. SYN_SENT has told
+// the peer nothing yet, so it just closes; states that already sent their
+// FIN (or never had a peer) stay where they are. Part of its caller's
+// event: the kernel's tcp_close_state is a helper of tcp_close and
+// tcp_shutdown, and its change is theirs to show.
+static bool tcp_close_state(Engine& e) {
+    auto& sk = e.st().sk;
+    int64_t next = sk.state;
+    bool fin = false;
+    switch (sk.state) {
+        case TCP_SYN_SENT: next = TCP_CLOSE; break;
+        case TCP_SYN_RECV:
+        case TCP_ESTABLISHED:
+            next = TCP_FIN_WAIT1;
+            fin = true;
+            break;
+        case TCP_CLOSE_WAIT:
+            next = TCP_LAST_ACK;
+            fin = true;
+            break;
+        default: break;
+    }
+    if (next != sk.state) e.rec_.set(SF::state, next);
+    return fin;
+}
+
 void Engine::tcp_shutdown(const std::string& how) {
     FuncScope fs(rec_, Func::tcp_shutdown);
     auto& sk = st().sk;
     const int64_t bits = how == "SHUT_RD"   ? RCV_SHUTDOWN
                          : how == "SHUT_WR" ? SEND_SHUTDOWN
                                             : RCV_SHUTDOWN | SEND_SHUTDOWN;
+    // inet_shutdown stores the bits, then tcp_shutdown acts on the sending
+    // side only in the states that have not yet sent their FIN. (In SYN_SENT
+    // inet_shutdown calls tcp_disconnect instead, which is not modelled:
+    // sendpath's runner stops the run rather than call this.)
     rec_.set(SF::sk_shutdown, sk.sk_shutdown | bits);
+    const bool send_side = (bits & SEND_SHUTDOWN) != 0;
+    const bool open = sk.state == TCP_ESTABLISHED || sk.state == TCP_SYN_SENT || sk.state == TCP_SYN_RECV ||
+                      sk.state == TCP_CLOSE_WAIT;
+    const bool fin = send_side && open && tcp_close_state(*this);
     rec_.arg(Arg::how, bits);
     SP_EMIT(rec_, shutdown);
-    if (!(bits & SEND_SHUTDOWN)) return;
-    // tcp_close_state: only states that have sent nothing final get a FIN.
-    if (sk.state == TCP_ESTABLISHED || sk.state == TCP_SYN_SENT || sk.state == TCP_SYN_RECV ||
-        sk.state == TCP_CLOSE_WAIT) {
-        rec_.set(SF::state, sk.state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT1);
-        tcp_send_fin(*this);
-    }
-    wake();
+    if (fin) tcp_send_fin(*this);
+    if (send_side) wake();
 }
 
 void Engine::tcp_close() {
     FuncScope fs(rec_, Func::tcp_close);
     auto& sk = st().sk;
-    SP_EMIT(rec_, close);
-    const bool fin_sent = sk.state != TCP_ESTABLISHED && sk.state != TCP_CLOSE_WAIT && sk.state != TCP_SYN_SENT;
+    // tcp_close: both directions shut, then tcp_close_state decides.
     rec_.set(SF::sk_shutdown, RCV_SHUTDOWN | SEND_SHUTDOWN);
-    if (!fin_sent) {
-        rec_.set(SF::state, sk.state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT1);
-        tcp_send_fin(*this);
+    const bool fin = tcp_close_state(*this);
+    SP_EMIT(rec_, close);
+    if (fin) tcp_send_fin(*this);
+    if (sk.state == TCP_CLOSE) {
+        // A socket left in CLOSE (closed before the handshake finished, or
+        // reset earlier) is destroyed at the end of tcp_close:
+        // inet_csk_destroy_sock stops the timers and tcp_write_queue_purge
+        // frees whatever is still queued (the SYN, or unsent data).
+        inet_csk_clear_xmit_timer();
+        while (!st().write_queue.empty()) {
+            SkBuff& skb = *st().skb(st().write_queue.front());
+            rec_.skb_unlink(skb);
+            rec_.arg(Arg::skb, skb.id);
+            rec_.arg(Arg::size, skb.truesize);
+            sk_wmem_free_skb(skb);
+            SP_EMIT(rec_, skb_free);
+        }
     }
     wake();
 }

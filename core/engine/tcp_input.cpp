@@ -131,9 +131,15 @@ void Engine::tcp_v4_rcv(const Received& in) {
         tcp_ack(th.ack, th.seq, th.window, false);
         // Our FIN is acknowledged: the closing states move on (tcp_rcv_state_process).
         if (sk.snd_una == sk.write_seq && (sk.sk_shutdown & SEND_SHUTDOWN)) {
+            const int64_t was = sk.state;
             if (sk.state == TCP_FIN_WAIT1) rec_.set(SF::state, TCP_FIN_WAIT2);
             else if (sk.state == TCP_CLOSING) rec_.set(SF::state, TCP_TIME_WAIT);
             else if (sk.state == TCP_LAST_ACK) rec_.set(SF::state, TCP_CLOSE);
+            if (sk.state != was) {
+                rec_.arg(Arg::old, was);
+                rec_.arg(Arg::value, sk.state);
+                SP_EMIT(rec_, fin_acked);
+            }
         }
     }
 
@@ -191,6 +197,8 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
         }
     }
     rec_.set(SF::snd_una, ack);
+    // Progress: the count of timeouts in a row starts again.
+    if (after(ack, prior_snd_una)) rec_.set(SF::icsk_retransmits, 0);
     const int64_t acked_bytes = seq_diff(ack, prior_snd_una);
     if (acked_bytes > 0 && !syn) bytes_acked_ += static_cast<uint64_t>(acked_bytes);
     rec_.arg(Arg::bytes, acked_bytes);
@@ -212,13 +220,17 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
     }
 
     const int flag = tcp_clean_rtx_queue(prior_snd_una);
-    if (after(ack, prior_snd_una)) rec_.set(SF::icsk_retransmits, 0);
     // tcp_ack (2.6.32) grows the window only for acknowledged data: the
     // SYN-ACK acknowledging our SYN samples the round trip but leaves cwnd.
     if (flag & FLAG_DATA_ACKED) tcp_cong_avoid(prior_in_flight);
 
     if (sk.ca_state == 4 && !before(sk.snd_una, sk.high_seq)) {
-        rec_.set(SF::ca_state, 0);  // loss recovered
+        // Everything sent before the timeout is acknowledged: the loss
+        // episode is over (tcp_set_ca_state to Open).
+        rec_.arg(Arg::old, sk.ca_state);
+        rec_.set(SF::ca_state, 0);
+        rec_.arg(Arg::value, 0);
+        SP_EMIT(rec_, set_ca_state);
     } else if (sk.ca_state == 4) {
         tcp_xmit_retransmit_queue();
     }

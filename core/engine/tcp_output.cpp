@@ -103,7 +103,12 @@ void Engine::tcp_push(int64_t flags, int64_t mss_now, int64_t nonagle) {
     if (sk.sk_send_head == 0) return;
     SkBuff& tail = *st().skb(st().tail());
     if (!(flags & MSG_MORE) || forced_push()) tcp_mark_push(tail);
-    if (flags & MSG_OOB) rec_.set(SF::snd_up, sk.write_seq);  // tcp_mark_urg
+    if (flags & MSG_OOB) {
+        // tcp_mark_urg, inlined in tcp_push.
+        rec_.set(SF::snd_up, sk.write_seq);
+        rec_.arg(Arg::skb, tail.id);
+        SP_EMIT(rec_, mark_urg);
+    }
 
     if (opt_.autocork && tail.len < sk.size_goal && sk.packets_out > 0 && sk.sk_wmem_alloc > tail.truesize) {
         // Modern kernels: earlier data is still in the device; its TX

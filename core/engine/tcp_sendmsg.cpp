@@ -443,8 +443,10 @@ SkBuff* Engine::sk_stream_alloc_skb(int64_t size, bool scripted) {
     return &skb;
 }
 
+// The kernel's skb_entail is a static inline helper of tcp_sendmsg (tcp.c),
+// so its changes are tcp_sendmsg's and show on the skb_entail event that
+// tcp_sendmsg emits right after it.
 void Engine::skb_entail(SkBuff& skb) {
-    FuncScope fs(rec_, Func::skb_entail);
     auto& sk = st().sk;
     rec_.skb_set(skb, KF::seq, sk.write_seq);
     rec_.skb_set(skb, KF::end_seq, sk.write_seq);

@@ -147,14 +147,19 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
         if (!tcp_fragment(skb, cur_mss, cur_mss)) return 1;  // -ENOMEM
     }
     if (skb.gso_segs == 0) tcp_set_skb_tso_segs(skb, cur_mss);
+    // Stamped, then handed to tcp_transmit_skb; only once it went out is
+    // the skb marked as retransmitted and counted in retrans_out.
     rec_.skb_set(skb, KF::when_us, rec_.time());
-    if (tcp_transmit_skb(skb) != 0) return 1;
-    rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_RETRANS | TCPCB_EVER_RETRANS);
-    rec_.set(SF::retrans_out, sk.retrans_out + skb.gso_segs);
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::seq, skb.seq);
     rec_.arg(Arg::end_seq, skb.end_seq);
     SP_EMIT(rec_, retransmit);
+    if (tcp_transmit_skb(skb) != 0) return 1;
+    rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_RETRANS | TCPCB_EVER_RETRANS);
+    rec_.set(SF::retrans_out, sk.retrans_out + skb.gso_segs);
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::value, sk.retrans_out);
+    SP_EMIT(rec_, retrans_marked);
     return 0;
 }
 
@@ -225,6 +230,9 @@ int Engine::tcp_write_wakeup() {
             tcp_set_skb_tso_segs(skb, mss);
         }
         rec_.skb_set(skb, KF::when_us, rec_.time());
+        rec_.arg(Arg::skb, skb.id);
+        rec_.arg(Arg::len, skb.len);
+        SP_EMIT(rec_, probe_send);
         const int err = tcp_transmit_skb(skb);
         if (!err) tcp_event_new_data_sent(skb);
         return err;

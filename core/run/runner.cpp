@@ -223,7 +223,17 @@ private:
                     if (sim_) sim_->app_read(a.bytes);
                     break;
                 case lesson::Action::Type::setsockopt: engine_->tcp_setsockopt(a.option, a.value); break;
-                case lesson::Action::Type::shutdown: engine_->tcp_shutdown(a.how); break;
+                case lesson::Action::Type::shutdown:
+                    // 2.6.32.67's inet_shutdown does not call tcp_shutdown in
+                    // SYN_SENT: it disconnects the socket (tcp_disconnect),
+                    // which the engine does not model. Stop rather than show
+                    // something Linux does not do.
+                    if (state_.sk.state == TCP_SYN_SENT)
+                        throw StopRun{
+                            "shutdown() in SYN_SENT: Linux disconnects the socket (tcp_disconnect), which "
+                            "sendpath does not model; wait for the connection first"};
+                    engine_->tcp_shutdown(a.how);
+                    break;
                 case lesson::Action::Type::close: engine_->tcp_close(); break;
             }
             if (hooks_.progress) hooks_.progress(link().now_us(), rec_.events_emitted());

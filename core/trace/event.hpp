@@ -123,7 +123,12 @@ namespace sendpath::trace {
     X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")                  \
     X(mem_schedule, "sk_wmem_schedule: forward_alloc is short; whole pages are asked of the pool.")                \
     X(skb_alloc, "sk_stream_alloc_skb: a new skb, its linear room rounded up and its truesize, is allocated.")     \
-    X(split_point, "The skb is longer than may go out now: it is to be cut at limit bytes.")
+    X(split_point, "The skb is longer than may go out now: it is to be cut at limit bytes.")                       \
+    X(mark_urg, "tcp_mark_urg: send(MSG_OOB) puts the urgent pointer snd_up at write_seq.")                        \
+    X(retrans_marked, "The resend went out: the skb is marked retransmitted, retrans_out grows.")                  \
+    X(probe_send, "tcp_write_wakeup: the unsent head, PSH set and stamped, goes out as a probe.")                  \
+    X(fin_acked, "Our FIN is acknowledged: FIN_WAIT1 to FIN_WAIT2, CLOSING to TIME_WAIT, LAST_ACK to CLOSE.")      \
+    X(set_ca_state, "tcp_set_ca_state: the congestion state machine moves (0 Open ... 4 Loss).")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

@@ -583,6 +583,16 @@ std::vector<KindDoc> make_table() {
          "TSO deferral: the windows would allow only a small part of a multi-segment skb, so sending waits briefly "
          "for a bigger burst.",
          {skb}},
+        {Kind::mark_urg,
+         A::xmit,
+         O::kernel,
+         {"tcp_push", "tcp_mark_urg"},
+         tcp_c,
+         {},
+         "send() with MSG_OOB: before pushing, tcp_push puts the urgent pointer snd_up at write_seq. Urgent mode "
+         "lasts until snd_una reaches snd_up; meanwhile each segment that starts before snd_up carries URG and "
+         "points at it.",
+         {{Arg::skb, "id of the tail skb, holding the urgent byte"}}},
         {Kind::split_point,
          A::xmit,
          O::kernel,
@@ -717,11 +727,12 @@ std::vector<KindDoc> make_table() {
         {Kind::skb_free,
          A::ack,
          O::kernel,
-         {"tcp_clean_rtx_queue", "sk_wmem_free_skb"},
-         "net/ipv4/tcp_input.c, include/net/sock.h",
+         {"tcp_clean_rtx_queue", "sk_wmem_free_skb", "tcp_write_queue_purge"},
+         "net/ipv4/tcp_input.c, include/net/sock.h, include/net/tcp.h",
          {},
-         "A fully acknowledged skb leaves the write queue and is freed: its truesize is uncharged and its page "
-         "references are dropped.",
+         "An skb leaves the write queue and is freed: its truesize is uncharged and its page references are "
+         "dropped. Most often it was fully acknowledged (tcp_clean_rtx_queue); a socket closed in SYN_SENT frees "
+         "its SYN this way too, when it is destroyed.",
          {skb, {Arg::size, "its truesize, in bytes, given back"}}},
         {Kind::rtx_acked,
          A::ack,
@@ -830,6 +841,16 @@ std::vector<KindDoc> make_table() {
          "The retransmission timer expired without an ACK: unless TCP gives up on the connection, it enters loss "
          "recovery, sends the head again and doubles the timeout.",
          {{Arg::value, "the timeout that expired, in microseconds"}}},
+        {Kind::set_ca_state,
+         A::timers,
+         O::kernel,
+         {"tcp_ack", "tcp_set_ca_state"},
+         in_c,
+         {},
+         "The congestion state machine changes state. Here: an ACK reaches high_seq, everything sent before the "
+         "timeout is acknowledged, and Loss (4) gives way to Open (0).",
+         {{Arg::old, "the state before (0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss)"},
+          {Arg::value, "the state now"}}},
         {Kind::enter_loss,
          A::timers,
          O::kernel,
@@ -846,8 +867,26 @@ std::vector<KindDoc> make_table() {
          out_c,
          {},
          "An skb already sent goes out again: the head after a timeout, or the next lost one as ACKs come in loss "
-         "recovery. It is marked as retransmitted, so it gives no RTT sample.",
+         "recovery. It is stamped with the time and handed to tcp_transmit_skb; retrans_marked follows once it left.",
          {skb, {Arg::seq, "its first sequence number"}, {Arg::end_seq, "the sequence number after its last byte"}}},
+        {Kind::retrans_marked,
+         A::timers,
+         O::kernel,
+         {"tcp_retransmit_skb"},
+         out_c,
+         {},
+         "The resent skb went out: it is marked as retransmitted (so its ACK gives no RTT sample, after Karn) and "
+         "its segments are counted in retrans_out, which packets_in_flight adds back.",
+         {skb, {Arg::value, "retrans_out now, in segments"}}},
+        {Kind::probe_send,
+         A::timers,
+         O::kernel,
+         {"tcp_write_wakeup"},
+         out_c,
+         {},
+         "The probe timer found unsent data that the window lets start: the head skb (cut to the window or one MSS "
+         "first if need be) gets PSH, is stamped and goes out as new data rather than as a bare probe.",
+         {skb, {Arg::len, "its length, in bytes"}}},
         {Kind::probe0_fire,
          A::timers,
          O::kernel,
@@ -946,16 +985,29 @@ std::vector<KindDoc> make_table() {
          {"tcp_shutdown"},
          tcp_c,
          {},
-         "The application shuts down one or both directions; shutting down sending queues a FIN (when the state "
-         "allows one).",
+         "The application shuts down one or both directions. Shutting down sending moves the state as "
+         "tcp_close_state says: ESTABLISHED and SYN_RECV to FIN_WAIT1, CLOSE_WAIT to LAST_ACK, each queuing a FIN; "
+         "states past their FIN stay as they are. (In SYN_SENT, inet_shutdown disconnects instead, which sendpath "
+         "does not model: the run stops there.)",
          {{Arg::how, "the directions shut (bits: 1 receiving, 2 sending)"}}},
+        {Kind::fin_acked,
+         A::connection,
+         O::kernel,
+         {"tcp_rcv_state_process"},
+         in_c,
+         {},
+         "An ACK covers our FIN (snd_una reached write_seq): FIN_WAIT1 moves to FIN_WAIT2, CLOSING to TIME_WAIT, "
+         "LAST_ACK to CLOSE.",
+         {{Arg::old, "the state before (TCP_* number)"}, {Arg::value, "the state now"}}},
         {Kind::close,
          A::connection,
          O::kernel,
          {"tcp_close"},
          tcp_c,
          {},
-         "The application closes the socket: both directions are shut, and a FIN is queued if none was yet.",
+         "The application closes the socket: both directions are shut and tcp_close_state moves the state: "
+         "ESTABLISHED and SYN_RECV to FIN_WAIT1, CLOSE_WAIT to LAST_ACK, each queuing a FIN; SYN_SENT to CLOSE "
+         "with no FIN, after which the socket is destroyed (timers stopped, the SYN freed).",
          {}},
 
         // ---- Application and run ---------------------------------------------

@@ -39,40 +39,6 @@ std::atomic<bool> g_emit_rule{emit_rule_from_environment()};
 void set_emit_rule_default(bool on) { g_emit_rule = on; }
 bool emit_rule_default() { return g_emit_rule; }
 
-namespace {
-// Issue 11, finding 4: what is left to give an event of its own. Mostly
-// helpers whose bookkeeping rides on the caller's next event:
-// sk_wmem_schedule's forward-alloc charge, sk_stream_alloc_skb's new skb,
-// skb_entail's queueing filed under tcp_sendmsg's skb_entail event, socket
-// options and shutdown/close flags set before the push or FIN that follows,
-// the tso_deferred stamp cleared before a split.
-constexpr OwedEvent kOwed[] = {
-    {Func::skb_entail, Func::tcp_sendmsg},
-    {Func::tcp_retransmit_skb, Func::tcp_transmit_skb},
-    {Func::tcp_setsockopt, Func::tcp_push_pending_frames},
-    {Func::tcp_setsockopt, Func::tcp_sendmsg},
-    {Func::tcp_v4_rcv, Func::tcp_check_space},
-    {Func::tcp_ack, Func::tcp_cong_avoid},
-    {Func::tcp_ack, Func::tcp_check_space},
-    {Func::tcp_ack, Func::tcp_push_pending_frames},
-    {Func::tcp_shutdown, Func::tcp_send_fin},
-    {Func::tcp_close, Func::tcp_send_fin},
-    {Func::tcp_write_wakeup, Func::tcp_transmit_skb},
-    {Func::tcp_push, Func::tcp_push_pending_frames},
-};
-std::atomic<uint64_t> g_owed_hits[std::size(kOwed)];
-
-// The index of the pair in kOwed, or -1.
-int owed_index(Func changed_by, Func filed_under) {
-    for (std::size_t i = 0; i < std::size(kOwed); ++i)
-        if (kOwed[i].changed_by == changed_by && kOwed[i].filed_under == filed_under) return static_cast<int>(i);
-    return -1;
-}
-}  // namespace
-
-std::span<const OwedEvent> owed_events() { return kOwed; }
-uint64_t owed_event_hits(std::size_t index) { return index < std::size(kOwed) ? g_owed_hits[index].load() : 0; }
-
 void Recorder::push(Op op, uint8_t field, uint32_t target, int64_t value) {
     trace_->changes.push_back(Change{op, field, target, value});
     if (emit_rule_) pending_by_ |= uint64_t{1} << static_cast<unsigned>(stack_[depth_]);
@@ -85,11 +51,6 @@ void Recorder::check_emit_rule(Kind kind, uint8_t file, uint32_t line) const {
     for (std::size_t f = 0; f < kFuncCount; ++f) {
         if (!(strays & (uint64_t{1} << f))) continue;
         const Func stray = static_cast<Func>(f);
-        // A known debt is let through, and counted.
-        if (const int owed = owed_index(stray, by); owed >= 0) {
-            ++g_owed_hits[owed];
-            continue;
-        }
         const std::string_view where = file < std::size(kEngineFiles) ? kEngineFiles[file] : "?";
         throw EmitRuleError("emit rule: event " + std::to_string(emitted_) + " (" + std::string(kind_name(kind)) +
                             ", emitted by " + std::string(func_name(by)) + " at " + std::string(where) + ":" +

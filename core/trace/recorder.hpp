@@ -9,7 +9,6 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
-#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -33,19 +32,6 @@ public:
 };
 void set_emit_rule_default(bool on);
 bool emit_rule_default();
-
-// The rule's known debts: pairs (the function that changed the state
-// without an event, the function whose event carries it) that are still
-// owed their own event. The rule lets exactly these through; a test checks
-// that each still happens in some shipped scenario, so a fixed pair must
-// leave the list, and any new pair is refused (core/README.md, "The emit rule").
-struct OwedEvent {
-    Func changed_by;
-    Func filed_under;
-};
-std::span<const OwedEvent> owed_events();
-// How often each owed pair was let through in this process (tests).
-uint64_t owed_event_hits(std::size_t index);
 
 // Engine source files that events point into. The index is the file id used in
 // events; the GUI embeds these files and shows the line that took a branch.

@@ -174,3 +174,74 @@ TEST_CASE("quick-ack mode (tcp_event_data_recv, tcp_incr_quickack): the first 16
         CHECK(classic[k] == kRtt + kDelack);
     }
 }
+
+TEST_CASE("tcp_close_state: close() in SYN_SENT closes with no FIN and frees the SYN") {
+    const auto t = run_shipped("close_syn_sent.json");
+    const auto close = find_first(t, K::close);
+    REQUIRE(close);
+    CHECK(state_at(t, *close - 1).sk.state == model::TCP_SYN_SENT);
+    CHECK(state_at(t, *close).sk.state == model::TCP_CLOSE);
+    CHECK(count(t, K::fin) == 0);
+    const auto freed = find_next(t, K::skb_free, *close);
+    REQUIRE(freed);
+    const auto after = state_at(t, *freed);
+    CHECK(after.write_queue.empty());
+    CHECK(after.sk.sk_wmem_queued == 0);
+    CHECK(after.sk.icsk_pending == model::ICSK_TIME_NONE);
+    // Only the SYN went out.
+    CHECK(std::count_if(t.frames.begin(), t.frames.end(), [](const trace::Frame& f) { return f.dir == 0; }) == 1);
+}
+
+TEST_CASE("inet_shutdown in SYN_SENT disconnects, which is not modelled: the run stops and says so") {
+    const auto t = run_json(R"({"connect":"nonblocking","timeline":[{"shutdown":"SHUT_WR"}],"max_time_ms":30000})");
+    CHECK(t.end_reason.find("tcp_disconnect") != std::string::npos);
+    CHECK(count(t, K::shutdown) == 0);
+    CHECK(count(t, K::fin) == 0);
+}
+
+TEST_CASE("setsockopt: the option is stored on the setsockopt event; the push it causes follows") {
+    const auto t = run_shipped("nodelay_push_held.json");
+    const auto set = find_first(t, K::setsockopt);
+    REQUIRE(set);
+    CHECK((state_at(t, *set).sk.nonagle & model::TCP_NAGLE_OFF) != 0);
+    CHECK((state_at(t, *set - 1).sk.nonagle & model::TCP_NAGLE_OFF) == 0);
+    const auto push = find_next(t, K::push_pending, *set);
+    REQUIRE(push);
+    CHECK(t.events[*push].time_us == t.events[*set].time_us);
+}
+
+TEST_CASE("tcp_mark_urg: send(MSG_OOB) sets snd_up on an event of its own, before the push") {
+    const auto t = run_shipped("msg_oob.json");
+    const auto urg = find_first(t, K::mark_urg);
+    REQUIRE(urg);
+    const auto s = state_at(t, *urg);
+    CHECK(s.sk.snd_up == s.sk.write_seq);
+    CHECK(state_at(t, *urg - 1).sk.snd_up != s.sk.write_seq);
+    const auto push = find_next(t, K::push_pending, *urg);
+    REQUIRE(push);
+}
+
+TEST_CASE("tcp_retransmit_skb: stamped and sent, then marked retransmitted once it went out") {
+    const auto t = run_shipped("retransmit_rto.json");
+    const auto rtx = find_first(t, K::retransmit);
+    REQUIRE(rtx);
+    const auto sent = find_next(t, K::transmit, *rtx);
+    const auto marked = find_next(t, K::retrans_marked, *rtx);
+    REQUIRE(sent);
+    REQUIRE(marked);
+    CHECK(*sent < *marked);
+    const uint32_t skb = static_cast<uint32_t>(t.arg(*rtx, Arg::skb));
+    CHECK(state_at(t, *rtx).skbs.at(skb).when_us == t.events[*rtx].time_us);
+    CHECK((state_at(t, *rtx).skbs.at(skb).sacked & model::TCPCB_RETRANS) == 0);
+    CHECK((state_at(t, *marked).skbs.at(skb).sacked & model::TCPCB_RETRANS) != 0);
+    CHECK(state_at(t, *marked).sk.retrans_out == state_at(t, *rtx).sk.retrans_out + 1);
+}
+
+TEST_CASE("tcp_rcv_state_process: the ACK of our FIN moves FIN_WAIT1 to FIN_WAIT2 on fin_acked") {
+    const auto t = run_shipped("close_fin.json");
+    const auto acked = find_first(t, K::fin_acked);
+    REQUIRE(acked);
+    CHECK(t.arg(*acked, Arg::old) == model::TCP_FIN_WAIT1);
+    CHECK(state_at(t, *acked).sk.state == model::TCP_FIN_WAIT2);
+    CHECK(state_at(t, *acked - 1).sk.state == model::TCP_FIN_WAIT1);
+}
