@@ -48,10 +48,8 @@ struct KeySource {
 struct FileResult {
     std::string file;
     lesson::AnswerSheet sheet;
-    std::optional<lesson::Grade> grade;     // set when the sheet is gradable
-    std::vector<std::string> same_student;  // other files of the same student
-    std::vector<std::string> same_answers;  // other students' files with the same answers
-    bool same_answers_all_correct = false;
+    std::optional<lesson::Grade> grade;  // set when the sheet is gradable
+    std::vector<std::size_t> groups;     // the duplicate groups (Report::groups) this file is in
 
     bool graded() const { return grade.has_value(); }
     // The name to show: the student's, or (when the file names none) the file's.
@@ -68,7 +66,14 @@ struct FileResult {
         return static_cast<std::size_t>(std::count_if(sheet.problems.begin(), sheet.problems.end(),
                                                       [s](const lesson::SheetProblem& p) { return p.severity == s; }));
     }
-    bool duplicate() const { return !same_student.empty() || !same_answers.empty(); }
+    bool duplicate() const { return !groups.empty(); }
+};
+
+// Files flagged together: one student's files, or different students' files with the same answers.
+struct DuplicateGroup {
+    bool same_student = false;       // else the same answers
+    bool all_correct = false;        // same answers, every one right
+    std::vector<std::size_t> files;  // indices into Report::results, in file order
 };
 
 struct Report {
@@ -76,6 +81,7 @@ struct Report {
     lesson::AnswerKey key;
     KeySource source;
     std::vector<FileResult> results;
+    std::vector<DuplicateGroup> groups;
     std::size_t graded = 0, errors = 0, with_invalid = 0, duplicates = 0;
 };
 
@@ -113,12 +119,20 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
 // A problem without its file name (the row already names the file).
 std::string place_text(const lesson::SheetProblem& p) { return (p.place.empty() ? "" : p.place + ": ") + p.expected; }
 
-std::string duplicate_text(const FileResult& r) {
+// "same student as b.json; same answers as c.json, d.json and 7 more (all correct)": the other
+// files of each group the file is in, at most five named.
+std::string duplicate_text(const Report& rep, std::size_t i) {
     std::vector<std::string> parts;
-    if (!r.same_student.empty()) parts.push_back("same student as " + join(r.same_student, ", "));
-    if (!r.same_answers.empty())
-        parts.push_back("same answers as " + join(r.same_answers, ", ") +
-                        (r.same_answers_all_correct ? " (all correct)" : ""));
+    for (std::size_t g : rep.results[i].groups) {
+        const DuplicateGroup& grp = rep.groups[g];
+        std::vector<std::string> others;
+        for (std::size_t o : grp.files)
+            if (o != i && others.size() < 5) others.push_back(rep.results[o].file);
+        const std::size_t more = grp.files.size() - 1 - others.size();
+        parts.push_back((grp.same_student ? "same student as " : "same answers as ") + join(others, ", ") +
+                        (more > 0 ? " and " + std::to_string(more) + " more" : "") +
+                        (grp.all_correct ? " (all correct)" : ""));
+    }
     return join(parts, "; ");
 }
 
@@ -184,24 +198,23 @@ void find_duplicates(Report& rep) {
             if (!it.value().is_null() && rep.lesson->question(it.key())) answered[it.key()] = it.value();
         if (!answered.empty()) by_answers[answered.dump()].push_back(i);
     }
-    for (const auto& [k, files] : by_student) {
-        if (files.size() < 2) continue;
-        for (std::size_t i : files)
-            for (std::size_t o : files)
-                if (o != i) rs[i].same_student.push_back(rs[o].file);
-    }
+    for (const auto& [k, files] : by_student)
+        if (files.size() > 1) rep.groups.push_back({true, false, files});
     for (const auto& [k, files] : by_answers) {
-        if (files.size() < 2) continue;
-        for (std::size_t i : files) {
-            for (std::size_t o : files)
-                if (o != i && student_key(rs[o].sheet) != student_key(rs[i].sheet))
-                    rs[i].same_answers.push_back(rs[o].file);
-            rs[i].same_answers_all_correct =
-                rs[i].grade->score == rs[i].grade->total &&
-                std::all_of(rs[i].grade->questions.begin(), rs[i].grade->questions.end(),
-                            [](const lesson::QuestionGrade& q) { return q.verdict == lesson::Verdict::correct; });
-        }
+        // One student's files agreeing is already the group above.
+        std::set<std::string> students;
+        for (std::size_t i : files) students.insert(student_key(rs[i].sheet));
+        if (students.size() < 2) continue;
+        const lesson::Grade& g = *rs[files[0]].grade;
+        const bool all_correct = std::all_of(g.questions.begin(), g.questions.end(),
+                                             [](const auto& q) { return q.verdict == lesson::Verdict::correct; });
+        rep.groups.push_back({false, all_correct, files});
     }
+    // Groups in the order of their first file, so the report reads top to bottom.
+    std::sort(rep.groups.begin(), rep.groups.end(),
+              [](const DuplicateGroup& a, const DuplicateGroup& b) { return a.files[0] < b.files[0]; });
+    for (std::size_t g = 0; g < rep.groups.size(); ++g)
+        for (std::size_t i : rep.groups[g].files) rs[i].groups.push_back(g);
     for (const auto& r : rs) rep.duplicates += r.duplicate() ? 1 : 0;
 }
 
@@ -257,7 +270,8 @@ void write_text(std::ostream& os, const Report& rep) {
        << (key.total_points == 1 ? "" : "s") << "\n";
     os << "key: engine " << key.engine_version << ", lesson sha256 " << key.lesson_sha256 << ", from "
        << rep.source.text() << "\n";
-    for (const auto& r : rep.results) {
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+        const FileResult& r = rep.results[i];
         os << r.file << ": " << r.who();
         if (!r.sheet.student_id.empty()) os << " (id " << r.sheet.student_id << ")";
         if (r.sheet.student.empty()) os << " (student unknown)";
@@ -282,7 +296,7 @@ void write_text(std::ostream& os, const Report& rep) {
             else if (p.severity == Sev::invalid && p.question.empty()) os << "  invalid: " << place_text(p) << "\n";
             else if (p.severity == Sev::fatal && &p != r.fatal()) os << "  also: " << place_text(p) << "\n";
         }
-        if (r.duplicate()) os << "  duplicate: " << duplicate_text(r) << "\n";
+        if (r.duplicate()) os << "  duplicate: " << duplicate_text(rep, i) << "\n";
     }
 }
 
@@ -322,10 +336,7 @@ ojson to_json(const Report& rep) {
         f["total"] = rep.key.total_points;
         f["error"] = r.graded() ? ojson(nullptr) : ojson(r.fatal()->text());
         f["problems"] = problems_json(r);
-        ojson dup = ojson::object();
-        dup["same_student"] = r.same_student;
-        dup["same_answers"] = r.same_answers;
-        f["duplicates"] = dup;
+        f["duplicate_groups"] = r.groups;
         if (r.graded()) {
             ojson qs = ojson::array();
             for (const auto& q : r.grade->questions) {
@@ -356,6 +367,17 @@ ojson to_json(const Report& rep) {
     out["errors"] = rep.errors;
     out["with_invalid_answers"] = rep.with_invalid;
     out["duplicates"] = rep.duplicates;
+    ojson groups = ojson::array();
+    for (const auto& g : rep.groups) {
+        ojson e = ojson::object();
+        e["reason"] = g.same_student ? "same student" : "same answers";
+        e["all_correct"] = g.all_correct;
+        ojson fl = ojson::array();
+        for (std::size_t i : g.files) fl.push_back(rep.results[i].file);
+        e["files"] = fl;
+        groups.push_back(e);
+    }
+    out["duplicate_groups"] = groups;
     out["files"] = files;
     return out;
 }
@@ -365,7 +387,8 @@ void write_csv(std::ostream& os, const Report& rep) {
     os << "file,student,student_id,score,total";
     for (const auto& q : key.questions) os << "," << csv_field(q.id);
     os << ",error,invalid,warnings,duplicates,engine_version,lesson_sha256\n";
-    for (const auto& r : rep.results) {
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+        const FileResult& r = rep.results[i];
         os << csv_field(r.file) << "," << csv_field(r.who()) << "," << csv_field(r.sheet.student_id) << ",";
         std::vector<std::string> invalid, warnings;
         for (const auto& p : r.sheet.problems) {
@@ -384,7 +407,8 @@ void write_csv(std::ostream& os, const Report& rep) {
             os << ",";
         }
         os << "," << csv_field(join(invalid, "; ")) << "," << csv_field(join(warnings, "; ")) << ","
-           << csv_field(duplicate_text(r)) << "," << csv_field(key.engine_version) << "," << key.lesson_sha256 << "\n";
+           << csv_field(duplicate_text(rep, i)) << "," << csv_field(key.engine_version) << "," << key.lesson_sha256
+           << "\n";
     }
 }
 
@@ -523,10 +547,18 @@ int run(const ParsedArgs& a) {
     if (format != Format::text || out != "-") {
         // The output is for scripts (or a file); people still hear about findings.
         if (!submission_problem.empty()) std::cerr << "sendpath-cli: " << submission_problem << "\n";
-        for (const auto& r : rep.results) {
+        for (std::size_t i = 0; i < rep.results.size(); ++i) {
+            const FileResult& r = rep.results[i];
             for (const auto& p : r.sheet.problems)
                 if (p.severity != Sev::warning) std::cerr << "sendpath-cli: " << p.text() << "\n";
-            if (r.duplicate()) std::cerr << "sendpath-cli: " << r.file << ": duplicate: " << duplicate_text(r) << "\n";
+        }
+        // Each group once: its reason and up to ten of its files.
+        for (const auto& g : rep.groups) {
+            std::vector<std::string> names;
+            for (std::size_t i = 0; i < g.files.size() && i < 10; ++i) names.push_back(rep.results[g.files[i]].file);
+            std::cerr << "sendpath-cli: duplicates (" << (g.same_student ? "same student" : "same answers")
+                      << (g.all_correct ? ", all correct" : "") << "): " << join(names, ", ")
+                      << (g.files.size() > 10 ? " and " + std::to_string(g.files.size() - 10) + " more" : "") << "\n";
         }
         if (findings || out != "-") std::cerr << "sendpath-cli: " << summary.str() << "\n";
     }

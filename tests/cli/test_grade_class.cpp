@@ -140,15 +140,17 @@ TEST_CASE("grade: duplicates are flagged with the files: same id, same name, sam
     CHECK(r.status == 1);
     const json rep = json::parse(r.out);
     CHECK(rep.at("duplicates") == 6);
+    // Each group once, with every file in it, in file order.
+    CHECK(rep.at("duplicate_groups") ==
+          json::parse(R"([{"reason": "same student", "all_correct": false, "files": ["class/a1.json", "class/a2.json"]},
+                          {"reason": "same student", "all_correct": false, "files": ["class/b1.json", "class/b2.json"]},
+                          {"reason": "same answers", "all_correct": false, "files": ["class/c.json", "class/e.json"]}])"));
     std::map<std::string, json> by;
-    for (const auto& f : rep.at("files")) by[f.at("file")] = f.at("duplicates");
-    CHECK(by.at("class/a1.json").at("same_student") == json{"class/a2.json"});
-    CHECK(by.at("class/a2.json").at("same_student") == json{"class/a1.json"});
-    CHECK(by.at("class/b1.json").at("same_student") == json{"class/b2.json"});
-    CHECK(by.at("class/c.json").at("same_answers") == json{"class/e.json"});
-    CHECK(by.at("class/e.json").at("same_answers") == json{"class/c.json"});
-    CHECK(by.at("class/f.json").at("same_student").empty());
-    CHECK(by.at("class/f.json").at("same_answers").empty());
+    for (const auto& f : rep.at("files")) by[f.at("file")] = f.at("duplicate_groups");
+    CHECK(by.at("class/a1.json") == json{0});
+    CHECK(by.at("class/a2.json") == json{0});
+    CHECK(by.at("class/e.json") == json{2});
+    CHECK(by.at("class/f.json").empty());
 
     const Result t = cli(d, {"grade", kLesson1, "class"});
     CHECK(has(t.out, "class/a1.json: Ada (id s1): 6/6"));
@@ -162,6 +164,15 @@ TEST_CASE("grade: duplicates are flagged with the files: same id, same name, sam
     const Result two = cli(d, {"grade", kLesson1, "two"});
     CHECK(two.status == 1);
     CHECK(has(two.out, "  duplicate: same answers as two/y.json (all correct)"));
+
+    // A large group names five others and counts the rest.
+    for (int k = 0; k < 6; ++k)
+        spit(d / ("two/z" + std::to_string(k) + ".json"), sheet("Z" + std::to_string(k), correct(key)).dump());
+    const Result many = cli(d, {"grade", kLesson1, "two"});
+    CHECK(has(many.out, "two/x.json: X: 6/6"));
+    CHECK(has(many.out,
+              "  duplicate: same answers as two/y.json, two/z0.json, two/z1.json, two/z2.json, two/z3.json and 2 more "
+              "(all correct)\n"));
 }
 
 TEST_CASE("grade: a folder grades its .json files in name order, an empty one is refused") {

@@ -307,12 +307,16 @@ TEST_CASE("grade: a class of 200 answers files in one invocation, in seconds") {
     std::size_t flagged = 0;
     for (const auto& f : report.at("files")) {
         sum += f.at("score").get<int64_t>();
-        const bool dup = !f.at("duplicates").at("same_answers").empty();
+        const bool dup = !f.at("duplicate_groups").empty();
         flagged += dup ? 1 : 0;
         CHECK(dup == (f.at("score") == static_cast<int64_t>(n)));
     }
     CHECK(flagged == 28);  // i % 7 == 6 for i < 200
     CHECK(report.at("duplicates") == 28);
+    REQUIRE(report.at("duplicate_groups").size() == 1);  // one group, not 28 x 27 pairs
+    CHECK(report.at("duplicate_groups")[0].at("reason") == "same answers");
+    CHECK(report.at("duplicate_groups")[0].at("all_correct") == true);
+    CHECK(report.at("duplicate_groups")[0].at("files").size() == 28);
     CHECK(sum == expected_sum);
     CHECK(report.at("files")[7].at("score") == 7 % (n + 1));
     CHECK(seconds < 20);  // "seconds", with room for a loaded CI machine or a sanitizer build
