@@ -37,10 +37,14 @@ struct KeyQuestion {
     nlohmann::json answer_json() const;
 };
 
+// Version of the key's JSON form (AnswerKey::to_json, read back by answer_key_from_json).
+inline constexpr int kKeyFormat = 1;
+
 struct AnswerKey {
     std::string lesson_id, title, file;
     std::size_t events = 0;                // events in the trace the key was computed from
     std::string engine_version;            // of that trace
+    std::string lesson_sha256;             // of the lesson file's bytes ("" if not known)
     std::vector<std::size_t> step_events;  // step i is shown at event step_events[i]
     std::vector<KeyQuestion> questions;    // in lesson order
     int64_t total_points = 0;
@@ -56,6 +60,18 @@ struct AnswerKey {
 // a lesson that no longer fits the engine is a lesson error.
 AnswerKey compute_answer_key(const Lesson& lesson, const trace::Trace& trace);
 
+// SHA-256 of the lesson file's bytes, as 64 hex digits. Throws InputError if
+// the file cannot be read.
+std::string lesson_sha256(const Lesson& lesson);
+
+// A key saved from `sendpath-cli answers` (AnswerKey::to_json), read back to
+// grade with. It must be for this lesson file: the same id, the same
+// lesson_sha256 (lesson_sha, the hash of the file now), the same questions
+// with the same types and points. Throws InputError(file, pointer, expected).
+AnswerKey answer_key_from_json(const nlohmann::json& j, const std::string& file, const Lesson& lesson,
+                               const std::string& lesson_sha);
+AnswerKey load_answer_key(const std::string& path, const Lesson& lesson, const std::string& lesson_sha);
+
 // One student's answer to one question.
 struct Answer {
     enum class Type { number, kind, choices };
@@ -66,23 +82,61 @@ struct Answer {
     nlohmann::json given;              // as written in the file
 };
 
+// Something off in an answers file, found while reading it.
+struct SheetProblem {
+    enum class Severity {
+        warning,  // ignored, the file is graded as if it were not there (an unknown top-level key)
+        invalid,  // one answer cannot be graded (wrong type, unknown choice, unknown question id)
+        fatal,    // the file cannot be graded (not JSON, another lesson, no student, no answers)
+    };
+    Severity severity = Severity::fatal;
+    std::string place;     // a JSON pointer ("/answers/room"), "line 3, column 1", or "" for the whole file
+    std::string question;  // the question the problem makes invalid, "" if none
+    std::string expected;  // "expected ..., got ..."
+    std::string file;
+
+    // "file: place: expected", as InputError words it.
+    std::string text() const;
+};
+std::string_view severity_name(SheetProblem::Severity s);  // "warning", "invalid", "fatal"
+
 struct AnswerSheet {
-    std::string file;    // path as given
-    std::string lesson;  // lesson id
-    std::string student;
+    std::string file;                       // path as given
+    std::string lesson;                     // lesson id
+    std::string student;                    // "" when the file names none (it then has a fatal problem)
+    std::string student_id;                 // optional
+    nlohmann::json meta;                    // optional free object, kept as given (null when absent)
     std::map<std::string, Answer> answers;  // by question id; a question left out (or null) is unanswered
+    // What read_answer_sheet found, in file order; answer_sheet_from_json throws the first instead.
+    std::vector<SheetProblem> problems;
+    // The answers object as written (null if there is none): what duplicate detection compares.
+    nlohmann::json given_answers;
+
+    bool gradable() const;  // no fatal problem
+    // The problem that makes question `id` invalid, or nullptr.
+    const SheetProblem* invalid_answer(const std::string& id) const;
 };
 
-// Checks the answers file against the lesson: the lesson id, the student,
-// question ids, and each answer's type (a number, a choice id or list of them,
-// an event kind). Throws InputError(file, pointer, expected).
+// Reads an answers file against the lesson without throwing: every problem
+// goes into sheet.problems with its place, and as much as can be read is kept
+// (the student's name even when the file answers another lesson). A bad
+// answer makes only its question invalid; an unknown top-level key is a
+// warning; a missing or bad lesson, student or answers object is fatal.
+AnswerSheet read_answer_sheet(const nlohmann::json& j, const std::string& file, const Lesson& lesson);
+// The same from a file; a file that cannot be read or is not JSON gives a
+// sheet with one fatal problem.
+AnswerSheet read_answer_sheet_file(const std::string& path, const Lesson& lesson);
+
+// Strict forms (the GUI's): the first problem of any severity is thrown as
+// InputError(file, pointer, expected).
 AnswerSheet answer_sheet_from_json(const nlohmann::json& j, const std::string& file, const Lesson& lesson);
 AnswerSheet load_answer_sheet(const std::string& path, const Lesson& lesson);
 // The answers file form of a sheet (what the GUI saves).
 nlohmann::json answer_sheet_to_json(const AnswerSheet& sheet);
 
-enum class Verdict { correct, wrong, unanswered };
-std::string_view verdict_name(Verdict v);  // "correct", "wrong", "unanswered"
+// invalid: the answer was there but could not be read (its problem is in `note`); no points.
+enum class Verdict { correct, wrong, unanswered, invalid };
+std::string_view verdict_name(Verdict v);  // "correct", "wrong", "unanswered", "invalid"
 
 struct QuestionGrade {
     std::string id;
@@ -90,6 +144,7 @@ struct QuestionGrade {
     int64_t points = 0, max_points = 0;
     nlohmann::json given;  // null when unanswered
     nlohmann::json expected;
+    std::string note;  // invalid: what was expected ("expected a number ..., got \"a lot\"")
 };
 
 struct Grade {
@@ -98,6 +153,8 @@ struct Grade {
 };
 
 bool answer_is_correct(const KeyQuestion& key, const Answer& answer);
+// Grades what the sheet holds; a question with an invalid answer scores 0 with
+// verdict invalid. The sheet should be gradable().
 Grade grade_sheet(const AnswerKey& key, const AnswerSheet& sheet);
 
 }  // namespace sendpath::lesson

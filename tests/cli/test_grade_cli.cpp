@@ -41,8 +41,8 @@ json key_of(const TempDir& d, const std::string& lesson = kLesson1) {
 }
 
 // An answers file for lesson 1 with the first `right` questions answered
-// correctly and the others wrong (numbers off by one, the other branch).
-json answers_with(const json& key, std::size_t right, const std::string& student) {
+// correctly and the others wrong (numbers off by 1 + miss, the other branch).
+json answers_with(const json& key, std::size_t right, const std::string& student, int64_t miss = 0) {
     json a = json::object();
     std::size_t i = 0;
     for (const auto& q : key.at("questions")) {
@@ -50,7 +50,7 @@ json answers_with(const json& key, std::size_t right, const std::string& student
         if (i++ < right) {
             a[q.at("id").get<std::string>()] = ans;
         } else if (ans.is_number()) {
-            a[q.at("id").get<std::string>()] = ans.get<int64_t>() + 1;
+            a[q.at("id").get<std::string>()] = ans.get<int64_t>() + 1 + miss;
         } else if (ans.is_string()) {
             a[q.at("id").get<std::string>()] = ans == "tail_append" ? "new_segment" : "tail_append";
         } else {
@@ -178,10 +178,10 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
     json other = answers_with(key, n, "Eve");
     other["lesson"] = "page-merge";
     spit(d / "eve.json", other.dump());
-    json typo = answers_with(key, n, "Fay");
+    json typo = answers_with(key, 3, "Fay", 10);
     typo["answers"]["rooom"] = 1;
     spit(d / "fay.json", typo.dump());
-    json type = answers_with(key, n, "Gus");
+    json type = answers_with(key, 3, "Gus", 20);
     type["answers"]["room"] = "a lot";
     spit(d / "gus.json", type.dump());
 
@@ -192,17 +192,24 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
 
     // Text.
     Result r = cli(d, args);
-    CHECK(r.status == 1);  // some files could not be graded
+    CHECK(r.status == 1);  // some files could not be graded, some answers are invalid
     CHECK(has(r.out, "ada.json: Ada Lovelace: 6/6"));
     CHECK(has(r.out, "bob.json: Bob: 2/6"));
     CHECK(has(r.out, "cy.json: Cy: 4/6"));
     CHECK(has(r.out, "  room unanswered (0/1): correct"));
     CHECK(has(r.out, "wrong (0/1): answered"));
-    CHECK(has(r.out, "broken.json: not graded: broken.json: line 4"));
-    CHECK(has(r.out, "eve.json: not graded: eve.json: /lesson: expected the lesson being graded, \"first-send\""));
-    CHECK(has(r.out, "fay.json: not graded: fay.json: /answers/rooom"));
-    CHECK(has(r.out, "gus.json: not graded: gus.json: /answers/room: expected a number"));
-    CHECK(has(r.out, "graded 3 of 7 files; mean score 4.00 of 6; 4 could not be graded"));
+    // Not graded, but the row still names the student (or, unreadable, the file).
+    CHECK(has(r.out, "broken.json: broken.json (student unknown): not graded: broken.json: line 4"));
+    CHECK(has(r.out, "eve.json: Eve: not graded: eve.json: /lesson: expected the lesson being graded, \"first-send\""));
+    // An unknown question id or a bad answer leaves the rest graded.
+    CHECK(has(r.out, "fay.json: Fay: 3/6"));
+    CHECK(has(r.out, "  invalid: /answers/rooom: expected a question id of lesson first-send"));
+    CHECK(has(r.out, "gus.json: Gus: 3/6"));
+    CHECK(has(r.out,
+              "  room invalid (0/1): /answers/room: expected a number (question room asks for a number), got "
+              "\"a lot\"; correct "));
+    CHECK(has(r.out, "graded 5 of 7 files; mean score 3.60 of 6; 2 could not be graded; 2 with invalid answers"));
+    CHECK_FALSE(has(r.out, "duplicate"));
 
     // JSON.
     args.push_back("--json");
@@ -211,8 +218,9 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
     const json report = json::parse(r.out);
     CHECK(report.at("lesson") == "first-send");
     CHECK(report.at("total") == 6);
-    CHECK(report.at("graded") == 3);
-    CHECK(report.at("errors") == 4);
+    CHECK(report.at("graded") == 5);
+    CHECK(report.at("errors") == 2);
+    CHECK(report.at("with_invalid_answers") == 2);
     const json& fs_ = report.at("files");
     REQUIRE(fs_.size() == files.size());
     CHECK(fs_[0].at("file") == "ada.json");
@@ -224,8 +232,17 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
     CHECK(fs_[2].at("questions")[4].at("result") == "unanswered");
     CHECK(fs_[2].at("questions")[4].at("answer").is_null());
     CHECK(fs_[3].at("score").is_null());
+    CHECK(fs_[3].at("student").is_null());
     CHECK(has(fs_[3].at("error").get<std::string>(), "broken.json"));
-    CHECK(has(fs_[6].at("error").get<std::string>(), "/answers/room"));
+    CHECK(fs_[4].at("student") == "Eve");
+    CHECK(fs_[4].at("graded") == false);
+    CHECK(fs_[6].at("score") == 3);
+    CHECK(fs_[6].at("questions")[4].at("result") == "invalid");
+    CHECK(fs_[6].at("questions")[4].at("answer") == "a lot");
+    CHECK(has(fs_[6].at("questions")[4].at("problem").get<std::string>(), "expected a number"));
+    CHECK(fs_[6].at("problems")[0].at("place") == "/answers/room");
+    CHECK(fs_[6].at("problems")[0].at("severity") == "invalid");
+    CHECK(fs_[6].at("problems")[0].at("question") == "room");
     CHECK(has(r.err, "gus.json: /answers/room"));  // people hear about them on stderr too
 
     // CSV: a header and one row per file.
@@ -233,10 +250,14 @@ TEST_CASE("grade: text, JSON and CSV for correct, wrong, partial, malformed and 
     r = cli(d, args);
     CHECK(r.status == 1);
     CHECK(lines(r.out) == files.size() + 1);
-    CHECK(r.out.rfind("file,student,score,total,branch1,linear_room,held,branch2,room,segments,error\n", 0) == 0);
-    CHECK(has(r.out, "\nada.json,Ada Lovelace,6,6,1,1,1,1,1,1,\n"));
-    CHECK(has(r.out, "\ncy.json,Cy,4,6,1,1,1,1,,,\n"));
-    CHECK(has(r.out, "\neve.json,,,6,,,,,,,\""));
+    CHECK(r.out.rfind("file,student,student_id,score,total,branch1,linear_room,held,branch2,room,segments,error,"
+                      "invalid,warnings,duplicates,engine_version,lesson_sha256\n",
+                      0) == 0);
+    const std::string tail = ",0.1.0," + key.at("lesson_sha256").get<std::string>() + "\n";
+    CHECK(has(r.out, "\nada.json,Ada Lovelace,,6,6,1,1,1,1,1,1,,,," + tail));
+    CHECK(has(r.out, "\ncy.json,Cy,,4,6,1,1,1,1,,,,,," + tail));
+    CHECK(has(r.out, "\neve.json,Eve,,,6,,,,,,,\"eve.json: /lesson"));
+    CHECK(has(r.out, "\ngus.json,Gus,,3,6,1,1,1,0,0,0,,\"/answers/room: expected a number"));
 
     // Only good files: exit 0.
     r = cli(d, {"grade", kLesson1, "ada.json", "bob.json"});
@@ -271,18 +292,31 @@ TEST_CASE("grade: a class of 200 answers files in one invocation, in seconds") {
         const std::size_t right = static_cast<std::size_t>(i) % (n + 1);
         expected_sum += static_cast<int64_t>(right);
         const std::string name = "class/student-" + std::to_string(i) + ".json";
-        spit(d / name, answers_with(key, right, "student " + std::to_string(i)).dump(1));
+        spit(d / name, answers_with(key, right, "student " + std::to_string(i), i).dump(1));
         args.push_back(name);
     }
     const auto start = std::chrono::steady_clock::now();
     const Result r = cli(d, args);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     MESSAGE("grading 200 answers files took " << seconds << " s");
-    REQUIRE_MESSAGE(r.status == 0, r.err);
+    // Every wrong answer is the student's own; the all-correct files agree, and are flagged for a look.
+    REQUIRE_MESSAGE(r.status == 1, r.err);
     const json report = json::parse(r.out);
     REQUIRE(report.at("files").size() == 200);
     int64_t sum = 0;
-    for (const auto& f : report.at("files")) sum += f.at("score").get<int64_t>();
+    std::size_t flagged = 0;
+    for (const auto& f : report.at("files")) {
+        sum += f.at("score").get<int64_t>();
+        const bool dup = !f.at("duplicate_groups").empty();
+        flagged += dup ? 1 : 0;
+        CHECK(dup == (f.at("score") == static_cast<int64_t>(n)));
+    }
+    CHECK(flagged == 28);  // i % 7 == 6 for i < 200
+    CHECK(report.at("duplicates") == 28);
+    REQUIRE(report.at("duplicate_groups").size() == 1);  // one group, not 28 x 27 pairs
+    CHECK(report.at("duplicate_groups")[0].at("reason") == "same answers");
+    CHECK(report.at("duplicate_groups")[0].at("all_correct") == true);
+    CHECK(report.at("duplicate_groups")[0].at("files").size() == 28);
     CHECK(sum == expected_sum);
     CHECK(report.at("files")[7].at("score") == 7 % (n + 1));
     CHECK(seconds < 20);  // "seconds", with room for a loaded CI machine or a sanitizer build
@@ -294,7 +328,7 @@ TEST_CASE("grade: two grade processes side by side give the same output as one a
     std::vector<std::string> args = {"grade", "first-send", "--csv"};
     for (int i = 0; i < 40; ++i) {
         const std::string name = "s" + std::to_string(i) + ".json";
-        spit(d / name, answers_with(key, static_cast<std::size_t>(i % 7), "s" + std::to_string(i)).dump());
+        spit(d / name, answers_with(key, static_cast<std::size_t>(i % 6), "s" + std::to_string(i), i).dump());
         args.push_back(name);
     }
     const Result alone = cli(d, args);
