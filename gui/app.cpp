@@ -102,7 +102,7 @@ bool App::open(const std::string& path) {
 // so closing the app or opening another lesson loses nothing.
 void App::setup_lesson(LessonSession& ls) {
     ls.sheet.student = lesson_opt_.student.empty() ? "student" : lesson_opt_.student;
-    ls.assessment = ls.assessment || lesson_opt_.assessment;
+    ls.assessment = ls.lesson.assessment || lesson_opt_.assessment;
     ls.instructor_unlocked = !ls.assessment || lesson_opt_.instructor_key;
     ls.save_path = ls.lesson.id + "-answers.json";
     if (lesson_opt_.answers_dir.empty()) {

@@ -12,7 +12,8 @@
 namespace sendpath::gui {
 
 std::optional<std::size_t> LessonSession::pause_point(std::size_t from, std::size_t to) const {
-    if (instructor || to <= from) return std::nullopt;
+    // A submitted assessment is over: nothing can be answered, so nothing holds the replay.
+    if (instructor || (assessment && submitted) || to <= from) return std::nullopt;
     std::optional<std::size_t> best;
     for (const auto& q : key.questions)
         if (q.event >= from && q.event <= to && !checked.count(q.id) && (!best || q.event < *best)) best = q.event;
@@ -20,7 +21,7 @@ std::optional<std::size_t> LessonSession::pause_point(std::size_t from, std::siz
 }
 
 bool LessonSession::hides_future() const {
-    if (instructor) return false;
+    if (instructor || (assessment && submitted)) return false;
     return std::any_of(key.questions.begin(), key.questions.end(),
                        [&](const lesson::KeyQuestion& q) { return !checked.count(q.id); });
 }
@@ -82,7 +83,9 @@ LessonSession::CheckResult LessonSession::check(const std::string& id, const std
     };
     const lesson::Question* q = lesson.question(id);
     if (!q) return say("no question \"" + id + "\" in this lesson");
-    if (locked(id)) return say("already answered: in an assessment the first answer counts");
+    if (locked(id))
+        return say(submitted ? "not recorded: the assessment was submitted"
+                             : "already answered: in an assessment the first answer counts");
     if (text.find_first_not_of(" \t") == std::string::npos)
         return say("nothing to check: type or pick an answer first");
     nlohmann::json given;

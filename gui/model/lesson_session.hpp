@@ -65,7 +65,7 @@ struct LessonSession {
     // forward (to > from): a forward move stops there. A question at the
     // event the cursor is on counts too, so stepping on without answering
     // stays put, and a question at event 0 pauses. nullopt in instructor
-    // mode or when none.
+    // mode, after an assessment's Submit, or when none.
     std::optional<std::size_t> pause_point(std::size_t from, std::size_t to) const;
     // While a question waits (and not in instructor mode), no view may show
     // anything after the cursor.
@@ -82,8 +82,9 @@ struct LessonSession {
     bool correct(const std::string& id) const;
     // Correctness may be shown: practice mode, or after submit, or to an instructor.
     bool verdict_visible() const { return !assessment || submitted || instructor; }
-    // Assessment: a question answered once cannot be changed.
-    bool locked(const std::string& id) const { return assessment && checked.count(id) != 0; }
+    // Assessment: a question answered once cannot be changed, and after
+    // Submit none can be answered any more.
+    bool locked(const std::string& id) const { return assessment && (submitted || checked.count(id) != 0); }
 
     // Checks `text` as the answer to question `id` (the Check button and the
     // script's "answer"): records it in the sheet when it has the right

@@ -18,6 +18,7 @@
 #include "gui/model/timeline_strip.hpp"
 #include "lesson/grade.hpp"
 #include "support/files.hpp"
+#include "util/errors.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;
@@ -170,6 +171,35 @@ TEST_CASE("lesson: an assessment counts the first answer and shows results only 
     CHECK(j["attempts"]["linear_room"][0]["answer"] == 7);
     CHECK(j["attempts"]["linear_room"][0]["at"] == "2026-12-06T10:00:00Z");
     CHECK(j["submitted_at"] == "2026-12-06T10:01:00Z");
+    // Submitted: nothing more is recorded, and the replay no longer holds back.
+    CHECK(!ls.check("branch1", "new_segment", "2026-12-06T10:02:00Z").recorded);
+    CHECK(ls.ui["branch1"].status.find("submitted") != std::string::npos);
+    CHECK(!ls.pause_point(0, 60).has_value());
+    CHECK(!ls.hides_future());
+}
+
+TEST_CASE("lesson: \"assessment\": true in the lesson makes it an assessment; an instructor key unlocks") {
+    auto j = nlohmann::json::parse(sptest::slurp(sptest::source_path("lessons/01-first-send.json")));
+    j["scenario"] = nlohmann::json::parse(sptest::slurp(sptest::source_path("lessons/scenarios/01-first-send.json")));
+    j["assessment"] = true;
+    sptest::TempDir dir;
+    const std::string path = dir.write("assess.json", j.dump(2));
+    CHECK(lesson::load_lesson(path).assessment);
+    CHECK(!lesson::load_lesson(sptest::source_path("lessons/01-first-send.json")).assessment);
+    j["assessment"] = "yes";
+    CHECK_THROWS_AS(lesson::load_lesson(dir.write("bad.json", j.dump(2))), InputError);
+
+    App app(AppOptions{false, {}});
+    REQUIRE(app.open(path));
+    LessonSession* ls = app.doc()->lesson.get();
+    CHECK(ls->assessment);
+    CHECK(!ls->instructor_unlocked);
+    CHECK(!ls->set_instructor(true));
+    LessonOptions lo;
+    lo.instructor_key = true;
+    app.set_lesson_options(lo);
+    REQUIRE(app.open(path));
+    CHECK(app.doc()->lesson->set_instructor(true));
 }
 
 TEST_CASE("lesson: answers autosave per lesson and student, read back whole, drafts too") {
