@@ -303,3 +303,17 @@ TEST_CASE("lesson: a jump past an unanswered question stops there and says which
     for (int i = 0; i < 200 && (i == 0 || app.busy()); ++i) app.apply_commands();
     CHECK(app.doc()->cursor() == q);
 }
+
+TEST_CASE("lesson: the autosave folder is $XDG_DATA_HOME/sendpath/answers, else ~/.local/share/sendpath/answers") {
+    const char* old_xdg = std::getenv("XDG_DATA_HOME");
+    const char* old_home = std::getenv("HOME");
+    const std::string xdg = old_xdg ? old_xdg : "", home = old_home ? old_home : "";
+    setenv("XDG_DATA_HOME", "/tmp/xdg-test", 1);
+    CHECK(answers_root() == "/tmp/xdg-test/sendpath/answers");
+    unsetenv("XDG_DATA_HOME");
+    setenv("HOME", "/home/someone", 1);
+    CHECK(answers_root() == "/home/someone/.local/share/sendpath/answers");
+    if (old_xdg) setenv("XDG_DATA_HOME", xdg.c_str(), 1);
+    if (old_home) setenv("HOME", home.c_str(), 1);
+    else unsetenv("HOME");
+}
