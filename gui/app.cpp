@@ -10,6 +10,7 @@
 #include <imgui_stdlib.h>
 
 #include "gui/document_io.hpp"
+#include "gui/model/answers_store.hpp"
 #include "gui/glfw_keys.hpp"
 #include "gui/model/keys.hpp"
 #include "gui/model/layout.hpp"
@@ -36,7 +37,10 @@ App::App(AppOptions opt) : opt_(std::move(opt)), views_(make_views()) {
     vs_.browse_dir = fs::current_path(ec).string();
 }
 
-App::~App() { save(); }
+App::~App() {
+    save();
+    if (doc_ && doc_->lesson) autosave(*doc_->lesson);
+}
 
 void App::save() {
     if (!opt_.persist) return;
@@ -63,8 +67,12 @@ bool App::open(const std::string& path) {
         // One TAP device, one run: the old run lets go of it before a new one opens it.
         if (doc_ && doc_->live_tap()) doc_->stop_live("stopped: another file was opened");
         auto d = load_document(path, lo);
+        // The lesson being left is saved once more (drafts included) before its session goes.
+        if (doc_ && doc_->lesson) autosave(*doc_->lesson);
+        if (d->lesson) setup_lesson(*d->lesson);
         doc_ = std::move(d);  // the old document's live run (if any) is stopped and joined here
         pending_.reset();
+        last_pause_.reset();
         vs_.error.reset();
         vs_.selected_frame.reset();
         vs_.selected_skb = 0;
@@ -78,12 +86,45 @@ bool App::open(const std::string& path) {
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
         watch_.watch(path, file_mtime(path));
-        if (doc_->lesson) vs_.open["lesson"] = true;  // a lesson shows its narrative and questions
+        if (doc_->lesson) {
+            vs_.open["lesson"] = true;  // a lesson shows its narrative and questions
+            if (!doc_->lesson->status.empty()) vs_.status = doc_->lesson->status;
+        }
         return true;
     } catch (const InputError& e) {
         vs_.error = ErrorInfo{"Could not open " + path, e.file(), e.place(), e.expected(), {}};
     } catch (const std::exception& e) { vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()}; }
     return false;
+}
+
+// A new lesson session: the student's name, the assessment switches and
+// autosave. Answers saved earlier for this lesson and student are read back,
+// so closing the app or opening another lesson loses nothing.
+void App::setup_lesson(LessonSession& ls) {
+    ls.sheet.student = lesson_opt_.student.empty() ? "student" : lesson_opt_.student;
+    ls.assessment = ls.lesson.assessment || lesson_opt_.assessment;
+    ls.instructor_unlocked = !ls.assessment || lesson_opt_.instructor_key;
+    ls.save_path = ls.lesson.id + "-answers.json";
+    if (lesson_opt_.answers_dir.empty()) {
+        ls.status = "answers are not autosaved in this run (headless; --answers-dir DIR to save them)";
+        return;
+    }
+    const std::string path = autosave_file(lesson_opt_.answers_dir, ls.lesson.id, ls.sheet.student);
+    std::error_code ec;
+    if (fs::exists(path, ec)) {
+        try {
+            read_answers(ls, path);
+            ls.autosave_path = path;
+            ls.status = "restored " + std::to_string(ls.checked.size()) + " answers from " + path;
+        } catch (const std::exception& e) {
+            // Never write over a file we could not read: it may be the only copy of someone's work.
+            ls.status = "autosave off: " + path + " does not read (" + e.what() +
+                        "); use Save answers... to keep your work elsewhere";
+        }
+        return;
+    }
+    ls.autosave_path = path;
+    ls.status = "answers autosave to " + path;
 }
 
 bool App::open_compare(const std::string& path) {
@@ -226,10 +267,20 @@ void App::run_move(Move m, int budget_ms) {
 void App::finish_move(const Move& m, std::size_t to, const std::string& status) {
     vs_.status = status;
     // A lesson asks its questions before the trace shows what happens next.
+    last_pause_.reset();
     if (doc_->lesson) {
         if (auto p = doc_->lesson->pause_point(m.from, to)) {
+            // Which question: the first unanswered one at that event, in event order.
+            std::string id;
+            for (const auto& q : doc_->lesson->key.questions)
+                if (q.event == *p && !doc_->lesson->checked.count(q.id)) {
+                    id = q.id;
+                    break;
+                }
+            last_pause_ = PauseNote{to, *p, id};
             to = *p;
-            vs_.status = "A question waits in the Lesson window: answer it to go on.";
+            vs_.status = "Question " + id + " waits in the Lesson window (event " + std::to_string(*p) +
+                         "): answer it to go on.";
         }
     }
     doc_->seek(to);  // also after a breakpoint search moved the replay

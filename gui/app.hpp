@@ -25,6 +25,24 @@ struct AppOptions {
     std::string settings_path;  // where (set when persist)
 };
 
+// Lessons: the student's name (--student, else $USER), where answers
+// autosave ("" = nowhere: headless runs without --answers-dir), whether
+// every lesson is an assessment (--assessment) and whether an instructor
+// key unlocks instructor mode in assessments (--instructor-key FILE).
+struct LessonOptions {
+    std::string student = "student";
+    std::string answers_dir;
+    bool assessment = false;
+    bool instructor_key = false;
+};
+
+// Where the last forward move was stopped by a lesson question (README "Lessons").
+struct PauseNote {
+    std::size_t wanted = 0;   // where the move was going
+    std::size_t stopped = 0;  // the question's event, where it stopped
+    std::string question;     // its id
+};
+
 class App {
 public:
     explicit App(AppOptions opt);
@@ -38,6 +56,8 @@ public:
         tap_path_ = std::move(path);
         tap_ = std::move(tap);
     }
+    // Applies to lessons opened from now on.
+    void set_lesson_options(LessonOptions o) { lesson_opt_ = std::move(o); }
     // Loads now; on failure shows the error panel and keeps the current document.
     bool open(const std::string& path);
     // Loads path as the second document of the Compare view (and opens that view).
@@ -63,6 +83,8 @@ public:
     bool quit_requested() const { return quit_; }
     // Opens or closes a view by id; false if there is no such view.
     bool set_view_open(std::string_view id, bool open);
+    // Set when the last move was cut short by an unanswered lesson question.
+    const std::optional<PauseNote>& last_pause() const { return last_pause_; }
 
 private:
     void apply(const Command& c);
@@ -81,8 +103,10 @@ private:
     void draw_error();
     void draw_empty_hint();
     void save();
+    void setup_lesson(LessonSession& ls);
 
     AppOptions opt_;
+    LessonOptions lesson_opt_;
     Settings settings_;
     std::unique_ptr<Document> doc_;
     std::unique_ptr<Document> compare_;
@@ -96,6 +120,7 @@ private:
     std::optional<TapArgs> tap_;
     std::string tap_path_;
     std::optional<Move> pending_;  // a forward move waiting for a live run's events
+    std::optional<PauseNote> last_pause_;
 };
 
 }  // namespace sendpath::gui

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "gui/app.hpp"
+#include "gui/model/answers_store.hpp"
 #include "gui/model/script.hpp"
 #include "gui/model/settings.hpp"
 #include "gui/script_runner.hpp"
@@ -48,6 +49,8 @@ struct Args {
     std::optional<std::string> compare;
     std::vector<std::string> show;  // view ids to open (screenshots of closed-by-default views)
     std::optional<std::string> tap, connect, local;
+    std::optional<std::string> student, answers_dir, instructor_key;
+    bool assessment = false;
 };
 
 const char* kUsage =
@@ -62,6 +65,11 @@ const char* kUsage =
     "  --script FILE          run interaction commands from FILE, one per frame (gui/README.md, 'Headless')\n"
     "  --compare B            open B beside the file in the Compare view (Nagle against TCP_NODELAY, ...)\n"
     "  --show VIEW            open a view by id (seq_graph, compare, breakpoints, ...); repeatable\n"
+    "  --student NAME         lessons: the student's name in answers files (default: $USER)\n"
+    "  --answers-dir DIR      lessons: autosave answers under DIR/<lesson>/<student>.json (default:\n"
+    "                         $XDG_DATA_HOME/sendpath/answers; headless runs save only with this option)\n"
+    "  --assessment           lessons: first answer counts, results after Submit, no instructor mode\n"
+    "  --instructor-key FILE  lessons: unlocks instructor mode in an assessment (FILE must be readable)\n"
     "  --tap DEV --connect IP:PORT [--local IP]\n"
     "                         run SCENARIO live with the real kernel behind TAP device DEV as the\n"
     "                         peer (as sendpath-cli run --tap); needs CAP_NET_ADMIN or a prepared device\n"
@@ -100,6 +108,13 @@ Args parse_args(int argc, char** argv) {
         else if (s == "--tap") a.tap = value(i, s);
         else if (s == "--connect") a.connect = value(i, s);
         else if (s == "--local") a.local = value(i, s);
+        else if (s == "--student") {
+            a.student = value(i, s);
+            if (a.student->find_first_not_of(" \t") == std::string::npos)
+                throw InputError("command line", s, "a student name that is not blank");
+        } else if (s == "--answers-dir") a.answers_dir = value(i, s);
+        else if (s == "--assessment") a.assessment = true;
+        else if (s == "--instructor-key") a.instructor_key = value(i, s);
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
@@ -174,6 +189,8 @@ int main(int argc, char** argv) {
     try {
         args = parse_args(argc, argv);
         if (args.script) script = parse_script(read_file_text(*args.script), *args.script);
+        // An instructor key that cannot be read unlocks nothing: say so now, not after the window opens.
+        if (args.instructor_key) (void)read_file_bytes(*args.instructor_key);
     } catch (const InputError& e) {
         std::cerr << "sendpath: " << e.what() << "\n" << kUsage;
         return kExitUsage;
@@ -236,6 +253,14 @@ int main(int argc, char** argv) {
         opt.persist = !headless && !cfg_dir.empty();
         opt.settings_path = cfg_dir + "/settings.txt";
         App app(opt);
+        // A headless run writes no student's answers unless told where (tests, screenshots).
+        LessonOptions lo;
+        const char* user = std::getenv("USER");
+        lo.student = args.student ? *args.student : user && *user ? user : "student";
+        lo.answers_dir = args.answers_dir ? *args.answers_dir : headless ? std::string() : answers_root();
+        lo.assessment = args.assessment;
+        lo.instructor_key = args.instructor_key.has_value();
+        app.set_lesson_options(std::move(lo));
         // Lessons, traces and the paths scripts name come from sendpath's data folder.
         const fs::path data = util::data_dir();
         if (data.empty() && (!args.path || args.script))
@@ -260,6 +285,7 @@ int main(int argc, char** argv) {
         if (args.script) runner.emplace(std::move(script), *args.script, data.string());
 
         int frame = 0;
+        bool pause_told = false;
         std::string title;
         while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
             glfwPollEvents();
@@ -297,6 +323,18 @@ int main(int argc, char** argv) {
             if (runner) shot = runner->take_screenshot_request();
             // A --at-event past what a live run has made yet lands first.
             if (args.screenshot && !args.script && frame >= args.frames && !app.busy()) shot = *args.screenshot;
+            // --at-event past an unanswered lesson question stops there: say where, once.
+            std::string note = "ok";
+            if (args.at_event && app.last_pause() && app.last_pause()->wanted >= *args.at_event) {
+                const PauseNote& p = *app.last_pause();
+                note = "stopped at event " + std::to_string(p.stopped) + ", not " + std::to_string(*args.at_event) +
+                       ": question " + p.question + " waits";
+                if (!pause_told) {
+                    std::cerr << "sendpath: --at-event " << *args.at_event << ": " << note
+                              << " (answer it, or use instructor mode)\n";
+                    pause_told = true;
+                }
+            }
             if (shot) {
                 glFinish();
                 if (!save_png(*shot, w, h)) {
@@ -304,7 +342,7 @@ int main(int argc, char** argv) {
                     exit_code = 1;
                     break;
                 }
-                std::cout << "screenshot " << *shot << ": ok" << std::endl;
+                std::cout << "screenshot " << *shot << ": " << note << std::endl;
                 if (!args.script) break;
             }
             glfwSwapBuffers(window);

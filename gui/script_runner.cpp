@@ -7,6 +7,7 @@
 
 #include "gui/app.hpp"
 #include "gui/glfw_keys.hpp"
+#include "gui/model/answers_store.hpp"
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/compare.hpp"
 #include "gui/model/embedded_sources.hpp"
@@ -216,8 +217,58 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
                 else if (d->event != static_cast<std::size_t>(st.number)) fail(st, "they diverge at " + d->what);
             }
         }
+    } else if (v == "answer" || v == "submit" || v == "instructor" || v == "expect_answered" || v == "expect_hidden") {
+        lesson_step(st, app);
+    } else if (v == "expect_status") {
+        // Where a notice can be: the timeline's status, the lesson's, a question's Check message.
+        std::string all = app.view_state().status;
+        if (doc && doc->lesson) {
+            all += "\n" + doc->lesson->status;
+            for (const auto& [id, u] : doc->lesson->ui) all += "\n" + id + ": " + u.status;
+        }
+        if (all.find(st.arg) == std::string::npos) fail(st, "the notices are: " + all);
     } else {
         fail(st, "not implemented");  // parse_script accepted a verb this runner does not know
+    }
+}
+
+// Lesson commands go through the same LessonSession calls as the Lesson
+// window's buttons, and autosave the same way.
+void ScriptRunner::lesson_step(const ScriptStep& st, App& app) {
+    Document* doc = app.doc();
+    LessonSession* ls = doc ? doc->lesson.get() : nullptr;
+    if (!ls) {
+        fail(st, "no lesson is open");
+        return;
+    }
+    const std::string& v = st.verb;
+    const bool on = st.arg == "on" || st.arg == "yes";
+    if (v == "answer") {
+        const auto sp = st.arg.find_first_of(" \t");
+        const std::string id = st.arg.substr(0, sp);
+        std::string value = st.arg.substr(st.arg.find_first_not_of(" \t", sp));
+        if (!ls->lesson.question(id)) {
+            fail(st, "lesson " + ls->lesson.id + " has no question '" + id + "'");
+            return;
+        }
+        ls->ui[id].input = value;
+        const auto r = ls->check(id, value, utc_now_iso());
+        autosave(*ls);
+        std::cout << "answer " << id << ": " << r.message << std::endl;
+    } else if (v == "submit") {
+        const std::string msg = ls->submit(utc_now_iso());
+        autosave(*ls);
+        std::cout << "submit: " << msg << std::endl;
+    } else if (v == "instructor") {
+        if (!ls->set_instructor(on)) fail(st, ls->status);
+    } else if (v == "expect_answered") {
+        if (ls->checked.size() != static_cast<std::size_t>(st.number))
+            fail(st, std::to_string(ls->checked.size()) + " questions answered");
+    } else if (v == "expect_hidden") {
+        if (doc->future_hidden() != on)
+            fail(st, doc->future_hidden()
+                         ? "the views stop at event " + std::to_string(doc->horizon())
+                         : "the views show the whole trace (" + std::to_string(doc->size()) + " events)");
     }
 }
 

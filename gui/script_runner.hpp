@@ -32,6 +32,7 @@ public:
 private:
     void run(const ScriptStep& st, App& app, GLFWwindow* window);
     void fail(const ScriptStep& st, const std::string& why);
+    void lesson_step(const ScriptStep& st, App& app);
     std::string resolve_input(const std::string& path) const;
 
     std::vector<ScriptStep> steps_;

@@ -56,7 +56,7 @@ public:
     Lesson read(const json& j) {
         r_.object(j, "", "a lesson",
                   {"$schema", "id", "title", "description", "objectives", "scenario", "recorded_trace", "steps",
-                   "questions"});
+                   "questions", "assessment"});
         Lesson l;
         l.file = file_;
         l.id = r_.string(need(j, "", "id"), "/id", "a lesson id");
@@ -68,6 +68,7 @@ public:
         l.title = text(need(j, "", "title"), "/title", "a title");
         if (j.contains("description")) l.description = text(j["description"], "/description", "a description", true);
         objectives(l, need(j, "", "objectives"));
+        if (j.contains("assessment")) l.assessment = r_.boolean(j["assessment"], "/assessment");
         scenario(l, need(j, "", "scenario"), j);
         steps(l, need(j, "", "steps"));
         questions(l, need(j, "", "questions"));

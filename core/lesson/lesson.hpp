@@ -73,6 +73,9 @@ struct Lesson {
     std::string recorded_trace;
     std::vector<Step> steps;
     std::vector<Question> questions;
+    // "assessment": true: the GUI counts the first answer, shows results only
+    // after Submit and locks instructor mode (gui/README.md "Lessons").
+    bool assessment = false;
 
     bool is_tap() const { return scenario.peer.type == "tap"; }
     int64_t total_points() const;

@@ -45,6 +45,16 @@ public:
     // Re-reads the states at the cursor after someone moved the replay (breakpoint search).
     void refresh() { seek(cursor_); }
 
+    // The last event any view may draw: the cursor while a lesson question
+    // waits (a student must not see what happens next before answering),
+    // else the last event. Every view that lists or plots events consults
+    // this, not size(); 0 for an empty trace.
+    std::size_t horizon() const {
+        if (empty()) return 0;
+        return lesson && lesson->hides_future() ? cursor_ : size() - 1;
+    }
+    bool future_hidden() const { return !empty() && horizon() + 1 < size(); }
+
     const trace::Event* event() const { return empty() ? nullptr : &trace_->events[cursor_]; }
     const model::State& state() const { return state_; }      // after the cursor's event
     const model::State& prev_state() const { return prev_; }  // before it (empty at event 0)

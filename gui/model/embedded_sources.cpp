@@ -27,4 +27,14 @@ std::vector<std::size_t> line_starts(std::string_view text) {
     return starts;
 }
 
+std::vector<bool> emitted_lines(const trace::Trace& t, const std::string& path, std::size_t horizon,
+                                std::size_t lines) {
+    std::vector<bool> out(lines + 2, false);
+    for (std::size_t i = 0; i < t.events.size() && i <= horizon; ++i) {
+        const trace::Event& ev = t.events[i];
+        if (ev.file < t.files.size() && ev.line < out.size() && t.files[ev.file] == path) out[ev.line] = true;
+    }
+    return out;
+}
+
 }  // namespace sendpath::gui

@@ -7,7 +7,10 @@
 #include <cstddef>
 #include <span>
 #include <string_view>
+#include <string>
 #include <vector>
+
+#include "trace/event.hpp"
 
 namespace sendpath::gui {
 
@@ -23,5 +26,11 @@ const EmbeddedFile* find_embedded(std::string_view path);
 
 // Start offsets of each line of text (line n, 1-based, starts at result[n-1]).
 std::vector<std::size_t> line_starts(std::string_view text);
+
+// For each line number (index = line, size lines + 2) of file `path`: some
+// event at or before `horizon` was emitted there (the Source view's blue
+// dots). Bounded by the horizon so a lesson does not mark the lines the
+// trace reaches after the cursor.
+std::vector<bool> emitted_lines(const trace::Trace& t, const std::string& path, std::size_t horizon, std::size_t lines);
 
 }  // namespace sendpath::gui

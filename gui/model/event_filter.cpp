@@ -1,5 +1,7 @@
 #include "gui/model/event_filter.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 #include <charconv>
 
@@ -54,6 +56,12 @@ std::vector<uint32_t> filter_events(const trace::Trace& t, const EventFilter& f)
     for (std::size_t i = 0; i < t.events.size(); ++i)
         if (f.matches(t, i)) out.push_back(static_cast<uint32_t>(i));
     return out;
+}
+
+std::size_t rows_up_to(const std::vector<uint32_t>& rows, std::size_t horizon) {
+    return static_cast<std::size_t>(
+        std::upper_bound(rows.begin(), rows.end(), horizon, [](std::size_t h, uint32_t r) { return h < r; }) -
+        rows.begin());
 }
 
 }  // namespace sendpath::gui

@@ -35,5 +35,9 @@ private:
 
 // Indices of the events the filter keeps, in order.
 std::vector<uint32_t> filter_events(const trace::Trace& t, const EventFilter& f);
+// How many of those rows (ascending event indices) lie at or before
+// `horizon` (Document::horizon): the Events view lists only these, so a
+// lesson question's answer is not in the rows below the cursor.
+std::size_t rows_up_to(const std::vector<uint32_t>& rows, std::size_t horizon);
 
 }  // namespace sendpath::gui

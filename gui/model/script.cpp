@@ -10,7 +10,7 @@
 namespace sendpath::gui {
 
 namespace {
-enum class ArgKind { none, number, text, optional_text, chord, breakpoint, kind, func, condition };
+enum class ArgKind { none, number, text, optional_text, chord, breakpoint, kind, func, condition, id_value, on_off };
 
 struct Verb {
     std::string_view name;
@@ -59,6 +59,12 @@ constexpr Verb kVerbs[] = {
     {"pick", ArgKind::number},
     {"expect_events", ArgKind::number},
     {"expect_live", ArgKind::text},
+    {"answer", ArgKind::id_value},
+    {"submit", ArgKind::none},
+    {"instructor", ArgKind::on_off},
+    {"expect_answered", ArgKind::number},
+    {"expect_status", ArgKind::text},
+    {"expect_hidden", ArgKind::on_off},
 };
 
 std::string_view trim(std::string_view s) {
@@ -130,6 +136,16 @@ std::vector<ScriptStep> parse_script(std::string_view text, const std::string& f
             }
             case ArgKind::condition:
                 if (!parse_condition(st.arg, &why)) throw InputError(file, place, why);
+                break;
+            case ArgKind::id_value:
+                if (st.arg.find_first_of(" \t") == std::string::npos)
+                    throw InputError(
+                        file, place,
+                        "'" + st.verb + "' needs a question id and a value (answer q1 552), found '" + st.arg + "'");
+                break;
+            case ArgKind::on_off:
+                if (st.arg != "on" && st.arg != "off" && st.arg != "yes" && st.arg != "no")
+                    throw InputError(file, place, "'" + st.verb + "' takes on or off, found '" + st.arg + "'");
                 break;
         }
         steps.push_back(std::move(st));

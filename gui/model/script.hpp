@@ -25,6 +25,12 @@
 //   expect_live yes|no     a live run still feeds the trace ("no": it has ended, or never was live)
 //   expect_error [TEXT]    an error panel is shown (and mentions TEXT)
 //   expect_no_error
+//   answer ID VALUE        lessons: type VALUE as the answer to question ID and press Check
+//   submit                 lessons: submit an assessment (no confirmation asked)
+//   instructor on|off      lessons: instructor mode (fails when locked in an assessment)
+//   expect_answered N      lessons: N questions have a checked answer
+//   expect_status TEXT     the status line, the lesson's notice or a question's Check message contains TEXT
+//   expect_hidden yes|no   lessons: the views stop at the cursor (a question waits)
 //   quit
 // A failed expectation prints the line and why, and the app exits with status 1.
 #pragma once

@@ -16,6 +16,30 @@ int64_t relative_seq(const SeqGraph& g, uint32_t raw) {
                                                   : static_cast<int64_t>(static_cast<int32_t>(raw - g.isn));
 }
 
+namespace {
+// The extents fit_range() uses, over what the graph holds.
+void set_extents(SeqGraph& g) {
+    g.t_min = g.t_max = g.seq_min = g.seq_max = g.window_max = 0;
+    bool first = true;
+    auto extend = [&](int64_t time, int64_t lo, int64_t hi) {
+        if (first) {
+            g.t_min = g.t_max = time;
+            g.seq_min = lo;
+            g.seq_max = hi;
+            first = false;
+            return;
+        }
+        g.t_min = std::min(g.t_min, time);
+        g.t_max = std::max(g.t_max, time);
+        g.seq_min = std::min(g.seq_min, lo);
+        g.seq_max = std::max(g.seq_max, hi);
+    };
+    for (const SeqSegment& s : g.segments) extend(s.time_us, s.seq_lo, s.seq_hi);
+    for (const SeqStep& a : g.acks) extend(a.time_us, a.value, a.value);
+    for (const SeqStep& w : g.windows) g.window_max = std::max(g.window_max, w.value);
+}
+}  // namespace
+
 SeqGraph build_seq_graph(const trace::Trace& t) {
     SeqGraph g;
     struct Parsed {
@@ -80,24 +104,23 @@ SeqGraph build_seq_graph(const trace::Trace& t) {
         }
     }
 
-    bool first = true;
-    auto extend = [&](int64_t time, int64_t lo, int64_t hi) {
-        if (first) {
-            g.t_min = g.t_max = time;
-            g.seq_min = lo;
-            g.seq_max = hi;
-            first = false;
-            return;
-        }
-        g.t_min = std::min(g.t_min, time);
-        g.t_max = std::max(g.t_max, time);
-        g.seq_min = std::min(g.seq_min, lo);
-        g.seq_max = std::max(g.seq_max, hi);
-    };
-    for (const SeqSegment& s : g.segments) extend(s.time_us, s.seq_lo, s.seq_hi);
-    for (const SeqStep& a : g.acks) extend(a.time_us, a.value, a.value);
-    for (const SeqStep& w : g.windows) g.window_max = std::max(g.window_max, w.value);
+    set_extents(g);
     return g;
+}
+
+SeqGraph clip_seq_graph(const SeqGraph& g, std::size_t horizon) {
+    SeqGraph c;
+    c.has_isn = g.has_isn;
+    c.isn = g.isn;
+    c.wscale = g.wscale;
+    for (const SeqSegment& s : g.segments)
+        if (s.event <= horizon) c.segments.push_back(s);
+    for (const SeqStep& a : g.acks)
+        if (a.event <= horizon) c.acks.push_back(a);
+    for (const SeqStep& w : g.windows)
+        if (w.event <= horizon) c.windows.push_back(w);
+    set_extents(c);
+    return c;
 }
 
 PlotRange fit_range(const SeqGraph& g) {

@@ -47,6 +47,10 @@ struct SeqGraph {
 };
 
 SeqGraph build_seq_graph(const trace::Trace& t);
+// The graph as of event `horizon`: only segments and ACKs of events at or
+// before it, extents recomputed (so even the axes' range says nothing of
+// what comes later). Lesson mode draws this while a question waits.
+SeqGraph clip_seq_graph(const SeqGraph& g, std::size_t horizon);
 
 // Relative sequence number of a raw one (wraps like the kernel's before/after).
 int64_t relative_seq(const SeqGraph& g, uint32_t raw);

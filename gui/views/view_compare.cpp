@@ -51,6 +51,14 @@ public:
             text_dim("Also: sendpath A --compare B, or drop two files on the window.");
             return;
         }
+        // Where two runs part, and their rows by event, are about the whole
+        // trace: in a lesson that is the answer to come.
+        if (ctx.doc.future_hidden()) {
+            ImGui::TextWrapped(
+                "Compare shows both runs to their end: it is hidden while a lesson question waits. Answer it "
+                "(Lesson window) to compare.");
+            return;
+        }
         Document& a = ctx.doc;
         Document& b = *ctx.compare;
         if (cache_a_ != a.id() || cache_b_ != b.id()) rebuild(a, b);

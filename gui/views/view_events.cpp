@@ -32,8 +32,12 @@ public:
             rows_ = filter_events(t, EventFilter(cache_filter_));
             last_generation_ = 0;  // scroll to the cursor again
         }
+        // Lesson mode: rows after the cursor are the answers to come; they are not listed.
+        const std::size_t shown = rows_up_to(rows_, doc.horizon());
         ImGui::SameLine();
-        ImGui::Text("%zu / %zu", rows_.size(), t.events.size());
+        if (doc.future_hidden()) ImGui::Text("%zu so far", shown);
+        else ImGui::Text("%zu / %zu", shown, t.events.size());
+        if (doc.future_hidden()) item_tooltip("Events after the cursor appear once the lesson's question is answered.");
 
         const ImGuiTableFlags flags =
             ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
@@ -58,7 +62,7 @@ public:
         }
 
         ImGuiListClipper clip;
-        clip.Begin(static_cast<int>(rows_.size()), row_h);
+        clip.Begin(static_cast<int>(shown), row_h);
         while (clip.Step()) {
             for (int r = clip.DisplayStart; r < clip.DisplayEnd; ++r) {
                 const std::size_t i = rows_[static_cast<std::size_t>(r)];

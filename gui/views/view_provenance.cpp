@@ -54,6 +54,16 @@ public:
             text_dim(describe_origin(o));
             return;
         }
+        // A lesson question waits: the copy and the frames after the cursor are the future.
+        const std::size_t horizon = doc.horizon();
+        if (o.copy.event > horizon) {
+            ImGui::PushTextWrapPos(0.0f);
+            text_dim(
+                "Not copied yet at the cursor. What happens to this byte later is hidden until the lesson's "
+                "question is answered.");
+            ImGui::PopTextWrapPos();
+            return;
+        }
         ImGui::Separator();
         ImGui::TextColored(colors::kChangedText, "from: %s", describe_origin(o).c_str());
         if (o.iov < 0) text_dim("(the scenario lists no iovecs for this call)");
@@ -84,11 +94,14 @@ public:
             text_dim(doc.cursor() < o.copy.event ? "at the cursor: not copied yet"
                                                  : "at the cursor: on no skb (acknowledged and freed)");
         ImGui::Separator();
+        if (doc.future_hidden())
+            text_dim("Frames after the cursor are hidden until the lesson's question is answered.");
         if (o.sent.empty()) {
-            text_dim("Not sent in this trace.");
+            if (!doc.future_hidden()) text_dim("Not sent in this trace.");
             return;
         }
         for (const Transmission& tx : o.sent) {
+            if (tx.event > horizon) continue;
             const bool future = tx.event > doc.cursor();
             jump_line(ctx, tx.event, "%s in frame %u at %s (transmit event %u)%s%s",
                       tx.retransmit ? "sent again" : "sent", tx.frame, format_time_us(tx.time_us).c_str(), tx.event,

@@ -3,12 +3,14 @@
 // seq+len at its time (white, retransmissions red, a red X where the network
 // dropped it); the ACK line (green steps) is the peer's cumulative ack, the
 // window line (yellow steps) ack + window: how far the peer lets us send.
-// Segments after the cursor are dimmed; the cursor's time is a vertical line.
+// Segments after the cursor are dimmed (in a lesson with a question waiting
+// they are not drawn at all); the cursor's time is a vertical line.
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
 // double-click fits everything, a click on a segment jumps to its transmit.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "gui/model/seq_graph.hpp"
 #include "gui/views/view.hpp"
@@ -36,9 +38,18 @@ public:
     void draw(ViewContext& ctx) override {
         const Document& doc = ctx.doc;
         if (cache_doc_ != doc.id()) {
-            graph_ = build_seq_graph(doc.trace());
-            range_ = fit_range(graph_);
+            full_ = build_seq_graph(doc.trace());
             cache_doc_ = doc.id();
+            cache_horizon_.reset();
+        }
+        // Lesson mode: only what happened up to the horizon (the cursor while a
+        // question waits) is plotted; the fit follows it as the student steps.
+        if (cache_horizon_ != doc.horizon()) {
+            const bool clipped = doc.future_hidden();
+            graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
+            if (clipped || !cache_horizon_ || was_clipped_) range_ = fit_range(graph_);
+            was_clipped_ = clipped;
+            cache_horizon_ = doc.horizon();
         }
         if (graph_.empty()) {
             text_dim("No TCP data or ACK frames in this trace: nothing to plot.");
@@ -268,7 +279,10 @@ private:
     }
 
     uint64_t cache_doc_ = 0;
-    SeqGraph graph_;
+    std::optional<std::size_t> cache_horizon_;
+    bool was_clipped_ = false;
+    SeqGraph full_;   // every segment and ACK of the trace
+    SeqGraph graph_;  // what is drawn: full_, or full_ up to the horizon
     PlotRange range_;
     bool dragged_ = false;
 };

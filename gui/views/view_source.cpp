@@ -161,15 +161,14 @@ private:
 
     void listing(ViewContext& ctx, const EmbeddedFile& f, const std::string& path, const trace::Event& e) {
         const Document& doc = ctx.doc;
-        if (cache_doc_ != doc.id() || cache_path_ != f.path) {
+        // The dots mark lines reached up to the horizon: in a lesson, where the
+        // trace goes after the cursor is the answer to a question.
+        if (cache_doc_ != doc.id() || cache_path_ != f.path || cache_horizon_ != doc.horizon()) {
             cache_doc_ = doc.id();
             cache_path_ = std::string(f.path);
+            cache_horizon_ = doc.horizon();
             starts_ = line_starts(f.text);
-            emitted_.assign(starts_.size() + 2, false);
-            const trace::Trace& t = doc.trace();
-            for (const trace::Event& ev : t.events)
-                if (ev.file < t.files.size() && t.files[ev.file] == path && ev.line < emitted_.size())
-                    emitted_[ev.line] = true;
+            emitted_ = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
         }
         ImGui::BeginChild("listing", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         const float line_h = ImGui::GetTextLineHeightWithSpacing();
@@ -245,6 +244,7 @@ private:
 
     uint64_t cache_doc_ = 0;
     std::string cache_path_;
+    std::size_t cache_horizon_ = 0;
     std::vector<std::size_t> starts_;
     std::vector<bool> emitted_;
     uint64_t last_generation_ = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "gui/model/keys.hpp"
+#include "gui/model/timeline_strip.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -119,12 +120,19 @@ private:
         const float h = std::max(8.0f, ImGui::GetContentRegionAvail().y - 2);
         ImGui::InvisibleButton("##strip", ImVec2(w, h));
         const int cols = static_cast<int>(w);
-        if (cache_doc_ != doc.id() || cache_cols_ != cols) rebuild(doc, cols);
+        // Lesson mode: no tick after the horizon (the cursor while a question waits).
+        if (cache_doc_ != doc.id() || cache_cols_ != cols || cache_horizon_ != doc.horizon()) {
+            cache_doc_ = doc.id();
+            cache_cols_ = cols;
+            cache_horizon_ = doc.horizon();
+            cache_event_ = strip_columns(doc.trace(), cols, cache_horizon_, salience);
+        }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), colors::kPanel);
         for (int c = 0; c < cols; ++c) {
-            if (!cache_has_[static_cast<std::size_t>(c)]) continue;
-            const trace::Kind k = cache_kind_[static_cast<std::size_t>(c)];
+            const int64_t ev = cache_event_[static_cast<std::size_t>(c)];
+            if (ev < 0) continue;
+            const trace::Kind k = doc.trace().events[static_cast<std::size_t>(ev)].kind;
             const float top = p0.y + h * (1.0f - 0.2f * static_cast<float>(salience(k)));
             dl->AddLine(ImVec2(p0.x + c + 0.5f, top), ImVec2(p0.x + c + 0.5f, p0.y + h), kind_color(k));
         }
@@ -135,32 +143,21 @@ private:
             const float mx = std::clamp(ImGui::GetIO().MousePos.x - p0.x, 0.0f, w - 1);
             const auto i = static_cast<std::size_t>(n > 1 ? mx / (w - 1) * static_cast<float>(n - 1) + 0.5f : 0);
             const trace::Event& e = doc.trace().events[std::min(i, n - 1)];
-            ImGui::SetTooltip("event %zu: %s in %s", std::min(i, n - 1), std::string(trace::kind_name(e.kind)).c_str(),
-                              std::string(trace::func_name(e.func)).c_str());
+            if (std::min(i, n - 1) > doc.horizon())
+                ImGui::SetTooltip("event %zu: after the cursor, shown once the lesson's question is answered",
+                                  std::min(i, n - 1));
+            else
+                ImGui::SetTooltip("event %zu: %s in %s", std::min(i, n - 1),
+                                  std::string(trace::kind_name(e.kind)).c_str(),
+                                  std::string(trace::func_name(e.func)).c_str());
             if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(std::min(i, n - 1)));
-        }
-    }
-
-    void rebuild(const Document& doc, int cols) {
-        const trace::Trace& t = doc.trace();
-        cache_doc_ = doc.id();
-        cache_cols_ = cols;
-        cache_kind_.assign(static_cast<std::size_t>(cols), trace::Kind::sendmsg_enter);
-        cache_has_.assign(static_cast<std::size_t>(cols), false);
-        const std::size_t n = t.events.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto c =
-                static_cast<std::size_t>(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) * (cols - 1) : 0);
-            const trace::Kind k = t.events[i].kind;
-            if (!cache_has_[c] || salience(k) > salience(cache_kind_[c])) cache_kind_[c] = k;
-            cache_has_[c] = true;
         }
     }
 
     uint64_t cache_doc_ = 0;
     int cache_cols_ = 0;
-    std::vector<trace::Kind> cache_kind_;
-    std::vector<bool> cache_has_;
+    std::size_t cache_horizon_ = 0;
+    std::vector<int64_t> cache_event_;  // per pixel column: the event drawn there, -1 none
 };
 }  // namespace
 

@@ -323,7 +323,7 @@ TEST_CASE("lesson: the JSON Schemas list the code's names") {
     std::set<std::string> top;
     for (auto it = ls.at("properties").begin(); it != ls.at("properties").end(); ++it) top.insert(it.key());
     CHECK(top == std::set<std::string>{"$schema", "id", "title", "description", "objectives", "scenario",
-                                       "recorded_trace", "steps", "questions"});
+                                       "recorded_trace", "steps", "questions", "assessment"});
     const json as = load("answers.schema.json");
     CHECK(as.at("required") == json({"lesson", "student", "answers"}));
 }
