@@ -411,8 +411,10 @@ AnswerSheet read_answer_sheet(const json& j, const std::string& file, const Less
         attempt(Sev::fatal, "", [&] { r.fail_got("", "an answers file (a JSON object)", j); });
         return s;
     }
-    static const std::vector<std::string_view> known = {"$schema",    "lesson", "student",
-                                                        "student_id", "meta",   "answers"};
+    // attempts and submitted_at are written by the GUI in assessment mode:
+    // a record for the instructor, never graded (answers holds the first try).
+    static const std::vector<std::string_view> known = {"$schema", "lesson",  "student",  "student_id",
+                                                        "meta",    "answers", "attempts", "submitted_at"};
     for (auto it = j.begin(); it != j.end(); ++it) {
         if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
         std::string names;

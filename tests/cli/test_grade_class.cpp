@@ -49,7 +49,7 @@ TEST_CASE("grade: student_id and meta are read, unknown keys are warnings, the f
     json a = sheet("Ada Lovelace", correct(key));
     a["student_id"] = "s-0042";
     a["meta"] = {{"section", "B"}, {"tries", 2}};
-    a["submitted_at"] = "2026-12-01T10:00:00Z";
+    a["uploaded_by"] = "the course portal";
     spit(d / "ada.json", a.dump());
     json b = sheet("Bob", correct(key));
     b["student_id"] = 1234567;  // numbers are ids too
@@ -59,7 +59,7 @@ TEST_CASE("grade: student_id and meta are read, unknown keys are warnings, the f
     Result r = cli(d, {"grade", kLesson1, "ada.json", "bob.json"});
     CHECK(r.status == 0);  // a warning is not a finding
     CHECK(has(r.out, "ada.json: Ada Lovelace (id s-0042): 6/6"));
-    CHECK(has(r.out, "  warning: /submitted_at: unknown key \"submitted_at\", ignored"));
+    CHECK(has(r.out, "  warning: /uploaded_by: unknown key \"uploaded_by\", ignored"));
     CHECK(has(r.out, "bob.json: Bob (id 1234567): 5/6"));
 
     r = cli(d, {"grade", kLesson1, "ada.json", "bob.json", "--json"});
@@ -68,12 +68,12 @@ TEST_CASE("grade: student_id and meta are read, unknown keys are warnings, the f
     CHECK(rep.at("files")[0].at("student_id") == "s-0042");
     CHECK(rep.at("files")[0].at("meta") == json{{"section", "B"}, {"tries", 2}});
     CHECK(rep.at("files")[0].at("problems")[0].at("severity") == "warning");
-    CHECK(rep.at("files")[0].at("problems")[0].at("place") == "/submitted_at");
+    CHECK(rep.at("files")[0].at("problems")[0].at("place") == "/uploaded_by");
     CHECK(rep.at("files")[1].at("student_id") == "1234567");
 
     r = cli(d, {"grade", kLesson1, "ada.json", "bob.json", "--csv"});
     CHECK(has(r.out, "\nada.json,Ada Lovelace,s-0042,6,6,"));
-    CHECK(has(r.out, "\"/submitted_at: unknown key \"\"submitted_at\"\", ignored"));
+    CHECK(has(r.out, "\"/uploaded_by: unknown key \"\"uploaded_by\"\", ignored"));
 
     // A meta that is not an object, an id that is empty: warnings, named with their place.
     a["meta"] = "B";

@@ -91,14 +91,17 @@ TEST_CASE("answers file: a bad answer is invalid on its own, the other answers a
 TEST_CASE(
     "answers file: unknown top-level keys warn, student_id and meta are kept, fatal problems still name the student") {
     json j = file_with(all_correct());
-    j["submitted_at"] = "today";
+    j["uploaded_by"] = "today";
+    // What the GUI writes in assessment mode is known, not warned about.
+    j["attempts"] = {{"room", json::array({{{"answer", 31756}, {"at", "2026-12-06T19:00:00Z"}}})}};
+    j["submitted_at"] = "2026-12-06T19:05:00Z";
     j["student_id"] = "s7";
     j["meta"] = {{"section", 2}};
     AnswerSheet s = read_answer_sheet(j, "a.json", first_send());
     CHECK(s.gradable());
     REQUIRE(s.problems.size() == 1);
     CHECK(s.problems[0].severity == Sev::warning);
-    CHECK(s.problems[0].place == "/submitted_at");
+    CHECK(s.problems[0].place == "/uploaded_by");
     CHECK(s.student_id == "s7");
     CHECK(s.meta == json{{"section", 2}});
     CHECK(grade_sheet(first_key(), s).score == first_key().total_points);
@@ -126,7 +129,8 @@ TEST_CASE(
     const json schema = json::parse(in);
     std::set<std::string> listed;
     for (auto it = schema.at("properties").begin(); it != schema.at("properties").end(); ++it) listed.insert(it.key());
-    CHECK(listed == std::set<std::string>{"$schema", "lesson", "student", "student_id", "meta", "answers"});
+    CHECK(listed == std::set<std::string>{"$schema", "lesson", "student", "student_id", "meta", "answers", "attempts",
+                                          "submitted_at"});
     json every = file_with(all_correct());
     every["$schema"] = "answers.schema.json";
     every["student_id"] = 12;
