@@ -31,9 +31,22 @@ inline constexpr int64_t GSO_MAX_SIZE = 65536;
 // sysctl_tcp_tso_win_divisor and the default reordering metric (tcp_max_burst).
 inline constexpr int64_t TCP_TSO_WIN_DIVISOR = 3;
 inline constexpr int64_t TCP_REORDERING = 3;
-// What tcp_clean_rtx_queue found acknowledged (tcp_input.c's FLAG_ bits).
+// What an ACK did, as tcp_ack collects it (tcp_input.c's FLAG_ bits).
+inline constexpr int FLAG_DATA = 0x01;        // the segment carried data (or a FIN)
+inline constexpr int FLAG_WIN_UPDATE = 0x02;  // it was allowed to update the send window
 inline constexpr int FLAG_DATA_ACKED = 0x04;
 inline constexpr int FLAG_SYN_ACKED = 0x10;
+inline constexpr int FLAG_DATA_SACKED = 0x20;
+inline constexpr int FLAG_ECE = 0x40;
+inline constexpr int FLAG_SND_UNA_ADVANCED = 0x400;
+inline constexpr int FLAG_DSACKING_ACK = 0x800;
+inline constexpr int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
+inline constexpr int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
+inline constexpr int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE;
+inline constexpr int FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED;
+inline constexpr int FLAG_ANY_PROGRESS = FLAG_FORWARD_PROGRESS | FLAG_SND_UNA_ADVANCED;
+// TCP_MAX_REORDERING: the most duplicate ACKs reordering may explain.
+inline constexpr int64_t TCP_MAX_REORDERING = 127;
 // icsk_ack.pending bits (inet_connection_sock.h) and the longest delayed-ACK wait.
 inline constexpr int64_t ICSK_ACK_SCHED = 1;
 inline constexpr int64_t ICSK_ACK_TIMER = 2;
@@ -178,8 +191,26 @@ public:
     uint32_t next_skb_after(uint32_t id) const;  // 0 = none
     bool is_tail(const model::SkBuff& skb) const;
     // tcp_input.cpp
-    void tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn);
-    int tcp_clean_rtx_queue(int64_t prior_snd_una);
+    // tsecr: the timestamp echo of the segment (0 when it has none, or echoes 0).
+    void tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr);
+    int tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& pkts_acked);
+    // Loss recovery without SACK (tcp_input.c): the state machine and its helpers.
+    void tcp_fastretrans_alert(int64_t pkts_acked, int flag);
+    bool tcp_time_to_recover() const;
+    bool tcp_may_send_now() const;
+    void tcp_update_scoreboard();
+    void tcp_mark_head_lost(int64_t packets);
+    void tcp_cwnd_down(int flag);
+    void tcp_moderate_cwnd();
+    void tcp_complete_cwr();
+    void tcp_try_to_open(int flag);
+    bool tcp_try_undo_recovery();
+    void tcp_set_ca_state(int64_t state, bool new_high_seq);
+    void tcp_add_reno_sack();
+    void tcp_remove_reno_sacks(int64_t acked);
+    void tcp_reset_reno_sack();
+    void tcp_check_reno_reordering(int64_t addend);
+    int64_t tcp_fackets_out() const;
     void tcp_trim_head(model::SkBuff& skb, int64_t len);
     bool tcp_is_cwnd_limited(int64_t in_flight);
     void tcp_cong_avoid(int64_t in_flight);

@@ -75,6 +75,8 @@ void Engine::tcp_v4_rcv(const Received& in) {
             rec_.set(SF::snd_wscale, 0);
             rec_.set(SF::rcv_wscale, 0);
         }
+        // tcp_parse_options: SACK holds only if our SYN offered it and the SYN-ACK agrees.
+        if (th.options.sack_perm && cfg_.sock.sack) rec_.set(SF::sack_ok, 1);
         if (th.options.ts && cfg_.sock.timestamps) {
             rec_.set(SF::tstamp_ok, 1);
             rec_.set(SF::ts_recent, th.options.ts->first);
@@ -88,7 +90,8 @@ void Engine::tcp_v4_rcv(const Received& in) {
         rec_.arg(Arg::ack, th.ack);
         rec_.arg(Arg::mss_now, peer_mss);
         SP_EMIT(rec_, synack);
-        tcp_ack(th.ack, th.seq, th.window, true);
+        tcp_ack(th.ack, th.seq, seq_add(th.seq, 1 + seg->payload_len), th.window, true,
+                (th.options.ts && cfg_.sock.timestamps) ? th.options.ts->second : 0);
         tcp_sync_mss(pmtu_);
         // RFC 3390 initial window, as 2.6.32 sets it at establishment.
         const int64_t mss = sk.mss_cache;
@@ -128,7 +131,9 @@ void Engine::tcp_v4_rcv(const Received& in) {
         return;
     }
     if (th.flags & TCPHDR_ACK) {
-        tcp_ack(th.ack, th.seq, th.window, false);
+        const int64_t seg_end =
+            seq_add(th.seq, static_cast<int64_t>(seg->payload_len) + ((th.flags & TCPHDR_FIN) ? 1 : 0));
+        tcp_ack(th.ack, th.seq, seg_end, th.window, false, (th.options.ts && sk.tstamp_ok) ? th.options.ts->second : 0);
         // Our FIN is acknowledged: the closing states move on (tcp_rcv_state_process).
         if (sk.snd_una == sk.write_seq && (sk.sk_shutdown & SEND_SHUTDOWN)) {
             const int64_t was = sk.state;
@@ -163,7 +168,7 @@ void Engine::tcp_v4_rcv(const Received& in) {
     }
 }
 
-void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
+void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr) {
     FuncScope fs(rec_, Func::tcp_ack);
     auto& sk = st().sk;
     const int64_t prior_snd_una = sk.snd_una;
@@ -182,11 +187,16 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
         SP_EMIT(rec_, ack);
         return;
     }
+    int flag = 0;
+    if (after(ack, prior_snd_una)) flag |= FLAG_SND_UNA_ADVANCED;
     const int64_t prior_in_flight = packets_in_flight();
+    // The segment carries data or a FIN of the peer's: then it is no duplicate ACK.
+    if (ack_seq != seg_end) flag |= FLAG_DATA;
 
     // tcp_ack_update_window
     const int64_t nwin = syn ? window : window << sk.snd_wscale;
     if (after(ack, sk.snd_una) || after(ack_seq, sk.snd_wl1) || (ack_seq == sk.snd_wl1 && nwin > sk.snd_wnd)) {
+        flag |= FLAG_WIN_UPDATE;
         rec_.set(SF::snd_wl1, ack_seq);
         if (sk.snd_wnd != nwin) {
             rec_.set(SF::snd_wnd, nwin);
@@ -197,14 +207,13 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
         }
     }
     rec_.set(SF::snd_una, ack);
-    // Progress: the count of timeouts in a row starts again.
-    if (after(ack, prior_snd_una)) rec_.set(SF::icsk_retransmits, 0);
     const int64_t acked_bytes = seq_diff(ack, prior_snd_una);
     if (acked_bytes > 0 && !syn) bytes_acked_ += static_cast<uint64_t>(acked_bytes);
     rec_.arg(Arg::bytes, acked_bytes);
     SP_EMIT(rec_, ack);
 
-    if (!sk.packets_out) {
+    const int64_t prior_packets = sk.packets_out;
+    if (!prior_packets) {
         // no_queue: a zero-window probe may have been answered.
         if (sk.sk_send_head != 0) {
             const SkBuff& head = *st().skb(static_cast<uint32_t>(sk.sk_send_head));
@@ -219,30 +228,32 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t window, bool syn) {
         return;
     }
 
-    const int flag = tcp_clean_rtx_queue(prior_snd_una);
-    // tcp_ack (2.6.32) grows the window only for acknowledged data: the
-    // SYN-ACK acknowledging our SYN samples the round trip but leaves cwnd.
-    if (flag & FLAG_DATA_ACKED) tcp_cong_avoid(prior_in_flight);
-
-    if (sk.ca_state == 4 && !before(sk.snd_una, sk.high_seq)) {
-        // Everything sent before the timeout is acknowledged: the loss
-        // episode is over (tcp_set_ca_state to Open).
-        rec_.arg(Arg::old, sk.ca_state);
-        rec_.set(SF::ca_state, 0);
-        rec_.arg(Arg::value, 0);
-        SP_EMIT(rec_, set_ca_state);
-    } else if (sk.ca_state == 4) {
-        tcp_xmit_retransmit_queue();
+    int64_t pkts_acked = 0;
+    flag |= tcp_clean_rtx_queue(prior_snd_una, tsecr, pkts_acked);
+    // tcp_ack_is_dubious: a duplicate ACK, news of loss, or a state other
+    // than Open sends the ACK through the loss state machine. tcp_ack (2.6.32)
+    // grows the window only for acknowledged data, and, on that path, not in
+    // Recovery or CWR (tcp_may_raise_cwnd): the SYN-ACK acknowledging our
+    // SYN samples the round trip but leaves cwnd.
+    const bool dubious = !(flag & FLAG_NOT_DUP) || (flag & FLAG_CA_ALERT) || sk.ca_state != TCP_CA_Open;
+    if (dubious) {
+        const bool may_raise = sk.ca_state != TCP_CA_Recovery && sk.ca_state != TCP_CA_CWR;
+        if ((flag & FLAG_DATA_ACKED) && may_raise) tcp_cong_avoid(prior_in_flight);
+        tcp_fastretrans_alert(prior_packets - sk.packets_out, flag);
+    } else if (flag & FLAG_DATA_ACKED) {
+        tcp_cong_avoid(prior_in_flight);
     }
 }
 
 // Frees every skb the ACK covers; trims one that is covered only in part.
-// Returns FLAG_DATA_ACKED and/or FLAG_SYN_ACKED for what the ACK covered.
-int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
+// Returns FLAG_DATA_ACKED and/or FLAG_SYN_ACKED for what the ACK covered,
+// and in pkts_acked the segments it took off.
+int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& pkts_acked) {
     FuncScope fs(rec_, Func::tcp_clean_rtx_queue);
     auto& sk = st().sk;
     int flag = 0;
-    int64_t rtt_us = -1;
+    int64_t seq_rtt_ms = -1;
+    bool retrans_acked = false;  // FLAG_RETRANS_DATA_ACKED
     int64_t acked_segs = 0;
     while (!st().write_queue.empty()) {
         const uint32_t id = st().write_queue.front();
@@ -264,12 +275,16 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
         } else {
             acked_pcount = skb.gso_segs ? skb.gso_segs : 1;
         }
-        if (skb.sacked & TCPCB_RETRANS) {
-            rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
-        } else if (!(skb.sacked & TCPCB_EVER_RETRANS)) {
-            // Karn: only a segment sent once times the round trip. Everything
+        if (skb.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) {
+            if (skb.sacked & TCPCB_RETRANS)
+                rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
+            retrans_acked = true;
+            seq_rtt_ms = -1;
+        } else if (seq_rtt_ms < 0) {
+            // The oldest skb sent once since the last resent one times the
+            // round trip, in jiffies (ms) as the kernel counts. Everything
             // ahead of sk_send_head was sent, the SYN at time 0 included.
-            rtt_us = rec_.time() - skb.when_us;
+            seq_rtt_ms = rec_.time() / 1000 - skb.when_us / 1000;
         }
         if (skb.sacked & TCPCB_LOST) rec_.set(SF::lost_out, std::max<int64_t>(0, sk.lost_out - acked_pcount));
         rec_.set(SF::packets_out, sk.packets_out - acked_pcount);
@@ -290,11 +305,19 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una) {
         rec_.arg(Arg::segs, acked_segs);
         rec_.arg(Arg::value, sk.packets_out);
         SP_EMIT(rec_, rtx_acked);
-        if (rtt_us >= 0) tcp_rtt_estimator(rtt_us);
+        // tcp_ack_update_rtt: a timestamp echo times the round trip whatever
+        // was resent (an echo of 0 is ignored); without one, Karn's rule: no
+        // sample from an ACK that covers resent data.
+        if (tsecr > 0) tcp_rtt_estimator(std::max<int64_t>(rec_.time() / 1000 - tsecr, 1) * 1000);
+        else if (seq_rtt_ms >= 0 && !retrans_acked) tcp_rtt_estimator(std::max<int64_t>(seq_rtt_ms, 1) * 1000);
         // tcp_rearm_rto
         if (!sk.packets_out) inet_csk_clear_xmit_timer();
         else inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+        // Without SACK, the segments this ACK covered take back the
+        // duplicate ACKs that stood for them.
+        if (!sk.sack_ok) tcp_remove_reno_sacks(acked_segs);
     }
+    pkts_acked = acked_segs;
     return flag;
 }
 
@@ -374,7 +397,7 @@ bool Engine::tcp_is_cwnd_limited(int64_t in_flight) {
     if (in_flight >= sk.snd_cwnd) return true;
     const int64_t left = sk.snd_cwnd - in_flight;
     if (sk_can_gso() && left * TCP_TSO_WIN_DIVISOR < sk.snd_cwnd && left * sk.mss_cache < GSO_MAX_SIZE) return true;
-    return left <= TCP_REORDERING;
+    return left <= sk.reordering;
 }
 
 // tcp_reno_cong_avoid (2.6.32, tcp_abc and tcp_max_ssthresh at their default 0).
@@ -458,6 +481,299 @@ void Engine::tcp_reset() {
     rec_.arg(Arg::err, -err);
     SP_EMIT(rec_, reset);
     wake();  // sk_state_change
+}
+
+// ---------------------------------------------------------------------------
+// Loss recovery without SACK: tcp_fastretrans_alert and its helpers
+// (tcp_input.c, 2.6.32). Without SACK the receiver only repeats its ACK;
+// each duplicate ACK stands for one segment that arrived out of order, and
+// sacked_out counts them. Undo (tcp_try_undo_*) is not modelled: the engine
+// takes tcp_may_undo as false, which is what 2.6.32 finds whenever something
+// was retransmitted and no timestamp echo or D-SACK proves it needless.
+// ---------------------------------------------------------------------------
+
+// tcp_fackets_out: without SACK, the duplicate ACKs plus the hole they point at.
+int64_t Engine::tcp_fackets_out() const {
+    const auto& sk = st_const().sk;
+    return sk.sack_ok ? 0 : sk.sacked_out + 1;
+}
+
+// tcp_set_ca_state, and the high_seq that tcp_try_keep_open sets with it.
+void Engine::tcp_set_ca_state(int64_t state, bool new_high_seq) {
+    auto& sk = st().sk;
+    rec_.arg(Arg::old, sk.ca_state);
+    rec_.set(SF::ca_state, state);
+    if (new_high_seq) rec_.set(SF::high_seq, sk.snd_nxt);
+    rec_.arg(Arg::value, state);
+    SP_EMIT(rec_, set_ca_state);
+}
+
+// tcp_check_reno_reordering: more duplicate ACKs than segments out cannot all
+// be losses; sacked_out is held below packets_out (tcp_limit_reno_sacked)
+// and reordering grows to what was seen (tcp_update_reordering).
+void Engine::tcp_check_reno_reordering(int64_t addend) {
+    auto& sk = st().sk;
+    const int64_t holes = std::min(std::max<int64_t>(sk.lost_out, 1), sk.packets_out);
+    if (sk.sacked_out + holes <= sk.packets_out) return;
+    rec_.set(SF::sacked_out, sk.packets_out - holes);
+    const int64_t metric = sk.packets_out + addend;
+    if (metric > sk.reordering) {
+        rec_.arg(Arg::old, sk.reordering);
+        rec_.set(SF::reordering, std::min(metric, TCP_MAX_REORDERING));
+        rec_.arg(Arg::value, sk.reordering);
+        SP_EMIT(rec_, reordering);
+    }
+}
+
+// tcp_add_reno_sack: one more duplicate ACK.
+void Engine::tcp_add_reno_sack() {
+    auto& sk = st().sk;
+    rec_.set(SF::sacked_out, sk.sacked_out + 1);
+    tcp_check_reno_reordering(0);
+    rec_.arg(Arg::value, sk.sacked_out);
+    SP_EMIT(rec_, dupack);
+}
+
+// tcp_remove_reno_sacks: new data was ACKed. One of the segments it covers
+// was the hole; each other one had sent a duplicate ACK, now taken back.
+void Engine::tcp_remove_reno_sacks(int64_t acked) {
+    auto& sk = st().sk;
+    const int64_t old = sk.sacked_out;
+    if (acked > 0) rec_.set(SF::sacked_out, acked - 1 >= sk.sacked_out ? 0 : sk.sacked_out - (acked - 1));
+    tcp_check_reno_reordering(acked);
+    if (sk.sacked_out == old) return;
+    rec_.arg(Arg::old, old);
+    rec_.arg(Arg::segs, acked);
+    rec_.arg(Arg::value, sk.sacked_out);
+    SP_EMIT(rec_, reno_sacks);
+}
+
+// tcp_reset_reno_sack: every counted duplicate ACK is dropped at once.
+void Engine::tcp_reset_reno_sack() {
+    auto& sk = st().sk;
+    if (!sk.sacked_out) return;
+    rec_.arg(Arg::old, sk.sacked_out);
+    rec_.set(SF::sacked_out, 0);
+    rec_.arg(Arg::value, 0);
+    SP_EMIT(rec_, reno_sacks);
+}
+
+// tcp_may_send_now: would tcp_write_xmit send the send head at once?
+bool Engine::tcp_may_send_now() const {
+    const auto& sk = st_const().sk;
+    if (sk.sk_send_head == 0) return false;
+    const SkBuff& skb = *st_const().skb(static_cast<uint32_t>(sk.sk_send_head));
+    const int64_t mss = tcp_current_mss();
+    const int64_t segs = skb.len <= mss ? 1 : (skb.len + mss - 1) / mss;
+    const int64_t nonagle = is_tail(skb) ? TCP_NAGLE_PUSH : sk.nonagle;
+    if (segs == 1 && !tcp_nagle_test(skb, mss, nonagle)) return false;
+    return tcp_cwnd_test(skb) && tcp_snd_wnd_test(skb, mss);
+}
+
+// tcp_time_to_recover: is the hole a loss rather than reordering?
+bool Engine::tcp_time_to_recover() const {
+    const auto& sk = st_const().sk;
+    if (sk.lost_out) return true;                        // the loss is proven
+    if (tcp_fackets_out() > sk.reordering) return true;  // the classic rule: reordering + 1 duplicates
+    // (2.6.32's head-timeout test needs FACK, which needs SACK.)
+    // Nothing more can be sent, and half the flight is reported received.
+    return sk.packets_out <= sk.reordering && sk.sacked_out >= std::max(sk.packets_out / 2, TCP_REORDERING) &&
+           !tcp_may_send_now();
+}
+
+// tcp_mark_head_lost: walk from the head, marking skbs lost until `packets`
+// segments are counted; an skb that would pass the count is cut to it.
+void Engine::tcp_mark_head_lost(int64_t packets) {
+    auto& sk = st().sk;
+    int64_t cnt = 0;
+    for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
+        const uint32_t id = st().write_queue[i];
+        if (id == sk.sk_send_head) break;
+        SkBuff* skb = st().skb(id);
+        if (after(skb->end_seq, sk.high_seq)) break;
+        const int64_t oldcnt = cnt;
+        cnt += skb->gso_segs ? skb->gso_segs : 1;
+        if (cnt > packets) {
+            if (sk.sack_ok || oldcnt >= packets) break;
+            const int64_t mss = skb->gso_size ? skb->gso_size : sk.mss_cache;
+            if (!tcp_fragment(*skb, (packets - oldcnt) * mss, mss)) break;
+            skb = st().skb(id);
+            cnt = packets;
+        }
+        // tcp_skb_mark_lost
+        if (!(skb->sacked & TCPCB_LOST)) {
+            rec_.skb_set(*skb, KF::sacked, skb->sacked | TCPCB_LOST);
+            rec_.set(SF::lost_out, sk.lost_out + (skb->gso_segs ? skb->gso_segs : 1));
+            rec_.arg(Arg::skb, skb->id);
+            rec_.arg(Arg::seq, skb->seq);
+            rec_.arg(Arg::value, sk.lost_out);
+            SP_EMIT(rec_, mark_lost);
+        }
+    }
+}
+
+// tcp_update_scoreboard: without SACK, only the head is taken for lost.
+void Engine::tcp_update_scoreboard() { tcp_mark_head_lost(1); }
+
+// tcp_cwnd_down: rate halving. On each ACK that shows progress (or, without
+// SACK, each duplicate ACK) the counter gains one; every second one takes a
+// segment off cwnd, down to the floor (Reno's ssthresh / 2, tcp_reno_min_cwnd),
+// and cwnd never exceeds what is in flight plus one.
+void Engine::tcp_cwnd_down(int flag) {
+    auto& sk = st().sk;
+    if (!((flag & (FLAG_ANY_PROGRESS | FLAG_DSACKING_ACK)) || (!sk.sack_ok && !(flag & FLAG_NOT_DUP)))) return;
+    int64_t decr = sk.snd_cwnd_cnt + 1;
+    rec_.set(SF::snd_cwnd_cnt, decr & 1);
+    decr >>= 1;
+    const int64_t floor = sk.snd_ssthresh / 2;
+    int64_t cwnd = sk.snd_cwnd;
+    if (decr && cwnd > floor) cwnd -= decr;
+    const int64_t in_flight = packets_in_flight();
+    cwnd = std::min(cwnd, in_flight + 1);
+    rec_.arg(Arg::old, sk.snd_cwnd);
+    rec_.set(SF::snd_cwnd, cwnd);
+    rec_.arg(Arg::cwnd, cwnd);
+    rec_.arg(Arg::in_flight, in_flight);
+    SP_EMIT(rec_, cwnd_down);
+}
+
+// tcp_moderate_cwnd: no more than tcp_max_burst (the reordering metric)
+// segments may leave at once after a dubious ACK.
+void Engine::tcp_moderate_cwnd() {
+    auto& sk = st().sk;
+    const int64_t in_flight = packets_in_flight();
+    const int64_t cap = in_flight + sk.reordering;
+    if (sk.snd_cwnd <= cap) return;
+    rec_.arg(Arg::old, sk.snd_cwnd);
+    rec_.set(SF::snd_cwnd, cap);
+    rec_.arg(Arg::cwnd, cap);
+    rec_.arg(Arg::in_flight, in_flight);
+    SP_EMIT(rec_, moderate_cwnd);
+}
+
+// tcp_complete_cwr: the reduction is over; cwnd lands at ssthresh at most.
+void Engine::tcp_complete_cwr() {
+    auto& sk = st().sk;
+    rec_.arg(Arg::old, sk.snd_cwnd);
+    rec_.set(SF::snd_cwnd, std::min(sk.snd_cwnd, sk.snd_ssthresh));
+    rec_.arg(Arg::cwnd, sk.snd_cwnd);
+    rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
+    SP_EMIT(rec_, complete_cwr);
+}
+
+// tcp_try_to_open, with tcp_try_keep_open: Disorder while anything is
+// counted out of order, lost or retransmitted, or an undo is pending; else Open.
+void Engine::tcp_try_to_open(int /*flag: only ECE, not modelled*/) {
+    auto& sk = st().sk;
+    const int64_t state =
+        (sk.sacked_out + sk.lost_out || sk.retrans_out || sk.undo_marker) ? TCP_CA_Disorder : TCP_CA_Open;
+    if (sk.ca_state != state) tcp_set_ca_state(state, true);
+    tcp_moderate_cwnd();
+}
+
+// tcp_try_undo_recovery, with undo taken as impossible: without SACK an ACK
+// of exactly high_seq holds the state (RFC 2582), else the state is Open.
+// Returns true when the state is held.
+bool Engine::tcp_try_undo_recovery() {
+    auto& sk = st().sk;
+    if (sk.snd_una == sk.high_seq && !sk.sack_ok) {
+        rec_.arg(Arg::ack, sk.snd_una);
+        rec_.arg(Arg::value, sk.ca_state);
+        SP_EMIT(rec_, recovery_hold);
+        tcp_moderate_cwnd();
+        return true;
+    }
+    tcp_set_ca_state(TCP_CA_Open, false);
+    return false;
+}
+
+void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
+    FuncScope fs(rec_, Func::tcp_fastretrans_alert);
+    auto& sk = st().sk;
+    const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
+    bool do_lost = is_dupack || ((flag & FLAG_DATA_SACKED) && tcp_fackets_out() > sk.reordering);
+    (void)pkts_acked;  // only undo after a partial ACK uses it
+
+    // E. The state ends once high_seq is acknowledged.
+    if (sk.ca_state != TCP_CA_Open && !before(sk.snd_una, sk.high_seq)) {
+        switch (sk.ca_state) {
+            case TCP_CA_Loss:
+                if (sk.icsk_retransmits) {
+                    rec_.set(SF::icsk_retransmits, 0);
+                    rec_.arg(Arg::value, 0);
+                    SP_EMIT(rec_, loss_ack);
+                }
+                if (tcp_try_undo_recovery()) return;
+                break;
+            case TCP_CA_Disorder:
+                // Without SACK the undo marker is simply dropped.
+                rec_.set(SF::undo_marker, 0);
+                tcp_set_ca_state(TCP_CA_Open, false);
+                break;
+            case TCP_CA_Recovery:
+                if (!sk.sack_ok) tcp_reset_reno_sack();
+                if (tcp_try_undo_recovery()) return;
+                tcp_complete_cwr();
+                break;
+            default: break;
+        }
+    }
+
+    // F. What the state does with this ACK.
+    bool fast_rexmit = false;
+    switch (sk.ca_state) {
+        case TCP_CA_Recovery:
+            if (!(flag & FLAG_SND_UNA_ADVANCED)) {
+                if (!sk.sack_ok && is_dupack) tcp_add_reno_sack();
+            } else {
+                // tcp_try_undo_partial: without SACK a partial ACK means the
+                // next segment was lost too (NewReno).
+                do_lost = !sk.sack_ok || tcp_fackets_out() > sk.reordering;
+                rec_.arg(Arg::ack, sk.snd_una);
+                rec_.arg(Arg::end_seq, sk.high_seq);
+                SP_EMIT(rec_, partial_ack);
+            }
+            break;
+        case TCP_CA_Loss:
+            if ((flag & FLAG_DATA_ACKED) && sk.icsk_retransmits) {
+                rec_.set(SF::icsk_retransmits, 0);
+                rec_.arg(Arg::value, 0);
+                SP_EMIT(rec_, loss_ack);
+            }
+            if (!sk.sack_ok && (flag & FLAG_SND_UNA_ADVANCED)) tcp_reset_reno_sack();
+            // tcp_try_undo_loss fails (no undo): keep resending what is lost.
+            tcp_moderate_cwnd();
+            tcp_xmit_retransmit_queue();
+            return;
+        default:
+            if (!sk.sack_ok) {
+                if (flag & FLAG_SND_UNA_ADVANCED) tcp_reset_reno_sack();
+                if (is_dupack) tcp_add_reno_sack();
+            }
+            if (!tcp_time_to_recover()) {
+                tcp_try_to_open(flag);
+                return;
+            }
+            // Enter Recovery: ssthresh from the congestion control (Reno:
+            // half the window, at least 2), the marker for a later undo,
+            // and high_seq, the point whose ACK ends the episode.
+            rec_.set(SF::high_seq, sk.snd_nxt);
+            rec_.set(SF::undo_marker, sk.snd_una);
+            if (sk.ca_state < TCP_CA_CWR) rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
+            rec_.set(SF::snd_cwnd_cnt, 0);
+            rec_.arg(Arg::old, sk.ca_state);
+            rec_.set(SF::ca_state, TCP_CA_Recovery);
+            rec_.arg(Arg::value, sk.sacked_out);
+            rec_.arg(Arg::cwnd, sk.snd_cwnd);
+            rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
+            SP_EMIT(rec_, enter_recovery);
+            fast_rexmit = true;
+            break;
+    }
+    (void)fast_rexmit;  // with SACK but without FACK it sizes the marking; not reached here
+    if (do_lost) tcp_update_scoreboard();
+    tcp_cwnd_down(flag);
+    tcp_xmit_retransmit_queue();
 }
 
 }  // namespace sendpath::engine

@@ -87,7 +87,9 @@ bool Engine::urg_mode() const {
 
 int64_t Engine::packets_in_flight() const {
     const auto& sk = st_const().sk;
-    return sk.packets_out - sk.lost_out + sk.retrans_out;
+    // tcp_packets_in_flight: out, minus what has left the network (left_out:
+    // held out of order by the peer, or lost), plus what was sent again.
+    return sk.packets_out - (sk.sacked_out + sk.lost_out) + sk.retrans_out;
 }
 
 // ---------------------------------------------------------------------------
@@ -189,7 +191,7 @@ bool Engine::tcp_tso_should_defer(SkBuff& skb) {
         return false;
     };
     if (skb.tcp_flags & TCPHDR_FIN) return send_now();
-    if (sk.ca_state != 0) return send_now();
+    if (sk.ca_state != TCP_CA_Open) return send_now();
     if (sk.tso_deferred && jiffies - (sk.tso_deferred >> 1) > 1) return send_now();
 
     const int64_t in_flight = packets_in_flight();
@@ -384,6 +386,8 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
             rec.set(SF::packets_out, sk.packets_out - diff);
             if (skb.sacked & TCPCB_RETRANS) rec.set(SF::retrans_out, sk.retrans_out - diff);
             if (skb.sacked & TCPCB_LOST) rec.set(SF::lost_out, sk.lost_out - diff);
+            // tcp_adjust_pcount: without SACK, sacked_out shrinks with the count.
+            if (!sk.sack_ok && diff > 0) rec.set(SF::sacked_out, sk.sacked_out - std::min(sk.sacked_out, diff));
         }
     }
 }

@@ -84,22 +84,32 @@ void Engine::run_timers(int64_t now) {
     sk_mem_reclaim();
 }
 
+// tcp_enter_loss (2.6.32, a plain timeout): ssthresh is cut unless it was
+// already cut for this window, cwnd drops to 1, and every segment in flight
+// is marked lost; without SACK the duplicate ACKs counted are forgotten. The
+// undo marker is set unless something had already been retransmitted.
 void Engine::tcp_enter_loss() {
     auto& sk = st().sk;
-    if (sk.ca_state == 0 || sk.snd_una == sk.high_seq || (sk.ca_state == 4 && !sk.icsk_retransmits))
+    if (sk.ca_state <= TCP_CA_Disorder || sk.snd_una == sk.high_seq ||
+        (sk.ca_state == TCP_CA_Loss && !sk.icsk_retransmits))
         rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
     rec_.set(SF::snd_cwnd, 1);
     rec_.set(SF::snd_cwnd_cnt, 0);
+    if (!sk.sack_ok) rec_.set(SF::sacked_out, 0);
+    int64_t undo_marker = sk.snd_una;
     int64_t lost = 0;
     for (uint32_t id : st().write_queue) {
         if (id == sk.sk_send_head) break;
         SkBuff& skb = *st().skb(id);
+        if (skb.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) undo_marker = 0;
         rec_.skb_set(skb, KF::sacked, (skb.sacked & ~TCPCB_RETRANS) | TCPCB_LOST);
         lost += skb.gso_segs ? skb.gso_segs : 1;
     }
+    rec_.set(SF::undo_marker, undo_marker);
     rec_.set(SF::lost_out, lost);
     rec_.set(SF::retrans_out, 0);
-    rec_.set(SF::ca_state, 4);
+    rec_.set(SF::reordering, std::min(sk.reordering, TCP_REORDERING));
+    rec_.set(SF::ca_state, TCP_CA_Loss);
     rec_.set(SF::high_seq, sk.snd_nxt);
     rec_.arg(Arg::cwnd, sk.snd_cwnd);
     rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
@@ -163,17 +173,28 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
     return 0;
 }
 
-// In loss recovery each ACK lets the next lost segments go again, as far as cwnd allows.
+// tcp_xmit_retransmit_queue: resend the skbs marked lost, from the head, as
+// far as cwnd allows, stopping at the highest lost one (retransmit_high). A
+// skb already resent is not sent again. Past it, 2.6.32 may go on with
+// forward retransmissions, but only in Recovery with SACK, up to the highest
+// SACKed sequence; without SACK blocks there is none.
 void Engine::tcp_xmit_retransmit_queue() {
     FuncScope fs(rec_, Func::tcp_xmit_retransmit_queue);
     auto& sk = st().sk;
+    int64_t retransmit_high = sk.snd_una;
+    for (uint32_t id : st().write_queue) {
+        if (id == sk.sk_send_head) break;
+        const SkBuff& skb = *st().skb(id);
+        if (skb.sacked & TCPCB_LOST) retransmit_high = skb.end_seq;
+    }
     for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
         const uint32_t id = st().write_queue[i];
         if (id == sk.sk_send_head) break;
         SkBuff& skb = *st().skb(id);
+        if (packets_in_flight() >= sk.snd_cwnd) return;
+        if (!before(skb.seq, retransmit_high)) break;
         if (!(skb.sacked & TCPCB_LOST) || (skb.sacked & TCPCB_RETRANS)) continue;
-        if (packets_in_flight() >= sk.snd_cwnd) break;
-        if (tcp_retransmit_skb(skb) != 0) break;
+        if (tcp_retransmit_skb(skb) != 0) return;
         if (skb.id == st().write_queue.front()) inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
     }
 }

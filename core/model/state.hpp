@@ -39,6 +39,9 @@ enum TcpState : int64_t {
 };
 std::string_view tcp_state_name(int64_t state);
 
+// icsk_ca_state: where the congestion state machine is (tcp_fastretrans_alert).
+enum CaState : int64_t { TCP_CA_Open = 0, TCP_CA_Disorder = 1, TCP_CA_CWR = 2, TCP_CA_Recovery = 3, TCP_CA_Loss = 4 };
+
 // TCP header flag bits as they sit in the header (and in TCP_SKB_CB->flags).
 enum TcpFlag : int64_t {
     TCPHDR_FIN = 0x01,
@@ -108,7 +111,11 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(tcp, snd_cwnd_cnt, "Congestion-avoidance counter: ACKed segments since cwnd last grew.")                         \
     X(tcp, packets_out, "Segments sent and not yet acknowledged.")                                                     \
     X(tcp, retrans_out, "Retransmitted segments not yet acknowledged.")                                                \
-    X(tcp, lost_out, "Segments marked lost (after an RTO), not yet acknowledged.")                                     \
+    X(tcp, lost_out, "Segments marked lost (by an RTO or a fast retransmit), not yet acknowledged.")                   \
+    X(tcp, sacked_out, "Segments the peer holds out of order; without SACK, the duplicate ACKs counted.")              \
+    X(tcp, sack_ok, "1 when the SYN-ACK agreed SACK (tcp_is_sack); 0: Reno, duplicate ACKs are counted instead.")      \
+    X(tcp, reordering, "Duplicate ACKs (in segments) that mean a loss rather than reordering: 3 to start.")            \
+    X(tcp, undo_marker, "snd_una when recovery or the timeout began, 0 once its reduction cannot be undone.")          \
     X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")                          \
     X(tcp, rcv_nxt, "Next sequence number expected from the peer (our ACK field).")                                    \
     X(tcp, rcv_wnd, "Receive window we advertise, in bytes.")                                                          \
@@ -118,8 +125,8 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(tcp, tstamp_ok, "1 when both sides agreed on the timestamp option.")                                             \
     X(tcp, srtt_us, "Smoothed round-trip time in microseconds (0 until the first sample).")                            \
     X(tcp, rttvar_us, "Round-trip time variation in microseconds.")                                                    \
-    X(tcp, ca_state, "Congestion state: 0 Open, 4 Loss.")                                                              \
-    X(tcp, high_seq, "snd_nxt when loss recovery began.")                                                              \
+    X(tcp, ca_state, "Congestion state: 0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss.")                               \
+    X(tcp, high_seq, "snd_nxt when the congestion state last changed: recovery ends once it is acknowledged.")         \
     X(tcp, tso_deferred, "Nonzero while TSO deferral waits: 1 | (jiffies << 1) when it started.")                      \
     X(tcp, lsndtime_us, "Virtual time of the last data transmission (slow start after idle).")                         \
     X(tcp, mss_clamp, "Largest MSS allowed: the smaller of ours and the peer's SYN option.")                           \
@@ -146,6 +153,7 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(local, timeo_ms, "tcp_sendmsg: time left to wait in ms, -1 for forever.")                                        \
     X(peer, peer_rcv_nxt, "Simulated receiver: next byte it expects.")                                                 \
     X(peer, peer_rcv_queued, "Simulated receiver: bytes received but not yet read by its application.")                \
+    X(peer, peer_ofo_queued, "Simulated receiver: bytes it holds out of order, after a hole (out_of_order_queue).")    \
     X(peer, peer_rcv_wnd, "Simulated receiver: window it advertised last, in bytes.")                                  \
     X(peer, peer_read_total, "Simulated receiver: bytes its application has read.")                                    \
     X(peer, peer_ack_quick, "Simulated receiver: icsk_ack.quick, the ACKs it still sends at once (quick-ack mode).")

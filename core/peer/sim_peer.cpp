@@ -204,7 +204,9 @@ void SimLink::on_segment(const net::TcpRepr& th, uint32_t len, int64_t t) {
                 const int64_t their_mss = th.options.mss ? *th.options.mss : TCP_MSS_DEFAULT;
                 ws_ok_ = th.options.wscale.has_value();
                 wscale_ = ws_ok_ ? static_cast<int>(cfg_.wscale) : 0;
-                sack_ok_ = th.options.sack_perm;
+                // This receiver sends no SACK blocks, so it does not agree to
+                // SACK: the sender then counts duplicate ACKs (Reno).
+                sack_ok_ = false;
                 ts_ok_ = th.options.ts.has_value();
                 if (ts_ok_) ts_recent_ = th.options.ts->first;
                 // tcp_initialize_rcv_mss: rcv_mss starts at the least of these sizes; on_data raises it.
@@ -282,9 +284,11 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
     // of what we have, data past the window, data after a hole, a segment that
     // overlaps what we have) puts the receiver in quick-ack mode.
     if (seq_after(th.seq, rcv_nxt_)) {
-        // A hole before this segment (one was lost): no out-of-order queue here,
-        // so drop it, and a duplicate ACK tells the sender what is missing.
+        // A hole before this segment (one was lost). Inside the window it is
+        // kept in the out-of-order queue; either way an ACK goes at once, a
+        // duplicate that tells the sender what is missing.
         tcp_enter_quickack_mode();
+        if (seq_before(th.seq, rcv_nxt_ + static_cast<uint32_t>(window_now()))) ofo_insert(th.seq, th.seq + len, fin);
         send_ack(t);
         return;
     }
@@ -308,7 +312,12 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
     rcv_nxt_ += take;
     queued_ += take;
     bool ack_now = take < fresh;  // trimmed at the window edge
-    if (fin && take == fresh) {
+    bool fin_now = fin && take == fresh;
+    // The hole is filled: what waited out of order follows it in, and while
+    // anything still waits there, every ACK goes at once (__tcp_ack_snd_check).
+    if (!ofo_.empty() && !fin_now) fin_now = tcp_ofo_queue();
+    if (!ofo_.empty()) ack_now = true;
+    if (fin_now) {
         rcv_nxt_ += 1;
         state_ = State::close_wait;
         ack_now = true;
@@ -375,6 +384,47 @@ void SimLink::tcp_dec_quickack_mode() {
 // [SECTION] Sending: ACKs, the window, RST
 // ---------------------------------------------------------------------------
 
+void SimLink::ofo_insert(uint32_t seq, uint32_t end, bool fin) {
+    // Keep the ranges sorted and disjoint: merge the new one with any it touches.
+    OfoRange r{seq, end, fin};
+    std::vector<OfoRange> out;
+    bool placed = false;
+    for (const OfoRange& o : ofo_) {
+        if (seq_before(o.end, r.seq)) {
+            out.push_back(o);
+        } else if (seq_before(r.end, o.seq)) {
+            if (!placed) out.push_back(r), placed = true;
+            out.push_back(o);
+        } else {
+            if (seq_before(o.seq, r.seq)) r.seq = o.seq;
+            if (seq_after(o.end, r.end)) r.end = o.end, r.fin = o.fin;
+            else if (o.end == r.end) r.fin = r.fin || o.fin;
+        }
+    }
+    if (!placed) out.push_back(r);
+    ofo_ = std::move(out);
+    ofo_bytes_ = 0;
+    for (const OfoRange& o : ofo_) ofo_bytes_ += static_cast<int64_t>(o.end - o.seq);
+}
+
+bool SimLink::tcp_ofo_queue() {
+    bool fin = false;
+    while (!ofo_.empty() && !seq_after(ofo_.front().seq, rcv_nxt_)) {
+        const OfoRange o = ofo_.front();
+        ofo_.erase(ofo_.begin());
+        ofo_bytes_ -= static_cast<int64_t>(o.end - o.seq);
+        if (!seq_after(o.end, rcv_nxt_)) continue;  // all of it arrived again since
+        const uint32_t fresh = o.end - rcv_nxt_;
+        rcv_nxt_ += fresh;
+        queued_ += fresh;
+        if (o.fin) {
+            fin = true;
+            break;
+        }
+    }
+    return fin;
+}
+
 int64_t SimLink::window_now() const {
     const int32_t w = static_cast<int32_t>(rcv_wup_ + rcv_wnd_ - rcv_nxt_);
     return w > 0 ? w : 0;
@@ -392,7 +442,7 @@ int64_t SimLink::select_window() const {
     const int64_t unit = int64_t{1} << wscale_;
     const int64_t cap = int64_t{65535} << wscale_;
     const int64_t full = std::min(cfg_.rcvbuf, cap);
-    const int64_t free_space = std::clamp<int64_t>(cfg_.rcvbuf - queued_, 0, cap);
+    const int64_t free_space = std::clamp<int64_t>(cfg_.rcvbuf - queued_ - ofo_bytes_, 0, cap);
     const int64_t cur = window_now();
     int64_t w;
     if (free_space < full / 2 && free_space < rcv_mss_) {
@@ -488,6 +538,7 @@ void SimLink::transmit(net::TcpRepr th, int64_t t) {
 void SimLink::publish() {
     rec_.set(SF::peer_rcv_nxt, rcv_nxt_);
     rec_.set(SF::peer_rcv_queued, queued_);
+    rec_.set(SF::peer_ofo_queued, ofo_bytes_);
     rec_.set(SF::peer_rcv_wnd, rcv_wnd_);
     rec_.set(SF::peer_read_total, read_total_);
     rec_.set(SF::peer_ack_quick, ack_quick_);
@@ -498,7 +549,8 @@ void SimLink::publish() {
 void SimLink::publish_event(int64_t t) {
     const auto& sk = rec_.state().sk;
     if (sk.peer_rcv_nxt == static_cast<int64_t>(rcv_nxt_) && sk.peer_rcv_queued == queued_ &&
-        sk.peer_rcv_wnd == rcv_wnd_ && sk.peer_read_total == read_total_ && sk.peer_ack_quick == ack_quick_)
+        sk.peer_ofo_queued == ofo_bytes_ && sk.peer_rcv_wnd == rcv_wnd_ && sk.peer_read_total == read_total_ &&
+        sk.peer_ack_quick == ack_quick_)
         return;
     FuncScope fs(rec_, Func::peer);
     rec_.set_time(t);

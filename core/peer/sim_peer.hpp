@@ -155,6 +155,17 @@ private:
     int wscale_ = 0;        // the peer's receive window scale (0 if not negotiated)
     bool ts_ok_ = false;
     bool sack_ok_ = false;
+    // out_of_order_queue: data that arrived after a hole, as sequence ranges in
+    // order ([seq, end) of payload; fin when the FIN came with it).
+    struct OfoRange {
+        uint32_t seq = 0, end = 0;
+        bool fin = false;
+    };
+    std::vector<OfoRange> ofo_;
+    int64_t ofo_bytes_ = 0;
+    void ofo_insert(uint32_t seq, uint32_t end, bool fin);
+    // tcp_ofo_queue: what the hole's filling made in order; returns true on a FIN.
+    bool tcp_ofo_queue();
     uint32_t ts_recent_ = 0;
     int64_t rcv_mss_ = 536;  // estimate of the sender's full segment size
     int64_t advmss_ = 1460;  // the MSS the peer announced

@@ -175,6 +175,7 @@ private:
         set(SF::mss_cache, 536);
         set(SF::snd_cwnd, 2);
         set(SF::snd_ssthresh, 0x7fffffff);
+        set(SF::reordering, engine::TCP_REORDERING);  // sysctl_tcp_reordering
         set(SF::nonagle, (so.nodelay ? int64_t{TCP_NAGLE_OFF} : 0) | (so.cork ? int64_t{TCP_NAGLE_CORK} : 0));
         set(SF::rcv_wnd, 87380);
         set(SF::rcv_wscale, so.window_scaling ? 7 : 0);

@@ -128,7 +128,18 @@ namespace sendpath::trace {
     X(retrans_marked, "The resend went out: the skb is marked retransmitted, retrans_out grows.")                  \
     X(probe_send, "tcp_write_wakeup: the unsent head, PSH set and stamped, goes out as a probe.")                  \
     X(fin_acked, "Our FIN is acknowledged: FIN_WAIT1 to FIN_WAIT2, CLOSING to TIME_WAIT, LAST_ACK to CLOSE.")      \
-    X(set_ca_state, "tcp_set_ca_state: the congestion state machine moves (0 Open ... 4 Loss).")
+    X(set_ca_state, "tcp_set_ca_state: the congestion state machine moves (0 Open ... 4 Loss).")                   \
+    X(dupack, "tcp_add_reno_sack: without SACK, a duplicate ACK counts as one segment in sacked_out.")             \
+    X(reno_sacks, "Without SACK, duplicate ACKs counted in sacked_out are taken back (new data ACKed, or reset).") \
+    X(mark_lost, "tcp_mark_head_lost: an skb at the head of the queue is marked lost; lost_out grows.")            \
+    X(enter_recovery, "Enough duplicate ACKs: fast recovery begins, ssthresh is cut, high_seq = snd_nxt.")         \
+    X(cwnd_down, "tcp_cwnd_down: during recovery cwnd drops by one every second ACK, to at most in_flight + 1.")   \
+    X(moderate_cwnd, "tcp_moderate_cwnd: cwnd is cut to in_flight + 3 so a dubious ACK cannot release a burst.")   \
+    X(complete_cwr, "tcp_complete_cwr: recovery is over; cwnd drops to ssthresh if it is above it.")               \
+    X(recovery_hold, "Without SACK, an ACK of exactly high_seq keeps the state until data above it is ACKed.")     \
+    X(partial_ack, "In recovery, an ACK below high_seq (NewReno partial ACK): the next hole is lost too.")         \
+    X(reordering, "tcp_update_reordering: more duplicate ACKs than segments out: the reordering metric grows.")    \
+    X(loss_ack, "In Loss, an ACK of new data: icsk_retransmits, the count of timeouts in a row, starts again.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -185,7 +196,8 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_rtt_estimator)             \
     X(tcp_event_new_data_sent)       \
     X(tcp_event_ack_sent)            \
-    X(tcp_delack_timer)
+    X(tcp_delack_timer)              \
+    X(tcp_fastretrans_alert)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

@@ -31,6 +31,7 @@ enum class Area : uint8_t {
     xmit,           // tcp_push, tcp_write_xmit, splitting, tcp_transmit_skb
     ack,            // an incoming segment: tcp_ack, freeing skbs, cwnd, waking the writer
     timers,         // the retransmission / zero-window-probe timer
+    recovery,       // duplicate ACKs, fast retransmit and recovery (tcp_fastretrans_alert)
     connection,     // the handshake, FIN, RST, shutdown, close
     application,    // what the application or the scenario does around the sends
     peer,           // the simulated receiver
