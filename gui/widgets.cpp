@@ -65,6 +65,10 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::autocork_defer:
         case Kind::frame_bad:
         case Kind::peer_drop:
+        case Kind::dupack:
+        case Kind::enter_recovery:
+        case Kind::mark_lost:
+        case Kind::partial_ack:
         case Kind::reset: return IM_COL32(225, 85, 85, 255);
         case Kind::ack:
         case Kind::ack_trim:
@@ -75,6 +79,13 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::probe0_arm:
         case Kind::probe0_fire:
         case Kind::enter_loss:
+        case Kind::cwnd_down:
+        case Kind::moderate_cwnd:
+        case Kind::complete_cwr:
+        case Kind::recovery_hold:
+        case Kind::reno_sacks:
+        case Kind::loss_ack:
+        case Kind::set_ca_state:
         case Kind::rtx_acked:
         case Kind::timer_clear:
         case Kind::ack_held:

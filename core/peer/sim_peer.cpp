@@ -284,11 +284,17 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
     // of what we have, data past the window, data after a hole, a segment that
     // overlaps what we have) puts the receiver in quick-ack mode.
     if (seq_after(th.seq, rcv_nxt_)) {
-        // A hole before this segment (one was lost). Inside the window it is
-        // kept in the out-of-order queue; either way an ACK goes at once, a
+        // A hole before this segment (one was lost). What of it lies inside
+        // the offered window is kept in the out-of-order queue (like the
+        // in-order path, this receiver takes nothing past its right edge, so
+        // its buffer is never overrun); either way an ACK goes at once, a
         // duplicate that tells the sender what is missing.
         tcp_enter_quickack_mode();
-        if (seq_before(th.seq, rcv_nxt_ + static_cast<uint32_t>(window_now()))) ofo_insert(th.seq, th.seq + len, fin);
+        const uint32_t edge = rcv_nxt_ + static_cast<uint32_t>(window_now());
+        if (seq_before(th.seq, edge)) {
+            const bool past = seq_after(th.seq + len, edge);
+            ofo_insert(th.seq, past ? edge : th.seq + len, fin && !past);
+        }
         send_ack(t);
         return;
     }

@@ -88,16 +88,20 @@ std::array<uint8_t, 32> Sha256::finish() {
     return out;
 }
 
+std::string Sha256::hex() {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (uint8_t b : finish()) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
 std::string sha256_hex(std::string_view bytes) {
     Sha256 s;
     s.update(bytes);
-    static const char* digits = "0123456789abcdef";
-    std::string hex;
-    for (uint8_t b : s.finish()) {
-        hex += digits[b >> 4];
-        hex += digits[b & 15];
-    }
-    return hex;
+    return s.hex();
 }
 
 }  // namespace sendpath::util

@@ -1,6 +1,7 @@
 // SHA-256 (FIPS 180-4), for naming the exact bytes of a file in reports:
 // `sendpath-cli grade` and `answers` print the hash of the lesson file the
-// key belongs to, so a grade can be traced to the lesson that made it.
+// key belongs to, so a grade can be traced to the lesson that made it. The
+// TAP tests' receiver uses it too, to compare what the kernel received.
 #pragma once
 
 #include <array>
@@ -16,6 +17,8 @@ public:
     void update(std::string_view bytes);
     // The digest; the object must not be updated afterwards.
     std::array<uint8_t, 32> finish();
+    // finish() as 64 lowercase hex digits.
+    std::string hex();
 
 private:
     void block(const uint8_t* p);

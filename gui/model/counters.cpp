@@ -60,7 +60,10 @@ std::string format_field(model::SF f, int64_t v) {
             return v == model::ICSK_TIME_RETRANS  ? "1 (RETRANS)"
                    : v == model::ICSK_TIME_PROBE0 ? "3 (PROBE0)"
                                                   : std::to_string(v);
-        case SF::ca_state: return v == 0 ? "0 (Open)" : v == 4 ? "4 (Loss)" : std::to_string(v);
+        case SF::ca_state: {
+            static constexpr const char* kNames[] = {"0 (Open)", "1 (Disorder)", "2 (CWR)", "3 (Recovery)", "4 (Loss)"};
+            return v >= 0 && v <= 4 ? kNames[v] : std::to_string(v);
+        }
         default: return std::to_string(v);
     }
 }

@@ -1,11 +1,13 @@
 // skb queue: sk_write_queue as a row of boxes, head first. Each box shows the
 // skb's sequence range, its length split into linear part and page fragments
-// (coloured by page), the PSH flag, and its status: in flight (sent, before
-// sk_send_head, not yet covered by snd_una), acked, or unsent. send_head and
+// (coloured by page), the PSH flag, the loss-recovery marks (LOST, RTX for
+// resent), and its status: in flight (sent, before sk_send_head, not yet
+// covered by snd_una), acked, or unsent. send_head and
 // the tail (where tcp_sendmsg appends) are marked above the boxes; skbs the
 // current event touched get a yellow frame.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "gui/model/skb_layout.hpp"
 #include "gui/views/view.hpp"
@@ -72,12 +74,19 @@ public:
             char buf[64];
             std::snprintf(buf, sizeof buf, "skb %u", b.id);
             dl->AddText(ImVec2(a.x + 9 + lh * 0.6f, a.y + 2), IM_COL32(255, 255, 255, 255), buf);
-            if (b.psh) {
-                const ImVec2 ps(z.x - cw * 4 - 4, a.y + 2);
-                dl->AddRectFilled(ImVec2(ps.x - 2, ps.y), ImVec2(ps.x + cw * 3 + 2, ps.y + lh),
-                                  IM_COL32(200, 60, 60, 255), 3.0f);
-                dl->AddText(ps, IM_COL32(255, 255, 255, 255), "PSH");
-            }
+            // Badges from the right edge: PSH, then the scoreboard bits of
+            // TCP_SKB_CB(skb)->sacked that loss recovery sets (LOST, RTX).
+            float bx = z.x - 4;
+            auto badge = [&](const char* text, ImU32 col) {
+                const float w = cw * static_cast<float>(std::strlen(text));
+                bx -= w + 2;
+                dl->AddRectFilled(ImVec2(bx - 2, a.y + 2), ImVec2(bx + w + 2, a.y + 2 + lh), col, 3.0f);
+                dl->AddText(ImVec2(bx, a.y + 2), IM_COL32(255, 255, 255, 255), text);
+                bx -= 6;
+            };
+            if (b.psh) badge("PSH", IM_COL32(200, 60, 60, 255));
+            if (skb.sacked & model::TCPCB_LOST) badge("LOST", IM_COL32(170, 40, 120, 255));
+            if (skb.sacked & model::TCPCB_RETRANS) badge("RTX", IM_COL32(200, 120, 30, 255));
             float y = a.y + lh + 6;
             std::snprintf(buf, sizeof buf, "seq %lld", static_cast<long long>(skb.seq));
             dl->AddText(ImVec2(a.x + 5, y), IM_COL32(230, 230, 230, 255), buf);

@@ -9,6 +9,15 @@
 // Run by hand, as root (README "TAP", scripts/tap-bench.sh):
 //
 //   build/tests/bench/bench_tap [MiB=64] [runs=3]
+//   build/tests/bench/bench_tap MiB runs --loss PERCENT
+//
+// With --loss, iptables drops that share of the TCP segments without SYN in
+// both directions on the receiver's side of each path (random, so every run
+// loses different segments), and the rows are the kernel's own sender and
+// the engine with SACK offered (the kernel agrees; the engine does not read
+// SACK blocks yet) and with SACK off (NewReno). It prints each sender's time,
+// its ratio to the kernel's, the engine's timeouts, fast recoveries and
+// retransmissions, and whether the SHA-256 the receiver computed matches.
 //
 // Everything happens inside three network namespaces it makes and deletes
 // (sp-bench-PID-tap, -a, -b; addresses 10.99.0.0/24 and 10.99.1.0/24 inside
@@ -36,6 +45,7 @@
 #include "run/runner.hpp"
 #include "run/tap_setup.hpp"
 #include "support/netns.hpp"
+#include "util/sha256.hpp"
 
 #ifndef SENDPATH_TAP_RECEIVER
 #error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"
@@ -73,17 +83,40 @@ bool offload_off(const std::string& dev, uint32_t set_cmd, uint32_t get_cmd) {
 // line: bytes read and microseconds from accept to the last byte.
 class Receiver {
 public:
-    Receiver(const std::string& ns, const std::string& at) : rx_(SENDPATH_TAP_RECEIVER, ns, at, {"--no-hash"}, 120) {
+    Receiver(const std::string& ns, const std::string& at, bool hash = false)
+        : rx_(SENDPATH_TAP_RECEIVER, ns, at, hash ? std::vector<std::string>{} : std::vector<std::string>{"--no-hash"},
+              600) {
         if (!rx_.ok()) die("bench_tap: the receiver did not start");
     }
     std::pair<long long, long long> report() {
-        const auto r = rx_.finish(120000);
-        return {r.bytes, r.text.empty() ? -1 : r.elapsed_us};
+        last_ = rx_.finish(600000);
+        return {last_.bytes, last_.text.empty() ? -1 : last_.elapsed_us};
     }
+    const std::string& sha() const { return last_.sha; }
 
 private:
     sptest::Receiver rx_;
+    sptest::Receiver::Report last_;
 };
+
+// The SHA-256 of n bytes of the engine's payload pattern for send() call 1.
+std::string pattern_sha(int64_t n) {
+    std::string chunk(64, '\0');
+    for (std::size_t i = 0; i < 64; ++i) chunk[i] = static_cast<char>(lesson::payload_byte(1, i));
+    util::Sha256 h;
+    for (int64_t off = 0; off < n; off += 64)
+        h.update(std::string_view(chunk).substr(0, static_cast<std::size_t>(std::min<int64_t>(64, n - off))));
+    return h.hex();
+}
+
+// Random loss of percent % of the TCP segments without SYN, both ways, in a namespace.
+void add_loss(const std::string& ns, double percent) {
+    char p[32];
+    std::snprintf(p, sizeof p, "%.4f", percent / 100);
+    for (const char* chain : {"INPUT", "OUTPUT"})
+        must("ip netns exec " + ns + " iptables -A " + chain +
+             " -p tcp --tcp-flags SYN NONE -m statistic --mode random --probability " + p + " -j DROP");
+}
 
 struct Sample {
     double mb_s = 0;    // goodput, 1e6 bytes per second, from the receiver's time
@@ -91,6 +124,9 @@ struct Sample {
     double wall_s = 0;  // the sender's whole run (engine: set-up, ARP and handshake included)
     uint64_t events = 0;
     uint64_t frames = 0;
+    // With tracing: the engine's timeouts, fast recoveries and retransmissions.
+    std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
+    bool sha_ok = true;  // only checked when the receiver hashed
 };
 
 // How the link wrote its frames in the last engine run (it falls back to
@@ -99,12 +135,11 @@ peer::TapWrites g_writes_used = peer::TapWrites::plain;
 std::string g_plain_why;
 
 Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool tso = false,
-                       peer::TapWrites writes = peer::TapWrites::batched) {
-    nlohmann::json j = {{"name", "bench_tap"},
-                        {"device", {{"tso", tso}}},
-                        {"timeline", nlohmann::json::array({{{"send", bytes}}, {{"close", true}}})},
-                        {"drain_ms", 60000},
-                        {"max_time_ms", 600000}};
+                       peer::TapWrites writes = peer::TapWrites::batched, bool sack = true, bool hash = false) {
+    nlohmann::json j = {
+        {"name", "bench_tap"},        {"device", {{"tso", tso}}},
+        {"socket", {{"sack", sack}}}, {"timeline", nlohmann::json::array({{{"send", bytes}}, {{"close", true}}})},
+        {"drain_ms", 60000},          {"max_time_ms", 600000}};
     lesson::Scenario sc = lesson::scenario_from_json(j, "bench_tap");
     sc.peer.type = "tap";
     sc.peer.dev = "tap0";
@@ -121,7 +156,7 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
         return link;
     };
 
-    Receiver rx(ns, "10.99.0.1:5001");
+    Receiver rx(ns, "10.99.0.1:5001", hash);
     engine::RunStats st;
     double c0 = 0, k0 = 0, c1 = 0;
     clk::time_point t0, t1;
@@ -149,11 +184,17 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
     s.cpu_s = (c1 - c0) + (k1 - k0);
     s.events = st.events;
     s.frames = t.frames.size();
+    for (const auto& e : t.events) {
+        s.timeouts += e.kind == trace::Kind::rto_fire;
+        s.recoveries += e.kind == trace::Kind::enter_recovery;
+        s.retransmits += e.kind == trace::Kind::retransmit;
+    }
+    if (hash) s.sha_ok = rx.sha() == pattern_sha(bytes);
     return s;
 }
 
 Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_t bytes) {
-    Receiver rx(ns_b, "10.99.1.2:5001");
+    Receiver rx(ns_b, "10.99.1.2:5001", false);
     const double k0 = cpu_seconds(RUSAGE_CHILDREN);
     const auto t0 = clk::now();
     const pid_t pid = ::fork();
@@ -191,6 +232,55 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
     return s;
 }
 
+// The --loss comparison: the kernel over veth and the engine over TAP, the
+// same random loss on both, run by run.
+int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptest::Netns& ns_b, int64_t bytes, int runs,
+             double percent) {
+    add_loss(tap_ns.name(), percent);
+    add_loss(ns_b.name(), percent);
+    std::printf("bench_tap --loss %.1f%%: %lld bytes per run, %d runs; seconds from accept to the last byte read\n",
+                percent, static_cast<long long>(bytes), runs);
+    struct LossRow {
+        const char* name;
+        bool sack;
+        std::vector<double> s;
+        std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
+        bool sha_ok = true;
+    };
+    std::vector<double> kern;
+    std::vector<LossRow> rows = {{"engine over TAP, SACK offered (agreed, blocks not read)", true, {}},
+                                 {"engine over TAP, SACK off (NewReno)", false, {}}};
+    for (int r = 0; r < runs; ++r) {
+        const Sample k = kernel_over_veth(ns_a.name(), ns_b.name(), bytes);
+        kern.push_back(static_cast<double>(bytes) / k.mb_s / 1e6);
+        std::printf("  run %d: kernel %.3f s", r + 1, kern.back());
+        for (auto& row : rows) {
+            const Sample e =
+                engine_over_tap(tap_ns.name(), bytes, true, false, peer::TapWrites::batched, row.sack, true);
+            row.s.push_back(static_cast<double>(bytes) / e.mb_s / 1e6);
+            row.timeouts += e.timeouts;
+            row.recoveries += e.recoveries;
+            row.retransmits += e.retransmits;
+            row.sha_ok &= e.sha_ok;
+            std::printf("; %s %.3f s (%zu timeouts, %zu fast recoveries, %zu retransmissions, sha %s)",
+                        row.sack ? "SACK" : "NewReno", row.s.back(), e.timeouts, e.recoveries, e.retransmits,
+                        e.sha_ok ? "ok" : "WRONG");
+        }
+        std::printf("\n");
+        std::fflush(stdout);
+    }
+    std::printf("%-58s %9s %10s\n", "median", "seconds", "x kernel");
+    std::printf("%-58s %9.3f %10s\n", "kernel TCP over veth (TSO/GSO/GRO off)", median(kern), "");
+    bool ok = true;
+    for (const auto& row : rows) {
+        std::printf("%-58s %9.3f %10.1f   (in all runs: %zu timeouts, %zu fast recoveries, %zu retransmissions%s)\n",
+                    row.name, median(row.s), median(row.s) / median(kern), row.timeouts, row.recoveries,
+                    row.retransmits, row.sha_ok ? "" : ", SHA-256 WRONG");
+        ok &= row.sha_ok;
+    }
+    return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -215,6 +305,9 @@ int main(int argc, char** argv) {
     must("ip -n " + ns_b.name() + " addr add 10.99.1.2/24 dev vb");
     must("ip -n " + ns_a.name() + " link set va up");
     must("ip -n " + ns_b.name() + " link set vb up");
+    double loss = -1;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--loss") loss = std::atof(argv[i + 1]);
     bool offloads_off = true;
     for (const auto& [n, dev] :
          {std::pair{ns_a.name(), std::string("va")}, std::pair{ns_b.name(), std::string("vb")}}) {
@@ -223,6 +316,7 @@ int main(int argc, char** argv) {
         offloads_off &= offload_off(dev, ETHTOOL_SGSO, ETHTOOL_GGSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGRO, ETHTOOL_GGRO);
     }
+    if (loss >= 0) return run_loss(tap_ns, ns_a, ns_b, bytes, runs, loss);
 
     std::printf(
         "bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",

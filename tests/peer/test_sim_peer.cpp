@@ -137,7 +137,7 @@ TEST_CASE("SYN gets a SYN-ACK with the options our SYN offered, one round trip l
     CHECK(t.ack == kOurIsn + 1);
     CHECK(t.window == 65535);  // min(rcvbuf, 65535): a SYN's window is not scaled
     CHECK(t.options.mss == 1460);
-    CHECK(t.options.sack_perm);
+    CHECK_FALSE(t.options.sack_perm);  // offered, but this receiver sends no SACK blocks, so it does not agree
     CHECK(t.options.wscale == 7);
     REQUIRE(t.options.ts);
     CHECK(t.options.ts->second == 77u);  // our tsval echoed
@@ -289,13 +289,18 @@ TEST_CASE("scripted loss of data segment 3: a peer_drop event, then duplicate AC
     CHECK(r.tr.arg(drops[0], trace::Arg::dropped) == 3);
     CHECK(r.tr.arg(drops[0], trace::Arg::len) == 1448);
 
-    // The retransmission fills the hole; what came after it was not kept.
+    // The three segments after the hole wait in the out-of-order queue.
+    CHECK(r.link->rcv_nxt() == seg3);
+
+    // The retransmission fills the hole, and what waited follows it in: one
+    // ACK covers all four segments (tcp_ofo_queue).
     auto t = r.header(net::TCP_ACK);
     t.seq = seg3;
     REQUIRE(r.link->send(r.frame(t, 1448)));
     got = r.collect(r.link->now_us() + 100'000);
     REQUIRE(got.size() == 1);
-    CHECK(got[0].tcp.ack == seg3 + 1448);
+    CHECK(got[0].tcp.ack == seg3 + 4 * 1448);
+    CHECK(r.link->rcv_nxt() == seg3 + 4 * 1448);
 }
 
 TEST_CASE("the window closes when the application does not read, and reopens after a read") {

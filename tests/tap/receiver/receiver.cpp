@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "tap/sha256.hpp"
+#include "util/sha256.hpp"
 
 namespace {
 
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     const auto t_accept = clk::now();
     auto t_last = t_accept;
 
-    sendpath::test::Sha256 sha;
+    sendpath::util::Sha256 sha;
     std::vector<uint8_t> buf(1 << 20);
     long long total = 0;
     const char* end = "eof";
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
             end = errno == ECONNRESET ? "reset" : "error";
             break;
         }
-        if (hash) sha.update(buf.data(), static_cast<std::size_t>(n));
+        if (hash) sha.update(std::string_view(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n)));
         total += n;
         t_last = clk::now();
         if (slow > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
