@@ -248,7 +248,7 @@ bool valid_ipv4_port(const std::string& s) {
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     r.object(j, p, "the peer section",
              {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
-              "one_way_delay_ms", "mss", "wscale", "drop", "reset_at_us", "reset_at_ms", "dev", "connect"});
+              "one_way_delay_ms", "mss", "wscale", "drop", "loss", "reset_at_us", "reset_at_ms", "dev", "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
     if (j.contains("rcvbuf")) s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, "a byte count");
@@ -263,6 +263,19 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("wscale")) s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, "a window scale shift");
     if (j.contains("drop"))
         s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "data segment number");
+    if (j.contains("loss")) {
+        const std::string lp = child(p, "loss");
+        const json& l = j["loss"];
+        r.object(l, lp, "random loss", {"rate", "seed"});
+        if (l.contains("rate")) {
+            const json& v = l["rate"];
+            if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 0.99))
+                r.fail_got(child(lp, "rate"), "a probability from 0 (no loss) to 0.99", v);
+            s.loss_rate = v.get<double>();
+        }
+        if (l.contains("seed"))
+            s.loss_seed = static_cast<uint64_t>(r.integer(l["seed"], child(lp, "seed"), 0, int64_t{1} << 53, "a seed"));
+    }
     s.reset_at_us = r.time(j, p, "reset_at", 0, kMaxTimeUs, true);
     if (j.contains("dev")) {
         s.dev = r.string(j["dev"], child(p, "dev"), "a TAP device name");
@@ -494,6 +507,7 @@ json Scenario::to_json() const {
                  {"mss", peer.mss},
                  {"wscale", peer.wscale},
                  {"drop", peer.drop},
+                 {"loss", {{"rate", peer.loss_rate}, {"seed", peer.loss_seed}}},
                  {"reset_at_us", peer.reset_at_us ? json(*peer.reset_at_us) : json(nullptr)},
                  {"dev", peer.dev},
                  {"connect", peer.connect}};

@@ -18,10 +18,15 @@ struct SimPeerConfig {
     // are ACKed at once. false: every lone segment waits for delack_ms, the
     // classic Nagle / delayed-ACK stall from the very first exchange.
     bool quickack = true;
-    int64_t one_way_delay_us = 500;      // each direction
-    int64_t mss = 1460;                  // MSS it announces in the SYN-ACK
-    int64_t wscale = 7;                  // window scale it announces (if we offered scaling)
-    std::vector<int64_t> drop;           // data segments to lose, by transmission number (1 = first data segment sent)
+    int64_t one_way_delay_us = 500;  // each direction
+    int64_t mss = 1460;              // MSS it announces in the SYN-ACK
+    int64_t wscale = 7;              // window scale it announces (if we offered scaling)
+    std::vector<int64_t> drop;       // data segments to lose, by transmission number (1 = first data segment sent)
+    // Random loss: each data segment on its way to the peer, and each ACK on
+    // its way back, is lost with probability loss_rate (0 = none), drawn from
+    // a generator seeded with loss_seed, so a run is the same every time.
+    double loss_rate = 0;
+    uint64_t loss_seed = 1;
     std::optional<int64_t> reset_at_us;  // send an RST at this time
     bool operator==(const SimPeerConfig&) const = default;
 };

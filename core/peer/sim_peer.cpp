@@ -34,7 +34,7 @@ constexpr int64_t TCP_RTO_MAX_MS = 120000;
 }  // namespace
 
 SimLink::SimLink(const SimPeerConfig& cfg, trace::Recorder& rec, SimAddrs addrs)
-    : cfg_(cfg), rec_(rec), addrs_(addrs), drop_(cfg.drop) {
+    : cfg_(cfg), rec_(rec), addrs_(addrs), drop_(cfg.drop), loss_state_(cfg.loss_seed) {
     std::sort(drop_.begin(), drop_.end());
     cfg_.wscale = std::clamp<int64_t>(cfg_.wscale, 0, 14);
     cfg_.mss = std::clamp<int64_t>(cfg_.mss, TCP_MIN_MSS, 65535);
@@ -81,7 +81,7 @@ bool SimLink::arrive(net::Ipv4Addr dst, const net::TcpRepr& tcp, uint32_t payloa
     a.payload_len = payload_len;
     if (a.payload_len > 0) {
         ++data_segments_;
-        if (std::binary_search(drop_.begin(), drop_.end(), data_segments_)) {
+        if (std::binary_search(drop_.begin(), drop_.end(), data_segments_) || random_loss()) {
             FuncScope fs(rec_, Func::peer);
             rec_.set_time(now_);
             rec_.arg(Arg::seq, tcp.seq);
@@ -532,9 +532,31 @@ void SimLink::deliver(const net::TcpRepr& th, int64_t t) {
     to_us_.push_back(std::move(r));
 }
 
+// peer.loss: true with probability loss_rate. splitmix64 over the seed, so
+// the same scenario loses the same segments on every run.
+bool SimLink::random_loss() {
+    if (cfg_.loss_rate <= 0) return false;
+    loss_state_ += 0x9e3779b97f4a7c15ull;
+    uint64_t z = loss_state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53 < cfg_.loss_rate;
+}
+
 void SimLink::transmit(net::TcpRepr th, int64_t t) {
     th.src_port = addrs_.peer_port;
     th.dst_port = addrs_.our_port;
+    // peer.loss applies to the way back too, to ACKs only: the SYN-ACK and
+    // RSTs always arrive (a lost SYN-ACK would cost the 3 s initial timeout).
+    if (!(th.flags & (net::TCP_SYN | net::TCP_RST)) && random_loss()) {
+        FuncScope fs(rec_, Func::peer);
+        rec_.set_time(t);
+        rec_.arg(Arg::ack, th.ack);
+        rec_.arg(Arg::len, 0);
+        SP_EMIT(rec_, peer_drop);
+        return;
+    }
     // Timestamps on every segment once agreed (except RST), tsval in ms of peer time.
     if (ts_ok_ && !(th.flags & net::TCP_RST))
         th.options.ts = std::make_pair(static_cast<uint32_t>(t / 1000), ts_recent_);

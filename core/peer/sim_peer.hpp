@@ -135,6 +135,8 @@ private:
     trace::Recorder& rec_;
     SimAddrs addrs_;
     std::vector<int64_t> drop_;  // sorted
+    uint64_t loss_state_ = 0;    // peer.loss generator (splitmix64), starts at the seed
+    bool random_loss();
 
     int64_t now_ = 0;  // our clock: never goes back
     std::deque<Arrival> to_peer_;

@@ -1202,10 +1202,13 @@ std::vector<KindDoc> make_table() {
          {"SimLink::arrive"},
          "a segment lost in the network",
          {},
-         "A data segment is lost on the way, as the scenario scripted: the receiver never sees it.",
-         {{Arg::seq, "its first sequence number"},
-          {Arg::len, "its payload, in bytes"},
-          {Arg::dropped, "which data segment it was, counted from 1"}}},
+         "A segment is lost on the way, as the scenario asks (peer.drop by number, or peer.loss at random): a "
+         "data segment the receiver never sees, or, with peer.loss, one of the receiver's ACKs that never reaches "
+         "the sender.",
+         {{Arg::seq, "a data segment's first sequence number"},
+          {Arg::len, "its payload, in bytes (0 for an ACK)"},
+          {Arg::dropped, "which data segment it was, counted from 1"},
+          {Arg::ack, "a lost ACK's acknowledgment number"}}},
     };
 }
 

@@ -9,7 +9,7 @@
 // Run by hand, as root (README "TAP", scripts/tap-bench.sh):
 //
 //   build/tests/bench/bench_tap [MiB=64] [runs=3]
-//   build/tests/bench/bench_tap MiB runs --loss PERCENT
+//   build/tests/bench/bench_tap MiB runs --loss PERCENT [--newreno-only]
 //
 // With --loss, iptables drops that share of the TCP segments without SYN in
 // both directions on the receiver's side of each path (random, so every run
@@ -235,7 +235,7 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
 // The --loss comparison: the kernel over veth and the engine over TAP, the
 // same random loss on both, run by run.
 int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptest::Netns& ns_b, int64_t bytes, int runs,
-             double percent) {
+             double percent, bool newreno_only) {
     add_loss(tap_ns.name(), percent);
     add_loss(ns_b.name(), percent);
     std::printf("bench_tap --loss %.1f%%: %lld bytes per run, %d runs; seconds from accept to the last byte read\n",
@@ -247,13 +247,20 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
         std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
         bool sha_ok = true;
     };
-    std::vector<double> kern;
+    std::vector<double> kern, kern_nosack;
     std::vector<LossRow> rows = {{"engine over TAP, SACK offered (agreed, blocks not read)", true, {}},
                                  {"engine over TAP, SACK off (NewReno)", false, {}}};
+    if (newreno_only) rows.erase(rows.begin());
     for (int r = 0; r < runs; ++r) {
         const Sample k = kernel_over_veth(ns_a.name(), ns_b.name(), bytes);
         kern.push_back(static_cast<double>(bytes) / k.mb_s / 1e6);
-        std::printf("  run %d: kernel %.3f s", r + 1, kern.back());
+        // The same with SACK off on the kernel's sender (a per-namespace
+        // sysctl): NewReno against NewReno.
+        must("ip netns exec " + ns_a.name() + " sysctl -qw net.ipv4.tcp_sack=0");
+        const Sample kn = kernel_over_veth(ns_a.name(), ns_b.name(), bytes);
+        must("ip netns exec " + ns_a.name() + " sysctl -qw net.ipv4.tcp_sack=1");
+        kern_nosack.push_back(static_cast<double>(bytes) / kn.mb_s / 1e6);
+        std::printf("  run %d: kernel %.3f s, kernel without SACK %.3f s", r + 1, kern.back(), kern_nosack.back());
         for (auto& row : rows) {
             const Sample e =
                 engine_over_tap(tap_ns.name(), bytes, true, false, peer::TapWrites::batched, row.sack, true);
@@ -271,6 +278,8 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
     }
     std::printf("%-58s %9s %10s\n", "median", "seconds", "x kernel");
     std::printf("%-58s %9.3f %10s\n", "kernel TCP over veth (TSO/GSO/GRO off)", median(kern), "");
+    std::printf("%-58s %9.3f %10.1f\n", "kernel TCP over veth, SACK off on the sender", median(kern_nosack),
+                median(kern_nosack) / median(kern));
     bool ok = true;
     for (const auto& row : rows) {
         std::printf("%-58s %9.3f %10.1f   (in all runs: %zu timeouts, %zu fast recoveries, %zu retransmissions%s)\n",
@@ -306,8 +315,11 @@ int main(int argc, char** argv) {
     must("ip -n " + ns_a.name() + " link set va up");
     must("ip -n " + ns_b.name() + " link set vb up");
     double loss = -1;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string(argv[i]) == "--loss") loss = std::atof(argv[i + 1]);
+    bool newreno_only = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--loss" && i + 1 < argc) loss = std::atof(argv[i + 1]);
+        if (std::string(argv[i]) == "--newreno-only") newreno_only = true;
+    }
     bool offloads_off = true;
     for (const auto& [n, dev] :
          {std::pair{ns_a.name(), std::string("va")}, std::pair{ns_b.name(), std::string("vb")}}) {
@@ -316,7 +328,7 @@ int main(int argc, char** argv) {
         offloads_off &= offload_off(dev, ETHTOOL_SGSO, ETHTOOL_GGSO);
         offloads_off &= offload_off(dev, ETHTOOL_SGRO, ETHTOOL_GGRO);
     }
-    if (loss >= 0) return run_loss(tap_ns, ns_a, ns_b, bytes, runs, loss);
+    if (loss >= 0) return run_loss(tap_ns, ns_a, ns_b, bytes, runs, loss, newreno_only);
 
     std::printf(
         "bench_tap: %lld MiB per run, %d runs, median goodput (1 MB = 1e6 bytes, receiver's accept -> last byte)\n",

@@ -180,3 +180,28 @@ TEST_CASE("without SACK, duplicate ACKs never count more segments than are out b
     CHECK(count(t, K::reordering) == 0);
     CHECK(state_at(t, t.events.size() - 1).sk.reordering == 3);
 }
+
+TEST_CASE("peer.loss: random loss with a seed loses the same segments every run, both ways, and the data arrives") {
+    const auto a = run_shipped("random_loss.json");
+    const auto b = run_shipped("random_loss.json");
+    CHECK(a.events == b.events);
+    CHECK(a.changes == b.changes);
+    CHECK(a.end_reason == "completed");
+    const auto end = state_at(a, a.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+    std::size_t data = 0, acks = 0;
+    for (auto i : find_all(a, K::peer_drop)) (a.arg(i, Arg::len) > 0 ? data : acks) += 1;
+    CHECK(data > 10);
+    CHECK(acks > 10);
+    MESSAGE(data << " data segments and " << acks << " ACKs lost; " << count(a, K::enter_recovery)
+                 << " fast recoveries, " << count(a, K::rto_fire) << " timeouts");
+    CHECK(count(a, K::enter_recovery) > count(a, K::rto_fire));
+
+    auto sc = sptest::shipped_scenario("random_loss.json");
+    sc.peer.loss_seed = 8;
+    const auto c = engine::run_scenario(sc, engine::Options{});
+    std::vector<int64_t> seqs_a, seqs_c;
+    for (auto i : find_all(a, K::peer_drop)) seqs_a.push_back(a.arg(i, Arg::seq));
+    for (auto i : find_all(c, K::peer_drop)) seqs_c.push_back(c.arg(i, Arg::seq));
+    CHECK(seqs_a != seqs_c);
+}

@@ -329,6 +329,15 @@ TEST_CASE("sizes and counts out of range") {
     f = error_with(R"("peer":{"drop":[3,2]})");
     CHECK(f.place == "/peer/drop/1");
     CHECK(has(f.expected, "increasing order"));
+    f = error_with(R"("peer":{"loss":{"rate":1.5}})");
+    CHECK(f.place == "/peer/loss/rate");
+    CHECK(has(f.expected, "a probability from 0 (no loss) to 0.99"));
+    f = error_with(R"("peer":{"loss":{"rate":"5%"}})");
+    CHECK(f.place == "/peer/loss/rate");
+    f = error_with(R"("peer":{"loss":{"rate":0.1,"seed":-1}})");
+    CHECK(f.place == "/peer/loss/seed");
+    f = error_with(R"("peer":{"loss":{"rte":0.1}})");
+    CHECK(f.place == "/peer/loss/rte");
     f = error_with(R"("faults":{"fail_page_alloc":[2,2]})");
     CHECK(f.place == "/faults/fail_page_alloc/1");
     f = error_with(R"("sysctl":{"tcp_mem":[10,30,20]})");
