@@ -109,7 +109,11 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         app.push(Command::of(CommandType::quit));
     } else if (v == "jump") app.push(Command::jump(static_cast<std::size_t>(st.number)));
     else if (v == "wait") wait_ = static_cast<int>(st.number);
-    else if (v == "sweep") {
+    else if (v == "resize") {
+        const auto [w, h] = *parse_size(st.arg);
+        glfwSetWindowSize(window, w, h);
+        wait_ = 2;  // the window system answers with the new size a frame or two later
+    } else if (v == "sweep") {
         if (need_doc()) sweep_ = 0;
     } else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
     else if (v == "compare") app.push(Command::compare_file(resolve_input(st.arg)));

@@ -56,8 +56,10 @@ struct LessonSession {
     bool submitted = false;
     std::string submitted_at;
     std::map<std::string, QuestionUi> ui;  // by question id
-    // Where answers autosave after every change ("" = not saved: headless runs).
+    // Where answers autosave after every change ("" = not saved: headless
+    // runs, or no student's name yet), and the folder of every student's files.
     std::string autosave_path;
+    std::string autosave_root;
     std::string save_path;  // Save answers... target (the file handed in)
     std::string status;     // the session's last notice (saved, loaded, could not save)
 

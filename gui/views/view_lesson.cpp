@@ -12,6 +12,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "gui/model/answers_store.hpp"
@@ -176,15 +177,25 @@ private:
         ImGui::PopID();
     }
 
+    // The name, then the file to hand in and its button: each on a line of
+    // its own when the window is too narrow for both, never cut.
     void footer(LessonSession& ls) {
-        ImGui::SetNextItemWidth(160);
-        ImGui::InputText("student", &student_edit_);
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float button_w = ImGui::CalcTextSize("Save answers").x + st.FramePadding.x * 2;
+        const float name_w = ImGui::GetFontSize() * 12;
+        const float path_min = ImGui::GetFontSize() * 12;
+        ImGui::SetNextItemWidth(std::min(name_w, ImGui::GetContentRegionAvail().x));
+        ImGui::InputTextWithHint("##student", "your name (then Enter)", &student_edit_);
         if (ImGui::IsItemDeactivatedAfterEdit() && student_edit_ != ls.sheet.student) change_student(ls);
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(220);
+        if (ImGui::GetContentRegionAvail().x - name_w - st.ItemSpacing.x * 2 >= path_min + button_w) ImGui::SameLine();
+        ImGui::SetNextItemWidth(std::max(path_min, ImGui::GetContentRegionAvail().x - button_w - st.ItemSpacing.x));
         ImGui::InputText("##answers_path", &ls.save_path);
         ImGui::SameLine();
         if (ImGui::Button("Save answers")) {
+            if (ls.sheet.student.empty()) {
+                ls.status = "not saved: type your name first (a grader needs it)";
+                return;
+            }
             std::error_code ec;
             // A file this session did not write may be someone's work: ask first.
             if (fs::exists(ls.save_path, ec) && ls.save_path != saved_to_) confirm_ = Confirm::overwrite;
@@ -211,13 +222,12 @@ private:
             student_edit_ = ls.sheet.student;
             return;
         }
-        if (ls.autosave_path.empty()) {
+        if (ls.autosave_root.empty()) {
             ls.sheet.student = student_edit_;
             ls.status = "student: " + student_edit_;
             return;
         }
-        const std::string root = fs::path(ls.autosave_path).parent_path().parent_path().string();
-        const std::string next = autosave_file(root, ls.lesson.id, student_edit_);
+        const std::string next = autosave_file(ls.autosave_root, ls.lesson.id, student_edit_);
         std::error_code ec;
         if (next != ls.autosave_path && fs::exists(next, ec)) {
             confirm_ = Confirm::student;
@@ -249,7 +259,9 @@ private:
         } else if (confirm_ == Confirm::student) {
             ImGui::Text("Answers of %s for this lesson are saved in", student_edit_.c_str());
             ImGui::Text("%s.", pending_path_.c_str());
-            ImGui::Text("Load them? The answers on screen stay saved under %s.", ls.sheet.student.c_str());
+            if (ls.sheet.student.empty())
+                ImGui::Text("Load them? The answers on screen were saved under no name: they are replaced.");
+            else ImGui::Text("Load them? The answers on screen stay saved under %s.", ls.sheet.student.c_str());
             if (ImGui::Button("Load them")) {
                 LessonSession fresh_view = ls;  // a copy: a file that does not read changes nothing
                 try {

@@ -200,17 +200,23 @@ private:
         for (Bar& b : bars) flush(b);
         const float cx = X(static_cast<double>(now));
         dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
-        // The window edge at the cursor, when it is above the visible range.
+        // The cursor's time at the top, beside the cursor line.
+        char time_label[64];
+        std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
+        const float time_w = ImGui::CalcTextSize(time_label).x;
+        const float time_x = std::clamp(cx + 4, p0.x + 2, p1.x - time_w - 2);
+        // The window edge at the cursor, when it is above the visible range:
+        // top left, or a line lower where the time label would cover it.
         const int64_t wnow = step_value_at(graph_.windows, now);
         if (wnow > r.s1) {
             std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
-            dl->AddText(ImVec2(p0.x + 4, p0.y + 2), kWindowLine, buf);
+            const float edge_x = p0.x + 4, edge_w = ImGui::CalcTextSize(buf).x;
+            const bool clash = edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6;
+            dl->AddText(ImVec2(edge_x, p0.y + 2 + (clash ? lh + 2 : 0)), kWindowLine, buf);
         }
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
-        std::snprintf(buf, sizeof buf, "t = %s", format_time_us(now).c_str());
-        dl->AddText(ImVec2(std::clamp(cx + 4, p0.x + 2, p1.x - ImGui::CalcTextSize(buf).x - 2), p0.y + 2), kCursor,
-                    buf);
+        dl->AddText(ImVec2(time_x, p0.y + 2), kCursor, time_label);
 
         // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
         if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {

@@ -72,11 +72,13 @@ private:
         ImGui::SameLine();
         ImGui::TextUnformatted(std::string(trace::func_name(e.func)).c_str());
         const std::string args = format_args(t, i);
+        ImGui::PushTextWrapPos(0.0f);
         if (!args.empty()) {
+            // On the kind's line if they fit, else wrapped on lines of their own: never cut.
             ImGui::SameLine(0, ImGui::GetFontSize());
+            if (ImGui::CalcTextSize(args.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
             ImGui::TextUnformatted(args.c_str());
         }
-        ImGui::PushTextWrapPos(0.0f);
         text_dim(trace::kind_doc(e.kind));
         ImGui::PopTextWrapPos();
     }

@@ -1,7 +1,9 @@
 // What the skb queue, Pages, Counters and Events views are given to draw.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "gui/model/counters.hpp"
 #include "gui/model/document.hpp"
@@ -194,4 +196,47 @@ TEST_CASE("default layout tiles the window without overlaps") {
     }
     CHECK(area == doctest::Approx(W * (H - menu)).epsilon(0.01));
     CHECK(!default_view_rect("breakpoints", W, H, menu));
+}
+
+namespace {
+bool apart(const Rect& a, const Rect& b) {
+    return a.x + a.w <= b.x + 0.5f || b.x + b.w <= a.x + 0.5f || a.y + a.h <= b.y + 0.5f || b.y + b.h <= a.y + 0.5f;
+}
+}  // namespace
+
+TEST_CASE("layout: the sequence graph and the Lesson window open side by side, not one over the other") {
+    for (const auto& [W, H] : {std::pair{1024.0f, 700.0f}, {1280.0f, 800.0f}, {1920.0f, 1080.0f}}) {
+        const auto g = default_view_rect("seq_graph", W, H, 20), l = default_view_rect("lesson", W, H, 20);
+        REQUIRE(g);
+        REQUIRE(l);
+        CHECK(apart(*g, *l));
+    }
+}
+
+TEST_CASE("layout: after a resize the tiled views fill the new window, with no gap and no overlap") {
+    const char* ids[] = {"timeline", "source", "events", "skb_queue", "pages", "wire", "counters"};
+    const float menu = 20;
+    for (const auto& [W, H] : {std::pair{1920.0f, 1080.0f}, {1024.0f, 700.0f}}) {
+        float area = 0, right = 0, bottom = 0;
+        std::vector<Rect> rects;
+        for (const char* id : ids) {
+            const Rect r = follow_display(*default_view_rect(id, 1280, 800, menu), 1280, 800, W, H, menu);
+            CHECK(r.y >= menu);
+            for (const Rect& o : rects) CHECK(apart(r, o));
+            rects.push_back(r);
+            area += r.w * r.h;
+            right = std::max(right, r.x + r.w);
+            bottom = std::max(bottom, r.y + r.h);
+        }
+        CHECK(right == W);
+        CHECK(bottom == H);
+        CHECK(area == doctest::Approx(W * (H - menu)).epsilon(0.001));
+    }
+    // A view moved by the user keeps its share of the window.
+    const Rect moved{100, 300, 400, 250};
+    const Rect r = follow_display(moved, 1000, 800, 2000, 1580, 20);
+    CHECK(r.x == 200);
+    CHECK(r.w == 800);
+    CHECK(r.y == 20 + 280 * 2);
+    CHECK(r.h == 500);
 }
