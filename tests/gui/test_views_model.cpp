@@ -2,12 +2,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <utility>
 
 #include "gui/model/counters.hpp"
 #include "gui/model/document.hpp"
+#include "gui/model/embedded_sources.hpp"
 #include "gui/model/event_filter.hpp"
+#include "gui/model/kernel_view.hpp"
 #include "gui/model/layout.hpp"
 #include "gui/model/page_usage.hpp"
 #include "gui/model/skb_layout.hpp"
@@ -239,4 +242,48 @@ TEST_CASE("layout: after a resize the tiled views fill the new window, with no g
     CHECK(r.w == 800);
     CHECK(r.y == 20 + 280 * 2);
     CHECK(r.h == 500);
+}
+
+TEST_CASE("counters: a negative forward_alloc reads as a difference, not '+ -'") {
+    CHECK(format_sum(552, 3544, "B") == "552 + 3544 B");
+    CHECK(format_sum(552, -552, "B") == "552 - 552 B");
+    CHECK(format_sum(0, 0, "B") == "0 + 0 B");
+    CHECK(format_sum(1, INT64_MIN, "B") == "1 - 9223372036854775808 B");
+}
+
+TEST_CASE("source: the kernel view folds the recording lines of tcp_sendmsg.cpp and keeps the lit one") {
+    const EmbeddedFile* f = find_embedded("core/engine/tcp_sendmsg.cpp");
+    REQUIRE(f);
+    const auto starts = line_starts(f->text);
+    auto text_of = [&](uint32_t line) {
+        const std::size_t b = starts[line - 1], e = line < starts.size() ? starts[line] : f->text.size();
+        return f->text.substr(b, e - b);
+    };
+    uint32_t emit_line = 0;
+    std::size_t recorder = 0;
+    for (uint32_t l = 1; l <= starts.size(); ++l)
+        if (is_recorder_line(text_of(l))) {
+            ++recorder;
+            if (!emit_line && text_of(l).find("EMIT(page_alloc)") != std::string_view::npos) emit_line = l;
+        }
+    REQUIRE(emit_line > 0);
+    CHECK(recorder > 50);  // EMIT, rec_.arg and FuncScope lines: about a fifth of the file
+    const auto all = listed_lines(f->text, starts, false, emit_line);
+    CHECK(all.size() == starts.size());
+    const auto kernel = listed_lines(f->text, starts, true, emit_line);
+    CHECK(kernel.size() == starts.size() - recorder + 1);
+    CHECK(std::is_sorted(kernel.begin(), kernel.end()));
+    CHECK(std::find(kernel.begin(), kernel.end(), emit_line) != kernel.end());
+    for (uint32_t l : kernel) {
+        if (l == emit_line) continue;
+        const auto t = text_of(l);
+        CHECK(t.find("rec_.arg(") == std::string_view::npos);
+        CHECK(t.find("FuncScope fs") == std::string_view::npos);
+    }
+    // State changes are the kernel's assignments: they stay.
+    CHECK(!is_recorder_line("        rec_.set(SF::sk_sndmsg_off, 0);"));
+    CHECK(is_recorder_line("\t    SP_EMIT(rec_, socket_create);"));
+    CHECK(!is_recorder_line("if (!p) EMIT(page_alloc_fail);"));
+    CHECK(is_recorder_line("        if (vm_wait) rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);"));
+    CHECK(!is_recorder_line("        if (f(x)) copy = 0;"));
 }
