@@ -79,6 +79,10 @@ constexpr Verb kVerbs[] = {
     {"expect_status", ArgKind::text},
     {"expect_hidden", ArgKind::on_off},
     {"resize", ArgKind::size},
+    {"save_answers", ArgKind::optional_text},
+    {"set_student", ArgKind::text},
+    {"confirm", ArgKind::on_off},
+    {"expect_confirm", ArgKind::text},
 };
 
 std::string_view trim(std::string_view s) {

@@ -31,6 +31,10 @@
 //   expect_answered N      lessons: N questions have a checked answer
 //   expect_status TEXT     the status line, the lesson's notice or a question's Check message contains TEXT
 //   expect_hidden yes|no   lessons: the views stop at the cursor (a question waits)
+//   save_answers [PATH]    lessons: press Save answers (to PATH, else the path in the field)
+//   set_student NAME       lessons: type NAME in the name field and press Enter
+//   confirm yes|no         lessons: answer the confirmation that waits (Replace / Load them / Submit, or Cancel)
+//   expect_confirm none|overwrite|student|submit   lessons: the confirmation waiting
 //   resize WxH             resize the window (views follow it), e.g. resize 1920x1080
 //   quit
 // A failed expectation prints the line and why, and the app exits with status 1.
