@@ -20,7 +20,6 @@
 #include "lesson/grade.hpp"
 #include "trace/event.hpp"
 
-
 namespace sendpath::gui {
 
 namespace {
