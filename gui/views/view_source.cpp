@@ -65,7 +65,7 @@ public:
         if (const trace::KindDoc* kd = trace::find_kind_doc(e.kind); kd && kd->origin != trace::Origin::kernel) {
             ImGui::SameLine(0, ImGui::GetFontSize());
             ImGui::PushTextWrapPos(0.0f);
-            text_dim("not kernel code: " + trace::kind_models(e.kind));
+            text_dim("(not kernel code) " + trace::kind_models(e.kind));
             ImGui::PopTextWrapPos();
         }
         if (e.line == 0)
