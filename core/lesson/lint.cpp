@@ -57,7 +57,9 @@ constexpr std::array<std::string_view, 13> kNumberWords = {"zero",  "one",   "tw
 // npos if nowhere; len gets the length of what matched.
 std::size_t find_number(std::string_view text, int64_t n, std::size_t& len) {
     if (n >= -1 && n <= 1) return std::string_view::npos;  // "fragment 0", "copy <= 0", "one skb": everywhere
-    const std::string digits = std::to_string(n < 0 ? -n : n);
+    // The magnitude as unsigned: -INT64_MIN has no int64_t.
+    const std::string digits =
+        std::to_string(n < 0 ? uint64_t(0) - static_cast<uint64_t>(n) : static_cast<uint64_t>(n));
     for (std::size_t i = text.find(digits); i != std::string_view::npos; i = text.find(digits, i + 1)) {
         const std::size_t end = i + digits.size();
         const bool joined_before =
