@@ -6,6 +6,7 @@
 // lessons) folds the lines that only record the trace (model/kernel_view.hpp).
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -184,12 +185,21 @@ private:
         const Document& doc = ctx.doc;
         // The dots mark lines reached up to the horizon: in a lesson, where the
         // trace goes after the cursor is the answer to a question.
-        if (cache_doc_ != doc.id() || cache_path_ != f.path || cache_horizon_ != doc.horizon()) {
+        // Each file's dots are found once per document and horizon (a walk over
+        // the trace), not again whenever a jump lands in another file.
+        if (cache_doc_ != doc.id() || cache_horizon_ != doc.horizon() || doc.size() != cache_size_) {
             cache_doc_ = doc.id();
-            cache_path_ = std::string(f.path);
             cache_horizon_ = doc.horizon();
+            cache_size_ = doc.size();
+            emitted_by_file_.clear();
+            cache_path_.clear();
+        }
+        if (cache_path_ != f.path) {
+            cache_path_ = std::string(f.path);
             starts_ = line_starts(f.text);
-            emitted_ = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
+            auto [it, fresh] = emitted_by_file_.try_emplace(cache_path_);
+            if (fresh) it->second = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
+            emitted_ = &it->second;
             rows_path_.clear();
         }
         if (rows_path_ != f.path || rows_kernel_ != kernel_view_ || rows_keep_ != e.line) {
@@ -237,7 +247,7 @@ private:
                 if (has_breakpoint(ctx, path, line))
                     dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
                 else if (hovered) dl->AddCircle(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
-                if (line < emitted_.size() && emitted_[line])
+                if (line < emitted_->size() && (*emitted_)[line])
                     dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f,
                                         IM_COL32(120, 170, 220, 255));
                 char num[16];
@@ -274,7 +284,9 @@ private:
     std::string cache_path_;
     std::size_t cache_horizon_ = 0;
     std::vector<std::size_t> starts_;
-    std::vector<bool> emitted_;
+    std::size_t cache_size_ = 0;  // a live run's trace grows: its dots are found again
+    std::map<std::string, std::vector<bool>> emitted_by_file_;
+    const std::vector<bool>* emitted_ = nullptr;  // this file's, in emitted_by_file_
     uint64_t last_generation_ = 0;
     // The lines listed (all, or the kernel view's) and what they were made for.
     bool kernel_view_ = false;
