@@ -101,12 +101,18 @@ bool App::open(const std::string& path) {
 // autosave. Answers saved earlier for this lesson and student are read back,
 // so closing the app or opening another lesson loses nothing.
 void App::setup_lesson(LessonSession& ls) {
-    ls.sheet.student = lesson_opt_.student.empty() ? "student" : lesson_opt_.student;
+    ls.sheet.student = lesson_opt_.student;
     ls.assessment = ls.lesson.assessment || lesson_opt_.assessment;
     ls.instructor_unlocked = !ls.assessment || lesson_opt_.instructor_key;
     ls.save_path = ls.lesson.id + "-answers.json";
     if (lesson_opt_.answers_dir.empty()) {
         ls.status = "answers are not autosaved in this run (headless; --answers-dir DIR to save them)";
+        return;
+    }
+    ls.autosave_root = lesson_opt_.answers_dir;
+    // Answers are kept per student: without a name there is no file to keep them in yet.
+    if (ls.sheet.student.empty()) {
+        ls.status = "type your name below (then Enter) to autosave your answers";
         return;
     }
     const std::string path = autosave_file(lesson_opt_.answers_dir, ls.lesson.id, ls.sheet.student);
@@ -477,11 +483,24 @@ void App::draw_views() {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const float menu_h = ImGui::GetFrameHeight();
     const ImGuiCond cond = vs_.reset_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    // The window was resized: every view keeps its share of it (closed ones
+    // too, for when they open), wherever the user put it.
+    const bool resized = last_display_w_ > 0 && (last_display_w_ != vp->Size.x || last_display_h_ != vp->Size.y);
+    if (resized && !vs_.reset_layout)
+        for (auto& [id, r] : view_rects_) {
+            r = follow_display(r, last_display_w_, last_display_h_, vp->Size.x, vp->Size.y, menu_h);
+            refit_.insert(id);
+        }
+    if (vs_.reset_layout) refit_.clear();
     for (const auto& v : views_) {
         const std::string id(v->id());
         bool& open = vs_.open[id];
         if (!open) continue;
-        if (auto r = default_view_rect(id, vp->WorkSize.x, vp->Size.y, menu_h)) {
+        if (refit_.erase(id)) {
+            const Rect& r = view_rects_[id];
+            ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + r.x, vp->Pos.y + r.y), ImGuiCond_Always);
+            ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+        } else if (auto r = default_view_rect(id, vp->WorkSize.x, vp->Size.y, menu_h)) {
             ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + r->x, vp->Pos.y + r->y), cond);
             ImGui::SetNextWindowSize(ImVec2(r->w, r->h), cond);
         } else {
@@ -490,7 +509,10 @@ void App::draw_views() {
             ImGui::SetNextWindowSize(ImVec2(520, 360), cond);
         }
         const std::string title = (doc_ ? v->window_title(*doc_) : std::string(v->title())) + "###" + id;
-        if (ImGui::Begin(title.c_str(), &open, v->window_flags())) {
+        const bool shown = ImGui::Begin(title.c_str(), &open, v->window_flags());
+        const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+        view_rects_[id] = Rect{pos.x - vp->Pos.x, pos.y - vp->Pos.y, size.x, size.y};
+        if (shown) {
             if (doc_ && !doc_->empty()) {
                 ViewContext ctx{*doc_, vs_, commands_, compare_.get()};
                 v->draw(ctx);
@@ -503,6 +525,8 @@ void App::draw_views() {
         ImGui::End();
     }
     vs_.reset_layout = false;
+    last_display_w_ = vp->Size.x;
+    last_display_h_ = vp->Size.y;
 }
 
 // [SECTION] dialogs

@@ -3,8 +3,10 @@
 // here), then draw() (menus, shortcuts, every open view reading the cursor).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "gui/model/document.hpp"
 #include "gui/model/file_watch.hpp"
 #include "gui/model/keys.hpp"
+#include "gui/model/layout.hpp"
 #include "gui/model/live_run.hpp"
 #include "gui/model/navigate.hpp"
 #include "gui/model/settings.hpp"
@@ -25,12 +28,13 @@ struct AppOptions {
     std::string settings_path;  // where (set when persist)
 };
 
-// Lessons: the student's name (--student, else $USER), where answers
+// Lessons: the student's name (--student, else $USER, else none: the
+// Lesson window asks for it), where answers
 // autosave ("" = nowhere: headless runs without --answers-dir), whether
 // every lesson is an assessment (--assessment) and whether an instructor
 // key unlocks instructor mode in assessments (--instructor-key FILE).
 struct LessonOptions {
-    std::string student = "student";
+    std::string student;
     std::string answers_dir;
     bool assessment = false;
     bool instructor_key = false;
@@ -97,6 +101,11 @@ private:
     void toggle_breakpoint_here();
     void draw_menu_bar();
     void draw_views();
+    // Where each view was last drawn (display coordinates), and the display it
+    // was drawn on: a resize moves and sizes views from these.
+    std::map<std::string, Rect> view_rects_;
+    float last_display_w_ = 0, last_display_h_ = 0;
+    std::set<std::string> refit_;  // views to place from view_rects_ when next drawn open
     void draw_help();
     void show_open_dialog();
     void draw_open_dialog();

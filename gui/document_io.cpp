@@ -77,7 +77,6 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
                                                   : engine::run_scenario(session->lesson.scenario, engine::Options{});
         session->key = lesson::compute_answer_key(session->lesson, t);
         session->sheet.lesson = session->lesson.id;
-        session->sheet.student = "student";
         std::unique_ptr<Document> doc;
         if (opt.live && !session->lesson.is_tap()) {
             LiveRun::Config cfg;

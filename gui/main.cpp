@@ -2,7 +2,7 @@
 // GL 3.3 core context (glad), runs Dear ImGui, and loops: apply commands ->
 // script step -> draw -> (screenshot) -> swap. Everything else is in App.
 //
-//   sendpath [TRACE|SCENARIO] [--screenshot FILE.png [--at-event N] [--frames K]] [--script FILE]
+//   sendpath [TRACE|SCENARIO] [--size WxH] [--screenshot FILE.png [--at-event N] [--frames K]] [--script FILE]
 //            [--tap DEV --connect IP:PORT [--local IP]]
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
@@ -45,6 +45,7 @@ struct Args {
     std::optional<std::string> screenshot;
     std::optional<std::size_t> at_event;
     int frames = 5;
+    int width = 1280, height = 800;  // the window (--size), and so every screenshot
     std::optional<std::string> script;
     std::optional<std::string> compare;
     std::vector<std::string> show;  // view ids to open (screenshots of closed-by-default views)
@@ -62,10 +63,12 @@ const char* kUsage =
     "  --screenshot FILE.png  render, save the window as PNG and exit\n"
     "  --at-event N           put the cursor at event N first\n"
     "  --frames K             frames to render before the screenshot (default 5)\n"
+    "  --size WxH             the window's size in pixels (default 1280x800), so also the screenshots'\n"
     "  --script FILE          run interaction commands from FILE, one per frame (gui/README.md, 'Headless')\n"
     "  --compare B            open B beside the file in the Compare view (Nagle against TCP_NODELAY, ...)\n"
     "  --show VIEW            open a view by id (seq_graph, compare, breakpoints, ...); repeatable\n"
-    "  --student NAME         lessons: the student's name in answers files (default: $USER)\n"
+    "  --student NAME         lessons: the student's name in answers files (default: $USER, else\n"
+    "                         none: the Lesson window's name field asks for it)\n"
     "  --answers-dir DIR      lessons: autosave answers under DIR/<lesson>/<student>.json (default:\n"
     "                         $XDG_DATA_HOME/sendpath/answers; headless runs save only with this option)\n"
     "  --assessment           lessons: first answer counts, results after Submit, no instructor mode\n"
@@ -102,7 +105,16 @@ Args parse_args(int argc, char** argv) {
             std::exit(0);
         }
         if (s == "--screenshot") a.screenshot = value(i, s);
-        else if (s == "--script") a.script = value(i, s);
+        else if (s == "--size") {
+            const std::string v = value(i, s);
+            const auto size = parse_size(v);
+            if (!size)
+                throw InputError(
+                    "command line", s,
+                    "WIDTHxHEIGHT in pixels, from 400x300 to 7680x4320 (e.g. 1920x1080), found '" + v + "'");
+            a.width = size->first;
+            a.height = size->second;
+        } else if (s == "--script") a.script = value(i, s);
         else if (s == "--compare") a.compare = value(i, s);
         else if (s == "--show") a.show.push_back(value(i, s));
         else if (s == "--tap") a.tap = value(i, s);
@@ -213,9 +225,9 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(1280, 800, "sendpath", nullptr, nullptr);
+    GLFWwindow* window = glfwCreateWindow(args.width, args.height, "sendpath", nullptr, nullptr);
     if (!window) {
-        std::cerr << "sendpath: cannot create a 1280x800 OpenGL 3.3 core window\n";
+        std::cerr << "sendpath: cannot create a " << args.width << "x" << args.height << " OpenGL 3.3 core window\n";
         glfwTerminate();
         return kExitNoDisplay;
     }
@@ -256,7 +268,7 @@ int main(int argc, char** argv) {
         // A headless run writes no student's answers unless told where (tests, screenshots).
         LessonOptions lo;
         const char* user = std::getenv("USER");
-        lo.student = args.student ? *args.student : user && *user ? user : "student";
+        lo.student = args.student ? *args.student : user && *user ? user : "";
         lo.answers_dir = args.answers_dir ? *args.answers_dir : headless ? std::string() : answers_root();
         lo.assessment = args.assessment;
         lo.instructor_key = args.instructor_key.has_value();

@@ -109,7 +109,11 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         app.push(Command::of(CommandType::quit));
     } else if (v == "jump") app.push(Command::jump(static_cast<std::size_t>(st.number)));
     else if (v == "wait") wait_ = static_cast<int>(st.number);
-    else if (v == "sweep") {
+    else if (v == "resize") {
+        const auto [w, h] = *parse_size(st.arg);
+        glfwSetWindowSize(window, w, h);
+        wait_ = 2;  // the window system answers with the new size a frame or two later
+    } else if (v == "sweep") {
         if (need_doc()) sweep_ = 0;
     } else if (v == "open") app.push(Command::open_file(resolve_input(st.arg)));
     else if (v == "compare") app.push(Command::compare_file(resolve_input(st.arg)));
@@ -217,7 +221,8 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
                 else if (d->event != static_cast<std::size_t>(st.number)) fail(st, "they diverge at " + d->what);
             }
         }
-    } else if (v == "answer" || v == "submit" || v == "instructor" || v == "expect_answered" || v == "expect_hidden") {
+    } else if (v == "answer" || v == "submit" || v == "instructor" || v == "expect_answered" || v == "expect_hidden" ||
+               v == "save_answers" || v == "set_student" || v == "confirm" || v == "expect_confirm") {
         lesson_step(st, app);
     } else if (v == "expect_status") {
         // Where a notice can be: the timeline's status, the lesson's, a question's Check message.
@@ -261,6 +266,25 @@ void ScriptRunner::lesson_step(const ScriptStep& st, App& app) {
         std::cout << "submit: " << msg << std::endl;
     } else if (v == "instructor") {
         if (!ls->set_instructor(on)) fail(st, ls->status);
+    } else if (v == "save_answers") {
+        // The Save answers button: it may ask first (expect_confirm overwrite).
+        if (!st.arg.empty()) ls->save_path = st.arg;
+        request_save(*ls);
+        std::cout << "save_answers: " << (ls->confirm != LessonSession::Confirm::none ? "asks first" : ls->status)
+                  << std::endl;
+    } else if (v == "set_student") {
+        request_student(*ls, st.arg);
+        std::cout << "set_student: " << (ls->confirm != LessonSession::Confirm::none ? "asks first" : ls->status)
+                  << std::endl;
+    } else if (v == "confirm") {
+        if (ls->confirm == LessonSession::Confirm::none) fail(st, "no confirmation is waiting");
+        else {
+            confirm(*ls, on, utc_now_iso());
+            std::cout << "confirm: " << ls->status << std::endl;
+        }
+    } else if (v == "expect_confirm") {
+        if (confirm_name(ls->confirm) != st.arg)
+            fail(st, "the confirmation waiting is " + std::string(confirm_name(ls->confirm)));
     } else if (v == "expect_answered") {
         if (ls->checked.size() != static_cast<std::size_t>(st.number))
             fail(st, std::to_string(ls->checked.size()) + " questions answered");

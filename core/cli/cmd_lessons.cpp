@@ -1,4 +1,5 @@
-// sendpath-cli lessons: list the lessons of a folder (id, title, questions).
+// sendpath-cli lessons: list the lessons of a folder (id, title, questions);
+// `lessons check`: every lesson against its run, and answers given away.
 // Also what the lesson verbs share (cmd_lessons.hpp).
 #include "cli/cmd_lessons.hpp"
 
@@ -10,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "lesson/grade.hpp"
+#include "lesson/lint.hpp"
 #include "run/runner.hpp"
 #include "trace/trace_io.hpp"
 #include "util/data_dir.hpp"
@@ -40,7 +43,65 @@ std::string pad(std::string s, std::size_t w) {
     return s;
 }
 
+// lessons check [DIR|FILE...]: each lesson read, its answer key computed
+// from its run (every expression fits the trace) and linted for answers on
+// screen (lesson/lint.hpp). One line per problem on stderr, a summary on stdout.
+int check(const std::vector<std::string>& paths_given) {
+    std::vector<std::string> paths = paths_given;
+    if (paths.empty()) {
+        const std::string dir = default_lessons_dir();
+        if (dir.empty())
+            throw InputError("lessons check", "",
+                             "expected a lessons folder: " + no_lessons_dir() +
+                                 "; give the folder or files: sendpath-cli lessons check DIR|FILE...");
+        paths.push_back(dir);
+    }
+    std::vector<std::string> files;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            for (auto& f : lesson::lesson_files(p)) files.push_back(std::move(f));
+        } else if (fs::is_regular_file(p, ec)) {
+            files.push_back(p);
+        } else {
+            throw InputError(p, "", "expected a lesson file or a folder of lessons, but there is no such file");
+        }
+    }
+    std::size_t bad = 0, leaks = 0;
+    for (const auto& f : files) {
+        std::size_t found = 0;
+        try {
+            const lesson::Lesson l = lesson::load_lesson(f);
+            const trace::Trace t = lesson_trace(l);
+            const lesson::AnswerKey key = lesson::compute_answer_key(l, t);
+            for (const auto& leak : lesson::find_leaks(l, key, t)) {
+                std::cerr << "sendpath-cli: " << leak.text(f) << "\n";
+                ++found;
+            }
+            std::cout << f << ": "
+                      << (found ? std::to_string(found) + " answer" + (found == 1 ? "" : "s") + " given away" : "ok")
+                      << " (" << l.questions.size() << " question" << (l.questions.size() == 1 ? "" : "s") << ", "
+                      << t.events.size() << " events)\n";
+        } catch (const InputError& e) {
+            ++bad;
+            std::cerr << "sendpath-cli: " << e.what() << "\n";
+            std::cout << f << ": does not check\n";
+            continue;
+        }
+        leaks += found;
+    }
+    std::cout << files.size() << " lesson" << (files.size() == 1 ? "" : "s") << " checked: " << bad
+              << " that do not read or fit their trace, " << leaks << " answer" << (leaks == 1 ? "" : "s")
+              << " given away\n";
+    return bad + leaks > 0 ? kExitFail : kExitOk;
+}
+
 int run(const ParsedArgs& a) {
+    if (!a.positional.empty() && a.positional[0] == "check") {
+        if (a.flag("json")) throw UsageError("--json lists lessons; 'lessons check' prints its findings as text");
+        return check(std::vector<std::string>(a.positional.begin() + 1, a.positional.end()));
+    }
+    if (a.positional.size() > 1) throw UsageError("unexpected argument '" + a.positional[1] + "'");
     std::string dir = a.positional.empty() ? default_lessons_dir() : a.positional[0];
     if (dir.empty())
         throw InputError(
@@ -161,8 +222,8 @@ trace::Trace lesson_trace(const lesson::Lesson& l) {
 const Verb& verb_lessons() {
     static const Verb v{
         {"lessons",
-         "List the lessons of a folder: id, number of questions, title.",
-         {"[DIR]"},
+         "List the lessons of a folder; 'lessons check': validate them and find answers given away.",
+         {"[check]", "[DIR|FILE]..."},
          {{"json", 0, "",
            "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
          "Without DIR: ./lessons if the current directory has one, else the lessons/ folder of\n"
@@ -171,9 +232,20 @@ const Verb& verb_lessons() {
          "file-name order, the order they are taught in. A lesson file that does not read is\n"
          "reported on stderr (file, place, what was expected) and the others are still listed;\n"
          "the exit status is then 2. A TAP lesson whose recorded trace is missing is marked.\n\n"
+         "lessons check [DIR|FILE...] checks lessons for an author (without a path: the default\n"
+         "folder). Each lesson is read, run, and its answer key computed, so an expression that\n"
+         "no longer fits the trace is found; then each question is linted for an answer on\n"
+         "screen when it is asked: in the step text then shown, in the event header (the\n"
+         "question's event and its arguments) or in an argument the question is about, shown\n"
+         "in the Events list at or before its event (assets/lesson.md, \"Answers given\n"
+         "away\"). Each problem is one line on stderr naming the file, the question's place and\n"
+         "id and where the answer shows; stdout has one line per lesson. Exit status 1 if any\n"
+         "lesson does not read, does not fit its trace or gives an answer away.\n\n"
          "example:\n"
          "  sendpath-cli lessons\n"
-         "  sendpath-cli lessons my-course/lessons --json\n"},
+         "  sendpath-cli lessons my-course/lessons --json\n"
+         "  sendpath-cli lessons check lessons\n"
+         "  sendpath-cli lessons check my-course/lessons/03-new.json\n"},
         run};
     return v;
 }

@@ -69,4 +69,96 @@ bool autosave(LessonSession& ls) {
     }
 }
 
+namespace {
+void save_as(LessonSession& ls) {
+    try {
+        write_answers(ls, ls.save_path);
+        ls.saved_to = ls.save_path;
+        ls.status = "saved " + std::to_string(ls.checked.size()) + " answers to " + ls.save_path;
+    } catch (const std::exception& e) { ls.status = std::string("not saved: ") + e.what(); }
+}
+
+void load_other_student(LessonSession& ls) {
+    LessonSession fresh = ls;  // a copy: a file that does not read changes nothing
+    try {
+        fresh.ui.clear();
+        fresh.checked.clear();
+        fresh.sheet.answers.clear();
+        read_answers(fresh, ls.pending_path);
+        fresh.sheet.student = ls.pending_student;
+        fresh.autosave_path = ls.pending_path;
+        fresh.status = "loaded " + std::to_string(fresh.checked.size()) + " answers of " + ls.pending_student +
+                       " from " + ls.pending_path;
+        ls = std::move(fresh);
+    } catch (const std::exception& e) { ls.status = "not loaded: " + std::string(e.what()); }
+}
+}  // namespace
+
+void request_save(LessonSession& ls) {
+    if (ls.sheet.student.empty()) {
+        ls.status = "not saved: type your name first (a grader needs it)";
+        return;
+    }
+    std::error_code ec;
+    // A file this session did not write may be someone's work: ask first.
+    if (fs::exists(ls.save_path, ec) && ls.save_path != ls.saved_to) ls.confirm = LessonSession::Confirm::overwrite;
+    else save_as(ls);
+}
+
+void request_student(LessonSession& ls, const std::string& name) {
+    if (name.find_first_not_of(" \t") == std::string::npos) {
+        ls.status = "the student's name cannot be empty";
+        return;
+    }
+    if (name == ls.sheet.student) return;
+    if (ls.autosave_root.empty()) {
+        ls.sheet.student = name;
+        ls.status = "student: " + name;
+        return;
+    }
+    const std::string next = autosave_file(ls.autosave_root, ls.lesson.id, name);
+    std::error_code ec;
+    if (next != ls.autosave_path && fs::exists(next, ec)) {
+        ls.confirm = LessonSession::Confirm::student;
+        ls.pending_student = name;
+        ls.pending_path = next;
+        return;
+    }
+    ls.sheet.student = name;
+    ls.autosave_path = next;
+    if (autosave(ls)) ls.status = "answers of " + name + " autosave to " + next;
+}
+
+void request_submit(LessonSession& ls) {
+    if (ls.assessment && !ls.submitted) ls.confirm = LessonSession::Confirm::submit;
+}
+
+void confirm(LessonSession& ls, bool yes, const std::string& now) {
+    const auto c = ls.confirm;
+    ls.confirm = LessonSession::Confirm::none;
+    if (!yes) {
+        if (c == LessonSession::Confirm::overwrite) ls.status = "not saved: " + ls.save_path + " was left as it was";
+        else if (c == LessonSession::Confirm::student)
+            ls.status = "kept the answers on screen; " + ls.pending_path + " was not loaded";
+        else if (c == LessonSession::Confirm::submit) ls.status = "not submitted";
+        return;
+    }
+    if (c == LessonSession::Confirm::overwrite) save_as(ls);
+    else if (c == LessonSession::Confirm::student) load_other_student(ls);
+    else if (c == LessonSession::Confirm::submit) {
+        ls.status = ls.submit(now);
+        autosave(ls);
+    }
+}
+
+std::string_view confirm_name(LessonSession::Confirm c) {
+    switch (c) {
+        case LessonSession::Confirm::none: return "none";
+        case LessonSession::Confirm::overwrite: return "overwrite";
+        case LessonSession::Confirm::student: return "student";
+        case LessonSession::Confirm::submit: return "submit";
+    }
+    return "none";
+}
+
 }  // namespace sendpath::gui

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "gui/model/lesson_session.hpp"
 
@@ -32,5 +33,24 @@ void read_answers(LessonSession& ls, const std::string& path);
 // ls.status only on failure (a save after every answer would drown the
 // Check messages). Returns false when the write failed.
 bool autosave(LessonSession& ls);
+
+// The Lesson window's actions that can replace someone's work: each either
+// acts at once or sets ls.confirm and waits for confirm(). Scripts call the
+// same functions (save_answers, set_student, confirm yes|no).
+//
+// Save answers to ls.save_path: refused without a student's name; a file
+// that exists and that this session did not write asks (Confirm::overwrite).
+void request_save(LessonSession& ls);
+// Another student's name: answers of that name already saved for this lesson
+// ask before they are loaded (Confirm::student); the answers on screen stay
+// in their own file. A blank name is refused.
+void request_student(LessonSession& ls, const std::string& name);
+// Submit (an assessment) always asks (Confirm::submit).
+void request_submit(LessonSession& ls);
+// The answer to the pending question: yes does what was asked, no leaves
+// everything as it was. Says what happened in ls.status.
+void confirm(LessonSession& ls, bool yes, const std::string& now);
+// Confirm's name, for scripts and messages: "none", "overwrite", "student", "submit".
+std::string_view confirm_name(LessonSession::Confirm c);
 
 }  // namespace sendpath::gui

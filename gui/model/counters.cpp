@@ -77,4 +77,10 @@ std::vector<model::SF> changed_fields(const model::State& before, const model::S
     return out;
 }
 
+std::string format_sum(int64_t a, int64_t b, std::string_view unit) {
+    // b's magnitude as unsigned: INT64_MIN has no positive int64_t.
+    const uint64_t mag = b < 0 ? uint64_t(0) - static_cast<uint64_t>(b) : static_cast<uint64_t>(b);
+    return std::to_string(a) + (b < 0 ? " - " : " + ") + std::to_string(mag) + " " + std::string(unit);
+}
+
 }  // namespace sendpath::gui

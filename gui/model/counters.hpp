@@ -24,6 +24,10 @@ const std::vector<FieldGroup>& sock_field_groups();
 // "1 (ESTABLISHED)", "0x18 (ACK|PSH)", "skb 3", "NULL", "-1 (forever)".
 std::string format_field(model::SF f, int64_t v);
 
+// "a + b unit", or "a - |b| unit" when b is negative (a forward_alloc in
+// debt reads "552 - 552 B", never "552 + -552 B").
+std::string format_sum(int64_t a, int64_t b, std::string_view unit);
+
 // Fields whose value differs between two states, in declaration order.
 std::vector<model::SF> changed_fields(const model::State& before, const model::State& after);
 

@@ -9,7 +9,7 @@
 //   | events                 |                    |-------------------------|
 //   |                        |                    | wire                    |
 //   +------------------------+--------------------+-------------------------+
-// The sequence graph (closed by default) covers the left column when opened,
+// The sequence graph (closed by default) covers the source view when opened,
 // Compare the right one.
 #pragma once
 
@@ -25,5 +25,11 @@ struct Rect {
 // For a display of w x h with a menu bar of menu_h on top. nullopt for views
 // that float (breakpoints, dialogs): the App centres those.
 std::optional<Rect> default_view_rect(std::string_view id, float w, float h, float menu_h);
+
+// Where a view goes when the display changes from old_w x old_h to new_w x
+// new_h: the same share of the area under the menu bar, so views tiled by the
+// user stay tiled and fill the new window. Whole pixels; edges shared by two
+// views before stay shared (both round the same value).
+Rect follow_display(const Rect& r, float old_w, float old_h, float new_w, float new_h, float menu_h);
 
 }  // namespace sendpath::gui

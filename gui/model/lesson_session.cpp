@@ -99,8 +99,13 @@ LessonSession::CheckResult LessonSession::check(const std::string& id, const std
     }
     nlohmann::json j = lesson::answer_sheet_to_json(sheet);
     j["answers"][id] = given;
+    // The answer is checked whether or not a name was typed yet; the name is
+    // needed (and asked for) when the answers are saved.
+    const std::string student = sheet.student;
+    if (student.empty()) j["student"] = "unnamed";
     try {
         sheet = lesson::answer_sheet_from_json(j, sheet.file, lesson);
+        sheet.student = student;
     } catch (const InputError& e) {
         // An answer of the wrong shape is not recorded; the input stays for a fix.
         return say("not recorded: " + e.expected());

@@ -56,10 +56,18 @@ struct LessonSession {
     bool submitted = false;
     std::string submitted_at;
     std::map<std::string, QuestionUi> ui;  // by question id
-    // Where answers autosave after every change ("" = not saved: headless runs).
+    // Where answers autosave after every change ("" = not saved: headless
+    // runs, or no student's name yet), and the folder of every student's files.
     std::string autosave_path;
+    std::string autosave_root;
     std::string save_path;  // Save answers... target (the file handed in)
+    std::string saved_to;   // the file Save answers last wrote: saved again without asking
     std::string status;     // the session's last notice (saved, loaded, could not save)
+    // A question the Lesson window asks before work is replaced
+    // (answers_store.hpp: request_save, request_student, request_submit, confirm).
+    enum class Confirm { none, overwrite, student, submit };
+    Confirm confirm = Confirm::none;
+    std::string pending_student, pending_path;  // Confirm::student: the other name and its saved file
 
     // The first unanswered question anchored in [from, to] when moving
     // forward (to > from): a forward move stops there. A question at the

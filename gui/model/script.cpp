@@ -10,7 +10,20 @@
 namespace sendpath::gui {
 
 namespace {
-enum class ArgKind { none, number, text, optional_text, chord, breakpoint, kind, func, condition, id_value, on_off };
+enum class ArgKind {
+    none,
+    size,
+    number,
+    text,
+    optional_text,
+    chord,
+    breakpoint,
+    kind,
+    func,
+    condition,
+    id_value,
+    on_off
+};
 
 struct Verb {
     std::string_view name;
@@ -65,6 +78,11 @@ constexpr Verb kVerbs[] = {
     {"expect_answered", ArgKind::number},
     {"expect_status", ArgKind::text},
     {"expect_hidden", ArgKind::on_off},
+    {"resize", ArgKind::size},
+    {"save_answers", ArgKind::optional_text},
+    {"set_student", ArgKind::text},
+    {"confirm", ArgKind::on_off},
+    {"expect_confirm", ArgKind::text},
 };
 
 std::string_view trim(std::string_view s) {
@@ -73,6 +91,17 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 }  // namespace
+
+std::optional<std::pair<int, int>> parse_size(std::string_view s) {
+    const auto x = s.find('x');
+    if (x == std::string_view::npos) return std::nullopt;
+    int w = 0, h = 0;
+    const auto [pw, ew] = std::from_chars(s.data(), s.data() + x, w);
+    const auto [ph, eh] = std::from_chars(s.data() + x + 1, s.data() + s.size(), h);
+    if (ew != std::errc() || pw != s.data() + x || eh != std::errc() || ph != s.data() + s.size()) return std::nullopt;
+    if (w < 400 || h < 300 || w > 7680 || h > 4320) return std::nullopt;
+    return std::make_pair(w, h);
+}
 
 std::vector<ScriptStep> parse_script(std::string_view text, const std::string& file) {
     std::vector<ScriptStep> steps;
@@ -103,6 +132,14 @@ std::vector<ScriptStep> parse_script(std::string_view text, const std::string& f
             case ArgKind::none:
                 if (!st.arg.empty())
                     throw InputError(file, place, "'" + st.verb + "' takes no argument, found '" + st.arg + "'");
+                break;
+            case ArgKind::size:
+                if (!parse_size(st.arg))
+                    throw InputError(file, place,
+                                     "'" + st.verb +
+                                         "' needs WIDTHxHEIGHT in pixels, from 400x300 to "
+                                         "7680x4320, found '" +
+                                         st.arg + "'");
                 break;
             case ArgKind::number: {
                 auto [p, ec] = std::from_chars(st.arg.data(), st.arg.data() + st.arg.size(), st.number);

@@ -31,12 +31,19 @@
 //   expect_answered N      lessons: N questions have a checked answer
 //   expect_status TEXT     the status line, the lesson's notice or a question's Check message contains TEXT
 //   expect_hidden yes|no   lessons: the views stop at the cursor (a question waits)
+//   save_answers [PATH]    lessons: press Save answers (to PATH, else the path in the field)
+//   set_student NAME       lessons: type NAME in the name field and press Enter
+//   confirm yes|no         lessons: answer the confirmation that waits (Replace / Load them / Submit, or Cancel)
+//   expect_confirm none|overwrite|student|submit   lessons: the confirmation waiting
+//   resize WxH             resize the window (views follow it), e.g. resize 1920x1080
 //   quit
 // A failed expectation prints the line and why, and the app exits with status 1.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sendpath::gui {
@@ -51,5 +58,9 @@ struct ScriptStep {
 // Throws InputError(file, "line N", what was expected) for an unknown verb or a
 // bad argument, so a typo fails before the window opens.
 std::vector<ScriptStep> parse_script(std::string_view text, const std::string& file);
+
+// "1920x1080" -> (1920, 1080); nullopt unless both are whole numbers from
+// 400x300 to 7680x4320 (what --size and `resize` accept).
+std::optional<std::pair<int, int>> parse_size(std::string_view s);
 
 }  // namespace sendpath::gui

@@ -103,11 +103,10 @@ private:
             dl->AddRectFilled(p, ImVec2(p.x + qw, p.y + h), colors::kUnsent, 3.0f);
             dl->AddRectFilled(ImVec2(p.x + qw, p.y), ImVec2(p.x + qw + fw, p.y + h), with_alpha(colors::kAcked, 180));
         }
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "%lld + %lld B", static_cast<long long>(sk.sk_wmem_queued),
-                      static_cast<long long>(sk.sk_forward_alloc));
-        const ImVec2 ts = ImGui::CalcTextSize(buf);
-        dl->AddText(ImVec2(p.x + (w - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f), IM_COL32(255, 255, 255, 255), buf);
+        const std::string sum = format_sum(sk.sk_wmem_queued, sk.sk_forward_alloc, "B");
+        const ImVec2 ts = ImGui::CalcTextSize(sum.c_str());
+        dl->AddText(ImVec2(p.x + (w - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f), IM_COL32(255, 255, 255, 255),
+                    sum.c_str());
         ImGui::Dummy(ImVec2(w, h));
         item_tooltip(
             "Blue: truesize of the queued skbs (sk_wmem_queued). Green: bytes charged to the global pool in advance "

@@ -12,15 +12,13 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include <filesystem>
+#include <algorithm>
 
 #include "gui/model/answers_store.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "lesson/grade.hpp"
 #include "trace/event.hpp"
-
-namespace fs = std::filesystem;
 
 namespace sendpath::gui {
 
@@ -45,8 +43,6 @@ public:
         if (ls->serial != session_) {
             session_ = ls->serial;
             student_edit_ = ls->sheet.student;
-            saved_to_.clear();
-            confirm_ = Confirm::none;
             last_active_ = -2;
         }
         const auto& l = ls->lesson;
@@ -92,7 +88,7 @@ public:
 
         ImGui::Separator();
         if (ls->assessment && !ls->submitted) {
-            if (ImGui::Button("Submit")) confirm_ = Confirm::submit;
+            if (ImGui::Button("Submit")) request_submit(*ls);
             ImGui::SameLine();
             text_dim("ends the assessment and shows the results");
         }
@@ -101,8 +97,6 @@ public:
     }
 
 private:
-    enum class Confirm { none, overwrite, student, submit };
-
     void draw_question(ViewContext& ctx, LessonSession& ls, const lesson::Question& q, const lesson::KeyQuestion& k,
                        std::size_t cur, bool scroll_here) {
         ImGui::PushID(q.id.c_str());
@@ -176,122 +170,70 @@ private:
         ImGui::PopID();
     }
 
+    // The name, then the file to hand in and its button: each on a line of
+    // its own when the window is too narrow for both, never cut.
     void footer(LessonSession& ls) {
-        ImGui::SetNextItemWidth(160);
-        ImGui::InputText("student", &student_edit_);
-        if (ImGui::IsItemDeactivatedAfterEdit() && student_edit_ != ls.sheet.student) change_student(ls);
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(220);
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float button_w = ImGui::CalcTextSize("Save answers").x + st.FramePadding.x * 2;
+        const float name_w = ImGui::GetFontSize() * 12;
+        const float path_min = ImGui::GetFontSize() * 12;
+        ImGui::SetNextItemWidth(std::min(name_w, ImGui::GetContentRegionAvail().x));
+        ImGui::InputTextWithHint("##student", "your name (then Enter)", &student_edit_);
+        // The field shows the session's name unless it is being typed in (or
+        // a confirmation about the typed one waits).
+        if (!ImGui::IsItemActive() && ls.confirm != LessonSession::Confirm::student &&
+            !ImGui::IsItemDeactivatedAfterEdit())
+            student_edit_ = ls.sheet.student;
+        if (ImGui::IsItemDeactivatedAfterEdit() && student_edit_ != ls.sheet.student)
+            request_student(ls, student_edit_);
+        if (ImGui::GetContentRegionAvail().x - name_w - st.ItemSpacing.x * 2 >= path_min + button_w) ImGui::SameLine();
+        ImGui::SetNextItemWidth(std::max(path_min, ImGui::GetContentRegionAvail().x - button_w - st.ItemSpacing.x));
         ImGui::InputText("##answers_path", &ls.save_path);
         ImGui::SameLine();
-        if (ImGui::Button("Save answers")) {
-            std::error_code ec;
-            // A file this session did not write may be someone's work: ask first.
-            if (fs::exists(ls.save_path, ec) && ls.save_path != saved_to_) confirm_ = Confirm::overwrite;
-            else save_as(ls);
-        }
+        if (ImGui::Button("Save answers")) request_save(ls);
         ImGui::PushTextWrapPos(0.0f);
         if (!ls.status.empty()) text_dim(ls.status);
         ImGui::PopTextWrapPos();
     }
 
-    void save_as(LessonSession& ls) {
-        try {
-            write_answers(ls, ls.save_path);
-            saved_to_ = ls.save_path;
-            ls.status = "saved " + std::to_string(ls.checked.size()) + " answers to " + ls.save_path;
-        } catch (const std::exception& e) { ls.status = std::string("not saved: ") + e.what(); }
-    }
-
-    // Answers are kept per student: a name that already has saved answers
-    // for this lesson asks before those are loaded (this name's stay in its file).
-    void change_student(LessonSession& ls) {
-        if (student_edit_.find_first_not_of(" \t") == std::string::npos) {
-            ls.status = "the student's name cannot be empty";
-            student_edit_ = ls.sheet.student;
-            return;
-        }
-        if (ls.autosave_path.empty()) {
-            ls.sheet.student = student_edit_;
-            ls.status = "student: " + student_edit_;
-            return;
-        }
-        const std::string root = fs::path(ls.autosave_path).parent_path().parent_path().string();
-        const std::string next = autosave_file(root, ls.lesson.id, student_edit_);
-        std::error_code ec;
-        if (next != ls.autosave_path && fs::exists(next, ec)) {
-            confirm_ = Confirm::student;
-            pending_path_ = next;
-            return;
-        }
-        ls.sheet.student = student_edit_;
-        ls.autosave_path = next;
-        if (autosave(ls)) ls.status = "answers of " + student_edit_ + " autosave to " + next;
-    }
-
-    void confirmations(LessonSession& ls) {
-        const char* id = confirm_ == Confirm::overwrite ? "Overwrite?###confirm"
-                         : confirm_ == Confirm::student ? "Saved answers found###confirm"
-                                                        : "Submit?###confirm";
-        if (confirm_ != Confirm::none && !ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
+    // The pending confirmation (ls.confirm, set by the answers_store requests) as a modal.
+    static void confirmations(LessonSession& ls) {
+        using C = LessonSession::Confirm;
+        const char* id = ls.confirm == C::overwrite ? "Overwrite?###confirm"
+                         : ls.confirm == C::student ? "Saved answers found###confirm"
+                                                    : "Submit?###confirm";
+        if (ls.confirm != C::none && !ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
         if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-        auto done = [&] {
-            confirm_ = Confirm::none;
-            ImGui::CloseCurrentPopup();
-        };
-        if (confirm_ == Confirm::overwrite) {
+        const char* yes = "Submit";
+        if (ls.confirm == C::overwrite) {
             ImGui::Text("%s exists and was not written by this session.", ls.save_path.c_str());
             ImGui::Text("Replace it with these %zu answers?", ls.checked.size());
-            if (ImGui::Button("Replace")) {
-                save_as(ls);
-                done();
-            }
-        } else if (confirm_ == Confirm::student) {
-            ImGui::Text("Answers of %s for this lesson are saved in", student_edit_.c_str());
-            ImGui::Text("%s.", pending_path_.c_str());
-            ImGui::Text("Load them? The answers on screen stay saved under %s.", ls.sheet.student.c_str());
-            if (ImGui::Button("Load them")) {
-                LessonSession fresh_view = ls;  // a copy: a file that does not read changes nothing
-                try {
-                    fresh_view.ui.clear();
-                    fresh_view.checked.clear();
-                    fresh_view.sheet.answers.clear();
-                    read_answers(fresh_view, pending_path_);
-                    fresh_view.sheet.student = student_edit_;
-                    fresh_view.autosave_path = pending_path_;
-                    fresh_view.status = "loaded " + std::to_string(fresh_view.checked.size()) + " answers of " +
-                                        student_edit_ + " from " + pending_path_;
-                    ls = std::move(fresh_view);
-                } catch (const std::exception& e) {
-                    ls.status = "not loaded: " + std::string(e.what());
-                    student_edit_ = ls.sheet.student;
-                }
-                done();
-            }
-        } else if (confirm_ == Confirm::submit) {
+            yes = "Replace";
+        } else if (ls.confirm == C::student) {
+            ImGui::Text("Answers of %s for this lesson are saved in", ls.pending_student.c_str());
+            ImGui::Text("%s.", ls.pending_path.c_str());
+            if (ls.sheet.student.empty())
+                ImGui::Text("Load them? The answers on screen were saved under no name: they are replaced.");
+            else ImGui::Text("Load them? The answers on screen stay saved under %s.", ls.sheet.student.c_str());
+            yes = "Load them";
+        } else if (ls.confirm == C::submit) {
             int open = 0;
             for (const auto& q : ls.key.questions) open += ls.checked.count(q.id) ? 0 : 1;
             ImGui::Text("Submit the assessment? No answer can be changed afterwards.");
             if (open) ImGui::Text("%d question%s not answered yet.", open, open == 1 ? " is" : "s are");
-            if (ImGui::Button("Submit")) {
-                ls.submit(utc_now_iso());
-                autosave(ls);
-                done();
-            }
         }
+        const bool go = ImGui::Button(yes);
         ImGui::SameLine();
-        if (ImGui::Button("Cancel")) {
-            if (confirm_ == Confirm::student) student_edit_ = ls.sheet.student;
-            done();
+        const bool cancel = ImGui::Button("Cancel");
+        if (go || cancel || ls.confirm == C::none) {
+            if (go || cancel) confirm(ls, go, utc_now_iso());
+            ImGui::CloseCurrentPopup();
         }
         ImGui::EndPopup();
     }
 
     uint64_t session_ = 0;      // the session (serial) the fields below belong to
     std::string student_edit_;  // the name field, applied on Enter
-    std::string saved_to_;      // the file Save answers last wrote (no question to overwrite it)
-    std::string pending_path_;  // Confirm::student: the other name's file
-    Confirm confirm_ = Confirm::none;
     int last_active_ = -2;
     uint64_t last_generation_ = 0;
 };

@@ -7,10 +7,16 @@
 // they are not drawn at all); the cursor's time is a vertical line.
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
 // double-click fits everything, a click on a segment jumps to its transmit.
+//
+// A frame's cost does not grow with the trace: the segments and the two step
+// lines become at most a few strokes per pixel column, and those strokes are
+// kept (in plot coordinates) until the range, the plot's size, the cursor or
+// the selection change; a still frame only replays them.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <vector>
 
 #include "gui/model/seq_graph.hpp"
 #include "gui/views/view.hpp"
@@ -25,6 +31,40 @@ constexpr ImU32 kAckLine = IM_COL32(110, 200, 110, 255);
 constexpr ImU32 kWindowLine = IM_COL32(220, 200, 80, 255);
 constexpr ImU32 kCursor = IM_COL32(120, 170, 255, 255);
 constexpr ImU32 kGrid = IM_COL32(60, 62, 70, 255);
+
+// One stroke of the plot, relative to its top-left corner.
+struct Shape {
+    enum class Type : uint8_t { line, circle, retransmit_mark };
+    Type type = Type::line;
+    ImVec2 a, b;  // line: from a to b; circle: centre a, radius b.x; mark: at a
+    ImU32 c = 0;
+    float w = 1;
+};
+
+// Collects shapes in plot coordinates (o: the plot's corner on screen).
+struct Shapes {
+    std::vector<Shape>& out;
+    ImVec2 o;
+    void line(ImVec2 a, ImVec2 b, ImU32 c, float w = 1.0f) {
+        out.push_back(Shape{Shape::Type::line, ImVec2(a.x - o.x, a.y - o.y), ImVec2(b.x - o.x, b.y - o.y), c, w});
+    }
+    void circle(ImVec2 a, float radius, ImU32 c, float w) {
+        out.push_back(Shape{Shape::Type::circle, ImVec2(a.x - o.x, a.y - o.y), ImVec2(radius, 0), c, w});
+    }
+    void mark(ImVec2 a, ImU32 c) {
+        out.push_back(Shape{Shape::Type::retransmit_mark, ImVec2(a.x - o.x, a.y - o.y), ImVec2(), c, 1});
+    }
+};
+
+// What the kept shapes were made for.
+struct ShapesKey {
+    uint64_t graph = 0;  // SeqGraphView::graph_serial_
+    PlotRange range;
+    float pw = 0, ph = 0, lh = 0, cw = 0;
+    std::size_t cursor = 0;
+    uint32_t selected_skb = 0;
+    bool operator==(const ShapesKey&) const = default;
+};
 
 class SeqGraphView final : public View {
 public:
@@ -47,6 +87,7 @@ public:
         if (cache_horizon_ != doc.horizon()) {
             const bool clipped = doc.future_hidden();
             graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
+            ++graph_serial_;
             if (clipped || !cache_horizon_ || was_clipped_) range_ = fit_range(graph_);
             was_clipped_ = clipped;
             cache_horizon_ = doc.horizon();
@@ -136,81 +177,42 @@ private:
 
         const int64_t now = doc.event() ? doc.event()->time_us : 0;
         const std::size_t cursor = doc.cursor();
-        step_line(dl, graph_.windows, kWindowLine, cursor, r, X, Y, p1.x);
-        step_line(dl, graph_.acks, kAckLine, cursor, r, X, Y, p1.x);
-
-        // Only segments in the visible time range (they are in time order), and
-        // at most one bar per pixel column and colour: a million-event trace has
-        // ~10^5 segments, more than a draw list holds (16-bit indices) or an eye sees.
-        const auto& segs = graph_.segments;
-        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0,
-                                   [](const SeqSegment& s, double v) { return s.time_us < v; });
-        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1,
-                                   [](double v, const SeqSegment& s) { return v < s.time_us; });
-        const float tick = std::max(2.0f, cw * 0.4f);
-        const bool detailed = hi - lo < 4000;
-        struct Bar {
-            float x = 0, y0 = 0, y1 = 0;
-            ImU32 c = 0;
-            bool used = false;
-        };
-        Bar bars[3];  // sent, retransmitted, selected skb's; per column
-        auto flush = [&](Bar& b) {
-            if (!b.used) return;
-            dl->AddLine(ImVec2(b.x, b.y0), ImVec2(b.x, b.y1), b.c, 1.5f);
-            if (detailed) {
-                dl->AddLine(ImVec2(b.x - tick, b.y0), ImVec2(b.x + tick, b.y0), b.c);
-                dl->AddLine(ImVec2(b.x - tick, b.y1), ImVec2(b.x + tick, b.y1), b.c);
-            }
-            b.used = false;
-        };
-        int dropped_marks = 0;
-        for (auto it = lo; it != hi; ++it) {
-            const SeqSegment& s = *it;
-            const bool future = s.event > cursor;
-            int slot = s.retransmit ? 1 : 0;
-            ImU32 c = s.retransmit ? kRetransmit : kSegment;
-            // Linked selection: the selected skb's segments in its own colour.
-            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) {
-                c = id_color(ctx.vs.selected_skb);
-                slot = 2;
-            }
-            if (future) c = with_alpha(c, 60);
-            const float x = std::round(X(static_cast<double>(s.time_us)));
-            float y0 = Y(static_cast<double>(s.seq_lo)), y1 = Y(static_cast<double>(s.seq_hi));
-            if (y0 - y1 < 3) y1 = y0 - 3;  // a small segment stays visible when zoomed out
-            Bar& b = bars[slot];
-            if (b.used && (b.x != x || b.c != c)) flush(b);
-            if (!b.used) b = Bar{x, y0, y1, c, true};
-            else {
-                b.y0 = std::max(b.y0, y0);
-                b.y1 = std::min(b.y1, y1);
-            }
-            if (s.retransmit && detailed) dl->AddText(ImVec2(x + tick + 2, y1 - lh * 0.5f), c, "R");
-            if (s.dropped && dropped_marks < 2000) {
-                ++dropped_marks;
-                const float ym = (y0 + y1) * 0.5f, d = tick * 1.6f;
-                const ImU32 xc = future ? with_alpha(kRetransmit, 60) : kRetransmit;
-                dl->AddLine(ImVec2(x - d, ym - d), ImVec2(x + d, ym + d), xc, 2.0f);
-                dl->AddLine(ImVec2(x - d, ym + d), ImVec2(x + d, ym - d), xc, 2.0f);
-            }
-            if (doc.event() && s.event == cursor)
-                dl->AddCircle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 0, 2.0f);
+        const ShapesKey key{graph_serial_, r, pw, ph, lh, cw, cursor, ctx.vs.selected_skb};
+        if (!(key == shapes_key_) || !shapes_valid_) {
+            shapes_.clear();
+            Shapes out{shapes_, p0};
+            make_shapes(ctx, out, X, Y, p1.x, cw, cursor);
+            shapes_key_ = key;
+            shapes_valid_ = true;
         }
-        for (Bar& b : bars) flush(b);
+        for (const Shape& s : shapes_) {
+            const ImVec2 a(p0.x + s.a.x, p0.y + s.a.y);
+            switch (s.type) {
+                case Shape::Type::line: dl->AddLine(a, ImVec2(p0.x + s.b.x, p0.y + s.b.y), s.c, s.w); break;
+                case Shape::Type::circle: dl->AddCircle(a, s.b.x, s.c, 0, s.w); break;
+                case Shape::Type::retransmit_mark: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), s.c, "R"); break;
+            }
+        }
+        const auto& segs = graph_.segments;
         const float cx = X(static_cast<double>(now));
         dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
-        // The window edge at the cursor, when it is above the visible range.
+        // The cursor's time at the top, beside the cursor line.
+        char time_label[64];
+        std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
+        const float time_w = ImGui::CalcTextSize(time_label).x;
+        const float time_x = std::clamp(cx + 4, p0.x + 2, p1.x - time_w - 2);
+        // The window edge at the cursor, when it is above the visible range:
+        // top left, or a line lower where the time label would cover it.
         const int64_t wnow = step_value_at(graph_.windows, now);
         if (wnow > r.s1) {
             std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
-            dl->AddText(ImVec2(p0.x + 4, p0.y + 2), kWindowLine, buf);
+            const float edge_x = p0.x + 4, edge_w = ImGui::CalcTextSize(buf).x;
+            const bool clash = edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6;
+            dl->AddText(ImVec2(edge_x, p0.y + 2 + (clash ? lh + 2 : 0)), kWindowLine, buf);
         }
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
-        std::snprintf(buf, sizeof buf, "t = %s", format_time_us(now).c_str());
-        dl->AddText(ImVec2(std::clamp(cx + 4, p0.x + 2, p1.x - ImGui::CalcTextSize(buf).x - 2), p0.y + 2), kCursor,
-                    buf);
+        dl->AddText(ImVec2(time_x, p0.y + 2), kCursor, time_label);
 
         // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
         if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
@@ -244,10 +246,80 @@ private:
         if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragged_ = false;
     }
 
+    // The step lines and the segments over the visible range, at most a few
+    // strokes per pixel column.
+    template <class FX, class FY>
+    void make_shapes(ViewContext& ctx, Shapes& out, FX X, FY Y, float right, float cw, std::size_t cursor) {
+        const trace::Trace& t = ctx.doc.trace();
+        const PlotRange& r = range_;
+        step_line(out, graph_.windows, kWindowLine, cursor, r, X, Y, right);
+        step_line(out, graph_.acks, kAckLine, cursor, r, X, Y, right);
+
+        // Only segments in the visible time range (they are in time order), and
+        // at most one bar per pixel column and colour: a million-event trace has
+        // ~10^5 segments, more than a draw list holds (16-bit indices) or an eye sees.
+        const auto& segs = graph_.segments;
+        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0,
+                                   [](const SeqSegment& s, double v) { return s.time_us < v; });
+        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1,
+                                   [](double v, const SeqSegment& s) { return v < s.time_us; });
+        const float tick = std::max(2.0f, cw * 0.4f);
+        const bool detailed = hi - lo < 4000;
+        struct Bar {
+            float x = 0, y0 = 0, y1 = 0;
+            ImU32 c = 0;
+            bool used = false;
+        };
+        Bar bars[3];  // sent, retransmitted, selected skb's; per column
+        auto flush = [&](Bar& b) {
+            if (!b.used) return;
+            out.line(ImVec2(b.x, b.y0), ImVec2(b.x, b.y1), b.c, 1.5f);
+            if (detailed) {
+                out.line(ImVec2(b.x - tick, b.y0), ImVec2(b.x + tick, b.y0), b.c);
+                out.line(ImVec2(b.x - tick, b.y1), ImVec2(b.x + tick, b.y1), b.c);
+            }
+            b.used = false;
+        };
+        int dropped_marks = 0;
+        for (auto it = lo; it != hi; ++it) {
+            const SeqSegment& s = *it;
+            const bool future = s.event > cursor;
+            int slot = s.retransmit ? 1 : 0;
+            ImU32 c = s.retransmit ? kRetransmit : kSegment;
+            // Linked selection: the selected skb's segments in its own colour.
+            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) {
+                c = id_color(ctx.vs.selected_skb);
+                slot = 2;
+            }
+            if (future) c = with_alpha(c, 60);
+            const float x = std::round(X(static_cast<double>(s.time_us)));
+            float y0 = Y(static_cast<double>(s.seq_lo)), y1 = Y(static_cast<double>(s.seq_hi));
+            if (y0 - y1 < 3) y1 = y0 - 3;  // a small segment stays visible when zoomed out
+            Bar& b = bars[slot];
+            if (b.used && (b.x != x || b.c != c)) flush(b);
+            if (!b.used) b = Bar{x, y0, y1, c, true};
+            else {
+                b.y0 = std::max(b.y0, y0);
+                b.y1 = std::min(b.y1, y1);
+            }
+            if (s.retransmit && detailed) out.mark(ImVec2(x + tick + 2, y1), c);
+            if (s.dropped && dropped_marks < 2000) {
+                ++dropped_marks;
+                const float ym = (y0 + y1) * 0.5f, d = tick * 1.6f;
+                const ImU32 xc = future ? with_alpha(kRetransmit, 60) : kRetransmit;
+                out.line(ImVec2(x - d, ym - d), ImVec2(x + d, ym + d), xc, 2.0f);
+                out.line(ImVec2(x - d, ym + d), ImVec2(x + d, ym - d), xc, 2.0f);
+            }
+            if (ctx.doc.event() && s.event == cursor)
+                out.circle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 2.0f);
+        }
+        for (Bar& b : bars) flush(b);
+    }
+
     // A step line over the visible time range, one vertical stroke per pixel
     // column (min..max of the steps in it) so its size does not grow with the trace.
     template <class FX, class FY>
-    static void step_line(ImDrawList* dl, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor,
+    static void step_line(Shapes& out, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor,
                           const PlotRange& r, FX X, FY Y, float right) {
         if (steps.empty()) return;
         auto it = std::upper_bound(steps.begin(), steps.end(), r.t0,
@@ -266,20 +338,24 @@ private:
                 py = y;
                 continue;
             }
-            if (col_hi - col_lo > 0.5f) dl->AddLine(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
-            dl->AddLine(ImVec2(px, py), ImVec2(x, py), pc, 1.5f);
-            dl->AddLine(ImVec2(x, py), ImVec2(x, y), pc, 1.5f);
+            if (col_hi - col_lo > 0.5f) out.line(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
+            out.line(ImVec2(px, py), ImVec2(x, py), pc, 1.5f);
+            out.line(ImVec2(x, py), ImVec2(x, y), pc, 1.5f);
             px = x;
             py = col_lo = col_hi = y;
             pc = it->event > cursor ? with_alpha(c, 60) : c;
         }
-        if (col_hi - col_lo > 0.5f) dl->AddLine(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
+        if (col_hi - col_lo > 0.5f) out.line(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
         const float xr = end == steps.end() ? right : std::min(right, X(static_cast<double>(end->time_us)));
-        dl->AddLine(ImVec2(px, py), ImVec2(xr, py), pc, 1.5f);
+        out.line(ImVec2(px, py), ImVec2(xr, py), pc, 1.5f);
     }
 
     uint64_t cache_doc_ = 0;
     std::optional<std::size_t> cache_horizon_;
+    uint64_t graph_serial_ = 0;  // counts the graphs graph_ has held
+    std::vector<Shape> shapes_;  // the strokes of the last frame (plot coordinates)
+    ShapesKey shapes_key_;
+    bool shapes_valid_ = false;
     bool was_clipped_ = false;
     SeqGraph full_;   // every segment and ACK of the trace
     SeqGraph graph_;  // what is drawn: full_, or full_ up to the horizon

@@ -2,19 +2,23 @@
 // lit, the event itself (kind, meaning, arguments) and the call stack above:
 // the exact one the trace recorded (trace::Trace::stacks), innermost marked.
 // The gutter shows breakpoints (click to toggle) and dots on lines that
-// emitted events somewhere in this trace.
+// emitted events somewhere in this trace. The kernel view (the default in
+// lessons) folds the lines that only record the trace (model/kernel_view.hpp).
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/embedded_sources.hpp"
+#include "gui/model/kernel_view.hpp"
 #include "gui/model/stepping.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "trace/emit_site.hpp"
+#include "trace/event_doc.hpp"
 
 namespace sendpath::gui {
 
@@ -49,6 +53,22 @@ public:
             text_dim("This file is not embedded in this build of sendpath (the trace may come from another version).");
             return;
         }
+        // Kernel view: on by default in a lesson, where the listing is read beside the kernel's.
+        if (kernel_doc_ != doc.id()) {
+            kernel_doc_ = doc.id();
+            kernel_view_ = doc.lesson != nullptr;
+        }
+        ImGui::Checkbox("Kernel view", &kernel_view_);
+        item_tooltip(
+            "On: the lines that only record the trace (EMIT, rec_.arg, FuncScope) are folded away, so the listing "
+            "reads like the kernel's (the lit line stays). Off: every line of the engine.");
+        // Events of sendpath's runner or simulated peer are not kernel code: say what they stand for.
+        if (const trace::KindDoc* kd = trace::find_kind_doc(e.kind); kd && kd->origin != trace::Origin::kernel) {
+            ImGui::SameLine(0, ImGui::GetFontSize());
+            ImGui::PushTextWrapPos(0.0f);
+            text_dim("(not kernel code) " + trace::kind_models(e.kind));
+            ImGui::PopTextWrapPos();
+        }
         if (e.line == 0)
             text_dim(("No line is marked: " + trace::source_place(t, e) +
                       " is not an emit site of this kind in this build (the trace comes from another version of the "
@@ -72,11 +92,13 @@ private:
         ImGui::SameLine();
         ImGui::TextUnformatted(std::string(trace::func_name(e.func)).c_str());
         const std::string args = format_args(t, i);
+        ImGui::PushTextWrapPos(0.0f);
         if (!args.empty()) {
+            // On the kind's line if they fit, else wrapped on lines of their own: never cut.
             ImGui::SameLine(0, ImGui::GetFontSize());
+            if (ImGui::CalcTextSize(args.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
             ImGui::TextUnformatted(args.c_str());
         }
-        ImGui::PushTextWrapPos(0.0f);
         text_dim(trace::kind_doc(e.kind));
         ImGui::PopTextWrapPos();
     }
@@ -163,12 +185,29 @@ private:
         const Document& doc = ctx.doc;
         // The dots mark lines reached up to the horizon: in a lesson, where the
         // trace goes after the cursor is the answer to a question.
-        if (cache_doc_ != doc.id() || cache_path_ != f.path || cache_horizon_ != doc.horizon()) {
+        // Each file's dots are found once per document and horizon (a walk over
+        // the trace), not again whenever a jump lands in another file.
+        if (cache_doc_ != doc.id() || cache_horizon_ != doc.horizon() || doc.size() != cache_size_) {
             cache_doc_ = doc.id();
-            cache_path_ = std::string(f.path);
             cache_horizon_ = doc.horizon();
+            cache_size_ = doc.size();
+            emitted_by_file_.clear();
+            cache_path_.clear();
+        }
+        if (cache_path_ != f.path) {
+            cache_path_ = std::string(f.path);
             starts_ = line_starts(f.text);
-            emitted_ = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
+            auto [it, fresh] = emitted_by_file_.try_emplace(cache_path_);
+            if (fresh) it->second = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
+            emitted_ = &it->second;
+            rows_path_.clear();
+        }
+        if (rows_path_ != f.path || rows_kernel_ != kernel_view_ || rows_keep_ != e.line) {
+            rows_path_ = std::string(f.path);
+            rows_kernel_ = kernel_view_;
+            rows_keep_ = e.line;
+            rows_ = listed_lines(f.text, starts_, kernel_view_, e.line);
+            last_generation_ = 0;  // the lit line's row moved: scroll to it again
         }
         ImGui::BeginChild("listing", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         const float line_h = ImGui::GetTextLineHeightWithSpacing();
@@ -177,20 +216,19 @@ private:
         // Keep the lit line in view, with context above it, when the cursor moves.
         if (last_generation_ != doc.generation()) {
             last_generation_ = doc.generation();
-            const float y = static_cast<float>(e.line - 1) * line_h;
+            const auto lit = std::lower_bound(rows_.begin(), rows_.end(), e.line);
+            const float y = static_cast<float>(lit - rows_.begin()) * line_h;
             const float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
             if (y < top + line_h * 2 || y > top + h - line_h * 4) ImGui::SetScrollY(std::max(0.0f, y - h * 0.35f));
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         ImGuiListClipper clip;
-        clip.Begin(static_cast<int>(starts_.size()), line_h);
+        clip.Begin(static_cast<int>(rows_.size()), line_h);
         while (clip.Step()) {
             for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
-                const auto line = static_cast<uint32_t>(row + 1);
-                const std::size_t b = starts_[static_cast<std::size_t>(row)];
-                std::size_t en = static_cast<std::size_t>(row) + 1 < starts_.size()
-                                     ? starts_[static_cast<std::size_t>(row) + 1]
-                                     : f.text.size();
+                const uint32_t line = rows_[static_cast<std::size_t>(row)];
+                const std::size_t b = starts_[line - 1];
+                std::size_t en = line < starts_.size() ? starts_[line] : f.text.size();
                 while (en > b && (f.text[en - 1] == '\n' || f.text[en - 1] == '\r')) --en;
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 const bool current = line == e.line;
@@ -199,7 +237,7 @@ private:
                                       ImVec2(p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + line_h),
                                       colors::kCurrentLine);
                 // Gutter: a button over the line number toggles a line breakpoint.
-                ImGui::PushID(row);
+                ImGui::PushID(static_cast<int>(line));
                 if (ImGui::InvisibleButton("##gutter", ImVec2(gutter, ImGui::GetTextLineHeight())))
                     toggle(ctx, path, line);
                 const bool hovered = ImGui::IsItemHovered();
@@ -209,7 +247,7 @@ private:
                 if (has_breakpoint(ctx, path, line))
                     dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
                 else if (hovered) dl->AddCircle(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
-                if (line < emitted_.size() && emitted_[line])
+                if (line < emitted_->size() && (*emitted_)[line])
                     dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f,
                                         IM_COL32(120, 170, 220, 255));
                 char num[16];
@@ -246,8 +284,17 @@ private:
     std::string cache_path_;
     std::size_t cache_horizon_ = 0;
     std::vector<std::size_t> starts_;
-    std::vector<bool> emitted_;
+    std::size_t cache_size_ = 0;  // a live run's trace grows: its dots are found again
+    std::map<std::string, std::vector<bool>> emitted_by_file_;
+    const std::vector<bool>* emitted_ = nullptr;  // this file's, in emitted_by_file_
     uint64_t last_generation_ = 0;
+    // The lines listed (all, or the kernel view's) and what they were made for.
+    bool kernel_view_ = false;
+    uint64_t kernel_doc_ = 0;  // the document kernel_view_'s default was taken for
+    std::vector<uint32_t> rows_;
+    std::string rows_path_;
+    bool rows_kernel_ = false;
+    uint32_t rows_keep_ = 0;
     // The call stack at the cursor, computed once per cursor position.
     uint64_t stack_doc_ = 0;
     std::size_t stack_cursor_ = static_cast<std::size_t>(-1);

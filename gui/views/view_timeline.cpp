@@ -45,10 +45,11 @@ public:
         if (e.call) ImGui::Text("send() call %u", e.call);
         else text_dim("outside send()");
         live_status(ctx);
-        if (!ctx.vs.status.empty()) {
-            ImGui::SameLine(0, ImGui::GetFontSize());
-            text_dim(ctx.vs.status);
-        }
+        // The notice gets a line of its own (the layout keeps room for it), so
+        // a long one is wrapped, never cut by the window's edge.
+        ImGui::PushTextWrapPos(0.0f);
+        text_dim(ctx.vs.status.empty() ? std::string_view(" ") : std::string_view(ctx.vs.status));
+        ImGui::PopTextWrapPos();
 
         int v = static_cast<int>(cur);
         ImGui::SetNextItemWidth(-1);

@@ -1,11 +1,16 @@
 // What the skb queue, Pages, Counters and Events views are given to draw.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
+#include <utility>
 
 #include "gui/model/counters.hpp"
 #include "gui/model/document.hpp"
+#include "gui/model/embedded_sources.hpp"
 #include "gui/model/event_filter.hpp"
+#include "gui/model/kernel_view.hpp"
 #include "gui/model/layout.hpp"
 #include "gui/model/page_usage.hpp"
 #include "gui/model/skb_layout.hpp"
@@ -194,4 +199,91 @@ TEST_CASE("default layout tiles the window without overlaps") {
     }
     CHECK(area == doctest::Approx(W * (H - menu)).epsilon(0.01));
     CHECK(!default_view_rect("breakpoints", W, H, menu));
+}
+
+namespace {
+bool apart(const Rect& a, const Rect& b) {
+    return a.x + a.w <= b.x + 0.5f || b.x + b.w <= a.x + 0.5f || a.y + a.h <= b.y + 0.5f || b.y + b.h <= a.y + 0.5f;
+}
+}  // namespace
+
+TEST_CASE("layout: the sequence graph and the Lesson window open side by side, not one over the other") {
+    for (const auto& [W, H] : {std::pair{1024.0f, 700.0f}, {1280.0f, 800.0f}, {1920.0f, 1080.0f}}) {
+        const auto g = default_view_rect("seq_graph", W, H, 20), l = default_view_rect("lesson", W, H, 20);
+        REQUIRE(g);
+        REQUIRE(l);
+        CHECK(apart(*g, *l));
+    }
+}
+
+TEST_CASE("layout: after a resize the tiled views fill the new window, with no gap and no overlap") {
+    const char* ids[] = {"timeline", "source", "events", "skb_queue", "pages", "wire", "counters"};
+    const float menu = 20;
+    for (const auto& [W, H] : {std::pair{1920.0f, 1080.0f}, {1024.0f, 700.0f}}) {
+        float area = 0, right = 0, bottom = 0;
+        std::vector<Rect> rects;
+        for (const char* id : ids) {
+            const Rect r = follow_display(*default_view_rect(id, 1280, 800, menu), 1280, 800, W, H, menu);
+            CHECK(r.y >= menu);
+            for (const Rect& o : rects) CHECK(apart(r, o));
+            rects.push_back(r);
+            area += r.w * r.h;
+            right = std::max(right, r.x + r.w);
+            bottom = std::max(bottom, r.y + r.h);
+        }
+        CHECK(right == W);
+        CHECK(bottom == H);
+        CHECK(area == doctest::Approx(W * (H - menu)).epsilon(0.001));
+    }
+    // A view moved by the user keeps its share of the window.
+    const Rect moved{100, 300, 400, 250};
+    const Rect r = follow_display(moved, 1000, 800, 2000, 1580, 20);
+    CHECK(r.x == 200);
+    CHECK(r.w == 800);
+    CHECK(r.y == 20 + 280 * 2);
+    CHECK(r.h == 500);
+}
+
+TEST_CASE("counters: a negative forward_alloc reads as a difference, not '+ -'") {
+    CHECK(format_sum(552, 3544, "B") == "552 + 3544 B");
+    CHECK(format_sum(552, -552, "B") == "552 - 552 B");
+    CHECK(format_sum(0, 0, "B") == "0 + 0 B");
+    CHECK(format_sum(1, INT64_MIN, "B") == "1 - 9223372036854775808 B");
+}
+
+TEST_CASE("source: the kernel view folds the recording lines of tcp_sendmsg.cpp and keeps the lit one") {
+    const EmbeddedFile* f = find_embedded("core/engine/tcp_sendmsg.cpp");
+    REQUIRE(f);
+    const auto starts = line_starts(f->text);
+    auto text_of = [&](uint32_t line) {
+        const std::size_t b = starts[line - 1], e = line < starts.size() ? starts[line] : f->text.size();
+        return f->text.substr(b, e - b);
+    };
+    uint32_t emit_line = 0;
+    std::size_t recorder = 0;
+    for (uint32_t l = 1; l <= starts.size(); ++l)
+        if (is_recorder_line(text_of(l))) {
+            ++recorder;
+            if (!emit_line && text_of(l).find("EMIT(page_alloc)") != std::string_view::npos) emit_line = l;
+        }
+    REQUIRE(emit_line > 0);
+    CHECK(recorder > 50);  // EMIT, rec_.arg and FuncScope lines: about a fifth of the file
+    const auto all = listed_lines(f->text, starts, false, emit_line);
+    CHECK(all.size() == starts.size());
+    const auto kernel = listed_lines(f->text, starts, true, emit_line);
+    CHECK(kernel.size() == starts.size() - recorder + 1);
+    CHECK(std::is_sorted(kernel.begin(), kernel.end()));
+    CHECK(std::find(kernel.begin(), kernel.end(), emit_line) != kernel.end());
+    for (uint32_t l : kernel) {
+        if (l == emit_line) continue;
+        const auto t = text_of(l);
+        CHECK(t.find("rec_.arg(") == std::string_view::npos);
+        CHECK(t.find("FuncScope fs") == std::string_view::npos);
+    }
+    // State changes are the kernel's assignments: they stay.
+    CHECK(!is_recorder_line("        rec_.set(SF::sk_sndmsg_off, 0);"));
+    CHECK(is_recorder_line("\t    SP_EMIT(rec_, socket_create);"));
+    CHECK(!is_recorder_line("if (!p) EMIT(page_alloc_fail);"));
+    CHECK(is_recorder_line("        if (vm_wait) rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);"));
+    CHECK(!is_recorder_line("        if (f(x)) copy = 0;"));
 }

@@ -1,0 +1,28 @@
+// The Source view's kernel view: the engine's listing with the lines that
+// only record the trace folded away, so it reads like the kernel's own
+// function beside a 2.6.32.67 listing. The engine logs every branch
+// (EMIT / SP_EMIT), its arguments (rec_.arg) and the function it is in
+// (FuncScope); the kernel has none of those lines. State changes
+// (rec_.set, rec_.skb_set) stay: they are the kernel's assignments.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace sendpath::gui {
+
+// True for a line that only records: after its indentation it starts with
+// "rec_.arg(", "EMIT(", "SP_EMIT(" or "FuncScope ", or it is
+// "if (COND) rec_.arg(...);".
+bool is_recorder_line(std::string_view line);
+
+// The 1-based numbers of the lines the listing shows: every line, or in the
+// kernel view every line but recorder lines, except `keep` (the line of the
+// event at the cursor, which stays so the lit line is never folded away).
+// starts: line_starts(text).
+std::vector<uint32_t> listed_lines(std::string_view text, const std::vector<std::size_t>& starts, bool kernel_view,
+                                   uint32_t keep);
+
+}  // namespace sendpath::gui
