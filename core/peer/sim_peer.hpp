@@ -4,10 +4,13 @@
 // a small, deterministic TCP receiver modelled on Linux's receive side:
 //
 //   handshake   answers our SYN with a SYN-ACK (ISN kIss, MSS SimPeerConfig::mss,
-//               and WS / SACK_PERM / TS only if our SYN offered them)
-//   data        takes in-order data into a receive queue counted in bytes; drops
-//               out-of-order data (nothing is stored past a hole) and answers it,
-//               and old or out-of-window segments, with an immediate ACK
+//               and WS / TS only if our SYN offered them; never SACK_PERM: it
+//               sends no SACK blocks, so the sender counts duplicate ACKs)
+//   data        takes in-order data into a receive queue counted in bytes;
+//               keeps out-of-order data inside its window (out_of_order_queue,
+//               peer_ofo_queued) and moves it in once the hole is filled
+//               (tcp_ofo_queue); answers out-of-order, old or out-of-window
+//               segments with an immediate (duplicate) ACK
 //   window      what is free of rcvbuf (__tcp_select_window): rounded up to the
 //               scale unit, 0 instead of a sliver when the buffer is more than
 //               half full and less than a segment is free (silly-window
@@ -19,8 +22,8 @@
 //               i.e. every second full segment, in quick-ack mode, and for
 //               out-of-order, old or trimmed data, zero-window probes and FIN;
 //               otherwise a delayed-ACK timer of delack_ms. As in Linux, PSH does
-//               not force an ACK. No SACK blocks are sent (nothing is held out of
-//               order to report).
+//               not force an ACK. While anything waits out of order, every
+//               ACK goes at once (__tcp_ack_snd_check). No SACK blocks are sent.
 //   quick-ack   SimPeerConfig::quickack (default on), as 2.6.32 runs it: the
 //               first data segment, and one after a silence longer than the
 //               peer's RTO, fill the budget ack_quick (icsk_ack.quick) to
@@ -37,7 +40,10 @@
 //               bytes per second, in 1 ms ticks while data is queued; 0: only
 //               app_read() (the scenario's peer_read actions)
 //   loss        SimPeerConfig::drop: data segments (payload > 0) are numbered in
-//               transmission order from 1; a listed one is lost on the way
+//               transmission order from 1; a listed one is lost on the way.
+//               SimPeerConfig::loss_rate: each data segment, and each ACK back
+//               (not the SYN-ACK or an RST), is lost with that probability, from
+//               a splitmix64 generator seeded with loss_seed
 //   reset       an RST at SimPeerConfig::reset_at_us
 //   FIN         is acknowledged at once; the peer never closes its own side
 //
@@ -45,7 +51,8 @@
 // the trace as the model's peer_* fields (among them peer_ack_quick, the
 // quick-ack budget), set on events of its own, with Func::peer:
 //   peer_read    args bytes                                   (each read)
-//   peer_drop    args seq, len, dropped = the segment's number (inside send())
+//   peer_drop    args seq, len, dropped = the segment's number (inside send()),
+//                or for a lost ACK: ack, len 0
 //   peer_update  args seq, bytes, win: after anything else it did that changed
 //                a peer_* field (took a segment, sent an ACK)
 // and our engine records the frames it receives. The Recorder's time is left
