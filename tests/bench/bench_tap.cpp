@@ -45,7 +45,7 @@
 #include "run/runner.hpp"
 #include "run/tap_setup.hpp"
 #include "support/netns.hpp"
-#include "util/sha256.hpp"
+#include "support/pattern_sha.hpp"
 
 #ifndef SENDPATH_TAP_RECEIVER
 #error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"
@@ -98,16 +98,6 @@ private:
     sptest::Receiver rx_;
     sptest::Receiver::Report last_;
 };
-
-// The SHA-256 of n bytes of the engine's payload pattern for send() call 1.
-std::string pattern_sha(int64_t n) {
-    std::string chunk(64, '\0');
-    for (std::size_t i = 0; i < 64; ++i) chunk[i] = static_cast<char>(lesson::payload_byte(1, i));
-    util::Sha256 h;
-    for (int64_t off = 0; off < n; off += 64)
-        h.update(std::string_view(chunk).substr(0, static_cast<std::size_t>(std::min<int64_t>(64, n - off))));
-    return h.hex();
-}
 
 // Random loss of percent % of the TCP segments without SYN, both ways, in a namespace.
 void add_loss(const std::string& ns, double percent) {
@@ -189,7 +179,7 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
         s.recoveries += e.kind == trace::Kind::enter_recovery;
         s.retransmits += e.kind == trace::Kind::retransmit;
     }
-    if (hash) s.sha_ok = rx.sha() == pattern_sha(bytes);
+    if (hash) s.sha_ok = rx.sha() == sptest::pattern_sha(1, static_cast<uint64_t>(bytes));
     return s;
 }
 

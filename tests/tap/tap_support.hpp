@@ -25,9 +25,9 @@
 #include "run/tap_setup.hpp"
 #include "support/files.hpp"
 #include "support/netns.hpp"
+#include "support/pattern_sha.hpp"
 #include "support/trace_query.hpp"
 #include "trace/event.hpp"
-#include "util/sha256.hpp"
 
 #ifndef SENDPATH_TAP_RECEIVER
 #define SENDPATH_TAP_RECEIVER SENDPATH_BINARY_DIR "/tests/tap/tap_receiver"
@@ -99,16 +99,7 @@ public:
     }
 };
 
-// SHA-256 of the bytes send() call `call` sends when the scenario gives no data.
-inline std::string pattern_sha(uint32_t call, uint64_t n) {
-    util::Sha256 h;
-    std::string chunk(64, '\0');
-    for (std::size_t i = 0; i < 64; ++i)
-        chunk[i] = static_cast<char>(lesson::payload_byte(call, i));  // the pattern repeats every 64 bytes
-    for (uint64_t off = 0; off < n; off += 64)
-        h.update(std::string_view(chunk).substr(0, static_cast<std::size_t>(std::min<uint64_t>(64, n - off))));
-    return h.hex();
-}
+using sptest::pattern_sha;
 
 inline lesson::Scenario tap_scenario(nlohmann::json j) {
     if (!j.contains("name")) j["name"] = "tap test";
