@@ -6,6 +6,8 @@
 // timers that fired at real times fire at the same recorded times again.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <optional>
 #include <regex>
 
 #include "run/tap_replay.hpp"
@@ -24,29 +26,44 @@ long long dropped_by_rule(const Netns& ns) {
     return -1;
 }
 
-}  // namespace
-
-TEST_CASE("with 5% of our segments dropped by the kernel side and SACK agreed, the engine repairs on timeout") {
-    TAP_TEST_PRECONDITION();
+// 256 KiB and a close under the drop rule: every 20th segment to the
+// listener, not the SYN (a lost SYN only costs the 3 s initial timeout); nth
+// rather than random, so the same segments every run. Checks that all of it
+// arrived intact; socket is the scenario's socket section.
+struct LossRun {
+    trace::Trace t;
+    long long drops = -1;
+};
+std::optional<LossRun> run_with_drops(const nlohmann::json& socket) {
     if (sh("iptables -V >/dev/null 2>&1") != 0) {
         MESSAGE("skipped: iptables is not installed");
-        return;
+        return std::nullopt;
     }
     Netns ns;
-    // Every 20th segment to the listener, not the SYN (a lost SYN only costs
-    // the 3 s initial timeout). nth rather than random: the same segments every run.
     REQUIRE(sh(ns.exec() + "iptables -A INPUT -p tcp --dport " + std::to_string(kPort) +
                " ! --syn -m statistic --mode nth --every 20 --packet 0 -j DROP") == 0);
     Receiver rx(ns);
     const int64_t size = 256 << 10;
-    const trace::Trace t = run_tap(
-        ns, {{"timeline", nlohmann::json::array({{{"send", size}}, {{"close", true}}})}, {"max_time_ms", 120000}});
+    LossRun r;
+    r.t = run_tap(ns, {{"socket", socket},
+                       {"timeline", nlohmann::json::array({{{"send", size}}, {{"close", true}}})},
+                       {"max_time_ms", 120000}});
     const auto rep = rx.finish(60000);
-    CHECK(t.end_reason == "completed");
+    CHECK(r.t.end_reason == "completed");
     CHECK(rep.bytes == size);
     CHECK(rep.sha == pattern_sha(1, size));
-    const long long drops = dropped_by_rule(ns);
-    CHECK(drops > 0);
+    r.drops = dropped_by_rule(ns);
+    CHECK(r.drops > 0);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("with 5% of our segments dropped by the kernel side and SACK agreed, the engine repairs on timeout") {
+    TAP_TEST_PRECONDITION();
+    const auto run = run_with_drops(nlohmann::json::object());
+    if (!run) return;
+    const trace::Trace& t = run->t;
     // Each loss shows: the timer fires, loss state, the head goes again.
     CHECK(count(t, Kind::rto_fire) >= 1);
     CHECK(count(t, Kind::enter_loss) >= 1);
@@ -66,34 +83,19 @@ TEST_CASE("with 5% of our segments dropped by the kernel side and SACK agreed, t
 
 TEST_CASE("without SACK, the same losses are repaired by fast retransmit: fewer timeouts than losses") {
     TAP_TEST_PRECONDITION();
-    if (sh("iptables -V >/dev/null 2>&1") != 0) {
-        MESSAGE("skipped: iptables is not installed");
-        return;
-    }
-    Netns ns;
-    REQUIRE(sh(ns.exec() + "iptables -A INPUT -p tcp --dport " + std::to_string(kPort) +
-               " ! --syn -m statistic --mode nth --every 20 --packet 0 -j DROP") == 0);
-    Receiver rx(ns);
-    const int64_t size = 256 << 10;
     // socket.sack = false: our SYN offers no SACK, so the kernel sends plain
     // duplicate ACKs and the engine counts them (tcp_add_reno_sack).
-    const trace::Trace t = run_tap(ns, {{"socket", {{"sack", false}}},
-                                        {"timeline", nlohmann::json::array({{{"send", size}}, {{"close", true}}})},
-                                        {"max_time_ms", 120000}});
-    const auto rep = rx.finish(60000);
-    CHECK(t.end_reason == "completed");
-    CHECK(rep.bytes == size);
-    CHECK(rep.sha == pattern_sha(1, size));
-    const long long drops = dropped_by_rule(ns);
-    CHECK(drops > 0);
+    const auto run = run_with_drops({{"sack", false}});
+    if (!run) return;
+    const trace::Trace& t = run->t;
     CHECK(count(t, Kind::dupack) >= 3);
     CHECK(count(t, Kind::enter_recovery) >= 1);
     CHECK(count(t, Kind::retransmit) >= 1);
-    MESSAGE("drops " << drops << ", timeouts " << count(t, Kind::rto_fire) << ", fast recoveries "
+    MESSAGE("drops " << run->drops << ", timeouts " << count(t, Kind::rto_fire) << ", fast recoveries "
                      << count(t, Kind::enter_recovery) << ", retransmissions " << count(t, Kind::retransmit));
     // A timeout remains only where no duplicate ACKs can come (a lost tail, a
     // lost retransmission): far fewer than the losses.
-    CHECK(static_cast<long long>(count(t, Kind::rto_fire)) < drops);
+    CHECK(static_cast<long long>(count(t, Kind::rto_fire)) < run->drops);
     const trace::Trace re = peer::rerun_tap_trace(t);
     CHECK(re.events == t.events);
 }
