@@ -44,11 +44,13 @@ void Engine::tcp_connect() {
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + syn.truesize);
     sk_mem_charge(syn.truesize);
     rec_.skb_set(syn, KF::when_us, rec_.time());
+    // tcp_connect counts the SYN in packets_out as it queues it, before
+    // tcp_transmit_skb sends it.
+    rec_.set(SF::packets_out, sk.packets_out + 1);
     rec_.arg(Arg::skb, syn.id);
     rec_.arg(Arg::seq, syn.seq);
     SP_EMIT(rec_, connect);
     tcp_transmit_skb(syn);
-    rec_.set(SF::packets_out, 1);
     inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
 }
 

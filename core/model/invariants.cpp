@@ -168,6 +168,19 @@ void check_pages(const State& s, InvariantScope scope, std::vector<std::string>&
     }
 }
 
+// The scoreboard's counts are never negative. (tcp_verify_left_out's
+// sacked_out + lost_out <= packets_out, and the per-skb sums behind
+// packets_out, lost_out and retrans_out, are not checked: the kernel lets
+// them disagree between lines of one function, as when tcp_clean_rtx_queue
+// frees skbs before tcp_remove_reno_sacks takes the duplicate ACKs back, and
+// an event may fall between.)
+void check_scoreboard(const State& s, std::vector<std::string>& out) {
+    const Sock& sk = s.sk;
+    if (sk.sacked_out < 0 || sk.lost_out < 0 || sk.retrans_out < 0 || sk.packets_out < 0)
+        out.push_back("a scoreboard count is negative: packets_out " + str(sk.packets_out) + ", sacked_out " +
+                      str(sk.sacked_out) + ", lost_out " + str(sk.lost_out) + ", retrans_out " + str(sk.retrans_out));
+}
+
 }  // namespace
 
 std::vector<std::string> check_invariants(const State& s, InvariantScope scope) {
@@ -181,6 +194,7 @@ std::vector<std::string> check_invariants(const State& s, InvariantScope scope) 
     }
     check_sequence(s, queued, scope, out);
     check_pages(s, scope, out);
+    check_scoreboard(s, out);
     return out;
 }
 

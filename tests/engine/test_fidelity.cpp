@@ -245,3 +245,15 @@ TEST_CASE("tcp_rcv_state_process: the ACK of our FIN moves FIN_WAIT1 to FIN_WAIT
     CHECK(state_at(t, *acked).sk.state == model::TCP_FIN_WAIT2);
     CHECK(state_at(t, *acked - 1).sk.state == model::TCP_FIN_WAIT1);
 }
+
+TEST_CASE("tcp_connect (2.6.32.67): the SYN is counted in packets_out as it is queued, on the connect event") {
+    const auto t = run_shipped("close_syn_sent.json");
+    const auto c = find_first(t, K::connect);
+    REQUIRE(c);
+    CHECK(state_at(t, *c - 1).sk.packets_out == 0);
+    CHECK(state_at(t, *c).sk.packets_out == 1);
+    // tcp_transmit_skb and the timer follow; neither changes the count.
+    const auto arm = find_next(t, K::rto_arm, *c);
+    REQUIRE(arm);
+    CHECK(state_at(t, *arm).sk.packets_out == 1);
+}

@@ -190,3 +190,11 @@ TEST_CASE("snd_una <= snd_nxt <= write_seq") {
     s.sk.snd_nxt = 4200;
     CHECK(mentions(check_invariants(s), "snd_una <= snd_nxt <= write_seq does not hold"));
 }
+
+TEST_CASE("the scoreboard's counts are never negative") {
+    State s = good_state();
+    s.sk.sacked_out = -1;
+    const auto p = check_invariants(s);
+    CHECK_MESSAGE(mentions(p, "a scoreboard count is negative"), all(p));
+    CHECK_MESSAGE(mentions(p, "sacked_out -1"), all(p));
+}
