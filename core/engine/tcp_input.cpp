@@ -706,9 +706,13 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                 if (tcp_try_undo_recovery()) return;
                 break;
             case TCP_CA_Disorder:
-                // Without SACK the undo marker is simply dropped.
-                rec_.set(SF::undo_marker, 0);
-                tcp_set_ca_state(TCP_CA_Open, false);
+                // (tcp_try_undo_dsack would need D-SACK.) Open again, the undo
+                // marker dropped; with SACK, an ACK of exactly high_seq waits
+                // for the duplicate ACKs that might still allow an undo.
+                if (!sk.undo_marker || !sk.sack_ok || sk.snd_una != sk.high_seq) {
+                    rec_.set(SF::undo_marker, 0);
+                    tcp_set_ca_state(TCP_CA_Open, false);
+                }
                 break;
             case TCP_CA_Recovery:
                 if (!sk.sack_ok) tcp_reset_reno_sack();
