@@ -190,6 +190,10 @@ inline int hex_digit(char c) {
 // is wrong.
 struct NotCanonical {};
 void read_json_fast(std::string_view text, Trace& t);
+// The general reader alone: any JSON layout, and the message for what is
+// wrong (InputError). parse_trace_json calls it when the fast path gives up;
+// the fuzz tests (tests/fuzz) call both to check they agree.
+Trace read_json_general(std::string_view text, const std::string& name);
 
 // ---------------------------------------------------------------- output helpers
 
