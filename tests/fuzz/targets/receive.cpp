@@ -55,7 +55,12 @@ uint32_t be32(const std::vector<uint8_t>& b, std::size_t at) {
 // state, then sends the fuzz frames.
 class ScriptedPeer final : public engine::Link {
 public:
-    ScriptedPeer(ConnState target, std::vector<Injected> frames) : target_(target), frames_(std::move(frames)) {}
+    // engine_state: the engine's state as the run goes (updated after every event).
+    ScriptedPeer(ConnState target, std::vector<Injected> frames, const model::State& engine_state)
+        : target_(target), frames_(std::move(frames)), engine_state_(engine_state) {}
+
+    // The TCP state the connection was in when the first fuzz frame arrived (-1: none arrived).
+    int64_t state_at_first_frame() const { return state_at_first_frame_; }
 
     int64_t now_us() override { return now_; }
 
@@ -101,6 +106,8 @@ public:
         if (!in_.empty() && in_.front().time_us <= until_us) {
             engine::Received r = std::move(in_.front());
             in_.pop_front();
+            if (fuzz_.front() && state_at_first_frame_ < 0) state_at_first_frame_ = engine_state_.sk.state;
+            fuzz_.pop_front();
             now_ = std::max(now_, r.time_us);
             r.time_us = now_;
             return r;
@@ -122,7 +129,7 @@ private:
         return r;
     }
 
-    void queue(const net::TcpRepr& tcp, int64_t after_us, std::span<const uint8_t> payload = {}) {
+    void queue(const net::TcpRepr& tcp, int64_t after_us, std::span<const uint8_t> payload = {}, bool fuzz = false) {
         const engine::SimAddrs a;
         const net::FrameAddrs addrs{a.peer_mac, a.our_mac, a.peer_ip, a.our_ip, ++ip_id_, 64, true};
         engine::Received r;
@@ -132,6 +139,7 @@ private:
             net::emit_tcp_frame(r.frame, addrs, tcp, payload);
         } catch (const std::length_error&) { return; }
         in_.push_back(std::move(r));
+        fuzz_.push_back(fuzz);
     }
 
     // The fuzz frames, built now that the sequence numbers are known.
@@ -145,6 +153,7 @@ private:
                 r.time_us = last_time_;
                 r.frame = f.bytes;
                 in_.push_back(std::move(r));
+                fuzz_.push_back(true);
                 continue;
             }
             const auto& b = f.bytes;
@@ -164,13 +173,16 @@ private:
             const std::size_t head = 38;
             const std::span<const uint8_t> payload =
                 b.size() > head ? std::span<const uint8_t>(b).subspan(head) : std::span<const uint8_t>{};
-            queue(t, f.gap_us, payload);
+            queue(t, f.gap_us, payload, true);
         }
     }
 
     ConnState target_;
     std::vector<Injected> frames_;
+    const model::State& engine_state_;
     std::deque<engine::Received> in_;
+    std::deque<bool> fuzz_;  // in_[k] is a fuzz frame (not the script's)
+    int64_t state_at_first_frame_ = -1;
     int64_t now_ = 0;
     int64_t last_time_ = 0;
     uint32_t snd_nxt_ = 0;  // the end of the highest sequence our side sent
@@ -221,9 +233,12 @@ int fuzz_receive(const uint8_t* data, std::size_t size) {
 
     model::State last;
     uint64_t events = 0;
+    const ScriptedPeer* peer = nullptr;
     run::RunHooks hooks;
     hooks.make_tap_link = [&](const lesson::Scenario&) -> std::unique_ptr<engine::Link> {
-        return std::make_unique<ScriptedPeer>(target, std::move(frames));
+        auto p = std::make_unique<ScriptedPeer>(target, std::move(frames), last);
+        peer = p.get();
+        return p;
     };
     hooks.on_event = [&](uint32_t, const model::State& s) {
         last = s;
@@ -232,6 +247,14 @@ int fuzz_receive(const uint8_t* data, std::size_t size) {
     hooks.should_stop = [&]() -> std::string { return events > kMaxEvents ? "fuzz: event limit" : ""; };
     const trace::Trace t = run::run_scenario(scenario_for(target), engine::Options{}, hooks);
     check_run_trace(t, &last);
+    // The script must have brought the connection where it says: else this
+    // target fuzzes another state than the one it names.
+    static constexpr int64_t kWanted[] = {model::TCP_SYN_SENT, model::TCP_ESTABLISHED, model::TCP_FIN_WAIT1,
+                                          model::TCP_TIME_WAIT};
+    const int64_t at = peer ? peer->state_at_first_frame() : -1;
+    expect(at < 0 || at == kWanted[static_cast<int>(target)],
+           "the scripted peer delivered its first fuzz frame in TCP state " + std::to_string(at) + ", not " +
+               std::to_string(kWanted[static_cast<int>(target)]));
     return 0;
 }
 
