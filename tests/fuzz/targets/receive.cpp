@@ -56,11 +56,15 @@ uint32_t be32(const std::vector<uint8_t>& b, std::size_t at) {
 class ScriptedPeer final : public engine::Link {
 public:
     // engine_state: the engine's state as the run goes (updated after every event).
-    ScriptedPeer(ConnState target, std::vector<Injected> frames, const model::State& engine_state)
-        : target_(target), frames_(std::move(frames)), engine_state_(engine_state) {}
-
-    // The TCP state the connection was in when the first fuzz frame arrived (-1: none arrived).
-    int64_t state_at_first_frame() const { return state_at_first_frame_; }
+    // state_at_first_frame: set to the TCP state the connection was in when
+    // the first fuzz frame arrived (left alone if none arrives); the runner
+    // destroys the link when the run ends, so the caller keeps it.
+    ScriptedPeer(ConnState target, std::vector<Injected> frames, const model::State& engine_state,
+                 int64_t& state_at_first_frame)
+        : target_(target),
+          frames_(std::move(frames)),
+          engine_state_(engine_state),
+          state_at_first_frame_(state_at_first_frame) {}
 
     int64_t now_us() override { return now_; }
 
@@ -182,7 +186,7 @@ private:
     const model::State& engine_state_;
     std::deque<engine::Received> in_;
     std::deque<bool> fuzz_;  // in_[k] is a fuzz frame (not the script's)
-    int64_t state_at_first_frame_ = -1;
+    int64_t& state_at_first_frame_;
     int64_t now_ = 0;
     int64_t last_time_ = 0;
     uint32_t snd_nxt_ = 0;  // the end of the highest sequence our side sent
@@ -233,12 +237,10 @@ int fuzz_receive(const uint8_t* data, std::size_t size) {
 
     model::State last;
     uint64_t events = 0;
-    const ScriptedPeer* peer = nullptr;
+    int64_t at = -1;
     run::RunHooks hooks;
     hooks.make_tap_link = [&](const lesson::Scenario&) -> std::unique_ptr<engine::Link> {
-        auto p = std::make_unique<ScriptedPeer>(target, std::move(frames), last);
-        peer = p.get();
-        return p;
+        return std::make_unique<ScriptedPeer>(target, std::move(frames), last, at);
     };
     hooks.on_event = [&](uint32_t, const model::State& s) {
         last = s;
@@ -251,7 +253,6 @@ int fuzz_receive(const uint8_t* data, std::size_t size) {
     // target fuzzes another state than the one it names.
     static constexpr int64_t kWanted[] = {model::TCP_SYN_SENT, model::TCP_ESTABLISHED, model::TCP_FIN_WAIT1,
                                           model::TCP_TIME_WAIT};
-    const int64_t at = peer ? peer->state_at_first_frame() : -1;
     expect(at < 0 || at == kWanted[static_cast<int>(target)],
            "the scripted peer delivered its first fuzz frame in TCP state " + std::to_string(at) + ", not " +
                std::to_string(kWanted[static_cast<int>(target)]));
