@@ -36,7 +36,13 @@ std::string describe(const json& v) {
         default: break;
     }
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    if (s.size() > 60) {
+        // Cut before a character, never inside one: messages go into JSON
+        // (grade --json), which takes only whole UTF-8 (found by tests/fuzz).
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+        s = s.substr(0, cut) + "...";
+    }
     return s;
 }
 
