@@ -36,7 +36,13 @@ std::string describe(const json& v) {
         default: break;
     }
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    if (s.size() > 60) {
+        // Cut before a character, never inside one: messages go into JSON
+        // (grade --json), which takes only whole UTF-8 (found by tests/fuzz).
+        std::size_t cut = 57;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+        s = s.substr(0, cut) + "...";
+    }
     return s;
 }
 
@@ -127,6 +133,30 @@ json parse_text(std::string_view text, const std::string& file) {
             place = "line " + std::to_string(line) + ", column " + std::to_string(col);
         }
         throw InputError(file, place, "expected valid JSON: " + reason);
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double ("1e400"): the library names the
+        // token but not where it is, so the first place it occurs is named.
+        // Found by the fuzz tests (tests/fuzz): it used to escape as a crash.
+        const std::string what = e.what();
+        const std::string marker = "parsing '";
+        std::string token;
+        if (auto at = what.find(marker); at != std::string::npos) {
+            const auto end = what.find('\'', at + marker.size());
+            token = what.substr(at + marker.size(),
+                                end == std::string::npos ? std::string::npos : end - at - marker.size());
+        }
+        std::string place;
+        if (const auto at = token.empty() ? std::string_view::npos : text.find(token); at != std::string_view::npos) {
+            std::size_t line = 1, line_start = 0;
+            for (std::size_t i = 0; i < at; ++i)
+                if (text[i] == '\n') {
+                    ++line;
+                    line_start = i + 1;
+                }
+            place = "line " + std::to_string(line) + ", column " + std::to_string(at - line_start + 1);
+        }
+        const std::string shown = token.size() > 40 ? token.substr(0, 40) + "..." : token;
+        throw InputError(file, place, "expected valid JSON: a number a double can hold, got " + shown);
     }
 }
 

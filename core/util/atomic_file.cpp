@@ -1,6 +1,8 @@
 #include "util/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,8 +14,63 @@
 
 namespace sendpath {
 
+namespace {
+
+// A Ctrl-C (or kill) that ends the program while a big file is written would
+// leave the temporary file behind: megabytes of half a trace beside the
+// target. While a write is in progress, the signals that end a program by
+// default remove the temporary file first, then end it as they would have.
+// A signal the program handles or ignores itself is left alone (`run` keeps
+// its own handler while writing, so a Ctrl-C then does not cut the write).
+// One write at a time is covered; a second one running in parallel is not.
+constexpr int kEndingSignals[] = {SIGINT, SIGTERM, SIGHUP};
+char g_tmp_path[4096];
+std::atomic<bool> g_tmp_taken{false};
+
+extern "C" void remove_temporary_and_end(int sig) {
+    ::unlink(g_tmp_path);
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
+
+class TemporaryRemovedOnSignal {
+public:
+    explicit TemporaryRemovedOnSignal(const std::string& tmp) {
+        bool free = false;
+        if (tmp.size() >= sizeof g_tmp_path || !g_tmp_taken.compare_exchange_strong(free, true)) return;
+        active_ = true;
+        std::memcpy(g_tmp_path, tmp.c_str(), tmp.size() + 1);
+        for (std::size_t k = 0; k < std::size(kEndingSignals); ++k) {
+            struct sigaction old {};
+            sigaction(kEndingSignals[k], nullptr, &old);
+            if (old.sa_handler != SIG_DFL || (old.sa_flags & SA_SIGINFO)) continue;
+            struct sigaction sa {};
+            sa.sa_handler = remove_temporary_and_end;
+            sigemptyset(&sa.sa_mask);
+            installed_[k] = sigaction(kEndingSignals[k], &sa, nullptr) == 0;
+        }
+    }
+    ~TemporaryRemovedOnSignal() {
+        if (!active_) return;
+        for (std::size_t k = 0; k < std::size(kEndingSignals); ++k)
+            if (installed_[k]) std::signal(kEndingSignals[k], SIG_DFL);
+        g_tmp_path[0] = '\0';
+        g_tmp_taken = false;
+    }
+    TemporaryRemovedOnSignal(const TemporaryRemovedOnSignal&) = delete;
+    TemporaryRemovedOnSignal& operator=(const TemporaryRemovedOnSignal&) = delete;
+
+private:
+    bool active_ = false;
+    bool installed_[std::size(kEndingSignals)] = {};
+};
+
+}  // namespace
+
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    // Until the rename: afterwards the temporary name no longer exists.
+    const TemporaryRemovedOnSignal cleanup(tmp);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw RuntimeError(path + ": cannot create " + tmp + ": " + std::strerror(errno));

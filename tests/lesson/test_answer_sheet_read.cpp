@@ -198,3 +198,19 @@ TEST_CASE("answer key: saved as JSON and read back, it grades the same") {
     k.erase("key_format");
     CHECK(place_of(k, key.lesson_sha256) == "");
 }
+
+// Found by the answers fuzzer (tests/fuzz/corpus/answers/regression-message-cut-*):
+// a long answer was cut inside a UTF-8 character in the message, and
+// `grade --json`, which puts messages in JSON, threw on it.
+TEST_CASE("a long non-ASCII answer is cut on a character boundary in the message") {
+    std::string answer;
+    for (int k = 0; k < 40; ++k) answer += "\xde\x93";  // a two-byte character, 40 times
+    for (std::size_t shift = 0; shift < 2; ++shift) {
+        const json j = {
+            {"lesson", "first-send"}, {"student", "Ada"}, {"answers", {{"room", std::string(shift, 'x') + answer}}}};
+        const AnswerSheet s = read_answer_sheet(j, "a.json", first_send());
+        REQUIRE(!s.problems.empty());
+        CHECK(s.problems.front().expected.find("...") != std::string::npos);
+        CHECK_NOTHROW((void)json(s.problems.front().text()).dump());
+    }
+}

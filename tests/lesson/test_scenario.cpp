@@ -478,3 +478,11 @@ TEST_CASE("load_scenario names the scenario after its file unless it has a name"
         write_tmp("other.json", R"({"$schema":"../assets/scenario.schema.json","name":"x","timeline":[{"send":1}]})"));
     CHECK(sc.name == "x");
 }
+
+// Found by the fuzz tests (tests/fuzz/corpus/*/regression-number-overflow*):
+// the JSON library's "number overflow" escaped as a crash instead.
+TEST_CASE("a number too large for a double is bad JSON, with its line and column") {
+    const Failure f = error_of("{\"timeline\": [{\"send\": 100}],\n \"drain_ms\": 1e400}");
+    CHECK(f.place == "line 2, column 14");
+    CHECK_MESSAGE(has(f.expected, "a number a double can hold, got 1e400"), f.message);
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -214,4 +215,24 @@ TEST_CASE("CBOR from other encoders: indefinite lengths read the same") {
     }
     b.push_back(0xff);
     CHECK(parse_trace_cbor(b, "indef.cbor") == sptest::make_small_trace());
+}
+
+// Found by the trace_cbor fuzzer (tests/fuzz/corpus/trace_cbor/regression-*):
+// a file name that is not UTF-8 was read, and came back changed (U+FFFD) from
+// a JSON export, as the JSON writer replaces what JSON cannot hold.
+TEST_CASE("bad CBOR: a text string that is not UTF-8 is refused, naming the place") {
+    const Caught c = edited([](json& j) { j["files"][1] = std::string("core/engine/t\x9bp_output.cpp"); });
+    CHECK_PLACE(c, "/files", "in UTF-8");
+    const Caught overlong = edited([](json& j) { j["end_reason"] = std::string("done \xc0\xaf"); });
+    CHECK_PLACE(overlong, "/end_reason", "in UTF-8");
+}
+
+TEST_CASE("CBOR writer: a name that is not UTF-8 is written as the JSON writer puts it, and reads back") {
+    Trace t = sptest::make_small_trace();
+    t.end_reason = std::string("device lost: tap\xff");
+    const Trace back = parse_trace_cbor(sptest::as_cbor(t), "t.cbor");
+    CHECK(back.end_reason == "device lost: tap\xef\xbf\xbd");
+    std::ostringstream js;
+    write_trace_json(t, js);
+    CHECK(parse_trace_json(js.str(), "t.json").end_reason == back.end_reason);
 }

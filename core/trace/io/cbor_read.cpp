@@ -170,18 +170,26 @@ public:
         const Head h = head(w);
         if (h.major != major)
             fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
-        if (!h.indefinite) return take(h.arg, w);
         std::string s;
-        for (;;) {
-            if (peek(w) == 0xff) {
-                ++pos_;
-                return s;
+        if (!h.indefinite) {
+            s = take(h.arg, w);
+        } else {
+            for (;;) {
+                if (peek(w) == 0xff) {
+                    ++pos_;
+                    break;
+                }
+                const Head c = head(w);
+                if (c.major != major || c.indefinite)
+                    fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+                s += take(c.arg, w);
             }
-            const Head c = head(w);
-            if (c.major != major || c.indefinite)
-                fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
-            s += take(c.arg, w);
         }
+        // CBOR text is UTF-8 (RFC 8949), as JSON text is: a trace read from
+        // either form must write to the other unchanged.
+        if (major == 3 && !valid_utf8(s))
+            fail(w, h.at, std::string(what) + " in UTF-8, found a text string that is not");
+        return s;
     }
     // A byte string appended straight to out (no temporary string per frame).
     void read_bytes_into(std::vector<uint8_t>& out, const Where& w, std::string_view what) {

@@ -40,6 +40,9 @@ void put_int(std::string& b, int64_t v) {
     else put_head(b, 1, static_cast<uint64_t>(-1 - v));
 }
 void put_text(std::string& b, std::string_view s) {
+    // CBOR text is UTF-8 and the reader refuses anything else: a name from a
+    // broken device is written the way the JSON writer puts it (U+FFFD).
+    if (!valid_utf8(s)) return put_text(b, utf8_replaced(s));
     put_head(b, 3, s.size());
     b.append(s);
 }

@@ -190,6 +190,10 @@ inline int hex_digit(char c) {
 // is wrong.
 struct NotCanonical {};
 void read_json_fast(std::string_view text, Trace& t);
+// The general reader alone: any JSON layout, and the message for what is
+// wrong (InputError). parse_trace_json calls it when the fast path gives up;
+// the fuzz tests (tests/fuzz) call both to check they agree.
+Trace read_json_general(std::string_view text, const std::string& name);
 
 // ---------------------------------------------------------------- output helpers
 
@@ -201,6 +205,11 @@ inline void append_int(std::string& b, int64_t v) {
 
 std::string json_text(const json& j);
 std::string json_string(std::string_view s);
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF), what the JSON reader accepts in a string.
+bool valid_utf8(std::string_view s);
+// s with every invalid sequence replaced by U+FFFD, as json_text writes it.
+std::string utf8_replaced(std::string_view s);
 
 // A string buffer flushed to the stream in large pieces.
 class Sink {

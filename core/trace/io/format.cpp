@@ -105,4 +105,39 @@ std::string json_text(const json& j) {
 }
 std::string json_string(std::string_view s) { return json_text(json(std::string(s))); }
 
+bool valid_utf8(std::string_view s) {
+    std::size_t k = 0;
+    while (k < s.size()) {
+        const auto b = static_cast<uint8_t>(s[k]);
+        if (b < 0x80) {
+            ++k;
+            continue;
+        }
+        // The length of the sequence and the range of its second byte (Unicode table 3-7).
+        std::size_t n = 0;
+        uint8_t lo = 0x80, hi = 0xbf;
+        if (b >= 0xc2 && b <= 0xdf) n = 2;
+        else if (b == 0xe0) n = 3, lo = 0xa0;
+        else if (b >= 0xe1 && b <= 0xec) n = 3;
+        else if (b == 0xed) n = 3, hi = 0x9f;  // no surrogates
+        else if (b >= 0xee && b <= 0xef) n = 3;
+        else if (b == 0xf0) n = 4, lo = 0x90;
+        else if (b >= 0xf1 && b <= 0xf3) n = 4;
+        else if (b == 0xf4) n = 4, hi = 0x8f;  // nothing past U+10FFFF
+        else return false;
+        if (s.size() - k < n) return false;
+        const auto second = static_cast<uint8_t>(s[k + 1]);
+        if (second < lo || second > hi) return false;
+        for (std::size_t i = 2; i < n; ++i)
+            if ((static_cast<uint8_t>(s[k + i]) & 0xc0) != 0x80) return false;
+        k += n;
+    }
+    return true;
+}
+
+std::string utf8_replaced(std::string_view s) {
+    if (valid_utf8(s)) return std::string(s);
+    return json::parse(json_string(s)).get<std::string>();
+}
+
 }  // namespace sendpath::trace::io

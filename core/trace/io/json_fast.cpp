@@ -308,12 +308,14 @@ private:
                 ++distinct;
             }
         }
-        for (const auto& [a, v] : args_) {
+        for (const auto& arg : args_) {
+            // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+            const auto a = arg.first;
             if ((listed >> a) & 1) bail();
             listed |= uint64_t{1} << a;
             const Change* c = std::find_if(t_.changes.data() + e.change_begin, t_.changes.data() + e.change_end,
                                            [&](const Change& ch) { return ch.op == Op::arg && ch.field == a; });
-            if (c == t_.changes.data() + e.change_end || c->value != v) bail();
+            if (c == t_.changes.data() + e.change_end || c->value != arg.second) bail();
         }
         if (!args_.empty() && args_.size() != distinct) bail();
         t_.events.push_back(e);

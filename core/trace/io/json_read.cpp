@@ -333,6 +333,10 @@ Trace parse_trace_json(std::string_view text, const std::string& name) {
             // validate_trace found a problem: the general reader says it the same way, or says an earlier one.
         } catch (const json::exception&) {}
     }
+    return io::read_json_general(text, name);
+}
+
+Trace io::read_json_general(std::string_view text, const std::string& name) {
     Trace t;
     JsonTraceReader r(name, t);
 
