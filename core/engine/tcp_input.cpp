@@ -297,14 +297,20 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& p
         sk_wmem_free_skb(skb);
         SP_EMIT(rec_, skb_free);
     }
-    // The urgent pointer is acknowledged: urgent mode ends.
-    if (!before(sk.snd_up, prior_snd_una) && !after(sk.snd_up, sk.snd_una)) rec_.set(SF::snd_up, sk.snd_una);
-    if (flag) {
+    // The urgent pointer is acknowledged: urgent mode ends. (Outside urgent
+    // mode snd_up follows snd_una this way on every ACK that moves it.)
+    const bool up_moved = !before(sk.snd_up, prior_snd_una) && !after(sk.snd_up, sk.snd_una) && sk.snd_up != sk.snd_una;
+    if (up_moved) rec_.set(SF::snd_up, sk.snd_una);
+    if (flag || up_moved) {
         // What the ACK took off the queue, in segments (a TSO skb trimmed
         // in part counts its whole segments), and what is left in flight.
+        // An ACK that moved snd_una by less than a segment of a TSO skb takes
+        // nothing off, but still carries snd_up along: 0 segments.
         rec_.arg(Arg::segs, acked_segs);
         rec_.arg(Arg::value, sk.packets_out);
         SP_EMIT(rec_, rtx_acked);
+    }
+    if (flag) {
         // tcp_ack_update_rtt: a timestamp echo times the round trip whatever
         // was resent (an echo of 0 is ignored); without one, Karn's rule: no
         // sample from an ACK that covers resent data.
