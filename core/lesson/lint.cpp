@@ -74,7 +74,7 @@ std::size_t find_number(std::string_view text, int64_t n, std::size_t& len) {
         len = digits.size() + (negative ? 1 : 0);
         return negative ? i - 1 : i;
     }
-    if (n < static_cast<int64_t>(kNumberWords.size())) {
+    if (n >= 0 && n < static_cast<int64_t>(kNumberWords.size())) {  // no word for a negative answer
         for (const Word& w : words(text))
             if (w.text == kNumberWords[static_cast<std::size_t>(n)]) {
                 len = w.text.size();

@@ -102,6 +102,22 @@ TEST_CASE("cli: lessons check names each answer a leaky lesson puts on screen") 
     CHECK(has(ok.out, "leaky.json: ok (2 questions,"));
 }
 
+TEST_CASE("cli: lessons check finds a negative answer written in a step, and has no word for it") {
+    TempDir d;
+    // A negative answer (an errno, say) is looked for as "-N" in the text;
+    // there is no number word for it (this once read past the word table).
+    const json steps = {{{"at", "first(send_mss, call=1)"}, {"text", "Here the answer would be -1448, or minus it."}}};
+    const json questions = {{{"id", "neg"},
+                             {"type", "number"},
+                             {"at", "first(send_mss, call=1)"},
+                             {"prompt", "What is minus mss_now?"},
+                             {"answer", "0 - arg(mss_now, at=anchor)"}}};
+    const std::string path = write_lesson(d, "negative", steps, questions);
+    const Result r = cli(d, {"lessons", "check", path});
+    CHECK(r.status == 1);
+    CHECK_MESSAGE(has(r.err, "-1448"), r.err);
+}
+
 TEST_CASE("cli: lessons check fails a lesson that no longer fits its trace, and checks the rest of the folder") {
     TempDir d;
     const json steps = {{{"at", "first(send_mss, call=1)"}, {"text", "Sizes."}}};
