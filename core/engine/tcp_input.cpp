@@ -730,7 +730,6 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
     }
 
     // F. What the state does with this ACK.
-    bool fast_rexmit = false;
     switch (sk.ca_state) {
         case TCP_CA_Recovery:
             if (!(flag & FLAG_SND_UNA_ADVANCED)) {
@@ -777,10 +776,8 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
             rec_.arg(Arg::cwnd, sk.snd_cwnd);
             rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
             SP_EMIT(rec_, enter_recovery);
-            fast_rexmit = true;
             break;
     }
-    (void)fast_rexmit;  // with SACK but without FACK it sizes the marking; not reached here
     if (do_lost) tcp_update_scoreboard();
     tcp_cwnd_down(flag);
     tcp_xmit_retransmit_queue();
