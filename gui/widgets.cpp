@@ -68,6 +68,8 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::dupack:
         case Kind::enter_recovery:
         case Kind::mark_lost:
+        case Kind::lost_retrans:
+        case Kind::sack_reneging:
         case Kind::partial_ack:
         case Kind::reset: return IM_COL32(225, 85, 85, 255);
         case Kind::ack:
@@ -85,6 +87,10 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::recovery_hold:
         case Kind::reno_sacks:
         case Kind::loss_ack:
+        case Kind::sack_blocks:
+        case Kind::sack_discard:
+        case Kind::dsack:
+        case Kind::sack_tag:
         case Kind::set_ca_state:
         case Kind::rtx_acked:
         case Kind::timer_clear:

@@ -45,6 +45,8 @@ struct Sysctls {
     // Fragments an skb may take before frags_full. 2.6.32 has the constant MAX_SKB_FRAGS (18), which a
     // 64 KB skb of 4 KB pages never reaches; modern kernels have this sysctl (net.core.max_skb_frags).
     int64_t max_skb_frags = 18;
+    // net.ipv4.tcp_fack (default 1): with SACK, count holes up to the highest SACK as lost (FACK).
+    bool tcp_fack = true;
     bool operator==(const Sysctls&) const = default;
 };
 

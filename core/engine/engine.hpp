@@ -35,11 +35,14 @@ inline constexpr int64_t TCP_REORDERING = 3;
 inline constexpr int FLAG_DATA = 0x01;        // the segment carried data (or a FIN)
 inline constexpr int FLAG_WIN_UPDATE = 0x02;  // it was allowed to update the send window
 inline constexpr int FLAG_DATA_ACKED = 0x04;
+inline constexpr int FLAG_RETRANS_DATA_ACKED = 0x08;
 inline constexpr int FLAG_SYN_ACKED = 0x10;
 inline constexpr int FLAG_DATA_SACKED = 0x20;
 inline constexpr int FLAG_ECE = 0x40;
+inline constexpr int FLAG_DATA_LOST = 0x80;  // a SACK block reaches above high_seq
 inline constexpr int FLAG_SND_UNA_ADVANCED = 0x400;
 inline constexpr int FLAG_DSACKING_ACK = 0x800;
+inline constexpr int FLAG_SACK_RENEGING = 0x2000;  // the ACK stops at an skb the peer had SACKed
 inline constexpr int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
 inline constexpr int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
 inline constexpr int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE;
@@ -192,13 +195,30 @@ public:
     bool is_tail(const model::SkBuff& skb) const;
     // tcp_input.cpp
     // tsecr: the timestamp echo of the segment (0 when it has none, or echoes 0).
-    void tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr);
-    int tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& pkts_acked);
+    // sack: the ACK's SACK blocks (empty: none, or SACK not agreed).
+    void tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr,
+                 const std::vector<std::pair<uint32_t, uint32_t>>& sack = {});
+    int tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, int64_t tsecr, int64_t& pkts_acked);
+    // SACK (tcp_input.c): tagging the write queue from the ACK's blocks.
+    int tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
+                                const std::vector<std::pair<uint32_t, uint32_t>>& blocks);
+    bool tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t end_seq, int64_t& reason) const;
+    bool tcp_check_dsack(int64_t ack, const std::vector<std::pair<int64_t, int64_t>>& sp);
+    int tcp_match_skb_to_sack(model::SkBuff& skb, int64_t start_seq, int64_t end_seq);
+    void tcp_sacktag_one(model::SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag);
+    void tcp_mark_lost_retrans();
+    void tcp_update_reordering(int64_t metric);
+    void tcp_timeout_skbs();
+    bool tcp_head_timedout() const;
+    void tcp_skb_mark_lost(model::SkBuff& skb);
+    int64_t tcp_highest_sack_seq() const;
+    bool tcp_is_fack() const;
+    bool tcp_check_sack_reneging(int flag);
     // Loss recovery without SACK (tcp_input.c): the state machine and its helpers.
     void tcp_fastretrans_alert(int64_t pkts_acked, int flag);
     bool tcp_time_to_recover() const;
     bool tcp_may_send_now() const;
-    void tcp_update_scoreboard();
+    void tcp_update_scoreboard(bool fast_rexmit);
     void tcp_mark_head_lost(int64_t packets);
     void tcp_cwnd_down(int flag);
     void tcp_moderate_cwnd();
@@ -226,7 +246,7 @@ public:
     void tcp_retransmit_timer();
     void tcp_probe_timer();
     int tcp_retransmit_skb(model::SkBuff& skb);
-    void tcp_enter_loss();
+    void tcp_enter_loss(bool how);  // how: forget the SACK tags too
     void tcp_check_probe_timer();
     int tcp_write_wakeup();
     void tcp_delack_timer();

@@ -117,7 +117,9 @@ static void tcp_send_fin(Engine& e) {
         rec.skb_set(skb, KF::gso_segs, 1);
         rec.skb_set(skb, KF::ip_summed, CHECKSUM_PARTIAL);
         rec.skb_link(skb, e.st().tail());
+        // tcp_queue_skb -> tcp_add_write_queue_tail (see skb_entail).
         rec.set(SF::sk_send_head, skb.id);
+        if (sk.highest_sack == 0) rec.set(SF::highest_sack, skb.id);
         rec.set(SF::sk_wmem_queued, sk.sk_wmem_queued + skb.truesize);
         e.sk_mem_charge(skb.truesize);
         rec.set(SF::write_seq, seq_add(sk.write_seq, 1));

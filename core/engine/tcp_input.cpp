@@ -76,7 +76,9 @@ void Engine::tcp_v4_rcv(const Received& in) {
             rec_.set(SF::rcv_wscale, 0);
         }
         // tcp_parse_options: SACK holds only if our SYN offered it and the SYN-ACK agrees.
-        if (th.options.sack_perm && cfg_.sock.sack) rec_.set(SF::sack_ok, 1);
+        // With SACK, FACK is on when net.ipv4.tcp_fack is (tcp_enable_fack).
+        if (th.options.sack_perm && cfg_.sock.sack)
+            rec_.set(SF::sack_ok, TCP_SACK_OK | (cfg_.sysctl.tcp_fack ? int64_t{TCP_FACK_ENABLED} : int64_t{0}));
         if (th.options.ts && cfg_.sock.timestamps) {
             rec_.set(SF::tstamp_ok, 1);
             rec_.set(SF::ts_recent, th.options.ts->first);
@@ -133,7 +135,15 @@ void Engine::tcp_v4_rcv(const Received& in) {
     if (th.flags & TCPHDR_ACK) {
         const int64_t seg_end =
             seq_add(th.seq, static_cast<int64_t>(seg->payload_len) + ((th.flags & TCPHDR_FIN) ? 1 : 0));
-        tcp_ack(th.ack, th.seq, seg_end, th.window, false, (th.options.ts && sk.tstamp_ok) ? th.options.ts->second : 0);
+        // tcp_parse_options: a SACK option whose length is no whole number of
+        // blocks is ignored, and the ACK is taken without it.
+        if (sk.sack_ok && th.options.sack_bad) {
+            rec_.arg(Arg::reason, 7);
+            SP_EMIT(rec_, sack_discard);
+        }
+        static const std::vector<std::pair<uint32_t, uint32_t>> kNoSack;
+        tcp_ack(th.ack, th.seq, seg_end, th.window, false, (th.options.ts && sk.tstamp_ok) ? th.options.ts->second : 0,
+                sk.sack_ok ? th.options.sack_blocks : kNoSack);
         // Our FIN is acknowledged: the closing states move on (tcp_rcv_state_process).
         if (sk.snd_una == sk.write_seq && (sk.sk_shutdown & SEND_SHUTDOWN)) {
             const int64_t was = sk.state;
@@ -168,7 +178,8 @@ void Engine::tcp_v4_rcv(const Received& in) {
     }
 }
 
-void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr) {
+void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr,
+                     const std::vector<std::pair<uint32_t, uint32_t>>& sack) {
     FuncScope fs(rec_, Func::tcp_ack);
     auto& sk = st().sk;
     const int64_t prior_snd_una = sk.snd_una;
@@ -179,6 +190,13 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     if (before(ack, prior_snd_una)) {
         rec_.arg(Arg::reason, 1);
         SP_EMIT(rec_, ack);
+        // old_ack: its SACK blocks may still be news; then, in Open, the
+        // state may become Disorder (tcp_try_keep_open).
+        if (!sack.empty()) {
+            tcp_sacktag_write_queue(ack, prior_snd_una, sack);
+            if (sk.ca_state == TCP_CA_Open && (sk.sacked_out + sk.lost_out || sk.retrans_out || sk.undo_marker))
+                tcp_set_ca_state(TCP_CA_Disorder, true);
+        }
         return;
     }
     // tcp_ack: an ACK past snd_nxt covers bytes never sent; it is dropped as well.
@@ -190,6 +208,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     int flag = 0;
     if (after(ack, prior_snd_una)) flag |= FLAG_SND_UNA_ADVANCED;
     const int64_t prior_in_flight = packets_in_flight();
+    const int64_t prior_fackets = sk.fackets_out;
     // The segment carries data or a FIN of the peer's: then it is no duplicate ACK.
     if (ack_seq != seg_end) flag |= FLAG_DATA;
 
@@ -211,6 +230,8 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     if (acked_bytes > 0 && !syn) bytes_acked_ += static_cast<uint64_t>(acked_bytes);
     rec_.arg(Arg::bytes, acked_bytes);
     SP_EMIT(rec_, ack);
+    // The ACK's SACK blocks tag the write queue before anything is freed.
+    if (!sack.empty()) flag |= tcp_sacktag_write_queue(ack, prior_snd_una, sack);
 
     const int64_t prior_packets = sk.packets_out;
     if (!prior_packets) {
@@ -229,7 +250,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     }
 
     int64_t pkts_acked = 0;
-    flag |= tcp_clean_rtx_queue(prior_snd_una, tsecr, pkts_acked);
+    flag |= tcp_clean_rtx_queue(prior_snd_una, prior_fackets, tsecr, pkts_acked);
     // tcp_ack_is_dubious: a duplicate ACK, news of loss, or a state other
     // than Open sends the ACK through the loss state machine. tcp_ack (2.6.32)
     // grows the window only for acknowledged data, and, on that path, not in
@@ -248,10 +269,14 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
 // Frees every skb the ACK covers; trims one that is covered only in part.
 // Returns FLAG_DATA_ACKED and/or FLAG_SYN_ACKED for what the ACK covered,
 // and in pkts_acked the segments it took off.
-int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& pkts_acked) {
+int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, int64_t tsecr, int64_t& pkts_acked) {
     FuncScope fs(rec_, Func::tcp_clean_rtx_queue);
     auto& sk = st().sk;
     int flag = 0;
+    // With SACK: the fewest segments ahead of one never resent and never
+    // SACKed that this ACK covers; below fackets_out, a hole was filled by
+    // the original, so the path reordered.
+    int64_t reord = sk.packets_out;
     int64_t seq_rtt_ms = -1;
     bool retrans_acked = false;  // FLAG_RETRANS_DATA_ACKED
     int64_t acked_segs = 0;
@@ -280,12 +305,14 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& p
                 rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
             retrans_acked = true;
             seq_rtt_ms = -1;
-        } else if (seq_rtt_ms < 0) {
+        } else {
             // The oldest skb sent once since the last resent one times the
             // round trip, in jiffies (ms) as the kernel counts. Everything
             // ahead of sk_send_head was sent, the SYN at time 0 included.
-            seq_rtt_ms = rec_.time() / 1000 - skb.when_us / 1000;
+            if (seq_rtt_ms < 0) seq_rtt_ms = rec_.time() / 1000 - skb.when_us / 1000;
+            if (!(skb.sacked & TCPCB_SACKED_ACKED)) reord = std::min(acked_segs, reord);
         }
+        if (skb.sacked & TCPCB_SACKED_ACKED) rec_.set(SF::sacked_out, sk.sacked_out - acked_pcount);
         if (skb.sacked & TCPCB_LOST) rec_.set(SF::lost_out, std::max<int64_t>(0, sk.lost_out - acked_pcount));
         rec_.set(SF::packets_out, sk.packets_out - acked_pcount);
         acked_segs += acked_pcount;
@@ -301,7 +328,16 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& p
     // mode snd_up follows snd_una this way on every ACK that moves it.)
     const bool up_moved = !before(sk.snd_up, prior_snd_una) && !after(sk.snd_up, sk.snd_una) && sk.snd_up != sk.snd_una;
     if (up_moved) rec_.set(SF::snd_up, sk.snd_una);
-    if (flag || up_moved) {
+    // The ACK stops at an skb the peer had SACKed: it dropped what it held.
+    if (!st().write_queue.empty() && st().write_queue.front() != sk.sk_send_head &&
+        (st().skb(st().write_queue.front())->sacked & TCPCB_SACKED_ACKED))
+        flag |= FLAG_SACK_RENEGING;
+    // fackets_out loses what was ACKed (after the reordering check below,
+    // which reads the value before).
+    const int64_t fackets_before = sk.fackets_out;
+    if ((flag & FLAG_ACKED) && sk.fackets_out)
+        rec_.set(SF::fackets_out, sk.fackets_out - std::min(acked_segs, sk.fackets_out));
+    if ((flag & FLAG_ACKED) || up_moved) {
         // What the ACK took off the queue, in segments (a TSO skb trimmed
         // in part counts its whole segments), and what is left in flight.
         // An ACK that moved snd_una by less than a segment of a TSO skb takes
@@ -310,7 +346,7 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& p
         rec_.arg(Arg::value, sk.packets_out);
         SP_EMIT(rec_, rtx_acked);
     }
-    if (flag) {
+    if (flag & FLAG_ACKED) {
         // tcp_ack_update_rtt: a timestamp echo times the round trip whatever
         // was resent (an echo of 0 is ignored); without one, Karn's rule: no
         // sample from an ACK that covers resent data.
@@ -322,6 +358,8 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t tsecr, int64_t& p
         // Without SACK, the segments this ACK covered take back the
         // duplicate ACKs that stood for them.
         if (!sk.sack_ok) tcp_remove_reno_sacks(acked_segs);
+        // With SACK: a hole filled by a segment never resent is reordering.
+        else if (reord < prior_fackets) tcp_update_reordering(fackets_before - reord);
     }
     pkts_acked = acked_segs;
     return flag;
@@ -498,10 +536,11 @@ void Engine::tcp_reset() {
 // was retransmitted and no timestamp echo or D-SACK proves it needless.
 // ---------------------------------------------------------------------------
 
-// tcp_fackets_out: without SACK, the duplicate ACKs plus the hole they point at.
+// tcp_fackets_out: with SACK, fackets_out; without, the duplicate ACKs plus
+// the hole they point at.
 int64_t Engine::tcp_fackets_out() const {
     const auto& sk = st_const().sk;
-    return sk.sack_ok ? 0 : sk.sacked_out + 1;
+    return sk.sack_ok ? sk.fackets_out : sk.sacked_out + 1;
 }
 
 // tcp_set_ca_state, and the high_seq that tcp_try_keep_open sets with it.
@@ -579,16 +618,20 @@ bool Engine::tcp_may_send_now() const {
 // tcp_time_to_recover: is the hole a loss rather than reordering?
 bool Engine::tcp_time_to_recover() const {
     const auto& sk = st_const().sk;
-    if (sk.lost_out) return true;                        // the loss is proven
-    if (tcp_fackets_out() > sk.reordering) return true;  // the classic rule: reordering + 1 duplicates
-    // (2.6.32's head-timeout test needs FACK, which needs SACK.)
+    if (sk.lost_out) return true;  // the loss is proven
+    // The classic rule (tcp_dupack_heurestics): with FACK, fackets_out; else
+    // sacked_out + 1 (without SACK: the third duplicate ACK) above reordering.
+    if ((tcp_is_fack() ? sk.fackets_out : sk.sacked_out + 1) > sk.reordering) return true;
+    // With FACK, the head was sent more than an RTO ago.
+    if (tcp_is_fack() && tcp_head_timedout()) return true;
     // Nothing more can be sent, and half the flight is reported received.
     return sk.packets_out <= sk.reordering && sk.sacked_out >= std::max(sk.packets_out / 2, TCP_REORDERING) &&
            !tcp_may_send_now();
 }
 
 // tcp_mark_head_lost: walk from the head, marking skbs lost until `packets`
-// segments are counted; an skb that would pass the count is cut to it.
+// segments are counted (with SACK but not FACK, SACKed segments only); an
+// skb that would pass the count is cut to it, without SACK.
 void Engine::tcp_mark_head_lost(int64_t packets) {
     auto& sk = st().sk;
     int64_t cnt = 0;
@@ -598,7 +641,8 @@ void Engine::tcp_mark_head_lost(int64_t packets) {
         SkBuff* skb = st().skb(id);
         if (after(skb->end_seq, sk.high_seq)) break;
         const int64_t oldcnt = cnt;
-        cnt += skb->gso_segs ? skb->gso_segs : 1;
+        if (tcp_is_fack() || !sk.sack_ok || (skb->sacked & TCPCB_SACKED_ACKED))
+            cnt += skb->gso_segs ? skb->gso_segs : 1;
         if (cnt > packets) {
             if (sk.sack_ok || oldcnt >= packets) break;
             const int64_t mss = skb->gso_size ? skb->gso_size : sk.mss_cache;
@@ -606,20 +650,21 @@ void Engine::tcp_mark_head_lost(int64_t packets) {
             skb = st().skb(id);
             cnt = packets;
         }
-        // tcp_skb_mark_lost
-        if (!(skb->sacked & TCPCB_LOST)) {
-            rec_.skb_set(*skb, KF::sacked, skb->sacked | TCPCB_LOST);
-            rec_.set(SF::lost_out, sk.lost_out + (skb->gso_segs ? skb->gso_segs : 1));
-            rec_.arg(Arg::skb, skb->id);
-            rec_.arg(Arg::seq, skb->seq);
-            rec_.arg(Arg::value, sk.lost_out);
-            SP_EMIT(rec_, mark_lost);
-        }
+        tcp_skb_mark_lost(*skb);
     }
 }
 
-// tcp_update_scoreboard: without SACK, only the head is taken for lost.
-void Engine::tcp_update_scoreboard() { tcp_mark_head_lost(1); }
+// tcp_update_scoreboard: without SACK, only the head is taken for lost; with
+// FACK, every segment up to the highest SACK but the last `reordering`
+// (at least one); with plain SACK, as many as are SACKed beyond reordering
+// (at least the head on a fast retransmit). Then, with FACK, the timed-out.
+void Engine::tcp_update_scoreboard(bool fast_rexmit) {
+    auto& sk = st().sk;
+    if (!sk.sack_ok) tcp_mark_head_lost(1);
+    else if (tcp_is_fack()) tcp_mark_head_lost(std::max<int64_t>(sk.fackets_out - sk.reordering, 1));
+    else tcp_mark_head_lost(std::max<int64_t>(sk.sacked_out - sk.reordering, fast_rexmit ? 1 : 0));
+    tcp_timeout_skbs();
+}
 
 // tcp_cwnd_down: rate halving. On each ACK that shows progress (or, without
 // SACK, each duplicate ACK) the counter gains one; every second one takes a
@@ -698,7 +743,15 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
     auto& sk = st().sk;
     const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
     bool do_lost = is_dupack || ((flag & FLAG_DATA_SACKED) && tcp_fackets_out() > sk.reordering);
+    bool fast_rexmit = false;
     (void)pkts_acked;  // only undo after a partial ACK uses it
+
+    // B. The peer dropped data it had SACKed: handled like a timeout.
+    if (tcp_check_sack_reneging(flag)) return;
+    // C. With FACK, SACKed data above high_seq proves the holes below lost.
+    if (tcp_is_fack() && (flag & FLAG_DATA_LOST) && before(sk.snd_una, sk.high_seq) && sk.ca_state != TCP_CA_Open &&
+        sk.fackets_out > sk.reordering)
+        tcp_mark_head_lost(sk.fackets_out - sk.reordering);
 
     // E. The state ends once high_seq is acknowledged.
     if (sk.ca_state != TCP_CA_Open && !before(sk.snd_una, sk.high_seq)) {
@@ -776,11 +829,377 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
             rec_.arg(Arg::cwnd, sk.snd_cwnd);
             rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
             SP_EMIT(rec_, enter_recovery);
+            fast_rexmit = true;
             break;
     }
-    if (do_lost) tcp_update_scoreboard();
+    if (do_lost || (tcp_is_fack() && tcp_head_timedout())) tcp_update_scoreboard(fast_rexmit);
     tcp_cwnd_down(flag);
     tcp_xmit_retransmit_queue();
+}
+
+// ---------------------------------------------------------------------------
+// SACK: tcp_sacktag_write_queue and its helpers (tcp_input.c, 2.6.32). The
+// peer's SACK blocks say which data it holds beyond snd_una; the skbs they
+// cover are tagged SACKED (TCPCB_SACKED_ACKED) and counted in sacked_out,
+// fackets_out counts from the head up to the highest SACKed segment, holes
+// included. Left out, and said so in core/engine/README.md: the
+// recv_sack_cache (a shortcut that skips blocks already walked; the walk
+// here is complete and tags the same skbs), tcp_shift_skb_data (which
+// merges SACKed skbs into their SACKed predecessor), and the undo_retrans
+// count that D-SACKs feed (undo is not modelled).
+// ---------------------------------------------------------------------------
+
+bool Engine::tcp_is_fack() const { return st_const().sk.sack_ok & TCP_FACK_ENABLED; }
+
+// tcp_highest_sack_seq: where the highest SACKed data ends; snd_una when
+// nothing is SACKed, snd_nxt when no skb follows the highest SACKed one.
+int64_t Engine::tcp_highest_sack_seq() const {
+    const auto& sk = st_const().sk;
+    if (!sk.sacked_out) return sk.snd_una;
+    if (sk.highest_sack == 0) return sk.snd_nxt;
+    const SkBuff* skb = st_const().skb(static_cast<uint32_t>(sk.highest_sack));
+    return skb ? skb->seq : sk.snd_nxt;
+}
+
+// tcp_is_sackblock_valid. reason: 1 ends past snd_nxt, or is empty or
+// reversed; 2 starts at or past snd_nxt (wrapped); 3 starts at or below
+// snd_una and is no D-SACK that could count; 4 a D-SACK that ends at or below
+// snd_una (2.6.32 refuses those); 5 a D-SACK older than undo_marker.
+bool Engine::tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t end_seq, int64_t& reason) const {
+    const auto& sk = st_const().sk;
+    if (after(end_seq, sk.snd_nxt) || !before(start_seq, end_seq)) return reason = 1, false;
+    if (!before(start_seq, sk.snd_nxt)) return reason = 2, false;
+    if (after(start_seq, sk.snd_una)) return true;
+    if (!is_dsack || !sk.undo_marker) return reason = 3, false;
+    if (!after(end_seq, sk.snd_una)) return reason = 4, false;
+    if (!before(start_seq, sk.undo_marker)) return true;
+    if (!after(end_seq, sk.undo_marker)) return reason = 5, false;
+    // Crossing undo_marker: accepted within max_window of its end.
+    if (before(start_seq, seq_add(end_seq, -sk.max_window))) return reason = 5, false;
+    return true;
+}
+
+// tcp_check_dsack: the first block is a D-SACK when it lies below the
+// cumulative ACK, or inside the second block (RFC 2883).
+bool Engine::tcp_check_dsack(int64_t ack, const std::vector<std::pair<int64_t, int64_t>>& sp) {
+    auto& sk = st().sk;
+    bool dup = before(sp[0].first, ack);
+    if (!dup && sp.size() > 1) dup = !after(sp[0].second, sp[1].second) && !before(sp[0].first, sp[1].first);
+    if (!dup) return false;
+    // tcp_dsack_seen
+    rec_.set(SF::sack_ok, sk.sack_ok | TCP_DSACK_SEEN);
+    rec_.arg(Arg::seq, sp[0].first);
+    rec_.arg(Arg::end_seq, sp[0].second);
+    SP_EMIT(rec_, dsack);
+    return true;
+}
+
+// tcp_match_skb_to_sack: is the skb inside [start_seq, end_seq)? A
+// multi-segment skb the block covers in part is cut at a segment boundary
+// first, so that only whole segments are tagged. Returns 1 inside, 0 not,
+// -1 when it cannot tell (the block covers less than one segment of it, or
+// the cut failed).
+int Engine::tcp_match_skb_to_sack(SkBuff& skb, int64_t start_seq, int64_t end_seq) {
+    bool in_sack = !after(start_seq, skb.seq) && !before(end_seq, skb.end_seq);
+    const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+    if (pcount > 1 && !in_sack && after(skb.end_seq, start_seq)) {
+        const int64_t mss = skb.gso_size ? skb.gso_size : st().sk.mss_cache;
+        in_sack = !after(start_seq, skb.seq);
+        int64_t pkt_len;
+        if (!in_sack) {
+            pkt_len = std::max(seq_diff(start_seq, skb.seq), mss);
+        } else {
+            pkt_len = seq_diff(end_seq, skb.seq);
+            if (pkt_len < mss) return -1;
+        }
+        if (pkt_len > mss) {
+            int64_t new_len = pkt_len / mss * mss;
+            if (!in_sack && new_len < pkt_len) {
+                new_len += mss;
+                if (new_len > skb.len) return 0;
+            }
+            pkt_len = new_len;
+        }
+        // (A cut at the very end would leave an empty skb; there is nothing to cut.)
+        if (pkt_len < skb.len && !tcp_fragment(skb, pkt_len, mss)) return -1;
+    }
+    return in_sack ? 1 : 0;
+}
+
+// tcp_sacktag_one: the scoreboard of one skb a block covers. fack_count is
+// the number of segments ahead of it; reord the lowest such count of a
+// segment that was SACKed after a later one (reordering); flag collects
+// FLAG_DATA_SACKED. The caller emits sack_tag for what changed.
+void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag) {
+    auto& sk = st().sk;
+    const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+    int64_t sacked = skb.sacked;
+    const bool ever_retrans = sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS);
+    // A D-SACK for a segment SACKed before and then resent: it was reordering.
+    if (dup_sack && ever_retrans && (sacked & TCPCB_SACKED_ACKED)) reord = std::min(fack_count, reord);
+    // Already covered by the cumulative ACK: tcp_clean_rtx_queue frees it.
+    if (!after(skb.end_seq, sk.snd_una)) return;
+    if (!(sacked & TCPCB_SACKED_ACKED)) {
+        if (sacked & TCPCB_RETRANS) {
+            // Resent and now SACKed: if it was taken for lost, the copy that
+            // arrived settles both counts; if not, the retransmission is
+            // believed still in flight and keeps counting.
+            if (sacked & TCPCB_LOST) {
+                sacked &= ~(TCPCB_LOST | TCPCB_RETRANS);
+                rec_.set(SF::lost_out, sk.lost_out - pcount);
+                rec_.set(SF::retrans_out, sk.retrans_out - pcount);
+            }
+        } else {
+            // Never resent and SACKed below the highest SACK: a segment
+            // overtaken by later ones, so the path reorders.
+            if (!ever_retrans && before(skb.seq, tcp_highest_sack_seq())) reord = std::min(fack_count, reord);
+            if (sacked & TCPCB_LOST) {
+                sacked &= ~TCPCB_LOST;
+                rec_.set(SF::lost_out, sk.lost_out - pcount);
+            }
+        }
+        sacked |= TCPCB_SACKED_ACKED;
+        flag |= FLAG_DATA_SACKED;
+        rec_.set(SF::sacked_out, sk.sacked_out + pcount);
+        if (fack_count + pcount > sk.fackets_out) rec_.set(SF::fackets_out, fack_count + pcount);
+    }
+    // A D-SACK for a retransmission still counted in flight: it arrived
+    // (twice), so it no longer counts.
+    if (dup_sack && (sacked & TCPCB_RETRANS)) {
+        sacked &= ~TCPCB_RETRANS;
+        rec_.set(SF::retrans_out, sk.retrans_out - pcount);
+    }
+    if (sacked != skb.sacked) rec_.skb_set(skb, KF::sacked, sacked);
+}
+
+// tcp_mark_lost_retrans (FACK, in Recovery): a retransmission sent when
+// snd_nxt was below what the peer now SACKs should have arrived before that
+// data; it did not, so it was lost as well and is marked lost again.
+void Engine::tcp_mark_lost_retrans() {
+    auto& sk = st().sk;
+    const int64_t received_upto = tcp_highest_sack_seq();
+    if (!tcp_is_fack() || !sk.retrans_out || !after(received_upto, sk.lost_retrans_low) ||
+        sk.ca_state != TCP_CA_Recovery)
+        return;
+    int64_t new_low_seq = sk.snd_nxt;
+    int64_t cnt = 0;
+    for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
+        const uint32_t id = st().write_queue[i];
+        if (id == sk.sk_send_head || cnt == sk.retrans_out) break;
+        SkBuff& skb = *st().skb(id);
+        if (!after(skb.end_seq, sk.snd_una) || !(skb.sacked & TCPCB_RETRANS)) continue;
+        const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+        if (after(received_upto, skb.ack_seq)) {
+            rec_.skb_set(skb, KF::sacked, skb.sacked & ~TCPCB_RETRANS);
+            rec_.set(SF::retrans_out, sk.retrans_out - pcount);
+            // tcp_skb_mark_lost_uncond_verify
+            if (!(skb.sacked & (TCPCB_LOST | TCPCB_SACKED_ACKED))) {
+                rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_LOST);
+                rec_.set(SF::lost_out, sk.lost_out + pcount);
+            }
+            rec_.arg(Arg::skb, skb.id);
+            rec_.arg(Arg::seq, skb.seq);
+            rec_.arg(Arg::ack, skb.ack_seq);
+            rec_.arg(Arg::value, sk.lost_out);
+            SP_EMIT(rec_, lost_retrans);
+        } else {
+            if (before(skb.ack_seq, new_low_seq)) new_low_seq = skb.ack_seq;
+            cnt += pcount;
+        }
+    }
+    if (sk.retrans_out && sk.lost_retrans_low != new_low_seq) {
+        rec_.set(SF::lost_retrans_low, new_low_seq);
+        rec_.arg(Arg::seq, new_low_seq);
+        SP_EMIT(rec_, lost_retrans);
+    }
+}
+
+// tcp_update_reordering: the path reorders by `metric` segments; with SACK
+// that also ends FACK for this connection (tcp_disable_fack).
+void Engine::tcp_update_reordering(int64_t metric) {
+    auto& sk = st().sk;
+    if (metric <= sk.reordering) return;
+    rec_.arg(Arg::old, sk.reordering);
+    rec_.set(SF::reordering, std::min(metric, TCP_MAX_REORDERING));
+    if (sk.sack_ok & TCP_FACK_ENABLED) rec_.set(SF::sack_ok, sk.sack_ok & ~TCP_FACK_ENABLED);
+    rec_.arg(Arg::value, sk.reordering);
+    SP_EMIT(rec_, reordering);
+}
+
+int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
+                                    const std::vector<std::pair<uint32_t, uint32_t>>& blocks) {
+    FuncScope fs(rec_, Func::tcp_sacktag_write_queue);
+    auto& sk = st().sk;
+    int flag = 0;
+    int64_t reord = sk.packets_out;
+    std::vector<std::pair<int64_t, int64_t>> wire;
+    for (const auto& b : blocks) wire.emplace_back(b.first, b.second);
+
+    // Nothing SACKed yet: the highest SACK starts again from the head.
+    if (!sk.sacked_out) {
+        if (sk.fackets_out) rec_.set(SF::fackets_out, 0);
+        if (!st().write_queue.empty() && sk.highest_sack != st().write_queue.front())
+            rec_.set(SF::highest_sack, st().write_queue.front());
+    }
+    rec_.arg(Arg::segs, static_cast<int64_t>(wire.size()));
+    rec_.arg(Arg::ack, ack);
+    SP_EMIT(rec_, sack_blocks);
+
+    const bool found_dup_sack = tcp_check_dsack(ack, wire);
+    if (found_dup_sack) flag |= FLAG_DSACKING_ACK;
+    // An ACK far older than snd_una (more than a window) brings nothing usable.
+    if (before(ack, seq_add(prior_snd_una, -sk.max_window))) return 0;
+    if (!sk.packets_out) return flag;
+
+    auto discard = [&](int64_t s, int64_t e, int64_t reason) {
+        rec_.arg(Arg::seq, s);
+        rec_.arg(Arg::end_seq, e);
+        rec_.arg(Arg::reason, reason);
+        SP_EMIT(rec_, sack_discard);
+    };
+    struct Block {
+        int64_t start, end;
+        bool dup;
+    };
+    std::vector<Block> sp;
+    bool first_kept = true;  // first_sack_index: the D-SACK block survived validation
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        const bool dup_sack = i == 0 && found_dup_sack;
+        const auto [s, e] = wire[i];
+        int64_t reason = 0;
+        if (!tcp_is_sackblock_valid(dup_sack, s, e, reason)) {
+            // A plain block below snd_una on an ACK that is itself behind
+            // (ACKs reordered) is skipped without counting it as discarded.
+            if (!dup_sack && ack != sk.snd_una && !after(e, sk.snd_una)) {
+                discard(s, e, 6);
+                continue;
+            }
+            if (i == 0) first_kept = false;
+            discard(s, e, reason);
+            continue;
+        }
+        // Wholly below what was ACKed before this ACK: nothing to learn.
+        if (!after(e, prior_snd_una)) {
+            discard(s, e, 6);
+            continue;
+        }
+        sp.push_back({s, e, dup_sack});
+    }
+    // The blocks in sequence order, so one walk of the queue serves them all.
+    std::stable_sort(sp.begin(), sp.end(), [](const Block& a, const Block& b) { return before(a.start, b.start); });
+    if (!first_kept)
+        for (Block& b : sp) b.dup = false;
+
+    int64_t fack_count = 0;
+    std::size_t i = 0;  // position in the write queue
+    for (std::size_t k = 0; k < sp.size(); ++k) {
+        const Block& blk = sp[k];
+        // The D-SACK block, when it lies inside the next block, is checked
+        // on the skbs they share (next_dup).
+        const Block* next_dup = (k + 1 < sp.size() && sp[k + 1].dup) ? &sp[k + 1] : nullptr;
+        // Event "B": SACKed data above high_seq means a hole below it is lost.
+        if (after(blk.end, sk.high_seq)) flag |= FLAG_DATA_LOST;
+        // tcp_sacktag_skip: the skbs before the block.
+        while (i < st().write_queue.size()) {
+            const uint32_t id = st().write_queue[i];
+            if (id == sk.sk_send_head) break;
+            const SkBuff& skb = *st().skb(id);
+            if (after(skb.end_seq, blk.start)) break;
+            fack_count += skb.gso_segs ? skb.gso_segs : 1;
+            ++i;
+        }
+        // tcp_sacktag_walk: the skbs the block touches.
+        while (i < st().write_queue.size()) {
+            const uint32_t id = st().write_queue[i];
+            if (id == sk.sk_send_head) break;
+            if (!before(st().skb(id)->seq, blk.end)) break;
+            int in_sack = 0;
+            bool dup_sack = blk.dup;
+            if (next_dup && before(st().skb(id)->seq, next_dup->end)) {
+                in_sack = tcp_match_skb_to_sack(*st().skb(id), next_dup->start, next_dup->end);
+                if (in_sack > 0) dup_sack = true;
+            }
+            if (in_sack <= 0) in_sack = tcp_match_skb_to_sack(*st().skb(id), blk.start, blk.end);
+            if (in_sack < 0) break;
+            SkBuff& skb = *st().skb(id);
+            if (in_sack) {
+                const int64_t old_sacked = skb.sacked, old_sacked_out = sk.sacked_out;
+                tcp_sacktag_one(skb, dup_sack, fack_count, reord, flag);
+                // tcp_advance_highest_sack: the skb after it marks the highest SACK.
+                const int64_t old_highest = sk.highest_sack;
+                if (!before(skb.seq, tcp_highest_sack_seq())) {
+                    const int64_t next = next_skb_after(skb.id);
+                    if (sk.highest_sack != next) rec_.set(SF::highest_sack, next);
+                }
+                if (skb.sacked != old_sacked || sk.highest_sack != old_highest) {
+                    rec_.arg(Arg::skb, skb.id);
+                    rec_.arg(Arg::seq, skb.seq);
+                    rec_.arg(Arg::end_seq, skb.end_seq);
+                    rec_.arg(Arg::old, old_sacked_out);
+                    rec_.arg(Arg::value, sk.sacked_out);
+                    rec_.arg(Arg::segs, sk.fackets_out);
+                    SP_EMIT(rec_, sack_tag);
+                }
+            }
+            fack_count += skb.gso_segs ? skb.gso_segs : 1;
+            ++i;
+        }
+    }
+
+    tcp_mark_lost_retrans();
+    // Reordering seen by this ACK, unless in Loss without an undo marker.
+    if (reord < sk.fackets_out && (sk.ca_state != TCP_CA_Loss || sk.undo_marker))
+        tcp_update_reordering(sk.fackets_out - reord);
+    return flag;
+}
+
+// tcp_skb_mark_lost: one skb taken for lost, unless already lost or SACKed.
+void Engine::tcp_skb_mark_lost(SkBuff& skb) {
+    auto& sk = st().sk;
+    if (skb.sacked & (TCPCB_LOST | TCPCB_SACKED_ACKED)) return;
+    rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_LOST);
+    rec_.set(SF::lost_out, sk.lost_out + (skb.gso_segs ? skb.gso_segs : 1));
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::seq, skb.seq);
+    rec_.arg(Arg::value, sk.lost_out);
+    SP_EMIT(rec_, mark_lost);
+}
+
+// tcp_head_timedout: the head was sent more than an RTO ago.
+bool Engine::tcp_head_timedout() const {
+    const auto& sk = st_const().sk;
+    if (!sk.packets_out || st_const().write_queue.empty()) return false;
+    const SkBuff& head = *st_const().skb(st_const().write_queue.front());
+    return rec_.time() / 1000 - head.when_us / 1000 > sk.icsk_rto_us / 1000;
+}
+
+// tcp_timeout_skbs (FACK): skbs from the head that were sent more than an RTO
+// ago are lost. (2.6.32 starts from a scoreboard hint; the result is the same.)
+void Engine::tcp_timeout_skbs() {
+    auto& sk = st().sk;
+    if (!tcp_is_fack() || !tcp_head_timedout()) return;
+    for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
+        const uint32_t id = st().write_queue[i];
+        if (id == sk.sk_send_head) break;
+        SkBuff& skb = *st().skb(id);
+        if (!(rec_.time() / 1000 - skb.when_us / 1000 > sk.icsk_rto_us / 1000)) break;
+        tcp_skb_mark_lost(skb);
+    }
+}
+
+// tcp_check_sack_reneging: the peer SACKed data and then dropped it. The
+// SACK tags are forgotten and everything is resent, as after a timeout.
+bool Engine::tcp_check_sack_reneging(int flag) {
+    auto& sk = st().sk;
+    if (!(flag & FLAG_SACK_RENEGING)) return false;
+    tcp_enter_loss(true);
+    rec_.set(SF::icsk_retransmits, sk.icsk_retransmits + 1);
+    rec_.arg(Arg::ack, sk.snd_una);
+    rec_.arg(Arg::value, sk.icsk_retransmits);
+    SP_EMIT(rec_, sack_reneging);
+    tcp_retransmit_skb(*st().skb(st().write_queue.front()));
+    inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
+    return true;
 }
 
 }  // namespace sendpath::engine

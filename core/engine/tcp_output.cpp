@@ -386,8 +386,12 @@ static void finish_split(Engine& e, SkBuff& skb, SkBuff& buff, int64_t len, int6
             rec.set(SF::packets_out, sk.packets_out - diff);
             if (skb.sacked & TCPCB_RETRANS) rec.set(SF::retrans_out, sk.retrans_out - diff);
             if (skb.sacked & TCPCB_LOST) rec.set(SF::lost_out, sk.lost_out - diff);
+            if (skb.sacked & TCPCB_SACKED_ACKED) rec.set(SF::sacked_out, sk.sacked_out - diff);
             // tcp_adjust_pcount: without SACK, sacked_out shrinks with the count.
             if (!sk.sack_ok && diff > 0) rec.set(SF::sacked_out, sk.sacked_out - std::min(sk.sacked_out, diff));
+            // tcp_adjust_fackets_out: an skb below the highest SACK counts in fackets_out.
+            if (sk.sacked_out && !e.is_tail(skb) && after(e.tcp_highest_sack_seq(), skb.seq))
+                rec.set(SF::fackets_out, sk.fackets_out - diff);
         }
     }
 }

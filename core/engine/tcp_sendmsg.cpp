@@ -453,7 +453,12 @@ void Engine::skb_entail(SkBuff& skb) {
     rec_.skb_set(skb, KF::tcp_flags, TCPHDR_ACK);
     rec_.skb_set(skb, KF::sacked, 0);
     rec_.skb_link(skb, st().tail());
-    if (sk.sk_send_head == 0) rec_.set(SF::sk_send_head, skb.id);
+    // tcp_add_write_queue_tail: the first unsent skb is the send head, and,
+    // if no skb followed the highest SACKed one, it now does (highest_sack).
+    if (sk.sk_send_head == 0) {
+        rec_.set(SF::sk_send_head, skb.id);
+        if (sk.highest_sack == 0) rec_.set(SF::highest_sack, skb.id);
+    }
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + skb.truesize);
     sk_mem_charge(skb.truesize);
     if (sk.nonagle & TCP_NAGLE_PUSH) rec_.set(SF::nonagle, sk.nonagle & ~TCP_NAGLE_PUSH);

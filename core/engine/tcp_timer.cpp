@@ -3,6 +3,7 @@
 // timer, retransmission with exponential backoff, loss recovery (go-back-N
 // after a timeout), window probes, and the lazy memory reclaim that runs
 // whenever the write timer fires.
+#include <optional>
 #include <algorithm>
 #include <climits>
 
@@ -84,26 +85,33 @@ void Engine::run_timers(int64_t now) {
     sk_mem_reclaim();
 }
 
-// tcp_enter_loss (2.6.32, a plain timeout): ssthresh is cut unless it was
-// already cut for this window, cwnd drops to 1, and every segment in flight
-// is marked lost; without SACK the duplicate ACKs counted are forgotten. The
-// undo marker is set unless something had already been retransmitted.
-void Engine::tcp_enter_loss() {
+// tcp_enter_loss (2.6.32): ssthresh is cut unless it was already cut for
+// this window, cwnd drops to 1, and every segment in flight that the peer
+// has not SACKed is marked lost; without SACK the duplicate ACKs counted are
+// forgotten. After a plain timeout (how false) the SACK tags stay and the
+// undo marker is set unless something had already been retransmitted; when
+// the peer reneged (how true) the SACK tags are forgotten too.
+void Engine::tcp_enter_loss(bool how) {
     auto& sk = st().sk;
     if (sk.ca_state <= TCP_CA_Disorder || sk.snd_una == sk.high_seq ||
         (sk.ca_state == TCP_CA_Loss && !sk.icsk_retransmits))
         rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
     rec_.set(SF::snd_cwnd, 1);
     rec_.set(SF::snd_cwnd_cnt, 0);
-    if (!sk.sack_ok) rec_.set(SF::sacked_out, 0);
-    int64_t undo_marker = sk.snd_una;
+    if (!sk.sack_ok || how) rec_.set(SF::sacked_out, 0);
+    if (how) rec_.set(SF::fackets_out, 0);
+    int64_t undo_marker = how ? 0 : sk.snd_una;
     int64_t lost = 0;
     for (uint32_t id : st().write_queue) {
         if (id == sk.sk_send_head) break;
         SkBuff& skb = *st().skb(id);
         if (skb.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) undo_marker = 0;
-        rec_.skb_set(skb, KF::sacked, (skb.sacked & ~TCPCB_RETRANS) | TCPCB_LOST);
-        lost += skb.gso_segs ? skb.gso_segs : 1;
+        int64_t sacked = skb.sacked & ~(TCPCB_TAGBITS & ~TCPCB_SACKED_ACKED);
+        if (!(sacked & TCPCB_SACKED_ACKED) || how) {
+            sacked = (sacked & ~TCPCB_SACKED_ACKED) | TCPCB_LOST;
+            lost += skb.gso_segs ? skb.gso_segs : 1;
+        }
+        if (sacked != skb.sacked) rec_.skb_set(skb, KF::sacked, sacked);
     }
     rec_.set(SF::undo_marker, undo_marker);
     rec_.set(SF::lost_out, lost);
@@ -134,7 +142,7 @@ void Engine::tcp_retransmit_timer() {
         wake();
         return;
     }
-    tcp_enter_loss();
+    tcp_enter_loss(false);
     SkBuff& head = *st().skb(st().write_queue.front());
     if (tcp_retransmit_skb(head) > 0) {
         inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, std::min(sk.icsk_rto_us, TCP_RESOURCE_PROBE_US));
@@ -165,8 +173,13 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
     rec_.arg(Arg::end_seq, skb.end_seq);
     SP_EMIT(rec_, retransmit);
     if (tcp_transmit_skb(skb) != 0) return 1;
+    // The first retransmission in flight notes snd_nxt (lost_retrans_low),
+    // and each keeps the snd_nxt it was sent at: a SACK above it later
+    // shows it lost (tcp_mark_lost_retrans).
+    if (!sk.retrans_out) rec_.set(SF::lost_retrans_low, sk.snd_nxt);
     rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_RETRANS | TCPCB_EVER_RETRANS);
     rec_.set(SF::retrans_out, sk.retrans_out + skb.gso_segs);
+    rec_.skb_set(skb, KF::ack_seq, sk.snd_nxt);
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::value, sk.retrans_out);
     SP_EMIT(rec_, retrans_marked);
@@ -174,26 +187,46 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
 }
 
 // tcp_xmit_retransmit_queue: resend the skbs marked lost, from the head, as
-// far as cwnd allows, stopping at the highest lost one (retransmit_high). A
-// skb already resent is not sent again. Past it, 2.6.32 may go on with
-// forward retransmissions, but only in Recovery with SACK, up to the highest
-// SACKed sequence; without SACK blocks there is none.
+// far as cwnd allows, up to the highest lost one (retransmit_high, computed
+// here from the LOST tags rather than kept as a field); an skb SACKed or with
+// a retransmission in flight is skipped. Past it, in Recovery with SACK and
+// when no new data may go (tcp_can_forward_retransmit), the skbs not yet
+// resent from the first hole up to the highest SACK are resent as well
+// (forward retransmission).
 void Engine::tcp_xmit_retransmit_queue() {
     FuncScope fs(rec_, Func::tcp_xmit_retransmit_queue);
     auto& sk = st().sk;
+    if (!sk.packets_out) return;
     int64_t retransmit_high = sk.snd_una;
     for (uint32_t id : st().write_queue) {
         if (id == sk.sk_send_head) break;
         const SkBuff& skb = *st().skb(id);
         if (skb.sacked & TCPCB_LOST) retransmit_high = skb.end_seq;
     }
+    std::optional<std::size_t> hole;  // the first skb neither lost, SACKed nor resent
+    bool fwd_rexmitting = false;
     for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
-        const uint32_t id = st().write_queue[i];
+        uint32_t id = st().write_queue[i];
         if (id == sk.sk_send_head) break;
-        SkBuff& skb = *st().skb(id);
         if (packets_in_flight() >= sk.snd_cwnd) return;
-        if (!before(skb.seq, retransmit_high)) break;
-        if (!(skb.sacked & TCPCB_LOST) || (skb.sacked & TCPCB_RETRANS)) continue;
+        if (!fwd_rexmitting && !before(st().skb(id)->seq, retransmit_high)) {
+            const bool can_forward = sk.ca_state == TCP_CA_Recovery && sk.sack_ok && !tcp_may_send_now();
+            if (!can_forward) break;
+            if (hole) {
+                i = *hole;
+                id = st().write_queue[i];
+                hole.reset();
+            }
+            fwd_rexmitting = true;
+        }
+        SkBuff& skb = *st().skb(id);
+        if (fwd_rexmitting) {
+            if (!before(skb.seq, tcp_highest_sack_seq())) break;
+        } else if (!(skb.sacked & TCPCB_LOST)) {
+            if (!hole && !(skb.sacked & (TCPCB_RETRANS | TCPCB_SACKED_ACKED))) hole = i;
+            continue;
+        }
+        if (skb.sacked & (TCPCB_SACKED_ACKED | TCPCB_RETRANS)) continue;
         if (tcp_retransmit_skb(skb) != 0) return;
         if (skb.id == st().write_queue.front()) inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, sk.icsk_rto_us);
     }

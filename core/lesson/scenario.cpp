@@ -200,7 +200,8 @@ SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
 }
 
 Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the sysctl section", {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags"});
+    r.object(j, p, "the sysctl section",
+             {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags", "tcp_fack"});
     Sysctls s;
     if (j.contains("tcp_wmem")) s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "byte count");
     if (j.contains("tcp_mem")) s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "page count");
@@ -209,6 +210,7 @@ Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
         s.max_skb_frags = r.integer(j["max_skb_frags"], child(p, "max_skb_frags"), 1, 18, "a fragment count");
     if (j.contains("other_pages"))
         s.other_pages = r.integer(j["other_pages"], child(p, "other_pages"), 0, kMaxPages, "a page count");
+    if (j.contains("tcp_fack")) s.tcp_fack = r.boolean(j["tcp_fack"], child(p, "tcp_fack"));
     return s;
 }
 
@@ -246,9 +248,10 @@ bool valid_ipv4_port(const std::string& s) {
 }
 
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the peer section",
-             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
-              "one_way_delay_ms", "mss", "wscale", "drop", "loss", "reset_at_us", "reset_at_ms", "dev", "connect"});
+    r.object(
+        j, p, "the peer section",
+        {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
+         "one_way_delay_ms", "mss", "wscale", "drop", "loss", "sack", "reset_at_us", "reset_at_ms", "dev", "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
     if (j.contains("rcvbuf")) s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, "a byte count");
@@ -276,6 +279,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
         if (l.contains("seed"))
             s.loss_seed = static_cast<uint64_t>(r.integer(l["seed"], child(lp, "seed"), 0, int64_t{1} << 53, "a seed"));
     }
+    if (j.contains("sack")) s.sack = r.boolean(j["sack"], child(p, "sack"));
     s.reset_at_us = r.time(j, p, "reset_at", 0, kMaxTimeUs, true);
     if (j.contains("dev")) {
         s.dev = r.string(j["dev"], child(p, "dev"), "a TAP device name");
@@ -492,11 +496,9 @@ json Scenario::to_json() const {
                    {"timestamps", sock.timestamps},
                    {"window_scaling", sock.window_scaling},
                    {"sack", sock.sack}};
-    j["sysctl"] = {{"tcp_wmem", sysctl.tcp_wmem},
-                   {"tcp_mem", sysctl.tcp_mem},
-                   {"wmem_max", sysctl.wmem_max},
-                   {"other_pages", sysctl.other_pages},
-                   {"max_skb_frags", sysctl.max_skb_frags}};
+    j["sysctl"] = {{"tcp_wmem", sysctl.tcp_wmem},           {"tcp_mem", sysctl.tcp_mem},
+                   {"wmem_max", sysctl.wmem_max},           {"other_pages", sysctl.other_pages},
+                   {"max_skb_frags", sysctl.max_skb_frags}, {"tcp_fack", sysctl.tcp_fack}};
     j["peer"] = {{"type", peer.type},
                  {"rcvbuf", peer.rcvbuf},
                  {"read_rate", peer.read_rate},
@@ -508,6 +510,7 @@ json Scenario::to_json() const {
                  {"wscale", peer.wscale},
                  {"drop", peer.drop},
                  {"loss", {{"rate", peer.loss_rate}, {"seed", peer.loss_seed}}},
+                 {"sack", peer.sack},
                  {"reset_at_us", peer.reset_at_us ? json(*peer.reset_at_us) : json(nullptr)},
                  {"dev", peer.dev},
                  {"connect", peer.connect}};

@@ -74,7 +74,17 @@ enum SockFlag : int64_t {
 enum IcskTimer : int64_t { ICSK_TIME_NONE = 0, ICSK_TIME_RETRANS = 1, ICSK_TIME_PROBE0 = 3 };
 
 // TCP_SKB_CB(skb)->sacked bits used here.
-enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETRANS = 0x80 };
+// TCPCB_RETRANS here is the kernel's TCPCB_SACKED_RETRANS (a retransmission
+// in flight); TCPCB_TAGBITS are the three scoreboard tags.
+enum Sacked : int64_t {
+    TCPCB_SACKED_ACKED = 0x01,
+    TCPCB_RETRANS = 0x02,
+    TCPCB_LOST = 0x04,
+    TCPCB_TAGBITS = 0x07,
+    TCPCB_EVER_RETRANS = 0x80
+};
+// tcp_sock->rx_opt.sack_ok bits: SACK agreed, FACK in use, a D-SACK seen.
+enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 4 };
 
 // Every socket-wide value: X(group, name, one-sentence meaning).
 // Groups: sock (struct sock), tcp (tcp_sock), icsk (inet_connection_sock),
@@ -113,7 +123,10 @@ enum Sacked : int64_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETR
     X(tcp, retrans_out, "Retransmitted segments not yet acknowledged.")                                                \
     X(tcp, lost_out, "Segments marked lost (by an RTO or a fast retransmit), not yet acknowledged.")                   \
     X(tcp, sacked_out, "Segments the peer holds out of order; without SACK, the duplicate ACKs counted.")              \
-    X(tcp, sack_ok, "1 when the SYN-ACK agreed SACK (tcp_is_sack); 0: Reno, duplicate ACKs are counted instead.")      \
+    X(tcp, sack_ok, "SACK bits: 1 agreed (tcp_is_sack), 2 FACK in use, 4 a D-SACK seen; 0: Reno, dup ACKs counted.")   \
+    X(tcp, fackets_out, "With SACK: segments from snd_una up to the highest SACKed one, holes included (FACK).")       \
+    X(tcp, highest_sack, "The skb after the highest SACKed one (skb id); 0: none follows it.")                         \
+    X(tcp, lost_retrans_low, "Lowest snd_nxt at which a retransmission in flight was sent (tcp_mark_lost_retrans).")   \
     X(tcp, reordering, "Duplicate ACKs (in segments) that mean a loss rather than reordering: 3 to start.")            \
     X(tcp, undo_marker, "snd_una when recovery or the timeout began, 0 once its reduction cannot be undone.")          \
     X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")                          \
@@ -214,7 +227,8 @@ struct Frag {
     X(gso_segs, "Number of MSS-sized segments it is sent as (0 = recompute at transmit).")                \
     X(gso_size, "Segment size used for gso_segs (0 when it goes out as one segment).")                    \
     X(nr_frags, "Number of page fragments in use.")                                                       \
-    X(sacked, "Retransmission bits: RETRANS=0x02, LOST=0x04, EVER_RETRANS=0x80.")                         \
+    X(sacked, "Scoreboard: SACKED=0x01, RETRANS=0x02, LOST=0x04, EVER_RETRANS=0x80.")                     \
+    X(ack_seq, "snd_nxt when it was last retransmitted (tcp_mark_lost_retrans compares SACKs with it).")  \
     X(when_us, "Virtual time of the last transmission in microseconds (0 = never sent).")                 \
     X(csum, "Running software checksum of the payload (CHECKSUM_NONE only).")
 

@@ -135,8 +135,12 @@ std::optional<TcpOptions> parse_tcp_options(std::span<const uint8_t> area, std::
                 break;
             case TCPOPT_SACK: {
                 std::size_t body = len - TCPOLEN_SACK_BASE;
-                if (body == 0 || body % TCPOLEN_SACK_PERBLOCK != 0 || body / TCPOLEN_SACK_PERBLOCK > kMaxSackBlocks)
-                    return fail<TcpOptions>(why, "bad TCP SACK option length");
+                if (body == 0 || body % TCPOLEN_SACK_PERBLOCK != 0 || body / TCPOLEN_SACK_PERBLOCK > kMaxSackBlocks) {
+                    o.sack_bad = true;
+                    o.sack_blocks.clear();
+                    break;
+                }
+                o.sack_bad = false;
                 o.sack_blocks.clear();
                 for (std::size_t b = 0; b < body; b += TCPOLEN_SACK_PERBLOCK)
                     o.sack_blocks.emplace_back(read_be32(v + b), read_be32(v + b + 4));

@@ -39,6 +39,9 @@ struct TcpOptions {
     bool sack_perm = false;
     std::optional<std::pair<uint32_t, uint32_t>> ts;         // tsval, tsecr
     std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;  // (start, end) sequence numbers
+    // A SACK option whose length is no whole number of blocks: Linux ignores
+    // it (tcp_parse_options) and takes the segment without SACK information.
+    bool sack_bad = false;
     bool operator==(const TcpOptions&) const = default;
 };
 
@@ -49,7 +52,8 @@ std::size_t tcp_options_len(const TcpOptions& o);
 std::size_t emit_tcp_options(const TcpOptions& o, uint8_t* out);
 // Parses the option area (header bytes 20..doff*4). Unknown kinds are skipped
 // by their length; a length that is < 2, runs past the area, or does not fit a
-// known kind is an error.
+// known kind is an error, except a SACK option of a bad length, which is
+// skipped and noted in sack_bad (as Linux ignores it).
 std::optional<TcpOptions> parse_tcp_options(std::span<const uint8_t> area, std::string* why);
 
 struct TcpRepr {

@@ -27,6 +27,10 @@ struct SimPeerConfig {
     // a generator seeded with loss_seed, so a run is the same every time.
     double loss_rate = 0;
     uint64_t loss_seed = 1;
+    // SACK: agreed when the sender's SYN offers it, and then SACK and D-SACK
+    // blocks go out as a Linux receiver sends them. false: the peer answers
+    // without SACK_PERM and the sender counts duplicate ACKs (NewReno).
+    bool sack = true;
     std::optional<int64_t> reset_at_us;  // send an RST at this time
     bool operator==(const SimPeerConfig&) const = default;
 };

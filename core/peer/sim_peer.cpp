@@ -204,9 +204,9 @@ void SimLink::on_segment(const net::TcpRepr& th, uint32_t len, int64_t t) {
                 const int64_t their_mss = th.options.mss ? *th.options.mss : TCP_MSS_DEFAULT;
                 ws_ok_ = th.options.wscale.has_value();
                 wscale_ = ws_ok_ ? static_cast<int>(cfg_.wscale) : 0;
-                // This receiver sends no SACK blocks, so it does not agree to
-                // SACK: the sender then counts duplicate ACKs (Reno).
-                sack_ok_ = false;
+                // SACK is agreed when our SYN offered it (net.ipv4.tcp_sack = 1)
+                // and the scenario leaves the peer's SACK on.
+                sack_ok_ = th.options.sack_perm && cfg_.sack;
                 ts_ok_ = th.options.ts.has_value();
                 if (ts_ok_) ts_recent_ = th.options.ts->first;
                 // tcp_initialize_rcv_mss: rcv_mss starts at the least of these sizes; on_data raises it.
@@ -293,13 +293,16 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
         const uint32_t edge = rcv_nxt_ + static_cast<uint32_t>(window_now());
         if (seq_before(th.seq, edge)) {
             const bool past = seq_after(th.seq + len, edge);
-            ofo_insert(th.seq, past ? edge : th.seq + len, fin && !past);
+            const uint32_t kept_end = past ? edge : th.seq + len;
+            if (sack_ok_) sack_ofo(th.seq, kept_end);
+            ofo_insert(th.seq, kept_end, fin && !past);
         }
         send_ack(t);
         return;
     }
     const uint32_t end = th.seq + len + (fin ? 1 : 0);
     if (!seq_after(end, rcv_nxt_)) {  // all of it was received before
+        if (sack_ok_) tcp_dsack_set(th.seq, end);
         tcp_enter_quickack_mode();
         send_ack(t);
         return;
@@ -314,7 +317,10 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
         send_ack(t);
         return;
     }
-    if (seq_before(th.seq, rcv_nxt_)) tcp_enter_quickack_mode();  // overlaps what we have
+    if (seq_before(th.seq, rcv_nxt_)) {  // overlaps what we have: D-SACK the old part
+        if (sack_ok_) tcp_dsack_set(th.seq, rcv_nxt_);
+        tcp_enter_quickack_mode();
+    }
     rcv_nxt_ += take;
     queued_ += take;
     bool ack_now = take < fresh;  // trimmed at the window edge
@@ -322,6 +328,7 @@ void SimLink::on_data(const net::TcpRepr& th, uint32_t len, int64_t t) {
     // The hole is filled: what waited out of order follows it in, and while
     // anything still waits there, every ACK goes at once (__tcp_ack_snd_check).
     if (!ofo_.empty() && !fin_now) fin_now = tcp_ofo_queue();
+    if (!selective_acks_.empty()) tcp_sack_remove();
     if (!ofo_.empty()) ack_now = true;
     if (fin_now) {
         rcv_nxt_ += 1;
@@ -431,6 +438,95 @@ bool SimLink::tcp_ofo_queue() {
     return fin;
 }
 
+constexpr std::size_t kMaxSackBlocks = 4;  // TCP_NUM_SACKS
+
+// tcp_sack_extend: a block that touches or overlaps [seq, end) grows to cover it.
+bool SimLink::tcp_sack_extend(SackBlock& sp, uint32_t seq, uint32_t end) {
+    if (seq_after(seq, sp.end) || seq_after(sp.start, end)) return false;
+    if (seq_before(seq, sp.start)) sp.start = seq;
+    if (seq_after(end, sp.end)) sp.end = end;
+    return true;
+}
+
+// tcp_sack_new_ofo_skb: the block the new data extends moves to the front
+// (and absorbs any it now touches); else a new block goes in front, the
+// oldest dropped when there are four already.
+void SimLink::tcp_sack_new_ofo_skb(uint32_t seq, uint32_t end) {
+    for (std::size_t i = 0; i < selective_acks_.size(); ++i) {
+        if (tcp_sack_extend(selective_acks_[i], seq, end)) {
+            std::rotate(selective_acks_.begin(), selective_acks_.begin() + static_cast<std::ptrdiff_t>(i),
+                        selective_acks_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+            if (selective_acks_.size() > 1) tcp_sack_maybe_coalesce();
+            return;
+        }
+    }
+    if (selective_acks_.size() >= kMaxSackBlocks) selective_acks_.pop_back();
+    selective_acks_.insert(selective_acks_.begin(), SackBlock{seq, end});
+}
+
+// tcp_sack_maybe_coalesce: the first block swallows the others it touches.
+void SimLink::tcp_sack_maybe_coalesce() {
+    for (std::size_t i = 1; i < selective_acks_.size();) {
+        if (tcp_sack_extend(selective_acks_[0], selective_acks_[i].start, selective_acks_[i].end))
+            selective_acks_.erase(selective_acks_.begin() + static_cast<std::ptrdiff_t>(i));
+        else ++i;
+    }
+}
+
+// tcp_sack_remove: blocks rcv_nxt has reached are gone; with nothing out of
+// order, all of them.
+void SimLink::tcp_sack_remove() {
+    if (ofo_.empty()) {
+        selective_acks_.clear();
+        return;
+    }
+    std::erase_if(selective_acks_, [&](const SackBlock& b) { return !seq_before(rcv_nxt_, b.start); });
+}
+
+void SimLink::tcp_dsack_set(uint32_t seq, uint32_t end) { dsack_ = SackBlock{seq, end}; }
+
+void SimLink::tcp_dsack_extend(uint32_t seq, uint32_t end) {
+    if (!dsack_) tcp_dsack_set(seq, end);
+    else tcp_sack_extend(*dsack_, seq, end);
+}
+
+// tcp_data_queue, out of order: data already held is reported in a D-SACK
+// (all of it, or the part that overlaps), and the blocks are updated.
+void SimLink::sack_ofo(uint32_t seq, uint32_t end) {
+    if (ofo_.empty()) {
+        selective_acks_.assign(1, SackBlock{seq, end});
+        return;
+    }
+    if (seq == ofo_.back().end) {
+        // Right after the last range: the first block grows, if it is that one.
+        if (selective_acks_.empty() || selective_acks_[0].end != seq) tcp_sack_new_ofo_skb(seq, end);
+        else selective_acks_[0].end = end;
+        return;
+    }
+    // The range the data starts in or after (skb1 in the kernel).
+    const OfoRange* r = nullptr;
+    for (const OfoRange& o : ofo_)
+        if (!seq_after(o.seq, seq)) r = &o;
+    if (r && seq_before(seq, r->end)) {
+        if (!seq_after(end, r->end)) {  // all of it is held already
+            tcp_dsack_set(seq, end);
+            tcp_sack_new_ofo_skb(seq, end);
+            return;
+        }
+        if (seq_after(seq, r->seq)) tcp_dsack_set(seq, r->end);
+    }
+    // Ranges after it that the new data covers, wholly or in part.
+    for (const OfoRange& o : ofo_) {
+        if (!seq_after(o.seq, seq) || !seq_after(end, o.seq)) continue;
+        if (seq_before(end, o.end)) {
+            tcp_dsack_extend(o.seq, end);
+            break;
+        }
+        tcp_dsack_extend(o.seq, o.end);
+    }
+    tcp_sack_new_ofo_skb(seq, end);
+}
+
 int64_t SimLink::window_now() const {
     const int32_t w = static_cast<int32_t>(rcv_wup_ + rcv_wnd_ - rcv_nxt_);
     return w > 0 ? w : 0;
@@ -496,6 +592,14 @@ void SimLink::send_ack(int64_t t) {
     th.ack = rcv_nxt_;
     th.flags = net::TCP_ACK;
     th.window = static_cast<uint16_t>(std::min<int64_t>(w >> wscale_, 65535));
+    // tcp_established_options / tcp_options_write: the D-SACK block first,
+    // then the SACK blocks, as many as fit beside the timestamp (3, else 4);
+    // the D-SACK goes out once.
+    if (sack_ok_) {
+        if (dsack_) th.options.sack_blocks.emplace_back(dsack_->start, dsack_->end);
+        for (const SackBlock& b : selective_acks_) th.options.sack_blocks.emplace_back(b.start, b.end);
+        dsack_.reset();
+    }
     rcv_wup_ = rcv_nxt_;
     rcv_wnd_ = static_cast<uint32_t>(w);
     // tcp_event_ack_sent

@@ -4,8 +4,8 @@
 // a small, deterministic TCP receiver modelled on Linux's receive side:
 //
 //   handshake   answers our SYN with a SYN-ACK (ISN kIss, MSS SimPeerConfig::mss,
-//               and WS / TS only if our SYN offered them; never SACK_PERM: it
-//               sends no SACK blocks, so the sender counts duplicate ACKs)
+//               and WS / TS / SACK_PERM only if our SYN offered them; SACK_PERM
+//               also only if SimPeerConfig::sack)
 //   data        takes in-order data into a receive queue counted in bytes;
 //               keeps out-of-order data inside its window (out_of_order_queue,
 //               peer_ofo_queued) and moves it in once the hole is filled
@@ -23,7 +23,11 @@
 //               out-of-order, old or trimmed data, zero-window probes and FIN;
 //               otherwise a delayed-ACK timer of delack_ms. As in Linux, PSH does
 //               not force an ACK. While anything waits out of order, every
-//               ACK goes at once (__tcp_ack_snd_check). No SACK blocks are sent.
+//               ACK goes at once (__tcp_ack_snd_check).
+//   SACK        with SACK agreed, ACKs carry SACK blocks for the data held out
+//               of order (the most recently changed block first, at most 4, 3
+//               beside timestamps) and a D-SACK block, once, for data that came
+//               twice (tcp_sack_new_ofo_skb, tcp_dsack_set, tcp_sack_remove)
 //   quick-ack   SimPeerConfig::quickack (default on), as 2.6.32 runs it: the
 //               first data segment, and one after a silence longer than the
 //               peer's RTO, fill the budget ack_quick (icsk_ack.quick) to
@@ -175,6 +179,24 @@ private:
     void ofo_insert(uint32_t seq, uint32_t end, bool fin);
     // tcp_ofo_queue: what the hole's filling made in order; returns true on a FIN.
     bool tcp_ofo_queue();
+    // SACK as a Linux receiver keeps it (tcp_input.c, 2.6.32): up to four
+    // blocks, the most recently changed first (selective_acks), and one
+    // D-SACK block to report data that came twice (duplicate_sack), sent
+    // once ahead of the others.
+    struct SackBlock {
+        uint32_t start = 0, end = 0;
+    };
+    std::vector<SackBlock> selective_acks_;
+    std::optional<SackBlock> dsack_;
+    static bool tcp_sack_extend(SackBlock& sp, uint32_t seq, uint32_t end);
+    void tcp_sack_new_ofo_skb(uint32_t seq, uint32_t end);
+    void tcp_sack_maybe_coalesce();
+    void tcp_sack_remove();
+    void tcp_dsack_set(uint32_t seq, uint32_t end);
+    void tcp_dsack_extend(uint32_t seq, uint32_t end);
+    // The out-of-order part of tcp_data_queue: D-SACK for what was there
+    // already, then the SACK blocks.
+    void sack_ofo(uint32_t seq, uint32_t end);
     uint32_t ts_recent_ = 0;
     int64_t rcv_mss_ = 536;  // estimate of the sender's full segment size
     int64_t advmss_ = 1460;  // the MSS the peer announced

@@ -139,7 +139,13 @@ namespace sendpath::trace {
     X(recovery_hold, "Without SACK, an ACK of exactly high_seq keeps the state until data above it is ACKed.")     \
     X(partial_ack, "In recovery, an ACK below high_seq (NewReno partial ACK): the next hole is lost too.")         \
     X(reordering, "tcp_update_reordering: more duplicate ACKs than segments out: the reordering metric grows.")    \
-    X(loss_ack, "In Loss, an ACK of new data: icsk_retransmits, the count of timeouts in a row, starts again.")
+    X(loss_ack, "In Loss, an ACK of new data: icsk_retransmits, the count of timeouts in a row, starts again.")    \
+    X(sack_blocks, "tcp_sacktag_write_queue: the ACK carries SACK blocks; the walk of the write queue starts.")    \
+    X(sack_discard, "tcp_is_sackblock_valid: a SACK block outside what may be SACKed is ignored (see reason).")    \
+    X(dsack, "tcp_check_dsack: the first SACK block reports data received twice (a D-SACK).")                      \
+    X(sack_tag, "tcp_sacktag_one: the peer holds this skb; it is tagged SACKED and sacked_out grows.")             \
+    X(lost_retrans, "tcp_mark_lost_retrans: a SACK above where a retransmission was sent: it was lost too.")       \
+    X(sack_reneging, "The ACK stops at an skb the peer had SACKed: the peer dropped it; the timeout path runs.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -197,7 +203,8 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_event_new_data_sent)       \
     X(tcp_event_ack_sent)            \
     X(tcp_delack_timer)              \
-    X(tcp_fastretrans_alert)
+    X(tcp_fastretrans_alert)         \
+    X(tcp_sacktag_write_queue)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

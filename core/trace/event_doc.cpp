@@ -967,6 +967,78 @@ std::vector<KindDoc> make_table() {
          "In Loss an ACK acknowledged new data (or reached high_seq): the connection is making progress, so the "
          "count of timeouts in a row that would make TCP give up (icsk_retransmits) starts again from 0.",
          {{Arg::value, "icsk_retransmits now (0)"}}},
+        {Kind::sack_blocks,
+         A::recovery,
+         O::kernel,
+         {"tcp_sacktag_write_queue"},
+         in_c,
+         {},
+         "The ACK carries SACK blocks: ranges the peer holds beyond the cumulative ACK. They are checked, sorted "
+         "and walked against the write queue in one pass. When nothing was SACKed before, the highest SACK "
+         "(highest_sack) starts again from the head and fackets_out from 0.",
+         {{Arg::segs, "blocks in the option"}, {Arg::ack, "the cumulative ACK it came with"}}},
+        {Kind::sack_discard,
+         A::recovery,
+         O::kernel,
+         {"tcp_is_sackblock_valid", "tcp_sacktag_write_queue", "tcp_parse_options"},
+         in_c,
+         {},
+         "A SACK block is not used. reason 1: it ends past snd_nxt, or is empty or reversed; 2: it starts at or "
+         "past snd_nxt; 3: it starts at or below snd_una and is no D-SACK that could count; 4: a D-SACK ending at "
+         "or below snd_una (2.6.32 refuses those); 5: a D-SACK older than undo_marker; 6: it lies wholly below "
+         "what was already ACKed, nothing to learn; 7: the option's length is no whole number of blocks, so the "
+         "whole option is ignored. Nothing else changes: a bad block never stops the ACK.",
+         {{Arg::seq, "block start"}, {Arg::end_seq, "block end"}, {Arg::reason, "why (1-7)"}}},
+        {Kind::dsack,
+         A::recovery,
+         O::kernel,
+         {"tcp_check_dsack", "tcp_dsack_seen"},
+         in_c,
+         {},
+         "The first SACK block lies below the cumulative ACK, or inside the second block: the peer reports data "
+         "it received twice (D-SACK, RFC 2883), so a retransmission was not needed. sack_ok gains 4 (a D-SACK "
+         "seen). A D-SACK for a resent skb clears its retransmission from retrans_out.",
+         {{Arg::seq, "block start"}, {Arg::end_seq, "block end"}}},
+        {Kind::sack_tag,
+         A::recovery,
+         O::kernel,
+         {"tcp_sacktag_one", "tcp_sacktag_walk", "tcp_advance_highest_sack"},
+         in_c,
+         {},
+         "A SACK block covers this skb (cut first at a segment boundary if it covered only part of it): it is "
+         "tagged SACKED (0x01) and its segments join sacked_out; a LOST tag goes, and lost_out with it. "
+         "fackets_out grows to the segments from the head through this one. If it is the highest SACKed skb, "
+         "highest_sack moves to the skb after it.",
+         {{Arg::skb, "the skb"},
+          {Arg::seq, "its start"},
+          {Arg::end_seq, "its end"},
+          {Arg::old, "sacked_out before"},
+          {Arg::value, "sacked_out now"},
+          {Arg::segs, "fackets_out now"}}},
+        {Kind::lost_retrans,
+         A::recovery,
+         O::kernel,
+         {"tcp_mark_lost_retrans"},
+         in_c,
+         {},
+         "With FACK in Recovery: this retransmission went out when snd_nxt was at `ack`, and the peer now SACKs "
+         "data above that, sent later, so the retransmission was lost as well. Its retransmission no longer "
+         "counts in retrans_out and it is marked lost to go out again. Without skb: lost_retrans_low, the lowest "
+         "snd_nxt of a retransmission still in flight, moved.",
+         {{Arg::skb, "the skb"},
+          {Arg::seq, "its start, or lost_retrans_low now"},
+          {Arg::ack, "snd_nxt when it was resent"},
+          {Arg::value, "lost_out now"}}},
+        {Kind::sack_reneging,
+         A::recovery,
+         O::kernel,
+         {"tcp_check_sack_reneging"},
+         in_c,
+         {},
+         "The cumulative ACK stops at an skb the peer had SACKed: it has dropped data it reported holding. "
+         "Nothing it SACKed can be trusted, so the connection enters Loss forgetting every SACK tag "
+         "(tcp_enter_loss with how = 1), counts a timeout and resends the head at once.",
+         {{Arg::ack, "snd_una"}, {Arg::value, "icsk_retransmits now"}}},
         {Kind::enter_loss,
          A::timers,
          O::kernel,

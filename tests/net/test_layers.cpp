@@ -200,8 +200,16 @@ TEST_CASE("TCP options: bad lengths are errors, unknown kinds are skipped") {
     const uint8_t bad_mss[] = {2, 5, 5, 0xb4, 0, 0, 0, 0};
     CHECK_FALSE(parse_tcp_options(bad_mss, &why));
     CHECK(why == "bad TCP MSS option length");
-    const uint8_t bad_sack[] = {1, 1, 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0};
-    CHECK_FALSE(parse_tcp_options(bad_sack, &why));
+    // A SACK option whose length is no whole number of blocks: Linux's
+    // tcp_parse_options ignores it and keeps the other options.
+    const uint8_t bad_sack[] = {1, 1, 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0, 2, 4, 0x05, 0xb4, 0, 0, 0};
+    auto bs = parse_tcp_options(bad_sack, &why);
+    REQUIRE(bs);
+    CHECK(bs->sack_bad);
+    CHECK(bs->sack_blocks.empty());
+    CHECK(bs->mss == 1460);
+    const uint8_t five_blocks_len[] = {5, 42, 0};  // 5 blocks cannot fit in 40 bytes: runs past the area
+    CHECK_FALSE(parse_tcp_options(five_blocks_len, &why));
     const uint8_t bad_ws[] = {3, 4, 7, 0};
     CHECK_FALSE(parse_tcp_options(bad_ws, &why));
 

@@ -1,0 +1,275 @@
+// Loss recovery with SACK, as 2.6.32.67 runs it: tcp_sacktag_write_queue
+// tags the write queue from the peer's SACK blocks, FACK (net.ipv4.tcp_fack)
+// decides when to recover and what is lost, and bad SACK blocks are ignored
+// as tcp_is_sackblock_valid says. The scenarios' descriptions in
+// tests/scenarios/ derive the expected figures from the kernel's logic.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engine/link.hpp"
+#include "model/invariants.hpp"
+#include "net/frame.hpp"
+#include "peer/sim_peer.hpp"
+#include "support/scenarios.hpp"
+#include "support/trace_query.hpp"
+#include "trace/frame_check.hpp"
+#include "trace/invariant_scope.hpp"
+#include "trace/replay.hpp"
+#include "trace/trace_io.hpp"
+
+using namespace sendpath;
+using namespace sptest;
+using K = trace::Kind;
+using trace::Arg;
+
+namespace {
+
+using Blocks = std::vector<std::pair<uint32_t, uint32_t>>;
+
+std::vector<int64_t> arg_values(const trace::Trace& t, K kind, Arg a) {
+    std::vector<int64_t> out;
+    for (auto i : find_all(t, kind)) out.push_back(t.arg(i, a));
+    return out;
+}
+
+// The SACK blocks of every ACK the engine received, in order (empty when none).
+std::vector<Blocks> received_sack_blocks(const trace::Trace& t) {
+    std::vector<Blocks> out;
+    std::vector<uint8_t> scratch;
+    for (const auto& f : t.frames) {
+        if (f.dir != 1) continue;
+        auto pf = net::parse_frame(t.frame_data(f, scratch), nullptr);
+        if (pf && pf->is_tcp()) out.push_back(pf->tcp->options.sack_blocks);
+    }
+    return out;
+}
+
+// The simulated peer with its ACKs edited on the way to us: `edit` gets the
+// n-th ACK that carries SACK blocks (from 1) and may change its options.
+// Frames are built again from the edited header, so the trace holds what the
+// engine read.
+class SackEditLink final : public engine::Link {
+public:
+    using Edit = std::function<void(int n, net::TcpOptions& opts)>;
+    SackEditLink(peer::SimPeerConfig cfg, Edit edit) : cfg_(std::move(cfg)), edit_(std::move(edit)) {}
+    void attach(trace::Recorder& rec) override { sim_ = std::make_unique<peer::SimLink>(cfg_, rec); }
+    int64_t now_us() override { return sim_->now_us(); }
+    bool send(std::span<const uint8_t> frame) override { return sim_->send(frame); }
+    bool takes_segments() const override { return true; }
+    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
+        return sim_->send_segment(a, tcp, payload_len);
+    }
+    std::optional<engine::Received> wait(int64_t until_us) override {
+        auto r = sim_->wait(until_us);
+        if (r && r->has_segment && !r->segment.tcp.options.sack_blocks.empty()) {
+            edit_(++acks_, r->segment.tcp.options);
+            if (!r->frame.empty()) {
+                const auto old = net::parse_frame(r->frame, nullptr);
+                const engine::SimAddrs s{};
+                net::FrameAddrs a{
+                    s.peer_mac, s.our_mac, s.peer_ip, s.our_ip, old && old->ip ? old->ip->ident : uint16_t{0},
+                    64,         true};
+                r->frame.clear();
+                net::emit_tcp_frame(r->frame, a, r->segment.tcp);
+            }
+        }
+        return r;
+    }
+
+private:
+    peer::SimPeerConfig cfg_;
+    Edit edit_;
+    std::unique_ptr<peer::SimLink> sim_;
+    int acks_ = 0;
+};
+
+trace::Trace run_edited(const std::string& scenario, SackEditLink::Edit edit) {
+    auto sc = shipped_scenario(scenario);
+    const peer::SimPeerConfig cfg = sc.peer;
+    sc.peer.type = "tap";  // the runner then takes the link from the hook
+    run::RunHooks hooks;
+    hooks.make_tap_link = [&](const lesson::Scenario&) { return std::make_unique<SackEditLink>(cfg, edit); };
+    return run::run_scenario(sc, engine::Options{}, hooks);
+}
+
+// What `sendpath-cli check` does: the trace validates, replays, keeps the
+// model's invariants at every event, and holds only valid frames.
+void check_like_cli(const trace::Trace& t) {
+    trace::validate_trace(t, "<edited run>");
+    trace::Replay replay(t);
+    bool copy_pending = false;
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        const auto bad = model::check_invariants(replay.seek(i), trace::invariant_scope(t, i, copy_pending));
+        if (!bad.empty()) FAIL("event " << i << ": " << bad.front());
+    }
+    const auto frames = trace::check_frames(t);
+    CHECK_MESSAGE(frames.bad == 0, frames.first_why);
+}
+
+}  // namespace
+
+TEST_CASE("SACK: one lost segment is resent when FACK counts four segments out, and the SACKed ones are tagged") {
+    const auto t = run_shipped("fast_retransmit_sack.json");
+    const auto est = find_first(t, K::established);
+    REQUIRE(est);
+    CHECK(state_at(t, *est).sk.sack_ok == (model::TCP_SACK_OK | model::TCP_FACK_ENABLED));
+    const auto drop = find_first(t, K::peer_drop);
+    REQUIRE(drop);
+    const int64_t lost_seq = t.arg(*drop, Arg::seq);
+
+    // The peer's ACKs carry one block, growing from just past the hole.
+    const auto blocks = received_sack_blocks(t);
+    std::vector<Blocks> with_sack;
+    for (const auto& b : blocks)
+        if (!b.empty()) with_sack.push_back(b);
+    REQUIRE(with_sack.size() == 9);
+    CHECK(with_sack[0] == Blocks{{static_cast<uint32_t>(lost_seq + 1448), static_cast<uint32_t>(lost_seq + 2896)}});
+    CHECK(with_sack[8] ==
+          Blocks{{static_cast<uint32_t>(lost_seq + 1448), static_cast<uint32_t>(lost_seq + 10 * 1448)}});
+
+    // Each SACK tags the skb it newly covers: sacked_out 1, 2, 3 ... and
+    // fackets_out (arg segs) counts the hole too.
+    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9});
+    CHECK(arg_values(t, K::sack_tag, Arg::segs) == std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10});
+    for (auto i : find_all(t, K::sack_tag)) {
+        const auto s = state_at(t, i);
+        const model::SkBuff* skb = s.skb(static_cast<uint32_t>(t.arg(i, Arg::skb)));
+        REQUIRE(skb);
+        CHECK((skb->sacked & model::TCPCB_SACKED_ACKED) != 0);
+    }
+    CHECK(count(t, K::dupack) == 0);  // with SACK, duplicate ACKs are not counted one by one
+
+    const auto rec = find_first(t, K::enter_recovery);
+    REQUIRE(rec);
+    CHECK(t.arg(*rec, Arg::value) == 3);  // sacked_out: the third SACK, fackets_out 4 > reordering 3
+    CHECK(t.arg(*rec, Arg::ssthresh) == 5);
+    CHECK(state_at(t, *rec).sk.fackets_out == 4);
+    const auto lost = find_next(t, K::mark_lost, *rec);
+    REQUIRE(lost);
+    CHECK(t.arg(*lost, Arg::seq) == lost_seq);
+    CHECK(count(t, K::mark_lost) == 1);  // fackets_out - reordering = 1: the head only
+    const auto rtx = find_next(t, K::retransmit, *rec);
+    REQUIRE(rtx);
+    CHECK(t.arg(*rtx, Arg::seq) == lost_seq);
+    CHECK(arg_values(t, K::cwnd_down, Arg::cwnd) == std::vector<int64_t>{7, 6, 6, 5, 4, 3, 2});
+    CHECK(count(t, K::rto_fire) == 0);
+    CHECK(count(t, K::retransmit) == 1);
+    // SACK does not hold Recovery at high_seq (that is Reno's rule).
+    CHECK(count(t, K::recovery_hold) == 0);
+    const auto end = state_at(t, t.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+    CHECK(end.sk.sacked_out == 0);
+    CHECK(end.sk.fackets_out == 0);
+    CHECK(end.sk.lost_out == 0);
+    CHECK(end.sk.retrans_out == 0);
+}
+
+TEST_CASE("FACK: the second hole of a flight is marked lost and resent before the partial ACK") {
+    const auto t = run_shipped("fack_two_holes.json");
+    const auto drops = find_all(t, K::peer_drop);
+    REQUIRE(drops.size() == 2);
+    const int64_t first = t.arg(drops[0], Arg::seq), second = t.arg(drops[1], Arg::seq);
+
+    const auto rec = find_first(t, K::enter_recovery);
+    REQUIRE(rec);
+    CHECK(state_at(t, *rec).sk.fackets_out == 5);  // the 5th segment SACKed: fackets_out jumps past the hole
+    const auto lost = find_all(t, K::mark_lost);
+    REQUIRE(lost.size() == 2);
+    CHECK(t.arg(lost[0], Arg::seq) == first);
+    CHECK(t.arg(lost[1], Arg::seq) == second);
+    CHECK(state_at(t, lost[1]).sk.fackets_out == 7);  // 7 - reordering 3 = 4 segments from the head
+    const auto rtx = find_all(t, K::retransmit);
+    REQUIRE(rtx.size() == 2);
+    CHECK(t.arg(rtx[1], Arg::seq) == second);
+    const auto partial = find_first(t, K::partial_ack);
+    REQUIRE(partial);
+    CHECK(rtx[1] < *partial);  // NewReno would resend it only after this
+    CHECK(count(t, K::rto_fire) == 0);
+    CHECK(count(t, K::enter_recovery) == 1);
+}
+
+TEST_CASE("D-SACK: data resent needlessly is reported by the peer and recognised") {
+    const auto t = run_shipped("random_loss.json");
+    const auto d = find_all(t, K::dsack);
+    REQUIRE(!d.empty());
+    for (auto i : d) {
+        const auto s = state_at(t, i);
+        CHECK((s.sk.sack_ok & model::TCP_DSACK_SEEN) != 0);
+        // The block lies below the ACK it came with: data received twice.
+        CHECK(net::seq_before(static_cast<uint32_t>(t.arg(i, Arg::seq)), static_cast<uint32_t>(s.sk.snd_una)));
+    }
+    CHECK(count(t, K::rto_fire) < count(t, K::enter_recovery));
+}
+
+TEST_CASE("bad SACK blocks are ignored as 2.6.32 ignores them, and recovery goes on from the good ones") {
+    // The first four ACKs with SACK blocks are spoiled, each in its own way.
+    const auto t = run_edited("fast_retransmit_sack.json", [](int n, net::TcpOptions& o) {
+        const auto [s, e] = o.sack_blocks.front();
+        switch (n) {
+            case 1: o.sack_blocks = {{e + 100000, e + 101448}}; break;  // past snd_nxt
+            case 2: o.sack_blocks = {{e, s}}; break;                    // reversed
+            case 3:  // a SACK option of a bad length: no blocks at all
+                o.sack_blocks.clear();
+                o.sack_bad = true;
+                break;
+            case 4:  // the real block, an overlapping copy of it, and one below snd_una
+                o.sack_blocks = {{s, e}, {s + 700, e}, {s - 4 * 1448, s - 3 * 1448}};
+                break;
+            default: break;
+        }
+    });
+    CHECK(t.end_reason == "completed");
+    check_like_cli(t);
+    const auto discards = find_all(t, K::sack_discard);
+    std::vector<int64_t> reasons;
+    for (auto i : discards) reasons.push_back(t.arg(i, Arg::reason));
+    // 1: past snd_nxt; 1: reversed; 7: the option's length; 3: a block starting below snd_una.
+    CHECK(reasons == std::vector<int64_t>{1, 1, 7, 3});
+    // The 4th ACK is the first with a usable block: it covers four segments,
+    // which the skb after the hole holds whole (a GSO skb, so no cut), and
+    // its overlapping copy tags nothing twice: sacked_out 4, then one more
+    // per later ACK.
+    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{4, 5, 6, 7, 8, 9});
+    // Recovery on that ACK (fackets_out 5), one ACK later than without the
+    // spoiled ones, and the loss is still repaired by a fast retransmit.
+    const auto rec = find_first(t, K::enter_recovery);
+    REQUIRE(rec);
+    CHECK(t.arg(*rec, Arg::value) == 4);
+    CHECK(count(t, K::enter_recovery) == 1);
+    CHECK(count(t, K::rto_fire) == 0);
+    const auto end = state_at(t, t.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+    CHECK(end.sk.sacked_out == 0);
+}
+
+TEST_CASE("SACK off at the peer: no SACK_PERM in the SYN-ACK, and recovery counts duplicate ACKs") {
+    auto sc = shipped_scenario("fast_retransmit_sack.json");
+    sc.peer.sack = false;
+    const auto t = engine::run_scenario(sc, engine::Options{});
+    const auto est = find_first(t, K::established);
+    REQUIRE(est);
+    CHECK(state_at(t, *est).sk.sack_ok == 0);
+    CHECK(count(t, K::sack_blocks) == 0);
+    CHECK(count(t, K::dupack) >= 3);
+    for (const auto& b : received_sack_blocks(t)) CHECK(b.empty());
+}
+
+TEST_CASE("tcp_fack off: plain SACK, sack_ok 1, recovery on the third SACKed segment") {
+    auto sc = shipped_scenario("fack_two_holes.json");
+    sc.sysctl.tcp_fack = false;
+    const auto t = engine::run_scenario(sc, engine::Options{});
+    const auto est = find_first(t, K::established);
+    REQUIRE(est);
+    CHECK(state_at(t, *est).sk.sack_ok == model::TCP_SACK_OK);
+    const auto rec = find_first(t, K::enter_recovery);
+    REQUIRE(rec);
+    CHECK(state_at(t, *rec).sk.sacked_out == 3);  // tcp_dupack_heurestics: sacked_out + 1 > reordering
+    CHECK(count(t, K::rto_fire) == 0);
+    const auto end = state_at(t, t.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+}
