@@ -115,6 +115,37 @@ if [ -n "$tap" ]; then
         changed=$((changed + 1))
     done
 fi
+# Lesson 16's scenario over TAP under random loss: the kernel's SACK blocks drive
+# the engine's recovery. The script drops 5 % of the TCP frames each way on the TAP
+# device with iptables (in the namespace it runs in), records, and removes the rules.
+tap_lossy=16-sack-lost-retransmit.json
+if [ -n "$tap" ]; then
+    name=$tap_lossy
+    out="$here/traces/tap-$name"
+    new="$tmpdir/tap-$name"
+    drop_in=(INPUT -i "$tap" -p tcp -m statistic --mode random --probability 0.05 -j DROP)
+    drop_out=(OUTPUT -o "$tap" -p tcp -m statistic --mode random --probability 0.05 -j DROP)
+    rules_ok=1
+    iptables -I "${drop_in[@]:0:1}" "${drop_in[@]:1}" 2>/dev/null || rules_ok=0
+    iptables -I "${drop_out[@]:0:1}" "${drop_out[@]:1}" 2>/dev/null || rules_ok=0
+    if [ "$rules_ok" -eq 1 ]; then
+        args=(run "$here/lessons/scenarios/$name" --tap "$tap" --connect "$connect" -o "$new")
+        [ -n "$local_ip" ] && args+=(--local "$local_ip")
+        if "$cli" "${args[@]}" && "$cli" check "$new"; then
+            mv "$new" "$out"
+            echo "tap-$name: recorded over $tap with 5 % random loss each way"
+            changed=$((changed + 1))
+        else
+            echo "tap-$name: recording over $tap failed; $out is unchanged" >&2
+            failed=$((failed + 1))
+        fi
+    else
+        echo "tap-$name: iptables could not add the loss rules; $out is unchanged" >&2
+        failed=$((failed + 1))
+    fi
+    iptables -D "${drop_in[@]:0:1}" "${drop_in[@]:1}" 2>/dev/null || true
+    iptables -D "${drop_out[@]:0:1}" "${drop_out[@]:1}" 2>/dev/null || true
+fi
 
 echo "make-traces.sh: $changed written, $same unchanged, $skipped skipped, $failed failed"
 [ "$failed" -eq 0 ]
