@@ -128,9 +128,7 @@ private:
             if (!util::i18n::is_language(lang))
                 r_.fail(lp, "expected a language code sendpath has texts for (" + util::i18n::language_codes() +
                                 "), got \"" + lang + "\"");
-            std::string listed;
-            for (std::string_view k : keys) listed += (listed.empty() ? "\"" : ", \"") + std::string(k) + "\"";
-            r_.object(texts, lp, whose + " texts in " + lang + " (" + listed + ")", keys);
+            r_.object(texts, lp, whose + " texts in " + lang, keys);
             for (std::string_view k : keys)
                 if (texts.contains(k)) store(lang, k, texts[std::string(k)], child(lp, k));
         }

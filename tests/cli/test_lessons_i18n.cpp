@@ -89,7 +89,7 @@ TEST_CASE("cli: answer keys and grades are the same whatever the lesson's langua
             CHECK(key_zh.questions[i].answer_json() == key_en.questions[i].answer_json());
         }
         // A sheet with one wrong answer, graded against each: the same scores and verdicts.
-        for (const std::string wrong : {std::string(), en.questions.empty() ? std::string() : en.questions[0].id}) {
+        for (const std::string& wrong : {std::string(), en.questions.empty() ? std::string() : en.questions[0].id}) {
             const json sheet = answers(key_en, wrong);
             const lesson::Grade g_en = lesson::grade_sheet(key_en, lesson::read_answer_sheet(sheet, "a.json", en));
             const lesson::Grade g_zh = lesson::grade_sheet(key_zh, lesson::read_answer_sheet(sheet, "a.json", zh));
@@ -141,7 +141,8 @@ TEST_CASE("cli: lessons --lang zh_CN lists the Chinese titles; LANG chooses with
 
 TEST_CASE("cli: a bad --lang says which languages there are") {
     TempDir d;
-    for (const std::string bad : {"zh-CN", "fr", "zh_CN.GBK", ""}) {
+    for (const char* given : {"zh-CN", "fr", "zh_CN.GBK"}) {
+        const std::string bad(given);
         const Result r = cli(d, {"lessons", kSource + "/lessons", "--lang", bad});
         CHECK(r.status == 2);
         CHECK_MESSAGE(

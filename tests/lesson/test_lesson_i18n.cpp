@@ -140,8 +140,8 @@ TEST_CASE("lesson: mistakes in translations name the place and what was expected
     j = partly_translated();
     j["questions"][0]["translations"]["zh_CN"]["answer"] = "1";  // only texts are translated
     f = error_of(j);
-    CHECK(f.place == "/questions/0/translations/zh_CN");
-    CHECK(has(f.expected, "\"prompt\", \"explain\", \"unit\""));
+    CHECK(f.place == "/questions/0/translations/zh_CN/answer");
+    CHECK(has(f.expected, "unknown key \"answer\"; expected one of: prompt, explain, unit"));
 
     j = partly_translated();
     j["steps"][0]["translations"]["zh_CN"]["text"] = "  ";
