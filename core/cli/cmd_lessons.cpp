@@ -17,6 +17,7 @@
 #include "trace/trace_io.hpp"
 #include "util/data_dir.hpp"
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 namespace sendpath::cli {
 
@@ -38,9 +39,20 @@ bool looks_like_id(const std::string& s) {
     return true;
 }
 
+// Pads to w terminal columns (a Chinese character takes two).
 std::string pad(std::string s, std::size_t w) {
-    if (s.size() < w) s += std::string(w - s.size(), ' ');
+    const std::size_t cols = util::i18n::display_width(s);
+    if (cols < w) s += std::string(w - cols, ' ');
     return s;
+}
+
+// --lang, else the environment's (LC_ALL, LC_MESSAGES, LANG).
+std::string chosen_language(const ParsedArgs& a) {
+    const std::optional<std::string> given = a.value("lang");
+    if (!given) return util::i18n::language_from_env();
+    if (auto lang = util::i18n::parse_language(*given)) return *lang;
+    throw UsageError("--lang '" + *given + "' is not a language sendpath has texts for; expected one of " +
+                     util::i18n::language_codes() + " (without --lang: from LC_ALL, LC_MESSAGES or LANG)");
 }
 
 // lessons check [DIR|FILE...]: each lesson read, its answer key computed
@@ -99,6 +111,8 @@ int check(const std::vector<std::string>& paths_given) {
 int run(const ParsedArgs& a) {
     if (!a.positional.empty() && a.positional[0] == "check") {
         if (a.flag("json")) throw UsageError("--json lists lessons; 'lessons check' prints its findings as text");
+        if (a.value("lang"))
+            throw UsageError("--lang chooses the language of the list; 'lessons check' checks every language");
         return check(std::vector<std::string>(a.positional.begin() + 1, a.positional.end()));
     }
     if (a.positional.size() > 1) throw UsageError("unexpected argument '" + a.positional[1] + "'");
@@ -108,11 +122,12 @@ int run(const ParsedArgs& a) {
             "lessons", "",
             "expected a lessons folder: " + no_lessons_dir() + "; give the folder: sendpath-cli lessons DIR");
     const bool as_json = a.flag("json");
+    const std::string lang = chosen_language(a);
     const auto files = lesson::lesson_files(dir);
     std::map<std::string, std::string> seen;  // id -> file
     nlohmann::json list = nlohmann::json::array();
     std::size_t bad = 0, n = 0;
-    if (!as_json) std::cout << "lessons in " << dir << ":\n";
+    if (!as_json) std::cout << util::i18n::trf(lang, "lessons.header", {dir}) << "\n";
     for (const auto& f : files) {
         std::optional<lesson::Lesson> l;
         try {
@@ -128,13 +143,15 @@ int run(const ParsedArgs& a) {
             continue;
         }
         ++n;
+        const std::string title = lesson::localized(*l, lang).title;
         const std::string trace_path = lesson::prepared_trace_path(*l);
         std::error_code ec;
         const bool trace_exists = fs::is_regular_file(trace_path, ec);
         if (as_json) {
             list.push_back({{"file", f},
                             {"id", l->id},
-                            {"title", l->title},
+                            {"title", title},
+                            {"languages", l->languages()},
                             {"questions", l->questions.size()},
                             {"points", l->total_points()},
                             {"steps", l->steps.size()},
@@ -143,15 +160,18 @@ int run(const ParsedArgs& a) {
                             {"trace_exists", trace_exists}});
             continue;
         }
+        const std::string count = std::to_string(l->questions.size());
         std::string line =
             (n < 10 ? " " : "") + std::to_string(n) + "  " + pad(l->id, 24) + " " +
-            pad(std::to_string(l->questions.size()) + " question" + (l->questions.size() == 1 ? "" : "s"), 14) +
-            l->title;
-        if (l->is_tap() && !trace_exists) line += "  [needs a recorded TAP trace: " + trace_path + " is missing]";
+            pad(util::i18n::trf(lang, l->questions.size() == 1 ? "lessons.questions.one" : "lessons.questions.other",
+                                {count}),
+                14) +
+            title;
+        if (l->is_tap() && !trace_exists) line += "  " + util::i18n::trf(lang, "lessons.needs_tap_trace", {trace_path});
         std::cout << line << "\n";
     }
     if (as_json) std::cout << list.dump(2) << "\n";
-    else if (n == 0 && bad == 0) std::cout << "  (no lesson files)\n";
+    else if (n == 0 && bad == 0) std::cout << "  " << util::i18n::tr(lang, "lessons.none") << "\n";
     if (bad > 0) {
         std::cerr << "sendpath-cli: " << bad << " of " << files.size() << " lesson files in " << dir
                   << " could not be read\n";
@@ -225,13 +245,18 @@ const Verb& verb_lessons() {
          "List the lessons of a folder; 'lessons check': validate them and find answers given away.",
          {"[check]", "[DIR|FILE]..."},
          {{"json", 0, "",
-           "Print the list as JSON (file, id, title, questions, points, steps, tap, trace, trace_exists)."}},
+           "Print the list as JSON (file, id, title, languages, questions, points, steps, tap, trace, "
+           "trace_exists)."},
+          {"lang", 0, "LANG",
+           "The language of the list and titles: en or zh_CN (default: from LC_ALL, LC_MESSAGES or LANG; "
+           "a lesson without that language's text shows its English)."}},
          "Without DIR: ./lessons if the current directory has one, else the lessons/ folder of\n"
          "sendpath's data: $SENDPATH_DATA, else <prefix>/share/sendpath beside an installed\n"
          "sendpath-cli, else the source tree it was built from. Lessons are listed in\n"
          "file-name order, the order they are taught in. A lesson file that does not read is\n"
          "reported on stderr (file, place, what was expected) and the others are still listed;\n"
-         "the exit status is then 2. A TAP lesson whose recorded trace is missing is marked.\n\n"
+         "the exit status is then 2. A TAP lesson whose recorded trace is missing is marked.\n"
+         "Titles are in the language of --lang, else of the environment (zh_CN.UTF-8: Chinese).\n\n"
          "lessons check [DIR|FILE...] checks lessons for an author (without a path: the default\n"
          "folder). Each lesson is read, run, and its answer key computed, so an expression that\n"
          "no longer fits the trace is found; then each question is linted for an answer on\n"
@@ -240,10 +265,12 @@ const Verb& verb_lessons() {
          "in the Events list at or before its event (assets/lesson.md, \"Answers given\n"
          "away\"). Each problem is one line on stderr naming the file, the question's place and\n"
          "id and where the answer shows; stdout has one line per lesson. Exit status 1 if any\n"
-         "lesson does not read, does not fit its trace or gives an answer away.\n\n"
+         "lesson does not read, does not fit its trace or gives an answer away. The texts of\n"
+         "every language a lesson has are checked.\n\n"
          "example:\n"
          "  sendpath-cli lessons\n"
          "  sendpath-cli lessons my-course/lessons --json\n"
+         "  sendpath-cli lessons --lang zh_CN\n"
          "  sendpath-cli lessons check lessons\n"
          "  sendpath-cli lessons check my-course/lessons/03-new.json\n"},
         run};

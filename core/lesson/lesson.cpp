@@ -7,6 +7,7 @@
 
 #include "lesson/json_read.hpp"
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 namespace sendpath::lesson {
 
@@ -27,6 +28,26 @@ int64_t Lesson::total_points() const {
     int64_t s = 0;
     for (const auto& q : questions) s += q.points;
     return s;
+}
+
+std::vector<std::string> Lesson::languages() const {
+    std::set<std::string> langs;
+    auto add = [&](const Translations& t) {
+        for (const auto& [lang, text] : t) langs.insert(lang);
+    };
+    add(title_in);
+    add(description_in);
+    for (const auto& [lang, texts] : objectives_in) langs.insert(lang);
+    for (const Step& s : steps) add(s.text_in);
+    for (const Question& q : questions) {
+        add(q.prompt_in);
+        add(q.explain_in);
+        add(q.unit_in);
+        for (const Choice& c : q.choices) add(c.text_in);
+    }
+    std::vector<std::string> out{std::string(util::i18n::kEnglish)};
+    out.insert(out.end(), langs.begin(), langs.end());
+    return out;
 }
 
 const Question* Lesson::question(const std::string& qid) const {
@@ -56,7 +77,7 @@ public:
     Lesson read(const json& j) {
         r_.object(j, "", "a lesson",
                   {"$schema", "id", "title", "description", "objectives", "scenario", "recorded_trace", "steps",
-                   "questions", "assessment"});
+                   "questions", "assessment", "translations"});
         Lesson l;
         l.file = file_;
         l.id = r_.string(need(j, "", "id"), "/id", "a lesson id");
@@ -72,10 +93,47 @@ public:
         scenario(l, need(j, "", "scenario"), j);
         steps(l, need(j, "", "steps"));
         questions(l, need(j, "", "questions"));
+        translations(j, "", "the lesson's", {"title", "description", "objectives"},
+                     [&](const std::string& lang, std::string_view key, const json& v, const std::string& p) {
+                         if (key == "title") l.title_in[lang] = text(v, p, "a title");
+                         if (key == "description") l.description_in[lang] = text(v, p, "a description", true);
+                         if (key == "objectives") {
+                             if (!v.is_array() || v.size() != l.objectives.size())
+                                 r_.fail_got(p,
+                                             "a list of " + std::to_string(l.objectives.size()) +
+                                                 " objectives, one for each of /objectives, in the same order",
+                                             v);
+                             for (std::size_t i = 0; i < v.size(); ++i)
+                                 l.objectives_in[lang].push_back(text(v[i], child(p, i), "an objective"));
+                         }
+                     });
         return l;
     }
 
 private:
+    // The "translations" of the object at ptr, if it has any: an object keyed
+    // by language code, each an object of some of `keys` (the texts of ptr
+    // that may be translated). store(lang, key, value, pointer) takes each.
+    template <typename Store>
+    void translations(const json& obj, const std::string& ptr, const std::string& whose,
+                      std::initializer_list<std::string_view> keys, Store store) {
+        if (!obj.contains("translations")) return;
+        const std::string tp = child(ptr, "translations");
+        const json& t = obj["translations"];
+        if (!t.is_object()) r_.fail_got(tp, "an object of " + whose + " texts keyed by language code (\"zh_CN\")", t);
+        for (const auto& [lang, texts] : t.items()) {
+            const std::string lp = child(tp, lang);
+            if (lang == util::i18n::kEnglish)
+                r_.fail(lp, "expected a language other than English: the English texts are the lesson's own keys");
+            if (!util::i18n::is_language(lang))
+                r_.fail(lp, "expected a language code sendpath has texts for (" + util::i18n::language_codes() +
+                                "), got \"" + lang + "\"");
+            r_.object(texts, lp, whose + " texts in " + lang, keys);
+            for (std::string_view k : keys)
+                if (texts.contains(k)) store(lang, k, texts[std::string(k)], child(lp, k));
+        }
+    }
+
     const json& need(const json& obj, const std::string& ptr, const std::string& key) {
         if (!obj.contains(key)) r_.fail(ptr, "expected the key \"" + key + "\"");
         return obj[key];
@@ -164,11 +222,15 @@ private:
         if (!v.is_array() || v.empty()) r_.fail_got("/steps", "a list of one or more steps", v);
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string p = child("/steps", i);
-            r_.object(v[i], p, "a step", {"at", "text"});
+            r_.object(v[i], p, "a step", {"at", "text", "translations"});
             Step s;
             s.pointer = p;
             s.at = expr(need(v[i], p, "at"), child(p, "at"), "an anchor", false);
             s.text = text(need(v[i], p, "text"), child(p, "text"), "the step's text");
+            translations(v[i], p, "a step's", {"text"},
+                         [&](const std::string& lang, std::string_view, const json& tv, const std::string& tp) {
+                             s.text_in[lang] = text(tv, tp, "the step's text");
+                         });
             l.steps.push_back(std::move(s));
         }
     }
@@ -180,7 +242,8 @@ private:
             const std::string p = child("/questions", i);
             const json& qj = v[i];
             r_.object(qj, p, "a question",
-                      {"id", "type", "at", "prompt", "explain", "points", "choices", "answer", "tolerance", "unit"});
+                      {"id", "type", "at", "prompt", "explain", "points", "choices", "answer", "tolerance", "unit",
+                       "translations"});
             Question q;
             q.pointer = p;
             q.id = r_.string(need(qj, p, "id"), child(p, "id"), "a question id");
@@ -231,6 +294,17 @@ private:
                     if (qj.contains("choices")) branch_choices(q, qj["choices"], child(p, "choices"));
                     break;
             }
+            translations(qj, p, "a question's", {"prompt", "explain", "unit"},
+                         [&](const std::string& lang, std::string_view key, const json& tv, const std::string& tp) {
+                             if (key == "prompt") q.prompt_in[lang] = text(tv, tp, "the question's prompt");
+                             if (key == "explain") q.explain_in[lang] = text(tv, tp, "an explanation", true);
+                             if (key == "unit") {
+                                 if (q.type != QuestionType::number)
+                                     r_.fail(tp, "expected no \"unit\" in a " + type +
+                                                     " question's translations: it is for number questions");
+                                 q.unit_in[lang] = text(tv, tp, "a unit", true);
+                             }
+                         });
             l.questions.push_back(std::move(q));
         }
     }
@@ -240,7 +314,7 @@ private:
         std::set<std::string> ids;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string cp = child(p, i);
-            r_.object(v[i], cp, "a choice", {"id", "text", "correct"});
+            r_.object(v[i], cp, "a choice", {"id", "text", "correct", "translations"});
             Choice c;
             c.id = r_.string(need(v[i], cp, "id"), child(cp, "id"), "a choice id");
             if (!id_ok(c.id, true))
@@ -251,6 +325,10 @@ private:
                 r_.fail(child(cp, "id"), "expected a choice id used once in the question, got \"" + c.id + "\" again");
             c.text = text(need(v[i], cp, "text"), child(cp, "text"), "the choice's text");
             c.correct = expr(need(v[i], cp, "correct"), child(cp, "correct"), "when this choice is correct", true);
+            translations(v[i], cp, "a choice's", {"text"},
+                         [&](const std::string& lang, std::string_view, const json& tv, const std::string& tp) {
+                             c.text_in[lang] = text(tv, tp, "the choice's text");
+                         });
             q.choices.push_back(std::move(c));
         }
     }
@@ -273,6 +351,28 @@ private:
 };
 
 }  // namespace
+
+Lesson localized(const Lesson& lesson, const std::string& lang) {
+    Lesson l = lesson;
+    // Each text in lang where the lesson has it; the translations go, so a
+    // localized lesson is plain English-shaped data for whoever shows it.
+    auto pick = [&](std::string& text, Translations& in) {
+        if (auto it = in.find(lang); it != in.end()) text = it->second;
+        in.clear();
+    };
+    pick(l.title, l.title_in);
+    pick(l.description, l.description_in);
+    if (auto it = l.objectives_in.find(lang); it != l.objectives_in.end()) l.objectives = it->second;
+    l.objectives_in.clear();
+    for (Step& s : l.steps) pick(s.text, s.text_in);
+    for (Question& q : l.questions) {
+        pick(q.prompt, q.prompt_in);
+        pick(q.explain, q.explain_in);
+        pick(q.unit, q.unit_in);
+        for (Choice& c : q.choices) pick(c.text, c.text_in);
+    }
+    return l;
+}
 
 Lesson lesson_from_json(const nlohmann::json& j, const std::string& file) { return LessonReader(file).read(j); }
 

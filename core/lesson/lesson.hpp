@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,17 +27,28 @@
 
 namespace sendpath::lesson {
 
+// Texts in other languages. Every text of a lesson is written in English
+// (required); a lesson may add the same text in another language in a
+// "translations" object beside it (assets/lesson.md, "Translations"), keyed by
+// language code ("zh_CN", util/i18n.hpp). A text missing in a language is
+// shown in English. Only texts are translated: ids, anchors, expressions and
+// event kinds are the same in every language, so answers files and grading
+// do not depend on the language (localized() below).
+using Translations = std::map<std::string, std::string>;  // language code -> text
+
 // Narrative shown when the replay reaches the anchor event.
 struct Step {
     Expr at;  // the event it is attached to
     std::string text;
     std::string pointer;  // "/steps/3", for messages
+    Translations text_in;
 };
 
 struct Choice {
     std::string id;  // what an answers file names ("a", "tail")
     std::string text;
     Expr correct;  // nonzero on the trace: this choice is correct
+    Translations text_in;
 };
 
 enum class QuestionType { choice, number, next_branch };
@@ -58,6 +70,7 @@ struct Question {
     // next_branch: kinds offered to pick from (empty: any event kind may be typed).
     std::vector<trace::Kind> branch_choices;
     std::string pointer;  // "/questions/2", for messages
+    Translations prompt_in, explain_in, unit_in;
 };
 
 struct Lesson {
@@ -76,11 +89,22 @@ struct Lesson {
     // "assessment": true: the GUI counts the first answer, shows results only
     // after Submit and locks instructor mode (gui/README.md "Lessons").
     bool assessment = false;
+    Translations title_in, description_in;
+    std::map<std::string, std::vector<std::string>> objectives_in;  // as many as objectives, when present
 
+    // The languages the lesson has any text in, English first.
+    std::vector<std::string> languages() const;
     bool is_tap() const { return scenario.peer.type == "tap"; }
     int64_t total_points() const;
     const Question* question(const std::string& id) const;
 };
+
+// The lesson as a student reading lang sees it: every text in lang where the
+// lesson has it, in English where not, and the translations dropped. Ids,
+// anchors, expressions and points are untouched, so the answer key and the
+// grade of an answers file are the same for every language. English (or a
+// language sendpath has no table for) gives the lesson as written.
+Lesson localized(const Lesson& lesson, const std::string& lang);
 
 // Reads and checks a lesson file: keys and types, ids, every expression
 // parsed, the scenario loaded. Throws InputError naming the file, the JSON

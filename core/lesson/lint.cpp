@@ -43,8 +43,16 @@ std::string excerpt(std::string_view s, std::size_t at, std::size_t len) {
     constexpr std::size_t kSide = 40;
     std::size_t b = at > kSide ? at - kSide : 0;
     std::size_t e = std::min(s.size(), at + len + kSide);
-    while (b > 0 && s[b - 1] != ' ') --b;
-    while (e < s.size() && s[e] != ' ') ++e;
+    // Back to a space; a text without spaces (Chinese) is cut between two
+    // UTF-8 characters instead, never inside one.
+    auto cont = [&](std::size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+    const std::size_t b0 = b, e0 = e;
+    while (b > 0 && s[b - 1] != ' ' && b0 - b < kSide) --b;
+    if (b > 0 && s[b - 1] != ' ')
+        for (b = b0; b > 0 && cont(b);) --b;
+    while (e < s.size() && s[e] != ' ' && e - e0 < kSide) ++e;
+    if (e < s.size() && s[e] != ' ')
+        for (e = e0; e < s.size() && cont(e);) ++e;
     std::string out = (b > 0 ? "..." : "") + std::string(s.substr(b, e - b)) + (e < s.size() ? "..." : "");
     return out;
 }
@@ -81,6 +89,45 @@ std::size_t find_number(std::string_view text, int64_t n, std::size_t& len) {
                 return w.at;
             }
     }
+    return std::string_view::npos;
+}
+
+// Chinese numerals, UTF-8, for the spelled-out numbers two to twelve.
+constexpr std::string_view kZhDigits[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+
+bool starts_with_zh_numeral(std::string_view s) {
+    if (s.rfind("两", 0) == 0 || s.rfind("百", 0) == 0 || s.rfind("千", 0) == 0 || s.rfind("万", 0) == 0) return true;
+    for (std::string_view d : kZhDigits)
+        if (s.rfind(d, 0) == 0) return true;
+    return false;
+}
+bool ends_with_zh_numeral_or_ordinal(std::string_view s) {
+    auto ends = [&](std::string_view t) { return s.size() >= t.size() && s.substr(s.size() - t.size()) == t; };
+    if (ends("两") || ends("百") || ends("千") || ends("万") || ends("第")) return true;  // 第三: "third", not three
+    for (std::string_view d : kZhDigits)
+        if (ends(d)) return true;
+    return false;
+}
+
+// Where a Chinese text spells out n (two to twelve: 二 or 两, 三 ... 十二) as a
+// number of its own: not part of a longer numeral (十三, 二十) and not an
+// ordinal (第二). Digits are found by find_number, as in English.
+std::size_t find_zh_number(std::string_view text, int64_t n, std::size_t& len) {
+    if (n < 2 || n > 12) return std::string_view::npos;
+    std::vector<std::string> spellings;
+    if (n <= 10) spellings.push_back(std::string(kZhDigits[n]));
+    else spellings.push_back(std::string("十") + std::string(kZhDigits[n - 10]));
+    if (n == 2) spellings.push_back("两");
+    for (const std::string& w : spellings)
+        for (std::size_t i = text.find(w); i != std::string_view::npos; i = text.find(w, i + 1)) {
+            const std::string_view before = text.substr(0, i), after = text.substr(i + w.size());
+            // 三分之一 ("a third") and 三分之二 ("two thirds") state no count.
+            const bool fraction =
+                after.rfind("分之", 0) == 0 || (before.size() >= 6 && before.substr(before.size() - 6) == "分之");
+            if (fraction || ends_with_zh_numeral_or_ordinal(before) || starts_with_zh_numeral(after)) continue;
+            len = w.size();
+            return i;
+        }
     return std::string_view::npos;
 }
 
@@ -133,10 +180,13 @@ std::set<trace::Arg> question_args(const Question& q) {
         trace::Arg a{};
         if (trace::arg_by_name(expr.substr(b, e - b), a)) out.insert(a);
     }
-    for (const Word& w : words(q.prompt)) {
-        trace::Arg a{};
-        if (w.text.find('_') != std::string::npos && trace::arg_by_name(w.text, a)) out.insert(a);
-    }
+    std::vector<const std::string*> prompts{&q.prompt};
+    for (const auto& [lang, text] : q.prompt_in) prompts.push_back(&text);
+    for (const std::string* prompt : prompts)
+        for (const Word& w : words(*prompt)) {
+            trace::Arg a{};
+            if (w.text.find('_') != std::string::npos && trace::arg_by_name(w.text, a)) out.insert(a);
+        }
     return out;
 }
 
@@ -170,16 +220,22 @@ std::vector<Leak> find_leaks(const Lesson& lesson, const AnswerKey& key, const t
             out.push_back(Leak{q.id, q.pointer, std::move(where), std::move(shown), answer});
         };
 
-        // The step text on screen.
+        // The step text on screen, in every language the step is written in.
         const int s = step_at(key, k.event);
         if (s >= 0) {
             const Step& step = lesson.steps[static_cast<std::size_t>(s)];
-            std::size_t len = 0;
-            const std::size_t at = number ? find_number(step.text, k.number, len) : find_kind(step.text, k.kind, len);
-            if (at != std::string_view::npos)
-                leak("the text of step " + step.pointer + " (shown from event " +
-                         std::to_string(key.step_events[static_cast<std::size_t>(s)]) + ")",
-                     "\"" + excerpt(step.text, at, len) + "\"");
+            std::vector<std::pair<std::string, const std::string*>> texts{{"", &step.text}};
+            for (const auto& [lang, text] : step.text_in) texts.push_back({lang + " ", &text});
+            for (const auto& [lang, text] : texts) {
+                std::size_t len = 0;
+                std::size_t at = number ? find_number(*text, k.number, len) : find_kind(*text, k.kind, len);
+                if (at == std::string_view::npos && number && lang == "zh_CN ")
+                    at = find_zh_number(*text, k.number, len);
+                if (at != std::string_view::npos)
+                    leak("the " + lang + "text of step " + step.pointer + " (shown from event " +
+                             std::to_string(key.step_events[static_cast<std::size_t>(s)]) + ")",
+                         "\"" + excerpt(*text, at, len) + "\"");
+            }
         }
         if (!number || k.event >= trace.events.size()) continue;
 

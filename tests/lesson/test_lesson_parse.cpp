@@ -14,6 +14,7 @@
 #include "support/files.hpp"
 #include "trace/event.hpp"
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 using nlohmann::json;
 using sendpath::InputError;
@@ -323,7 +324,12 @@ TEST_CASE("lesson: the JSON Schemas list the code's names") {
     std::set<std::string> top;
     for (auto it = ls.at("properties").begin(); it != ls.at("properties").end(); ++it) top.insert(it.key());
     CHECK(top == std::set<std::string>{"$schema", "id", "title", "description", "objectives", "scenario",
-                                       "recorded_trace", "steps", "questions", "assessment"});
+                                       "recorded_trace", "steps", "questions", "assessment", "translations"});
+    // The languages a lesson may be translated into are those sendpath has texts for, less English.
+    std::vector<std::string> langs;
+    for (const auto& l : sendpath::util::i18n::languages())
+        if (l.code != sendpath::util::i18n::kEnglish) langs.emplace_back(l.code);
+    CHECK(ls.at("$defs").at("language").at("enum").get<std::vector<std::string>>() == langs);
     const json as = load("answers.schema.json");
     CHECK(as.at("required") == json({"lesson", "student", "answers"}));
 }
