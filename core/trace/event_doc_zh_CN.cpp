@@ -126,6 +126,12 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"partial_ack", "恢复期间低于 high_seq 的 ACK（NewReno 部分确认）：下一个空洞也视为丢失。"},
         {"reordering", "tcp_update_reordering：重复 ACK 多于发出的分段：乱序度量增大。"},
         {"loss_ack", "Loss 状态下确认了新数据：连续超时次数 icsk_retransmits 重新计数。"},
+        {"sack_blocks", "tcp_sacktag_write_queue：ACK 携带 SACK 块，开始遍历发送队列。"},
+        {"sack_discard", "tcp_is_sackblock_valid：超出可被 SACK 范围的块被忽略（见 reason）。"},
+        {"dsack", "tcp_check_dsack：第一个 SACK 块报告重复收到的数据（D-SACK）。"},
+        {"sack_tag", "tcp_sacktag_one：对端已持有该 skb；标记为 SACKED，sacked_out 增大。"},
+        {"lost_retrans", "tcp_mark_lost_retrans：重传之后发送的数据被 SACK：该重传也已丢失。"},
+        {"sack_reneging", "ACK 停在对端曾 SACK 过的 skb：对端丢弃了它；按超时处理。"},
     };
     return kTexts;
 }
