@@ -15,6 +15,14 @@ std::size_t frames_at(const trace::Trace& t, std::size_t cursor) {
     return static_cast<std::size_t>(it - t.frames.begin());
 }
 
+std::string_view summary_without_ports(std::string_view summary) {
+    const auto arrow = summary.find(" > ");
+    if (arrow == std::string_view::npos) return summary;
+    const auto after = summary.find(' ', arrow + 3);
+    if (after == std::string_view::npos || after + 1 >= summary.size()) return summary;
+    return summary.substr(after + 1);
+}
+
 std::string tcp_flag_names(uint8_t flags) {
     static constexpr std::pair<uint8_t, const char*> kNames[] = {
         {net::TCP_SYN, "SYN"}, {net::TCP_FIN, "FIN"}, {net::TCP_RST, "RST"}, {net::TCP_PSH, "PSH"},

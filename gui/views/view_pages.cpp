@@ -24,6 +24,8 @@ public:
     void draw(ViewContext& ctx) override {
         const model::State& s = ctx.doc.state();
         const auto& sk = s.sk;
+        // Wrapped, never cut, in a narrow window.
+        ImGui::PushTextWrapPos(0.0f);
         if (sk.sk_sndmsg_page)
             ImGui::Text("cached page: page %lld, next fragment at offset %lld",
                         static_cast<long long>(sk.sk_sndmsg_page), static_cast<long long>(sk.sk_sndmsg_off));
@@ -38,8 +40,10 @@ public:
         const std::vector<PageUse>& pages = pages_;
         if (pages.empty()) {
             text_dim("No pages: every byte so far went to linear areas.");
+            ImGui::PopTextWrapPos();
             return;
         }
+        ImGui::PopTextWrapPos();
         ImGui::BeginChild("pages", ImVec2(0, 0), false);
         ImGui::PushTextWrapPos(0.0f);
         const float cw = ImGui::CalcTextSize("0").x;

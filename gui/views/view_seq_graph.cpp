@@ -78,8 +78,10 @@ public:
 private:
     void legend() {
         auto swatch = [](ImU32 c, const char* label) {
-            const ImVec2 p = ImGui::GetCursorScreenPos();
             const float s = ImGui::GetTextLineHeight();
+            // On the next line when the window is too narrow for it.
+            if (ImGui::GetContentRegionAvail().x < s + 4 + ImGui::CalcTextSize(label).x) ImGui::NewLine();
+            const ImVec2 p = ImGui::GetCursorScreenPos();
             ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + s * 0.3f), ImVec2(p.x + s, p.y + s * 0.7f), c);
             ImGui::Dummy(ImVec2(s, s));
             ImGui::SameLine(0, 4);
@@ -93,7 +95,7 @@ private:
         swatch(kAckLine, "ACK");
         swatch(kWindowLine, "ack+window");
         swatch(kCursor, "cursor");
-        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("(?)").x) ImGui::NewLine();
         help_marker(
             "Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
             "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
@@ -181,15 +183,24 @@ private:
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
         const float time_w = ImGui::CalcTextSize(time_label).x;
-        const float time_x = std::clamp(cx + 4, p0.x + 2, p1.x - time_w - 2);
+        // Right of the cursor line, or left of it where the plot ends: never across it.
+        const float time_x = std::max(p0.x + 2, cx + 4 + time_w <= p1.x - 2 ? cx + 4 : cx - 4 - time_w);
         // The window edge at the cursor, when it is above the visible range:
         // top left, or a line lower where the time label would cover it.
         const int64_t wnow = step_value_at(graph_.windows, now);
         if (wnow > r.s1) {
             std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
-            const float edge_x = p0.x + 4, edge_w = ImGui::CalcTextSize(buf).x;
-            const bool clash = edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6;
-            dl->AddText(ImVec2(edge_x, p0.y + 2 + (clash ? lh + 2 : 0)), kWindowLine, buf);
+            // The first place that covers neither the time label nor the cursor line.
+            const float edge_w = ImGui::CalcTextSize(buf).x;
+            auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
+            float edge_x = p0.x + 4, edge_y = p0.y + 2;
+            if (edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6) edge_y += lh + 2;
+            if (crosses_cursor(edge_x)) {
+                edge_y = p0.y + 4 + lh;
+                if (cx + 4 + edge_w <= p1.x - 2) edge_x = cx + 4;
+                else if (cx - 4 - edge_w >= p0.x + 2) edge_x = cx - 4 - edge_w;
+            }
+            dl->AddText(ImVec2(edge_x, edge_y), kWindowLine, buf);
         }
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
