@@ -72,8 +72,11 @@ public:
                 item_tooltip(info.doc);
                 if (ch) {
                     ImGui::PopStyleColor();
+                    const std::string was = "was " + std::to_string(before.sk.at(f));
                     ImGui::SameLine();
-                    text_dim("was " + std::to_string(before.sk.at(f)));
+                    // Below the value when the rest of the line is too short for it.
+                    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(was.c_str()).x) ImGui::NewLine();
+                    text_dim(was);
                     item_tooltip("Before this event: " + format_field(f, before.sk.at(f)));
                 }
             }
