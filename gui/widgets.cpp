@@ -167,7 +167,7 @@ void gauge(const char* label, double value, double max, const char* unit, ImU32 
     const float frac = max > 0 ? static_cast<float>(std::clamp(value / max, 0.0, 1.0)) : 0.0f;
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "%.0f / %.0f %s", value, max, unit);
-    ImGui::TextUnformatted(label);
+    ImGui::TextWrapped("%s", label);  // a narrow window wraps it, never cuts it
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram,
                           ImGui::ColorConvertU32ToFloat4(value > max ? IM_COL32(225, 85, 85, 255) : color));
     ImGui::ProgressBar(frac, ImVec2(-1, 0), overlay);

@@ -37,4 +37,16 @@ std::vector<bool> emitted_lines(const trace::Trace& t, const std::string& path, 
     return out;
 }
 
+std::vector<std::vector<uint32_t>> first_emitting_events(const trace::Trace& t) {
+    std::vector<std::vector<uint32_t>> out(t.files.size());
+    for (std::size_t i = 0; i < t.events.size(); ++i) {
+        const trace::Event& ev = t.events[i];
+        if (ev.file >= out.size()) continue;
+        std::vector<uint32_t>& lines = out[ev.file];
+        if (ev.line >= lines.size()) lines.resize(ev.line + 1, kNeverEmitted);
+        if (lines[ev.line] == kNeverEmitted) lines[ev.line] = static_cast<uint32_t>(i);
+    }
+    return out;
+}
+
 }  // namespace sendpath::gui

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <string>
@@ -32,5 +33,13 @@ std::vector<std::size_t> line_starts(std::string_view text);
 // dots). Bounded by the horizon so a lesson does not mark the lines the
 // trace reaches after the cursor.
 std::vector<bool> emitted_lines(const trace::Trace& t, const std::string& path, std::size_t horizon, std::size_t lines);
+
+// The same dots for every horizon at once: for each file of t (index in
+// t.files) and each line number, the first event emitted there, or
+// kNeverEmitted (each vector ends after its file's last emitting line). A
+// line has a dot when its first event is at or before the horizon. One walk
+// over the trace; a lesson's step or a jump into another file then costs nothing.
+constexpr uint32_t kNeverEmitted = UINT32_MAX;
+std::vector<std::vector<uint32_t>> first_emitting_events(const trace::Trace& t);
 
 }  // namespace sendpath::gui

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace sendpath::gui {
 
@@ -24,8 +25,9 @@ std::vector<PageUse> page_usage(const model::State& s) {
     // Queue order first (what the student sees left to right), then skbs off the queue.
     for (uint32_t id : s.write_queue)
         if (const model::SkBuff* skb = s.skb(id)) add_frags(*skb);
+    const std::set<uint32_t> queued(s.write_queue.begin(), s.write_queue.end());
     for (const auto& [id, skb] : s.skbs)
-        if (std::find(s.write_queue.begin(), s.write_queue.end(), id) == s.write_queue.end()) add_frags(skb);
+        if (!queued.count(id)) add_frags(skb);
 
     const auto cached = static_cast<uint32_t>(s.sk.sk_sndmsg_page);
     std::vector<PageUse> out;

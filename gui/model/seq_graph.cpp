@@ -211,8 +211,16 @@ int64_t step_value_at(const std::vector<SeqStep>& steps, int64_t t) {
 int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px) {
     int best = -1;
     double best_d = max_px;
-    for (std::size_t i = 0; i < g.segments.size(); ++i) {
-        const SeqSegment& seg = g.segments[i];
+    // Only segments within max_px of t in time can be near (the segments are
+    // in time order): the hover costs the same in a trace of any length.
+    const double reach = max_px * t_per_px;
+    const auto& segs = g.segments;
+    const auto lo = std::lower_bound(segs.begin(), segs.end(), t - reach,
+                                     [](const SeqSegment& x, double v) { return static_cast<double>(x.time_us) < v; });
+    const auto hi = std::upper_bound(segs.begin(), segs.end(), t + reach,
+                                     [](double v, const SeqSegment& x) { return v < static_cast<double>(x.time_us); });
+    for (auto i = static_cast<std::size_t>(lo - segs.begin()); i < static_cast<std::size_t>(hi - segs.begin()); ++i) {
+        const SeqSegment& seg = segs[i];
         const double dx = (static_cast<double>(seg.time_us) - t) / t_per_px;
         double dy = 0;
         if (s < static_cast<double>(seg.seq_lo)) dy = (static_cast<double>(seg.seq_lo) - s) / s_per_px;

@@ -19,4 +19,12 @@ namespace sendpath::gui {
 std::vector<int64_t> strip_columns(const trace::Trace& t, int cols, std::size_t horizon,
                                    const std::function<int(trace::Kind)>& salience);
 
+// The same columns as strip_columns(t, cols, horizon, salience), made from
+// `whole` = strip_columns(t, cols, <last event>, salience): columns before
+// the horizon's are unchanged, those after it are empty, and only the events
+// of the horizon's own column are looked at. So a lesson's step costs the
+// same in a trace of any length.
+std::vector<int64_t> clip_strip_columns(const std::vector<int64_t>& whole, const trace::Trace& t, std::size_t horizon,
+                                        const std::function<int(trace::Kind)>& salience);
+
 }  // namespace sendpath::gui

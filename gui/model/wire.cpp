@@ -1,5 +1,6 @@
 #include "gui/model/wire.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "net/frame.hpp"
@@ -7,9 +8,19 @@
 namespace sendpath::gui {
 
 std::size_t frames_at(const trace::Trace& t, std::size_t cursor) {
-    std::size_t n = 0;
-    while (n < t.frames.size() && t.frames[n].event <= cursor) ++n;
-    return n;
+    // Frames are recorded as their events happen, so their events never go
+    // down: a binary search, not a walk over every frame (it runs each frame).
+    const auto it = std::partition_point(t.frames.begin(), t.frames.end(),
+                                         [&](const trace::Frame& f) { return f.event <= cursor; });
+    return static_cast<std::size_t>(it - t.frames.begin());
+}
+
+std::string_view summary_without_ports(std::string_view summary) {
+    const auto arrow = summary.find(" > ");
+    if (arrow == std::string_view::npos) return summary;
+    const auto after = summary.find(' ', arrow + 3);
+    if (after == std::string_view::npos || after + 1 >= summary.size()) return summary;
+    return summary.substr(after + 1);
 }
 
 std::string tcp_flag_names(uint8_t flags) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trace/event.hpp"
@@ -16,6 +17,13 @@ namespace sendpath::gui {
 // Number of frames that belong to events 0..cursor (frames are in time
 // order, so they are a prefix of Trace::frames).
 std::size_t frames_at(const trace::Trace& t, std::size_t cursor);
+
+// A frame's one-line summary (net::summarize_frame) without its leading
+// "SRC:PORT > DST:PORT ": the frame list has a direction column, and the
+// addresses are the same on every row, so the flags, seq, ack, window and
+// length fit in a narrow window. Anything else (ARP, an invalid frame) is
+// returned whole.
+std::string_view summary_without_ports(std::string_view summary);
 
 struct FrameField {
     std::string layer;  // "Ethernet", "IPv4", "TCP", "ARP", "payload"

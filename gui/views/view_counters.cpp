@@ -46,7 +46,9 @@ public:
             if (!open) continue;
             if (!ImGui::BeginTable(g.group.data(), 2, ImGuiTableFlags_RowBg)) continue;
             const float cw = ImGui::CalcTextSize("0").x;
-            ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, cw * 20);
+            // A narrow window leaves the values room for "1 (ESTABLISHED)" first.
+            const float name_w = std::clamp(ImGui::GetContentRegionAvail().x - cw * 17, cw * 12, cw * 20);
+            ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed, name_w);
             ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
             for (model::SF f : g.fields) {
                 const bool ch = is_changed(f);
@@ -55,16 +57,26 @@ public:
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 if (ch) ImGui::PushStyleColor(ImGuiCol_Text, colors::kChangedText);
+                ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextUnformatted(info.name.data(), info.name.data() + info.name.size());
+                ImGui::PopTextWrapPos();
                 item_tooltip(info.doc);
                 context_menu(ctx, f);
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(format_field(f, s.sk.at(f)).c_str());
+                // Wrapped in a narrow window, never cut; flag lists break
+                // between flags ("NOSPACE | QUEUE_SHRUNK"), not inside one.
+                std::string value = format_field(f, s.sk.at(f));
+                for (std::size_t at = value.find('|'); at != std::string::npos; at = value.find('|', at + 3))
+                    value.replace(at, 1, " | ");
+                ImGui::TextWrapped("%s", value.c_str());
                 item_tooltip(info.doc);
                 if (ch) {
                     ImGui::PopStyleColor();
+                    const std::string was = "was " + std::to_string(before.sk.at(f));
                     ImGui::SameLine();
-                    text_dim("was " + std::to_string(before.sk.at(f)));
+                    // Below the value when the rest of the line is too short for it.
+                    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(was.c_str()).x) ImGui::NewLine();
+                    text_dim(was);
                     item_tooltip("Before this event: " + format_field(f, before.sk.at(f)));
                 }
             }
@@ -90,7 +102,7 @@ private:
         item_tooltip(
             "tcp_sendmsg waits for send buffer space (wait_for_sndbuf) when sk_wmem_queued reaches sk_sndbuf.");
         // Charged memory: queued truesize plus what is reserved in advance.
-        ImGui::TextUnformatted("charged: wmem_queued + forward_alloc");
+        ImGui::TextWrapped("charged: wmem_queued + forward_alloc");
         const double q = static_cast<double>(std::max<int64_t>(0, sk.sk_wmem_queued));
         const double fa = static_cast<double>(std::max<int64_t>(0, sk.sk_forward_alloc));
         const double total = std::max(q + fa, static_cast<double>(sk.sk_sndbuf));

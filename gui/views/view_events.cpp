@@ -49,7 +49,7 @@ public:
         ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthFixed, cw * 4);
         ImGui::TableSetupColumn("function", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, cw * 17);
-        ImGui::TableSetupColumn("line", ImGuiTableColumnFlags_WidthFixed, cw * 5);
+        ImGui::TableSetupColumn("line", ImGuiTableColumnFlags_WidthFixed, cw * 4);
         ImGui::TableHeadersRow();
 
         const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
@@ -80,8 +80,9 @@ public:
                 ImGui::TableNextColumn();
                 if (e.call) ImGui::Text("%u", e.call);
                 ImGui::TableNextColumn();
-                // Indent by depth so calls read like a tree.
-                ImGui::Dummy(ImVec2(cw * 1.5f * e.depth, 0));
+                // Indent by depth so calls read like a tree; half a character per level, so deep
+                // calls' names still fit a 1280-pixel layout.
+                ImGui::Dummy(ImVec2(cw * 0.5f * e.depth, 0));
                 ImGui::SameLine(0, 0);
                 ImGui::TextUnformatted(std::string(trace::func_name(e.func)).c_str());
                 ImGui::TableNextColumn();

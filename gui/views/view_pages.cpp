@@ -24,16 +24,26 @@ public:
     void draw(ViewContext& ctx) override {
         const model::State& s = ctx.doc.state();
         const auto& sk = s.sk;
+        // Wrapped, never cut, in a narrow window.
+        ImGui::PushTextWrapPos(0.0f);
         if (sk.sk_sndmsg_page)
             ImGui::Text("cached page: page %lld, next fragment at offset %lld",
                         static_cast<long long>(sk.sk_sndmsg_page), static_cast<long long>(sk.sk_sndmsg_off));
         else ImGui::TextUnformatted("cached page: none (sk_sndmsg_page = NULL)");
         item_tooltip(model::sock_field_info(model::SF::sk_sndmsg_page).doc);
-        const auto pages = page_usage(s);
+        // Once per cursor position, not per frame.
+        if (cache_doc_ != ctx.doc.id() || cache_generation_ != ctx.doc.generation()) {
+            cache_doc_ = ctx.doc.id();
+            cache_generation_ = ctx.doc.generation();
+            pages_ = page_usage(s);
+        }
+        const std::vector<PageUse>& pages = pages_;
         if (pages.empty()) {
             text_dim("No pages: every byte so far went to linear areas.");
+            ImGui::PopTextWrapPos();
             return;
         }
+        ImGui::PopTextWrapPos();
         ImGui::BeginChild("pages", ImVec2(0, 0), false);
         ImGui::PushTextWrapPos(0.0f);
         const float cw = ImGui::CalcTextSize("0").x;
@@ -45,6 +55,12 @@ public:
             const ImVec2 p = ImGui::GetCursorScreenPos();
             const float bar_w = std::max(40.0f, ImGui::GetContentRegionAvail().x - label_w - 4);
             const float h = lh * 1.3f;
+            // A big send buffer holds hundreds of pages: those out of sight take their place only.
+            if (!ImGui::IsRectVisible(p, ImVec2(p.x + label_w + bar_w, p.y + h))) {
+                ImGui::Dummy(ImVec2(label_w + bar_w, h));
+                ImGui::Dummy(ImVec2(1, lh * 0.3f));
+                continue;
+            }
             char buf[64];
             std::snprintf(buf, sizeof buf, "page %u", u.id);
             dl->AddText(p, changed ? colors::kChanged : IM_COL32(230, 230, 230, 255), buf);
@@ -125,6 +141,9 @@ private:
         }
         ImGui::EndTooltip();
     }
+
+    uint64_t cache_doc_ = 0, cache_generation_ = 0;
+    std::vector<PageUse> pages_;
 };
 }  // namespace
 

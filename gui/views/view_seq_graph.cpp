@@ -8,10 +8,10 @@
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
 // double-click fits everything, a click on a segment jumps to its transmit.
 //
-// A frame's cost does not grow with the trace: the segments and the two step
-// lines become at most a few strokes per pixel column, and those strokes are
-// kept (in plot coordinates) until the range, the plot's size, the cursor or
-// the selection change; a still frame only replays them.
+// Neither a frame's cost nor a jump's grows with the trace: the plot is
+// summarized into at most a few strokes per pixel column once per range, plot
+// size and selection, and a jump only decides which strokes are the future
+// (model/seq_plot.hpp); a still frame replays the strokes.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gui/model/seq_graph.hpp"
+#include "gui/model/seq_plot.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -32,38 +33,12 @@ constexpr ImU32 kWindowLine = IM_COL32(220, 200, 80, 255);
 constexpr ImU32 kCursor = IM_COL32(120, 170, 255, 255);
 constexpr ImU32 kGrid = IM_COL32(60, 62, 70, 255);
 
-// One stroke of the plot, relative to its top-left corner.
-struct Shape {
-    enum class Type : uint8_t { line, circle, retransmit_mark };
-    Type type = Type::line;
-    ImVec2 a, b;  // line: from a to b; circle: centre a, radius b.x; mark: at a
-    ImU32 c = 0;
-    float w = 1;
-};
-
-// Collects shapes in plot coordinates (o: the plot's corner on screen).
-struct Shapes {
-    std::vector<Shape>& out;
-    ImVec2 o;
-    void line(ImVec2 a, ImVec2 b, ImU32 c, float w = 1.0f) {
-        out.push_back(Shape{Shape::Type::line, ImVec2(a.x - o.x, a.y - o.y), ImVec2(b.x - o.x, b.y - o.y), c, w});
-    }
-    void circle(ImVec2 a, float radius, ImU32 c, float w) {
-        out.push_back(Shape{Shape::Type::circle, ImVec2(a.x - o.x, a.y - o.y), ImVec2(radius, 0), c, w});
-    }
-    void mark(ImVec2 a, ImU32 c) {
-        out.push_back(Shape{Shape::Type::retransmit_mark, ImVec2(a.x - o.x, a.y - o.y), ImVec2(), c, 1});
-    }
-};
-
-// What the kept shapes were made for.
-struct ShapesKey {
+// What the kept strokes were made for.
+struct SummaryKey {
     uint64_t graph = 0;  // SeqGraphView::graph_serial_
-    PlotRange range;
-    float pw = 0, ph = 0, lh = 0, cw = 0;
-    std::size_t cursor = 0;
+    PlotFrame frame;
     uint32_t selected_skb = 0;
-    bool operator==(const ShapesKey&) const = default;
+    bool operator==(const SummaryKey&) const = default;
 };
 
 class SeqGraphView final : public View {
@@ -103,8 +78,10 @@ public:
 private:
     void legend() {
         auto swatch = [](ImU32 c, const char* label) {
-            const ImVec2 p = ImGui::GetCursorScreenPos();
             const float s = ImGui::GetTextLineHeight();
+            // On the next line when the window is too narrow for it.
+            if (ImGui::GetContentRegionAvail().x < s + 4 + ImGui::CalcTextSize(label).x) ImGui::NewLine();
+            const ImVec2 p = ImGui::GetCursorScreenPos();
             ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + s * 0.3f), ImVec2(p.x + s, p.y + s * 0.7f), c);
             ImGui::Dummy(ImVec2(s, s));
             ImGui::SameLine(0, 4);
@@ -118,7 +95,7 @@ private:
         swatch(kAckLine, "ACK");
         swatch(kWindowLine, "ack+window");
         swatch(kCursor, "cursor");
-        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("(?)").x) ImGui::NewLine();
         help_marker(
             "Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
             "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
@@ -177,20 +154,26 @@ private:
 
         const int64_t now = doc.event() ? doc.event()->time_us : 0;
         const std::size_t cursor = doc.cursor();
-        const ShapesKey key{graph_serial_, r, pw, ph, lh, cw, cursor, ctx.vs.selected_skb};
-        if (!(key == shapes_key_) || !shapes_valid_) {
-            shapes_.clear();
-            Shapes out{shapes_, p0};
-            make_shapes(ctx, out, X, Y, p1.x, cw, cursor);
-            shapes_key_ = key;
-            shapes_valid_ = true;
+        const SummaryKey key{graph_serial_, PlotFrame{r, pw, ph, std::max(2.0f, cw * 0.4f)}, ctx.vs.selected_skb};
+        if (!(key == summary_key_) || !summary_valid_) {
+            summary_ = summarize_plot(graph_, t, key.frame, key.selected_skb);
+            summary_key_ = key;
+            summary_valid_ = true;
+            strokes_valid_ = false;
         }
-        for (const Shape& s : shapes_) {
-            const ImVec2 a(p0.x + s.a.x, p0.y + s.a.y);
+        if (!strokes_valid_ || strokes_cursor_ != cursor) {
+            strokes_ = plot_strokes(graph_, t, summary_, cursor);
+            strokes_cursor_ = cursor;
+            strokes_valid_ = true;
+        }
+        for (const PlotStroke& s : strokes_) {
+            ImU32 c = tone_color(s.tone, ctx.vs.selected_skb);
+            if (s.future) c = with_alpha(c, 60);
+            const ImVec2 a(p0.x + s.x0, p0.y + s.y0);
             switch (s.type) {
-                case Shape::Type::line: dl->AddLine(a, ImVec2(p0.x + s.b.x, p0.y + s.b.y), s.c, s.w); break;
-                case Shape::Type::circle: dl->AddCircle(a, s.b.x, s.c, 0, s.w); break;
-                case Shape::Type::retransmit_mark: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), s.c, "R"); break;
+                case PlotStroke::Type::line: dl->AddLine(a, ImVec2(p0.x + s.x1, p0.y + s.y1), c, s.width); break;
+                case PlotStroke::Type::ring: dl->AddCircle(a, s.x1, c, 0, s.width); break;
+                case PlotStroke::Type::letter_r: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), c, "R"); break;
             }
         }
         const auto& segs = graph_.segments;
@@ -200,15 +183,24 @@ private:
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
         const float time_w = ImGui::CalcTextSize(time_label).x;
-        const float time_x = std::clamp(cx + 4, p0.x + 2, p1.x - time_w - 2);
+        // Right of the cursor line, or left of it where the plot ends: never across it.
+        const float time_x = std::max(p0.x + 2, cx + 4 + time_w <= p1.x - 2 ? cx + 4 : cx - 4 - time_w);
         // The window edge at the cursor, when it is above the visible range:
         // top left, or a line lower where the time label would cover it.
         const int64_t wnow = step_value_at(graph_.windows, now);
         if (wnow > r.s1) {
             std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
-            const float edge_x = p0.x + 4, edge_w = ImGui::CalcTextSize(buf).x;
-            const bool clash = edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6;
-            dl->AddText(ImVec2(edge_x, p0.y + 2 + (clash ? lh + 2 : 0)), kWindowLine, buf);
+            // The first place that covers neither the time label nor the cursor line.
+            const float edge_w = ImGui::CalcTextSize(buf).x;
+            auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
+            float edge_x = p0.x + 4, edge_y = p0.y + 2;
+            if (edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6) edge_y += lh + 2;
+            if (crosses_cursor(edge_x)) {
+                edge_y = p0.y + 4 + lh;
+                if (cx + 4 + edge_w <= p1.x - 2) edge_x = cx + 4;
+                else if (cx - 4 - edge_w >= p0.x + 2) edge_x = cx - 4 - edge_w;
+            }
+            dl->AddText(ImVec2(edge_x, edge_y), kWindowLine, buf);
         }
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
@@ -246,116 +238,28 @@ private:
         if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragged_ = false;
     }
 
-    // The step lines and the segments over the visible range, at most a few
-    // strokes per pixel column.
-    template <class FX, class FY>
-    void make_shapes(ViewContext& ctx, Shapes& out, FX X, FY Y, float right, float cw, std::size_t cursor) {
-        const trace::Trace& t = ctx.doc.trace();
-        const PlotRange& r = range_;
-        step_line(out, graph_.windows, kWindowLine, cursor, r, X, Y, right);
-        step_line(out, graph_.acks, kAckLine, cursor, r, X, Y, right);
-
-        // Only segments in the visible time range (they are in time order), and
-        // at most one bar per pixel column and colour: a million-event trace has
-        // ~10^5 segments, more than a draw list holds (16-bit indices) or an eye sees.
-        const auto& segs = graph_.segments;
-        auto lo = std::lower_bound(segs.begin(), segs.end(), r.t0,
-                                   [](const SeqSegment& s, double v) { return s.time_us < v; });
-        auto hi = std::upper_bound(segs.begin(), segs.end(), r.t1,
-                                   [](double v, const SeqSegment& s) { return v < s.time_us; });
-        const float tick = std::max(2.0f, cw * 0.4f);
-        const bool detailed = hi - lo < 4000;
-        struct Bar {
-            float x = 0, y0 = 0, y1 = 0;
-            ImU32 c = 0;
-            bool used = false;
-        };
-        Bar bars[3];  // sent, retransmitted, selected skb's; per column
-        auto flush = [&](Bar& b) {
-            if (!b.used) return;
-            out.line(ImVec2(b.x, b.y0), ImVec2(b.x, b.y1), b.c, 1.5f);
-            if (detailed) {
-                out.line(ImVec2(b.x - tick, b.y0), ImVec2(b.x + tick, b.y0), b.c);
-                out.line(ImVec2(b.x - tick, b.y1), ImVec2(b.x + tick, b.y1), b.c);
-            }
-            b.used = false;
-        };
-        int dropped_marks = 0;
-        for (auto it = lo; it != hi; ++it) {
-            const SeqSegment& s = *it;
-            const bool future = s.event > cursor;
-            int slot = s.retransmit ? 1 : 0;
-            ImU32 c = s.retransmit ? kRetransmit : kSegment;
-            // Linked selection: the selected skb's segments in its own colour.
-            if (ctx.vs.selected_skb && t.frames[s.frame].skb == ctx.vs.selected_skb) {
-                c = id_color(ctx.vs.selected_skb);
-                slot = 2;
-            }
-            if (future) c = with_alpha(c, 60);
-            const float x = std::round(X(static_cast<double>(s.time_us)));
-            float y0 = Y(static_cast<double>(s.seq_lo)), y1 = Y(static_cast<double>(s.seq_hi));
-            if (y0 - y1 < 3) y1 = y0 - 3;  // a small segment stays visible when zoomed out
-            Bar& b = bars[slot];
-            if (b.used && (b.x != x || b.c != c)) flush(b);
-            if (!b.used) b = Bar{x, y0, y1, c, true};
-            else {
-                b.y0 = std::max(b.y0, y0);
-                b.y1 = std::min(b.y1, y1);
-            }
-            if (s.retransmit && detailed) out.mark(ImVec2(x + tick + 2, y1), c);
-            if (s.dropped && dropped_marks < 2000) {
-                ++dropped_marks;
-                const float ym = (y0 + y1) * 0.5f, d = tick * 1.6f;
-                const ImU32 xc = future ? with_alpha(kRetransmit, 60) : kRetransmit;
-                out.line(ImVec2(x - d, ym - d), ImVec2(x + d, ym + d), xc, 2.0f);
-                out.line(ImVec2(x - d, ym + d), ImVec2(x + d, ym - d), xc, 2.0f);
-            }
-            if (ctx.doc.event() && s.event == cursor)
-                out.circle(ImVec2(x, (y0 + y1) * 0.5f), tick * 2.5f, colors::kChanged, 2.0f);
+    static ImU32 tone_color(Tone tone, uint32_t selected_skb) {
+        switch (tone) {
+            case Tone::sent: return kSegment;
+            case Tone::retransmit:
+            case Tone::dropped: return kRetransmit;
+            case Tone::selected: return id_color(selected_skb);
+            case Tone::ack: return kAckLine;
+            case Tone::window: return kWindowLine;
+            case Tone::cursor: return colors::kChanged;
         }
-        for (Bar& b : bars) flush(b);
-    }
-
-    // A step line over the visible time range, one vertical stroke per pixel
-    // column (min..max of the steps in it) so its size does not grow with the trace.
-    template <class FX, class FY>
-    static void step_line(Shapes& out, const std::vector<SeqStep>& steps, ImU32 c, std::size_t cursor,
-                          const PlotRange& r, FX X, FY Y, float right) {
-        if (steps.empty()) return;
-        auto it = std::upper_bound(steps.begin(), steps.end(), r.t0,
-                                   [](double v, const SeqStep& s) { return v < s.time_us; });
-        if (it != steps.begin()) --it;  // the step in force at the left edge
-        const auto end = std::upper_bound(steps.begin(), steps.end(), r.t1,
-                                          [](double v, const SeqStep& s) { return v < s.time_us; });
-        float px = X(static_cast<double>(it->time_us)), py = Y(static_cast<double>(it->value));
-        float col_lo = py, col_hi = py;
-        ImU32 pc = it->event > cursor ? with_alpha(c, 60) : c;
-        for (++it; it != end; ++it) {
-            const float x = X(static_cast<double>(it->time_us)), y = Y(static_cast<double>(it->value));
-            if (std::floor(x) == std::floor(px)) {  // same column: widen the stroke
-                col_lo = std::min(col_lo, y);
-                col_hi = std::max(col_hi, y);
-                py = y;
-                continue;
-            }
-            if (col_hi - col_lo > 0.5f) out.line(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
-            out.line(ImVec2(px, py), ImVec2(x, py), pc, 1.5f);
-            out.line(ImVec2(x, py), ImVec2(x, y), pc, 1.5f);
-            px = x;
-            py = col_lo = col_hi = y;
-            pc = it->event > cursor ? with_alpha(c, 60) : c;
-        }
-        if (col_hi - col_lo > 0.5f) out.line(ImVec2(px, col_lo), ImVec2(px, col_hi), pc, 1.5f);
-        const float xr = end == steps.end() ? right : std::min(right, X(static_cast<double>(end->time_us)));
-        out.line(ImVec2(px, py), ImVec2(xr, py), pc, 1.5f);
+        return kSegment;
     }
 
     uint64_t cache_doc_ = 0;
     std::optional<std::size_t> cache_horizon_;
     uint64_t graph_serial_ = 0;  // counts the graphs graph_ has held
-    std::vector<Shape> shapes_;  // the strokes of the last frame (plot coordinates)
-    ShapesKey shapes_key_;
-    bool shapes_valid_ = false;
+    SeqPlotSummary summary_;     // the plot without the cursor
+    SummaryKey summary_key_;
+    bool summary_valid_ = false;
+    std::vector<PlotStroke> strokes_;  // with the cursor: what a frame draws
+    std::size_t strokes_cursor_ = 0;
+    bool strokes_valid_ = false;
     bool was_clipped_ = false;
     SeqGraph full_;   // every segment and ACK of the trace
     SeqGraph graph_;  // what is drawn: full_, or full_ up to the horizon

@@ -56,6 +56,9 @@ public:
             const SkbBox& b = boxes[k];
             const model::SkBuff& skb = *s.skb(b.id);
             const ImVec2 a(o.x + b.x + 2, o.y + b.y), z(a.x + b.w, a.y + b.h);
+            // A long queue scrolls: boxes out of sight (with the marks above
+            // them and the link to the next) are not drawn.
+            if (!ImGui::IsRectVisible(ImVec2(a.x, a.y - p.top), ImVec2(z.x + p.gap_x, z.y))) continue;
             // Queue link to the next box on the same row.
             if (k + 1 < boxes.size() && boxes[k + 1].y == b.y) {
                 const float my = a.y + b.h * 0.5f;

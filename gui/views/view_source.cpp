@@ -6,7 +6,6 @@
 // lessons) folds the lines that only record the trace (model/kernel_view.hpp).
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -184,24 +183,22 @@ private:
     void listing(ViewContext& ctx, const EmbeddedFile& f, const std::string& path, const trace::Event& e) {
         const Document& doc = ctx.doc;
         // The dots mark lines reached up to the horizon: in a lesson, where the
-        // trace goes after the cursor is the answer to a question.
-        // Each file's dots are found once per document and horizon (a walk over
-        // the trace), not again whenever a jump lands in another file.
-        if (cache_doc_ != doc.id() || cache_horizon_ != doc.horizon() || doc.size() != cache_size_) {
+        // trace goes after the cursor is the answer to a question. Each line's
+        // first event is found once per document (one walk over the trace), so
+        // neither a jump into another file nor a lesson's step walks it again.
+        if (cache_doc_ != doc.id() || doc.size() != cache_size_) {
             cache_doc_ = doc.id();
-            cache_horizon_ = doc.horizon();
             cache_size_ = doc.size();
-            emitted_by_file_.clear();
-            cache_path_.clear();
+            first_emits_ = first_emitting_events(doc.trace());
         }
         if (cache_path_ != f.path) {
             cache_path_ = std::string(f.path);
             starts_ = line_starts(f.text);
-            auto [it, fresh] = emitted_by_file_.try_emplace(cache_path_);
-            if (fresh) it->second = emitted_lines(doc.trace(), path, cache_horizon_, starts_.size());
-            emitted_ = &it->second;
             rows_path_.clear();
         }
+        static const std::vector<uint32_t> kNone;
+        const std::vector<uint32_t>& first_emit = e.file < first_emits_.size() ? first_emits_[e.file] : kNone;
+        const std::size_t horizon = doc.horizon();
         if (rows_path_ != f.path || rows_kernel_ != kernel_view_ || rows_keep_ != e.line) {
             rows_path_ = std::string(f.path);
             rows_kernel_ = kernel_view_;
@@ -247,7 +244,7 @@ private:
                 if (has_breakpoint(ctx, path, line))
                     dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
                 else if (hovered) dl->AddCircle(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);
-                if (line < emitted_->size() && (*emitted_)[line])
+                if (line < first_emit.size() && first_emit[line] <= horizon)
                     dl->AddCircleFilled(ImVec2(p.x + gutter - char_w * 0.6f, cy), line_h * 0.12f,
                                         IM_COL32(120, 170, 220, 255));
                 char num[16];
@@ -282,11 +279,9 @@ private:
 
     uint64_t cache_doc_ = 0;
     std::string cache_path_;
-    std::size_t cache_horizon_ = 0;
     std::vector<std::size_t> starts_;
-    std::size_t cache_size_ = 0;  // a live run's trace grows: its dots are found again
-    std::map<std::string, std::vector<bool>> emitted_by_file_;
-    const std::vector<bool>* emitted_ = nullptr;  // this file's, in emitted_by_file_
+    std::size_t cache_size_ = 0;                      // a live run's trace grows: its dots are found again
+    std::vector<std::vector<uint32_t>> first_emits_;  // first_emitting_events() of the document
     uint64_t last_generation_ = 0;
     // The lines listed (all, or the kernel view's) and what they were made for.
     bool kernel_view_ = false;

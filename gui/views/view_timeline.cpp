@@ -2,6 +2,7 @@
 // a strip with one tick per event (per pixel column when events outnumber
 // pixels) coloured by kind family, so waits, pushes and ACKs stand out.
 #include <algorithm>
+#include <optional>
 
 #include "gui/model/keys.hpp"
 #include "gui/model/timeline_strip.hpp"
@@ -122,11 +123,17 @@ private:
         ImGui::InvisibleButton("##strip", ImVec2(w, h));
         const int cols = static_cast<int>(w);
         // Lesson mode: no tick after the horizon (the cursor while a question waits).
-        if (cache_doc_ != doc.id() || cache_cols_ != cols || cache_horizon_ != doc.horizon()) {
+        // The whole trace's columns are found once (a walk over every event);
+        // a new horizon only looks at its own column again.
+        if (cache_doc_ != doc.id() || cache_cols_ != cols) {
             cache_doc_ = doc.id();
             cache_cols_ = cols;
+            whole_ = strip_columns(doc.trace(), cols, n - 1, salience);
+            cache_horizon_.reset();
+        }
+        if (cache_horizon_ != doc.horizon()) {
             cache_horizon_ = doc.horizon();
-            cache_event_ = strip_columns(doc.trace(), cols, cache_horizon_, salience);
+            cache_event_ = clip_strip_columns(whole_, doc.trace(), *cache_horizon_, salience);
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), colors::kPanel);
@@ -157,8 +164,9 @@ private:
 
     uint64_t cache_doc_ = 0;
     int cache_cols_ = 0;
-    std::size_t cache_horizon_ = 0;
-    std::vector<int64_t> cache_event_;  // per pixel column: the event drawn there, -1 none
+    std::optional<std::size_t> cache_horizon_;
+    std::vector<int64_t> whole_;        // per pixel column, over the whole trace
+    std::vector<int64_t> cache_event_;  // per pixel column: the event drawn there (up to the horizon), -1 none
 };
 }  // namespace
 

@@ -50,15 +50,18 @@ public:
         }
         const float list_h =
             std::max(ImGui::GetTextLineHeightWithSpacing() * 4, ImGui::GetContentRegionAvail().y * 0.42f);
+        // Scrolls sideways (the frame number stays): a SYN's options are
+        // longer than a narrow window, and a summary is never cut off.
         if (ImGui::BeginTable("frames", 4,
-                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit,
+                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_SizingFixedFit,
                               ImVec2(0, list_h))) {
             const float cw = ImGui::CalcTextSize("0").x;
-            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupScrollFreeze(1, 1);
             ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, cw * 4);
             ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, cw * 10);
             ImGui::TableSetupColumn("dir", ImGuiTableColumnFlags_WidthFixed, cw * 4);
-            ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
+            ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthFixed, cw * 96);
             ImGui::TableHeadersRow();
             const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
             if (scroll_to_sel && sel)
@@ -90,9 +93,12 @@ public:
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(f.dir == 0 ? "out" : "in");
                     ImGui::TableNextColumn();
+                    // Without the addresses (the same on every row); the whole line on hover.
                     const std::string sum = net::summarize_frame(t.frame_data(f, scratch));
-                    if (f.dropped) ImGui::TextColored(colors::kError, "(dropped) %s", sum.c_str());
-                    else ImGui::TextUnformatted(sum.c_str());
+                    const std::string shown(summary_without_ports(sum));
+                    if (f.dropped) ImGui::TextColored(colors::kError, "(dropped) %s", shown.c_str());
+                    else ImGui::TextUnformatted(shown.c_str());
+                    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sum.c_str());
                 }
             }
             ImGui::EndTable();

@@ -181,6 +181,14 @@ TEST_CASE("frames at the cursor are those of events up to it") {
     CHECK(frames_at(t, 0) == 0);
     CHECK(frames_at(t, 2) == 1);
     CHECK(frames_at(t, 5) == 3);
+    CHECK(frames_at(t, 4) == 1);
+}
+
+TEST_CASE("the frame list shows a TCP frame's flags, numbers and length without the addresses") {
+    CHECK(summary_without_ports("10.99.0.2:40000 > 10.99.0.1:5001 [S] seq 1000 win 65535 <mss 1460> len 0") ==
+          "[S] seq 1000 win 65535 <mss 1460> len 0");
+    CHECK(summary_without_ports("ARP who-has 10.99.0.1 tell 10.99.0.2") == "ARP who-has 10.99.0.1 tell 10.99.0.2");
+    CHECK(summary_without_ports("invalid frame: short") == "invalid frame: short");
 }
 
 TEST_CASE("the engine's sources are embedded byte for byte") {

@@ -53,7 +53,11 @@ TEST_CASE("lesson: while a question waits the horizon is the cursor, and every v
     CHECK(rows_up_to(rows, doc->horizon()) == q + 1);
     // Timeline strip: no column stands for an event after the cursor, but the
     // cursor's own event has its tick.
-    const auto cols = strip_columns(t, 300, doc->horizon(), [](trace::Kind) { return 1; });
+    // (The view clips the whole trace's columns at the horizon: the same columns.)
+    auto salience = [](trace::Kind k) { return k == trace::Kind::transmit ? 2 : 1; };
+    const auto cols = strip_columns(t, 300, doc->horizon(), salience);
+    CHECK(clip_strip_columns(strip_columns(t, 300, t.events.size() - 1, salience), t, doc->horizon(), salience) ==
+          cols);
     bool cursor_seen = false;
     for (int64_t e : cols) {
         CHECK(e <= static_cast<int64_t>(q));
@@ -78,6 +82,10 @@ TEST_CASE("lesson: while a question waits the horizon is the cursor, and every v
         }
     }
     CHECK(later_only > 0);  // the lesson's trace does go on to lines not reached yet
+    // The view's dots come from each line's first event: the same lines.
+    const auto first = first_emitting_events(t)[t.events[q].file];
+    for (std::size_t line = 0; line < before.size(); ++line)
+        CHECK(before[line] == (line < first.size() && first[line] <= doc->horizon()));
     // Sequence graph: nothing after the cursor, and the extents are those of the past.
     const SeqGraph full = build_seq_graph(t);
     const SeqGraph clipped = clip_seq_graph(full, doc->horizon());

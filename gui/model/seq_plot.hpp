@@ -1,0 +1,90 @@
+// What the sequence graph's plot draws, in pixels, kept apart from ImGui so a
+// test can compare it with a walk over every segment.
+//
+// A frame's cost must not grow with the trace, nor a jump's. So the drawing is
+// made in two steps:
+//   - summarize_plot(): once per range, plot size and selection, every
+//     segment and step in the visible range becomes at most a few strokes per
+//     pixel column (a bar per column and colour, a step line's min..max per
+//     column), each with the events it stands for;
+//   - plot_strokes(): once per cursor, which of those strokes are the future
+//     (dimmed) and the ring around the cursor's segments. A column where past
+//     and future meet is the only one whose segments are walked again.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gui/model/seq_graph.hpp"
+#include "trace/event.hpp"
+
+namespace sendpath::gui {
+
+// The plot's pixels: x from its left edge, y from its top edge (as drawn).
+struct PlotFrame {
+    PlotRange range;
+    float width = 1, height = 1;
+    float tick = 2;  // half the width of a segment's end ticks
+    float x(double t_us) const { return static_cast<float>((t_us - range.t0) / (range.t1 - range.t0) * width); }
+    float y(double seq) const { return static_cast<float>(height - (seq - range.s0) / (range.s1 - range.s0) * height); }
+    bool operator==(const PlotFrame&) const = default;
+};
+
+// What a stroke stands for; the view picks the colour.
+enum class Tone : uint8_t { sent, retransmit, selected, ack, window, dropped, cursor };
+
+struct PlotStroke {
+    enum class Type : uint8_t { line, ring, letter_r };
+    Type type = Type::line;
+    Tone tone = Tone::sent;
+    bool future = false;  // after the cursor: drawn dimmed
+    // line: (x0, y0) to (x1, y1); ring: centre (x0, y0), radius x1; letter_r: its left middle at (x0, y0).
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float width = 1;
+    bool operator==(const PlotStroke&) const = default;
+};
+
+// More visible segments than this: no end ticks and no "R" marks (they would
+// cover each other), only bars.
+constexpr std::size_t kDetailedSegments = 4000;
+// At most this many dropped-segment crosses.
+constexpr int kMaxDroppedMarks = 2000;
+
+struct SeqPlotSummary {
+    // A stroke that is the future when its event is after the cursor.
+    struct Keyed {
+        PlotStroke stroke;
+        uint32_t event = 0;
+    };
+    // The bar of one colour in one pixel column: segments first..last (other
+    // colours' among them) span y0 (bottom) to y1 (top); their events are
+    // ev_min..ev_max.
+    struct Bar {
+        Tone tone = Tone::sent;
+        float x = 0, y0 = 0, y1 = 0;
+        uint32_t first = 0, last = 0;
+        uint32_t ev_min = 0, ev_max = 0;
+    };
+    PlotFrame frame;
+    uint32_t selected_skb = 0;
+    std::size_t seg_lo = 0, seg_hi = 0;  // the segments in the visible time range
+    bool detailed = false;               // fewer than kDetailedSegments of them
+    bool in_event_order = true;          // those segments' events never go down
+    std::vector<Keyed> lines;            // the window and ACK step lines
+    std::vector<Bar> bars;
+    std::vector<Keyed> marks;  // "R" beside retransmissions (detailed only), crosses on dropped segments
+};
+
+// Everything the plot of g shows over frame.range, without the cursor. A
+// segment whose frame came from skb selected_skb (0: none) is drawn in the
+// selection's colour. t is the trace g was built from.
+SeqPlotSummary summarize_plot(const SeqGraph& g, const trace::Trace& t, const PlotFrame& frame, uint32_t selected_skb);
+
+// The strokes to draw with the cursor at event `cursor`, in drawing order:
+// step lines, bars (with end ticks when detailed), marks, then a ring around
+// each visible segment the cursor's event sent.
+std::vector<PlotStroke> plot_strokes(const SeqGraph& g, const trace::Trace& t, const SeqPlotSummary& s,
+                                     std::size_t cursor);
+
+}  // namespace sendpath::gui

@@ -1,0 +1,166 @@
+// The sequence graph's plot summary (model/seq_plot.hpp) draws what a walk
+// over every visible segment with the cursor known draws: the same bars, in
+// the same colours, dimmed after the cursor, the same "R" marks beside
+// retransmissions, crosses on dropped segments and the ring at the cursor.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "gui/model/seq_graph.hpp"
+#include "gui/model/seq_plot.hpp"
+#include "support/scenarios.hpp"
+
+using namespace sendpath;
+using namespace sendpath::gui;
+
+namespace {
+// The reference: every segment in the visible range, one at a time, the way
+// the view drew before the summary (a bar per column, colour and side of the
+// cursor; marks and the ring per segment).
+std::vector<PlotStroke> walk_every_segment(const SeqGraph& g, const trace::Trace& t, const PlotFrame& f,
+                                           uint32_t selected_skb, std::size_t cursor) {
+    std::vector<PlotStroke> out;
+    std::size_t visible = 0;
+    for (const SeqSegment& s : g.segments) visible += s.time_us >= f.range.t0 && s.time_us <= f.range.t1 ? 1 : 0;
+    const bool detailed = visible < kDetailedSegments;
+    struct Bar {
+        float x = 0, y0 = 0, y1 = 0;
+        Tone tone = Tone::sent;
+        bool future = false, used = false;
+    };
+    Bar bars[3];
+    auto line = [&](Tone tone, bool future, float x0, float y0, float x1, float y1, float w) {
+        out.push_back(PlotStroke{PlotStroke::Type::line, tone, future, x0, y0, x1, y1, w});
+    };
+    auto flush = [&](Bar& b) {
+        if (!b.used) return;
+        line(b.tone, b.future, b.x, b.y0, b.x, b.y1, 1.5f);
+        if (detailed) {
+            line(b.tone, b.future, b.x - f.tick, b.y0, b.x + f.tick, b.y0, 1.0f);
+            line(b.tone, b.future, b.x - f.tick, b.y1, b.x + f.tick, b.y1, 1.0f);
+        }
+        b.used = false;
+    };
+    int crosses = 0;
+    for (const SeqSegment& s : g.segments) {
+        if (s.time_us < f.range.t0 || s.time_us > f.range.t1) continue;
+        const bool future = s.event > cursor;
+        Tone tone = s.retransmit ? Tone::retransmit : Tone::sent;
+        if (selected_skb && t.frames[s.frame].skb == selected_skb) tone = Tone::selected;
+        const float x = std::round(f.x(static_cast<double>(s.time_us)));
+        float y0 = f.y(static_cast<double>(s.seq_lo)), y1 = f.y(static_cast<double>(s.seq_hi));
+        if (y0 - y1 < 3) y1 = y0 - 3;
+        Bar& b = bars[static_cast<int>(tone)];
+        if (b.used && (b.x != x || b.future != future)) flush(b);
+        if (!b.used) b = Bar{x, y0, y1, tone, future, true};
+        else {
+            b.y0 = std::max(b.y0, y0);
+            b.y1 = std::min(b.y1, y1);
+        }
+        if (s.retransmit && detailed)
+            out.push_back(PlotStroke{PlotStroke::Type::letter_r, tone, future, x + f.tick + 2, y1, 0, 0, 1});
+        if (s.dropped && crosses < kMaxDroppedMarks) {
+            ++crosses;
+            const float ym = (y0 + y1) * 0.5f, d = f.tick * 1.6f;
+            line(Tone::dropped, future, x - d, ym - d, x + d, ym + d, 2.0f);
+            line(Tone::dropped, future, x - d, ym + d, x + d, ym - d, 2.0f);
+        }
+        if (s.event == cursor)
+            out.push_back(
+                PlotStroke{PlotStroke::Type::ring, Tone::cursor, false, x, (y0 + y1) * 0.5f, f.tick * 2.5f, 0, 2.0f});
+    }
+    for (Bar& b : bars) flush(b);
+    return out;
+}
+
+auto order(const PlotStroke& s) { return std::make_tuple(s.type, s.tone, s.future, s.x0, s.y0, s.x1, s.y1, s.width); }
+
+// The segments' strokes (not the step lines), sorted: drawing order aside, the same set.
+std::vector<PlotStroke> segment_strokes(std::vector<PlotStroke> v) {
+    std::erase_if(v, [](const PlotStroke& s) { return s.tone == Tone::ack || s.tone == Tone::window; });
+    std::sort(v.begin(), v.end(), [](const PlotStroke& a, const PlotStroke& b) { return order(a) < order(b); });
+    return v;
+}
+
+std::size_t count(const std::vector<PlotStroke>& v, PlotStroke::Type type, Tone tone, bool future) {
+    return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&](const PlotStroke& s) {
+        return s.type == type && s.tone == tone && s.future == future;
+    }));
+}
+
+// Cursors worth checking: the start, the end, and events that sent a segment
+// sharing its pixel column with others (past and future meet there).
+std::vector<std::size_t> cursors_of(const trace::Trace& t, const SeqGraph& g) {
+    std::vector<std::size_t> c = {0, t.events.size() - 1};
+    for (std::size_t k = 1; k <= 7; ++k) c.push_back(g.segments[g.segments.size() * k / 8].event);
+    for (const SeqSegment& s : g.segments)
+        if (s.retransmit) {
+            c.push_back(s.event);
+            break;
+        }
+    return c;
+}
+
+void check_same_as_walk(const trace::Trace& t, const SeqGraph& g, const PlotFrame& f, uint32_t selected_skb) {
+    const SeqPlotSummary sum = summarize_plot(g, t, f, selected_skb);
+    for (std::size_t cursor : cursors_of(t, g)) {
+        CAPTURE(cursor);
+        const auto want = walk_every_segment(g, t, f, selected_skb, cursor);
+        const auto got = plot_strokes(g, t, sum, cursor);
+        CHECK(segment_strokes(got) == segment_strokes(want));
+        for (Tone tone : {Tone::retransmit, Tone::selected})
+            for (bool future : {false, true})
+                CHECK(count(got, PlotStroke::Type::letter_r, tone, future) ==
+                      count(want, PlotStroke::Type::letter_r, tone, future));
+    }
+}
+}  // namespace
+
+TEST_CASE("seq plot: the summary draws the same bars, R marks, crosses and ring as a walk over every segment") {
+    // 5 % of segments and ACKs lost: retransmissions and dropped segments all along.
+    const trace::Trace t = sptest::run_shipped("random_loss.json");
+    const SeqGraph g = build_seq_graph(t);
+    REQUIRE(g.segments.size() > 500);
+    const auto retransmits = std::count_if(g.segments.begin(), g.segments.end(), [](auto& s) { return s.retransmit; });
+    REQUIRE(retransmits > 10);
+    uint32_t skb = 0;  // an skb that was retransmitted, for the linked selection
+    for (const SeqSegment& s : g.segments)
+        if (s.retransmit && t.frames[s.frame].skb) skb = t.frames[s.frame].skb;
+    REQUIRE(skb != 0);
+
+    SUBCASE("fitted into 120 pixel columns: many segments per column") {
+        const PlotFrame f{fit_range(g), 120, 300, 2.8f};
+        const SeqPlotSummary sum = summarize_plot(g, t, f, 0);
+        CHECK(sum.detailed);
+        CHECK(sum.bars.size() < g.segments.size() / 2);
+        const auto at_end = plot_strokes(g, t, sum, t.events.size() - 1);
+        CHECK(count(at_end, PlotStroke::Type::letter_r, Tone::retransmit, false) ==
+              static_cast<std::size_t>(retransmits));
+        check_same_as_walk(t, g, f, 0);
+        check_same_as_walk(t, g, f, skb);
+    }
+    SUBCASE("zoomed in on the middle, 1000 pixel columns wide") {
+        PlotRange r = fit_range(g);
+        r = zoom_time_at(r, 0.5, 6.0);
+        check_same_as_walk(t, g, PlotFrame{r, 1000, 600, 2.8f}, skb);
+    }
+}
+
+TEST_CASE("seq plot: with more than kDetailedSegments visible, bars only, the same as the walk") {
+    // 8 MiB at 2 % loss: about 5,800 segments.
+    const trace::Trace t = sptest::run_json(
+        R"({"peer": {"loss": {"rate": 0.02, "seed": 3}}, "timeline": [{"send": 8388608}], "max_time_ms": 600000})");
+    const SeqGraph g = build_seq_graph(t);
+    REQUIRE(g.segments.size() > kDetailedSegments);
+    const PlotFrame f{fit_range(g), 900, 500, 2.8f};
+    const SeqPlotSummary sum = summarize_plot(g, t, f, 0);
+    CHECK(!sum.detailed);
+    const auto got = plot_strokes(g, t, sum, t.events.size() / 2);
+    CHECK(count(got, PlotStroke::Type::letter_r, Tone::retransmit, false) == 0);
+    CHECK(count(got, PlotStroke::Type::line, Tone::dropped, false) > 0);
+    CHECK(count(got, PlotStroke::Type::line, Tone::sent, true) > 0);  // the future, dimmed
+    CHECK(got.size() < g.segments.size());
+    check_same_as_walk(t, g, f, 0);
+}
