@@ -52,7 +52,13 @@ std::string format_field(model::SF f, int64_t v) {
         case SF::nonagle:
             return bits(
                 v, {{model::TCP_NAGLE_OFF, "OFF"}, {model::TCP_NAGLE_CORK, "CORK"}, {model::TCP_NAGLE_PUSH, "PUSH"}});
-        case SF::sk_send_head: return v == 0 ? "NULL" : "skb " + std::to_string(v);
+        case SF::sk_send_head:
+        case SF::highest_sack: return v == 0 ? "NULL" : "skb " + std::to_string(v);
+        case SF::sack_ok:
+            return v == 0 ? "0 (Reno)"
+                          : bits(v, {{model::TCP_SACK_OK, "SACK"},
+                                     {model::TCP_FACK_ENABLED, "FACK"},
+                                     {model::TCP_DSACK_SEEN, "DSACK_SEEN"}});
         case SF::sk_sndmsg_page: return v == 0 ? "NULL" : "page " + std::to_string(v);
         case SF::sk_sndtimeo_ms:
         case SF::timeo_ms: return v < 0 ? std::to_string(v) + " (forever)" : std::to_string(v);

@@ -1,7 +1,7 @@
 // skb queue: sk_write_queue as a row of boxes, head first. Each box shows the
 // skb's sequence range, its length split into linear part and page fragments
-// (coloured by page), the PSH flag, the loss-recovery marks (LOST, RTX for
-// resent), and its status: in flight (sent, before sk_send_head, not yet
+// (coloured by page), the PSH flag, the loss-recovery marks (SACK for held
+// by the peer, LOST, RTX for resent), and its status: in flight (sent, before sk_send_head, not yet
 // covered by snd_una), acked, or unsent. send_head and
 // the tail (where tcp_sendmsg appends) are marked above the boxes; skbs the
 // current event touched get a yellow frame.
@@ -78,7 +78,7 @@ public:
             std::snprintf(buf, sizeof buf, "skb %u", b.id);
             dl->AddText(ImVec2(a.x + 9 + lh * 0.6f, a.y + 2), IM_COL32(255, 255, 255, 255), buf);
             // Badges from the right edge: PSH, then the scoreboard bits of
-            // TCP_SKB_CB(skb)->sacked that loss recovery sets (LOST, RTX).
+            // TCP_SKB_CB(skb)->sacked that loss recovery sets (SACK, LOST, RTX).
             float bx = z.x - 4;
             auto badge = [&](const char* text, ImU32 col) {
                 const float w = cw * static_cast<float>(std::strlen(text));
@@ -88,6 +88,7 @@ public:
                 bx -= 6;
             };
             if (b.psh) badge("PSH", IM_COL32(200, 60, 60, 255));
+            if (skb.sacked & model::TCPCB_SACKED_ACKED) badge("SACK", IM_COL32(40, 140, 90, 255));
             if (skb.sacked & model::TCPCB_LOST) badge("LOST", IM_COL32(170, 40, 120, 255));
             if (skb.sacked & model::TCPCB_RETRANS) badge("RTX", IM_COL32(200, 120, 30, 255));
             float y = a.y + lh + 6;

@@ -161,6 +161,9 @@ TEST_CASE("counter values are written with their meaning") {
     CHECK(format_field(model::SF::sk_send_head, 3) == "skb 3");
     CHECK(format_field(model::SF::nonagle, 3) == "3 (OFF|CORK)");
     CHECK(format_field(model::SF::sk_sndtimeo_ms, -1) == "-1 (forever)");
+    CHECK(format_field(model::SF::sack_ok, 0) == "0 (Reno)");
+    CHECK(format_field(model::SF::sack_ok, 7) == "7 (SACK|FACK|DSACK_SEEN)");
+    CHECK(format_field(model::SF::highest_sack, 9) == "skb 9");
     CHECK(format_field(model::SF::snd_una, 4242) == "4242");
 }
 
