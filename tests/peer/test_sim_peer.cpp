@@ -137,7 +137,7 @@ TEST_CASE("SYN gets a SYN-ACK with the options our SYN offered, one round trip l
     CHECK(t.ack == kOurIsn + 1);
     CHECK(t.window == 65535);  // min(rcvbuf, 65535): a SYN's window is not scaled
     CHECK(t.options.mss == 1460);
-    CHECK_FALSE(t.options.sack_perm);  // offered, but this receiver sends no SACK blocks, so it does not agree
+    CHECK(t.options.sack_perm);  // offered, and peer.sack is on: agreed (it sends SACK blocks)
     CHECK(t.options.wscale == 7);
     REQUIRE(t.options.ts);
     CHECK(t.options.ts->second == 77u);  // our tsval echoed
@@ -301,6 +301,69 @@ TEST_CASE("scripted loss of data segment 3: a peer_drop event, then duplicate AC
     REQUIRE(got.size() == 1);
     CHECK(got[0].tcp.ack == seg3 + 4 * 1448);
     CHECK(r.link->rcv_nxt() == seg3 + 4 * 1448);
+}
+
+TEST_CASE("SACK blocks as a Linux receiver sends them: the newest first, at most 3 beside timestamps, D-SACK once") {
+    auto sc = scenario();
+    sc.peer.drop = {2, 4, 6, 8};  // four holes: 1 _ 3 _ 5 _ 7 _ 9
+    Rig r(sc);
+    r.handshake();
+    const uint32_t base = kOurIsn + 1;
+    auto seg = [&](int n) { return base + static_cast<uint32_t>(n - 1) * 1000; };
+    for (int i = 1; i <= 9; ++i) r.send_data(1000);
+    auto got = r.collect(r.link->now_us() + 10'000);
+    // After segment 3 one block; each later island becomes the first block.
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> blocks;
+    for (const auto& g : got)
+        if (!g.tcp.options.sack_blocks.empty()) blocks.push_back(g.tcp.options.sack_blocks);
+    REQUIRE(blocks.size() == 4);
+    CHECK(blocks[0] == std::vector<std::pair<uint32_t, uint32_t>>{{seg(3), seg(4)}});
+    CHECK(blocks[1] == std::vector<std::pair<uint32_t, uint32_t>>{{seg(5), seg(6)}, {seg(3), seg(4)}});
+    // Four islands, but beside the timestamp only three blocks fit: the oldest is left out.
+    CHECK(blocks[3] ==
+          std::vector<std::pair<uint32_t, uint32_t>>{{seg(9), seg(10)}, {seg(7), seg(8)}, {seg(5), seg(6)}});
+
+    // Segment 3 again: already held out of order. Its ACK carries a D-SACK
+    // first, then the block it belongs to moved to the front; the next ACK
+    // has no D-SACK any more.
+    auto t = r.header(net::TCP_ACK);
+    t.seq = seg(3);
+    REQUIRE(r.link->send(r.frame(t, 1000)));
+    got = r.collect(r.link->now_us() + 10'000);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].tcp.options.sack_blocks ==
+          std::vector<std::pair<uint32_t, uint32_t>>{{seg(3), seg(4)}, {seg(3), seg(4)}, {seg(9), seg(10)}});
+    // Segment 2 fills the first hole: 2 and 3 are in order, the block for 3 goes.
+    t.seq = seg(2);
+    REQUIRE(r.link->send(r.frame(t, 1000)));
+    got = r.collect(r.link->now_us() + 10'000);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].tcp.ack == seg(4));
+    CHECK(got[0].tcp.options.sack_blocks ==
+          std::vector<std::pair<uint32_t, uint32_t>>{{seg(9), seg(10)}, {seg(7), seg(8)}, {seg(5), seg(6)}});
+    // Old data below rcv_nxt: a D-SACK for it.
+    t.seq = seg(1);
+    REQUIRE(r.link->send(r.frame(t, 1000)));
+    got = r.collect(r.link->now_us() + 10'000);
+    REQUIRE(got.size() == 1);
+    REQUIRE(!got[0].tcp.options.sack_blocks.empty());
+    CHECK(got[0].tcp.options.sack_blocks.front() == std::make_pair(seg(1), seg(2)));
+}
+
+TEST_CASE("peer.sack false: no SACK_PERM in the SYN-ACK and no SACK blocks") {
+    auto sc = scenario();
+    sc.peer.sack = false;
+    sc.peer.drop = {2};
+    Rig r(sc);
+    REQUIRE(r.send_syn());
+    auto got = r.collect(r.link->now_us() + 2 * kDelay);
+    REQUIRE(got.size() == 1);
+    CHECK_FALSE(got[0].tcp.options.sack_perm);
+    r.peer_ack = got[0].tcp.seq + 1;
+    REQUIRE(r.send_bare(r.snd_nxt));
+    r.collect(r.link->now_us() + 2 * kDelay);
+    for (int i = 0; i < 4; ++i) r.send_data(1000);
+    for (const auto& g : r.collect(r.link->now_us() + 10'000)) CHECK(g.tcp.options.sack_blocks.empty());
 }
 
 TEST_CASE("the window closes when the application does not read, and reopens after a read") {
