@@ -46,9 +46,11 @@ int64_t monotonic_ns() {
 
 }  // namespace
 
-bool tap_frame_for_engine(std::span<const uint8_t> frame) {
+bool tap_frame_for_engine(std::span<const uint8_t> frame, std::optional<net::MacAddr> our_mac) {
     if (frame.size() < net::EthernetRepr::kLen) return true;
-    return net::read_be16(frame.data() + 12) == net::ETHERTYPE_IPV4;
+    if (net::read_be16(frame.data() + 12) != net::ETHERTYPE_IPV4) return false;
+    const bool group = frame[0] & 1;  // the I/G bit: broadcast or multicast
+    return !our_mac || group || std::equal(our_mac->b.begin(), our_mac->b.end(), frame.begin());
 }
 
 // ---------------------------------------------------------------------------
@@ -173,7 +175,7 @@ std::optional<Received> TapLink::wait(int64_t until_us) {
         while (!queue_.empty() && queue_.front().stamp <= u) {
             Pending p = std::move(queue_.front());
             queue_.pop_front();
-            if (tap_frame_for_engine(p.frame)) {
+            if (tap_frame_for_engine(p.frame, cfg_.our_mac)) {
                 now_ = std::max(now_, p.stamp);
                 ++counters_.to_engine;
                 Received r;
@@ -441,7 +443,7 @@ void TapLink::resolve_peer() {
             if (!queue_.empty() && queue_.front().stamp <= deadline) {
                 Pending p = std::move(queue_.front());
                 queue_.pop_front();
-                if (tap_frame_for_engine(p.frame)) {
+                if (tap_frame_for_engine(p.frame, cfg_.our_mac)) {
                     held.push_back(std::move(p));
                 } else if (handle_link_frame(p)) {
                     now_ = std::max(now_, p.stamp);

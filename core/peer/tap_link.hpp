@@ -12,12 +12,14 @@
 //             seconds on a long connection and stalls if nobody answers),
 //             resolves the kernel's MAC before the SYN (attach()), and keeps
 //             the first MAC the kernel gave
-//   others    non-IPv4 frames (IPv6 MLD and router solicitations, ...) are
-//             counted and ignored
+//   others    non-IPv4 frames (IPv6 MLD and router solicitations, ...), and
+//             frames to another host's MAC (what a NIC filters out; the
+//             kernel would drop them as PACKET_OTHERHOST), are counted and
+//             ignored
 //
 // Both are recorded in the trace (dir 1 in, dir 0 out; ignored ones marked
-// dropped) and belong to the next event the engine emits. Every IPv4 frame,
-// valid or not, goes to the engine, which parses it (net::parse_frame) and
+// dropped) and belong to the next event the engine emits. Every IPv4 frame to
+// our MAC or a group address, valid or not, goes to the engine, which parses it (net::parse_frame) and
 // traces bad ones as frame_bad.
 //
 // The clock. Real time (CLOCK_MONOTONIC, microseconds since the link opened)
@@ -71,15 +73,17 @@ struct TapCounters {
     uint64_t arp_in = 0;
     uint64_t arp_out = 0;
     uint64_t arp_bad = 0;       // ARP ethertype, but not a valid ARP packet
-    uint64_t ignored = 0;       // not IPv4, not ARP (IPv6 MLD ...)
+    uint64_t ignored = 0;       // not IPv4, not ARP (IPv6 MLD ...), or IPv4 to another host's MAC
     uint64_t write_failed = 0;  // frames the device did not take
     uint64_t ring_submits = 0;  // io_uring_enter() calls that submitted (0 with plain writes)
 };
 
-// The frames that go to the engine over TAP: every IPv4 frame, and runts too
-// short for an ethertype (the engine counts them as invalid). ARP and other
-// ethertypes are the link's. ReplayLink uses the same rule.
-bool tap_frame_for_engine(std::span<const uint8_t> frame);
+// The frames that go to the engine over TAP: every IPv4 frame whose
+// destination is our_mac or a group address (broadcast, multicast), and runts
+// too short for an ethertype (the engine counts them as invalid). ARP, other
+// ethertypes and IPv4 to another host's MAC are the link's. ReplayLink uses
+// the same rule; without our_mac the destination is not looked at.
+bool tap_frame_for_engine(std::span<const uint8_t> frame, std::optional<net::MacAddr> our_mac = std::nullopt);
 
 class TapUring;
 

@@ -85,14 +85,16 @@ public:
 
     void run() {
         if (trace_) {
-            const uint64_t total = trace::reserve_for_send(*trace_, static_cast<uint64_t>(sc_.bytes_to_send()));
-            // What a bulk send fills (measured, 256 MiB: 1.0 M events, 4.8 M
-            // changes, 278 k frames with 18 MB of headers); small sends fill
-            // less than they reserve.
-            util::prefault_reserved(trace_->events, total / 256);
-            util::prefault_reserved(trace_->changes, total / 48);
-            util::prefault_reserved(trace_->frames, total / 1024);
-            util::prefault_reserved(trace_->frame_bytes, total / 14);
+            if (hooks_.reserve_trace) {
+                const uint64_t total = trace::reserve_for_send(*trace_, static_cast<uint64_t>(sc_.bytes_to_send()));
+                // What a bulk send fills (measured, 256 MiB: 1.0 M events, 4.8 M
+                // changes, 278 k frames with 18 MB of headers); small sends fill
+                // less than they reserve.
+                util::prefault_reserved(trace_->events, total / 256);
+                util::prefault_reserved(trace_->changes, total / 48);
+                util::prefault_reserved(trace_->frames, total / 1024);
+                util::prefault_reserved(trace_->frame_bytes, total / 14);
+            }
             trace_->engine_version = SENDPATH_VERSION;
             trace_->scenario = sc_.to_json();
             trace_->options = opt_.to_json();

@@ -20,14 +20,10 @@ ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
     if (!tap) throw RuntimeError("this trace was not recorded over TAP (its scenario's peer type is not \"tap\")");
     bool have_addrs = false;
     std::vector<uint8_t> scratch;
-    for (std::size_t k = 0; k < t_.frames.size(); ++k) {
+    for (std::size_t k = 0; k < t_.frames.size() && !have_addrs; ++k) {
         const trace::Frame& f = t_.frames[k];
+        if (f.dir == 1) continue;
         const std::span<const uint8_t> bytes = t_.frame_data(f, scratch);
-        if (f.dir == 1) {
-            if (peer::tap_frame_for_engine(bytes)) in_.push_back(k);
-            continue;
-        }
-        if (have_addrs) continue;
         // Our SYN names both ends.
         std::string why;
         auto pf = net::parse_frame(bytes, &why);
@@ -40,6 +36,12 @@ ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
         addrs_.peer_port = pf->tcp->dst_port;
         have_addrs = true;
     }
+    // The incoming frames the link handed over: our MAC is the one our SYN came from.
+    std::optional<net::MacAddr> our_mac;
+    if (have_addrs) our_mac = addrs_.our_mac;
+    for (std::size_t k = 0; k < t_.frames.size(); ++k)
+        if (t_.frames[k].dir == 1 && peer::tap_frame_for_engine(t_.frame_data(t_.frames[k], scratch), our_mac))
+            in_.push_back(k);
     if (!t_.events.empty()) {
         start_ = t_.events.front().time_us;
         end_ = t_.events.back().time_us;

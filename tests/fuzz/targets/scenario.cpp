@@ -37,6 +37,7 @@ int fuzz_scenario(const uint8_t* data, std::size_t size) {
     run::RunHooks hooks;
     hooks.on_event = [&](uint32_t, const model::State&) { ++events; };
     hooks.should_stop = [&]() -> std::string { return events > kMaxEventsToRun ? "fuzz: event limit" : ""; };
+    hooks.reserve_trace = false;  // at most 256 KiB: no bulk-send reservation (see receive.cpp)
     trace::Trace t;
     try {
         t = run::run_scenario(sc, engine::Options{}, hooks);
