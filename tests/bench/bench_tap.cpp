@@ -241,7 +241,7 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
         bool sha_ok = true;
     };
     std::vector<double> kern, kern_nosack;
-    std::vector<LossRow> rows = {{"engine over TAP, SACK offered (agreed, blocks not read)", true, {}},
+    std::vector<LossRow> rows = {{"engine over TAP, SACK agreed (SACK + FACK)", true, {}},
                                  {"engine over TAP, SACK off (NewReno)", false, {}}};
     if (newreno_only) rows.erase(rows.begin());
     for (int r = 0; r < runs; ++r) {
