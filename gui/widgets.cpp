@@ -88,6 +88,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::reno_sacks:
         case Kind::loss_ack:
         case Kind::sack_blocks:
+        case Kind::seq_reject:
         case Kind::sack_discard:
         case Kind::dsack:
         case Kind::sack_tag:

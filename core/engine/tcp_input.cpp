@@ -39,23 +39,18 @@ void Engine::tcp_v4_rcv(const Received& in) {
         // Not a TCP segment for our connection: count it, trace it, ignore it.
         rec_.add_frame(1, 0, frame.data(), frame.size(), true);
         rec_.arg(Arg::len, static_cast<int64_t>(frame.size()));
+        rec_.arg(Arg::reason, seg ? 2 : 1);
         SP_EMIT(rec_, frame_bad);
         return;
     }
     rec_.add_frame(1, 0, frame.data(), frame.size(), false);
     const net::TcpRepr& th = seg->tcp;
 
-    // tcp_replace_ts_recent: keep the peer's newest timestamp to echo back.
-    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && sk.ts_recent != th.options.ts->first) {
-        rec_.set(SF::ts_recent, th.options.ts->first);
-        rec_.arg(Arg::value, th.options.ts->first);
-        SP_EMIT(rec_, ts_recent);
-    }
-
     if (sk.state == TCP_SYN_SENT) {
         FuncScope fs2(rec_, Func::tcp_rcv_synsent_state_process);
         if ((th.flags & TCPHDR_ACK) && th.ack != seq32(sk.snd_nxt)) {
             rec_.arg(Arg::ack, th.ack);
+            rec_.arg(Arg::reason, 3);
             SP_EMIT(rec_, frame_bad);
             return;
         }
@@ -128,7 +123,39 @@ void Engine::tcp_v4_rcv(const Received& in) {
         return;
     }
 
+    // tcp_validate_incoming (2.6.32), step 1: the segment must overlap the
+    // receive window, from rcv_nxt (this sender receives no data, so rcv_wup
+    // stays at rcv_nxt) to rcv_nxt + rcv_wnd. One outside it is dropped; it
+    // gets an ACK that says where we are (tcp_send_dupack), unless it is an
+    // RST. (The PAWS test before it is not modelled.)
+    {
+        const int64_t seg_seq = th.seq;
+        const int64_t end_seq =
+            seq_add(seg_seq, static_cast<int64_t>(seg->payload_len) + ((th.flags & TCPHDR_SYN) ? 1 : 0) +
+                                 ((th.flags & TCPHDR_FIN) ? 1 : 0));
+        if (before(end_seq, sk.rcv_nxt) || after(seg_seq, seq_add(sk.rcv_nxt, sk.rcv_wnd))) {
+            rec_.arg(Arg::seq, seg_seq);
+            rec_.arg(Arg::end_seq, end_seq);
+            rec_.arg(Arg::value, sk.rcv_nxt);
+            SP_EMIT(rec_, seq_reject);
+            if (!(th.flags & TCPHDR_RST)) tcp_send_ack();
+            return;
+        }
+    }
+    // Step 2: an RST inside the window resets the connection.
     if (th.flags & TCPHDR_RST) {
+        tcp_reset();
+        return;
+    }
+    // tcp_replace_ts_recent, once the segment is known to be in the window:
+    // keep the peer's newest timestamp to echo back.
+    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && sk.ts_recent != th.options.ts->first) {
+        rec_.set(SF::ts_recent, th.options.ts->first);
+        rec_.arg(Arg::value, th.options.ts->first);
+        SP_EMIT(rec_, ts_recent);
+    }
+    // Step 4: a SYN at or after rcv_nxt on a synchronized connection resets it.
+    if ((th.flags & TCPHDR_SYN) && !before(th.seq, sk.rcv_nxt)) {
         tcp_reset();
         return;
     }

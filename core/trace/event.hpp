@@ -145,7 +145,8 @@ namespace sendpath::trace {
     X(dsack, "tcp_check_dsack: the first SACK block reports data received twice (a D-SACK).")                      \
     X(sack_tag, "tcp_sacktag_one: the peer holds this skb; it is tagged SACKED and sacked_out grows.")             \
     X(lost_retrans, "tcp_mark_lost_retrans: a SACK above where a retransmission was sent: it was lost too.")       \
-    X(sack_reneging, "The ACK stops at an skb the peer had SACKed: the peer dropped it; the timeout path runs.")
+    X(sack_reneging, "The ACK stops at an skb the peer had SACKed: the peer dropped it; the timeout path runs.")   \
+    X(seq_reject, "tcp_validate_incoming: the segment lies outside the receive window; dropped, answered by an ACK.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

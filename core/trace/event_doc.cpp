@@ -696,9 +696,11 @@ std::vector<KindDoc> make_table() {
          "net/ipv4/tcp_ipv4.c, net/ipv4/tcp_input.c",
          {},
          "An incoming frame is not a TCP segment of this connection, or answers our SYN with the wrong "
-         "acknowledgment number: it is counted and ignored.",
+         "acknowledgment number: it is counted and ignored. reason 1: not a TCP segment (or its checksum or "
+         "lengths are wrong); 2: a TCP segment for another address or port; 3: a bad answer to our SYN.",
          {{Arg::len, "the frame's length in bytes; for a frame not of this connection"},
-          {Arg::ack, "the wrong acknowledgment number; for a bad answer to the SYN"}}},
+          {Arg::ack, "the wrong acknowledgment number; for a bad answer to the SYN"},
+          {Arg::reason, "1, 2 or 3 (above)"}}},
         {Kind::ts_recent,
          A::ack,
          O::kernel,
@@ -1039,6 +1041,19 @@ std::vector<KindDoc> make_table() {
          "Nothing it SACKed can be trusted, so the connection enters Loss forgetting every SACK tag "
          "(tcp_enter_loss with how = 1), counts a timeout and resends the head at once.",
          {{Arg::ack, "snd_una"}, {Arg::value, "icsk_retransmits now"}}},
+        {Kind::seq_reject,
+         A::ack,
+         O::kernel,
+         {"tcp_validate_incoming", "tcp_sequence", "tcp_send_dupack"},
+         in_c,
+         {},
+         "The segment does not overlap the receive window (rcv_nxt to rcv_nxt + rcv_wnd): an old duplicate, "
+         "or bytes from nowhere. It is dropped before anything in it is looked at, its ACK number, window, "
+         "timestamp and RST bit included, and unless it is an RST an ACK goes back saying where we are "
+         "(RFC 793). A SYN inside the window instead resets the connection.",
+         {{Arg::seq, "its sequence number"},
+          {Arg::end_seq, "its end (SYN and FIN count one)"},
+          {Arg::value, "rcv_nxt"}}},
         {Kind::enter_loss,
          A::timers,
          O::kernel,

@@ -132,6 +132,7 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"sack_tag", "tcp_sacktag_one：对端已持有该 skb；标记为 SACKED，sacked_out 增大。"},
         {"lost_retrans", "tcp_mark_lost_retrans：重传之后发送的数据被 SACK：该重传也已丢失。"},
         {"sack_reneging", "ACK 停在对端曾 SACK 过的 skb：对端丢弃了它；按超时处理。"},
+        {"seq_reject", "tcp_validate_incoming：分段落在接收窗口之外：丢弃，并回一个 ACK。"},
     };
     return kTexts;
 }
