@@ -8,6 +8,7 @@
 // input that was dropped, with the reason.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
@@ -312,19 +313,31 @@ TEST_CASE(
                 CHECK(!peer::tap_frame_for_engine(x.bytes, inj.our_mac()));
                 break;
             case Mutation::bad_ack: {
-                // Taken as a segment of this connection, and dropped by tcp_ack:
-                // its ack event says why (1: before snd_una, 2: past snd_nxt).
+                // Taken as a segment of this connection. With its sequence
+                // number moved out of the receive window, tcp_validate_incoming
+                // drops it unread (seq_reject); else tcp_ack drops it for its
+                // ACK number (reason 1: before snd_una, 2: past snd_nxt).
                 REQUIRE(p);
                 CHECK(f.dropped == 0);
                 REQUIRE(f.event < t.events.size());
-                // Its frame belongs to the first event after it arrived: the ack
-                // event, or the ts_recent event just before it.
-                const auto e = t.events[f.event].kind == Kind::ack ? std::optional<std::size_t>(f.event)
-                                                                   : sptest::find_next(t, Kind::ack, f.event);
+                // Its frame belongs to the first event after it arrived.
+                std::optional<std::size_t> e;
+                const Kind k0 = t.events[f.event].kind;
+                if (k0 == Kind::ack || k0 == Kind::seq_reject) {
+                    e = f.event;
+                } else {
+                    const auto a = sptest::find_next(t, Kind::ack, f.event);
+                    const auto r = sptest::find_next(t, Kind::seq_reject, f.event);
+                    e = !a ? r : !r ? a : std::min(*a, *r);
+                }
                 REQUIRE(e);
-                const int64_t reason = t.arg(*e, Arg::reason);
-                CHECK((reason == 1 || reason == 2));
-                CHECK(t.arg(*e, Arg::ack) == p->tcp->ack);
+                if (t.events[*e].kind == Kind::seq_reject) {
+                    CHECK(t.arg(*e, Arg::seq) == p->tcp->seq);
+                } else {
+                    const int64_t reason = t.arg(*e, Arg::reason);
+                    CHECK((reason == 1 || reason == 2));
+                    CHECK(t.arg(*e, Arg::ack) == p->tcp->ack);
+                }
                 break;
             }
             case Mutation::count_: break;
