@@ -1,4 +1,6 @@
 #include "trace/event_doc.hpp"
+#include "trace/event_doc_i18n.hpp"
+#include "util/i18n.hpp"
 
 #include <array>
 #include <iterator>
@@ -1460,17 +1462,21 @@ std::string events_markdown() {
     return s;
 }
 
-std::string events_text() {
+// One line per kind: its name, the function that emits it, its summary in
+// lang (English where lang has none).
+std::string events_text(std::string_view lang) {
     std::string s;
     for (const KindDoc& d : kind_docs()) {
         std::string name(kind_name(d.kind));
         std::string fn(d.functions.empty() ? std::string_view("?") : d.functions.front());
         if (name.size() < 20) name += std::string(20 - name.size(), ' ');
         if (fn.size() < 30) fn += std::string(30 - fn.size(), ' ');
-        s += name + " " + fn + " " + std::string(kind_doc(d.kind)) + "\n";
+        s += name + " " + fn + " " + std::string(kind_summary(d.kind, lang)) + "\n";
     }
     return s;
 }
+
+std::string events_text() { return events_text(util::i18n::kEnglish); }
 
 std::string event_text(Kind k) {
     std::string s(kind_name(k));

@@ -3,7 +3,6 @@
 #include <array>
 
 #include "trace/event_doc_i18n.hpp"
-#include "util/i18n.hpp"
 
 namespace sendpath::trace {
 
@@ -174,19 +173,6 @@ std::string_view kind_summary(Kind k, std::string_view lang) {
 std::string_view area_title(Area a, std::string_view lang) {
     if (lang == "zh_CN" && a < Area::count_) return kAreaTitlesZh[static_cast<std::size_t>(a)];
     return area_title(a);
-}
-
-std::string events_text(std::string_view lang) {
-    if (lang == util::i18n::kEnglish) return events_text();
-    std::string s;
-    for (const KindDoc& d : kind_docs()) {
-        std::string name(kind_name(d.kind));
-        std::string fn(d.functions.empty() ? std::string_view("?") : d.functions.front());
-        if (name.size() < 20) name += std::string(20 - name.size(), ' ');
-        if (fn.size() < 30) fn += std::string(30 - fn.size(), ' ');
-        s += name + " " + fn + " " + std::string(kind_summary(d.kind, lang)) + "\n";
-    }
-    return s;
 }
 
 }  // namespace sendpath::trace

@@ -6,15 +6,13 @@
 #include <doctest/doctest.h>
 
 #include <functional>
-#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "engine/link.hpp"
 #include "model/invariants.hpp"
 #include "net/frame.hpp"
-#include "peer/sim_peer.hpp"
+#include "support/peer_edit_link.hpp"
 #include "support/scenarios.hpp"
 #include "support/trace_query.hpp"
 #include "trace/frame_check.hpp"
@@ -49,52 +47,13 @@ std::vector<Blocks> received_sack_blocks(const trace::Trace& t) {
     return out;
 }
 
-// The simulated peer with its ACKs edited on the way to us: `edit` gets the
-// n-th ACK that carries SACK blocks (from 1) and may change its options.
-// Frames are built again from the edited header, so the trace holds what the
-// engine read.
-class SackEditLink final : public engine::Link {
-public:
-    using Edit = std::function<void(int n, net::TcpOptions& opts)>;
-    SackEditLink(peer::SimPeerConfig cfg, Edit edit) : cfg_(std::move(cfg)), edit_(std::move(edit)) {}
-    void attach(trace::Recorder& rec) override { sim_ = std::make_unique<peer::SimLink>(cfg_, rec); }
-    int64_t now_us() override { return sim_->now_us(); }
-    bool send(std::span<const uint8_t> frame) override { return sim_->send(frame); }
-    bool takes_segments() const override { return true; }
-    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
-        return sim_->send_segment(a, tcp, payload_len);
-    }
-    std::optional<engine::Received> wait(int64_t until_us) override {
-        auto r = sim_->wait(until_us);
-        if (r && r->has_segment && !r->segment.tcp.options.sack_blocks.empty()) {
-            edit_(++acks_, r->segment.tcp.options);
-            if (!r->frame.empty()) {
-                const auto old = net::parse_frame(r->frame, nullptr);
-                const engine::SimAddrs s{};
-                net::FrameAddrs a{
-                    s.peer_mac, s.our_mac, s.peer_ip, s.our_ip, old && old->ip ? old->ip->ident : uint16_t{0},
-                    64,         true};
-                r->frame.clear();
-                net::emit_tcp_frame(r->frame, a, r->segment.tcp);
-            }
-        }
-        return r;
-    }
-
-private:
-    peer::SimPeerConfig cfg_;
-    Edit edit_;
-    std::unique_ptr<peer::SimLink> sim_;
-    int acks_ = 0;
-};
-
-trace::Trace run_edited(const std::string& scenario, SackEditLink::Edit edit) {
-    auto sc = shipped_scenario(scenario);
-    const peer::SimPeerConfig cfg = sc.peer;
-    sc.peer.type = "tap";  // the runner then takes the link from the hook
-    run::RunHooks hooks;
-    hooks.make_tap_link = [&](const lesson::Scenario&) { return std::make_unique<SackEditLink>(cfg, edit); };
-    return run::run_scenario(sc, engine::Options{}, hooks);
+// The first ACKs of shipped scenario `scenario` that carry SACK blocks
+// edited: edit(n, options) for the n-th of them (from 1).
+trace::Trace run_edited(const std::string& scenario, std::function<void(int n, net::TcpOptions& opts)> edit) {
+    int acks = 0;
+    return run_with_peer_edits(shipped_scenario(scenario), [&](int, net::TcpRepr& tcp) {
+        if (!tcp.options.sack_blocks.empty()) edit(++acks, tcp.options);
+    });
 }
 
 // What `sendpath-cli check` does: the trace validates, replays, keeps the

@@ -4,15 +4,10 @@
 // the window resets. The simulated peer's segments are edited on the way.
 #include <doctest/doctest.h>
 
-#include <functional>
-#include <memory>
-#include <optional>
 #include <utility>
 
 #include "engine/engine.hpp"
-#include "engine/link.hpp"
-#include "net/frame.hpp"
-#include "peer/sim_peer.hpp"
+#include "support/peer_edit_link.hpp"
 #include "support/scenarios.hpp"
 #include "support/trace_query.hpp"
 
@@ -23,56 +18,14 @@ using trace::Arg;
 
 namespace {
 
-// The simulated peer, with the n-th segment it sends after its SYN-ACK
-// (from 1) edited by `edit`; frames are built again from the edited header.
-class EditLink final : public engine::Link {
-public:
-    using Edit = std::function<void(int n, net::TcpRepr& tcp)>;
-    EditLink(peer::SimPeerConfig cfg, Edit edit) : cfg_(std::move(cfg)), edit_(std::move(edit)) {}
-    void attach(trace::Recorder& rec) override { sim_ = std::make_unique<peer::SimLink>(cfg_, rec); }
-    int64_t now_us() override { return sim_->now_us(); }
-    bool send(std::span<const uint8_t> frame) override { return sim_->send(frame); }
-    bool takes_segments() const override { return true; }
-    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
-        return sim_->send_segment(a, tcp, payload_len);
-    }
-    std::optional<engine::Received> wait(int64_t until_us) override {
-        auto r = sim_->wait(until_us);
-        if (r && r->has_segment && !(r->segment.tcp.flags & net::TCP_SYN)) {
-            edit_(++n_, r->segment.tcp);
-            if (!r->frame.empty()) {
-                const auto old = net::parse_frame(r->frame, nullptr);
-                const engine::SimAddrs s{};
-                net::FrameAddrs a{
-                    s.peer_mac, s.our_mac, s.peer_ip, s.our_ip, old && old->ip ? old->ip->ident : uint16_t{0},
-                    64,         true};
-                r->frame.clear();
-                net::emit_tcp_frame(r->frame, a, r->segment.tcp);
-            }
-        }
-        return r;
-    }
-
-private:
-    peer::SimPeerConfig cfg_;
-    Edit edit_;
-    std::unique_ptr<peer::SimLink> sim_;
-    int n_ = 0;
-};
-
 constexpr const char* kScenario = R"({
   "socket": {"nodelay": true},
   "timeline": [{"send": 14480}],
   "max_time_ms": 30000
 })";
 
-trace::Trace run_edited(EditLink::Edit edit) {
-    auto sc = scenario_from_text(kScenario);
-    const peer::SimPeerConfig cfg = sc.peer;
-    sc.peer.type = "tap";  // the runner then takes the link from the hook
-    run::RunHooks hooks;
-    hooks.make_tap_link = [&](const lesson::Scenario&) { return std::make_unique<EditLink>(cfg, edit); };
-    return run::run_scenario(sc, engine::Options{}, hooks);
+trace::Trace run_edited(PeerEditLink::Edit edit) {
+    return run_with_peer_edits(scenario_from_text(kScenario), std::move(edit));
 }
 
 }  // namespace

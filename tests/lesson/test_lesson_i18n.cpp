@@ -13,6 +13,7 @@
 
 #include "lesson/lesson.hpp"
 #include "support/errors.hpp"
+#include "support/kernel_words.hpp"
 
 using nlohmann::json;
 using namespace sendpath::lesson;
@@ -54,22 +55,6 @@ bool has_cjk(const std::string& s) {
     for (unsigned char c : s)
         if (c >= 0xE4 && c <= 0xE9) return true;
     return false;
-}
-
-std::set<std::string> identifiers(const std::string& s) {
-    std::set<std::string> out;
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    for (std::size_t i = 0; i < s.size();) {
-        if (!word(s[i])) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < s.size() && word(s[j])) ++j;
-        if (s.substr(i, j - i).find('_') != std::string::npos) out.insert(s.substr(i, j - i));
-        i = j;
-    }
-    return out;
 }
 
 }  // namespace
@@ -169,7 +154,8 @@ TEST_CASE("lesson: every shipped lesson reads in Chinese, every text translated,
         auto translated = [&](const std::string& en, const std::string& zh_text, const std::string& where) {
             CAPTURE(where);
             CHECK(has_cjk(zh_text));
-            for (const std::string& id : identifiers(en)) CHECK_MESSAGE(has(zh_text, id), id << " missing");
+            for (const std::string& id : sptest::kernel_identifiers(en))
+                CHECK_MESSAGE(has(zh_text, id), id << " missing");
         };
         translated(l.title, zh.title, "/title");
         if (!l.description.empty()) translated(l.description, zh.description, "/description");

@@ -13,30 +13,11 @@
 #include "trace/event.hpp"
 #include "trace/event_doc.hpp"
 #include "trace/event_doc_i18n.hpp"
+#include "support/kernel_words.hpp"
 
 using namespace sendpath::trace;
 
-namespace {
-
-// Words with an underscore: kernel names (sk_wmem_queued, tcp_sendmsg, MAX_SKB_FRAGS).
-std::set<std::string> identifiers(std::string_view s) {
-    std::set<std::string> out;
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    for (std::size_t i = 0; i < s.size();) {
-        if (!word(s[i])) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < s.size() && word(s[j])) ++j;
-        const std::string w(s.substr(i, j - i));
-        if (w.find('_') != std::string::npos) out.insert(w);
-        i = j;
-    }
-    return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("trace: every event kind has a Chinese summary or is on the English-only list") {
     const auto& zh = kind_summaries_zh_CN();
@@ -63,7 +44,7 @@ TEST_CASE("trace: a Chinese summary keeps the kernel identifiers of the English 
         const Kind k = static_cast<Kind>(i);
         const std::string_view zh = kind_summary(k, "zh_CN");
         if (zh == kind_doc(k)) continue;  // English-only
-        for (const std::string& id : identifiers(kind_doc(k)))
+        for (const std::string& id : sptest::kernel_identifiers(kind_doc(k)))
             CHECK_MESSAGE(zh.find(id) != std::string_view::npos, kind_name(k) << ": " << id << " is missing in " << zh);
     }
 }
