@@ -3,9 +3,9 @@
 // timer, retransmission with exponential backoff, loss recovery (go-back-N
 // after a timeout), window probes, and the lazy memory reclaim that runs
 // whenever the write timer fires.
-#include <optional>
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 
 #include "engine/engine.hpp"
 
@@ -203,7 +203,9 @@ void Engine::tcp_xmit_retransmit_queue() {
         const SkBuff& skb = *st().skb(id);
         if (skb.sacked & TCPCB_LOST) retransmit_high = skb.end_seq;
     }
-    std::optional<std::size_t> hole;  // the first skb neither lost, SACKed nor resent
+    // The first skb neither lost, SACKed nor resent (its queue position; kNoHole: none yet).
+    constexpr std::size_t kNoHole = SIZE_MAX;
+    std::size_t hole = kNoHole;
     bool fwd_rexmitting = false;
     for (std::size_t i = 0; i < st().write_queue.size(); ++i) {
         uint32_t id = st().write_queue[i];
@@ -212,10 +214,10 @@ void Engine::tcp_xmit_retransmit_queue() {
         if (!fwd_rexmitting && !before(st().skb(id)->seq, retransmit_high)) {
             const bool can_forward = sk.ca_state == TCP_CA_Recovery && sk.sack_ok && !tcp_may_send_now();
             if (!can_forward) break;
-            if (hole) {
-                i = *hole;
+            if (hole != kNoHole) {
+                i = hole;
                 id = st().write_queue[i];
-                hole.reset();
+                hole = kNoHole;
             }
             fwd_rexmitting = true;
         }
@@ -223,7 +225,7 @@ void Engine::tcp_xmit_retransmit_queue() {
         if (fwd_rexmitting) {
             if (!before(skb.seq, tcp_highest_sack_seq())) break;
         } else if (!(skb.sacked & TCPCB_LOST)) {
-            if (!hole && !(skb.sacked & (TCPCB_RETRANS | TCPCB_SACKED_ACKED))) hole = i;
+            if (hole == kNoHole && !(skb.sacked & (TCPCB_RETRANS | TCPCB_SACKED_ACKED))) hole = i;
             continue;
         }
         if (skb.sacked & (TCPCB_SACKED_ACKED | TCPCB_RETRANS)) continue;
