@@ -31,6 +31,8 @@ inline constexpr int64_t GSO_MAX_SIZE = 65536;
 // sysctl_tcp_tso_win_divisor and the default reordering metric (tcp_max_burst).
 inline constexpr int64_t TCP_TSO_WIN_DIVISOR = 3;
 inline constexpr int64_t TCP_REORDERING = 3;
+// tcp_skb_pcount: the segments an skb counts for (0 before transmit means one).
+inline int64_t tcp_skb_pcount(const model::SkBuff& skb) { return skb.gso_segs ? skb.gso_segs : 1; }
 // What an ACK did, as tcp_ack collects it (tcp_input.c's FLAG_ bits).
 inline constexpr int FLAG_DATA = 0x01;        // the segment carried data (or a FIN)
 inline constexpr int FLAG_WIN_UPDATE = 0x02;  // it was allowed to update the send window
@@ -203,13 +205,14 @@ public:
     int tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
                                 const std::vector<std::pair<uint32_t, uint32_t>>& blocks);
     bool tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t end_seq, int64_t& reason) const;
-    bool tcp_check_dsack(int64_t ack, const std::vector<std::pair<int64_t, int64_t>>& sp);
+    bool tcp_check_dsack(int64_t ack, const std::vector<std::pair<uint32_t, uint32_t>>& sp);
     int tcp_match_skb_to_sack(model::SkBuff& skb, int64_t start_seq, int64_t end_seq);
     void tcp_sacktag_one(model::SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag);
     void tcp_mark_lost_retrans();
     void tcp_update_reordering(int64_t metric);
     void tcp_timeout_skbs();
     bool tcp_head_timedout() const;
+    bool tcp_skb_timedout(const model::SkBuff& skb) const;
     void tcp_skb_mark_lost(model::SkBuff& skb);
     int64_t tcp_highest_sack_seq() const;
     bool tcp_is_fack() const;
@@ -224,6 +227,7 @@ public:
     void tcp_moderate_cwnd();
     void tcp_complete_cwr();
     void tcp_try_to_open(int flag);
+    void tcp_try_keep_open();
     bool tcp_try_undo_recovery();
     void tcp_set_ca_state(int64_t state, bool new_high_seq);
     void tcp_add_reno_sack();

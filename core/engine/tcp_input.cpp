@@ -221,8 +221,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
         // state may become Disorder (tcp_try_keep_open).
         if (!sack.empty()) {
             tcp_sacktag_write_queue(ack, prior_snd_una, sack);
-            if (sk.ca_state == TCP_CA_Open && (sk.sacked_out + sk.lost_out || sk.retrans_out || sk.undo_marker))
-                tcp_set_ca_state(TCP_CA_Disorder, true);
+            if (sk.ca_state == TCP_CA_Open) tcp_try_keep_open();
         }
         return;
     }
@@ -325,7 +324,7 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, in
             if (!acked_pcount) break;
             fully_acked = false;
         } else {
-            acked_pcount = skb.gso_segs ? skb.gso_segs : 1;
+            acked_pcount = tcp_skb_pcount(skb);
         }
         if (skb.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) {
             if (skb.sacked & TCPCB_RETRANS)
@@ -668,8 +667,7 @@ void Engine::tcp_mark_head_lost(int64_t packets) {
         SkBuff* skb = st().skb(id);
         if (after(skb->end_seq, sk.high_seq)) break;
         const int64_t oldcnt = cnt;
-        if (tcp_is_fack() || !sk.sack_ok || (skb->sacked & TCPCB_SACKED_ACKED))
-            cnt += skb->gso_segs ? skb->gso_segs : 1;
+        if (tcp_is_fack() || !sk.sack_ok || (skb->sacked & TCPCB_SACKED_ACKED)) cnt += tcp_skb_pcount(*skb);
         if (cnt > packets) {
             if (sk.sack_ok || oldcnt >= packets) break;
             const int64_t mss = skb->gso_size ? skb->gso_size : sk.mss_cache;
@@ -739,13 +737,18 @@ void Engine::tcp_complete_cwr() {
     SP_EMIT(rec_, complete_cwr);
 }
 
-// tcp_try_to_open, with tcp_try_keep_open: Disorder while anything is
-// counted out of order, lost or retransmitted, or an undo is pending; else Open.
-void Engine::tcp_try_to_open(int /*flag: only ECE, not modelled*/) {
+// tcp_try_keep_open: Disorder while anything is counted out of order, lost
+// or retransmitted, or an undo is pending; else Open.
+void Engine::tcp_try_keep_open() {
     auto& sk = st().sk;
     const int64_t state =
         (sk.sacked_out + sk.lost_out || sk.retrans_out || sk.undo_marker) ? TCP_CA_Disorder : TCP_CA_Open;
     if (sk.ca_state != state) tcp_set_ca_state(state, true);
+}
+
+// tcp_try_to_open: tcp_try_keep_open, then no burst (tcp_moderate_cwnd).
+void Engine::tcp_try_to_open(int /*flag: only ECE, not modelled*/) {
+    tcp_try_keep_open();
     tcp_moderate_cwnd();
 }
 
@@ -908,7 +911,7 @@ bool Engine::tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t en
 
 // tcp_check_dsack: the first block is a D-SACK when it lies below the
 // cumulative ACK, or inside the second block (RFC 2883).
-bool Engine::tcp_check_dsack(int64_t ack, const std::vector<std::pair<int64_t, int64_t>>& sp) {
+bool Engine::tcp_check_dsack(int64_t ack, const std::vector<std::pair<uint32_t, uint32_t>>& sp) {
     auto& sk = st().sk;
     bool dup = before(sp[0].first, ack);
     if (!dup && sp.size() > 1) dup = !after(sp[0].second, sp[1].second) && !before(sp[0].first, sp[1].first);
@@ -928,7 +931,7 @@ bool Engine::tcp_check_dsack(int64_t ack, const std::vector<std::pair<int64_t, i
 // the cut failed).
 int Engine::tcp_match_skb_to_sack(SkBuff& skb, int64_t start_seq, int64_t end_seq) {
     bool in_sack = !after(start_seq, skb.seq) && !before(end_seq, skb.end_seq);
-    const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+    const int64_t pcount = tcp_skb_pcount(skb);
     if (pcount > 1 && !in_sack && after(skb.end_seq, start_seq)) {
         const int64_t mss = skb.gso_size ? skb.gso_size : st().sk.mss_cache;
         in_sack = !after(start_seq, skb.seq);
@@ -959,7 +962,7 @@ int Engine::tcp_match_skb_to_sack(SkBuff& skb, int64_t start_seq, int64_t end_se
 // FLAG_DATA_SACKED. The caller emits sack_tag for what changed.
 void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag) {
     auto& sk = st().sk;
-    const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+    const int64_t pcount = tcp_skb_pcount(skb);
     int64_t sacked = skb.sacked;
     const bool ever_retrans = sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS);
     // A D-SACK for a segment SACKed before and then resent: it was reordering.
@@ -1015,7 +1018,7 @@ void Engine::tcp_mark_lost_retrans() {
         if (id == sk.sk_send_head || cnt == sk.retrans_out) break;
         SkBuff& skb = *st().skb(id);
         if (!after(skb.end_seq, sk.snd_una) || !(skb.sacked & TCPCB_RETRANS)) continue;
-        const int64_t pcount = skb.gso_segs ? skb.gso_segs : 1;
+        const int64_t pcount = tcp_skb_pcount(skb);
         if (after(received_upto, skb.ack_seq)) {
             rec_.skb_set(skb, KF::sacked, skb.sacked & ~TCPCB_RETRANS);
             rec_.set(SF::retrans_out, sk.retrans_out - pcount);
@@ -1059,8 +1062,6 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     auto& sk = st().sk;
     int flag = 0;
     int64_t reord = sk.packets_out;
-    std::vector<std::pair<int64_t, int64_t>> wire;
-    for (const auto& b : blocks) wire.emplace_back(b.first, b.second);
 
     // Nothing SACKed yet: the highest SACK starts again from the head.
     if (!sk.sacked_out) {
@@ -1068,11 +1069,11 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
         if (!st().write_queue.empty() && sk.highest_sack != st().write_queue.front())
             rec_.set(SF::highest_sack, st().write_queue.front());
     }
-    rec_.arg(Arg::segs, static_cast<int64_t>(wire.size()));
+    rec_.arg(Arg::segs, static_cast<int64_t>(blocks.size()));
     rec_.arg(Arg::ack, ack);
     SP_EMIT(rec_, sack_blocks);
 
-    const bool found_dup_sack = tcp_check_dsack(ack, wire);
+    const bool found_dup_sack = tcp_check_dsack(ack, blocks);
     if (found_dup_sack) flag |= FLAG_DSACKING_ACK;
     // An ACK far older than snd_una (more than a window) brings nothing usable.
     if (before(ack, seq_add(prior_snd_una, -sk.max_window))) return 0;
@@ -1090,9 +1091,9 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     };
     std::vector<Block> sp;
     bool first_kept = true;  // first_sack_index: the D-SACK block survived validation
-    for (std::size_t i = 0; i < wire.size(); ++i) {
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
         const bool dup_sack = i == 0 && found_dup_sack;
-        const auto [s, e] = wire[i];
+        const int64_t s = blocks[i].first, e = blocks[i].second;
         int64_t reason = 0;
         if (!tcp_is_sackblock_valid(dup_sack, s, e, reason)) {
             // A plain block below snd_una on an ACK that is itself behind
@@ -1132,7 +1133,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             if (id == sk.sk_send_head) break;
             const SkBuff& skb = *st().skb(id);
             if (after(skb.end_seq, blk.start)) break;
-            fack_count += skb.gso_segs ? skb.gso_segs : 1;
+            fack_count += tcp_skb_pcount(skb);
             ++i;
         }
         // tcp_sacktag_walk: the skbs the block touches.
@@ -1168,7 +1169,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
                     SP_EMIT(rec_, sack_tag);
                 }
             }
-            fack_count += skb.gso_segs ? skb.gso_segs : 1;
+            fack_count += tcp_skb_pcount(skb);
             ++i;
         }
     }
@@ -1185,19 +1186,23 @@ void Engine::tcp_skb_mark_lost(SkBuff& skb) {
     auto& sk = st().sk;
     if (skb.sacked & (TCPCB_LOST | TCPCB_SACKED_ACKED)) return;
     rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_LOST);
-    rec_.set(SF::lost_out, sk.lost_out + (skb.gso_segs ? skb.gso_segs : 1));
+    rec_.set(SF::lost_out, sk.lost_out + tcp_skb_pcount(skb));
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::seq, skb.seq);
     rec_.arg(Arg::value, sk.lost_out);
     SP_EMIT(rec_, mark_lost);
 }
 
+// tcp_skb_timedout: sent more than an RTO ago (in jiffies, as the kernel counts).
+bool Engine::tcp_skb_timedout(const SkBuff& skb) const {
+    return rec_.time() / 1000 - skb.when_us / 1000 > st_const().sk.icsk_rto_us / 1000;
+}
+
 // tcp_head_timedout: the head was sent more than an RTO ago.
 bool Engine::tcp_head_timedout() const {
     const auto& sk = st_const().sk;
     if (!sk.packets_out || st_const().write_queue.empty()) return false;
-    const SkBuff& head = *st_const().skb(st_const().write_queue.front());
-    return rec_.time() / 1000 - head.when_us / 1000 > sk.icsk_rto_us / 1000;
+    return tcp_skb_timedout(*st_const().skb(st_const().write_queue.front()));
 }
 
 // tcp_timeout_skbs (FACK): skbs from the head that were sent more than an RTO
@@ -1209,7 +1214,7 @@ void Engine::tcp_timeout_skbs() {
         const uint32_t id = st().write_queue[i];
         if (id == sk.sk_send_head) break;
         SkBuff& skb = *st().skb(id);
-        if (!(rec_.time() / 1000 - skb.when_us / 1000 > sk.icsk_rto_us / 1000)) break;
+        if (!tcp_skb_timedout(skb)) break;
         tcp_skb_mark_lost(skb);
     }
 }

@@ -109,7 +109,7 @@ void Engine::tcp_enter_loss(bool how) {
         int64_t sacked = skb.sacked & ~(TCPCB_TAGBITS & ~TCPCB_SACKED_ACKED);
         if (!(sacked & TCPCB_SACKED_ACKED) || how) {
             sacked = (sacked & ~TCPCB_SACKED_ACKED) | TCPCB_LOST;
-            lost += skb.gso_segs ? skb.gso_segs : 1;
+            lost += tcp_skb_pcount(skb);
         }
         if (sacked != skb.sacked) rec_.skb_set(skb, KF::sacked, sacked);
     }
