@@ -67,6 +67,8 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::peer_drop:
         case Kind::dupack:
         case Kind::enter_recovery:
+        case Kind::hystart_exit:
+        case Kind::frto_loss:
         case Kind::mark_lost:
         case Kind::lost_retrans:
         case Kind::sack_reneging:
@@ -81,6 +83,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::probe0_arm:
         case Kind::probe0_fire:
         case Kind::enter_loss:
+        case Kind::enter_frto:
         case Kind::cwnd_down:
         case Kind::moderate_cwnd:
         case Kind::complete_cwr:
@@ -89,6 +92,16 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::loss_ack:
         case Kind::sack_blocks:
         case Kind::seq_reject:
+        case Kind::ca_init:
+        case Kind::hystart_reset:
+        case Kind::cubic_acked:
+        case Kind::hystart_update:
+        case Kind::cubic_update:
+        case Kind::cubic_ssthresh:
+        case Kind::cubic_reset:
+        case Kind::frto_ack:
+        case Kind::frto_highmark:
+        case Kind::enter_cwr:
         case Kind::sack_discard:
         case Kind::dsack:
         case Kind::sack_tag:

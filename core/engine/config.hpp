@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -47,6 +48,12 @@ struct Sysctls {
     int64_t max_skb_frags = 18;
     // net.ipv4.tcp_fack (default 1): with SACK, count holes up to the highest SACK as lost (FACK).
     bool tcp_fack = true;
+    // net.ipv4.tcp_congestion_control: 2.6.32's default is "cubic" (CUBIC with
+    // HyStart, tcp_cubic.c); "reno" is tcp_cong.c's Reno.
+    std::string tcp_congestion_control = "cubic";
+    // net.ipv4.tcp_frto: F-RTO after a timeout. 0 off, 1 basic (RFC 4138),
+    // 2 (2.6.32's default) SACK-enhanced when SACK is agreed, else basic.
+    int64_t tcp_frto = 2;
     bool operator==(const Sysctls&) const = default;
 };
 

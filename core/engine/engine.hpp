@@ -41,10 +41,12 @@ inline constexpr int FLAG_RETRANS_DATA_ACKED = 0x08;
 inline constexpr int FLAG_SYN_ACKED = 0x10;
 inline constexpr int FLAG_DATA_SACKED = 0x20;
 inline constexpr int FLAG_ECE = 0x40;
-inline constexpr int FLAG_DATA_LOST = 0x80;  // a SACK block reaches above high_seq
+inline constexpr int FLAG_DATA_LOST = 0x80;          // a SACK block reaches above high_seq
+inline constexpr int FLAG_ONLY_ORIG_SACKED = 0x200;  // a SACK newly covers an original sent before the F-RTO mark
 inline constexpr int FLAG_SND_UNA_ADVANCED = 0x400;
 inline constexpr int FLAG_DSACKING_ACK = 0x800;
-inline constexpr int FLAG_SACK_RENEGING = 0x2000;  // the ACK stops at an skb the peer had SACKed
+inline constexpr int FLAG_NONHEAD_RETRANS_ACKED = 0x1000;  // a resent skb other than the first one was ACKed
+inline constexpr int FLAG_SACK_RENEGING = 0x2000;          // the ACK stops at an skb the peer had SACKed
 inline constexpr int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
 inline constexpr int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
 inline constexpr int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE;
@@ -237,7 +239,24 @@ public:
     int64_t tcp_fackets_out() const;
     void tcp_trim_head(model::SkBuff& skb, int64_t len);
     bool tcp_is_cwnd_limited(int64_t in_flight);
-    void tcp_cong_avoid(int64_t in_flight);
+    void tcp_cong_avoid(int64_t ack, int64_t in_flight);
+    // Congestion control (tcp_cong.cpp): the hooks of tcp_congestion_ops,
+    // dispatched on icsk_ca_ops, and CUBIC with HyStart (tcp_cubic.c).
+    uint32_t tcp_time_stamp() const;  // jiffies (HZ = 1000) as the kernel's 32-bit tcp_time_stamp
+    void tcp_init_congestion_control();
+    int64_t tcp_ca_ssthresh(int64_t cwnd);
+    int64_t tcp_cwnd_min() const;
+    void tcp_ca_set_state(int64_t new_state);
+    void tcp_ca_pkts_acked(int64_t pkts_acked, int64_t rtt_us);
+    void tcp_slow_start();
+    void tcp_cong_avoid_ai(int64_t w);
+    void bictcp_reset();
+    void bictcp_hystart_reset();
+    void bictcp_cong_avoid(int64_t ack);
+    void bictcp_update();
+    int64_t bictcp_recalc_ssthresh(int64_t cwnd);
+    void bictcp_acked(int64_t cnt, int64_t rtt_us);
+    void hystart_update(int64_t delay);
     void tcp_check_space();
     void tcp_new_space();
     void sk_stream_write_space();
@@ -251,6 +270,13 @@ public:
     void tcp_probe_timer();
     int tcp_retransmit_skb(model::SkBuff& skb);
     void tcp_enter_loss(bool how);  // how: forget the SACK tags too
+    // F-RTO (tcp_input.c): a timeout that may have been spurious.
+    bool tcp_is_sackfrto() const;
+    bool tcp_use_frto() const;
+    void tcp_enter_frto();
+    void tcp_enter_frto_loss(int64_t allowed_segments, int flag);
+    bool tcp_process_frto(int flag);
+    void tcp_enter_cwr();
     void tcp_check_probe_timer();
     int tcp_write_wakeup();
     void tcp_delack_timer();

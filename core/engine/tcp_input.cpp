@@ -103,6 +103,8 @@ void Engine::tcp_v4_rcv(const Received& in) {
         rec_.arg(Arg::win, sk.snd_wnd);
         rec_.arg(Arg::cwnd, sk.snd_cwnd);
         SP_EMIT(rec_, established);
+        // tcp_init_metrics has set cwnd; now the congestion control takes over.
+        tcp_init_congestion_control();
         wake();  // sk_state_change
         if (sk.sk_write_pending) {
             // tcp_rcv_synsent_state_process (2.6.32.67): a writer is already
@@ -277,6 +279,16 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
 
     int64_t pkts_acked = 0;
     flag |= tcp_clean_rtx_queue(prior_snd_una, prior_fackets, tsecr, pkts_acked);
+    // During F-RTO this ACK is one of the steps; cwnd is not grown on it
+    // unless it showed the timeout spurious.
+    const bool frto_cwnd = sk.frto_counter ? tcp_process_frto(flag) : false;
+    // Once snd_una is past frto_highmark the mark is dropped, so that SACKs
+    // below it are read as reordering again (tcp_sacktag_write_queue).
+    if (sk.frto_highmark && before(sk.frto_highmark, sk.snd_una)) {
+        rec_.arg(Arg::end_seq, sk.frto_highmark);
+        rec_.set(SF::frto_highmark, 0);
+        SP_EMIT(rec_, frto_highmark);
+    }
     // tcp_ack_is_dubious: a duplicate ACK, news of loss, or a state other
     // than Open sends the ACK through the loss state machine. tcp_ack (2.6.32)
     // grows the window only for acknowledged data, and, on that path, not in
@@ -285,10 +297,10 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     const bool dubious = !(flag & FLAG_NOT_DUP) || (flag & FLAG_CA_ALERT) || sk.ca_state != TCP_CA_Open;
     if (dubious) {
         const bool may_raise = sk.ca_state != TCP_CA_Recovery && sk.ca_state != TCP_CA_CWR;
-        if ((flag & FLAG_DATA_ACKED) && may_raise) tcp_cong_avoid(prior_in_flight);
+        if ((flag & FLAG_DATA_ACKED) && !frto_cwnd && may_raise) tcp_cong_avoid(ack, prior_in_flight);
         tcp_fastretrans_alert(prior_packets - sk.packets_out, flag);
-    } else if (flag & FLAG_DATA_ACKED) {
-        tcp_cong_avoid(prior_in_flight);
+    } else if ((flag & FLAG_DATA_ACKED) && !frto_cwnd) {
+        tcp_cong_avoid(ack, prior_in_flight);
     }
 }
 
@@ -304,6 +316,7 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, in
     // the original, so the path reordered.
     int64_t reord = sk.packets_out;
     int64_t seq_rtt_ms = -1;
+    int64_t ca_seq_rtt = -1;     // the newest such skb's round trip, for the congestion control
     bool retrans_acked = false;  // FLAG_RETRANS_DATA_ACKED
     int64_t acked_segs = 0;
     while (!st().write_queue.empty()) {
@@ -329,13 +342,17 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, in
         if (skb.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) {
             if (skb.sacked & TCPCB_RETRANS)
                 rec_.set(SF::retrans_out, std::max<int64_t>(0, sk.retrans_out - acked_pcount));
+            // A resent skb that is not the first one this ACK covers (F-RTO reads this).
+            if ((flag & FLAG_DATA_ACKED) || acked_pcount > 1) flag |= FLAG_NONHEAD_RETRANS_ACKED;
             retrans_acked = true;
             seq_rtt_ms = -1;
+            ca_seq_rtt = -1;
         } else {
             // The oldest skb sent once since the last resent one times the
             // round trip, in jiffies (ms) as the kernel counts. Everything
             // ahead of sk_send_head was sent, the SYN at time 0 included.
-            if (seq_rtt_ms < 0) seq_rtt_ms = rec_.time() / 1000 - skb.when_us / 1000;
+            ca_seq_rtt = rec_.time() / 1000 - skb.when_us / 1000;
+            if (seq_rtt_ms < 0) seq_rtt_ms = ca_seq_rtt;
             if (!(skb.sacked & TCPCB_SACKED_ACKED)) reord = std::min(acked_segs, reord);
         }
         if (skb.sacked & TCPCB_SACKED_ACKED) rec_.set(SF::sacked_out, sk.sacked_out - acked_pcount);
@@ -386,6 +403,11 @@ int Engine::tcp_clean_rtx_queue(int64_t prior_snd_una, int64_t prior_fackets, in
         if (!sk.sack_ok) tcp_remove_reno_sacks(acked_segs);
         // With SACK: a hole filled by a segment never resent is reordering.
         else if (reord < prior_fackets) tcp_update_reordering(fackets_before - reord);
+        // The congestion control's pkts_acked hook gets the newest segment's
+        // round trip, in whole jiffies, only when the ACK covers nothing
+        // resent and the trip took at least one jiffy (2.6.32 tests
+        // ca_seq_rtt > 0); else -1.
+        tcp_ca_pkts_acked(acked_segs, (!retrans_acked && ca_seq_rtt > 0) ? ca_seq_rtt * 1000 : -1);
     }
     pkts_acked = acked_segs;
     return flag;
@@ -468,32 +490,6 @@ bool Engine::tcp_is_cwnd_limited(int64_t in_flight) {
     const int64_t left = sk.snd_cwnd - in_flight;
     if (sk_can_gso() && left * TCP_TSO_WIN_DIVISOR < sk.snd_cwnd && left * sk.mss_cache < GSO_MAX_SIZE) return true;
     return left <= sk.reordering;
-}
-
-// tcp_reno_cong_avoid (2.6.32, tcp_abc and tcp_max_ssthresh at their default 0).
-void Engine::tcp_cong_avoid(int64_t in_flight) {
-    auto& sk = st().sk;
-    if (!tcp_is_cwnd_limited(in_flight)) return;
-    FuncScope fs(rec_, Func::tcp_cong_avoid);
-    if (sk.snd_cwnd <= sk.snd_ssthresh) {
-        // tcp_slow_start: snd_cwnd_cnt gains cwnd, and every whole window in it
-        // is one more segment: one per ACK, the counter left as it was.
-        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);
-    } else if (sk.snd_cwnd_cnt >= sk.snd_cwnd) {
-        // tcp_cong_avoid_ai: the counter is compared before it counts this
-        // ACK, so the window grows by one after cwnd + 1 ACKs.
-        rec_.set(SF::snd_cwnd_cnt, 0);
-        rec_.set(SF::snd_cwnd, sk.snd_cwnd + 1);
-    } else {
-        rec_.set(SF::snd_cwnd_cnt, sk.snd_cwnd_cnt + 1);
-        rec_.arg(Arg::cwnd, sk.snd_cwnd);
-        rec_.arg(Arg::value, sk.snd_cwnd_cnt);
-        SP_EMIT(rec_, cwnd_count);
-        return;
-    }
-    rec_.arg(Arg::cwnd, sk.snd_cwnd);
-    rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
-    SP_EMIT(rec_, cong_avoid);
 }
 
 void Engine::tcp_check_space() {
@@ -644,7 +640,8 @@ bool Engine::tcp_may_send_now() const {
 // tcp_time_to_recover: is the hole a loss rather than reordering?
 bool Engine::tcp_time_to_recover() const {
     const auto& sk = st_const().sk;
-    if (sk.lost_out) return true;  // the loss is proven
+    if (sk.frto_counter) return false;  // no recovery while F-RTO decides
+    if (sk.lost_out) return true;       // the loss is proven
     // The classic rule (tcp_dupack_heurestics): with FACK, fackets_out; else
     // sacked_out + 1 (without SACK: the third duplicate ACK) above reordering.
     if ((tcp_is_fack() ? sk.fackets_out : sk.sacked_out + 1) > sk.reordering) return true;
@@ -693,7 +690,7 @@ void Engine::tcp_update_scoreboard(bool fast_rexmit) {
 
 // tcp_cwnd_down: rate halving. On each ACK that shows progress (or, without
 // SACK, each duplicate ACK) the counter gains one; every second one takes a
-// segment off cwnd, down to the floor (Reno's ssthresh / 2, tcp_reno_min_cwnd),
+// segment off cwnd, down to the floor (tcp_cwnd_min: Reno's ssthresh / 2, CUBIC's ssthresh),
 // and cwnd never exceeds what is in flight plus one.
 void Engine::tcp_cwnd_down(int flag) {
     auto& sk = st().sk;
@@ -701,7 +698,7 @@ void Engine::tcp_cwnd_down(int flag) {
     int64_t decr = sk.snd_cwnd_cnt + 1;
     rec_.set(SF::snd_cwnd_cnt, decr & 1);
     decr >>= 1;
-    const int64_t floor = sk.snd_ssthresh / 2;
+    const int64_t floor = tcp_cwnd_min();
     int64_t cwnd = sk.snd_cwnd;
     if (decr && cwnd > floor) cwnd -= decr;
     const int64_t in_flight = packets_in_flight();
@@ -747,7 +744,14 @@ void Engine::tcp_try_keep_open() {
 }
 
 // tcp_try_to_open: tcp_try_keep_open, then no burst (tcp_moderate_cwnd).
-void Engine::tcp_try_to_open(int /*flag: only ECE, not modelled*/) {
+// tcp_try_to_open: in CWR, rate halving goes on; otherwise Disorder or Open
+// (tcp_try_keep_open) with the burst moderated. (ECE, which would enter
+// CWR here, is not modelled.)
+void Engine::tcp_try_to_open(int flag) {
+    if (st().sk.ca_state == TCP_CA_CWR) {
+        tcp_cwnd_down(flag);
+        return;
+    }
     tcp_try_keep_open();
     tcp_moderate_cwnd();
 }
@@ -808,6 +812,14 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                 if (tcp_try_undo_recovery()) return;
                 tcp_complete_cwr();
                 break;
+            case TCP_CA_CWR:
+                // CWR lasts until something above high_seq is ACKed (for the
+                // ECN CWR bit to reach the peer, in the kernel's words).
+                if (sk.snd_una != sk.high_seq) {
+                    tcp_complete_cwr();
+                    tcp_set_ca_state(TCP_CA_Open, false);
+                }
+                break;
             default: break;
         }
     }
@@ -846,12 +858,17 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                 tcp_try_to_open(flag);
                 return;
             }
-            // Enter Recovery: ssthresh from the congestion control (Reno:
-            // half the window, at least 2), the marker for a later undo,
-            // and high_seq, the point whose ACK ends the episode.
-            rec_.set(SF::high_seq, sk.snd_nxt);
-            rec_.set(SF::undo_marker, sk.snd_una);
-            if (sk.ca_state < TCP_CA_CWR) rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
+            // Enter Recovery: ssthresh from the congestion control's hook
+            // (Reno: half the window; CUBIC: 717/1024 of it; at least 2),
+            // unless a reduction is already under way; the marker for a
+            // later undo; and high_seq, the point whose ACK ends the episode.
+            {
+                const bool cut = sk.ca_state < TCP_CA_CWR;
+                const int64_t ssthresh = cut ? tcp_ca_ssthresh(sk.snd_cwnd) : 0;
+                rec_.set(SF::high_seq, sk.snd_nxt);
+                rec_.set(SF::undo_marker, sk.snd_una);
+                if (cut) rec_.set(SF::snd_ssthresh, ssthresh);
+            }
             rec_.set(SF::snd_cwnd_cnt, 0);
             rec_.arg(Arg::old, sk.ca_state);
             rec_.set(SF::ca_state, TCP_CA_Recovery);
@@ -983,6 +1000,8 @@ void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, in
             // Never resent and SACKed below the highest SACK: a segment
             // overtaken by later ones, so the path reorders.
             if (!ever_retrans && before(skb.seq, tcp_highest_sack_seq())) reord = std::min(fack_count, reord);
+            // SACK-enhanced F-RTO: an original sent before the timeout arrived.
+            if (!ever_retrans && !after(skb.end_seq, sk.frto_highmark)) flag |= FLAG_ONLY_ORIG_SACKED;
             if (sacked & TCPCB_LOST) {
                 sacked &= ~TCPCB_LOST;
                 rec_.set(SF::lost_out, sk.lost_out - pcount);
@@ -1175,8 +1194,10 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     }
 
     tcp_mark_lost_retrans();
-    // Reordering seen by this ACK, unless in Loss without an undo marker.
-    if (reord < sk.fackets_out && (sk.ca_state != TCP_CA_Loss || sk.undo_marker))
+    // Reordering seen by this ACK, unless in Loss without an undo marker or
+    // below an F-RTO mark not yet passed.
+    if (reord < sk.fackets_out && (sk.ca_state != TCP_CA_Loss || sk.undo_marker) &&
+        (!sk.frto_highmark || after(sk.snd_una, sk.frto_highmark)))
         tcp_update_reordering(sk.fackets_out - reord);
     return flag;
 }

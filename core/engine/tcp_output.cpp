@@ -175,7 +175,9 @@ bool Engine::tcp_snd_wnd_test(const SkBuff& skb, int64_t mss_now) const {
 bool Engine::tcp_nagle_test(const SkBuff& skb, int64_t mss_now, int64_t nonagle) const {
     const auto& sk = st_const().sk;
     if (nonagle & TCP_NAGLE_PUSH) return true;
-    if (urg_mode() || (skb.tcp_flags & TCPHDR_FIN)) return true;
+    // Urgent data and the FIN are not held by Nagle; nor new data in F-RTO's
+    // second step (frto_counter 2), which must go out to test the timeout.
+    if (urg_mode() || sk.frto_counter == 2 || (skb.tcp_flags & TCPHDR_FIN)) return true;
     // tcp_nagle_check with Minshall's variant: hold a small segment only while
     // an earlier small segment is still unacknowledged.
     const bool minshall = after(sk.snd_sml, sk.snd_una) && !after(sk.snd_sml, sk.snd_nxt);
@@ -301,6 +303,8 @@ void Engine::tcp_event_new_data_sent(SkBuff& skb) {
     const int64_t prior_packets = sk.packets_out;
     rec_.set(SF::sk_send_head, next_skb_after(skb.id));
     rec_.set(SF::snd_nxt, skb.end_seq);
+    // F-RTO skips Nagle for the first new segment only.
+    if (sk.frto_counter == 2) rec_.set(SF::frto_counter, 3);
     rec_.set(SF::packets_out, sk.packets_out + skb.gso_segs);
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::end_seq, skb.end_seq);

@@ -93,9 +93,13 @@ void Engine::run_timers(int64_t now) {
 // the peer reneged (how true) the SACK tags are forgotten too.
 void Engine::tcp_enter_loss(bool how) {
     auto& sk = st().sk;
+    // The congestion control's ssthresh hook runs (and records its own
+    // event) before the changes that belong to enter_loss.
     if (sk.ca_state <= TCP_CA_Disorder || sk.snd_una == sk.high_seq ||
-        (sk.ca_state == TCP_CA_Loss && !sk.icsk_retransmits))
-        rec_.set(SF::snd_ssthresh, std::max<int64_t>(sk.snd_cwnd >> 1, 2));
+        (sk.ca_state == TCP_CA_Loss && !sk.icsk_retransmits)) {
+        const int64_t ssthresh = tcp_ca_ssthresh(sk.snd_cwnd);
+        rec_.set(SF::snd_ssthresh, ssthresh);
+    }
     rec_.set(SF::snd_cwnd, 1);
     rec_.set(SF::snd_cwnd_cnt, 0);
     if (!sk.sack_ok || how) rec_.set(SF::sacked_out, 0);
@@ -119,9 +123,14 @@ void Engine::tcp_enter_loss(bool how) {
     rec_.set(SF::reordering, std::min(sk.reordering, TCP_REORDERING));
     rec_.set(SF::ca_state, TCP_CA_Loss);
     rec_.set(SF::high_seq, sk.snd_nxt);
+    if (sk.frto_counter) rec_.set(SF::frto_counter, 0);  // an F-RTO under way is abandoned
     rec_.arg(Arg::cwnd, sk.snd_cwnd);
     rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
     SP_EMIT(rec_, enter_loss);
+    // tcp_set_ca_state(Loss) calls the set_state hook (CUBIC resets). The
+    // kernel calls it just before ca_state changes; nothing it touches is
+    // read by the rest of tcp_enter_loss, so it follows as its own event.
+    tcp_ca_set_state(TCP_CA_Loss);
 }
 
 void Engine::tcp_retransmit_timer() {
@@ -142,7 +151,10 @@ void Engine::tcp_retransmit_timer() {
         wake();
         return;
     }
-    tcp_enter_loss(false);
+    // F-RTO (net.ipv4.tcp_frto) waits for ACKs before taking the timeout
+    // as a loss; otherwise Loss at once.
+    if (tcp_use_frto()) tcp_enter_frto();
+    else tcp_enter_loss(false);
     SkBuff& head = *st().skb(st().write_queue.front());
     if (tcp_retransmit_skb(head) > 0) {
         inet_csk_reset_xmit_timer(ICSK_TIME_RETRANS, std::min(sk.icsk_rto_us, TCP_RESOURCE_PROBE_US));

@@ -201,7 +201,8 @@ SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
 
 Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
     r.object(j, p, "the sysctl section",
-             {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags", "tcp_fack"});
+             {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags", "tcp_fack", "tcp_congestion_control",
+              "tcp_frto"});
     Sysctls s;
     if (j.contains("tcp_wmem")) s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "byte count");
     if (j.contains("tcp_mem")) s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "page count");
@@ -211,6 +212,12 @@ Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("other_pages"))
         s.other_pages = r.integer(j["other_pages"], child(p, "other_pages"), 0, kMaxPages, "a page count");
     if (j.contains("tcp_fack")) s.tcp_fack = r.boolean(j["tcp_fack"], child(p, "tcp_fack"));
+    if (j.contains("tcp_congestion_control"))
+        s.tcp_congestion_control =
+            r.choice(j["tcp_congestion_control"], child(p, "tcp_congestion_control"), {"cubic", "reno"});
+    if (j.contains("tcp_frto"))
+        s.tcp_frto =
+            r.integer(j["tcp_frto"], child(p, "tcp_frto"), 0, 2, "0 (off), 1 (basic F-RTO) or 2 (SACK-enhanced)");
     return s;
 }
 
@@ -496,9 +503,14 @@ json Scenario::to_json() const {
                    {"timestamps", sock.timestamps},
                    {"window_scaling", sock.window_scaling},
                    {"sack", sock.sack}};
-    j["sysctl"] = {{"tcp_wmem", sysctl.tcp_wmem},           {"tcp_mem", sysctl.tcp_mem},
-                   {"wmem_max", sysctl.wmem_max},           {"other_pages", sysctl.other_pages},
-                   {"max_skb_frags", sysctl.max_skb_frags}, {"tcp_fack", sysctl.tcp_fack}};
+    j["sysctl"] = {{"tcp_wmem", sysctl.tcp_wmem},
+                   {"tcp_mem", sysctl.tcp_mem},
+                   {"wmem_max", sysctl.wmem_max},
+                   {"other_pages", sysctl.other_pages},
+                   {"max_skb_frags", sysctl.max_skb_frags},
+                   {"tcp_fack", sysctl.tcp_fack},
+                   {"tcp_congestion_control", sysctl.tcp_congestion_control},
+                   {"tcp_frto", sysctl.tcp_frto}};
     j["peer"] = {{"type", peer.type},
                  {"rcvbuf", peer.rcvbuf},
                  {"read_rate", peer.read_rate},

@@ -83,6 +83,10 @@ enum Sacked : int64_t {
     TCPCB_TAGBITS = 0x07,
     TCPCB_EVER_RETRANS = 0x80
 };
+// icsk_ca_ops: which congestion control runs the connection.
+enum CaOps : int64_t { CA_OPS_RENO = 0, CA_OPS_CUBIC = 1 };
+// CUBIC's HyStart: what ended slow start (ca->found bits, hystart_detect).
+enum HystartFound : int64_t { HYSTART_ACK_TRAIN = 1, HYSTART_DELAY = 2 };
 // tcp_sock->rx_opt.sack_ok bits: SACK agreed, FACK in use, a D-SACK seen.
 enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 4 };
 
@@ -90,7 +94,8 @@ enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 
 // Groups: sock (struct sock), tcp (tcp_sock), icsk (inet_connection_sock),
 // mem (the global TCP memory pool), local (tcp_sendmsg's local variables, so a
 // student sees them like a debugger's Locals window), peer (the simulated
-// receiver, when there is one).
+// receiver, when there is one), ca (the congestion control's private state,
+// icsk_ca_priv: CUBIC's struct bictcp; Reno keeps none).
 #define SENDPATH_SOCK_FIELDS(X)                                                                                        \
     X(sock, state, "TCP state of the socket (TCP_ESTABLISHED, TCP_SYN_SENT, ...).")                                    \
     X(sock, sk_err, "Pending socket error (positive errno), reported and cleared by the next call.")                   \
@@ -128,6 +133,8 @@ enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 
     X(tcp, highest_sack, "The skb after the highest SACKed one (skb id); 0: none follows it.")                         \
     X(tcp, lost_retrans_low, "Lowest snd_nxt at which a retransmission in flight was sent (tcp_mark_lost_retrans).")   \
     X(tcp, reordering, "Duplicate ACKs (in segments) that mean a loss rather than reordering: 3 to start.")            \
+    X(tcp, frto_counter, "F-RTO step after a timeout: 0 none, 1 first ACK awaited, 2 new data may go, 3 it went.")     \
+    X(tcp, frto_highmark, "F-RTO: snd_nxt (or high_seq) at the timeout; an ACK reaching it ends F-RTO as a loss.")     \
     X(tcp, undo_marker, "snd_una when recovery or the timeout began, 0 once its reduction cannot be undone.")          \
     X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")                          \
     X(tcp, rcv_nxt, "Next sequence number expected from the peer (our ACK field).")                                    \
@@ -150,6 +157,25 @@ enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 
     X(icsk, icsk_retransmits, "Consecutive retransmission timeouts without progress.")                                 \
     X(icsk, icsk_ack_pending, "Delayed ACK: SCHED=1 an ACK is owed, TIMER=2 the delayed-ACK timer is armed.")          \
     X(icsk, icsk_ack_timeout_us, "Virtual time in microseconds when the delayed-ACK timer fires.")                     \
+    X(icsk, icsk_ca_ops, "Congestion control: 0 Reno (tcp_cong.c), 1 CUBIC with HyStart (tcp_cubic.c).")               \
+    X(ca, ca_cnt, "CUBIC (ca->cnt): ACKs per one-segment cwnd increase in congestion avoidance.")                      \
+    X(ca, last_max_cwnd, "CUBIC: cwnd before the last reduction (W_max), lowered by fast convergence.")                \
+    X(ca, loss_cwnd, "CUBIC: cwnd when ssthresh was last recalculated (a loss).")                                      \
+    X(ca, last_cwnd, "CUBIC: cwnd when bictcp_update last computed cnt.")                                              \
+    X(ca, last_time, "CUBIC: jiffies when bictcp_update last computed cnt.")                                           \
+    X(ca, bic_origin_point, "CUBIC: the cwnd the cubic curve levels off at (W_max of this epoch).")                    \
+    X(ca, bic_K, "CUBIC: time from the epoch's start to the origin point, in 1/1024 s.")                               \
+    X(ca, delay_min, "CUBIC: smallest RTT seen, in jiffies << 3 (0 until a sample).")                                  \
+    X(ca, epoch_start, "CUBIC: jiffies when this congestion-avoidance epoch began, 0 when none runs.")                 \
+    X(ca, ack_cnt, "CUBIC: ACKs counted in this epoch, for the Reno-friendly estimate.")                               \
+    X(ca, tcp_cwnd, "CUBIC: what Reno's cwnd would be by now in this epoch (TCP friendliness).")                       \
+    X(ca, delayed_ack, "CUBIC: segments per ACK, << 4, averaged over ACKs in Open (32 = 2 per ACK).")                  \
+    X(ca, sample_cnt, "HyStart: RTT samples taken in this round (8 are needed).")                                      \
+    X(ca, found, "HyStart: why slow start ended: 1 ACK train, 2 delay increase, 0 not yet.")                           \
+    X(ca, round_start, "HyStart: jiffies when this round began.")                                                      \
+    X(ca, ca_end_seq, "HyStart (ca->end_seq): snd_nxt when this round began; an ACK past it starts the next.")         \
+    X(ca, last_jiffies, "HyStart: jiffies of the last ACK close enough to the one before to be in the train.")         \
+    X(ca, curr_rtt, "HyStart: smallest RTT sample of this round, in jiffies << 3.")                                    \
     X(mem, tcp_memory_allocated, "Pages charged to TCP by all sockets (global).")                                      \
     X(mem, tcp_memory_pressure, "1 while TCP is under memory pressure (global).")                                      \
     X(mem, tcp_mem0, "sysctl tcp_mem[0] in pages: below it there is no pressure.")                                     \

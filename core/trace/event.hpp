@@ -22,131 +22,144 @@ namespace sendpath::trace {
 
 // Every event kind: X(name, what it means). Names are the snake_case strings
 // used in trace files; never renumber without bumping kFormatVersion.
-#define SENDPATH_EVENT_KINDS(X)                                                                                    \
-    X(socket_create, "The socket is created: options, sysctl values and initial counters.")                        \
-    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")                                \
-    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")                          \
-    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                                  \
-    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                                    \
-    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                                     \
-    X(iov_next, "The loop moves to the next iovec.")                                                               \
-    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")                        \
-    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")                           \
-    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")                              \
-    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                                       \
-    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")                              \
-    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                                 \
-    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                                   \
-    X(page_merge, "The cached page continues the last fragment: the copy extends it.")                             \
-    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.")                   \
-    X(page_release, "The cached page is full: the socket drops its reference.")                                    \
-    X(page_none, "No cached page: a new one will be allocated, offset 0.")                                         \
-    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                                      \
-    X(page_alloc, "A new page is allocated for fragments.")                                                        \
-    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")                                \
-    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                                     \
-    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                                  \
-    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                                           \
-    X(advance, "write_seq and end_seq advance by the bytes copied.")                                               \
-    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                                         \
-    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                                         \
-    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")                               \
-    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                                   \
-    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                                           \
-    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                                     \
-    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")                            \
-    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")                           \
-    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")                          \
-    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                                   \
-    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                                    \
-    X(do_error, "do_error: if bytes were copied, return them; else return the error.")                             \
-    X(return_partial, "An error came after some bytes were queued: return the byte count.")                        \
-    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                                         \
-    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.")                 \
-    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                                        \
-    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                                   \
-    X(write_xmit, "tcp_write_xmit looks at the send head.")                                                        \
-    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                                  \
-    X(cwnd_limited, "The congestion window is full: stop sending.")                                                \
-    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                                   \
-    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                                     \
-    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                                       \
-    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")                              \
-    X(rto_arm, "The retransmission timer is armed.")                                                               \
-    X(probe0_arm, "The zero-window probe timer is armed.")                                                         \
-    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                                              \
-    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                                               \
-    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")                           \
-    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")                     \
-    X(rto_fire, "The retransmission timer fires.")                                                                 \
-    X(retransmit, "The head skb is sent again.")                                                                   \
-    X(probe0_fire, "The zero-window probe timer fires.")                                                           \
-    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.")              \
-    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                                                 \
-    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")                             \
-    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                                               \
-    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                                       \
-    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")                   \
-    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")                       \
-    X(connect, "The engine sends a SYN (active open).")                                                            \
-    X(established, "The SYN-ACK arrives: the connection is established.")                                          \
-    X(reset, "An RST arrives: the connection is reset.")                                                           \
-    X(fin, "A FIN is queued (shutdown or close).")                                                                 \
-    X(setsockopt, "The application sets a socket option.")                                                         \
-    X(shutdown, "The application calls shutdown().")                                                               \
-    X(close, "The application calls close().")                                                                     \
-    X(signal, "A signal is delivered to the sending thread.")                                                      \
-    X(tx_complete, "The device finished a clone: sk_wmem_alloc shrinks (TSQ_THROTTLED lifts).")                    \
-    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")                        \
-    X(peer_read, "The simulated peer's application reads bytes.")                                                  \
-    X(peer_drop, "A segment is dropped on the way (peer.drop or peer.loss).")                                      \
-    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                               \
-    X(time_advance, "The scenario lets time pass.")                                                                \
-    X(run_end, "The run ends (the trace's end_reason says why).")                                                  \
-    X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.")             \
-    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")                       \
-    X(wait_sleep, "The writer sleeps, counted in sk_write_pending: for memory (SOCK_NOSPACE) or the handshake.")   \
-    X(xmit_pass, "tcp_write_xmit: the skb passed the cwnd, window and Nagle tests; stamped, it is sent.")          \
-    X(new_data_sent, "tcp_event_new_data_sent: sk_send_head moves on, snd_nxt and packets_out grow.")              \
-    X(minshall_update, "tcp_minshall_update: a segment under the MSS left; snd_sml marks its end.")                \
-    X(queue_shrunk, "tcp_check_space: ACKed skbs were freed; the flag is cleared, a waiting writer checked.")      \
-    X(timer_clear, "The retransmission timer is no longer pending (nothing left in flight).")                      \
-    X(rtx_acked, "tcp_clean_rtx_queue: what the ACK took off the queue, in segments, and what is left in flight.") \
-    X(peer_update, "The simulated peer's receive state after it took a segment, sent an ACK or read.")             \
-    X(ts_recent, "tcp_replace_ts_recent: the peer's newest timestamp is kept to echo in our segments.")            \
-    X(synack, "tcp_rcv_synsent_state_process: the SYN-ACK's options (MSS, window scale, timestamps) are taken.")   \
-    X(async_nospace_clear, "tcp_sendmsg clears SOCK_ASYNC_NOSPACE, left by an earlier wait for memory.")           \
-    X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")   \
-    X(signal_return, "-ERESTARTSYS on the way to user space: send() restarts (SA_RESTART) or returns EINTR.")      \
-    X(ack_held, "A writer waits in SYN_SENT: the handshake ACK is held for its data (200 ms at most).")            \
-    X(delack_clear, "tcp_event_ack_sent: this segment carries the owed ACK; no delayed ACK is pending.")           \
-    X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")                  \
-    X(mem_schedule, "sk_wmem_schedule: forward_alloc is short; whole pages are asked of the pool.")                \
-    X(skb_alloc, "sk_stream_alloc_skb: a new skb, its linear room rounded up and its truesize, is allocated.")     \
-    X(split_point, "The skb is longer than may go out now: it is to be cut at limit bytes.")                       \
-    X(mark_urg, "tcp_mark_urg: send(MSG_OOB) puts the urgent pointer snd_up at write_seq.")                        \
-    X(retrans_marked, "The resend went out: the skb is marked retransmitted, retrans_out grows.")                  \
-    X(probe_send, "tcp_write_wakeup: the unsent head, PSH set and stamped, goes out as a probe.")                  \
-    X(fin_acked, "Our FIN is acknowledged: FIN_WAIT1 to FIN_WAIT2, CLOSING to TIME_WAIT, LAST_ACK to CLOSE.")      \
-    X(set_ca_state, "tcp_set_ca_state: the congestion state machine moves (0 Open ... 4 Loss).")                   \
-    X(dupack, "tcp_add_reno_sack: without SACK, a duplicate ACK counts as one segment in sacked_out.")             \
-    X(reno_sacks, "Without SACK, duplicate ACKs counted in sacked_out are taken back (new data ACKed, or reset).") \
-    X(mark_lost, "tcp_mark_head_lost: an skb at the head of the queue is marked lost; lost_out grows.")            \
-    X(enter_recovery, "Enough duplicate ACKs: fast recovery begins, ssthresh is cut, high_seq = snd_nxt.")         \
-    X(cwnd_down, "tcp_cwnd_down: during recovery cwnd drops by one every second ACK, to at most in_flight + 1.")   \
-    X(moderate_cwnd, "tcp_moderate_cwnd: cwnd is cut to in_flight + 3 so a dubious ACK cannot release a burst.")   \
-    X(complete_cwr, "tcp_complete_cwr: recovery is over; cwnd drops to ssthresh if it is above it.")               \
-    X(recovery_hold, "Without SACK, an ACK of exactly high_seq keeps the state until data above it is ACKed.")     \
-    X(partial_ack, "In recovery, an ACK below high_seq (NewReno partial ACK): the next hole is lost too.")         \
-    X(reordering, "tcp_update_reordering: more duplicate ACKs than segments out: the reordering metric grows.")    \
-    X(loss_ack, "In Loss, an ACK of new data: icsk_retransmits, the count of timeouts in a row, starts again.")    \
-    X(sack_blocks, "tcp_sacktag_write_queue: the ACK carries SACK blocks; the walk of the write queue starts.")    \
-    X(sack_discard, "tcp_is_sackblock_valid: a SACK block outside what may be SACKed is ignored (see reason).")    \
-    X(dsack, "tcp_check_dsack: the first SACK block reports data received twice (a D-SACK).")                      \
-    X(sack_tag, "tcp_sacktag_one: the peer holds this skb; it is tagged SACKED and sacked_out grows.")             \
-    X(lost_retrans, "tcp_mark_lost_retrans: a SACK above where a retransmission was sent: it was lost too.")       \
-    X(sack_reneging, "The ACK stops at an skb the peer had SACKed: the peer dropped it; the timeout path runs.")   \
-    X(seq_reject, "tcp_validate_incoming: the segment lies outside the receive window; dropped, answered by an ACK.")
+#define SENDPATH_EVENT_KINDS(X)                                                                                       \
+    X(socket_create, "The socket is created: options, sysctl values and initial counters.")                           \
+    X(sendmsg_enter, "tcp_sendmsg is called: flags, iovec count, bytes asked for.")                                   \
+    X(wait_connect, "The socket is not yet established: wait in sk_stream_wait_connect.")                             \
+    X(wait_connect_done, "sk_stream_wait_connect returned (err = 0 on success).")                                     \
+    X(send_mss, "tcp_send_mss computed mss_now and size_goal.")                                                       \
+    X(precheck_epipe, "sk_err or SEND_SHUTDOWN is set before copying: EPIPE.")                                        \
+    X(iov_next, "The loop moves to the next iovec.")                                                                  \
+    X(tail_append, "The tail skb is unsent and has room: append to it (copy = max - len).")                           \
+    X(new_segment, "No room in the tail skb (or none unsent): a new segment is needed.")                              \
+    X(wait_for_sndbuf, "sk_wmem_queued >= sk_sndbuf: the send buffer is full, wait.")                                 \
+    X(skb_alloc_fail, "sk_stream_alloc_skb returned NULL: wait for memory.")                                          \
+    X(skb_entail, "A new skb is allocated, charged and appended to the write queue.")                                 \
+    X(copy_linear, "Bytes copied into the skb's linear tailroom.")                                                    \
+    X(copy_linear_fault, "The user copy into the linear area faulted (EFAULT).")                                      \
+    X(page_merge, "The cached page continues the last fragment: the copy extends it.")                                \
+    X(frags_full, "MAX_SKB_FRAGS reached, or no scatter-gather: mark PSH, start a new segment.")                      \
+    X(page_release, "The cached page is full: the socket drops its reference.")                                       \
+    X(page_none, "No cached page: a new one will be allocated, offset 0.")                                            \
+    X(wmem_sched_fail, "sk_wmem_schedule refused the copy: wait for memory.")                                         \
+    X(page_alloc, "A new page is allocated for fragments.")                                                           \
+    X(page_alloc_fail, "Page allocation failed: memory pressure, wait for memory.")                                   \
+    X(page_new_frag, "Bytes copied to the page as a new fragment of the skb.")                                        \
+    X(copy_page_fault, "The user copy into the page faulted (EFAULT): do_error.")                                     \
+    X(psh_clear, "First bytes of this call: PSH is cleared on the skb.")                                              \
+    X(advance, "write_seq and end_seq advance by the bytes copied.")                                                  \
+    X(last_chunk, "The last byte of the last iovec is copied: go to out.")                                            \
+    X(continue_fill, "The skb is not full (or MSG_OOB): keep filling it.")                                            \
+    X(forced_push, "write_seq is more than max_window/2 past pushed_seq: push now.")                                  \
+    X(mark_push, "tcp_mark_push sets PSH on an skb and pushed_seq = write_seq.")                                      \
+    X(push_one, "The full skb is the send head: tcp_push_one sends it.")                                              \
+    X(push_pending, "tcp_push_pending_frames: try to send everything queued.")                                        \
+    X(full_queued, "The skb is full but unsent skbs are ahead of it: leave it queued.")                               \
+    X(wait_for_memory, "Wait in sk_stream_wait_memory (pushing what was copied first).")                              \
+    X(wait_end, "sk_stream_wait_memory returned (err = 0, or EPIPE, EAGAIN, EINTR ...).")                             \
+    X(do_fault, "do_fault: an empty skb left by a fault is unlinked and freed.")                                      \
+    X(fault_unlink, "The empty skb is removed from the write queue and freed.")                                       \
+    X(do_error, "do_error: if bytes were copied, return them; else return the error.")                                \
+    X(return_partial, "An error came after some bytes were queued: return the byte count.")                           \
+    X(out_push, "out: bytes were copied, tcp_push with the call's flags.")                                            \
+    X(out_err, "out_err: sk_stream_error maps the error; SIGPIPE for EPIPE without MSG_NOSIGNAL.")                    \
+    X(sendmsg_exit, "tcp_sendmsg returns (ret = bytes or negative errno).")                                           \
+    X(tcp_push, "tcp_push: mark PSH unless MSG_MORE, then push pending frames.")                                      \
+    X(write_xmit, "tcp_write_xmit looks at the send head.")                                                           \
+    X(nagle_defer, "Nagle (or cork) holds a small segment back.")                                                     \
+    X(cwnd_limited, "The congestion window is full: stop sending.")                                                   \
+    X(rwnd_limited, "The segment does not fit the peer's window: stop sending.")                                      \
+    X(tso_defer, "TSO deferral: wait to send a bigger burst.")                                                        \
+    X(tso_split, "tso_fragment splits the skb at the window or cwnd limit.")                                          \
+    X(transmit, "tcp_transmit_skb builds the frame(s) and hands them to the device.")                                 \
+    X(rto_arm, "The retransmission timer is armed.")                                                                  \
+    X(probe0_arm, "The zero-window probe timer is armed.")                                                            \
+    X(ack, "An ACK arrives: snd_una, window and timers are updated.")                                                 \
+    X(ack_trim, "A partly acknowledged skb is trimmed at its head.")                                                  \
+    X(skb_free, "A fully acknowledged skb is freed: memory and page references return.")                              \
+    X(write_space, "Enough send buffer is free: the writer is woken (sk_stream_write_space).")                        \
+    X(rto_fire, "The retransmission timer fires.")                                                                    \
+    X(retransmit, "The head skb is sent again.")                                                                      \
+    X(probe0_fire, "The zero-window probe timer fires.")                                                              \
+    X(enter_loss, "Retransmission timeout: cwnd drops to 1, every segment in flight is marked lost.")                 \
+    X(send_ack, "A bare ACK is sent (no skb on the write queue).")                                                    \
+    X(cong_avoid, "The congestion window grows (slow start or congestion avoidance).")                                \
+    X(sndbuf_grow, "tcp_new_space grows sk_sndbuf.")                                                                  \
+    X(mem_pressure, "The global TCP memory pool enters or leaves pressure.")                                          \
+    X(mem_reclaim, "sk_mem_reclaim returns whole pages of sk_forward_alloc to the global pool.")                      \
+    X(sndbuf_moderate, "sk_stream_moderate_sndbuf shrinks sk_sndbuf under memory pressure.")                          \
+    X(connect, "The engine sends a SYN (active open).")                                                               \
+    X(established, "The SYN-ACK arrives: the connection is established.")                                             \
+    X(reset, "An RST arrives: the connection is reset.")                                                              \
+    X(fin, "A FIN is queued (shutdown or close).")                                                                    \
+    X(setsockopt, "The application sets a socket option.")                                                            \
+    X(shutdown, "The application calls shutdown().")                                                                  \
+    X(close, "The application calls close().")                                                                        \
+    X(signal, "A signal is delivered to the sending thread.")                                                         \
+    X(tx_complete, "The device finished a clone: sk_wmem_alloc shrinks (TSQ_THROTTLED lifts).")                       \
+    X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")                           \
+    X(peer_read, "The simulated peer's application reads bytes.")                                                     \
+    X(peer_drop, "A segment is dropped on the way (peer.drop or peer.loss).")                                         \
+    X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                                  \
+    X(time_advance, "The scenario lets time pass.")                                                                   \
+    X(run_end, "The run ends (the trace's end_reason says why).")                                                     \
+    X(cwnd_count, "Congestion avoidance counts an ACK in snd_cwnd_cnt toward the next cwnd increase.")                \
+    X(rtt_sample, "An ACK times a segment sent once: srtt, rttvar and the RTO are updated.")                          \
+    X(wait_sleep, "The writer sleeps, counted in sk_write_pending: for memory (SOCK_NOSPACE) or the handshake.")      \
+    X(xmit_pass, "tcp_write_xmit: the skb passed the cwnd, window and Nagle tests; stamped, it is sent.")             \
+    X(new_data_sent, "tcp_event_new_data_sent: sk_send_head moves on, snd_nxt and packets_out grow.")                 \
+    X(minshall_update, "tcp_minshall_update: a segment under the MSS left; snd_sml marks its end.")                   \
+    X(queue_shrunk, "tcp_check_space: ACKed skbs were freed; the flag is cleared, a waiting writer checked.")         \
+    X(timer_clear, "The retransmission timer is no longer pending (nothing left in flight).")                         \
+    X(rtx_acked, "tcp_clean_rtx_queue: what the ACK took off the queue, in segments, and what is left in flight.")    \
+    X(peer_update, "The simulated peer's receive state after it took a segment, sent an ACK or read.")                \
+    X(ts_recent, "tcp_replace_ts_recent: the peer's newest timestamp is kept to echo in our segments.")               \
+    X(synack, "tcp_rcv_synsent_state_process: the SYN-ACK's options (MSS, window scale, timestamps) are taken.")      \
+    X(async_nospace_clear, "tcp_sendmsg clears SOCK_ASYNC_NOSPACE, left by an earlier wait for memory.")              \
+    X(split_fail, "tso_fragment or tcp_fragment found no memory for the second skb: -ENOMEM, nothing is split.")      \
+    X(signal_return, "-ERESTARTSYS on the way to user space: send() restarts (SA_RESTART) or returns EINTR.")         \
+    X(ack_held, "A writer waits in SYN_SENT: the handshake ACK is held for its data (200 ms at most).")               \
+    X(delack_clear, "tcp_event_ack_sent: this segment carries the owed ACK; no delayed ACK is pending.")              \
+    X(delack_fire, "tcp_delack_timer: the delayed-ACK timer expires; an owed ACK goes out bare.")                     \
+    X(mem_schedule, "sk_wmem_schedule: forward_alloc is short; whole pages are asked of the pool.")                   \
+    X(skb_alloc, "sk_stream_alloc_skb: a new skb, its linear room rounded up and its truesize, is allocated.")        \
+    X(split_point, "The skb is longer than may go out now: it is to be cut at limit bytes.")                          \
+    X(mark_urg, "tcp_mark_urg: send(MSG_OOB) puts the urgent pointer snd_up at write_seq.")                           \
+    X(retrans_marked, "The resend went out: the skb is marked retransmitted, retrans_out grows.")                     \
+    X(probe_send, "tcp_write_wakeup: the unsent head, PSH set and stamped, goes out as a probe.")                     \
+    X(fin_acked, "Our FIN is acknowledged: FIN_WAIT1 to FIN_WAIT2, CLOSING to TIME_WAIT, LAST_ACK to CLOSE.")         \
+    X(set_ca_state, "tcp_set_ca_state: the congestion state machine moves (0 Open ... 4 Loss).")                      \
+    X(dupack, "tcp_add_reno_sack: without SACK, a duplicate ACK counts as one segment in sacked_out.")                \
+    X(reno_sacks, "Without SACK, duplicate ACKs counted in sacked_out are taken back (new data ACKed, or reset).")    \
+    X(mark_lost, "tcp_mark_head_lost: an skb at the head of the queue is marked lost; lost_out grows.")               \
+    X(enter_recovery, "Enough duplicate ACKs: fast recovery begins, ssthresh is cut, high_seq = snd_nxt.")            \
+    X(cwnd_down, "tcp_cwnd_down: during recovery cwnd drops by one every second ACK, to at most in_flight + 1.")      \
+    X(moderate_cwnd, "tcp_moderate_cwnd: cwnd is cut to in_flight + 3 so a dubious ACK cannot release a burst.")      \
+    X(complete_cwr, "tcp_complete_cwr: recovery is over; cwnd drops to ssthresh if it is above it.")                  \
+    X(recovery_hold, "Without SACK, an ACK of exactly high_seq keeps the state until data above it is ACKed.")        \
+    X(partial_ack, "In recovery, an ACK below high_seq (NewReno partial ACK): the next hole is lost too.")            \
+    X(reordering, "tcp_update_reordering: more duplicate ACKs than segments out: the reordering metric grows.")       \
+    X(loss_ack, "In Loss, an ACK of new data: icsk_retransmits, the count of timeouts in a row, starts again.")       \
+    X(sack_blocks, "tcp_sacktag_write_queue: the ACK carries SACK blocks; the walk of the write queue starts.")       \
+    X(sack_discard, "tcp_is_sackblock_valid: a SACK block outside what may be SACKed is ignored (see reason).")       \
+    X(dsack, "tcp_check_dsack: the first SACK block reports data received twice (a D-SACK).")                         \
+    X(sack_tag, "tcp_sacktag_one: the peer holds this skb; it is tagged SACKED and sacked_out grows.")                \
+    X(lost_retrans, "tcp_mark_lost_retrans: a SACK above where a retransmission was sent: it was lost too.")          \
+    X(sack_reneging, "The ACK stops at an skb the peer had SACKed: the peer dropped it; the timeout path runs.")      \
+    X(seq_reject, "tcp_validate_incoming: the segment lies outside the receive window; dropped, answered by an ACK.") \
+    X(ca_init, "tcp_init_congestion_control: the connection takes its congestion control (reno or cubic).")           \
+    X(hystart_reset, "bictcp_hystart_reset: a HyStart round begins; it ends when snd_nxt of now is ACKed.")           \
+    X(cubic_acked, "bictcp_acked: CUBIC notes the segments per ACK and, when usable, the ACK's RTT.")                 \
+    X(hystart_update, "hystart_update: in slow start, the ACK train is timed and the round's least RTT kept.")        \
+    X(hystart_exit, "hystart_update: a long ACK train or a grown RTT: slow start ends here (ssthresh = cwnd).")       \
+    X(cubic_update, "bictcp_update: from the cubic curve, how many ACKs one more segment of cwnd takes (ca_cnt).")    \
+    X(cubic_ssthresh, "bictcp_recalc_ssthresh: a loss: W_max is remembered and ssthresh = cwnd * 717 / 1024.")        \
+    X(cubic_reset, "bictcp_state: the socket enters Loss; CUBIC forgets its epoch, W_max and minimum RTT.")           \
+    X(enter_frto, "tcp_enter_frto: after a timeout, F-RTO resends the head but waits for ACKs before Loss.")          \
+    X(frto_ack, "tcp_process_frto: an ACK during F-RTO, and what it decides (see reason).")                           \
+    X(frto_loss, "tcp_enter_frto_loss: the timeout was real: Loss, every segment not SACKed marked lost.")            \
+    X(frto_highmark, "tcp_ack: snd_una passed frto_highmark, which is cleared.")                                      \
+    X(enter_cwr, "tcp_enter_cwr: cwnd is reduced without a loss (CWR); rate halving follows until high_seq.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -205,7 +218,18 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_event_ack_sent)            \
     X(tcp_delack_timer)              \
     X(tcp_fastretrans_alert)         \
-    X(tcp_sacktag_write_queue)
+    X(tcp_sacktag_write_queue)       \
+    X(tcp_init_congestion_control)   \
+    X(bictcp_hystart_reset)          \
+    X(bictcp_acked)                  \
+    X(hystart_update)                \
+    X(bictcp_update)                 \
+    X(bictcp_recalc_ssthresh)        \
+    X(bictcp_state)                  \
+    X(tcp_enter_frto)                \
+    X(tcp_process_frto)              \
+    X(tcp_enter_frto_loss)           \
+    X(tcp_enter_cwr)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,
@@ -224,7 +248,7 @@ bool func_by_name(std::string_view name, Func& out);
     X(mss_now) X(size_goal) X(skb) X(page) X(off) X(refs) X(frame) X(segs) X(len) X(seq)           \
     X(end_seq) X(ack) X(win) X(quota) X(in_flight) X(limit) X(nonagle) X(value) X(opt) X(how)       \
     X(bytes) X(timeo_ms) X(cwnd) X(ssthresh) X(vm_wait_ms) X(sigpipe) X(frames) X(call) X(push_one) \
-    X(sent) X(old) X(dropped) X(offset)
+    X(sent) X(old) X(dropped) X(offset) X(target) X(rtt_us)
 // clang-format on
 
 enum class Arg : uint8_t {

@@ -47,6 +47,11 @@ constexpr AreaDoc kAreas[] = {
      "move from Open through Disorder to Recovery, the head marked lost and sent again at once (fast "
      "retransmit), the window cut by half an ACK at a time, partial ACKs (NewReno) and the way back to Open. "
      "Without SACK, as the engine runs today, each duplicate ACK stands for one segment the peer holds."},
+    {"Congestion control",
+     "The congestion control's hooks (`struct tcp_congestion_ops`): how the window grows on an ACK of new data, "
+     "what ssthresh becomes after a loss, and the private state they keep. 2.6.32's default is CUBIC with "
+     "HyStart (`tcp_cubic.c`); a scenario can choose Reno (`sysctl.tcp_congestion_control`). Until the "
+     "handshake completes every socket runs a plain Reno."},
     {"Connection",
      "The socket's life around the sends: the SYN, the SYN-ACK and establishment, FINs, resets, `shutdown()` and "
      "`close()`."},
@@ -68,6 +73,7 @@ std::vector<KindDoc> make_table() {
     constexpr std::string_view out_c = "net/ipv4/tcp_output.c";
     constexpr std::string_view in_c = "net/ipv4/tcp_input.c";
     constexpr std::string_view timer_c = "net/ipv4/tcp_timer.c";
+    constexpr std::string_view cubic_c = "net/ipv4/tcp_cubic.c";
     constexpr std::string_view stream_c = "net/core/stream.c";
     // Arguments several kinds share.
     const ArgDoc skb{Arg::skb, "id of the skb concerned"};
@@ -762,21 +768,23 @@ std::vector<KindDoc> make_table() {
          "variation and the retransmission timeout are updated.",
          {{Arg::value, "the sample, in microseconds"}}},
         {Kind::cong_avoid,
-         A::ack,
+         A::congestion,
          O::kernel,
-         {"tcp_reno_cong_avoid", "tcp_slow_start", "tcp_cong_avoid_ai"},
+         {"tcp_reno_cong_avoid", "bictcp_cong_avoid", "tcp_slow_start", "tcp_cong_avoid_ai"},
          "net/ipv4/tcp_cong.c",
          {},
-         "The congestion window grows by one segment: on every ACK in slow start, after about a window's worth of "
-         "ACKs in congestion avoidance. Only while the window is actually being used.",
+         "The congestion window grows by one segment: on every ACK in slow start (cwnd <= ssthresh); in "
+         "congestion avoidance once snd_cwnd_cnt has counted w ACKs, where w is cwnd for Reno and ca_cnt for "
+         "CUBIC. Only while the window is actually being used (tcp_is_cwnd_limited).",
          {{Arg::cwnd, "the new congestion window, in segments"}, {Arg::ssthresh, "the slow-start threshold"}}},
         {Kind::cwnd_count,
-         A::ack,
+         A::congestion,
          O::kernel,
-         {"tcp_reno_cong_avoid", "tcp_cong_avoid_ai"},
+         {"tcp_cong_avoid_ai", "tcp_reno_cong_avoid", "bictcp_cong_avoid"},
          "net/ipv4/tcp_cong.c",
          {},
-         "In congestion avoidance an ACK that does not yet grow the window is counted in snd_cwnd_cnt.",
+         "In congestion avoidance an ACK that does not yet grow the window is counted in snd_cwnd_cnt (Reno "
+         "grows after cwnd of them, CUBIC after ca_cnt).",
          {{Arg::cwnd, "the congestion window, in segments"}, {Arg::value, "the count after this ACK"}}},
         {Kind::queue_shrunk,
          A::ack,
@@ -900,7 +908,8 @@ std::vector<KindDoc> make_table() {
          {},
          "tcp_time_to_recover says the hole is a loss: without SACK, sacked_out + 1 exceeds reordering (the third "
          "duplicate ACK). The state becomes Recovery (3), high_seq = snd_nxt marks what must be acknowledged to "
-         "end it, ssthresh drops to half cwnd (Reno, at least 2) and the head is marked lost to go out at once.",
+         "end it, ssthresh drops to what the congestion control says (Reno half cwnd, CUBIC 717/1024 of it, at "
+         "least 2) and the head is marked lost to go out at once.",
          {{Arg::old, "the state before"},
           {Arg::value, "sacked_out: the duplicate ACKs counted"},
           {Arg::cwnd, "cwnd, not yet reduced"},
@@ -922,7 +931,8 @@ std::vector<KindDoc> make_table() {
          in_c,
          {},
          "Rate halving: during recovery every ACK that shows progress, and without SACK every duplicate ACK, "
-         "counts in snd_cwnd_cnt; every second one takes a segment off cwnd (down to ssthresh / 2), and cwnd is "
+         "counts in snd_cwnd_cnt; every second one takes a segment off cwnd (while it is above tcp_cwnd_min: Reno's "
+         "ssthresh / 2, CUBIC's ssthresh), and cwnd is "
          "never above what is in flight plus one, so one segment leaves per two ACKs.",
          {{Arg::old, "cwnd before"}, {Arg::cwnd, "cwnd now"}, {Arg::in_flight, "packets in flight"}}},
         {Kind::moderate_cwnd,
@@ -1043,6 +1053,171 @@ std::vector<KindDoc> make_table() {
          "Nothing it SACKed can be trusted, so the connection enters Loss forgetting every SACK tag "
          "(tcp_enter_loss with how = 1), counts a timeout and resends the head at once.",
          {{Arg::ack, "snd_una"}, {Arg::value, "icsk_retransmits now"}}},
+        // ---- Congestion control -------------------------------------------------
+        {Kind::ca_init,
+         A::congestion,
+         O::kernel,
+         {"tcp_init_congestion_control", "bictcp_init", "bictcp_reset"},
+         "net/ipv4/tcp_cong.c",
+         {},
+         "The handshake is complete and cwnd set: the socket leaves the Reno it ran so far "
+         "(tcp_init_congestion_ops) for net.ipv4.tcp_congestion_control's choice. CUBIC starts with every field "
+         "of its state at 0 except delayed_ack, 32 (two segments per ACK, in 16ths), and opens its first HyStart "
+         "round.",
+         {{Arg::value, "icsk_ca_ops: 0 Reno, 1 CUBIC"}}},
+        {Kind::hystart_reset,
+         A::congestion,
+         O::kernel,
+         {"bictcp_hystart_reset", "bictcp_cong_avoid", "bictcp_state"},
+         cubic_c,
+         {},
+         "A HyStart round is one round trip of slow start: it starts now (round_start, last_jiffies) and ends "
+         "when the ACK of what has been sent by now (ca_end_seq = snd_nxt) arrives; the round's RTT samples start "
+         "again. Opened at the start, by an ACK past the round's end in slow start, and after a timeout.",
+         {{Arg::seq, "ca_end_seq: snd_nxt now"}, {Arg::value, "round_start, in jiffies"}}},
+        {Kind::cubic_acked,
+         A::congestion,
+         O::kernel,
+         {"bictcp_acked", "tcp_clean_rtx_queue"},
+         cubic_c,
+         {},
+         "tcp_clean_rtx_queue hands CUBIC what an ACK covered (the pkts_acked hook). In Open, delayed_ack moves "
+         "towards the segments each ACK covers (15/16 of itself plus the count, in a 16-bit field). The ACK's "
+         "round trip, in whole jiffies, is a sample unless the ACK covered resent data or took under a jiffy, or "
+         "the epoch began less than a second ago (epoch_start; the engine's jiffies start at 0, so the first "
+         "second of a run counts too). A sample lowers delay_min, and in slow start from 16 segments on goes "
+         "to HyStart.",
+         {{Arg::segs, "segments the ACK covered"},
+          {Arg::rtt_us, "its round trip in microseconds, whole jiffies; -1: none"},
+          {Arg::value, "delayed_ack now"},
+          {Arg::reason, "0 sample taken, 1 no usable round trip, 2 within a second of epoch_start"}}},
+        {Kind::hystart_update,
+         A::congestion,
+         O::kernel,
+         {"hystart_update"},
+         cubic_c,
+         {},
+         "HyStart looks for the point where slow start has filled the path. An ACK within 2 jiffies of the last "
+         "one in the train extends it (last_jiffies); a train as long as half of delay_min since round_start is "
+         "one sign. The first 8 samples of a round keep their smallest in curr_rtt; after them, curr_rtt above "
+         "delay_min by an eighth of it (2 to 16 ms) is the other. On a path of a jiffy or less, half the minimum "
+         "RTT rounds to 0 jiffies, so the first close ACK is a train: 2.6.32 leaves slow start at 16 segments "
+         "on a LAN.",
+         {{Arg::value, "the sample, in jiffies << 3"}, {Arg::reason, "found: 1 ACK train, 2 delay increase"}}},
+        {Kind::hystart_exit,
+         A::congestion,
+         O::kernel,
+         {"hystart_update"},
+         cubic_c,
+         {},
+         "One of HyStart's signs was seen: ssthresh is set to cwnd, so the next ACK grows the window by the "
+         "cubic curve instead of doubling it per round trip. HyStart does nothing more until a timeout resets it.",
+         {{Arg::cwnd, "cwnd, now also ssthresh"}, {Arg::reason, "found: 1 ACK train, 2 delay increase"}}},
+        {Kind::cubic_update,
+         A::congestion,
+         O::kernel,
+         {"bictcp_update", "cubic_root"},
+         cubic_c,
+         {},
+         "Above ssthresh, CUBIC works out ca_cnt, the ACKs one more segment of cwnd takes, from the curve "
+         "W(t) = C (t - K)^3 + W_max: t is the time since the epoch began plus delay_min, K the time the curve "
+         "takes to get back to W_max (bic_K, in 1/1024 s, from a cube root). The first ACK of an epoch starts it "
+         "(epoch_start) with the origin at W_max, or at cwnd when cwnd is not below it. ca_cnt is cwnd / (target "
+         "- cwnd) when the target is above cwnd, else 100 cwnd; at most 20 while there is no W_max; no more than "
+         "Reno would take (the estimate tcp_cwnd, fed by ack_cnt); scaled by the segments per ACK. While cwnd "
+         "stays the same nothing is recomputed for 31 jiffies (HZ / 32), only ack_cnt counts.",
+         {{Arg::cwnd, "cwnd"},
+          {Arg::target, "bic_target: where the curve puts cwnd one delay_min from now (absent when skipped)"},
+          {Arg::value, "ca_cnt"},
+          {Arg::reason, "0 recomputed, 1 skipped (same cwnd within 31 jiffies)"}}},
+        {Kind::cubic_ssthresh,
+         A::congestion,
+         O::kernel,
+         {"bictcp_recalc_ssthresh"},
+         cubic_c,
+         {},
+         "The ssthresh hook, called on entering Recovery or Loss: the epoch ends (epoch_start 0); W_max "
+         "(last_max_cwnd) becomes cwnd, or (1 + 717/1024) / 2 of it when cwnd did not get back to the last W_max "
+         "(fast convergence, which leaves room to a newer flow); loss_cwnd = cwnd; and the new ssthresh is cwnd * "
+         "717 / 1024, at least 2. The caller's event sets it.",
+         {{Arg::old, "cwnd"},
+          {Arg::ssthresh, "the ssthresh returned"},
+          {Arg::value, "last_max_cwnd now"},
+          {Arg::reason, "1 fast convergence lowered W_max, 0 not"}}},
+        {Kind::cubic_reset,
+         A::congestion,
+         O::kernel,
+         {"bictcp_state", "bictcp_reset"},
+         cubic_c,
+         {},
+         "tcp_set_ca_state calls CUBIC's set_state hook; on Loss (a timeout) it clears its state as at the start "
+         "(W_max, the epoch, delay_min, the HyStart verdict) and a new HyStart round follows.",
+         {}},
+        {Kind::enter_frto,
+         A::timers,
+         O::kernel,
+         {"tcp_enter_frto", "tcp_use_frto", "tcp_retransmit_timer"},
+         in_c,
+         {},
+         "The retransmission timer fired and F-RTO may be used (net.ipv4.tcp_frto; the basic variant only while "
+         "nothing after the head was resent). ssthresh is cut as tcp_enter_loss would cut it, but cwnd only comes "
+         "down to what is in flight plus one, nothing is marked lost, and the state is Disorder: the head is resent "
+         "and the next ACKs decide whether the timeout was spurious (frto_counter 1). frto_highmark is snd_nxt "
+         "(with SACK, high_seq if a recovery was under way).",
+         {{Arg::old, "ca_state before"},
+          {Arg::cwnd, "cwnd now"},
+          {Arg::ssthresh, "ssthresh now"},
+          {Arg::end_seq, "frto_highmark"},
+          {Arg::value, "the variant: 1 basic, 2 SACK-enhanced"}}},
+        {Kind::frto_ack,
+         A::timers,
+         O::kernel,
+         {"tcp_process_frto"},
+         in_c,
+         {},
+         "An ACK while F-RTO runs. An ACK that reaches frto_highmark, a duplicate (basic F-RTO), or in the second "
+         "step an ACK without progress or one that SACKs resent data (SACK F-RTO) means a real loss: "
+         "tcp_enter_frto_loss follows. The first ACK of data never resent lets two new segments go (cwnd = in "
+         "flight + 2, frto_counter 2; with SACK, until it comes cwnd is held to what is in flight); the second "
+         "one proves the timeout spurious: F-RTO ends and the response, rate halving (tcp_enter_cwr), follows. "
+         "cwnd does not grow on these ACKs except the last.",
+         {{Arg::value, "frto_counter when the ACK came"},
+          {Arg::reason,
+           "1 frto_highmark reached, 2 ignored (a window update), 3 a duplicate (basic), 4 held (SACK, first step), "
+           "5 a loss (SACK, second step), 6 new data may go, 7 spurious"},
+          {Arg::cwnd, "cwnd now"}}},
+        {Kind::frto_loss,
+         A::timers,
+         O::kernel,
+         {"tcp_enter_frto_loss"},
+         in_c,
+         {},
+         "F-RTO found a real loss, and does what tcp_enter_loss would have: every skb not SACKed is marked lost "
+         "(lost_out), retransmission marks are dropped except the head's resend when no ACK of new data came at "
+         "all, and the state is Loss. cwnd is what is in flight plus 0 to 3 segments, by the step reached.",
+         {{Arg::old, "ca_state before"},
+          {Arg::value, "segments allowed beyond those in flight"},
+          {Arg::cwnd, "cwnd now"}}},
+        {Kind::frto_highmark,
+         A::ack,
+         O::kernel,
+         {"tcp_ack"},
+         in_c,
+         {},
+         "snd_una has passed frto_highmark: the mark is cleared, so that SACKs below it count as reordering "
+         "again.",
+         {{Arg::end_seq, "the mark that was cleared"}}},
+        {Kind::enter_cwr,
+         A::recovery,
+         O::kernel,
+         {"tcp_enter_cwr", "tcp_ratehalving_spur_to_response"},
+         in_c,
+         {},
+         "The window is reduced without a loss to repair: after a spurious timeout (F-RTO's default response) "
+         "cwnd drops to what is in flight plus one, the undo marker is dropped, and the state is CWR: each ACK "
+         "runs rate halving (tcp_cwnd_down) until an ACK above high_seq ends it (tcp_complete_cwr). ssthresh "
+         "stays what tcp_enter_frto made it.",
+         {{Arg::old, "cwnd before"}, {Arg::cwnd, "cwnd now"}, {Arg::ssthresh, "ssthresh"}}},
         {Kind::seq_reject,
          A::ack,
          O::kernel,
@@ -1062,7 +1237,8 @@ std::vector<KindDoc> make_table() {
          {"tcp_enter_loss"},
          in_c,
          {},
-         "After a timeout the congestion window drops to one segment, the threshold to half the window, and every "
+         "After a timeout the congestion window drops to one segment, the threshold as the congestion control says "
+         "(Reno half the window, CUBIC 717/1024 of it), and every "
          "segment in flight is marked lost, to be sent again as ACKs allow.",
          {{Arg::cwnd, "the congestion window now (1)"}, {Arg::ssthresh, "the slow-start threshold now"}}},
         {Kind::retransmit,

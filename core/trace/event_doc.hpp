@@ -32,6 +32,7 @@ enum class Area : uint8_t {
     ack,            // an incoming segment: tcp_ack, freeing skbs, cwnd, waking the writer
     timers,         // the retransmission / zero-window-probe timer
     recovery,       // duplicate ACKs, fast retransmit and recovery (tcp_fastretrans_alert)
+    congestion,     // the congestion control's hooks: Reno, CUBIC and HyStart
     connection,     // the handshake, FIN, RST, shutdown, close
     application,    // what the application or the scenario does around the sends
     peer,           // the simulated receiver

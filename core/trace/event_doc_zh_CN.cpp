@@ -132,6 +132,19 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"lost_retrans", "tcp_mark_lost_retrans：重传之后发送的数据被 SACK：该重传也已丢失。"},
         {"sack_reneging", "ACK 停在对端曾 SACK 过的 skb：对端丢弃了它；按超时处理。"},
         {"seq_reject", "tcp_validate_incoming：分段落在接收窗口之外：丢弃，并回一个 ACK。"},
+        {"ca_init", "tcp_init_congestion_control：连接选定它的拥塞控制算法（reno 或 cubic）。"},
+        {"hystart_reset", "bictcp_hystart_reset：开始一轮新的 HyStart；现在的 snd_nxt 被确认时这一轮结束。"},
+        {"cubic_acked", "bictcp_acked：CUBIC 记下每个 ACK 确认的分段数，以及可用时这个 ACK 的 RTT。"},
+        {"hystart_update", "hystart_update：慢启动中，为 ACK 串计时，并保留这一轮最小的 RTT。"},
+        {"hystart_exit", "hystart_update：ACK 串足够长或 RTT 变大：慢启动在此结束（ssthresh = cwnd）。"},
+        {"cubic_update", "bictcp_update：按三次曲线算出拥塞窗口再增加一个分段需要多少个 ACK（ca_cnt）。"},
+        {"cubic_ssthresh", "bictcp_recalc_ssthresh：发生丢包：记下 W_max，ssthresh = cwnd * 717 / 1024。"},
+        {"enter_frto", "tcp_enter_frto：超时后，F-RTO 重发队首分段，但先等几个 ACK 再决定是否进入 Loss。"},
+        {"frto_ack", "tcp_process_frto：F-RTO 期间到达的一个 ACK，以及它的判定（见 reason）。"},
+        {"frto_loss", "tcp_enter_frto_loss：超时是真的丢包：进入 Loss，所有未被 SACK 的分段标记为丢失。"},
+        {"frto_highmark", "tcp_ack：snd_una 越过了 frto_highmark，该标记被清零。"},
+        {"enter_cwr", "tcp_enter_cwr：没有丢包也减小 cwnd（CWR 状态）；此后按速率减半直到 high_seq。"},
+        {"cubic_reset", "bictcp_state：套接字进入 Loss；CUBIC 忘掉它的 epoch、W_max 和最小 RTT。"},
     };
     return kTexts;
 }
@@ -154,6 +167,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Area::count_)> k
     "ACK 处理",
     "定时器",
     "丢包恢复",
+    "拥塞控制",
     "连接",
     "应用程序与运行",
     "模拟对端",

@@ -38,7 +38,8 @@ bool emit_rule_default();
 inline constexpr std::string_view kEngineFiles[] = {
     "core/engine/tcp_sendmsg.cpp", "core/engine/tcp_output.cpp",  "core/engine/tcp_input.cpp",
     "core/engine/tcp_timer.cpp",   "core/engine/sock_mem.cpp",    "core/run/runner.cpp",
-    "core/peer/sim_peer.cpp",      "core/engine/tcp_connect.cpp",
+    "core/peer/sim_peer.cpp",      "core/engine/tcp_connect.cpp", "core/engine/tcp_cong.cpp",
+    "core/engine/tcp_frto.cpp",
 };
 constexpr uint8_t engine_file_id(std::string_view path) {
     for (uint8_t i = 0; i < std::size(kEngineFiles); ++i)

@@ -10,6 +10,7 @@ std::string_view group_title(std::string_view g) {
     if (g == "mem") return "global TCP memory";
     if (g == "local") return "tcp_sendmsg locals";
     if (g == "peer") return "simulated peer";
+    if (g == "ca") return "struct bictcp (icsk_ca_priv)";
     return g;
 }
 
@@ -66,6 +67,9 @@ std::string format_field(model::SF f, int64_t v) {
             return v == model::ICSK_TIME_RETRANS  ? "1 (RETRANS)"
                    : v == model::ICSK_TIME_PROBE0 ? "3 (PROBE0)"
                                                   : std::to_string(v);
+        case SF::icsk_ca_ops:
+            return v == model::CA_OPS_CUBIC ? "1 (cubic)" : v == model::CA_OPS_RENO ? "0 (reno)" : std::to_string(v);
+        case SF::found: return bits(v, {{model::HYSTART_ACK_TRAIN, "ACK_TRAIN"}, {model::HYSTART_DELAY, "DELAY"}});
         case SF::ca_state: {
             static constexpr const char* kNames[] = {"0 (Open)", "1 (Disorder)", "2 (CWR)", "3 (Recovery)", "4 (Loss)"};
             return v >= 0 && v <= 4 ? kNames[v] : std::to_string(v);

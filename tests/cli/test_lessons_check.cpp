@@ -84,12 +84,12 @@ TEST_CASE("cli: lessons check names each answer a leaky lesson puts on screen") 
     CHECK(r.status == 1);
     const std::string at = path + ": ";
     CHECK_MESSAGE(has(r.err, at + "/questions/0 (mss): the answer "), r.err);
-    CHECK(has(r.err, "the event header of event 16 (send_mss) shows mss_now="));
+    CHECK(has(r.err, "the event header of event 18 (send_mss) shows mss_now="));
     CHECK(has(r.err, at + "/questions/1 (calls): the answer 2 is on screen when the question is asked: the text of "
-                          "step /steps/0 (shown from event 16) shows \"The first of two send() calls"));
+                          "step /steps/0 (shown from event 18) shows \"The first of two send() calls"));
     CHECK(has(r.err, at + "/questions/2 (branch): the answer new_segment is on screen"));
     CHECK(has(r.err, at + "/questions/3 (mss_later): the answer "));
-    CHECK(has(r.err, "the Events list's row of event 16 (send_mss) shows mss_now="));
+    CHECK(has(r.err, "the Events list's row of event 18 (send_mss) shows mss_now="));
     CHECK(!has(r.err, "(fine)"));
     CHECK(has(r.out, "leaky.json: 4 answers given away"));
 

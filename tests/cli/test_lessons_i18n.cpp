@@ -196,7 +196,7 @@ TEST_CASE("cli: lessons check finds an answer given away in a Chinese step") {
     const Result r = cli(d, {"lessons", "check", path});
     CHECK(r.status == 1);
     CHECK_MESSAGE(has(r.err, path + ": /questions/0 (calls): the answer 2 is on screen when the question is asked: "
-                                    "the zh_CN text of step /steps/0 (shown from event 16) shows \""),
+                                    "the zh_CN text of step /steps/0 (shown from event 18) shows \""),
                   r.err);
     CHECK(has(r.err, "两次"));
     CHECK(has(r.err, path + ": /questions/1 (branch): the answer new_segment is on screen"));

@@ -1,0 +1,170 @@
+// F-RTO as 2.6.32 runs it after a retransmission timeout (tcp_use_frto,
+// tcp_enter_frto, tcp_process_frto, tcp_enter_frto_loss, tcp_input.c,
+// 2.6.32.67; net.ipv4.tcp_frto = 2 by default): a real loss ends in Loss as
+// before, a timeout caused by a delay is found spurious and only halves the
+// rate, and tcp_frto 0 is the classic timeout.
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "engine/link.hpp"
+#include "lesson/scenario.hpp"
+#include "peer/sim_peer.hpp"
+#include "run/runner.hpp"
+#include "support/scenarios.hpp"
+#include "support/trace_query.hpp"
+
+using namespace sendpath;
+using namespace sptest;
+using K = trace::Kind;
+using trace::Arg;
+
+namespace {
+
+// The simulated peer, with every segment that would reach the engine between
+// from_us and to_us held back until to_us: a delay spike on the return path
+// (a route change, a radio link retrying), the case F-RTO was made for.
+class DelaySpikeLink final : public engine::Link {
+public:
+    DelaySpikeLink(peer::SimPeerConfig cfg, int64_t from_us, int64_t to_us)
+        : cfg_(std::move(cfg)), from_(from_us), to_(to_us) {}
+    void attach(trace::Recorder& rec) override { sim_ = std::make_unique<peer::SimLink>(cfg_, rec); }
+    int64_t now_us() override { return std::max(sim_->now_us(), now_); }
+    bool send(std::span<const uint8_t> frame) override { return sim_->send(frame); }
+    bool takes_segments() const override { return true; }
+    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
+        return sim_->send_segment(a, tcp, payload_len);
+    }
+    std::optional<engine::Received> wait(int64_t until_us) override {
+        for (;;) {
+            const bool release_first = !held_.empty() && to_ <= until_us;
+            auto r = sim_->wait(release_first ? to_ : until_us);
+            if (r && r->time_us >= from_ && r->time_us < to_) {
+                held_.push_back(std::move(*r));
+                continue;
+            }
+            if (r) return r;
+            if (release_first) {
+                engine::Received h = std::move(held_.front());
+                held_.pop_front();
+                h.time_us = to_;
+                now_ = to_;
+                return h;
+            }
+            return std::nullopt;
+        }
+    }
+
+private:
+    peer::SimPeerConfig cfg_;
+    int64_t from_, to_;
+    int64_t now_ = 0;
+    std::unique_ptr<peer::SimLink> sim_;
+    std::deque<engine::Received> held_;
+};
+
+trace::Trace run_with_spike(lesson::Scenario sc, int64_t from_us, int64_t to_us) {
+    const peer::SimPeerConfig cfg = sc.peer;
+    sc.peer.type = "tap";  // the runner takes the link from the hook
+    run::RunHooks hooks;
+    hooks.make_tap_link = [&](const lesson::Scenario&) {
+        return std::make_unique<DelaySpikeLink>(cfg, from_us, to_us);
+    };
+    return run::run_scenario(sc, engine::Options{}, hooks);
+}
+
+// 20 segments at 0 ms; at 50 ms 40 more, whose ACKs the spike holds for
+// 400 ms, longer than the 200 ms retransmission timeout.
+const char* kSpike = R"({"name":"frto_spurious","description":"delay spike",
+    "socket":{"nodelay":true},
+    "timeline":[{"send":28960},{"send":57920,"at_ms":50}],
+    "max_time_ms":30000})";
+
+}  // namespace
+
+TEST_CASE("F-RTO after a tail loss: the ACK of the resend reaches frto_highmark, so it was a loss") {
+    const auto t = run_shipped("frto_tail_loss.json");
+    const auto fire = find_first(t, K::rto_fire);
+    REQUIRE(fire);
+    CHECK(t.events[*fire + 1].kind == K::cubic_ssthresh);
+    const auto enter = find_next(t, K::enter_frto, *fire);
+    REQUIRE(enter);
+    CHECK(count(t, K::enter_loss) == 0);
+    CHECK(t.arg(*enter, Arg::value) == 2);  // SACK-enhanced
+    CHECK(t.arg(*enter, Arg::ssthresh) == 3);
+    CHECK(t.arg(*enter, Arg::cwnd) == 2);  // in flight (1) + 1
+    {
+        const auto s = state_at(t, *enter);
+        CHECK(s.sk.ca_state == model::TCP_CA_Disorder);
+        CHECK(s.sk.frto_counter == 1);
+        CHECK(s.sk.frto_highmark == s.sk.snd_nxt);
+        CHECK(s.sk.lost_out == 0);  // nothing marked lost yet
+    }
+    const auto ack = find_first(t, K::frto_ack);
+    REQUIRE(ack);
+    CHECK(t.arg(*ack, Arg::reason) == 1);  // frto_highmark reached
+    CHECK(t.events[*ack + 1].kind == K::frto_loss);
+    CHECK(t.arg(*ack + 1, Arg::value) == 2);
+    CHECK(state_at(t, *ack + 1).sk.ca_state == model::TCP_CA_Loss);
+    CHECK(state_at(t, *ack + 1).sk.frto_counter == 0);
+    CHECK(t.events[*ack + 2].kind == K::cubic_reset);
+    const auto end = state_at(t, t.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+}
+
+TEST_CASE("tcp_frto 0: the timeout goes into Loss at once; without SACK, F-RTO is the basic variant") {
+    auto off = shipped_scenario("frto_tail_loss.json");
+    off.sysctl.tcp_frto = 0;
+    const auto t0 = engine::run_scenario(off, engine::Options{});
+    CHECK(count(t0, K::enter_frto) == 0);
+    const auto loss = find_first(t0, K::enter_loss);
+    REQUIRE(loss);
+    CHECK(t0.arg(*loss, Arg::cwnd) == 1);
+
+    auto reno = shipped_scenario("frto_tail_loss.json");
+    reno.peer.sack = false;
+    const auto t1 = engine::run_scenario(reno, engine::Options{});
+    const auto enter = find_first(t1, K::enter_frto);
+    REQUIRE(enter);
+    CHECK(t1.arg(*enter, Arg::value) == 1);  // basic F-RTO
+    CHECK(find_first(t1, K::frto_loss));
+}
+
+TEST_CASE("F-RTO finds a timeout caused by a delay spike spurious: new data goes, then rate halving in CWR") {
+    const auto t = run_with_spike(scenario_from_text(kSpike), 51'000, 451'000);
+    const auto fire = find_first(t, K::rto_fire);
+    REQUIRE(fire);
+    const auto enter = find_next(t, K::enter_frto, *fire);
+    REQUIRE(enter);
+    // The held ACKs arrive: the first covers data sent once (and the head,
+    // resent): two new segments may go, Nagle or not.
+    const auto first = find_first(t, K::frto_ack);
+    REQUIRE(first);
+    CHECK(t.arg(*first, Arg::value) == 1);
+    CHECK(t.arg(*first, Arg::reason) == 6);
+    CHECK(state_at(t, *first).sk.frto_counter == 2);
+    CHECK(state_at(t, *first).sk.snd_cwnd == state_at(t, *first).sk.packets_out - state_at(t, *first).sk.sacked_out -
+                                                 state_at(t, *first).sk.lost_out + state_at(t, *first).sk.retrans_out +
+                                                 2);
+    const auto sent = find_next(t, K::new_data_sent, *first);
+    REQUIRE(sent);
+    CHECK(state_at(t, *sent).sk.frto_counter == 3);
+    // The next ACK of new data proves it: spurious, rate halving (CWR).
+    const auto second = find_next(t, K::frto_ack, *first + 1);
+    REQUIRE(second);
+    CHECK(t.arg(*second, Arg::reason) == 7);
+    CHECK(t.events[*second + 1].kind == K::enter_cwr);
+    CHECK(state_at(t, *second + 1).sk.ca_state == model::TCP_CA_CWR);
+    CHECK(state_at(t, *second + 1).sk.frto_counter == 0);
+    CHECK(count(t, K::frto_loss) == 0);
+    CHECK(count(t, K::enter_loss) == 0);
+    // CWR ends once an ACK passes high_seq: cwnd comes down to ssthresh.
+    const auto done = find_next(t, K::complete_cwr, *second);
+    REQUIRE(done);
+    CHECK(state_at(t, *done).sk.snd_cwnd <= state_at(t, *done).sk.snd_ssthresh);
+    const auto end = state_at(t, t.events.size() - 1);
+    CHECK(end.sk.snd_una == end.sk.write_seq);
+    CHECK(end.sk.ca_state == model::TCP_CA_Open);
+}
