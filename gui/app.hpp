@@ -87,6 +87,13 @@ public:
     bool quit_requested() const { return quit_; }
     // Opens or closes a view by id; false if there is no such view.
     bool set_view_open(std::string_view id, bool open);
+    // View > Language: the GUI's language from the next frame on, remembered
+    // in settings.txt (main.cpp builds the font atlas for it between frames).
+    void set_language(const std::string& lang);
+    // The language chosen in an earlier run ("" if none, or not a language sendpath has).
+    std::string saved_language() const;
+    // A notice for the status line, also printed on stderr (e.g. the CJK font is missing).
+    void notice(const std::string& text);
     // Set when the last move was cut short by an unanswered lesson question.
     const std::optional<PauseNote>& last_pause() const { return last_pause_; }
 
