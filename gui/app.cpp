@@ -52,7 +52,15 @@ void App::save() {
 }
 
 void App::set_language(const std::string& lang) {
-    set_ui_lang(lang);
+    if (lang != ui_lang()) {
+        set_ui_lang(lang);
+        // Notices said in the other language belong to that moment (and its
+        // font may not draw them): they go; the error panel says its title again.
+        vs_.status.clear();
+        if (doc_ && doc_->lesson) doc_->lesson->status.clear();
+        if (vs_.error && !vs_.error->title_key.empty())
+            vs_.error->title = TF(vs_.error->title_key.c_str(), {vs_.error->title_arg});
+    }
     settings_.language = lang;
     save();
 }
@@ -111,9 +119,11 @@ bool App::open(const std::string& path) {
         }
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}), e.file(), e.place(), e.expected(), {}};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, e.file(),
+                              e.place(), e.expected(), {}};
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}), path, {}, {}, e.what()};
+        vs_.error =
+            ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, path, {}, {}, e.what()};
     }
     return false;
 }
@@ -165,9 +175,11 @@ bool App::open_compare(const std::string& path) {
             TF("gui.status.comparing", {fs::path(path).filename().string(), std::to_string(compare_->size())});
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}), e.file(), e.place(), e.expected(), {}};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, e.file(),
+                              e.place(), e.expected(), {}};
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}), path, {}, {}, e.what()};
+        vs_.error = ErrorInfo{
+            TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, path, {}, {}, e.what()};
     }
     return false;
 }
@@ -275,7 +287,8 @@ void App::run_move(Move m, int budget_ms) {
         try {
             doc_->pull(doc_->live_tap() ? 5 : 0);
         } catch (const std::exception& e) {
-            vs_.error = ErrorInfo{T("gui.error.live_no_replay"), doc_->path(), {}, {}, e.what()};
+            vs_.error = ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {},
+                              e.what()};
             doc_->stop_live("error: the trace does not replay");
         }
         const auto spent = std::chrono::steady_clock::now() - start;
@@ -321,7 +334,8 @@ void App::tick_live() {
     try {
         added = doc_->pull();
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{T("gui.error.live_no_replay"), doc_->path(), {}, {}, e.what()};
+        vs_.error = ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {},
+                              e.what()};
         doc_->stop_live("error: the trace does not replay");
     }
     if (pending_) {

@@ -13,6 +13,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "gui/model/answers_store.hpp"
 #include "gui/lang.hpp"
@@ -21,10 +22,38 @@
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "trace/event.hpp"
+#include "util/i18n.hpp"
 
 namespace sendpath::gui {
 
 namespace {
+// The lesson session's notices (gui/model/lesson_session.cpp) are English;
+// the known ones are said in the GUI's language here, where they are shown.
+std::string notice_text(const std::string& en) {
+    if (ui_lang() == util::i18n::kEnglish) return en;
+    static constexpr const char* kFixed[] = {
+        "gui.check.nothing",         "gui.check.submitted_locked", "gui.check.first_counts",
+        "gui.check.recorded",        "gui.check.recorded_correct", "gui.check.recorded_wrong",
+        "gui.check.correct",         "gui.check.wrong",            "gui.check.not_assessment",
+        "gui.check.instructor_locked", "gui.check.instructor_on",  "gui.check.instructor_off"};
+    for (const char* key : kFixed)
+        if (util::i18n::tr(util::i18n::kEnglish, key) == en) return T(key);
+    auto between = [&](std::string_view head, std::string_view tail) -> std::optional<std::string> {
+        if (en.size() < head.size() + tail.size() || en.compare(0, head.size(), head) != 0 ||
+            en.compare(en.size() - tail.size(), tail.size(), tail) != 0)
+            return std::nullopt;
+        return en.substr(head.size(), en.size() - head.size() - tail.size());
+    };
+    if (auto v = between("not recorded: '", "' is not a number")) return TF("gui.check.not_number", {*v});
+    if (auto v = between("already submitted at ", "")) return TF("gui.check.already_submitted", {*v});
+    if (auto v = between("submitted: ", " correct")) {
+        if (const auto of = v->find(" of "); of != std::string::npos)
+            return TF("gui.check.submitted", {v->substr(0, of), v->substr(of + 4)});
+    }
+    if (auto v = between("not recorded: ", "")) return TF("gui.check.not_recorded", {*v});
+    return en;
+}
+
 const ImVec4 kRight(0.4f, 0.85f, 0.4f, 1);
 const ImVec4 kWrong(0.95f, 0.45f, 0.4f, 1);
 
@@ -165,8 +194,9 @@ private:
         if (!u.status.empty()) {
             ImGui::SameLine();
             const bool verdict = checked && ls.verdict_visible();
-            if (verdict) ImGui::TextColored(ls.correct(q.id) ? kRight : kWrong, "%s", u.status.c_str());
-            else text_dim(u.status);
+            const std::string said = notice_text(u.status);
+            if (verdict) ImGui::TextColored(ls.correct(q.id) ? kRight : kWrong, "%s", said.c_str());
+            else text_dim(said);
         }
         // The explanation gives the answer away: shown once it is right, after
         // Submit in an assessment, or to an instructor.
@@ -199,7 +229,7 @@ private:
         ImGui::SameLine();
         if (ImGui::Button(T("gui.lesson.save_answers"))) request_save(ls);
         ImGui::PushTextWrapPos(0.0f);
-        if (!ls.status.empty()) text_dim(ls.status);
+        if (!ls.status.empty()) text_dim(notice_text(ls.status));
         ImGui::PopTextWrapPos();
     }
 
