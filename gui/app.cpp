@@ -108,7 +108,7 @@ bool App::open(const std::string& path) {
         vs_.status = doc_->live()
                          ? std::string()
                          : TF("gui.status.opened", {fs::path(path).filename().string(), std::to_string(doc_->size()),
-                                                     std::to_string(doc_->trace().frames.size())});
+                                                    std::to_string(doc_->trace().frames.size())});
         const fs::path abs = fs::absolute(path, ec);
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
@@ -119,8 +119,13 @@ bool App::open(const std::string& path) {
         }
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, e.file(),
-                              e.place(), e.expected(), {}};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}),
+                              "gui.error.could_not_open",
+                              path,
+                              e.file(),
+                              e.place(),
+                              e.expected(),
+                              {}};
     } catch (const std::exception& e) {
         vs_.error =
             ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, path, {}, {}, e.what()};
@@ -171,12 +176,16 @@ bool App::open_compare(const std::string& path) {
         compare_watch_.watch(path, file_mtime(path));
         vs_.open["compare"] = true;
         vs_.compare_row.reset();
-        vs_.status =
-            TF("gui.status.comparing", {fs::path(path).filename().string(), std::to_string(compare_->size())});
+        vs_.status = TF("gui.status.comparing", {fs::path(path).filename().string(), std::to_string(compare_->size())});
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, e.file(),
-                              e.place(), e.expected(), {}};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}),
+                              "gui.error.could_not_compare",
+                              path,
+                              e.file(),
+                              e.place(),
+                              e.expected(),
+                              {}};
     } catch (const std::exception& e) {
         vs_.error = ErrorInfo{
             TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, path, {}, {}, e.what()};
@@ -224,12 +233,28 @@ std::vector<std::pair<std::string, std::string>> App::list_lessons(const std::st
         for (const auto& f : lesson::lesson_files(dir)) {
             std::string title = fs::path(f).stem().string();
             try {
-                title += "  " + lesson::load_lesson(f).title;
+                const lesson::Lesson l = lesson::load_lesson(f);
+                const auto it = l.title_in.find(ui_lang());
+                title += "  " + (it != l.title_in.end() ? it->second : l.title);
             } catch (const std::exception&) {}
             out.emplace_back(f, title);
         }
     } catch (const std::exception&) {}
     return out;
+}
+
+void App::fill_lesson_menu() {
+    if (!lesson_menu_.empty() && lesson_menu_lang_ == ui_lang()) return;
+    const fs::path data = util::data_dir();
+    lesson_menu_ = data.empty() ? decltype(lesson_menu_)() : list_lessons((data / "lessons").string());
+    lesson_menu_lang_ = ui_lang();
+}
+
+std::string App::lesson_menu_text() {
+    fill_lesson_menu();
+    std::string t;
+    for (const auto& [path, title] : lesson_menu_) t += title + "\n";
+    return t;
 }
 
 void App::apply_commands() {
@@ -287,24 +312,23 @@ void App::run_move(Move m, int budget_ms) {
         try {
             doc_->pull(doc_->live_tap() ? 5 : 0);
         } catch (const std::exception& e) {
-            vs_.error = ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {},
-                              e.what()};
+            vs_.error = ErrorInfo{
+                T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
             doc_->stop_live("error: the trace does not replay");
         }
         const auto spent = std::chrono::steady_clock::now() - start;
         if (doc_->live() && spent >= std::chrono::milliseconds(budget_ms)) {
             // Later frames go on with it; the window stays responsive meanwhile.
             pending_ = m;
-            vs_.status = "running: " + std::to_string(doc_->size()) + " events so far, looking for the " +
-                         std::string(m.type == CommandType::continue_forward ? "next breakpoint hit" : "target event") +
-                         "...";
+            vs_.status = TF(m.type == CommandType::continue_forward ? "gui.nav.running_bp" : "gui.nav.running_target",
+                            {std::to_string(doc_->size())});
             return;
         }
     }
 }
 
 void App::finish_move(const Move& m, std::size_t to, const std::string& status) {
-    vs_.status = status;
+    vs_.status = model_notice(status);
     // A lesson asks its questions before the trace shows what happens next.
     last_pause_.reset();
     if (doc_->lesson) {
@@ -334,8 +358,8 @@ void App::tick_live() {
     try {
         added = doc_->pull();
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {},
-                              e.what()};
+        vs_.error =
+            ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
         doc_->stop_live("error: the trace does not replay");
     }
     if (pending_) {
@@ -454,7 +478,8 @@ void App::draw_menu_bar() {
                 if (ImGui::MenuItem(r.c_str())) push(Command::open_file(r));
             ImGui::EndMenu();
         }
-        if (ImGui::MenuItem(T("gui.menu.reload"), nullptr, false, doc_ != nullptr)) push(Command::open_file(doc_->path()));
+        if (ImGui::MenuItem(T("gui.menu.reload"), nullptr, false, doc_ != nullptr))
+            push(Command::open_file(doc_->path()));
         if (ImGui::MenuItem(T("gui.menu.stop_live"), nullptr, false, doc_ && doc_->live())) {
             doc_->stop_live("stopped from the File menu");
             pending_.reset();
@@ -472,12 +497,12 @@ void App::draw_menu_bar() {
     }
     if (ImGui::BeginMenu(T("gui.menu.lessons"))) {
         // The lesson picker: every lesson of lessons/, in teaching order.
+        fill_lesson_menu();
         if (lesson_menu_.empty()) {
             const fs::path data = util::data_dir();
             ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
             if (data.empty()) ImGui::TextDisabled("%s", util::data_dir_missing_message().c_str());
-            else if (lesson_menu_ = list_lessons((data / "lessons").string()); lesson_menu_.empty())
-                ImGui::TextDisabled("%s", TF("gui.menu.no_lessons", {(data / "lessons").string()}).c_str());
+            else ImGui::TextDisabled("%s", TF("gui.menu.no_lessons", {(data / "lessons").string()}).c_str());
             ImGui::PopTextWrapPos();
         }
         for (const auto& [path, title] : lesson_menu_)
@@ -539,8 +564,8 @@ void App::draw_menu_bar() {
     }
     // The document on the right of the menu bar, like an editor's title.
     if (doc_) {
-        const std::string kind =
-            doc_->live() ? T(doc_->live_tap() ? "gui.doc.live_tap" : "gui.doc.live") : source_kind_text(doc_->source_kind());
+        const std::string kind = doc_->live() ? T(doc_->live_tap() ? "gui.doc.live_tap" : "gui.doc.live")
+                                              : source_kind_text(doc_->source_kind());
         const std::string title = fs::path(doc_->path()).filename().string() + " (" + kind + ")";
         const float w = ImGui::CalcTextSize(title.c_str()).x;
         ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().ItemSpacing.x * 2);

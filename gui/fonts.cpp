@@ -115,7 +115,7 @@ FontAtlasInfo build_font_atlas(std::string_view lang, float scale, const std::se
         ranges = glyph_ranges(cps);
         ImFontConfig cfg;
         cfg.MergeMode = true;
-        cfg.FontNo = 1;  // "WenQuanYi Micro Hei Mono" in the collection
+        cfg.FontNo = 1;       // "WenQuanYi Micro Hei Mono" in the collection
         cfg.OversampleH = 1;  // CJK strokes are dense: no horizontal oversampling, a quarter of the texels
         cfg.PixelSnapH = true;
         // A touch larger than the Latin size: 14 px ideographs are hard to read.

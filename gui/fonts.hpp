@@ -48,11 +48,11 @@ std::set<ImWchar> chinese_codepoints(std::string_view extra);
 std::vector<ImWchar> glyph_ranges(const std::set<ImWchar>& cps);
 
 struct FontAtlasInfo {
-    std::string lang;          // the language it was built for
-    bool cjk = false;          // the CJK font is merged in
+    std::string lang;            // the language it was built for
+    bool cjk = false;            // the CJK font is merged in
     std::size_t codepoints = 0;  // characters asked of the CJK font
-    double build_ms = 0;       // AddFont* + Build (rasterising and packing)
-    int tex_w = 0, tex_h = 0;  // the texture (uploaded as RGBA32: 4 bytes a texel)
+    double build_ms = 0;         // AddFont* + Build (rasterising and packing)
+    int tex_w = 0, tex_h = 0;    // the texture (uploaded as RGBA32: 4 bytes a texel)
     std::size_t texture_bytes() const { return static_cast<std::size_t>(tex_w) * tex_h * 4; }
 };
 

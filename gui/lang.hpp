@@ -25,4 +25,9 @@ const char* T(const char* key);
 // T with {0}, {1} ... replaced.
 std::string TF(const char* key, std::initializer_list<std::string_view> args);
 
+// A notice gui/model made (in English: the model has no language), in the
+// GUI's language: Check's verdicts, the lesson session's notices, where a
+// continue stopped. Texts it does not know are returned as they are.
+std::string model_notice(const std::string& en);
+
 }  // namespace sendpath::gui

@@ -178,6 +178,7 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         std::vector<std::string> texts;
         for (std::string_view t : chinese_texts()) texts.emplace_back(t);
         if (doc && doc->lesson) texts.push_back(lesson_text(lesson::localized(doc->lesson->lesson, "zh_CN")));
+        texts.push_back(app.lesson_menu_text());  // the Lessons menu's titles
         std::string missing;
         std::size_t chars = 0;
         for (const std::string& t : texts) {

@@ -39,7 +39,8 @@
 //   language CODE          View > Language: en or zh_CN (the font atlas follows on the next frame)
 //   expect_language CODE   the GUI's language is CODE (en after a switch to Chinese without the font)
 //   expect_glyphs          every Chinese text the GUI may draw (string table, event kinds, field
-//                          meanings, the lesson shown) has all its characters in the font atlas
+//                          meanings, the lesson shown, the Lessons menu) has all its characters in
+//                          the font atlas
 //   quit
 // A failed expectation prints the line and why, and the app exits with status 1.
 #pragma once

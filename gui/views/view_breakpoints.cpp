@@ -20,8 +20,8 @@ public:
     void draw(ViewContext& ctx) override {
         auto& vs = ctx.vs;
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(T("gui.bp.add")).x - 24);
-        const bool enter = ImGui::InputTextWithHint("##spec", T("gui.bp.hint"),
-                                                    &vs.breakpoint_input, ImGuiInputTextFlags_EnterReturnsTrue);
+        const bool enter = ImGui::InputTextWithHint("##spec", T("gui.bp.hint"), &vs.breakpoint_input,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
         if (ImGui::Button(T("gui.bp.add")) || enter) {
             std::string err;
@@ -36,8 +36,7 @@ public:
         if (!vs.breakpoint_error.empty()) ImGui::TextColored(colors::kError, "%s", vs.breakpoint_error.c_str());
         text_dim(T("gui.bp.operands"));
         ImGui::Separator();
-        if (vs.breakpoints.empty())
-            text_dim(T("gui.bp.none"));
+        if (vs.breakpoints.empty()) text_dim(T("gui.bp.none"));
         for (std::size_t i = 0; i < vs.breakpoints.size(); ++i) {
             Breakpoint& b = vs.breakpoints[i];
             ImGui::PushID(static_cast<int>(i));

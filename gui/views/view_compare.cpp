@@ -37,9 +37,7 @@ public:
     std::string_view id() const override { return "compare"; }
     std::string_view title() const override { return T("gui.view.compare"); }
     bool default_open() const override { return false; }
-    std::string window_title(const Document&) const override {
-        return T("gui.cmp.title");
-    }
+    std::string window_title(const Document&) const override { return T("gui.cmp.title"); }
 
     void draw(ViewContext& ctx) override {
         if (!ctx.compare) {
@@ -64,10 +62,10 @@ public:
         if (!b.empty() && b.cursor() != std::min(a.cursor(), b.size() - 1)) b.seek(std::min(a.cursor(), b.size() - 1));
 
         for (const Document* d : {&a, &b})
-            ImGui::TextUnformatted(TF("gui.cmp.side", {d == &a ? "A" : "B", file_name(d->path()),
-                                                       std::to_string(d->size()),
-                                                       std::to_string(d->trace().frames.size())})
-                                       .c_str());
+            ImGui::TextUnformatted(
+                TF("gui.cmp.side", {d == &a ? "A" : "B", file_name(d->path()), std::to_string(d->size()),
+                                    std::to_string(d->trace().frames.size())})
+                    .c_str());
         if (branch_) {
             ImGui::PushTextWrapPos(0.0f);
             ImGui::TextColored(colors::kError, "%s", TF("gui.cmp.paths_part", {branch_->what}).c_str());
@@ -87,7 +85,8 @@ public:
         }
         if (seq_div_) {
             const SeqRow& r = rows_[*seq_div_];
-            ImGui::TextColored(colors::kChangedText, "%s", TF("gui.cmp.seg_differ", {std::to_string(r.seq_lo)}).c_str());
+            ImGui::TextColored(colors::kChangedText, "%s",
+                               TF("gui.cmp.seg_differ", {std::to_string(r.seq_lo)}).c_str());
         }
         counters(a, b);
         if (ImGui::BeginTabBar("cmp")) {
@@ -127,7 +126,8 @@ private:
             const Document& d = side == 0 ? a : b;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(TF("gui.cmp.side_event", {side == 0 ? "A" : "B", std::to_string(d.cursor())}).c_str());
+            ImGui::TextUnformatted(
+                TF("gui.cmp.side_event", {side == 0 ? "A" : "B", std::to_string(d.cursor())}).c_str());
             for (model::SF f : kFields) {
                 ImGui::TableNextColumn();
                 const int64_t v = d.state().sk.at(f);
@@ -231,8 +231,7 @@ private:
                 std::snprintf(label, sizeof label, "%lld", static_cast<long long>(r.seq_lo));
                 if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && sa)
                     ctx.push(Command::jump(sa->event));
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s", T(sa ? "gui.cmp.click_a" : "gui.cmp.no_a"));
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", T(sa ? "gui.cmp.click_a" : "gui.cmp.no_a"));
                 for (const SeqSegment* s : {sa, sb}) {
                     ImGui::TableNextColumn();
                     if (!s) {

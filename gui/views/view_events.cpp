@@ -24,8 +24,7 @@ public:
         const trace::Trace& t = doc.trace();
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("00000 / 00000").x - 16);
         ImGui::InputTextWithHint("##filter", T("gui.events.filter_hint"), &ctx.vs.event_filter);
-        item_tooltip(
-            T("gui.events.filter_tip"));
+        item_tooltip(T("gui.events.filter_tip"));
         if (cache_doc_ != doc.id() || cache_filter_ != ctx.vs.event_filter) {
             cache_doc_ = doc.id();
             cache_filter_ = ctx.vs.event_filter;

@@ -13,7 +13,6 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
-#include <optional>
 
 #include "gui/model/answers_store.hpp"
 #include "gui/lang.hpp"
@@ -27,33 +26,6 @@
 namespace sendpath::gui {
 
 namespace {
-// The lesson session's notices (gui/model/lesson_session.cpp) are English;
-// the known ones are said in the GUI's language here, where they are shown.
-std::string notice_text(const std::string& en) {
-    if (ui_lang() == util::i18n::kEnglish) return en;
-    static constexpr const char* kFixed[] = {
-        "gui.check.nothing",         "gui.check.submitted_locked", "gui.check.first_counts",
-        "gui.check.recorded",        "gui.check.recorded_correct", "gui.check.recorded_wrong",
-        "gui.check.correct",         "gui.check.wrong",            "gui.check.not_assessment",
-        "gui.check.instructor_locked", "gui.check.instructor_on",  "gui.check.instructor_off"};
-    for (const char* key : kFixed)
-        if (util::i18n::tr(util::i18n::kEnglish, key) == en) return T(key);
-    auto between = [&](std::string_view head, std::string_view tail) -> std::optional<std::string> {
-        if (en.size() < head.size() + tail.size() || en.compare(0, head.size(), head) != 0 ||
-            en.compare(en.size() - tail.size(), tail.size(), tail) != 0)
-            return std::nullopt;
-        return en.substr(head.size(), en.size() - head.size() - tail.size());
-    };
-    if (auto v = between("not recorded: '", "' is not a number")) return TF("gui.check.not_number", {*v});
-    if (auto v = between("already submitted at ", "")) return TF("gui.check.already_submitted", {*v});
-    if (auto v = between("submitted: ", " correct")) {
-        if (const auto of = v->find(" of "); of != std::string::npos)
-            return TF("gui.check.submitted", {v->substr(0, of), v->substr(of + 4)});
-    }
-    if (auto v = between("not recorded: ", "")) return TF("gui.check.not_recorded", {*v});
-    return en;
-}
-
 const ImVec4 kRight(0.4f, 0.85f, 0.4f, 1);
 const ImVec4 kWrong(0.95f, 0.45f, 0.4f, 1);
 
@@ -85,9 +57,9 @@ public:
         const auto& l = localized_;
         ImGui::TextWrapped("%s", l.title.c_str());
         if (ls->assessment)
-            ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.35f, 1), "%s",
-                               ls->submitted ? TF("gui.lesson.submitted", {ls->submitted_at}).c_str()
-                                             : T("gui.lesson.assessment"));
+            ImGui::TextColored(
+                ImVec4(0.95f, 0.75f, 0.35f, 1), "%s",
+                ls->submitted ? TF("gui.lesson.submitted", {ls->submitted_at}).c_str() : T("gui.lesson.assessment"));
         if (ImGui::CollapsingHeader((std::string(T("gui.lesson.objectives")) + "###objectives").c_str())) {
             for (const auto& o : l.objectives) ImGui::BulletText("%s", o.c_str());
         }
@@ -194,7 +166,7 @@ private:
         if (!u.status.empty()) {
             ImGui::SameLine();
             const bool verdict = checked && ls.verdict_visible();
-            const std::string said = notice_text(u.status);
+            const std::string said = model_notice(u.status);
             if (verdict) ImGui::TextColored(ls.correct(q.id) ? kRight : kWrong, "%s", said.c_str());
             else text_dim(said);
         }
@@ -229,7 +201,7 @@ private:
         ImGui::SameLine();
         if (ImGui::Button(T("gui.lesson.save_answers"))) request_save(ls);
         ImGui::PushTextWrapPos(0.0f);
-        if (!ls.status.empty()) text_dim(notice_text(ls.status));
+        if (!ls.status.empty()) text_dim(model_notice(ls.status));
         ImGui::PopTextWrapPos();
     }
 
@@ -270,11 +242,11 @@ private:
         ImGui::EndPopup();
     }
 
-    lesson::Lesson localized_;       // the session's lesson in the GUI's language
+    lesson::Lesson localized_;        // the session's lesson in the GUI's language
     uint64_t localized_session_ = 0;  // ... of this session
-    std::string localized_lang_;     // ... in this language
-    uint64_t session_ = 0;      // the session (serial) the fields below belong to
-    std::string student_edit_;  // the name field, applied on Enter
+    std::string localized_lang_;      // ... in this language
+    uint64_t session_ = 0;            // the session (serial) the fields below belong to
+    std::string student_edit_;        // the name field, applied on Enter
     int last_active_ = -2;
     uint64_t last_generation_ = 0;
 };

@@ -119,9 +119,9 @@ public:
 private:
     static void tooltip(const PageUse& u, float at_byte) {
         ImGui::BeginTooltip();
-        ImGui::TextUnformatted(TF(u.cached ? "gui.pages.tip_cached" : "gui.pages.tip",
-                                  {std::to_string(u.id), std::to_string(u.count)})
-                                   .c_str());
+        ImGui::TextUnformatted(
+            TF(u.cached ? "gui.pages.tip_cached" : "gui.pages.tip", {std::to_string(u.id), std::to_string(u.count)})
+                .c_str());
         if (u.count < u.expected_count)
             ImGui::TextColored(colors::kError, "%s",
                                TF(u.cached ? "gui.pages.too_few_cached" : "gui.pages.too_few",

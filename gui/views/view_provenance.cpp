@@ -71,10 +71,10 @@ public:
                    {std::to_string(o.copy.page), std::to_string(o.page_byte), std::to_string(o.copy.page_off),
                     std::to_string(o.copy.page_off + static_cast<uint32_t>(o.copy.len))})
                     .c_str());
-        ImGui::TextUnformatted(TF("gui.prov.that_copy", {std::to_string(o.copy.len), std::to_string(o.copy.seq),
-                                                         std::to_string(o.copy.seq + o.copy.len),
-                                                         std::to_string(o.copy.buf_offset)})
-                                   .c_str());
+        ImGui::TextUnformatted(
+            TF("gui.prov.that_copy", {std::to_string(o.copy.len), std::to_string(o.copy.seq),
+                                      std::to_string(o.copy.seq + o.copy.len), std::to_string(o.copy.buf_offset)})
+                .c_str());
         // Where it is now: skbs are split (tso_fragment, tcp_fragment) and trimmed by ACKs after the copy.
         const model::State& st = doc.state();
         bool held = false;
@@ -83,19 +83,17 @@ public:
             if (!skb || model::seq_diff(o.seq, skb->seq) < 0 || model::seq_diff(o.seq, skb->end_seq) >= 0) continue;
             held = true;
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(id_color(id)), "%s",
-                               TF("gui.prov.at_cursor_skb", {std::to_string(id), std::to_string(skb->seq),
-                                                             std::to_string(skb->end_seq),
-                                                             std::to_string(model::seq_diff(o.seq, skb->seq))})
+                               TF("gui.prov.at_cursor_skb",
+                                  {std::to_string(id), std::to_string(skb->seq), std::to_string(skb->end_seq),
+                                   std::to_string(model::seq_diff(o.seq, skb->seq))})
                                    .c_str());
             if (ImGui::IsItemClicked())
                 ctx.vs.selected_skb = id;  // linked selection: light it in skb queue, Pages, Wire
             item_tooltip(T("gui.prov.select_skb"));
         }
-        if (!held)
-            text_dim(T(doc.cursor() < o.copy.event ? "gui.prov.not_yet" : "gui.prov.freed"));
+        if (!held) text_dim(T(doc.cursor() < o.copy.event ? "gui.prov.not_yet" : "gui.prov.freed"));
         ImGui::Separator();
-        if (doc.future_hidden())
-            text_dim(T("gui.prov.frames_hidden"));
+        if (doc.future_hidden()) text_dim(T("gui.prov.frames_hidden"));
         if (o.sent.empty()) {
             if (!doc.future_hidden()) text_dim(T("gui.prov.not_sent"));
             return;
@@ -103,9 +101,10 @@ public:
         for (const Transmission& tx : o.sent) {
             if (tx.event > horizon) continue;
             const bool future = tx.event > doc.cursor();
-            const std::string sent = TF(tx.retransmit ? "gui.prov.sent_again" : "gui.prov.sent",
-                                        {std::to_string(tx.frame), format_time_us(tx.time_us), std::to_string(tx.event)}) +
-                                     (tx.dropped ? T("gui.prov.dropped") : "") + (future ? T("gui.prov.after_cursor") : "");
+            const std::string sent =
+                TF(tx.retransmit ? "gui.prov.sent_again" : "gui.prov.sent",
+                   {std::to_string(tx.frame), format_time_us(tx.time_us), std::to_string(tx.event)}) +
+                (tx.dropped ? T("gui.prov.dropped") : "") + (future ? T("gui.prov.after_cursor") : "");
             jump_line(ctx, tx.event, "%s", sent.c_str());
             if (ImGui::IsItemClicked()) ctx.vs.selected_frame = tx.frame;
             std::string why;

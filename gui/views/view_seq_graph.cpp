@@ -226,9 +226,9 @@ private:
                 ImGui::Text("%s, seq %.0f", format_time_us(tt).c_str(), sm);
                 const int64_t a = step_value_at(graph_.acks, tt), w = step_value_at(graph_.windows, tt);
                 if (a >= 0)
-                    ImGui::TextUnformatted(TF("gui.seq.acked_up_to",
-                                              {std::to_string(a), std::to_string(w), std::to_string(graph_.wscale)})
-                                               .c_str());
+                    ImGui::TextUnformatted(
+                        TF("gui.seq.acked_up_to", {std::to_string(a), std::to_string(w), std::to_string(graph_.wscale)})
+                            .c_str());
                 else text_dim(T("gui.seq.no_ack"));
             }
             ImGui::EndTooltip();

@@ -35,7 +35,8 @@ public:
     std::string window_title(const Document& doc) const override {
         const trace::Event* e = doc.event();
         if (!e || e->file >= doc.trace().files.size()) return T("gui.view.source");
-        return std::string(T("gui.view.source")) + " - " + base_name(doc.trace().files[e->file]) + ":" + std::to_string(e->line);
+        return std::string(T("gui.view.source")) + " - " + base_name(doc.trace().files[e->file]) + ":" +
+               std::to_string(e->line);
     }
 
     void draw(ViewContext& ctx) override {
@@ -67,8 +68,7 @@ public:
             text_dim(TF("gui.source.not_kernel", {kind_models_text(e.kind)}));
             ImGui::PopTextWrapPos();
         }
-        if (e.line == 0)
-            text_dim(TF("gui.source.no_line", {trace::source_place(t, e)}));
+        if (e.line == 0) text_dim(TF("gui.source.no_line", {trace::source_place(t, e)}));
         listing(ctx, *f, path, e);
     }
 
@@ -164,8 +164,7 @@ private:
             if (ImGui::Selectable(label.c_str(), k == 0) && fr.event && *fr.event != doc.cursor())
                 ctx.push(Command::jump(*fr.event));
             ImGui::PopStyleColor();
-            if (k > 0 && fr.event)
-                item_tooltip(T(exact_ ? "gui.source.frame_tip" : "gui.source.frame_tip_guessed"));
+            if (k > 0 && fr.event) item_tooltip(T(exact_ ? "gui.source.frame_tip" : "gui.source.frame_tip_guessed"));
         }
         ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
     }

@@ -69,12 +69,12 @@ private:
         if (doc.live()) {
             const ImVec4 live_col(0.35f, 0.85f, 0.45f, 1.0f);
             if (doc.live_tap()) {
-                ImGui::TextColored(live_col, "%s",
-                                   TF("gui.timeline.live_tap", {doc.tap_device(), std::to_string(doc.produced())}).c_str());
+                ImGui::TextColored(
+                    live_col, "%s",
+                    TF("gui.timeline.live_tap", {doc.tap_device(), std::to_string(doc.produced())}).c_str());
                 ImGui::SameLine();
                 ImGui::Checkbox(T("gui.timeline.follow_end"), &ctx.vs.follow_live);
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s", T("gui.timeline.follow_end_tip"));
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", T("gui.timeline.follow_end_tip"));
             } else {
                 ImGui::TextColored(live_col, "%s", TF("gui.timeline.live", {std::to_string(doc.produced())}).c_str());
                 if (ImGui::IsItemHovered())
@@ -105,7 +105,8 @@ private:
         for (std::size_t i = 0; i < std::size(kButtons); ++i) {
             if (i) ImGui::SameLine(0, i == 5 ? ImGui::GetFontSize() * 0.8f : 2.0f);
             const B& b = kButtons[i];
-            if (ImGui::Button((std::string(T(b.label)) + "##" + b.label).c_str())) ctx.push(Command::of(*command_for(b.a)));
+            if (ImGui::Button((std::string(T(b.label)) + "##" + b.label).c_str()))
+                ctx.push(Command::of(*command_for(b.a)));
             if (ImGui::IsItemHovered()) {
                 const Shortcut* s = shortcut_for(b.a);
                 ImGui::SetTooltip("%s (%s)", std::string(s->label).c_str(), chord_text(s->chord).c_str());
@@ -153,9 +154,10 @@ private:
             if (std::min(i, n - 1) > doc.horizon())
                 ImGui::SetTooltip("%s", TF("gui.timeline.strip_hidden", {std::to_string(std::min(i, n - 1))}).c_str());
             else
-                ImGui::SetTooltip("%s", TF("gui.timeline.strip_tip", {std::to_string(std::min(i, n - 1)),
-                                                                       trace::kind_name(e.kind), trace::func_name(e.func)})
-                                            .c_str());
+                ImGui::SetTooltip(
+                    "%s", TF("gui.timeline.strip_tip",
+                             {std::to_string(std::min(i, n - 1)), trace::kind_name(e.kind), trace::func_name(e.func)})
+                              .c_str());
             if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(std::min(i, n - 1)));
         }
     }

@@ -204,8 +204,8 @@ private:
                         const auto seq =
                             static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (at - payload_begin)));
                         ImGui::SetTooltip(
-                            "%s", TF("gui.wire.byte_tip", {std::to_string(at - payload_begin), std::to_string(seq)})
-                                      .c_str());
+                            "%s",
+                            TF("gui.wire.byte_tip", {std::to_string(at - payload_begin), std::to_string(seq)}).c_str());
                         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                             ctx.vs.picked_seq = seq;
                             ctx.vs.open["provenance"] = true;

@@ -138,9 +138,7 @@ TEST_CASE("gui i18n: View > Language is remembered in settings.txt and read back
     }
     CHECK(App(AppOptions{true, settings}).saved_language() == "en");
     // A value sendpath does not have (a hand-edited file) counts as never chosen.
-    {
-        std::ofstream(settings) << "language=klingon\n";
-    }
+    { std::ofstream(settings) << "language=klingon\n"; }
     CHECK(App(AppOptions{true, settings}).saved_language().empty());
     fs::remove_all(dir);
 }
@@ -161,4 +159,19 @@ TEST_CASE("gui i18n: the CJK font is asked for the characters the texts use, not
     // CJK punctuation and full-width forms as whole blocks, then runs of the codepoints.
     CHECK(std::vector<ImWchar>(r.begin(), r.begin() + 4) == std::vector<ImWchar>{0x3000, 0x303F, 0xFF00, 0xFFEF});
     CHECK(std::vector<ImWchar>(r.begin() + 4, r.end()) == std::vector<ImWchar>{0x4E00, 0x4E02, 0x4E10, 0x4E10, 0});
+}
+
+TEST_CASE("gui i18n: the model's English notices are shown in Chinese, values kept") {
+    LangGuard guard;
+    set_ui_lang("zh_CN");
+    CHECK(model_notice("recorded: correct") == "已记录：正确");
+    CHECK(model_notice("not recorded: 'abc' is not a number") == "未记录：'abc' 不是数字");
+    CHECK(model_notice("not recorded: the assessment was submitted") == "未记录：测验已提交");
+    CHECK(model_notice("submitted: 3 of 5 correct") == "已提交：5 题中答对 3 题");
+    CHECK(model_notice("Stopped at a breakpoint: event 42") == "停在断点处：事件 42");
+    CHECK(model_notice("No breakpoint hit: stopped at the last event") == "没有命中断点：停在最后一个事件");
+    // A notice it does not know stays as it is.
+    CHECK(model_notice("something new") == "something new");
+    set_ui_lang("en");
+    CHECK(model_notice("recorded: correct") == "recorded: correct");
 }
