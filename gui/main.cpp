@@ -232,10 +232,9 @@ public:
         if (uploaded_before) ImGui_ImplOpenGL3_DestroyFontsTexture();
         info_ = build_font_atlas(ui_lang(), scale_, cps_);
         if (ui_lang() != util::i18n::kEnglish && !info_->cjk) {
-            // Said once: the language stays English for the rest of the run.
-            app.notice("no Chinese font: " + std::string(cjk_font_path()) +
-                       " is missing (Debian package fonts-wqy-microhei); the GUI stays in English");
+            // Said once per choice of Chinese, in English: the GUI stays English.
             set_ui_lang(std::string(util::i18n::kEnglish));
+            app.notice(TF("gui.status.no_cjk_font", {cjk_font_path()}));
             key_ = ui_lang() + key_.substr(key_.find('|'));
         }
         if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
