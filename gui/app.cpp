@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "gui/document_io.hpp"
+#include "gui/lang.hpp"
 #include "gui/model/answers_store.hpp"
 #include "gui/glfw_keys.hpp"
 #include "gui/model/keys.hpp"
@@ -19,6 +21,7 @@
 #include "lesson/lesson.hpp"
 #include "util/data_dir.hpp"
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,6 +49,30 @@ void App::save() {
     if (!opt_.persist) return;
     settings_.open_views = vs_.open;
     save_settings(settings_, opt_.settings_path);
+}
+
+void App::set_language(const std::string& lang) {
+    if (lang != ui_lang()) {
+        set_ui_lang(lang);
+        // Notices said in the other language belong to that moment (and its
+        // font may not draw them): they go; the error panel says its title again.
+        vs_.status.clear();
+        if (doc_ && doc_->lesson) doc_->lesson->status.clear();
+        if (vs_.error && !vs_.error->title_key.empty())
+            vs_.error->title = TF(vs_.error->title_key.c_str(), {vs_.error->title_arg});
+    }
+    settings_.language = lang;
+    save();
+}
+
+std::string App::saved_language() const {
+    const auto lang = util::i18n::parse_language(settings_.language);
+    return lang ? *lang : std::string();
+}
+
+void App::notice(const std::string& text) {
+    vs_.status = text;
+    std::cerr << "sendpath: " << text << "\n";
 }
 
 bool App::set_view_open(std::string_view id, bool open) {
@@ -80,8 +107,8 @@ bool App::open(const std::string& path) {
         // A live document says what it has so far next to this (the timeline's live line).
         vs_.status = doc_->live()
                          ? std::string()
-                         : "opened " + fs::path(path).filename().string() + ": " + std::to_string(doc_->size()) +
-                               " events, " + std::to_string(doc_->trace().frames.size()) + " frames";
+                         : TF("gui.status.opened", {fs::path(path).filename().string(), std::to_string(doc_->size()),
+                                                    std::to_string(doc_->trace().frames.size())});
         const fs::path abs = fs::absolute(path, ec);
         push_recent(settings_.recent, ec ? path : abs.lexically_normal().string());
         save();
@@ -92,8 +119,17 @@ bool App::open(const std::string& path) {
         }
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{"Could not open " + path, e.file(), e.place(), e.expected(), {}};
-    } catch (const std::exception& e) { vs_.error = ErrorInfo{"Could not open " + path, path, {}, {}, e.what()}; }
+        vs_.error = ErrorInfo{TF("gui.error.could_not_open", {path}),
+                              "gui.error.could_not_open",
+                              path,
+                              e.file(),
+                              e.place(),
+                              e.expected(),
+                              {}};
+    } catch (const std::exception& e) {
+        vs_.error =
+            ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, path, {}, {}, e.what()};
+    }
     return false;
 }
 
@@ -106,13 +142,13 @@ void App::setup_lesson(LessonSession& ls) {
     ls.instructor_unlocked = !ls.assessment || lesson_opt_.instructor_key;
     ls.save_path = ls.lesson.id + "-answers.json";
     if (lesson_opt_.answers_dir.empty()) {
-        ls.status = "answers are not autosaved in this run (headless; --answers-dir DIR to save them)";
+        ls.status = T("gui.lesson.not_autosaved");
         return;
     }
     ls.autosave_root = lesson_opt_.answers_dir;
     // Answers are kept per student: without a name there is no file to keep them in yet.
     if (ls.sheet.student.empty()) {
-        ls.status = "type your name below (then Enter) to autosave your answers";
+        ls.status = T("gui.lesson.type_name");
         return;
     }
     const std::string path = autosave_file(lesson_opt_.answers_dir, ls.lesson.id, ls.sheet.student);
@@ -121,16 +157,15 @@ void App::setup_lesson(LessonSession& ls) {
         try {
             read_answers(ls, path);
             ls.autosave_path = path;
-            ls.status = "restored " + std::to_string(ls.checked.size()) + " answers from " + path;
+            ls.status = TF("gui.lesson.restored", {std::to_string(ls.checked.size()), path});
         } catch (const std::exception& e) {
             // Never write over a file we could not read: it may be the only copy of someone's work.
-            ls.status = "autosave off: " + path + " does not read (" + e.what() +
-                        "); use Save answers... to keep your work elsewhere";
+            ls.status = TF("gui.lesson.autosave_off", {path, e.what()});
         }
         return;
     }
     ls.autosave_path = path;
-    ls.status = "answers autosave to " + path;
+    ls.status = TF("gui.lesson.autosave_to", {path});
 }
 
 bool App::open_compare(const std::string& path) {
@@ -141,13 +176,19 @@ bool App::open_compare(const std::string& path) {
         compare_watch_.watch(path, file_mtime(path));
         vs_.open["compare"] = true;
         vs_.compare_row.reset();
-        vs_.status = "comparing with " + fs::path(path).filename().string() + ": " + std::to_string(compare_->size()) +
-                     " events";
+        vs_.status = TF("gui.status.comparing", {fs::path(path).filename().string(), std::to_string(compare_->size())});
         return true;
     } catch (const InputError& e) {
-        vs_.error = ErrorInfo{"Could not open " + path + " to compare", e.file(), e.place(), e.expected(), {}};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}),
+                              "gui.error.could_not_compare",
+                              path,
+                              e.file(),
+                              e.place(),
+                              e.expected(),
+                              {}};
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{"Could not open " + path + " to compare", path, {}, {}, e.what()};
+        vs_.error = ErrorInfo{
+            TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, path, {}, {}, e.what()};
     }
     return false;
 }
@@ -192,12 +233,28 @@ std::vector<std::pair<std::string, std::string>> App::list_lessons(const std::st
         for (const auto& f : lesson::lesson_files(dir)) {
             std::string title = fs::path(f).stem().string();
             try {
-                title += "  " + lesson::load_lesson(f).title;
+                const lesson::Lesson l = lesson::load_lesson(f);
+                const auto it = l.title_in.find(ui_lang());
+                title += "  " + (it != l.title_in.end() ? it->second : l.title);
             } catch (const std::exception&) {}
             out.emplace_back(f, title);
         }
     } catch (const std::exception&) {}
     return out;
+}
+
+void App::fill_lesson_menu() {
+    if (!lesson_menu_.empty() && lesson_menu_lang_ == ui_lang()) return;
+    const fs::path data = util::data_dir();
+    lesson_menu_ = data.empty() ? decltype(lesson_menu_)() : list_lessons((data / "lessons").string());
+    lesson_menu_lang_ = ui_lang();
+}
+
+std::string App::lesson_menu_text() {
+    fill_lesson_menu();
+    std::string t;
+    for (const auto& [path, title] : lesson_menu_) t += title + "\n";
+    return t;
 }
 
 void App::apply_commands() {
@@ -255,23 +312,23 @@ void App::run_move(Move m, int budget_ms) {
         try {
             doc_->pull(doc_->live_tap() ? 5 : 0);
         } catch (const std::exception& e) {
-            vs_.error = ErrorInfo{"The live run's trace does not replay", doc_->path(), {}, {}, e.what()};
+            vs_.error = ErrorInfo{
+                T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
             doc_->stop_live("error: the trace does not replay");
         }
         const auto spent = std::chrono::steady_clock::now() - start;
         if (doc_->live() && spent >= std::chrono::milliseconds(budget_ms)) {
             // Later frames go on with it; the window stays responsive meanwhile.
             pending_ = m;
-            vs_.status = "running: " + std::to_string(doc_->size()) + " events so far, looking for the " +
-                         std::string(m.type == CommandType::continue_forward ? "next breakpoint hit" : "target event") +
-                         "...";
+            vs_.status = TF(m.type == CommandType::continue_forward ? "gui.nav.running_bp" : "gui.nav.running_target",
+                            {std::to_string(doc_->size())});
             return;
         }
     }
 }
 
 void App::finish_move(const Move& m, std::size_t to, const std::string& status) {
-    vs_.status = status;
+    vs_.status = model_notice(status);
     // A lesson asks its questions before the trace shows what happens next.
     last_pause_.reset();
     if (doc_->lesson) {
@@ -285,8 +342,7 @@ void App::finish_move(const Move& m, std::size_t to, const std::string& status) 
                 }
             last_pause_ = PauseNote{to, *p, id};
             to = *p;
-            vs_.status = "Question " + id + " waits in the Lesson window (event " + std::to_string(*p) +
-                         "): answer it to go on.";
+            vs_.status = TF("gui.status.question_waits", {id, std::to_string(*p)});
         }
     }
     doc_->seek(to);  // also after a breakpoint search moved the replay
@@ -302,7 +358,8 @@ void App::tick_live() {
     try {
         added = doc_->pull();
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{"The live run's trace does not replay", doc_->path(), {}, {}, e.what()};
+        vs_.error =
+            ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
         doc_->stop_live("error: the trace does not replay");
     }
     if (pending_) {
@@ -367,6 +424,38 @@ void App::toggle_breakpoint_here() {
 // [SECTION] menu bar
 
 namespace {
+// The F1 list's and menus' words for an action (keys.cpp keeps the English
+// labels for scripts and tests; the GUI shows these).
+const char* action_text(Action a) {
+    switch (a) {
+        case Action::step_into:
+        case Action::step_into_alt: return T("gui.action.step_into");
+        case Action::step_over: return T("gui.action.step_over");
+        case Action::step_out: return T("gui.action.step_out");
+        case Action::step_into_back:
+        case Action::step_into_back_alt: return T("gui.action.step_into_back");
+        case Action::step_over_back: return T("gui.action.step_over_back");
+        case Action::step_out_back: return T("gui.action.step_out_back");
+        case Action::continue_forward: return T("gui.action.continue");
+        case Action::continue_backward: return T("gui.action.reverse_continue");
+        case Action::first: return T("gui.action.first");
+        case Action::last: return T("gui.action.last");
+        case Action::toggle_breakpoint: return T("gui.action.toggle_breakpoint");
+        case Action::open_dialog: return T("gui.action.open");
+        case Action::quit: return T("gui.action.quit");
+        case Action::help:
+        case Action::count_: break;
+    }
+    return T("gui.action.help");
+}
+
+// "trace", "scenario", "lesson" (Document::source_kind) in the GUI's language.
+const char* source_kind_text(const std::string& kind) {
+    if (kind == "scenario") return T("gui.doc.scenario");
+    if (kind == "lesson") return T("gui.doc.lesson");
+    return T("gui.doc.trace");
+}
+
 const char* shortcut_text(Action a) {
     static std::string buf[static_cast<std::size_t>(Action::count_)];
     const Shortcut* s = shortcut_for(a);
@@ -379,64 +468,65 @@ const char* shortcut_text(Action a) {
 
 void App::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open...", shortcut_text(Action::open_dialog))) {
+    if (ImGui::BeginMenu(T("gui.menu.file"))) {
+        if (ImGui::MenuItem(T("gui.menu.open"), shortcut_text(Action::open_dialog))) {
             show_open_dialog();
             vs_.open_for_compare = false;
         }
-        if (ImGui::BeginMenu("Recent files", !settings_.recent.empty())) {
+        if (ImGui::BeginMenu(T("gui.menu.recent"), !settings_.recent.empty())) {
             for (const std::string& r : settings_.recent)
                 if (ImGui::MenuItem(r.c_str())) push(Command::open_file(r));
             ImGui::EndMenu();
         }
-        if (ImGui::MenuItem("Reload", nullptr, false, doc_ != nullptr)) push(Command::open_file(doc_->path()));
-        if (ImGui::MenuItem("Stop the live run", nullptr, false, doc_ && doc_->live())) {
+        if (ImGui::MenuItem(T("gui.menu.reload"), nullptr, false, doc_ != nullptr))
+            push(Command::open_file(doc_->path()));
+        if (ImGui::MenuItem(T("gui.menu.stop_live"), nullptr, false, doc_ && doc_->live())) {
             doc_->stop_live("stopped from the File menu");
             pending_.reset();
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Compare with...", nullptr, false, doc_ != nullptr)) {
+        if (ImGui::MenuItem(T("gui.menu.compare_with"), nullptr, false, doc_ != nullptr)) {
             show_open_dialog();
             vs_.open_for_compare = true;
         }
-        if (ImGui::MenuItem("Close comparison", nullptr, false, compare_ != nullptr))
+        if (ImGui::MenuItem(T("gui.menu.close_compare"), nullptr, false, compare_ != nullptr))
             push(Command::of(CommandType::close_compare));
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit", shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
+        if (ImGui::MenuItem(T("gui.menu.quit"), shortcut_text(Action::quit))) push(Command::of(CommandType::quit));
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Lessons")) {
+    if (ImGui::BeginMenu(T("gui.menu.lessons"))) {
         // The lesson picker: every lesson of lessons/, in teaching order.
+        fill_lesson_menu();
         if (lesson_menu_.empty()) {
             const fs::path data = util::data_dir();
             ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
             if (data.empty()) ImGui::TextDisabled("%s", util::data_dir_missing_message().c_str());
-            else if (lesson_menu_ = list_lessons((data / "lessons").string()); lesson_menu_.empty())
-                ImGui::TextDisabled("No lessons in %s", (data / "lessons").c_str());
+            else ImGui::TextDisabled("%s", TF("gui.menu.no_lessons", {(data / "lessons").string()}).c_str());
             ImGui::PopTextWrapPos();
         }
         for (const auto& [path, title] : lesson_menu_)
             if (ImGui::MenuItem(title.c_str(), nullptr, doc_ && doc_->path() == path)) push(Command::open_file(path));
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Run")) {
+    if (ImGui::BeginMenu(T("gui.menu.run"))) {
         const bool have = doc_ && !doc_->empty();
         const std::pair<const char*, Action> items[] = {
-            {"Step into", Action::step_into},
-            {"Step over", Action::step_over},
-            {"Step out", Action::step_out},
+            {T("gui.action.step_into"), Action::step_into},
+            {T("gui.action.step_over"), Action::step_over},
+            {T("gui.action.step_out"), Action::step_out},
             {nullptr, Action::count_},
-            {"Step into (back)", Action::step_into_back},
-            {"Step over (back)", Action::step_over_back},
-            {"Step out (back)", Action::step_out_back},
+            {T("gui.action.step_into_back"), Action::step_into_back},
+            {T("gui.action.step_over_back"), Action::step_over_back},
+            {T("gui.action.step_out_back"), Action::step_out_back},
             {nullptr, Action::count_},
-            {"Continue", Action::continue_forward},
-            {"Reverse continue", Action::continue_backward},
+            {T("gui.action.continue"), Action::continue_forward},
+            {T("gui.action.reverse_continue"), Action::continue_backward},
             {nullptr, Action::count_},
-            {"First event", Action::first},
-            {"Last event", Action::last},
+            {T("gui.action.first"), Action::first},
+            {T("gui.action.last"), Action::last},
             {nullptr, Action::count_},
-            {"Toggle breakpoint on this line", Action::toggle_breakpoint},
+            {T("gui.action.toggle_breakpoint"), Action::toggle_breakpoint},
         };
         for (const auto& [label, action] : items) {
             if (!label) {
@@ -447,28 +537,35 @@ void App::draw_menu_bar() {
         }
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
+    if (ImGui::BeginMenu(T("gui.menu.view"))) {
         for (const auto& v : views_) {
             bool& open = vs_.open[std::string(v->id())];
-            ImGui::MenuItem(std::string(v->title()).c_str(), nullptr, &open);
+            ImGui::MenuItem(v->title().data(), nullptr, &open);
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Reset layout")) vs_.reset_layout = true;
-        if (ImGui::BeginMenu("Debug")) {
-            ImGui::MenuItem("Dear ImGui demo", nullptr, &vs_.show_demo);
-            ImGui::MenuItem("Dear ImGui metrics", nullptr, &vs_.show_metrics);
+        if (ImGui::MenuItem(T("gui.menu.reset_layout"))) vs_.reset_layout = true;
+        // Each language by its own name, so a reader of either finds theirs.
+        if (ImGui::BeginMenu(T("gui.menu.language"))) {
+            for (const util::i18n::Language& l : util::i18n::languages())
+                if (ImGui::MenuItem(l.native_name.data(), l.code.data(), ui_lang() == l.code))
+                    set_language(std::string(l.code));
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu(T("gui.menu.debug"))) {
+            ImGui::MenuItem(T("gui.menu.imgui_demo"), nullptr, &vs_.show_demo);
+            ImGui::MenuItem(T("gui.menu.imgui_metrics"), nullptr, &vs_.show_metrics);
             ImGui::EndMenu();
         }
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Help")) {
-        if (ImGui::MenuItem("Keyboard shortcuts", shortcut_text(Action::help))) vs_.show_help = true;
+    if (ImGui::BeginMenu(T("gui.menu.help"))) {
+        if (ImGui::MenuItem(T("gui.menu.shortcuts"), shortcut_text(Action::help))) vs_.show_help = true;
         ImGui::EndMenu();
     }
     // The document on the right of the menu bar, like an editor's title.
     if (doc_) {
-        const std::string kind =
-            doc_->live() ? (doc_->live_tap() ? "scenario, live over TAP" : "scenario, live") : doc_->source_kind();
+        const std::string kind = doc_->live() ? T(doc_->live_tap() ? "gui.doc.live_tap" : "gui.doc.live")
+                                              : source_kind_text(doc_->source_kind());
         const std::string title = fs::path(doc_->path()).filename().string() + " (" + kind + ")";
         const float w = ImGui::CalcTextSize(title.c_str()).x;
         ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().ItemSpacing.x * 2);
@@ -517,9 +614,9 @@ void App::draw_views() {
                 ViewContext ctx{*doc_, vs_, commands_, compare_.get()};
                 v->draw(ctx);
             } else if (doc_) {
-                text_dim("The trace has no events.");
+                text_dim(T("gui.view.no_events"));
             } else {
-                text_dim("Nothing loaded. File > Open... (Ctrl+O)");
+                text_dim(T("gui.view.nothing_loaded"));
             }
         }
         ImGui::End();
@@ -535,30 +632,25 @@ void App::draw_help() {
     if (!vs_.show_help) return;
     ImGui::SetNextWindowSize(ImVec2(600, 560), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
-    if (ImGui::Begin("Keyboard shortcuts", &vs_.show_help)) {
-        ImGui::TextWrapped(
-            "The cursor is an event of the trace; every view shows the state after that event. "
-            "Ctrl turns a step into the same step backwards.");
+    if (ImGui::Begin(T("gui.help.title"), &vs_.show_help)) {
+        ImGui::TextWrapped("%s", T("gui.help.intro"));
         ImGui::Spacing();
         if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
-            ImGui::TableSetupColumn("Key", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 10);
-            ImGui::TableSetupColumn("Action");
+            ImGui::TableSetupColumn(T("gui.help.key"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 10);
+            ImGui::TableSetupColumn(T("gui.help.action"));
             ImGui::TableHeadersRow();
             for (const Shortcut& s : shortcuts()) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(chord_text(s.chord).c_str());
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(s.label.data(), s.label.data() + s.label.size());
+                ImGui::TextUnformatted(action_text(s.action));
             }
             ImGui::EndTable();
         }
         ImGui::Spacing();
         ImGui::PushTextWrapPos(0.0f);
-        text_dim(
-            "Mouse: click an event, a call-stack frame or the timeline to jump there; click a line number "
-            "in Source to set a breakpoint; hover any counter for what it means; right-click a counter to "
-            "stop when it changes; click an skb to highlight its bytes in Pages.");
+        text_dim(T("gui.help.mouse"));
         ImGui::PopTextWrapPos();
     }
     ImGui::End();
@@ -568,15 +660,14 @@ void App::draw_open_dialog() {
     if (!vs_.show_open_dialog) return;
     ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0.5f));
-    const char* title =
-        vs_.open_for_compare ? "Compare with a trace or scenario###open" : "Open a trace or scenario###open";
+    const char* title = T(vs_.open_for_compare ? "gui.open.title_compare" : "gui.open.title");
     // The dialog's choice goes to the main document or to the Compare view.
     auto choose = [this](const std::string& p) {
         push(vs_.open_for_compare ? Command::compare_file(p) : Command::open_file(p));
         vs_.show_open_dialog = false;
     };
     if (ImGui::Begin(title, &vs_.show_open_dialog)) {
-        if (ImGui::Button("Up")) {
+        if (ImGui::Button(T("gui.open.up"))) {
             const fs::path p(vs_.browse_dir);
             if (p.has_parent_path()) vs_.browse_dir = p.parent_path().string();
         }
@@ -601,16 +692,16 @@ void App::draw_open_dialog() {
                     }
                 }
             }
-            if (entries.empty() && err.empty()) text_dim("(no directories, .json or .cbor files here)");
+            if (entries.empty() && err.empty()) text_dim(T("gui.open.empty"));
         }
         ImGui::EndChild();
-        text_dim("Traces (.json, .cbor) open as they are; scenarios (with a \"timeline\") run first.");
-        ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Open").x - ImGui::GetStyle().FramePadding.x * 2 -
+        text_dim(T("gui.open.hint"));
+        ImGui::SetNextItemWidth(-ImGui::CalcTextSize(T("gui.open.open")).x - ImGui::GetStyle().FramePadding.x * 2 -
                                 ImGui::GetStyle().ItemSpacing.x);
-        const bool enter = ImGui::InputTextWithHint("##path", "path to open", &vs_.open_path_input,
+        const bool enter = ImGui::InputTextWithHint("##path", T("gui.open.path_hint"), &vs_.open_path_input,
                                                     ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
-        if ((ImGui::Button("Open") || enter) && !vs_.open_path_input.empty()) choose(vs_.open_path_input);
+        if ((ImGui::Button(T("gui.open.open")) || enter) && !vs_.open_path_input.empty()) choose(vs_.open_path_input);
     }
     ImGui::End();
 }
@@ -623,7 +714,7 @@ void App::draw_error() {
     ImGui::PushStyleColor(ImGuiCol_TitleBgActive, IM_COL32(140, 40, 40, 255));
     ImGui::PushStyleColor(ImGuiCol_TitleBg, IM_COL32(110, 35, 35, 255));
     bool open = true;
-    if (ImGui::Begin("Error###error", &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (ImGui::Begin(T("gui.error.title"), &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::TextColored(colors::kError, "%s", e.title.c_str());
         ImGui::Separator();
         if (ImGui::BeginTable("err", 2)) {
@@ -639,15 +730,15 @@ void App::draw_error() {
                 ImGui::TextUnformatted(v.c_str());
                 ImGui::PopTextWrapPos();
             };
-            row("file", e.file);
-            row("where", e.place);
-            row("expected", e.expected);
-            row("error", e.message);
+            row(T("gui.error.file"), e.file);
+            row(T("gui.error.where"), e.place);
+            row(T("gui.error.expected"), e.expected);
+            row(T("gui.error.error"), e.message);
             ImGui::EndTable();
         }
         ImGui::Spacing();
-        text_dim(doc_ ? "The previous document stays open." : "Nothing is loaded: File > Open... to try another file.");
-        if (ImGui::Button("Close")) open = false;
+        text_dim(T(doc_ ? "gui.error.previous_stays" : "gui.error.nothing_loaded"));
+        if (ImGui::Button(T("gui.error.close"))) open = false;
     }
     ImGui::End();
     ImGui::PopStyleColor(2);
@@ -657,9 +748,7 @@ void App::draw_error() {
 void App::draw_empty_hint() {
     if (doc_) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const char* lines[] = {"sendpath: step through tcp_sendmsg like a debugger",
-                           "File > Open... (Ctrl+O) a trace (.json / .cbor) or a scenario (.json with a timeline)",
-                           "Help > Keyboard shortcuts (F1)"};
+    const char* lines[] = {T("gui.empty.line1"), T("gui.empty.line2"), T("gui.empty.line3")};
     ImDrawList* dl = ImGui::GetBackgroundDrawList();
     float y = vp->Pos.y + vp->Size.y * 0.45f;
     for (const char* l : lines) {

@@ -87,6 +87,16 @@ public:
     bool quit_requested() const { return quit_; }
     // Opens or closes a view by id; false if there is no such view.
     bool set_view_open(std::string_view id, bool open);
+    // View > Language: the GUI's language from the next frame on, remembered
+    // in settings.txt (main.cpp builds the font atlas for it between frames).
+    void set_language(const std::string& lang);
+    // The language chosen in an earlier run ("" if none, or not a language sendpath has).
+    std::string saved_language() const;
+    // The Lessons menu's titles in the GUI's language, one a line (listed
+    // once per language): their characters go into the font atlas.
+    std::string lesson_menu_text();
+    // A notice for the status line, also printed on stderr (e.g. the CJK font is missing).
+    void notice(const std::string& text);
     // Set when the last move was cut short by an unanswered lesson question.
     const std::optional<PauseNote>& last_pause() const { return last_pause_; }
 
@@ -120,6 +130,8 @@ private:
     std::unique_ptr<Document> doc_;
     std::unique_ptr<Document> compare_;
     std::vector<std::pair<std::string, std::string>> lesson_menu_;  // (path, title), read when the menu first opens
+    std::string lesson_menu_lang_;                                  // ... in this language
+    void fill_lesson_menu();
     static std::vector<std::pair<std::string, std::string>> list_lessons(const std::string& dir);
     FileWatch watch_, compare_watch_;
     ViewState vs_;

@@ -3,7 +3,7 @@
 // script step -> draw -> (screenshot) -> swap. Everything else is in App.
 //
 //   sendpath [TRACE|SCENARIO] [--size WxH] [--screenshot FILE.png [--at-event N] [--frames K]] [--script FILE]
-//            [--tap DEV --connect IP:PORT [--local IP]]
+//            [--tap DEV --connect IP:PORT [--local IP]] [--lang en|zh_CN]
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -15,21 +15,27 @@
 
 #include <cfloat>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gui/app.hpp"
+#include "gui/fonts.hpp"
+#include "gui/lang.hpp"
 #include "gui/model/answers_store.hpp"
 #include "gui/model/script.hpp"
 #include "gui/model/settings.hpp"
 #include "gui/script_runner.hpp"
+#include "lesson/lesson.hpp"
 #include "util/atomic_file.hpp"
 #include "util/data_dir.hpp"
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 namespace fs = std::filesystem;
 using namespace sendpath;
@@ -52,6 +58,8 @@ struct Args {
     std::optional<std::string> tap, connect, local;
     std::optional<std::string> student, answers_dir, instructor_key;
     bool assessment = false;
+    std::optional<std::string> lang;  // --lang: overrides the saved choice and the environment
+    bool font_report = false;         // --font-report: atlas size and build time, first frame's time
 };
 
 const char* kUsage =
@@ -73,6 +81,9 @@ const char* kUsage =
     "                         $XDG_DATA_HOME/sendpath/answers; headless runs save only with this option)\n"
     "  --assessment           lessons: first answer counts, results after Submit, no instructor mode\n"
     "  --instructor-key FILE  lessons: unlocks instructor mode in an assessment (FILE must be readable)\n"
+    "  --lang LANG            the GUI's language: en or zh_CN (default: View > Language's last choice,\n"
+    "                         else LC_ALL / LC_MESSAGES / LANG; Chinese needs fonts-wqy-microhei)\n"
+    "  --font-report          print the font atlas's size and build time and the first frame's time\n"
     "  --tap DEV --connect IP:PORT [--local IP]\n"
     "                         run SCENARIO live with the real kernel behind TAP device DEV as the\n"
     "                         peer (as sendpath-cli run --tap); needs CAP_NET_ADMIN or a prepared device\n"
@@ -127,6 +138,14 @@ Args parse_args(int argc, char** argv) {
         } else if (s == "--answers-dir") a.answers_dir = value(i, s);
         else if (s == "--assessment") a.assessment = true;
         else if (s == "--instructor-key") a.instructor_key = value(i, s);
+        else if (s == "--lang") {
+            const std::string v = value(i, s);
+            a.lang = util::i18n::parse_language(v);
+            if (!a.lang)
+                throw InputError("command line", s,
+                                 "a language code: one of " + util::i18n::language_codes() +
+                                     " (e.g. --lang zh_CN), found '" + v + "'");
+        } else if (s == "--font-report") a.font_report = true;
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
@@ -183,15 +202,57 @@ void setup_style(float scale) {
     st.ScaleAllSizes(scale);
 }
 
-void load_font(float scale) {
-    ImGuiIO& io = ImGui::GetIO();
-    const char* kFont = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-    std::error_code ec;
-    if (fs::is_regular_file(kFont, ec) && io.Fonts->AddFontFromFileTTF(kFont, 14.0f * scale)) return;
-    ImFontConfig cfg;
-    cfg.SizePixels = 13.0f * scale;
-    io.Fonts->AddFontDefault(&cfg);
+// The text of the lesson on screen in the GUI's language, for the atlas's
+// character set: a lesson's Chinese is not in the string table.
+std::string shown_lesson_text(App& app) {
+    if (!app.doc() || !app.doc()->lesson) return {};
+    return lesson_text(lesson::localized(app.doc()->lesson->lesson, ui_lang()));
 }
+
+// The font atlas follows the language and the lesson shown. Called between
+// frames: a rebuilt atlas goes to the GPU before the next frame draws.
+class FontAtlas {
+public:
+    FontAtlas(float scale, bool report) : scale_(scale), report_(report) {}
+
+    // Builds or rebuilds when the language or the lesson changed; true if it did.
+    bool update(App& app, bool uploaded_before) {
+        const std::string key = ui_lang() + "|" + (app.doc() ? app.doc()->path() : std::string()) + "|" +
+                                (app.doc() && app.doc()->lesson ? std::to_string(app.doc()->lesson->serial) : "");
+        if (key == key_) return false;
+        key_ = key;
+        std::set<ImWchar> cps;
+        const auto gather_start = std::chrono::steady_clock::now();
+        if (ui_lang() != util::i18n::kEnglish)
+            cps = chinese_codepoints(shown_lesson_text(app) + app.lesson_menu_text());
+        const double gather_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - gather_start).count();
+        if (info_ && info_->lang == ui_lang() && cps == cps_) return false;
+        cps_ = std::move(cps);
+        if (uploaded_before) ImGui_ImplOpenGL3_DestroyFontsTexture();
+        info_ = build_font_atlas(ui_lang(), scale_, cps_);
+        if (ui_lang() != util::i18n::kEnglish && !info_->cjk) {
+            // Said once per choice of Chinese, in English: the GUI stays English.
+            set_ui_lang(std::string(util::i18n::kEnglish));
+            app.notice(TF("gui.status.no_cjk_font", {cjk_font_path()}));
+            key_ = ui_lang() + key_.substr(key_.find('|'));
+        }
+        if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
+        if (report_)
+            std::cout << "font atlas: " << info_->lang << (info_->cjk ? ", CJK font merged" : ", Latin only") << ", "
+                      << info_->codepoints << " CJK-font characters asked, " << info_->tex_w << "x" << info_->tex_h
+                      << " texture (" << info_->texture_bytes() / 1024 << " KiB as RGBA32), built in "
+                      << info_->build_ms << " ms; characters gathered in " << gather_ms << " ms" << std::endl;
+        return true;
+    }
+
+private:
+    float scale_;
+    bool report_;
+    std::string key_;
+    std::set<ImWchar> cps_;
+    std::optional<FontAtlasInfo> info_;
+};
 
 }  // namespace
 
@@ -254,7 +315,6 @@ int main(int argc, char** argv) {
     float xscale = 1.0f, yscale = 1.0f;
     glfwGetWindowContentScale(window, &xscale, &yscale);
     const float scale = std::max(1.0f, xscale);
-    load_font(scale);
     setup_style(scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -265,6 +325,10 @@ int main(int argc, char** argv) {
         opt.persist = !headless && !cfg_dir.empty();
         opt.settings_path = cfg_dir + "/settings.txt";
         App app(opt);
+        // --lang, else the language chosen in an earlier run, else the environment's.
+        const std::string saved = app.saved_language();
+        set_ui_lang(args.lang ? *args.lang : !saved.empty() ? saved : util::i18n::language_from_env());
+        FontAtlas fonts(scale, args.font_report);
         // A headless run writes no student's answers unless told where (tests, screenshots).
         LessonOptions lo;
         const char* user = std::getenv("USER");
@@ -314,6 +378,9 @@ int main(int argc, char** argv) {
                     break;
                 }
             }
+            // The first frame uploads the atlas in NewFrame; later ones replace it here.
+            fonts.update(app, frame > 0);
+            const auto frame_start = std::chrono::steady_clock::now();
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             // Headless runs have no user: a pointer left in the middle of the
@@ -330,6 +397,13 @@ int main(int argc, char** argv) {
             glClearColor(0.07f, 0.075f, 0.085f, 1.0f);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            if (args.font_report && frame == 1) {
+                glFinish();
+                std::cout
+                    << "first frame: "
+                    << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count()
+                    << " ms (atlas upload included)" << std::endl;
+            }
 
             std::optional<std::string> shot;
             if (runner) shot = runner->take_screenshot_request();

@@ -1,11 +1,14 @@
 #include "gui/script_runner.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include <backends/imgui_impl_glfw.h>
 
 #include "gui/app.hpp"
+#include "gui/fonts.hpp"
+#include "gui/lang.hpp"
 #include "gui/glfw_keys.hpp"
 #include "gui/model/answers_store.hpp"
 #include "gui/model/breakpoints.hpp"
@@ -13,10 +16,20 @@
 #include "gui/model/embedded_sources.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "gui/model/wire.hpp"
+#include "lesson/lesson.hpp"
+#include "util/i18n.hpp"
 
 namespace fs = std::filesystem;
 
 namespace sendpath::gui {
+
+namespace {
+std::string hex(unsigned v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04X", v);
+    return buf;
+}
+}  // namespace
 
 ScriptRunner::ScriptRunner(std::vector<ScriptStep> steps, std::string file, std::string data_dir)
     : steps_(std::move(steps)), file_(std::move(file)), data_dir_(std::move(data_dir)) {}
@@ -152,6 +165,31 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
                 err->title + "\n" + err->file + "\n" + err->place + "\n" + err->expected + "\n" + err->message;
             if (all.find(st.arg) == std::string::npos) fail(st, "the error panel says: " + all);
         }
+    } else if (v == "language") {
+        const auto lang = util::i18n::parse_language(st.arg);
+        if (!lang) fail(st, "a language code: one of " + util::i18n::language_codes() + ", found '" + st.arg + "'");
+        else app.set_language(*lang);  // what View > Language does
+    } else if (v == "expect_language") {
+        if (ui_lang() != st.arg) fail(st, "the GUI's language is " + ui_lang());
+    } else if (v == "expect_glyphs") {
+        // The "no missing-glyph boxes" check: every character of every Chinese
+        // text is a glyph of the font the GUI draws with (not its fallback box).
+        const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+        std::vector<std::string> texts;
+        for (std::string_view t : chinese_texts()) texts.emplace_back(t);
+        if (doc && doc->lesson) texts.push_back(lesson_text(lesson::localized(doc->lesson->lesson, "zh_CN")));
+        texts.push_back(app.lesson_menu_text());  // the Lessons menu's titles
+        std::string missing;
+        std::size_t chars = 0;
+        for (const std::string& t : texts) {
+            if (!font) break;
+            chars += t.size();
+            for (unsigned cp : missing_glyphs(*font, t))
+                if (missing.size() < 200) missing += "U+" + hex(cp) + " in \"" + t.substr(0, 60) + "\"\n";
+        }
+        if (!font) fail(st, "no font in the atlas");
+        else if (!missing.empty()) fail(st, "characters without a glyph in the atlas:\n" + missing);
+        else std::cout << "expect_glyphs: " << texts.size() << " texts, " << chars << " bytes, every character drawn\n";
     } else if (v == "expect_no_error") {
         const auto& err = app.view_state().error;
         if (err)

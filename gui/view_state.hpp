@@ -16,6 +16,8 @@ namespace sendpath::gui {
 // What the error panel shows: InputError's three parts, or a bare message.
 struct ErrorInfo {
     std::string title;  // "Could not open lessons/x.json"
+    // The title's string-table key and value, so a language switch can say it again.
+    std::string title_key, title_arg;
     std::string file, place, expected;
     std::string message;  // for errors that are not InputError
 };

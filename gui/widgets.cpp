@@ -1,5 +1,9 @@
 #include "gui/widgets.hpp"
 
+#include "gui/lang.hpp"
+#include "trace/event_doc.hpp"
+#include "trace/event_doc_i18n.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -186,6 +190,18 @@ void gauge(const char* label, double value, double max, const char* unit, ImU32 
                           ImGui::ColorConvertU32ToFloat4(value > max ? IM_COL32(225, 85, 85, 255) : color));
     ImGui::ProgressBar(frac, ImVec2(-1, 0), overlay);
     ImGui::PopStyleColor();
+}
+
+std::string_view kind_summary_text(trace::Kind k) { return trace::kind_summary(k, ui_lang()); }
+
+std::string kind_models_text(trace::Kind k) {
+    const trace::KindDoc* d = trace::find_kind_doc(k);
+    if (!d) return {};
+    if (d->origin == trace::Origin::runner) return T("gui.event.origin.runner");
+    if (d->origin == trace::Origin::peer) return T("gui.event.origin.peer");
+    std::string s = TF("gui.event.models", {trace::kind_functions(k)});
+    if (!d->release.empty()) s += " (" + std::string(d->release) + ")";
+    return s;
 }
 
 }  // namespace sendpath::gui

@@ -40,6 +40,11 @@ ImU32 with_alpha(ImU32 c, int alpha);
 std::string format_time_us(int64_t us);
 // The event's arguments as "copy=1448 max=1448".
 std::string format_args(const trace::Trace& t, std::size_t i);
+// An event kind's one-line summary in the GUI's language (trace/event_doc_i18n.hpp).
+std::string_view kind_summary_text(trace::Kind k);
+// "models tcp_sendmsg, sk_stream_alloc_skb (release)" for a kernel kind, what
+// sendpath's runner or peer stands for otherwise; in the GUI's language.
+std::string kind_models_text(trace::Kind k);
 
 // "(?)" with a tooltip, as in the ImGui demo.
 void help_marker(const char* text);

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <unordered_map>
 
 namespace sendpath::util::i18n {
 
 namespace {
 
 // English: every key, and the fallback of every other language.
-const std::vector<Entry> kEnglishTable = {
+const std::vector<Entry> kEnglishCore = {
     {"app.name", "sendpath"},
     {"lessons.header", "lessons in {0}:"},
     {"lessons.questions.one", "{0} question"},
@@ -19,7 +20,7 @@ const std::vector<Entry> kEnglishTable = {
 };
 
 // "sendpath" is the program's name in every language.
-const std::vector<std::string_view> kEnglishOnly = {"app.name"};
+const std::vector<std::string_view> kEnglishOnlyCore = {"app.name"};
 
 const std::vector<Entry> kNoTable;
 
@@ -27,6 +28,50 @@ const std::vector<Entry> kNoTable;
 
 // In i18n_zh_CN.cpp.
 const std::vector<Entry>& zh_CN_table();
+// The GUI's texts ("gui." keys): i18n_gui.cpp (English, and the GUI keys
+// shown in English on purpose) and i18n_gui_zh_CN.cpp. Kept apart from the
+// CLI's so each file stays one program's words; table() joins them, so the
+// key-coverage test covers both.
+const std::vector<Entry>& gui_en_table();
+const std::vector<std::string_view>& gui_english_only_keys();
+const std::vector<Entry>& gui_zh_CN_table();
+
+namespace {
+
+std::vector<Entry> joined(const std::vector<Entry>& a, const std::vector<Entry>& b) {
+    std::vector<Entry> out(a);
+    out.insert(out.end(), b.begin(), b.end());
+    return out;
+}
+
+const std::vector<Entry>& english_table() {
+    static const std::vector<Entry> kTable = joined(kEnglishCore, gui_en_table());
+    return kTable;
+}
+
+const std::vector<Entry>& chinese_table() {
+    static const std::vector<Entry> kTable = joined(zh_CN_table(), gui_zh_CN_table());
+    return kTable;
+}
+
+// tr() runs for every label of every GUI frame: a hash index per table
+// instead of a scan of several hundred entries.
+using Index = std::unordered_map<std::string_view, std::string_view>;
+Index index_of(const std::vector<Entry>& t) {
+    Index idx;
+    for (const Entry& e : t) idx.emplace(e.key, e.text);
+    return idx;
+}
+
+const Index* index_for(std::string_view lang) {
+    static const Index kEnglishIndex = index_of(english_table());
+    static const Index kChineseIndex = index_of(chinese_table());
+    if (lang == kEnglish) return &kEnglishIndex;
+    if (lang == "zh_CN") return &kChineseIndex;
+    return nullptr;
+}
+
+}  // namespace
 
 const std::vector<Language>& languages() {
     static const std::vector<Language> kLanguages = {{"en", "English"}, {"zh_CN", "简体中文"}};
@@ -74,22 +119,27 @@ std::string language_from_env() {
 }
 
 const std::vector<Entry>& table(std::string_view lang) {
-    if (lang == kEnglish) return kEnglishTable;
-    if (lang == "zh_CN") return zh_CN_table();
+    if (lang == kEnglish) return english_table();
+    if (lang == "zh_CN") return chinese_table();
     return kNoTable;
 }
 
-const std::vector<std::string_view>& english_only_keys() { return kEnglishOnly; }
+const std::vector<std::string_view>& english_only_keys() {
+    static const std::vector<std::string_view> kKeys = [] {
+        std::vector<std::string_view> k(kEnglishOnlyCore);
+        const auto& gui = gui_english_only_keys();
+        k.insert(k.end(), gui.begin(), gui.end());
+        return k;
+    }();
+    return kKeys;
+}
 
 std::string_view tr(std::string_view lang, std::string_view key) {
-    auto find = [&](const std::vector<Entry>& t) -> const Entry* {
-        for (const Entry& e : t)
-            if (e.key == key) return &e;
-        return nullptr;
-    };
     if (lang != kEnglish)
-        if (const Entry* e = find(table(lang))) return e->text;
-    if (const Entry* e = find(kEnglishTable)) return e->text;
+        if (const Index* idx = index_for(lang))
+            if (auto it = idx->find(key); it != idx->end()) return it->second;
+    const Index* en = index_for(kEnglish);
+    if (auto it = en->find(key); it != en->end()) return it->second;
     return key;
 }
 

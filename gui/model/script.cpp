@@ -83,6 +83,9 @@ constexpr Verb kVerbs[] = {
     {"set_student", ArgKind::text},
     {"confirm", ArgKind::on_off},
     {"expect_confirm", ArgKind::text},
+    {"language", ArgKind::text},
+    {"expect_language", ArgKind::text},
+    {"expect_glyphs", ArgKind::none},
 };
 
 std::string_view trim(std::string_view s) {

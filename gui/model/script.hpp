@@ -36,6 +36,11 @@
 //   confirm yes|no         lessons: answer the confirmation that waits (Replace / Load them / Submit, or Cancel)
 //   expect_confirm none|overwrite|student|submit   lessons: the confirmation waiting
 //   resize WxH             resize the window (views follow it), e.g. resize 1920x1080
+//   language CODE          View > Language: en or zh_CN (the font atlas follows on the next frame)
+//   expect_language CODE   the GUI's language is CODE (en after a switch to Chinese without the font)
+//   expect_glyphs          every Chinese text the GUI may draw (string table, event kinds, field
+//                          meanings, the lesson shown, the Lessons menu) has all its characters in
+//                          the font atlas
 //   quit
 // A failed expectation prints the line and why, and the app exits with status 1.
 #pragma once

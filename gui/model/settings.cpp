@@ -28,6 +28,7 @@ Settings load_settings(const std::string& path) {
         const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
         if (key == "recent" && !value.empty()) s.recent.push_back(value);
         else if (key.rfind("view.", 0) == 0) s.open_views[key.substr(5)] = value == "1";
+        else if (key == "language") s.language = value;
     }
     return s;
 }
@@ -37,6 +38,7 @@ bool save_settings(const Settings& s, const std::string& path) {
     out << "# sendpath GUI settings (rewritten on exit)\n";
     for (const auto& [id, open] : s.open_views) out << "view." << id << "=" << (open ? 1 : 0) << "\n";
     for (const auto& r : s.recent) out << "recent=" << r << "\n";
+    if (!s.language.empty()) out << "language=" << s.language << "\n";
     try {
         std::error_code ec;
         fs::create_directories(fs::path(path).parent_path(), ec);

@@ -1,7 +1,7 @@
 // What the app remembers between runs, and the file system helpers of the
 // File menu. Everything lives in $XDG_CONFIG_HOME/sendpath (or
 // ~/.config/sendpath): layout.ini (ImGui's window positions) and
-// settings.txt (recent files, open views), a plain "key=value" file.
+// settings.txt (recent files, open views, language), a plain "key=value" file.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +17,7 @@ std::string config_dir();
 struct Settings {
     std::vector<std::string> recent;         // most recent first
     std::map<std::string, bool> open_views;  // view id -> open
+    std::string language;                    // View > Language ("zh_CN"); "" = never chosen: the environment's
 };
 
 // A missing or unreadable file gives default settings; unknown keys are ignored

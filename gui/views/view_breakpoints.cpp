@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -13,16 +14,16 @@ namespace {
 class BreakpointsView final : public View {
 public:
     std::string_view id() const override { return "breakpoints"; }
-    std::string_view title() const override { return "Breakpoints"; }
+    std::string_view title() const override { return T("gui.view.breakpoints"); }
     bool default_open() const override { return false; }
 
     void draw(ViewContext& ctx) override {
         auto& vs = ctx.vs;
-        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Add").x - 24);
-        const bool enter = ImGui::InputTextWithHint("##spec", "kind NAME | line FILE:N | cond EXPR | watch FIELD",
-                                                    &vs.breakpoint_input, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(T("gui.bp.add")).x - 24);
+        const bool enter = ImGui::InputTextWithHint("##spec", T("gui.bp.hint"), &vs.breakpoint_input,
+                                                    ImGuiInputTextFlags_EnterReturnsTrue);
         ImGui::SameLine();
-        if (ImGui::Button("Add") || enter) {
+        if (ImGui::Button(T("gui.bp.add")) || enter) {
             std::string err;
             if (auto b = parse_breakpoint(vs.breakpoint_input, &err)) {
                 vs.breakpoints.push_back(*b);
@@ -33,10 +34,9 @@ public:
             }
         }
         if (!vs.breakpoint_error.empty()) ImGui::TextColored(colors::kError, "%s", vs.breakpoint_error.c_str());
-        text_dim("cond operands: socket fields, arg.NAME, queue_len, page_count, numbers; == != < <= > >=");
+        text_dim(T("gui.bp.operands"));
         ImGui::Separator();
-        if (vs.breakpoints.empty())
-            text_dim("No breakpoints. F9 sets one on the current line; so does a click on a line number.");
+        if (vs.breakpoints.empty()) text_dim(T("gui.bp.none"));
         for (std::size_t i = 0; i < vs.breakpoints.size(); ++i) {
             Breakpoint& b = vs.breakpoints[i];
             ImGui::PushID(static_cast<int>(i));
@@ -44,8 +44,8 @@ public:
             ImGui::SameLine();
             ImGui::TextUnformatted(b.spec.c_str());
             ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() -
-                            ImGui::CalcTextSize("remove").x - ImGui::GetStyle().FramePadding.x * 2);
-            const bool remove = ImGui::SmallButton("remove");
+                            ImGui::CalcTextSize(T("gui.bp.remove")).x - ImGui::GetStyle().FramePadding.x * 2);
+            const bool remove = ImGui::SmallButton(T("gui.bp.remove"));
             ImGui::PopID();
             if (remove) {
                 vs.breakpoints.erase(vs.breakpoints.begin() + static_cast<std::ptrdiff_t>(i));

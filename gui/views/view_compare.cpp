@@ -10,6 +10,8 @@
 #include "gui/model/compare.hpp"
 #include "gui/model/counters.hpp"
 #include "gui/model/seq_graph.hpp"
+#include "gui/field_docs.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -33,30 +35,24 @@ std::string file_name(const std::string& path) {
 class CompareView final : public View {
 public:
     std::string_view id() const override { return "compare"; }
-    std::string_view title() const override { return "Compare"; }
+    std::string_view title() const override { return T("gui.view.compare"); }
     bool default_open() const override { return false; }
-    std::string window_title(const Document&) const override {
-        return "Compare (A = the open trace, B = the compared one)";
-    }
+    std::string window_title(const Document&) const override { return T("gui.cmp.title"); }
 
     void draw(ViewContext& ctx) override {
         if (!ctx.compare) {
-            ImGui::TextWrapped(
-                "Nothing to compare with yet. Open a second trace or scenario beside this one "
-                "(say nagle.json against nodelay.json):");
-            if (ImGui::Button("Compare with...")) {
+            ImGui::TextWrapped("%s", T("gui.cmp.nothing"));
+            if (ImGui::Button(T("gui.menu.compare_with"))) {
                 ctx.vs.show_open_dialog = true;
                 ctx.vs.open_for_compare = true;
             }
-            text_dim("Also: sendpath A --compare B, or drop two files on the window.");
+            text_dim(T("gui.cmp.also"));
             return;
         }
         // Where two runs part, and their rows by event, are about the whole
         // trace: in a lesson that is the answer to come.
         if (ctx.doc.future_hidden()) {
-            ImGui::TextWrapped(
-                "Compare shows both runs to their end: it is hidden while a lesson question waits. Answer it "
-                "(Lesson window) to compare.");
+            ImGui::TextWrapped("%s", T("gui.cmp.hidden"));
             return;
         }
         Document& a = ctx.doc;
@@ -65,40 +61,40 @@ public:
         // B follows A's event index, so its state is comparable at the same step.
         if (!b.empty() && b.cursor() != std::min(a.cursor(), b.size() - 1)) b.seek(std::min(a.cursor(), b.size() - 1));
 
-        ImGui::Text("A: %s (%zu events, %zu frames)", file_name(a.path()).c_str(), a.size(), a.trace().frames.size());
-        ImGui::Text("B: %s (%zu events, %zu frames)", file_name(b.path()).c_str(), b.size(), b.trace().frames.size());
+        for (const Document* d : {&a, &b})
+            ImGui::TextUnformatted(
+                TF("gui.cmp.side", {d == &a ? "A" : "B", file_name(d->path()), std::to_string(d->size()),
+                                    std::to_string(d->trace().frames.size())})
+                    .c_str());
         if (branch_) {
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextColored(colors::kError, "Paths part at %s", branch_->what.c_str());
+            ImGui::TextColored(colors::kError, "%s", TF("gui.cmp.paths_part", {branch_->what}).c_str());
             ImGui::PopTextWrapPos();
-            char label[64];
-            std::snprintf(label, sizeof label, "Go to event %zu", branch_->event);
-            if (ImGui::SmallButton(label)) ctx.push(Command::jump(branch_->event));
-            item_tooltip(
-                "The first event where the two runs take a different branch (kind, function, source line, call or "
-                "depth).");
+            const std::string label = TF("gui.cmp.go_to", {std::to_string(branch_->event)});
+            if (ImGui::SmallButton(label.c_str())) ctx.push(Command::jump(branch_->event));
+            item_tooltip(T("gui.cmp.paths_tip"));
         } else {
-            ImGui::TextColored(colors::kGood, "Both runs take the same branches, event for event.");
+            ImGui::TextColored(colors::kGood, "%s", T("gui.cmp.same_branches"));
         }
         if (divergence_ && (!branch_ || divergence_->event < branch_->event)) {
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextColored(colors::kChangedText, "Values differ first at %s", divergence_->what.c_str());
+            ImGui::TextColored(colors::kChangedText, "%s", TF("gui.cmp.values_differ", {divergence_->what}).c_str());
             ImGui::PopTextWrapPos();
         } else if (!divergence_) {
-            ImGui::TextColored(colors::kGood, "The traces have identical events.");
+            ImGui::TextColored(colors::kGood, "%s", T("gui.cmp.identical"));
         }
         if (seq_div_) {
             const SeqRow& r = rows_[*seq_div_];
-            ImGui::TextColored(colors::kChangedText, "Segments differ first at relative seq %lld (see By sequence).",
-                               static_cast<long long>(r.seq_lo));
+            ImGui::TextColored(colors::kChangedText, "%s",
+                               TF("gui.cmp.seg_differ", {std::to_string(r.seq_lo)}).c_str());
         }
         counters(a, b);
         if (ImGui::BeginTabBar("cmp")) {
-            if (ImGui::BeginTabItem("By event")) {
+            if (ImGui::BeginTabItem((std::string(T("gui.cmp.by_event")) + "###by_event").c_str())) {
                 by_event(ctx, a, b);
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("By sequence")) {
+            if (ImGui::BeginTabItem((std::string(T("gui.cmp.by_seq")) + "###by_seq").c_str())) {
                 by_seq(ctx, a);
                 ImGui::EndTabItem();
             }
@@ -123,22 +119,22 @@ private:
         if (!ImGui::BeginTable("cmp_counters", 1 + static_cast<int>(std::size(kFields)),
                                ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame))
             return;
-        ImGui::TableSetupColumn("at the cursor");
+        ImGui::TableSetupColumn(T("gui.cmp.at_cursor"));
         for (model::SF f : kFields) ImGui::TableSetupColumn(std::string(model::sock_field_info(f).name).c_str());
         ImGui::TableHeadersRow();
         for (int side = 0; side < 2; ++side) {
             const Document& d = side == 0 ? a : b;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::Text("%s event %zu", side == 0 ? "A" : "B", d.cursor());
+            ImGui::TextUnformatted(
+                TF("gui.cmp.side_event", {side == 0 ? "A" : "B", std::to_string(d.cursor())}).c_str());
             for (model::SF f : kFields) {
                 ImGui::TableNextColumn();
                 const int64_t v = d.state().sk.at(f);
                 const bool differs = a.state().sk.at(f) != b.state().sk.at(f);
                 if (differs) ImGui::TextColored(colors::kChangedText, "%lld", static_cast<long long>(v));
                 else ImGui::Text("%lld", static_cast<long long>(v));
-                item_tooltip(std::string(model::sock_field_info(f).doc) +
-                             (differs ? " Differs between A and B here." : ""));
+                item_tooltip(std::string(sock_field_doc(f)) + (differs ? T("gui.cmp.differs") : ""));
             }
         }
         ImGui::EndTable();
@@ -193,7 +189,7 @@ private:
 
     static void event_cell(const trace::Trace& t, const trace::Event* e) {
         if (!e) {
-            text_dim("(ended)");
+            text_dim(T("gui.cmp.ended"));
             return;
         }
         ImGui::PushStyleColor(ImGuiCol_Text, kind_color(e->kind));
@@ -206,16 +202,16 @@ private:
 
     void by_seq(ViewContext& ctx, const Document& a) {
         if (rows_.empty()) {
-            text_dim("Neither trace sent data.");
+            text_dim(T("gui.cmp.no_data"));
             return;
         }
         const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
         if (!ImGui::BeginTable("cmp_seq", 5, flags)) return;
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("seq");
-        ImGui::TableSetupColumn("A segment");
-        ImGui::TableSetupColumn("B segment");
-        ImGui::TableSetupColumn("B - A time");
+        ImGui::TableSetupColumn(T("gui.cmp.col.seq"));
+        ImGui::TableSetupColumn(T("gui.cmp.col.a"));
+        ImGui::TableSetupColumn(T("gui.cmp.col.b"));
+        ImGui::TableSetupColumn(T("gui.cmp.col.dt"));
         ImGui::TableSetupColumn("");
         ImGui::TableHeadersRow();
         ImGuiListClipper clip;
@@ -235,9 +231,7 @@ private:
                 std::snprintf(label, sizeof label, "%lld", static_cast<long long>(r.seq_lo));
                 if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns) && sa)
                     ctx.push(Command::jump(sa->event));
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip(sa ? "click: go to the event that sent A's segment"
-                                         : "A has no segment starting here");
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", T(sa ? "gui.cmp.click_a" : "gui.cmp.no_a"));
                 for (const SeqSegment* s : {sa, sb}) {
                     ImGui::TableNextColumn();
                     if (!s) {
@@ -250,12 +244,12 @@ private:
                 ImGui::TableNextColumn();
                 if (sa && sb) {
                     const int64_t d = sb->time_us - sa->time_us;
-                    if (d == 0) text_dim("same");
+                    if (d == 0) text_dim(T("gui.cmp.same"));
                     else ImGui::TextColored(colors::kChangedText, "%+.3f ms", static_cast<double>(d) / 1000.0);
                 }
                 ImGui::TableNextColumn();
                 if (seq_div_ && static_cast<std::size_t>(k) == *seq_div_)
-                    ImGui::TextColored(colors::kError, "first difference");
+                    ImGui::TextColored(colors::kError, "%s", T("gui.cmp.first_diff"));
             }
         }
         ImGui::EndTable();

@@ -6,6 +6,7 @@
 #include <imgui_stdlib.h>
 
 #include "gui/model/event_filter.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "trace/event_doc.hpp"
@@ -16,16 +17,14 @@ namespace {
 class EventsView final : public View {
 public:
     std::string_view id() const override { return "events"; }
-    std::string_view title() const override { return "Events"; }
+    std::string_view title() const override { return T("gui.view.events"); }
 
     void draw(ViewContext& ctx) override {
         const Document& doc = ctx.doc;
         const trace::Trace& t = doc.trace();
         ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("00000 / 00000").x - 16);
-        ImGui::InputTextWithHint("##filter", "filter: kind or function, -exclude, call:N", &ctx.vs.event_filter);
-        item_tooltip(
-            "Words match event kinds or functions (\"copy page\"); a leading '-' hides matches; call:N keeps send() "
-            "call N.");
+        ImGui::InputTextWithHint("##filter", T("gui.events.filter_hint"), &ctx.vs.event_filter);
+        item_tooltip(T("gui.events.filter_tip"));
         if (cache_doc_ != doc.id() || cache_filter_ != ctx.vs.event_filter) {
             cache_doc_ = doc.id();
             cache_filter_ = ctx.vs.event_filter;
@@ -35,9 +34,9 @@ public:
         // Lesson mode: rows after the cursor are the answers to come; they are not listed.
         const std::size_t shown = rows_up_to(rows_, doc.horizon());
         ImGui::SameLine();
-        if (doc.future_hidden()) ImGui::Text("%zu so far", shown);
+        if (doc.future_hidden()) ImGui::TextUnformatted(TF("gui.events.so_far", {std::to_string(shown)}).c_str());
         else ImGui::Text("%zu / %zu", shown, t.events.size());
-        if (doc.future_hidden()) item_tooltip("Events after the cursor appear once the lesson's question is answered.");
+        if (doc.future_hidden()) item_tooltip(T("gui.events.future_hidden"));
 
         const ImGuiTableFlags flags =
             ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
@@ -45,11 +44,11 @@ public:
         const float cw = ImGui::CalcTextSize("0").x;
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, cw * 5);
-        ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, cw * 9);
-        ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthFixed, cw * 4);
-        ImGui::TableSetupColumn("function", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, cw * 17);
-        ImGui::TableSetupColumn("line", ImGuiTableColumnFlags_WidthFixed, cw * 4);
+        ImGui::TableSetupColumn(T("gui.events.col.time"), ImGuiTableColumnFlags_WidthFixed, cw * 9);
+        ImGui::TableSetupColumn(T("gui.events.col.call"), ImGuiTableColumnFlags_WidthFixed, cw * 4);
+        ImGui::TableSetupColumn(T("gui.events.col.function"), ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn(T("gui.events.col.kind"), ImGuiTableColumnFlags_WidthFixed, cw * 17);
+        ImGui::TableSetupColumn(T("gui.events.col.line"), ImGuiTableColumnFlags_WidthFixed, cw * 4);
         ImGui::TableHeadersRow();
 
         const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
@@ -104,15 +103,16 @@ private:
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
         ImGui::Text("%s: %s", std::string(trace::kind_name(e.kind)).c_str(),
-                    std::string(trace::kind_doc(e.kind)).c_str());
-        const std::string models = trace::kind_models(e.kind);
+                    std::string(kind_summary_text(e.kind)).c_str());
+        const std::string models = kind_models_text(e.kind);
         if (!models.empty()) ImGui::TextDisabled("%s", models.c_str());
         const std::string args = format_args(t, i);
-        if (!args.empty()) ImGui::Text("args: %s", args.c_str());
-        ImGui::Text("%u state changes", e.change_end - e.change_begin -
-                                            static_cast<uint32_t>(std::count_if(
-                                                t.changes_begin(e), t.changes_end(e),
-                                                [](const trace::Change& c) { return c.op == trace::Op::arg; })));
+        if (!args.empty()) ImGui::TextUnformatted(TF("gui.events.args", {args}).c_str());
+        const uint32_t changes =
+            e.change_end - e.change_begin -
+            static_cast<uint32_t>(std::count_if(t.changes_begin(e), t.changes_end(e),
+                                                [](const trace::Change& c) { return c.op == trace::Op::arg; }));
+        ImGui::TextUnformatted(TF("gui.events.changes", {std::to_string(changes)}).c_str());
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }

@@ -15,10 +15,13 @@
 #include <algorithm>
 
 #include "gui/model/answers_store.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "lesson/grade.hpp"
+#include "lesson/lesson.hpp"
 #include "trace/event.hpp"
+#include "util/i18n.hpp"
 
 namespace sendpath::gui {
 
@@ -29,13 +32,13 @@ const ImVec4 kWrong(0.95f, 0.45f, 0.4f, 1);
 class LessonView final : public View {
 public:
     std::string_view id() const override { return "lesson"; }
-    std::string_view title() const override { return "Lesson"; }
+    std::string_view title() const override { return T("gui.view.lesson"); }
     bool default_open() const override { return false; }
 
     void draw(ViewContext& ctx) override {
         auto* ls = ctx.doc.lesson.get();
         if (!ls) {
-            text_dim("Open a lesson (lessons/*.json) to see its story and questions here.");
+            text_dim(T("gui.lesson.none"));
             return;
         }
         // A new session (another lesson, or a reload) starts with its own
@@ -45,24 +48,28 @@ public:
             student_edit_ = ls->sheet.student;
             last_active_ = -2;
         }
-        const auto& l = ls->lesson;
+        // The texts in the GUI's language; ids, anchors and the key are the same in every language.
+        if (ls->serial != localized_session_ || ui_lang() != localized_lang_) {
+            localized_ = lesson::localized(ls->lesson, ui_lang());
+            localized_session_ = ls->serial;
+            localized_lang_ = ui_lang();
+        }
+        const auto& l = localized_;
         ImGui::TextWrapped("%s", l.title.c_str());
         if (ls->assessment)
-            ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.35f, 1),
-                               ls->submitted ? "Assessment, submitted at %s"
-                                             : "Assessment: the first answer counts; "
-                                               "results after Submit%s",
-                               ls->submitted ? ls->submitted_at.c_str() : "");
-        if (ImGui::CollapsingHeader("Objectives")) {
+            ImGui::TextColored(
+                ImVec4(0.95f, 0.75f, 0.35f, 1), "%s",
+                ls->submitted ? TF("gui.lesson.submitted", {ls->submitted_at}).c_str() : T("gui.lesson.assessment"));
+        if (ImGui::CollapsingHeader((std::string(T("gui.lesson.objectives")) + "###objectives").c_str())) {
             for (const auto& o : l.objectives) ImGui::BulletText("%s", o.c_str());
         }
         bool instr = ls->instructor;
         if (!ls->instructor_unlocked) ImGui::BeginDisabled();
-        if (ImGui::Checkbox("Instructor mode (answer key, no pauses)", &instr)) ls->set_instructor(instr);
+        if (ImGui::Checkbox(T("gui.lesson.instructor"), &instr)) ls->set_instructor(instr);
         if (!ls->instructor_unlocked) {
             ImGui::EndDisabled();
             ImGui::SameLine();
-            text_dim("(locked: --instructor-key FILE)");
+            text_dim(T("gui.lesson.locked"));
         }
         ImGui::Separator();
 
@@ -71,13 +78,14 @@ public:
         if (step >= 0) {
             ImGui::TextWrapped("%s", l.steps[static_cast<std::size_t>(step)].text.c_str());
         } else {
-            text_dim("Step forward (F11) to start: the story begins at the first step's event.");
+            text_dim(T("gui.lesson.step_forward"));
         }
         ImGui::Separator();
 
         int answered = 0;
         for (const auto& q : ls->key.questions) answered += ls->checked.count(q.id) ? 1 : 0;
-        ImGui::Text("Questions: %d of %zu answered", answered, ls->key.questions.size());
+        ImGui::TextUnformatted(
+            TF("gui.lesson.answered", {std::to_string(answered), std::to_string(ls->key.questions.size())}).c_str());
         // The question asked now gets the scroll when it changes (or the cursor moves onto it).
         const int active = ls->active_question(cur);
         const bool scroll = active != last_active_ || ctx.doc.generation() != last_generation_;
@@ -88,9 +96,9 @@ public:
 
         ImGui::Separator();
         if (ls->assessment && !ls->submitted) {
-            if (ImGui::Button("Submit")) request_submit(*ls);
+            if (ImGui::Button(T("gui.lesson.submit"))) request_submit(*ls);
             ImGui::SameLine();
-            text_dim("ends the assessment and shows the results");
+            text_dim(T("gui.lesson.submit_hint"));
         }
         footer(*ls);
         confirmations(*ls);
@@ -103,14 +111,14 @@ private:
         const bool reached = cur >= k.event;
         const bool checked = ls.checked.count(q.id) != 0;
         if (!reached && !ls.instructor) {
-            text_dim(("- " + q.id + ": asked at event " + std::to_string(k.event)).c_str());
+            text_dim(TF("gui.lesson.asked_at", {q.id, std::to_string(k.event)}));
             ImGui::PopID();
             return;
         }
         ImGui::Spacing();
         if (scroll_here) ImGui::SetScrollHereY(0.25f);
         ImGui::TextWrapped("%s", q.prompt.c_str());
-        if (ls.instructor && ImGui::SmallButton("go to its event")) ctx.push(Command::jump(k.event));
+        if (ls.instructor && ImGui::SmallButton(T("gui.lesson.go_to_event"))) ctx.push(Command::jump(k.event));
         QuestionUi& u = ls.ui[q.id];
         const bool locked = ls.locked(q.id);
         if (locked) ImGui::BeginDisabled();
@@ -125,7 +133,7 @@ private:
             case lesson::QuestionType::next_branch:
                 ImGui::SetNextItemWidth(220);
                 if (!q.branch_choices.empty()) {
-                    if (ImGui::BeginCombo("##kind", u.input.empty() ? "which branch?" : u.input.c_str())) {
+                    if (ImGui::BeginCombo("##kind", u.input.empty() ? T("gui.lesson.which_branch") : u.input.c_str())) {
                         for (auto kind : q.branch_choices) {
                             const std::string name(trace::kind_name(kind));
                             if (ImGui::Selectable(name.c_str(), u.input == name)) {
@@ -136,7 +144,7 @@ private:
                         ImGui::EndCombo();
                     }
                 } else {
-                    ImGui::InputTextWithHint("##kind", "event kind, e.g. tail_append", &u.input);
+                    ImGui::InputTextWithHint("##kind", T("gui.lesson.kind_hint"), &u.input);
                     edited = ImGui::IsItemDeactivatedAfterEdit();
                 }
                 break;
@@ -148,7 +156,7 @@ private:
                     }
                 break;
         }
-        if (ImGui::Button("Check")) {
+        if (ImGui::Button(T("gui.lesson.check"))) {
             ls.check(q.id, u.input, utc_now_iso());
             edited = true;
         }
@@ -158,15 +166,16 @@ private:
         if (!u.status.empty()) {
             ImGui::SameLine();
             const bool verdict = checked && ls.verdict_visible();
-            if (verdict) ImGui::TextColored(ls.correct(q.id) ? kRight : kWrong, "%s", u.status.c_str());
-            else text_dim(u.status);
+            const std::string said = model_notice(u.status);
+            if (verdict) ImGui::TextColored(ls.correct(q.id) ? kRight : kWrong, "%s", said.c_str());
+            else text_dim(said);
         }
         // The explanation gives the answer away: shown once it is right, after
         // Submit in an assessment, or to an instructor.
         if (!q.explain.empty() && checked && ls.verdict_visible() &&
             (ls.correct(q.id) || ls.submitted || ls.instructor))
             ImGui::TextWrapped("%s", q.explain.c_str());
-        if (ls.instructor) text_dim(("key: " + k.answer_json().dump()).c_str());
+        if (ls.instructor) text_dim(TF("gui.lesson.key", {k.answer_json().dump()}));
         ImGui::PopID();
     }
 
@@ -174,11 +183,11 @@ private:
     // its own when the window is too narrow for both, never cut.
     void footer(LessonSession& ls) {
         const ImGuiStyle& st = ImGui::GetStyle();
-        const float button_w = ImGui::CalcTextSize("Save answers").x + st.FramePadding.x * 2;
+        const float button_w = ImGui::CalcTextSize(T("gui.lesson.save_answers")).x + st.FramePadding.x * 2;
         const float name_w = ImGui::GetFontSize() * 12;
         const float path_min = ImGui::GetFontSize() * 12;
         ImGui::SetNextItemWidth(std::min(name_w, ImGui::GetContentRegionAvail().x));
-        ImGui::InputTextWithHint("##student", "your name (then Enter)", &student_edit_);
+        ImGui::InputTextWithHint("##student", T("gui.lesson.name_hint"), &student_edit_);
         // The field shows the session's name unless it is being typed in (or
         // a confirmation about the typed one waits).
         if (!ImGui::IsItemActive() && ls.confirm != LessonSession::Confirm::student &&
@@ -190,41 +199,42 @@ private:
         ImGui::SetNextItemWidth(std::max(path_min, ImGui::GetContentRegionAvail().x - button_w - st.ItemSpacing.x));
         ImGui::InputText("##answers_path", &ls.save_path);
         ImGui::SameLine();
-        if (ImGui::Button("Save answers")) request_save(ls);
+        if (ImGui::Button(T("gui.lesson.save_answers"))) request_save(ls);
         ImGui::PushTextWrapPos(0.0f);
-        if (!ls.status.empty()) text_dim(ls.status);
+        if (!ls.status.empty()) text_dim(model_notice(ls.status));
         ImGui::PopTextWrapPos();
     }
 
     // The pending confirmation (ls.confirm, set by the answers_store requests) as a modal.
     static void confirmations(LessonSession& ls) {
         using C = LessonSession::Confirm;
-        const char* id = ls.confirm == C::overwrite ? "Overwrite?###confirm"
-                         : ls.confirm == C::student ? "Saved answers found###confirm"
-                                                    : "Submit?###confirm";
+        const char* id = T(ls.confirm == C::overwrite ? "gui.lesson.confirm_overwrite"
+                           : ls.confirm == C::student ? "gui.lesson.confirm_student"
+                                                      : "gui.lesson.confirm_submit");
         if (ls.confirm != C::none && !ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
         if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-        const char* yes = "Submit";
+        const char* yes = T("gui.lesson.submit");
         if (ls.confirm == C::overwrite) {
-            ImGui::Text("%s exists and was not written by this session.", ls.save_path.c_str());
-            ImGui::Text("Replace it with these %zu answers?", ls.checked.size());
-            yes = "Replace";
+            ImGui::TextUnformatted(TF("gui.lesson.exists", {ls.save_path}).c_str());
+            ImGui::TextUnformatted(TF("gui.lesson.replace_q", {std::to_string(ls.checked.size())}).c_str());
+            yes = T("gui.lesson.replace");
         } else if (ls.confirm == C::student) {
-            ImGui::Text("Answers of %s for this lesson are saved in", ls.pending_student.c_str());
-            ImGui::Text("%s.", ls.pending_path.c_str());
-            if (ls.sheet.student.empty())
-                ImGui::Text("Load them? The answers on screen were saved under no name: they are replaced.");
-            else ImGui::Text("Load them? The answers on screen stay saved under %s.", ls.sheet.student.c_str());
-            yes = "Load them";
+            ImGui::TextUnformatted(TF("gui.lesson.saved_of", {ls.pending_student}).c_str());
+            ImGui::TextUnformatted(TF("gui.lesson.saved_path", {ls.pending_path}).c_str());
+            if (ls.sheet.student.empty()) ImGui::TextUnformatted(T("gui.lesson.load_noname"));
+            else ImGui::TextUnformatted(TF("gui.lesson.load_keep", {ls.sheet.student}).c_str());
+            yes = T("gui.lesson.load");
         } else if (ls.confirm == C::submit) {
             int open = 0;
             for (const auto& q : ls.key.questions) open += ls.checked.count(q.id) ? 0 : 1;
-            ImGui::Text("Submit the assessment? No answer can be changed afterwards.");
-            if (open) ImGui::Text("%d question%s not answered yet.", open, open == 1 ? " is" : "s are");
+            ImGui::TextUnformatted(T("gui.lesson.submit_q"));
+            if (open)
+                ImGui::TextUnformatted(
+                    TF(open == 1 ? "gui.lesson.open_one" : "gui.lesson.open_other", {std::to_string(open)}).c_str());
         }
         const bool go = ImGui::Button(yes);
         ImGui::SameLine();
-        const bool cancel = ImGui::Button("Cancel");
+        const bool cancel = ImGui::Button(T("gui.lesson.cancel"));
         if (go || cancel || ls.confirm == C::none) {
             if (go || cancel) confirm(ls, go, utc_now_iso());
             ImGui::CloseCurrentPopup();
@@ -232,8 +242,11 @@ private:
         ImGui::EndPopup();
     }
 
-    uint64_t session_ = 0;      // the session (serial) the fields below belong to
-    std::string student_edit_;  // the name field, applied on Enter
+    lesson::Lesson localized_;        // the session's lesson in the GUI's language
+    uint64_t localized_session_ = 0;  // ... of this session
+    std::string localized_lang_;      // ... in this language
+    uint64_t session_ = 0;            // the session (serial) the fields below belong to
+    std::string student_edit_;        // the name field, applied on Enter
     int last_active_ = -2;
     uint64_t last_generation_ = 0;
 };

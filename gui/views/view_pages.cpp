@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "gui/model/page_usage.hpp"
+#include "gui/lang.hpp"
+#include "gui/field_docs.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -16,9 +18,9 @@ namespace {
 class PagesView final : public View {
 public:
     std::string_view id() const override { return "pages"; }
-    std::string_view title() const override { return "Pages"; }
+    std::string_view title() const override { return T("gui.view.pages"); }
     std::string window_title(const Document& doc) const override {
-        return "Pages - " + std::to_string(doc.state().pages.size()) + " live";
+        return TF("gui.pages.title", {std::to_string(doc.state().pages.size())});
     }
 
     void draw(ViewContext& ctx) override {
@@ -27,10 +29,10 @@ public:
         // Wrapped, never cut, in a narrow window.
         ImGui::PushTextWrapPos(0.0f);
         if (sk.sk_sndmsg_page)
-            ImGui::Text("cached page: page %lld, next fragment at offset %lld",
-                        static_cast<long long>(sk.sk_sndmsg_page), static_cast<long long>(sk.sk_sndmsg_off));
-        else ImGui::TextUnformatted("cached page: none (sk_sndmsg_page = NULL)");
-        item_tooltip(model::sock_field_info(model::SF::sk_sndmsg_page).doc);
+            ImGui::TextUnformatted(
+                TF("gui.pages.cached", {std::to_string(sk.sk_sndmsg_page), std::to_string(sk.sk_sndmsg_off)}).c_str());
+        else ImGui::TextUnformatted(T("gui.pages.no_cached"));
+        item_tooltip(sock_field_doc(model::SF::sk_sndmsg_page));
         // Once per cursor position, not per frame.
         if (cache_doc_ != ctx.doc.id() || cache_generation_ != ctx.doc.generation()) {
             cache_doc_ = ctx.doc.id();
@@ -39,7 +41,7 @@ public:
         }
         const std::vector<PageUse>& pages = pages_;
         if (pages.empty()) {
-            text_dim("No pages: every byte so far went to linear areas.");
+            text_dim(T("gui.pages.none"));
             ImGui::PopTextWrapPos();
             return;
         }
@@ -64,7 +66,7 @@ public:
             char buf[64];
             std::snprintf(buf, sizeof buf, "page %u", u.id);
             dl->AddText(p, changed ? colors::kChanged : IM_COL32(230, 230, 230, 255), buf);
-            std::snprintf(buf, sizeof buf, "refs %lld", static_cast<long long>(u.count));
+            std::snprintf(buf, sizeof buf, "%s", TF("gui.pages.refs", {std::to_string(u.count)}).c_str());
             // Fewer references than fragments + cache would be a bookkeeping bug;
             // more is normal for a moment (the allocating code still holds it).
             const ImU32 rc = u.count < u.expected_count   ? IM_COL32(255, 110, 110, 255)
@@ -109,10 +111,7 @@ public:
             }
             ImGui::Dummy(ImVec2(1, lh * 0.3f));
         }
-        text_dim(
-            "A bar is one 4096-byte page. Fragments have their skb's colour (the swatch in its box); the yellow tick "
-            "is sk_sndmsg_off. "
-            "Click a byte to see where it came from.");
+        text_dim(T("gui.pages.legend"));
         ImGui::PopTextWrapPos();
         ImGui::EndChild();
     }
@@ -120,24 +119,29 @@ public:
 private:
     static void tooltip(const PageUse& u, float at_byte) {
         ImGui::BeginTooltip();
-        ImGui::Text("page %u: refcount %lld%s", u.id, static_cast<long long>(u.count),
-                    u.cached ? " (the socket's cached page)" : "");
+        ImGui::TextUnformatted(
+            TF(u.cached ? "gui.pages.tip_cached" : "gui.pages.tip", {std::to_string(u.id), std::to_string(u.count)})
+                .c_str());
         if (u.count < u.expected_count)
-            ImGui::TextColored(colors::kError, "fewer references than %lld: %zu fragment(s)%s (a bookkeeping bug)",
-                               static_cast<long long>(u.expected_count), u.frags.size(),
-                               u.cached ? " + 1 for the cache" : "");
+            ImGui::TextColored(colors::kError, "%s",
+                               TF(u.cached ? "gui.pages.too_few_cached" : "gui.pages.too_few",
+                                  {std::to_string(u.expected_count), std::to_string(u.frags.size())})
+                                   .c_str());
         else if (u.count > u.expected_count)
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight),
-                               "%lld reference(s) beyond %zu fragment(s)%s: held by the code that allocated the page\n"
-                               "(tcp_sendmsg's local page) until it becomes a fragment or the cached page.",
-                               static_cast<long long>(u.count - u.expected_count), u.frags.size(),
-                               u.cached ? " + the cache" : "");
-        if (!u.frags.empty()) ImGui::Text("used bytes %u..%u", u.used_lo, u.used_hi);
-        if (u.cached) ImGui::Text("next fragment starts at %u (sk_sndmsg_off)", u.cached_off);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight), "%s",
+                               TF(u.cached ? "gui.pages.extra_cached" : "gui.pages.extra",
+                                  {std::to_string(u.count - u.expected_count), std::to_string(u.frags.size())})
+                                   .c_str());
+        if (!u.frags.empty())
+            ImGui::TextUnformatted(
+                TF("gui.pages.used", {std::to_string(u.used_lo), std::to_string(u.used_hi)}).c_str());
+        if (u.cached) ImGui::TextUnformatted(TF("gui.pages.next_frag", {std::to_string(u.cached_off)}).c_str());
         for (const FragRef& f : u.frags) {
             const bool here = at_byte >= static_cast<float>(f.off) && at_byte < static_cast<float>(f.off + f.size);
-            ImGui::TextColored(here ? ImVec4(1, 1, 1, 1) : colors::kDim, "skb %u frag %u: off %u, size %u", f.skb,
-                               f.index, f.off, f.size);
+            ImGui::TextColored(here ? ImVec4(1, 1, 1, 1) : colors::kDim, "%s",
+                               TF("gui.pages.frag", {std::to_string(f.skb), std::to_string(f.index),
+                                                     std::to_string(f.off), std::to_string(f.size)})
+                                   .c_str());
         }
         ImGui::EndTooltip();
     }

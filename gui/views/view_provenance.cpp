@@ -8,6 +8,7 @@
 
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 class ProvenanceView final : public View {
 public:
     std::string_view id() const override { return "provenance"; }
-    std::string_view title() const override { return "Byte provenance"; }
+    std::string_view title() const override { return T("gui.view.provenance"); }
     bool default_open() const override { return false; }
 
     void draw(ViewContext& ctx) override {
@@ -33,23 +34,18 @@ public:
             ctx.vs.picked_page_byte.reset();
             ctx.vs.picked_seq = seq_of_page_byte(index_, page, off, doc.cursor());
             if (!ctx.vs.picked_seq)
-                ctx.vs.status =
-                    "page " + std::to_string(page) + " byte " + std::to_string(off) + " holds no copied data yet";
+                ctx.vs.status = TF("gui.prov.page_empty", {std::to_string(page), std::to_string(off)});
         }
         if (!ctx.vs.picked_seq) {
             ImGui::PushTextWrapPos(0.0f);
-            text_dim(
-                "Pick a payload byte: click one in Wire's hex dump, on an skb's payload bar (skb queue), "
-                "or on a page (Pages). This view tells which send() call and iovec it came from, which skb "
-                "and page hold it, and which push decision sent it.");
+            text_dim(T("gui.prov.pick"));
             ImGui::PopTextWrapPos();
             return;
         }
         const ByteOrigin o = byte_origin(t, index_, graph_, *ctx.vs.picked_seq);
-        ImGui::Text("byte at seq %lld (relative %lld)", static_cast<long long>(o.seq),
-                    static_cast<long long>(o.rel_seq));
+        ImGui::TextUnformatted(TF("gui.prov.byte_at", {std::to_string(o.seq), std::to_string(o.rel_seq)}).c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton("clear")) ctx.vs.picked_seq.reset();
+        if (ImGui::SmallButton(T("gui.prov.clear"))) ctx.vs.picked_seq.reset();
         if (!o.found) {
             text_dim(describe_origin(o));
             return;
@@ -58,23 +54,27 @@ public:
         const std::size_t horizon = doc.horizon();
         if (o.copy.event > horizon) {
             ImGui::PushTextWrapPos(0.0f);
-            text_dim(
-                "Not copied yet at the cursor. What happens to this byte later is hidden until the lesson's "
-                "question is answered.");
+            text_dim(T("gui.prov.not_copied_hidden"));
             ImGui::PopTextWrapPos();
             return;
         }
         ImGui::Separator();
-        ImGui::TextColored(colors::kChangedText, "from: %s", describe_origin(o).c_str());
-        if (o.iov < 0) text_dim("(the scenario lists no iovecs for this call)");
-        jump_line(ctx, o.copy.event, "copied by event %u (%s) into skb %u%s", o.copy.event,
-                  std::string(trace::kind_name(o.copy.kind)).c_str(), o.copy.skb, o.copy.page ? "" : ", linear area");
+        ImGui::TextColored(colors::kChangedText, "%s", TF("gui.prov.from", {describe_origin(o)}).c_str());
+        if (o.iov < 0) text_dim(T("gui.prov.no_iovecs"));
+        jump_line(ctx, o.copy.event, "%s",
+                  TF(o.copy.page ? "gui.prov.copied_by" : "gui.prov.copied_by_linear",
+                     {std::to_string(o.copy.event), trace::kind_name(o.copy.kind), std::to_string(o.copy.skb)})
+                      .c_str());
         if (o.copy.page)
-            ImGui::Text("  into page %u at offset %u (that copy filled page bytes %u..%u)", o.copy.page, o.page_byte,
-                        o.copy.page_off, o.copy.page_off + static_cast<uint32_t>(o.copy.len));
-        ImGui::Text("  that copy: %lld bytes, seq %lld..%lld, buffer offset %lld", static_cast<long long>(o.copy.len),
-                    static_cast<long long>(o.copy.seq), static_cast<long long>(o.copy.seq + o.copy.len),
-                    static_cast<long long>(o.copy.buf_offset));
+            ImGui::TextUnformatted(
+                TF("gui.prov.into_page",
+                   {std::to_string(o.copy.page), std::to_string(o.page_byte), std::to_string(o.copy.page_off),
+                    std::to_string(o.copy.page_off + static_cast<uint32_t>(o.copy.len))})
+                    .c_str());
+        ImGui::TextUnformatted(
+            TF("gui.prov.that_copy", {std::to_string(o.copy.len), std::to_string(o.copy.seq),
+                                      std::to_string(o.copy.seq + o.copy.len), std::to_string(o.copy.buf_offset)})
+                .c_str());
         // Where it is now: skbs are split (tso_fragment, tcp_fragment) and trimmed by ACKs after the copy.
         const model::State& st = doc.state();
         bool held = false;
@@ -82,30 +82,30 @@ public:
             const model::SkBuff* skb = st.skb(id);
             if (!skb || model::seq_diff(o.seq, skb->seq) < 0 || model::seq_diff(o.seq, skb->end_seq) >= 0) continue;
             held = true;
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(id_color(id)),
-                               "at the cursor: in skb %u (seq %lld..%lld), byte %lld of it", id,
-                               static_cast<long long>(skb->seq), static_cast<long long>(skb->end_seq),
-                               static_cast<long long>(model::seq_diff(o.seq, skb->seq)));
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(id_color(id)), "%s",
+                               TF("gui.prov.at_cursor_skb",
+                                  {std::to_string(id), std::to_string(skb->seq), std::to_string(skb->end_seq),
+                                   std::to_string(model::seq_diff(o.seq, skb->seq))})
+                                   .c_str());
             if (ImGui::IsItemClicked())
                 ctx.vs.selected_skb = id;  // linked selection: light it in skb queue, Pages, Wire
-            item_tooltip("Click to select this skb (its fragments, frames and segments light up).");
+            item_tooltip(T("gui.prov.select_skb"));
         }
-        if (!held)
-            text_dim(doc.cursor() < o.copy.event ? "at the cursor: not copied yet"
-                                                 : "at the cursor: on no skb (acknowledged and freed)");
+        if (!held) text_dim(T(doc.cursor() < o.copy.event ? "gui.prov.not_yet" : "gui.prov.freed"));
         ImGui::Separator();
-        if (doc.future_hidden())
-            text_dim("Frames after the cursor are hidden until the lesson's question is answered.");
+        if (doc.future_hidden()) text_dim(T("gui.prov.frames_hidden"));
         if (o.sent.empty()) {
-            if (!doc.future_hidden()) text_dim("Not sent in this trace.");
+            if (!doc.future_hidden()) text_dim(T("gui.prov.not_sent"));
             return;
         }
         for (const Transmission& tx : o.sent) {
             if (tx.event > horizon) continue;
             const bool future = tx.event > doc.cursor();
-            jump_line(ctx, tx.event, "%s in frame %u at %s (transmit event %u)%s%s",
-                      tx.retransmit ? "sent again" : "sent", tx.frame, format_time_us(tx.time_us).c_str(), tx.event,
-                      tx.dropped ? ", dropped on the way" : "", future ? ", after the cursor" : "");
+            const std::string sent =
+                TF(tx.retransmit ? "gui.prov.sent_again" : "gui.prov.sent",
+                   {std::to_string(tx.frame), format_time_us(tx.time_us), std::to_string(tx.event)}) +
+                (tx.dropped ? T("gui.prov.dropped") : "") + (future ? T("gui.prov.after_cursor") : "");
+            jump_line(ctx, tx.event, "%s", sent.c_str());
             if (ImGui::IsItemClicked()) ctx.vs.selected_frame = tx.frame;
             std::string why;
             for (const Decision& d : tx.why)
@@ -114,7 +114,7 @@ public:
             if (!why.empty()) {
                 ImGui::Indent();
                 ImGui::PushTextWrapPos(0.0f);
-                text_dim("because: " + why + " -> transmit");
+                text_dim(TF("gui.prov.because", {why}));
                 ImGui::PopTextWrapPos();
                 ImGui::Unindent();
                 if (ImGui::IsItemHovered() && !tx.why.empty())

@@ -20,6 +20,7 @@
 
 #include "gui/model/seq_graph.hpp"
 #include "gui/model/seq_plot.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -44,7 +45,7 @@ struct SummaryKey {
 class SeqGraphView final : public View {
 public:
     std::string_view id() const override { return "seq_graph"; }
-    std::string_view title() const override { return "Sequence graph"; }
+    std::string_view title() const override { return T("gui.view.seq_graph"); }
     bool default_open() const override { return false; }
     ImGuiWindowFlags window_flags() const override {
         return ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
@@ -68,7 +69,7 @@ public:
             cache_horizon_ = doc.horizon();
         }
         if (graph_.empty()) {
-            text_dim("No TCP data or ACK frames in this trace: nothing to plot.");
+            text_dim(T("gui.seq.none"));
             return;
         }
         legend();
@@ -88,18 +89,15 @@ private:
             ImGui::TextUnformatted(label);
             ImGui::SameLine(0, ImGui::GetFontSize());
         };
-        if (ImGui::SmallButton("Fit")) range_ = fit_range(graph_);
+        if (ImGui::SmallButton(T("gui.seq.fit"))) range_ = fit_range(graph_);
         ImGui::SameLine();
-        swatch(kSegment, "sent");
-        swatch(kRetransmit, "retransmit");
-        swatch(kAckLine, "ACK");
-        swatch(kWindowLine, "ack+window");
-        swatch(kCursor, "cursor");
+        swatch(kSegment, T("gui.seq.sent"));
+        swatch(kRetransmit, T("gui.seq.retransmit"));
+        swatch(kAckLine, T("gui.seq.ack"));
+        swatch(kWindowLine, T("gui.seq.ack_window"));
+        swatch(kCursor, T("gui.seq.cursor"));
         if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("(?)").x) ImGui::NewLine();
-        help_marker(
-            "Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; "
-            "Shift+wheel: zoom time only; drag: pan; double-click: fit; click a segment: jump to the event "
-            "that sent it. wscale of the peer's window: see the tooltip of the yellow line.");
+        help_marker(T("gui.seq.help"));
         ImGui::NewLine();
     }
 
@@ -189,7 +187,7 @@ private:
         // top left, or a line lower where the time label would cover it.
         const int64_t wnow = step_value_at(graph_.windows, now);
         if (wnow > r.s1) {
-            std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
+            std::snprintf(buf, sizeof buf, "%s", TF("gui.seq.window_edge", {std::to_string(wnow)}).c_str());
             // The first place that covers neither the time label nor the cursor line.
             const float edge_w = ImGui::CalcTextSize(buf).x;
             auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
@@ -213,23 +211,25 @@ private:
             ImGui::BeginTooltip();
             if (k >= 0) {
                 const SeqSegment& s = segs[static_cast<std::size_t>(k)];
-                ImGui::Text("%s %lld..%lld (%lld bytes) at %s", s.retransmit ? "retransmission" : "segment",
-                            static_cast<long long>(s.seq_lo), static_cast<long long>(s.seq_hi),
-                            static_cast<long long>(s.seq_hi - s.seq_lo), format_time_us(s.time_us).c_str());
-                ImGui::Text(
-                    "frame %u, sent by event %u (%s)%s", s.frame, s.event,
-                    std::string(trace::kind_name(t.events[std::min<std::size_t>(s.event, t.events.size() - 1)].kind))
-                        .c_str(),
-                    s.dropped ? "; dropped on the way" : "");
-                text_dim("click: jump to that event");
+                ImGui::TextUnformatted(TF(s.retransmit ? "gui.seq.retransmission" : "gui.seq.segment",
+                                          {std::to_string(s.seq_lo), std::to_string(s.seq_hi),
+                                           std::to_string(s.seq_hi - s.seq_lo), format_time_us(s.time_us)})
+                                           .c_str());
+                ImGui::TextUnformatted(
+                    TF(s.dropped ? "gui.seq.frame_dropped" : "gui.seq.frame",
+                       {std::to_string(s.frame), std::to_string(s.event),
+                        trace::kind_name(t.events[std::min<std::size_t>(s.event, t.events.size() - 1)].kind)})
+                        .c_str());
+                text_dim(T("gui.seq.click_jump"));
             } else {
                 const auto tt = static_cast<int64_t>(tm);
                 ImGui::Text("%s, seq %.0f", format_time_us(tt).c_str(), sm);
                 const int64_t a = step_value_at(graph_.acks, tt), w = step_value_at(graph_.windows, tt);
                 if (a >= 0)
-                    ImGui::Text("acked up to %lld; the peer allows up to %lld (window shift %d)",
-                                static_cast<long long>(a), static_cast<long long>(w), graph_.wscale);
-                else text_dim("no ACK yet at this time");
+                    ImGui::TextUnformatted(
+                        TF("gui.seq.acked_up_to", {std::to_string(a), std::to_string(w), std::to_string(graph_.wscale)})
+                            .c_str());
+                else text_dim(T("gui.seq.no_ack"));
             }
             ImGui::EndTooltip();
             if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0)

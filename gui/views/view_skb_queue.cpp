@@ -10,18 +10,29 @@
 #include <cstring>
 
 #include "gui/model/skb_layout.hpp"
+#include "gui/lang.hpp"
+#include "gui/field_docs.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
 namespace sendpath::gui {
 
 namespace {
+const char* skb_status_text(SkbStatus s) {
+    switch (s) {
+        case SkbStatus::unsent: return T("gui.skb.status.unsent");
+        case SkbStatus::in_flight: return T("gui.skb.status.in_flight");
+        case SkbStatus::acked: return T("gui.skb.status.acked");
+    }
+    return "?";
+}
+
 class SkbQueueView final : public View {
 public:
     std::string_view id() const override { return "skb_queue"; }
-    std::string_view title() const override { return "skb queue"; }
+    std::string_view title() const override { return T("gui.view.skb_queue"); }
     std::string window_title(const Document& doc) const override {
-        return "skb queue - " + std::to_string(doc.state().write_queue.size()) + " on sk_write_queue";
+        return TF("gui.skb.title", {std::to_string(doc.state().write_queue.size())});
     }
 
     void draw(ViewContext& ctx) override {
@@ -29,14 +40,14 @@ public:
         seq_line(s);
         legend();
         if (!ctx.doc.effects().freed_skbs.empty()) {
-            std::string freed = "freed by this event:";
+            std::string freed = T("gui.skb.freed");
             for (uint32_t id : ctx.doc.effects().freed_skbs) freed += " skb " + std::to_string(id);
             ImGui::TextColored(colors::kChangedText, "%s", freed.c_str());
         }
         ImGui::Separator();
         ImGui::BeginChild("boxes", ImVec2(0, 0), false);
         if (s.write_queue.empty()) {
-            text_dim("sk_write_queue is empty.");
+            text_dim(T("gui.skb.empty"));
             ImGui::EndChild();
             return;
         }
@@ -132,17 +143,17 @@ private:
         const auto& sk = s.sk;
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kInFlight), "snd_una %lld",
                            static_cast<long long>(sk.snd_una));
-        item_tooltip(model::sock_field_info(model::SF::snd_una).doc);
+        item_tooltip(sock_field_doc(model::SF::snd_una));
         ImGui::SameLine();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kUnsent), "snd_nxt %lld",
                            static_cast<long long>(sk.snd_nxt));
-        item_tooltip(model::sock_field_info(model::SF::snd_nxt).doc);
+        item_tooltip(sock_field_doc(model::SF::snd_nxt));
         ImGui::SameLine();
         ImGui::Text("write_seq %lld", static_cast<long long>(sk.write_seq));
-        item_tooltip(model::sock_field_info(model::SF::write_seq).doc);
+        item_tooltip(sock_field_doc(model::SF::write_seq));
         ImGui::SameLine();
-        text_dim("in flight " + std::to_string(model::seq_diff(sk.snd_nxt, sk.snd_una)) + ", unsent " +
-                 std::to_string(model::seq_diff(sk.write_seq, sk.snd_nxt)));
+        text_dim(TF("gui.skb.in_flight_unsent", {std::to_string(model::seq_diff(sk.snd_nxt, sk.snd_una)),
+                                                 std::to_string(model::seq_diff(sk.write_seq, sk.snd_nxt))}));
     }
 
     static void legend() {
@@ -150,10 +161,10 @@ private:
             const char* text;
             ImU32 c;
         };
-        static constexpr L kItems[] = {{"in flight", colors::kInFlight},
-                                       {"acked", colors::kAcked},
-                                       {"unsent", colors::kUnsent},
-                                       {"changed by this event", colors::kChanged}};
+        static constexpr L kItems[] = {{"gui.skb.status.in_flight", colors::kInFlight},
+                                       {"gui.skb.status.acked", colors::kAcked},
+                                       {"gui.skb.status.unsent", colors::kUnsent},
+                                       {"gui.skb.changed", colors::kChanged}};
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float lh = ImGui::GetTextLineHeight();
         for (std::size_t i = 0; i < std::size(kItems); ++i) {
@@ -163,7 +174,7 @@ private:
                               2.0f);
             ImGui::Dummy(ImVec2(lh * 0.7f, lh));
             ImGui::SameLine();
-            text_dim(kItems[i].text);
+            text_dim(T(kItems[i].text));
         }
     }
 
@@ -196,7 +207,7 @@ private:
     static void marks(ImDrawList* dl, const SkbBox& b, ImVec2 a, float lh) {
         std::string label;
         if (b.send_head) label = "send_head";
-        if (b.tail) label += label.empty() ? "tail" : ", tail";
+        if (b.tail) label += (label.empty() ? "" : ", ") + std::string(T("gui.skb.tail"));
         if (label.empty()) return;
         const float cx = a.x + 12;
         dl->AddTriangleFilled(ImVec2(cx - 5, a.y - 7), ImVec2(cx + 5, a.y - 7), ImVec2(cx, a.y - 1),
@@ -207,8 +218,8 @@ private:
 
     static void tooltip(const model::SkBuff& skb, const SkbBox& b) {
         ImGui::BeginTooltip();
-        ImGui::Text("skb %u: %s%s%s", b.id, std::string(skb_status_name(b.status)).c_str(),
-                    b.send_head ? ", sk_send_head" : "", b.tail ? ", tail of the write queue" : "");
+        ImGui::Text("skb %u: %s%s%s", b.id, skb_status_text(b.status), b.send_head ? T("gui.skb.tip_send_head") : "",
+                    b.tail ? T("gui.skb.tip_tail") : "");
         if (ImGui::BeginTable("f", 3, ImGuiTableFlags_SizingFixedFit)) {
             for (std::size_t i = 0; i < model::kSkbFieldCount; ++i) {
                 const auto f = static_cast<model::KF>(i);
@@ -219,19 +230,19 @@ private:
                 ImGui::TableNextColumn();
                 ImGui::Text("%lld", static_cast<long long>(skb.at(f)));
                 ImGui::TableNextColumn();
-                text_dim(info.doc);
+                text_dim(skb_field_doc(f));
             }
             ImGui::EndTable();
         }
-        ImGui::Text("linear %lld bytes (room %lld)", static_cast<long long>(skb.headlen()),
-                    static_cast<long long>(skb.tailroom()));
+        ImGui::TextUnformatted(
+            TF("gui.skb.linear", {std::to_string(skb.headlen()), std::to_string(skb.tailroom())}).c_str());
         for (int64_t k = 0; k < std::min<int64_t>(skb.nr_frags, model::MAX_SKB_FRAGS); ++k) {
             const model::Frag& f = skb.frags[static_cast<std::size_t>(k)];
-            ImGui::Text("frag %lld: page %u, off %u, size %u", static_cast<long long>(k), f.page, f.off, f.size);
+            ImGui::TextUnformatted(TF("gui.skb.frag", {std::to_string(k), std::to_string(f.page), std::to_string(f.off),
+                                                       std::to_string(f.size)})
+                                       .c_str());
         }
-        text_dim(
-            "Click to highlight its fragments in Pages and its frames in Wire; click the payload bar for a byte's "
-            "provenance.");
+        text_dim(T("gui.skb.click_tip"));
         ImGui::EndTooltip();
     }
 };

@@ -14,6 +14,7 @@
 #include "gui/model/embedded_sources.hpp"
 #include "gui/model/kernel_view.hpp"
 #include "gui/model/stepping.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "trace/emit_site.hpp"
@@ -30,11 +31,12 @@ std::string base_name(std::string_view path) {
 class SourceView final : public View {
 public:
     std::string_view id() const override { return "source"; }
-    std::string_view title() const override { return "Source"; }
+    std::string_view title() const override { return T("gui.view.source"); }
     std::string window_title(const Document& doc) const override {
         const trace::Event* e = doc.event();
-        if (!e || e->file >= doc.trace().files.size()) return "Source";
-        return "Source - " + base_name(doc.trace().files[e->file]) + ":" + std::to_string(e->line);
+        if (!e || e->file >= doc.trace().files.size()) return T("gui.view.source");
+        return std::string(T("gui.view.source")) + " - " + base_name(doc.trace().files[e->file]) + ":" +
+               std::to_string(e->line);
     }
 
     void draw(ViewContext& ctx) override {
@@ -49,7 +51,7 @@ public:
         const EmbeddedFile* f = find_embedded(path);
         if (!f) {
             ImGui::TextWrapped("%s", trace::source_place(t, e).c_str());
-            text_dim("This file is not embedded in this build of sendpath (the trace may come from another version).");
+            text_dim(T("gui.source.not_embedded"));
             return;
         }
         // Kernel view: on by default in a lesson, where the listing is read beside the kernel's.
@@ -57,22 +59,16 @@ public:
             kernel_doc_ = doc.id();
             kernel_view_ = doc.lesson != nullptr;
         }
-        ImGui::Checkbox("Kernel view", &kernel_view_);
-        item_tooltip(
-            "On: the lines that only record the trace (EMIT, rec_.arg, FuncScope) are folded away, so the listing "
-            "reads like the kernel's (the lit line stays). Off: every line of the engine.");
+        ImGui::Checkbox(T("gui.source.kernel_view"), &kernel_view_);
+        item_tooltip(T("gui.source.kernel_view_tip"));
         // Events of sendpath's runner or simulated peer are not kernel code: say what they stand for.
         if (const trace::KindDoc* kd = trace::find_kind_doc(e.kind); kd && kd->origin != trace::Origin::kernel) {
             ImGui::SameLine(0, ImGui::GetFontSize());
             ImGui::PushTextWrapPos(0.0f);
-            text_dim("(not kernel code) " + trace::kind_models(e.kind));
+            text_dim(TF("gui.source.not_kernel", {kind_models_text(e.kind)}));
             ImGui::PopTextWrapPos();
         }
-        if (e.line == 0)
-            text_dim(("No line is marked: " + trace::source_place(t, e) +
-                      " is not an emit site of this kind in this build (the trace comes from another version of the "
-                      "engine).")
-                         .c_str());
+        if (e.line == 0) text_dim(TF("gui.source.no_line", {trace::source_place(t, e)}));
         listing(ctx, *f, path, e);
     }
 
@@ -87,7 +83,7 @@ private:
         ImGui::TextUnformatted(std::string(trace::kind_name(e.kind)).c_str());
         ImGui::PopStyleColor();
         ImGui::SameLine();
-        text_dim("in");
+        text_dim(T("gui.source.in"));
         ImGui::SameLine();
         ImGui::TextUnformatted(std::string(trace::func_name(e.func)).c_str());
         const std::string args = format_args(t, i);
@@ -98,7 +94,7 @@ private:
             if (ImGui::CalcTextSize(args.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
             ImGui::TextUnformatted(args.c_str());
         }
-        text_dim(trace::kind_doc(e.kind));
+        text_dim(kind_summary_text(e.kind));
         ImGui::PopTextWrapPos();
     }
 
@@ -148,7 +144,7 @@ private:
         const Document& doc = ctx.doc;
         const trace::Trace& t = doc.trace();
         compute_stack(doc);
-        text_dim(exact_ ? "Call stack" : "Call stack (guessed: this trace does not record stacks)");
+        text_dim(T(exact_ ? "gui.source.stack" : "gui.source.stack_guessed"));
         ImGui::Indent(ImGui::GetFontSize() * 0.5f);
         for (std::size_t k = 0; k < frames_.size(); ++k) {
             const Frame& fr = frames_[k];
@@ -159,23 +155,16 @@ private:
                 const trace::Event& fe = t.events[*fr.event];
                 const std::string file = fe.file < t.files.size() ? base_name(t.files[fe.file]) : "?";
                 label += "  " + file + ":" + std::to_string(fe.line);
-                if (k > 0) label += "  (event " + std::to_string(*fr.event) + ")";
+                if (k > 0) label += "  " + TF("gui.source.frame_event", {std::to_string(*fr.event)});
             } else if (fr.depth > 0) {
-                label += "  (no event from this call yet)";
+                label += std::string("  ") + T("gui.source.frame_no_event");
             }
             label += "##frame" + std::to_string(k);
             ImGui::PushStyleColor(ImGuiCol_Text, k == 0 ? ImVec4(1, 1, 1, 1) : colors::kDim);
             if (ImGui::Selectable(label.c_str(), k == 0) && fr.event && *fr.event != doc.cursor())
                 ctx.push(Command::jump(*fr.event));
             ImGui::PopStyleColor();
-            if (k > 0 && fr.event)
-                item_tooltip(
-                    exact_ ? "Click to go to this call's latest event. The functions are the call stack the engine "
-                             "recorded for this event; the event shown for a caller is its latest one before this."
-                           : "Click to go to this frame's latest event. This trace does not record call stacks, so "
-                             "the stack is rebuilt from events: this is the latest event at this depth with nothing "
-                             "shallower since. A function that emitted no event (one that is sleeping, say) cannot "
-                             "be seen, so a frame can be an earlier call at the same depth.");
+            if (k > 0 && fr.event) item_tooltip(T(exact_ ? "gui.source.frame_tip" : "gui.source.frame_tip_guessed"));
         }
         ImGui::Unindent(ImGui::GetFontSize() * 0.5f);
     }
@@ -239,7 +228,7 @@ private:
                     toggle(ctx, path, line);
                 const bool hovered = ImGui::IsItemHovered();
                 ImGui::PopID();
-                if (hovered) ImGui::SetTooltip("Click: breakpoint at line %u", line);
+                if (hovered) ImGui::SetTooltip("%s", TF("gui.source.gutter_tip", {std::to_string(line)}).c_str());
                 const float cy = p.y + line_h * 0.5f;
                 if (has_breakpoint(ctx, path, line))
                     dl->AddCircleFilled(ImVec2(p.x + char_w * 0.8f, cy), line_h * 0.3f, colors::kBreakpoint);

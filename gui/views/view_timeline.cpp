@@ -6,6 +6,7 @@
 
 #include "gui/model/keys.hpp"
 #include "gui/model/timeline_strip.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 
@@ -25,7 +26,7 @@ int salience(trace::Kind k) {
 class TimelineView final : public View {
 public:
     std::string_view id() const override { return "timeline"; }
-    std::string_view title() const override { return "Timeline"; }
+    std::string_view title() const override { return T("gui.view.timeline"); }
     ImGuiWindowFlags window_flags() const override {
         return ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoCollapse;
     }
@@ -39,12 +40,12 @@ public:
         transport(ctx);
         ImGui::SameLine(0, ImGui::GetFontSize());
         const trace::Event& e = t.events[cur];
-        ImGui::Text("event %zu / %zu", cur, n - 1);
+        ImGui::TextUnformatted(TF("gui.timeline.event_of", {std::to_string(cur), std::to_string(n - 1)}).c_str());
         ImGui::SameLine(0, ImGui::GetFontSize());
         ImGui::Text("t = %s", format_time_us(e.time_us).c_str());
         ImGui::SameLine(0, ImGui::GetFontSize());
-        if (e.call) ImGui::Text("send() call %u", e.call);
-        else text_dim("outside send()");
+        if (e.call) ImGui::TextUnformatted(TF("gui.timeline.call", {std::to_string(e.call)}).c_str());
+        else text_dim(T("gui.timeline.outside_send"));
         live_status(ctx);
         // The notice gets a line of its own (the layout keeps room for it), so
         // a long one is wrapped, never cut by the window's edge.
@@ -68,23 +69,21 @@ private:
         if (doc.live()) {
             const ImVec4 live_col(0.35f, 0.85f, 0.45f, 1.0f);
             if (doc.live_tap()) {
-                ImGui::TextColored(live_col, "LIVE over TAP %s: %zu events so far", doc.tap_device().c_str(),
-                                   doc.produced());
+                ImGui::TextColored(
+                    live_col, "%s",
+                    TF("gui.timeline.live_tap", {doc.tap_device(), std::to_string(doc.produced())}).c_str());
                 ImGui::SameLine();
-                ImGui::Checkbox("Follow the end", &ctx.vs.follow_live);
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("Keep the cursor on the newest event while the kernel answers");
+                ImGui::Checkbox(T("gui.timeline.follow_end"), &ctx.vs.follow_live);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", T("gui.timeline.follow_end_tip"));
             } else {
-                ImGui::TextColored(live_col, "live: %zu events so far", doc.produced());
+                ImGui::TextColored(live_col, "%s", TF("gui.timeline.live", {std::to_string(doc.produced())}).c_str());
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip(
-                        "The engine runs this scenario as you step: it keeps %zu events ahead of the cursor "
-                        "and makes more when you step, continue or jump past the end (End runs it to its end).",
-                        Document::kAhead);
+                    ImGui::SetTooltip("%s", TF("gui.timeline.live_tip", {std::to_string(Document::kAhead)}).c_str());
             }
         } else {
             const std::string& why = doc.trace().end_reason;
-            ImGui::Text("run ended after %zu events: %s", doc.size(), why.empty() ? "?" : why.c_str());
+            ImGui::TextUnformatted(
+                TF("gui.timeline.run_ended", {std::to_string(doc.size()), why.empty() ? "?" : why}).c_str());
         }
     }
 
@@ -93,20 +92,21 @@ private:
             const char* label;
             Action a;
         };
-        static constexpr B kButtons[] = {{"|<", Action::first},
-                                         {"<<", Action::continue_backward},
-                                         {"<out", Action::step_out_back},
-                                         {"<over", Action::step_over_back},
-                                         {"<into", Action::step_into_back},
-                                         {"into>", Action::step_into},
-                                         {"over>", Action::step_over},
-                                         {"out>", Action::step_out},
-                                         {">>", Action::continue_forward},
-                                         {">|", Action::last}};
+        static constexpr B kButtons[] = {{"gui.timeline.btn.first", Action::first},
+                                         {"gui.timeline.btn.rcont", Action::continue_backward},
+                                         {"gui.timeline.btn.out_back", Action::step_out_back},
+                                         {"gui.timeline.btn.over_back", Action::step_over_back},
+                                         {"gui.timeline.btn.into_back", Action::step_into_back},
+                                         {"gui.timeline.btn.into", Action::step_into},
+                                         {"gui.timeline.btn.over", Action::step_over},
+                                         {"gui.timeline.btn.out", Action::step_out},
+                                         {"gui.timeline.btn.cont", Action::continue_forward},
+                                         {"gui.timeline.btn.last", Action::last}};
         for (std::size_t i = 0; i < std::size(kButtons); ++i) {
             if (i) ImGui::SameLine(0, i == 5 ? ImGui::GetFontSize() * 0.8f : 2.0f);
             const B& b = kButtons[i];
-            if (ImGui::Button(b.label)) ctx.push(Command::of(*command_for(b.a)));
+            if (ImGui::Button((std::string(T(b.label)) + "##" + b.label).c_str()))
+                ctx.push(Command::of(*command_for(b.a)));
             if (ImGui::IsItemHovered()) {
                 const Shortcut* s = shortcut_for(b.a);
                 ImGui::SetTooltip("%s (%s)", std::string(s->label).c_str(), chord_text(s->chord).c_str());
@@ -152,12 +152,12 @@ private:
             const auto i = static_cast<std::size_t>(n > 1 ? mx / (w - 1) * static_cast<float>(n - 1) + 0.5f : 0);
             const trace::Event& e = doc.trace().events[std::min(i, n - 1)];
             if (std::min(i, n - 1) > doc.horizon())
-                ImGui::SetTooltip("event %zu: after the cursor, shown once the lesson's question is answered",
-                                  std::min(i, n - 1));
+                ImGui::SetTooltip("%s", TF("gui.timeline.strip_hidden", {std::to_string(std::min(i, n - 1))}).c_str());
             else
-                ImGui::SetTooltip("event %zu: %s in %s", std::min(i, n - 1),
-                                  std::string(trace::kind_name(e.kind)).c_str(),
-                                  std::string(trace::func_name(e.func)).c_str());
+                ImGui::SetTooltip(
+                    "%s", TF("gui.timeline.strip_tip",
+                             {std::to_string(std::min(i, n - 1)), trace::kind_name(e.kind), trace::func_name(e.func)})
+                              .c_str());
             if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(std::min(i, n - 1)));
         }
     }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "gui/model/wire.hpp"
+#include "gui/lang.hpp"
 #include "gui/views/view.hpp"
 #include "gui/widgets.hpp"
 #include "net/frame.hpp"
@@ -24,9 +25,9 @@ ImU32 layer_color(std::string_view layer) {
 class WireView final : public View {
 public:
     std::string_view id() const override { return "wire"; }
-    std::string_view title() const override { return "Wire"; }
+    std::string_view title() const override { return T("gui.view.wire"); }
     std::string window_title(const Document& doc) const override {
-        return "Wire - " + std::to_string(frames_at(doc.trace(), doc.cursor())) + " frames";
+        return TF("gui.wire.title", {std::to_string(frames_at(doc.trace(), doc.cursor()))});
     }
 
     void draw(ViewContext& ctx) override {
@@ -45,7 +46,7 @@ public:
             }
         }
         if (n == 0) {
-            text_dim("No frames on the wire yet.");
+            text_dim(T("gui.wire.none"));
             return;
         }
         const float list_h =
@@ -59,9 +60,9 @@ public:
             const float cw = ImGui::CalcTextSize("0").x;
             ImGui::TableSetupScrollFreeze(1, 1);
             ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, cw * 4);
-            ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, cw * 10);
-            ImGui::TableSetupColumn("dir", ImGuiTableColumnFlags_WidthFixed, cw * 4);
-            ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthFixed, cw * 96);
+            ImGui::TableSetupColumn(T("gui.wire.col.time"), ImGuiTableColumnFlags_WidthFixed, cw * 10);
+            ImGui::TableSetupColumn(T("gui.wire.col.dir"), ImGuiTableColumnFlags_WidthFixed, cw * 4);
+            ImGui::TableSetupColumn(T("gui.wire.col.summary"), ImGuiTableColumnFlags_WidthFixed, cw * 96);
             ImGui::TableHeadersRow();
             const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
             if (scroll_to_sel && sel)
@@ -86,17 +87,16 @@ public:
                         if (f.skb) ctx.vs.selected_skb = f.skb;  // and the reverse: a frame lights its skb
                     }
                     if (ImGui::IsItemHovered() && f.skb)
-                        ImGui::SetTooltip(
-                            "from skb %u (click: select it; its fragments light up in skb queue and Pages)", f.skb);
+                        ImGui::SetTooltip("%s", TF("gui.wire.from_skb", {std::to_string(f.skb)}).c_str());
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(format_time_us(f.time_us).c_str());
                     ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(f.dir == 0 ? "out" : "in");
+                    ImGui::TextUnformatted(T(f.dir == 0 ? "gui.wire.out" : "gui.wire.in"));
                     ImGui::TableNextColumn();
                     // Without the addresses (the same on every row); the whole line on hover.
                     const std::string sum = net::summarize_frame(t.frame_data(f, scratch));
                     const std::string shown(summary_without_ports(sum));
-                    if (f.dropped) ImGui::TextColored(colors::kError, "(dropped) %s", shown.c_str());
+                    if (f.dropped) ImGui::TextColored(colors::kError, "%s", TF("gui.wire.dropped", {shown}).c_str());
                     else ImGui::TextUnformatted(shown.c_str());
                     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sum.c_str());
                 }
@@ -104,7 +104,7 @@ public:
             ImGui::EndTable();
         }
         if (!sel) {
-            text_dim("Select a frame to decode it.");
+            text_dim(T("gui.wire.select"));
             return;
         }
         details(ctx, t, *sel);
@@ -117,8 +117,10 @@ private:
         const std::span<const uint8_t> bytes = t.frame_data(f, scratch);
         const FrameDecode d = decode_frame(bytes);
         ImGui::BeginChild("detail", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-        ImGui::Text("frame %zu: %u bytes, %s, event %u%s", i, f.length, f.dir == 0 ? "sent" : "received", f.event,
-                    f.skb ? (", from skb " + std::to_string(f.skb)).c_str() : "");
+        ImGui::TextUnformatted((TF(f.dir == 0 ? "gui.wire.frame_sent" : "gui.wire.frame_received",
+                                   {std::to_string(i), std::to_string(f.length), std::to_string(f.event)}) +
+                                (f.skb ? TF("gui.wire.from", {std::to_string(f.skb)}) : std::string()))
+                                   .c_str());
         if (ImGui::BeginTable("fields", 3, ImGuiTableFlags_SizingFixedFit)) {
             std::string last_layer;
             for (const FrameField& ff : d.fields) {
@@ -147,7 +149,7 @@ private:
             const auto pf = net::parse_frame(bytes, nullptr);
             if (pf && pf->tcp) payload_seq = pf->tcp->seq;
         }
-        if (payload_seq) text_dim("Click a payload byte (green) to see where it came from (Byte provenance).");
+        if (payload_seq) text_dim(T("gui.wire.click_payload"));
         hex(ctx, bytes, d, payload_seq, payload_begin);
         ImGui::EndChild();
     }
@@ -201,8 +203,9 @@ private:
                     if (k >= 0 && k < 16 && at >= payload_begin && at < payload_begin + d.payload_len) {
                         const auto seq =
                             static_cast<int64_t>(static_cast<uint32_t>(*payload_seq + (at - payload_begin)));
-                        ImGui::SetTooltip("payload byte %zu, seq %lld: click for its provenance", at - payload_begin,
-                                          static_cast<long long>(seq));
+                        ImGui::SetTooltip(
+                            "%s",
+                            TF("gui.wire.byte_tip", {std::to_string(at - payload_begin), std::to_string(seq)}).c_str());
                         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
                             ctx.vs.picked_seq = seq;
                             ctx.vs.open["provenance"] = true;
