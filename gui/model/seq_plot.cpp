@@ -247,6 +247,17 @@ private:
     std::vector<T> node_;
 };
 
+// std::partition_point(from, last, pred), searched by doubling from `from`:
+// the columns are taken left to right and each holds a small part of what
+// is left, so a column costs the log of its own size, in memory near the last.
+template <class It, class Pred>
+It gallop(It from, It last, Pred pred) {
+    const auto n = last - from;
+    std::ptrdiff_t bound = 1;
+    while (bound < n && pred(from[bound])) bound *= 2;
+    return std::partition_point(from + bound / 2, from + std::min(bound + 1, n), pred);
+}
+
 // A column's segments of one colour: what their bar needs.
 struct SegAgg {
     int64_t min_lo, max_lo, max_hi;
@@ -407,9 +418,9 @@ void step_line_upto(std::vector<SeqPlotSummary::Keyed>& out, const std::vector<S
         const float col = std::floor(px);
         std::size_t j = i + 1;
         if (j < e) {
-            const auto first_after = std::partition_point(
-                begin + static_cast<std::ptrdiff_t>(j), begin + static_cast<std::ptrdiff_t>(e),
-                [&](const SeqStep& s) { return std::floor(f.x(static_cast<double>(s.time_us))) <= col; });
+            const auto first_after =
+                gallop(begin + static_cast<std::ptrdiff_t>(j), begin + static_cast<std::ptrdiff_t>(e),
+                       [&](const SeqStep& s) { return std::floor(f.x(static_cast<double>(s.time_us))) <= col; });
             j = static_cast<std::size_t>(first_after - begin);
         }
         const StepAgg a = tree.query(i, j);
@@ -477,10 +488,16 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
                              SeqPlotSummary::Bar{tone, bx, y0, y1, first, last_idx, a.min_ev, a.max_ev}});
     };
     const Tone static_tone[2] = {Tone::sent, Tone::retransmit};
+    // Where each colour's list reaches the column being taken.
+    std::size_t pos[2];
+    for (int k = 0; k < 2; ++k)
+        pos[k] = static_cast<std::size_t>(
+            std::lower_bound(x.by_tone[k].begin(), x.by_tone[k].end(), static_cast<uint32_t>(s.seg_lo)) -
+            x.by_tone[k].begin());
     for (std::size_t i = s.seg_lo; i < s.seg_hi;) {
         const float col = seg_x(frame, segs[i]);
-        const auto after = std::partition_point(begin + static_cast<std::ptrdiff_t>(i), hi,
-                                                [&](const SeqSegment& v) { return seg_x(frame, v) <= col; });
+        const auto after = gallop(begin + static_cast<std::ptrdiff_t>(i), hi,
+                                  [&](const SeqSegment& v) { return seg_x(frame, v) <= col; });
         const auto j = static_cast<std::size_t>(after - begin);
         // The selected skb's segments in this column.
         const auto sel_a = std::lower_bound(selected.begin(), selected.end(), static_cast<uint32_t>(i));
@@ -489,10 +506,11 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
             // This colour's segments in [i, j), less the selected ones: the
             // pieces of its list between them.
             const auto& list = x.by_tone[k];
-            const auto a = static_cast<std::size_t>(
-                std::lower_bound(list.begin(), list.end(), static_cast<uint32_t>(i)) - list.begin());
-            const auto b = static_cast<std::size_t>(
-                std::lower_bound(list.begin(), list.end(), static_cast<uint32_t>(j)) - list.begin());
+            const std::size_t a = pos[k];
+            const auto b = static_cast<std::size_t>(gallop(list.begin() + static_cast<std::ptrdiff_t>(a), list.end(),
+                                                           [&](uint32_t v) { return v < static_cast<uint32_t>(j); }) -
+                                                    list.begin());
+            pos[k] = b;
             SegAgg agg = kNoSeg;
             uint32_t first = 0, last_idx = 0;
             bool any = false;
