@@ -563,4 +563,23 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
     return s;
 }
 
+CursorLabels place_cursor_labels(float left, float right, float top, float cx, float time_w, float edge_w, float lh) {
+    CursorLabels l;
+    // Right of the cursor line, or left of it where the plot ends: never across it.
+    l.time_x = std::max(left + 2, cx + 4 + time_w <= right - 2 ? cx + 4 : cx - 4 - time_w);
+    l.time_y = top + 2;
+    // The window edge: top left, or a line lower where the time label would
+    // cover it; beside the cursor line, a line lower, where it would cross it.
+    auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
+    l.edge_x = left + 4;
+    l.edge_y = top + 2;
+    if (l.edge_x < l.time_x + time_w + 6 && l.time_x < l.edge_x + edge_w + 6) l.edge_y += lh + 2;
+    if (crosses_cursor(l.edge_x)) {
+        l.edge_y = top + 4 + lh;
+        if (cx + 4 + edge_w <= right - 2) l.edge_x = cx + 4;
+        else if (cx - 4 - edge_w >= left + 2) l.edge_x = cx - 4 - edge_w;
+    }
+    return l;
+}
+
 }  // namespace sendpath::gui

@@ -141,4 +141,17 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
 std::vector<PlotStroke> plot_strokes(const SeqGraph& g, const trace::Trace& t, const SeqPlotSummary& s,
                                      std::size_t cursor);
 
+// Where the labels at the top of the plot go: the cursor's time ("t = ...")
+// beside the cursor line, and the window edge ("^ window edge N", when it is
+// above the visible range). The plot spans x from left to right below y top;
+// cx is the cursor line; the widths are the labels' (edge_w 0: none); lh a
+// line's height. The time label never crosses the cursor line, the two
+// labels never overlap, and the edge label crosses the cursor line only when
+// the plot is too narrow for it on either side.
+struct CursorLabels {
+    float time_x = 0, time_y = 0;
+    float edge_x = 0, edge_y = 0;
+};
+CursorLabels place_cursor_labels(float left, float right, float top, float cx, float time_w, float edge_w, float lh);
+
 }  // namespace sendpath::gui

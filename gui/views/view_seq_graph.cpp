@@ -199,29 +199,16 @@ private:
         // The cursor's time at the top, beside the cursor line.
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
-        const float time_w = ImGui::CalcTextSize(time_label).x;
-        // Right of the cursor line, or left of it where the plot ends: never across it.
-        const float time_x = std::max(p0.x + 2, cx + 4 + time_w <= p1.x - 2 ? cx + 4 : cx - 4 - time_w);
-        // The window edge at the cursor, when it is above the visible range:
-        // top left, or a line lower where the time label would cover it.
+        // The window edge at the cursor, when it is above the visible range.
         const int64_t wnow = step_value_at(steps(drawn().windows), now);
-        if (wnow > r.s1) {
-            std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
-            // The first place that covers neither the time label nor the cursor line.
-            const float edge_w = ImGui::CalcTextSize(buf).x;
-            auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
-            float edge_x = p0.x + 4, edge_y = p0.y + 2;
-            if (edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6) edge_y += lh + 2;
-            if (crosses_cursor(edge_x)) {
-                edge_y = p0.y + 4 + lh;
-                if (cx + 4 + edge_w <= p1.x - 2) edge_x = cx + 4;
-                else if (cx - 4 - edge_w >= p0.x + 2) edge_x = cx - 4 - edge_w;
-            }
-            dl->AddText(ImVec2(edge_x, edge_y), kWindowLine, buf);
-        }
+        const bool edge_shown = wnow > r.s1;
+        if (edge_shown) std::snprintf(buf, sizeof buf, "^ window edge %lld", static_cast<long long>(wnow));
+        const CursorLabels labels = place_cursor_labels(p0.x, p1.x, p0.y, cx, ImGui::CalcTextSize(time_label).x,
+                                                        edge_shown ? ImGui::CalcTextSize(buf).x : 0, lh);
+        if (edge_shown) dl->AddText(ImVec2(labels.edge_x, labels.edge_y), kWindowLine, buf);
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
-        dl->AddText(ImVec2(time_x, p0.y + 2), kCursor, time_label);
+        dl->AddText(ImVec2(labels.time_x, labels.time_y), kCursor, time_label);
 
         // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
         if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {

@@ -245,3 +245,31 @@ TEST_CASE("seq plot: lesson mode's prefix of the graph draws exactly what the cl
         check_prefix_same_as_clip(t, g, 0, 12);
     }
 }
+
+TEST_CASE("seq plot: the cursor's time and the window edge labels never overlap, nor cross the cursor line") {
+    // Issue 13: "^ window edge 133969" overlapped "t = 2.000 ms". Every cursor
+    // position across plots 1024 and 400 pixels wide, with label widths of the
+    // app's font (7 pixels a character, 16-pixel lines).
+    const float lh = 16, top = 40;
+    for (const float right : {1024.0f, 400.0f})
+        for (const float time_w : {7.0f * 12, 7.0f * 16})
+            for (const float edge_w : {7.0f * 20, 7.0f * 27})
+                for (float cx = 80; cx <= right; cx += 0.5f) {
+                    CAPTURE(right);
+                    CAPTURE(cx);
+                    const float left = 80;
+                    const CursorLabels l = place_cursor_labels(left, right, top, cx, time_w, edge_w, lh);
+                    // Inside the plot, never across the cursor line.
+                    CHECK(l.time_x >= left);
+                    CHECK(l.time_x + time_w <= right);
+                    CHECK((l.time_x > cx || l.time_x + time_w < cx));
+                    // The two boxes do not meet.
+                    const bool apart_x = l.edge_x + edge_w <= l.time_x || l.time_x + time_w <= l.edge_x;
+                    const bool apart_y = l.edge_y >= l.time_y + lh || l.time_y >= l.edge_y + lh;
+                    CHECK((apart_x || apart_y));
+                    // The edge label crosses the cursor line only where it fits on neither side.
+                    const bool crosses = l.edge_x < cx && cx < l.edge_x + edge_w;
+                    const bool fits_a_side = cx + 4 + edge_w <= right - 2 || cx - 4 - edge_w >= left + 2;
+                    if (fits_a_side) CHECK(!crosses);
+                }
+}
