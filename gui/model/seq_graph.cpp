@@ -124,8 +124,12 @@ SeqGraph clip_seq_graph(const SeqGraph& g, std::size_t horizon) {
 }
 
 PlotRange fit_range(const SeqGraph& g) {
+    return fit_range(SeqExtents{g.empty(), g.t_min, g.t_max, g.seq_min, g.seq_max, g.window_max});
+}
+
+PlotRange fit_range(const SeqExtents& g) {
     PlotRange r;
-    if (g.empty()) return r;
+    if (g.empty) return r;
     const double dt = std::max(100.0, static_cast<double>(g.t_max - g.t_min));
     double ds = std::max(100.0, static_cast<double>(g.seq_max - g.seq_min));
     if (g.window_max > g.seq_max && static_cast<double>(g.window_max - g.seq_max) <= ds * 0.5)
@@ -201,20 +205,21 @@ std::vector<double> nice_ticks(double lo, double hi, int n) {
     return out;
 }
 
-int64_t step_value_at(const std::vector<SeqStep>& steps, int64_t t) {
+int64_t step_value_at(std::span<const SeqStep> steps, int64_t t) {
     auto it =
         std::upper_bound(steps.begin(), steps.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
     if (it == steps.begin()) return -1;
     return std::prev(it)->value;
 }
 
-int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px) {
+int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px,
+                    std::size_t upto) {
     int best = -1;
     double best_d = max_px;
     // Only segments within max_px of t in time can be near (the segments are
     // in time order): the hover costs the same in a trace of any length.
     const double reach = max_px * t_per_px;
-    const auto& segs = g.segments;
+    const std::span<const SeqSegment> segs(g.segments.data(), std::min(upto, g.segments.size()));
     const auto lo = std::lower_bound(segs.begin(), segs.end(), t - reach,
                                      [](const SeqSegment& x, double v) { return static_cast<double>(x.time_us) < v; });
     const auto hi = std::upper_bound(segs.begin(), segs.end(), t + reach,

@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <span>
 #include <vector>
 
 #include "trace/event.hpp"
@@ -62,8 +64,15 @@ struct PlotRange {
     bool operator==(const PlotRange&) const = default;
 };
 
+// What fit_range() needs of a graph: its extents, and whether it has anything.
+struct SeqExtents {
+    bool empty = true;
+    int64_t t_min = 0, t_max = 0, seq_min = 0, seq_max = 0, window_max = 0;
+};
+
 // Segments and ACKs with a small margin (and a minimum span so one point is
 // visible); the window line is included when it is within half the data's span.
+PlotRange fit_range(const SeqExtents& e);
 PlotRange fit_range(const SeqGraph& g);
 // Zoom by factor (>1 zooms in) keeping the point under the pointer fixed; fx and
 // fy are the pointer's position as fractions of the plot (0 = left / bottom).
@@ -77,9 +86,11 @@ PlotRange pan(const PlotRange& r, double dfx, double dfy);
 std::vector<double> nice_ticks(double lo, double hi, int n);
 
 // The step lines' value at time t (the last step at or before t), or -1 before the first.
-int64_t step_value_at(const std::vector<SeqStep>& steps, int64_t t);
+int64_t step_value_at(std::span<const SeqStep> steps, int64_t t);
 // Index of the segment nearest to (t, s) in plot units scaled by (t_per_px, s_per_px),
-// within max_px pixels; -1 if none.
-int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px);
+// within max_px pixels; -1 if none. Only the first `upto` segments are looked at (lesson mode: those
+// drawn).
+int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px,
+                    std::size_t upto = std::numeric_limits<std::size_t>::max());
 
 }  // namespace sendpath::gui

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "gui/model/seq_graph.hpp"
@@ -56,6 +57,7 @@ struct SeqPlotSummary {
     struct Keyed {
         PlotStroke stroke;
         uint32_t event = 0;
+        bool operator==(const Keyed&) const = default;
     };
     // The bar of one colour in one pixel column: segments first..last (other
     // colours' among them) span y0 (bottom) to y1 (top); their events are
@@ -65,6 +67,7 @@ struct SeqPlotSummary {
         float x = 0, y0 = 0, y1 = 0;
         uint32_t first = 0, last = 0;
         uint32_t ev_min = 0, ev_max = 0;
+        bool operator==(const Bar&) const = default;
     };
     PlotFrame frame;
     uint32_t selected_skb = 0;
@@ -74,6 +77,7 @@ struct SeqPlotSummary {
     std::vector<Keyed> lines;            // the window and ACK step lines
     std::vector<Bar> bars;
     std::vector<Keyed> marks;  // "R" beside retransmissions (detailed only), crosses on dropped segments
+    bool operator==(const SeqPlotSummary&) const = default;
 };
 
 // Everything the plot of g shows over frame.range, without the cursor. A
@@ -81,10 +85,73 @@ struct SeqPlotSummary {
 // selection's colour. t is the trace g was built from.
 SeqPlotSummary summarize_plot(const SeqGraph& g, const trace::Trace& t, const PlotFrame& frame, uint32_t selected_skb);
 
+// Lesson mode draws the graph as of the horizon (clip_seq_graph). Copying
+// that part of the graph, and summarizing it by a walk, on every step cost
+// O(trace); instead the whole graph is indexed once and a step draws a
+// prefix of it:
+//   - SeqGraphIndex::upto(): how many segments and steps are at or before an
+//     event (binary search; frames are recorded in event order);
+//   - SeqGraphIndex::extents(): their extents, for fit_range (kept per prefix);
+//   - summarize_plot_upto(): the same summary as summarize_plot() of the
+//     clipped graph, in a time that depends on the plot's width in pixels and
+//     only logarithmically on the trace (range trees of each column's
+//     extremes instead of a walk over its segments).
+
+// How much of a graph is drawn: its first `segments` segments and its first
+// `steps` ACK and window steps.
+struct SeqPrefix {
+    std::size_t segments = 0, steps = 0;
+    bool empty() const { return segments == 0 && steps == 0; }
+    bool operator==(const SeqPrefix&) const = default;
+};
+
+class SeqGraphIndex {
+public:
+    // O(n log n) once per graph; t is the trace g was built from.
+    SeqGraphIndex(const SeqGraph& g, const trace::Trace& t);
+    ~SeqGraphIndex();
+    SeqGraphIndex(SeqGraphIndex&&) noexcept;
+    SeqGraphIndex& operator=(SeqGraphIndex&&) noexcept;
+
+    // False when the graph's segments or steps do not come in event order (a
+    // hand-made trace): a prefix is then not the graph as of an event, and the
+    // caller clips by a walk instead.
+    bool in_event_order() const;
+    // The segments and steps of events at or before `horizon`.
+    SeqPrefix upto(std::size_t horizon) const;
+    // What set_extents() gives the clipped graph, so fit_range(extents(upto(h)))
+    // == fit_range(clip_seq_graph(g, h)).
+    SeqExtents extents(SeqPrefix p) const;
+
+    struct Impl;
+    const Impl& impl() const { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// summarize_plot(clip_seq_graph(g, h), t, frame, selected_skb) for p =
+// index.upto(h), without the copy or the walk (index built from g and t).
+SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index, const trace::Trace& t,
+                                   const PlotFrame& frame, uint32_t selected_skb, SeqPrefix p);
+
 // The strokes to draw with the cursor at event `cursor`, in drawing order:
 // step lines, bars (with end ticks when detailed), marks, then a ring around
 // each visible segment the cursor's event sent.
 std::vector<PlotStroke> plot_strokes(const SeqGraph& g, const trace::Trace& t, const SeqPlotSummary& s,
                                      std::size_t cursor);
+
+// Where the labels at the top of the plot go: the cursor's time ("t = ...")
+// beside the cursor line, and the window edge ("^ window edge N", when it is
+// above the visible range). The plot spans x from left to right below y top;
+// cx is the cursor line; the widths are the labels' (edge_w 0: none); lh a
+// line's height. The time label never crosses the cursor line, the two
+// labels never overlap, and the edge label crosses the cursor line only when
+// the plot is too narrow for it on either side.
+struct CursorLabels {
+    float time_x = 0, time_y = 0;
+    float edge_x = 0, edge_y = 0;
+};
+CursorLabels place_cursor_labels(float left, float right, float top, float cx, float time_w, float edge_w, float lh);
 
 }  // namespace sendpath::gui

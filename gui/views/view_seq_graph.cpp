@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "gui/model/seq_graph.hpp"
@@ -55,20 +56,35 @@ public:
         const Document& doc = ctx.doc;
         if (cache_doc_ != doc.id()) {
             full_ = build_seq_graph(doc.trace());
+            index_.reset();
+            ++graph_serial_;
             cache_doc_ = doc.id();
             cache_horizon_.reset();
         }
         // Lesson mode: only what happened up to the horizon (the cursor while a
         // question waits) is plotted; the fit follows it as the student steps.
+        // The graph is indexed once and a step draws a prefix of it, so a step
+        // costs the same in a trace of any length; a trace whose frames are not
+        // in event order is clipped by a walk instead.
         if (cache_horizon_ != doc.horizon()) {
             const bool clipped = doc.future_hidden();
-            graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
-            ++graph_serial_;
-            if (clipped || !cache_horizon_ || was_clipped_) range_ = fit_range(graph_);
+            const SeqPrefix before = prefix_;
+            if (clipped && !index_) index_.emplace(full_, doc.trace());
+            use_prefix_ = clipped && index_->in_event_order();
+            if (use_prefix_) {
+                prefix_ = index_->upto(doc.horizon());
+                graph_ = SeqGraph{};
+            } else {
+                graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
+                prefix_ = SeqPrefix{graph_.segments.size(), graph_.acks.size()};
+            }
+            // A step that adds no segment or ACK leaves the plot as it was.
+            if (!(prefix_ == before)) ++graph_serial_;
+            if (clipped || !cache_horizon_ || was_clipped_) range_ = fit();
             was_clipped_ = clipped;
             cache_horizon_ = doc.horizon();
         }
-        if (graph_.empty()) {
+        if (prefix_.empty()) {
             text_dim(T("gui.seq.none"));
             return;
         }
@@ -89,7 +105,7 @@ private:
             ImGui::TextUnformatted(label);
             ImGui::SameLine(0, ImGui::GetFontSize());
         };
-        if (ImGui::SmallButton(T("gui.seq.fit"))) range_ = fit_range(graph_);
+        if (ImGui::SmallButton(T("gui.seq.fit"))) range_ = fit();
         ImGui::SameLine();
         swatch(kSegment, T("gui.seq.sent"));
         swatch(kRetransmit, T("gui.seq.retransmit"));
@@ -125,7 +141,7 @@ private:
             range_ = pan(range_, io.MouseDelta.x / pw, -io.MouseDelta.y / ph);
             dragged_ = true;
         }
-        if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) range_ = fit_range(graph_);
+        if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) range_ = fit();
 
         const PlotRange& r = range_;
         auto X = [&](double tus) { return static_cast<float>(p0.x + (tus - r.t0) / (r.t1 - r.t0) * pw); };
@@ -154,13 +170,14 @@ private:
         const std::size_t cursor = doc.cursor();
         const SummaryKey key{graph_serial_, PlotFrame{r, pw, ph, std::max(2.0f, cw * 0.4f)}, ctx.vs.selected_skb};
         if (!(key == summary_key_) || !summary_valid_) {
-            summary_ = summarize_plot(graph_, t, key.frame, key.selected_skb);
+            summary_ = use_prefix_ ? summarize_plot_upto(full_, *index_, t, key.frame, key.selected_skb, prefix_)
+                                   : summarize_plot(graph_, t, key.frame, key.selected_skb);
             summary_key_ = key;
             summary_valid_ = true;
             strokes_valid_ = false;
         }
         if (!strokes_valid_ || strokes_cursor_ != cursor) {
-            strokes_ = plot_strokes(graph_, t, summary_, cursor);
+            strokes_ = plot_strokes(drawn(), t, summary_, cursor);
             strokes_cursor_ = cursor;
             strokes_valid_ = true;
         }
@@ -174,40 +191,28 @@ private:
                 case PlotStroke::Type::letter_r: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), c, "R"); break;
             }
         }
-        const auto& segs = graph_.segments;
+        const auto& segs = drawn().segments;
         const float cx = X(static_cast<double>(now));
         dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
         // The cursor's time at the top, beside the cursor line.
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
-        const float time_w = ImGui::CalcTextSize(time_label).x;
-        // Right of the cursor line, or left of it where the plot ends: never across it.
-        const float time_x = std::max(p0.x + 2, cx + 4 + time_w <= p1.x - 2 ? cx + 4 : cx - 4 - time_w);
-        // The window edge at the cursor, when it is above the visible range:
-        // top left, or a line lower where the time label would cover it.
-        const int64_t wnow = step_value_at(graph_.windows, now);
-        if (wnow > r.s1) {
-            std::snprintf(buf, sizeof buf, "%s", TF("gui.seq.window_edge", {std::to_string(wnow)}).c_str());
-            // The first place that covers neither the time label nor the cursor line.
-            const float edge_w = ImGui::CalcTextSize(buf).x;
-            auto crosses_cursor = [&](float x) { return x - 3 < cx && cx < x + edge_w + 3; };
-            float edge_x = p0.x + 4, edge_y = p0.y + 2;
-            if (edge_x < time_x + time_w + 6 && time_x < edge_x + edge_w + 6) edge_y += lh + 2;
-            if (crosses_cursor(edge_x)) {
-                edge_y = p0.y + 4 + lh;
-                if (cx + 4 + edge_w <= p1.x - 2) edge_x = cx + 4;
-                else if (cx - 4 - edge_w >= p0.x + 2) edge_x = cx - 4 - edge_w;
-            }
-            dl->AddText(ImVec2(edge_x, edge_y), kWindowLine, buf);
-        }
+        // The window edge at the cursor, when it is above the visible range.
+        const int64_t wnow = step_value_at(steps(drawn().windows), now);
+        const bool edge_shown = wnow > r.s1;
+        if (edge_shown) std::snprintf(buf, sizeof buf, "%s", TF("gui.seq.window_edge", {std::to_string(wnow)}).c_str());
+        const CursorLabels labels = place_cursor_labels(p0.x, p1.x, p0.y, cx, ImGui::CalcTextSize(time_label).x,
+                                                        edge_shown ? ImGui::CalcTextSize(buf).x : 0, lh);
+        if (edge_shown) dl->AddText(ImVec2(labels.edge_x, labels.edge_y), kWindowLine, buf);
         dl->PopClipRect();
         dl->AddRect(p0, p1, colors::kDimText);
-        dl->AddText(ImVec2(time_x, p0.y + 2), kCursor, time_label);
+        dl->AddText(ImVec2(labels.time_x, labels.time_y), kCursor, time_label);
 
         // Hover: the segment under the pointer (or the lines' values at that time); click jumps.
         if (hovered && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
             const double tm = r.t0 + fx * (r.t1 - r.t0), sm = r.s0 + fy * (r.s1 - r.s0);
-            const int k = nearest_segment(graph_, tm, sm, (r.t1 - r.t0) / pw, (r.s1 - r.s0) / ph, 6.0);
+            const int k =
+                nearest_segment(drawn(), tm, sm, (r.t1 - r.t0) / pw, (r.s1 - r.s0) / ph, 6.0, prefix_.segments);
             ImGui::BeginTooltip();
             if (k >= 0) {
                 const SeqSegment& s = segs[static_cast<std::size_t>(k)];
@@ -224,11 +229,11 @@ private:
             } else {
                 const auto tt = static_cast<int64_t>(tm);
                 ImGui::Text("%s, seq %.0f", format_time_us(tt).c_str(), sm);
-                const int64_t a = step_value_at(graph_.acks, tt), w = step_value_at(graph_.windows, tt);
+                const int64_t a = step_value_at(steps(drawn().acks), tt), w = step_value_at(steps(drawn().windows), tt);
                 if (a >= 0)
-                    ImGui::TextUnformatted(
-                        TF("gui.seq.acked_up_to", {std::to_string(a), std::to_string(w), std::to_string(graph_.wscale)})
-                            .c_str());
+                    ImGui::TextUnformatted(TF("gui.seq.acked_up_to",
+                                              {std::to_string(a), std::to_string(w), std::to_string(drawn().wscale)})
+                                               .c_str());
                 else text_dim(T("gui.seq.no_ack"));
             }
             ImGui::EndTooltip();
@@ -237,6 +242,13 @@ private:
         }
         if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragged_ = false;
     }
+
+    // The graph the plot's indices refer to, of which the first prefix_ segments and steps are drawn.
+    const SeqGraph& drawn() const { return use_prefix_ ? full_ : graph_; }
+    std::span<const SeqStep> steps(const std::vector<SeqStep>& all) const {
+        return {all.data(), std::min(all.size(), prefix_.steps)};
+    }
+    PlotRange fit() const { return use_prefix_ ? fit_range(index_->extents(prefix_)) : fit_range(graph_); }
 
     static ImU32 tone_color(Tone tone, uint32_t selected_skb) {
         switch (tone) {
@@ -253,7 +265,7 @@ private:
 
     uint64_t cache_doc_ = 0;
     std::optional<std::size_t> cache_horizon_;
-    uint64_t graph_serial_ = 0;  // counts the graphs graph_ has held
+    uint64_t graph_serial_ = 0;  // counts the graphs drawn (a trace, a prefix of it)
     SeqPlotSummary summary_;     // the plot without the cursor
     SummaryKey summary_key_;
     bool summary_valid_ = false;
@@ -261,8 +273,11 @@ private:
     std::size_t strokes_cursor_ = 0;
     bool strokes_valid_ = false;
     bool was_clipped_ = false;
-    SeqGraph full_;   // every segment and ACK of the trace
-    SeqGraph graph_;  // what is drawn: full_, or full_ up to the horizon
+    SeqGraph full_;                       // every segment and ACK of the trace
+    SeqGraph graph_;                      // without the prefix: what is drawn, full_ or full_ clipped by a walk
+    std::optional<SeqGraphIndex> index_;  // lesson mode: built once per trace
+    bool use_prefix_ = false;             // lesson mode draws full_'s first prefix_ segments and steps
+    SeqPrefix prefix_;
     PlotRange range_;
     bool dragged_ = false;
 };

@@ -17,6 +17,8 @@
 
 #include "bench_support.hpp"
 #include "gui/app.hpp"
+#include "gui/model/seq_graph.hpp"
+#include "gui/model/seq_plot.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
 #include "trace/trace_io.hpp"
@@ -31,6 +33,59 @@ static double frame(gui::App& app) {
     app.draw();
     ImGui::Render();
     return ms(t0, clk::now());
+}
+
+// Lesson mode's sequence graph (issue 13): what a step costs the graph while
+// a question hides the future, before and after the index. Before: the graph
+// copied up to the horizon (clip_seq_graph), fitted, summarized by a walk.
+// After: the horizon's prefix found in the index, fitted from its kept
+// extents, summarized a pixel column at a time. Both then decide the strokes
+// (plot_strokes). Measured at 200 random horizons, each followed by the step
+// to the next event that sends a segment or takes an ACK (the plot moves, the
+// dearest step), in a 640x480 plot, the graph's size in a 1280x800 window.
+static void lesson_steps(const std::string& path) {
+    const trace::Trace t = trace::load_trace(path);
+    const gui::SeqGraph g = gui::build_seq_graph(t);
+    const auto i0 = clk::now();
+    const gui::SeqGraphIndex ix(g, t);
+    const double index_ms = ms(i0, clk::now());
+    // The horizons: 200 random segments' events, each with the event before it.
+    std::mt19937_64 rng(7);
+    std::vector<std::size_t> horizons;
+    for (int i = 0; i < 200; ++i) {
+        const std::size_t k = std::uniform_int_distribution<std::size_t>(0, g.segments.size() - 1)(rng);
+        horizons.push_back(std::size_t{g.segments[k].event} - 1);
+        horizons.push_back(g.segments[k].event);
+    }
+    // Each way in a run of its own, so neither finds the caches as the other left them.
+    std::vector<double> before, after;
+    std::size_t sink = 0, columns = 0;
+    for (std::size_t h : horizons) {
+        const auto a = clk::now();
+        const gui::SeqGraph clipped = gui::clip_seq_graph(g, h);
+        const gui::PlotFrame f{gui::fit_range(clipped), 640, 480, 2.8f};
+        const gui::SeqPlotSummary sum = gui::summarize_plot(clipped, t, f, 0);
+        sink += gui::plot_strokes(clipped, t, sum, h).size();
+        before.push_back(ms(a, clk::now()));
+    }
+    for (std::size_t h : horizons) {
+        const auto a = clk::now();
+        const gui::SeqPrefix p = ix.upto(h);
+        const gui::PlotFrame f{gui::fit_range(ix.extents(p)), 640, 480, 2.8f};
+        const gui::SeqPlotSummary sum = gui::summarize_plot_upto(g, ix, t, f, 0, p);
+        sink += gui::plot_strokes(g, t, sum, h).size();
+        after.push_back(ms(a, clk::now()));
+        columns += sum.bars.size() + sum.lines.size();
+    }
+    const Spread sb = spread(before), sa = spread(after);
+    std::printf(
+        "lesson mode, a step that moves the sequence graph (400 steps; %zu segments, %zu ACKs; index built in %.0f "
+        "ms): "
+        "before (clip + walk) median %.3f ms, max %.3f ms; after (prefix + index) median %.3f ms, max %.3f ms; %.0f "
+        "bars "
+        "and step strokes a step on average (%zu)\n",
+        g.segments.size(), g.acks.size(), index_ms, sb.median, sb.worst, sa.median, sa.worst,
+        static_cast<double>(columns) / static_cast<double>(horizons.size()), sink % 2);
 }
 
 int main(int argc, char** argv) {
@@ -116,5 +171,6 @@ int main(int argc, char** argv) {
     const Spread st = spread(steps);
     std::printf("step into + one frame (200 steps): median %.2f ms, p95 %.2f ms\n", st.median, st.p95);
     ImGui::DestroyContext();
+    lesson_steps(path);
     return 0;
 }

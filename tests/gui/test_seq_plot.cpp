@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <tuple>
 
 #include "gui/model/seq_graph.hpp"
@@ -163,4 +164,112 @@ TEST_CASE("seq plot: with more than kDetailedSegments visible, bars only, the sa
     CHECK(count(got, PlotStroke::Type::line, Tone::sent, true) > 0);  // the future, dimmed
     CHECK(got.size() < g.segments.size());
     check_same_as_walk(t, g, f, 0);
+}
+
+namespace {
+// Lesson mode before the index: the graph copied up to the horizon
+// (clip_seq_graph), fitted, summarized by the walk. With the index: a prefix
+// of the whole graph, its extents kept, summarized column by column. Both are
+// checked at horizons that add a segment or an ACK (the fit moves) and the
+// events just before them, fitted and zoomed, with and without a selection.
+void check_prefix_same_as_clip(const trace::Trace& t, const SeqGraph& g, uint32_t skb, std::size_t samples) {
+    const SeqGraphIndex ix(g, t);
+    REQUIRE(ix.in_event_order());
+    std::vector<std::size_t> horizons = {0, t.events.size() - 1};
+    for (std::size_t k = 0; k < samples; ++k) {
+        const SeqSegment& s = g.segments[g.segments.size() * k / samples];
+        const SeqStep& a = g.acks[g.acks.size() * k / samples];
+        for (std::size_t h : {std::size_t{s.event}, std::size_t{a.event}}) {
+            horizons.push_back(h);
+            if (h > 0) horizons.push_back(h - 1);
+        }
+    }
+    std::size_t compared = 0;
+    for (std::size_t h : horizons) {
+        CAPTURE(h);
+        const SeqGraph clipped = clip_seq_graph(g, h);
+        const SeqPrefix p = ix.upto(h);
+        REQUIRE(p.segments == clipped.segments.size());
+        REQUIRE(p.steps == clipped.acks.size());
+        const PlotRange fit = fit_range(clipped);
+        CHECK(fit_range(ix.extents(p)) == fit);
+        if (clipped.empty()) continue;
+        for (const PlotFrame& f : {PlotFrame{fit, 900, 500, 2.8f}, PlotFrame{fit, 120, 300, 2.8f},
+                                   PlotFrame{zoom_time_at(fit, 0.7, 5.0), 1000, 600, 2.8f},
+                                   PlotFrame{zoom_at(fit, 0.3, 0.5, 3.0), 700, 400, 2.8f}})
+            for (uint32_t sel : {uint32_t{0}, skb}) {
+                const SeqPlotSummary want = summarize_plot(clipped, t, f, sel);
+                const SeqPlotSummary got = summarize_plot_upto(g, ix, t, f, sel, p);
+                CHECK(got == want);
+                // Nothing of the future: every stroke's event is at or before the horizon.
+                for (const auto& k : got.lines) CHECK(k.event <= h);
+                for (const auto& k : got.marks) CHECK(k.event <= h);
+                for (const auto& b : got.bars) CHECK(b.ev_max <= h);
+                const auto strokes = plot_strokes(g, t, got, h);
+                CHECK(strokes == plot_strokes(clipped, t, want, h));
+                CHECK(std::none_of(strokes.begin(), strokes.end(), [](const PlotStroke& s) { return s.future; }));
+                ++compared;
+            }
+        // What the view shows beside the plot: the window edge at the cursor, the hovered segment.
+        const int64_t now = t.events[h].time_us;
+        CHECK(step_value_at(std::span<const SeqStep>(g.windows.data(), p.steps), now) ==
+              step_value_at(clipped.windows, now));
+        const double tpp = (fit.t1 - fit.t0) / 900, spp = (fit.s1 - fit.s0) / 500;
+        if (!clipped.segments.empty()) {
+            const SeqSegment& lastseg = clipped.segments.back();
+            CHECK(nearest_segment(g, static_cast<double>(lastseg.time_us) + 3 * tpp,
+                                  static_cast<double>(lastseg.seq_hi), tpp, spp, 6.0, p.segments) ==
+                  nearest_segment(clipped, static_cast<double>(lastseg.time_us) + 3 * tpp,
+                                  static_cast<double>(lastseg.seq_hi), tpp, spp, 6.0));
+        }
+    }
+    CHECK(compared > samples * 8);
+}
+}  // namespace
+
+TEST_CASE("seq plot: lesson mode's prefix of the graph draws exactly what the clipped copy drew") {
+    SUBCASE("5 % loss: retransmissions, drops, a selected skb") {
+        const trace::Trace t = sptest::run_shipped("random_loss.json");
+        const SeqGraph g = build_seq_graph(t);
+        uint32_t skb = 0;
+        for (const SeqSegment& s : g.segments)
+            if (s.retransmit && t.frames[s.frame].skb) skb = t.frames[s.frame].skb;
+        REQUIRE(skb != 0);
+        check_prefix_same_as_clip(t, g, skb, 40);
+    }
+    SUBCASE("more than kDetailedSegments segments: bars and crosses only") {
+        const trace::Trace t = sptest::run_json(
+            R"({"peer": {"loss": {"rate": 0.02, "seed": 3}}, "timeline": [{"send": 8388608}], "max_time_ms": 600000})");
+        const SeqGraph g = build_seq_graph(t);
+        REQUIRE(g.segments.size() > kDetailedSegments);
+        check_prefix_same_as_clip(t, g, 0, 12);
+    }
+}
+
+TEST_CASE("seq plot: the cursor's time and the window edge labels never overlap, nor cross the cursor line") {
+    // Issue 13: "^ window edge 133969" overlapped "t = 2.000 ms". Every cursor
+    // position across plots 1024 and 400 pixels wide, with label widths of the
+    // app's font (7 pixels a character, 16-pixel lines).
+    const float lh = 16, top = 40;
+    for (const float right : {1024.0f, 400.0f})
+        for (const float time_w : {7.0f * 12, 7.0f * 16})
+            for (const float edge_w : {7.0f * 20, 7.0f * 27})
+                for (float cx = 80; cx <= right; cx += 0.5f) {
+                    CAPTURE(right);
+                    CAPTURE(cx);
+                    const float left = 80;
+                    const CursorLabels l = place_cursor_labels(left, right, top, cx, time_w, edge_w, lh);
+                    // Inside the plot, never across the cursor line.
+                    CHECK(l.time_x >= left);
+                    CHECK(l.time_x + time_w <= right);
+                    CHECK((l.time_x > cx || l.time_x + time_w < cx));
+                    // The two boxes do not meet.
+                    const bool apart_x = l.edge_x + edge_w <= l.time_x || l.time_x + time_w <= l.edge_x;
+                    const bool apart_y = l.edge_y >= l.time_y + lh || l.time_y >= l.edge_y + lh;
+                    CHECK((apart_x || apart_y));
+                    // The edge label crosses the cursor line only where it fits on neither side.
+                    const bool crosses = l.edge_x < cx && cx < l.edge_x + edge_w;
+                    const bool fits_a_side = cx + 4 + edge_w <= right - 2 || cx - 4 - edge_w >= left + 2;
+                    if (fits_a_side) CHECK(!crosses);
+                }
 }

@@ -191,6 +191,27 @@ public:
             fail(w, h.at, std::string(what) + " in UTF-8, found a text string that is not");
         return s;
     }
+    // Steps over a byte string without reading it: the first pass over a trace
+    // only looks for where each top-level value is, and the frames' bytes (most
+    // of a trace) were copied into a temporary string each there.
+    void skip_bytes(const Where& w) {
+        const Head h = head(w);
+        auto step = [&](uint64_t n) {
+            if (pos_ > size_ || n > size_ - pos_) fail_eof(w);
+            pos_ += static_cast<std::size_t>(n);
+        };
+        if (!h.indefinite) return step(h.arg);
+        for (;;) {
+            if (peek(w) == 0xff) {
+                ++pos_;
+                return;
+            }
+            const Head c = head(w);
+            if (c.major != 2 || c.indefinite)
+                fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+            step(c.arg);
+        }
+    }
     // A byte string appended straight to out (no temporary string per frame).
     void read_bytes_into(std::vector<uint8_t>& out, const Where& w, std::string_view what) {
         const Head h = head(w);
@@ -251,7 +272,7 @@ public:
         switch (major) {
             case 0:
             case 1: head(w); return;
-            case 2:
+            case 2: skip_bytes(w); return;
             case 3: read_string(major, w, "a string"); return;
             case 4:
             case 5: {
