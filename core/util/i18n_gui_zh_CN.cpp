@@ -143,6 +143,8 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.lesson.autosave_to", "答案自动保存到 {0}"},
         {"gui.view.timeline", "时间线"},
         {"gui.timeline.event_of", "事件 {0} / {1}"},
+        {"gui.timeline.event_hidden", "事件 {0}"},
+        {"gui.timeline.run_ended_hidden", "运行已结束（共产生多少事件，要等问题都回答后才显示）"},
         {"gui.timeline.call", "第 {0} 次 send() 调用"},
         {"gui.timeline.outside_send", "不在 send() 中"},
         {"gui.timeline.live_tap", "经 TAP {0} 实时运行：已有 {1} 个事件"},

@@ -1,6 +1,7 @@
 #include "gui/model/document.hpp"
 
 #include "util/errors.hpp"
+#include "util/i18n.hpp"
 
 namespace sendpath::gui {
 
@@ -90,6 +91,12 @@ void Document::seek(std::size_t i) {
     // gives the document a new id and views rebuild their per-trace caches,
     // so growing by one event per step would cost a rebuild per step.
     if (run_ && cursor_ + kAhead / 2 >= allowed_) want(cursor_ + 1 + std::max(kAhead, size() / 4));
+}
+
+std::string Document::position_text(std::string_view lang) const {
+    const std::string cur = std::to_string(empty() ? 0 : cursor_);
+    if (future_hidden()) return util::i18n::trf(lang, "gui.timeline.event_hidden", {cur});
+    return util::i18n::trf(lang, "gui.timeline.event_of", {cur, std::to_string(empty() ? 0 : size() - 1)});
 }
 
 }  // namespace sendpath::gui

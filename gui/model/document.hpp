@@ -54,6 +54,10 @@ public:
         return lesson && lesson->hides_future() ? cursor_ : size() - 1;
     }
     bool future_hidden() const { return !empty() && horizon() + 1 < size(); }
+    // The header's position text in lang: "event 17 / 349", or, while a
+    // lesson hides the future, "event 17" (the total would say how much of
+    // the run is left).
+    std::string position_text(std::string_view lang) const;
 
     const trace::Event* event() const { return empty() ? nullptr : &trace_->events[cursor_]; }
     const model::State& state() const { return state_; }      // after the cursor's event

@@ -40,7 +40,12 @@ public:
         transport(ctx);
         ImGui::SameLine(0, ImGui::GetFontSize());
         const trace::Event& e = t.events[cur];
-        ImGui::TextUnformatted(TF("gui.timeline.event_of", {std::to_string(cur), std::to_string(n - 1)}).c_str());
+        // While a lesson hides the future, neither the header nor the slider
+        // may tell how much of the run is left: no total, and the slider ends
+        // at the horizon.
+        const bool hidden = doc.future_hidden();
+        const std::size_t last = hidden ? doc.horizon() : n - 1;
+        ImGui::TextUnformatted(doc.position_text(ui_lang()).c_str());
         ImGui::SameLine(0, ImGui::GetFontSize());
         ImGui::Text("t = %s", format_time_us(e.time_us).c_str());
         ImGui::SameLine(0, ImGui::GetFontSize());
@@ -55,7 +60,7 @@ public:
 
         int v = static_cast<int>(cur);
         ImGui::SetNextItemWidth(-1);
-        if (ImGui::SliderInt("##cursor", &v, 0, static_cast<int>(n - 1), "%d", ImGuiSliderFlags_AlwaysClamp))
+        if (ImGui::SliderInt("##cursor", &v, 0, static_cast<int>(last), "%d", ImGuiSliderFlags_AlwaysClamp))
             ctx.push(Command::jump(static_cast<std::size_t>(v)));
         strip(ctx);
     }
@@ -80,6 +85,8 @@ private:
                 if (ImGui::IsItemHovered())
                     ImGui::SetTooltip("%s", TF("gui.timeline.live_tip", {std::to_string(Document::kAhead)}).c_str());
             }
+        } else if (doc.future_hidden()) {
+            ImGui::TextUnformatted(T("gui.timeline.run_ended_hidden"));
         } else {
             const std::string& why = doc.trace().end_reason;
             ImGui::TextUnformatted(

@@ -48,6 +48,10 @@ TEST_CASE("lesson: while a question waits the horizon is the cursor, and every v
     CHECK(doc->horizon() == q);
     const trace::Trace& t = doc->trace();
 
+    // Header: the cursor's event without the total, which would tell how
+    // much of the run is left; the total is back once nothing is hidden.
+    CHECK(doc->position_text("en") == "event " + std::to_string(q));
+    CHECK(doc->position_text("zh_CN") == "事件 " + std::to_string(q));
     // Events list: no row after the cursor.
     const auto rows = filter_events(t, EventFilter(""));
     CHECK(rows_up_to(rows, doc->horizon()) == q + 1);
@@ -324,4 +328,21 @@ TEST_CASE("lesson: the autosave folder is $XDG_DATA_HOME/sendpath/answers, else 
     if (old_xdg) setenv("XDG_DATA_HOME", xdg.c_str(), 1);
     if (old_home) setenv("HOME", home.c_str(), 1);
     else unsetenv("HOME");
+}
+
+TEST_CASE("lesson: the header gives the run's total only when nothing is hidden") {
+    LoadOptions lo;
+    lo.live = false;
+    auto plain = load_document(sptest::source_path("traces/01-first-send.json"), lo);
+    REQUIRE(plain);
+    CHECK_FALSE(plain->future_hidden());
+    CHECK(plain->position_text("en") == "event 0 / " + std::to_string(plain->size() - 1));
+    auto doc = open_lesson("01-first-send.json");
+    REQUIRE(doc->lesson);
+    doc->seek(key_of(*doc->lesson, "branch1").event);
+    CHECK(doc->position_text("en").find('/') == std::string::npos);
+    // Instructor mode shows everything again, the total with it.
+    doc->lesson->instructor = true;
+    REQUIRE_FALSE(doc->future_hidden());
+    CHECK(doc->position_text("en").find('/') != std::string::npos);
 }
