@@ -12,6 +12,7 @@
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
 #include "support/errors.hpp"
+#include "support/files.hpp"
 #include "support/trace_query.hpp"
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
@@ -296,4 +297,28 @@ TEST_CASE("grade: an answers file reads back what answer_sheet_to_json wrote") {
     const AnswerSheet back = answer_sheet_from_json(out, "again.json", first_send().lesson);
     CHECK(grade_sheet(first_key(), back).score == first_key().total_points);
     CHECK(out["answers"]["room"].is_number_integer());
+}
+
+TEST_CASE("lesson 13: when the timer fires is graded to within 1 ms, as its prompt says") {
+    const Lesson l = load_lesson(sptest::source_path("lessons/13-loss-retransmit.json"));
+    const trace::Trace t = trace::load_trace(prepared_trace_path(l));
+    const AnswerKey key = compute_answer_key(l, t);
+    const KeyQuestion* q = key.question("fires_after");
+    REQUIRE(q);
+    CHECK(q->tolerance == 1);
+    const auto& lq =
+        *std::find_if(l.questions.begin(), l.questions.end(), [](const auto& x) { return x.id == "fires_after"; });
+    CHECK(lq.prompt.find("to within 1 ms") != std::string::npos);
+    // The timer is armed with the RTO (at least 200 ms) and fires on a jiffy.
+    CHECK(q->number >= 200);
+    auto says = [&](double ms) {
+        Answer a;
+        a.number = ms;
+        return answer_is_correct(*q, a);
+    };
+    CHECK(says(static_cast<double>(q->number)));
+    CHECK(says(static_cast<double>(q->number) + 1));
+    CHECK(says(static_cast<double>(q->number) - 1));
+    CHECK_FALSE(says(static_cast<double>(q->number) + 2));
+    CHECK_FALSE(says(200 - 2));
 }
