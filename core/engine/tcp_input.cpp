@@ -743,7 +743,6 @@ void Engine::tcp_try_keep_open() {
     if (sk.ca_state != state) tcp_set_ca_state(state, true);
 }
 
-// tcp_try_to_open: tcp_try_keep_open, then no burst (tcp_moderate_cwnd).
 // tcp_try_to_open: in CWR, rate halving goes on; otherwise Disorder or Open
 // (tcp_try_keep_open) with the burst moderated. (ECE, which would enter
 // CWR here, is not modelled.)

@@ -9,10 +9,7 @@
 #include <memory>
 #include <optional>
 
-#include "engine/link.hpp"
-#include "lesson/scenario.hpp"
-#include "peer/sim_peer.hpp"
-#include "run/runner.hpp"
+#include "support/peer_edit_link.hpp"
 #include "support/scenarios.hpp"
 #include "support/trace_query.hpp"
 
@@ -26,17 +23,11 @@ namespace {
 // The simulated peer, with every segment that would reach the engine between
 // from_us and to_us held back until to_us: a delay spike on the return path
 // (a route change, a radio link retrying), the case F-RTO was made for.
-class DelaySpikeLink final : public engine::Link {
+class DelaySpikeLink final : public SimLinkWrapper {
 public:
     DelaySpikeLink(peer::SimPeerConfig cfg, int64_t from_us, int64_t to_us)
-        : cfg_(std::move(cfg)), from_(from_us), to_(to_us) {}
-    void attach(trace::Recorder& rec) override { sim_ = std::make_unique<peer::SimLink>(cfg_, rec); }
+        : SimLinkWrapper(std::move(cfg)), from_(from_us), to_(to_us) {}
     int64_t now_us() override { return std::max(sim_->now_us(), now_); }
-    bool send(std::span<const uint8_t> frame) override { return sim_->send(frame); }
-    bool takes_segments() const override { return true; }
-    bool send_segment(const net::FrameAddrs& a, const net::TcpRepr& tcp, uint32_t payload_len) override {
-        return sim_->send_segment(a, tcp, payload_len);
-    }
     std::optional<engine::Received> wait(int64_t until_us) override {
         for (;;) {
             const bool release_first = !held_.empty() && to_ <= until_us;
@@ -58,21 +49,15 @@ public:
     }
 
 private:
-    peer::SimPeerConfig cfg_;
     int64_t from_, to_;
     int64_t now_ = 0;
-    std::unique_ptr<peer::SimLink> sim_;
     std::deque<engine::Received> held_;
 };
 
 trace::Trace run_with_spike(lesson::Scenario sc, int64_t from_us, int64_t to_us) {
-    const peer::SimPeerConfig cfg = sc.peer;
-    sc.peer.type = "tap";  // the runner takes the link from the hook
-    run::RunHooks hooks;
-    hooks.make_tap_link = [&](const lesson::Scenario&) {
+    return run_with_sim_link(std::move(sc), [&](const peer::SimPeerConfig& cfg) {
         return std::make_unique<DelaySpikeLink>(cfg, from_us, to_us);
-    };
-    return run::run_scenario(sc, engine::Options{}, hooks);
+    });
 }
 
 // 20 segments at 0 ms; at 50 ms 40 more, whose ACKs the spike holds for

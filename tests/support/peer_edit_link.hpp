@@ -1,6 +1,6 @@
-// The simulated peer with its segments edited on the way to the engine, for
-// tests that need what a well-behaved receiver never sends (bad SACK blocks,
-// out-of-window segments, a stray RST).
+// The simulated peer with its segments edited or held on the way to the
+// engine, for tests that need what a well-behaved receiver and path never
+// give (bad SACK blocks, out-of-window segments, a stray RST, a delay spike).
 //
 // Inline, not in sp_test_support: the library stays at the trace layer, and a
 // test that runs scenarios links the engine itself (sendpath_core).
@@ -19,13 +19,11 @@
 
 namespace sptest {
 
-// Calls edit(n, tcp) with the n-th segment (from 1) the simulated peer sends
-// after its SYN-ACK; the frame is built again from the edited header, so the
-// trace holds what the engine read.
-class PeerEditLink final : public sendpath::engine::Link {
+// The simulated peer behind a test's own Link, which passes everything
+// through and may override what reaches the engine (wait) or the clock it sees.
+class SimLinkWrapper : public sendpath::engine::Link {
 public:
-    using Edit = std::function<void(int n, sendpath::net::TcpRepr& tcp)>;
-    PeerEditLink(sendpath::peer::SimPeerConfig cfg, Edit edit) : cfg_(std::move(cfg)), edit_(std::move(edit)) {}
+    explicit SimLinkWrapper(sendpath::peer::SimPeerConfig cfg) : cfg_(std::move(cfg)) {}
     void attach(sendpath::trace::Recorder& rec) override {
         sim_ = std::make_unique<sendpath::peer::SimLink>(cfg_, rec);
     }
@@ -36,6 +34,21 @@ public:
                       uint32_t payload_len) override {
         return sim_->send_segment(a, tcp, payload_len);
     }
+    std::optional<sendpath::engine::Received> wait(int64_t until_us) override { return sim_->wait(until_us); }
+
+protected:
+    sendpath::peer::SimPeerConfig cfg_;
+    std::unique_ptr<sendpath::peer::SimLink> sim_;
+};
+
+// Calls edit(n, tcp) with the n-th segment (from 1) the simulated peer sends
+// after its SYN-ACK; the frame is built again from the edited header, so the
+// trace holds what the engine read.
+class PeerEditLink final : public SimLinkWrapper {
+public:
+    using Edit = std::function<void(int n, sendpath::net::TcpRepr& tcp)>;
+    PeerEditLink(sendpath::peer::SimPeerConfig cfg, Edit edit)
+        : SimLinkWrapper(std::move(cfg)), edit_(std::move(edit)) {}
     std::optional<sendpath::engine::Received> wait(int64_t until_us) override {
         auto r = sim_->wait(until_us);
         if (r && r->has_segment && !(r->segment.tcp.flags & sendpath::net::TCP_SYN)) {
@@ -54,20 +67,28 @@ public:
     }
 
 private:
-    sendpath::peer::SimPeerConfig cfg_;
     Edit edit_;
-    std::unique_ptr<sendpath::peer::SimLink> sim_;
     int n_ = 0;
 };
 
-// Runs sc with the engine's default options against the simulated peer of
-// sc.peer, its segments edited by edit.
-inline sendpath::trace::Trace run_with_peer_edits(sendpath::lesson::Scenario sc, PeerEditLink::Edit edit) {
+// Runs sc with the engine's default options over the Link make(cfg) returns,
+// cfg being sc's simulated peer (a SimLinkWrapper around it).
+template <class MakeLink>
+sendpath::trace::Trace run_with_sim_link(sendpath::lesson::Scenario sc, MakeLink make) {
     const sendpath::peer::SimPeerConfig cfg = sc.peer;
     sc.peer.type = "tap";  // the runner then takes the link from the hook
     sendpath::run::RunHooks hooks;
-    hooks.make_tap_link = [&](const sendpath::lesson::Scenario&) { return std::make_unique<PeerEditLink>(cfg, edit); };
+    hooks.make_tap_link = [&](const sendpath::lesson::Scenario&) -> std::unique_ptr<sendpath::engine::Link> {
+        return make(cfg);
+    };
     return sendpath::run::run_scenario(sc, sendpath::engine::Options{}, hooks);
+}
+
+// Runs sc against the simulated peer of sc.peer, its segments edited by edit.
+inline sendpath::trace::Trace run_with_peer_edits(sendpath::lesson::Scenario sc, PeerEditLink::Edit edit) {
+    return run_with_sim_link(std::move(sc), [&](const sendpath::peer::SimPeerConfig& cfg) {
+        return std::make_unique<PeerEditLink>(cfg, edit);
+    });
 }
 
 }  // namespace sptest
