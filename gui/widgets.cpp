@@ -69,6 +69,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::autocork_defer:
         case Kind::frame_bad:
         case Kind::peer_drop:
+        case Kind::peer_late:
         case Kind::dupack:
         case Kind::enter_recovery:
         case Kind::hystart_exit:
@@ -96,6 +97,7 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::loss_ack:
         case Kind::sack_blocks:
         case Kind::seq_reject:
+        case Kind::paws_reject:
         case Kind::ca_init:
         case Kind::hystart_reset:
         case Kind::cubic_acked:
@@ -106,6 +108,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::frto_ack:
         case Kind::frto_highmark:
         case Kind::enter_cwr:
+        case Kind::undo:
+        case Kind::undo_cwr:
+        case Kind::retrans_stamp:
         case Kind::sack_discard:
         case Kind::dsack:
         case Kind::sack_tag:

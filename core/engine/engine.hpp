@@ -31,6 +31,8 @@ inline constexpr int64_t GSO_MAX_SIZE = 65536;
 // sysctl_tcp_tso_win_divisor and the default reordering metric (tcp_max_burst).
 inline constexpr int64_t TCP_TSO_WIN_DIVISOR = 3;
 inline constexpr int64_t TCP_REORDERING = 3;
+// PAWS: how far (in timestamp ticks) a TSval may lag ts_recent and still pass.
+inline constexpr int32_t TCP_PAWS_WINDOW = 1;
 // tcp_skb_pcount: the segments an skb counts for (0 before transmit means one).
 inline int64_t tcp_skb_pcount(const model::SkBuff& skb) { return skb.gso_segs ? skb.gso_segs : 1; }
 // What an ACK did, as tcp_ack collects it (tcp_input.c's FLAG_ bits).
@@ -207,7 +209,7 @@ public:
     int tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
                                 const std::vector<std::pair<uint32_t, uint32_t>>& blocks);
     bool tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t end_seq, int64_t& reason) const;
-    bool tcp_check_dsack(int64_t ack, const std::vector<std::pair<uint32_t, uint32_t>>& sp);
+    bool tcp_check_dsack(int64_t ack, int64_t prior_snd_una, const std::vector<std::pair<uint32_t, uint32_t>>& sp);
     int tcp_match_skb_to_sack(model::SkBuff& skb, int64_t start_seq, int64_t end_seq);
     void tcp_sacktag_one(model::SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag);
     void tcp_mark_lost_retrans();
@@ -220,7 +222,7 @@ public:
     bool tcp_is_fack() const;
     bool tcp_check_sack_reneging(int flag);
     // Loss recovery without SACK (tcp_input.c): the state machine and its helpers.
-    void tcp_fastretrans_alert(int64_t pkts_acked, int flag);
+    void tcp_fastretrans_alert(int64_t pkts_acked, int flag, int64_t tsecr);
     bool tcp_time_to_recover() const;
     bool tcp_may_send_now() const;
     void tcp_update_scoreboard(bool fast_rexmit);
@@ -230,7 +232,17 @@ public:
     void tcp_complete_cwr();
     void tcp_try_to_open(int flag);
     void tcp_try_keep_open();
-    bool tcp_try_undo_recovery();
+    // Undo (tcp_input.c): taking back a cut that proved needless.
+    bool tcp_packet_delayed(int64_t tsecr) const;
+    bool tcp_may_undo(int64_t tsecr) const;
+    void emit_undo(int64_t reason, int64_t tsecr, int64_t stamp);
+    void tcp_undo_cwr(bool undo);
+    bool tcp_try_undo_recovery(int64_t tsecr);
+    void tcp_try_undo_dsack();
+    bool tcp_try_undo_partial(int64_t acked, int64_t tsecr);
+    bool tcp_try_undo_loss(int64_t tsecr);
+    void tcp_clear_retrans_stamp();
+    bool tcp_paws_discard(const net::TcpRepr& th, int64_t payload_len) const;
     void tcp_set_ca_state(int64_t state, bool new_high_seq);
     void tcp_add_reno_sack();
     void tcp_remove_reno_sacks(int64_t acked);
@@ -245,6 +257,8 @@ public:
     uint32_t tcp_time_stamp() const;  // jiffies (HZ = 1000) as the kernel's 32-bit tcp_time_stamp
     void tcp_init_congestion_control();
     int64_t tcp_ca_ssthresh(int64_t cwnd);
+    int64_t tcp_current_ssthresh() const;
+    int64_t tcp_ca_undo_cwnd() const;
     int64_t tcp_cwnd_min() const;
     void tcp_ca_set_state(int64_t new_state);
     void tcp_ca_pkts_acked(int64_t pkts_acked, int64_t rtt_us);

@@ -103,6 +103,24 @@ int64_t Engine::tcp_ca_ssthresh(int64_t cwnd) {
     return std::max<int64_t>(cwnd >> 1, 2);
 }
 
+// tcp_current_ssthresh: the ssthresh an undo should come back to. During a
+// reduction (CWR, Recovery) that is ssthresh; otherwise cwnd still counts,
+// as 3/4 of it if that is more.
+int64_t Engine::tcp_current_ssthresh() const {
+    const auto& sk = st_const().sk;
+    if (sk.ca_state == TCP_CA_CWR || sk.ca_state == TCP_CA_Recovery) return sk.snd_ssthresh;
+    return std::max(sk.snd_ssthresh, (sk.snd_cwnd >> 1) + (sk.snd_cwnd >> 2));
+}
+
+// The undo_cwnd hook, for tcp_undo_cwr: CUBIC's (bictcp_undo_cwnd) goes back
+// to W_max (last_max_cwnd) if cwnd is below it; Reno has none, and
+// tcp_undo_cwr's fallback is twice ssthresh.
+int64_t Engine::tcp_ca_undo_cwnd() const {
+    const auto& sk = st_const().sk;
+    if (sk.icsk_ca_ops == CA_OPS_CUBIC) return std::max(sk.snd_cwnd, sk.last_max_cwnd);
+    return std::max(sk.snd_cwnd, sk.snd_ssthresh << 1);
+}
+
 // tcp_cwnd_min: how far rate halving may lower cwnd. Reno has a min_cwnd
 // hook (tcp_reno_min_cwnd, ssthresh / 2); CUBIC has none, so the floor is
 // ssthresh itself.

@@ -44,6 +44,9 @@ void Engine::tcp_connect() {
     rec_.set(SF::sk_wmem_queued, sk.sk_wmem_queued + syn.truesize);
     sk_mem_charge(syn.truesize);
     rec_.skb_set(syn, KF::when_us, rec_.time());
+    // The SYN's send time is the connection's first retrans_stamp (0 when the
+    // connect is at jiffy 0); it stays until loss recovery first clears it.
+    rec_.set(SF::retrans_stamp, syn.when_us / 1000);
     // tcp_connect counts the SYN in packets_out as it queues it, before
     // tcp_transmit_skb sends it.
     rec_.set(SF::packets_out, sk.packets_out + 1);

@@ -73,8 +73,13 @@ void Engine::tcp_enter_frto() {
     const bool cut = (!sk.frto_counter && sk.ca_state <= TCP_CA_Disorder) || sk.snd_una == sk.high_seq ||
                      ((sk.ca_state == TCP_CA_Loss || sk.frto_counter) && !sk.icsk_retransmits);
     // The hook records its own event before this function changes anything.
+    const int64_t prior_ssthresh = cut ? tcp_current_ssthresh() : 0;
     const int64_t ssthresh = cut ? tcp_ca_ssthresh(sk.frto_counter ? 2 : sk.snd_cwnd) : 0;
-    if (cut) rec_.set(SF::snd_ssthresh, ssthresh);
+    if (cut) {
+        rec_.set(SF::prior_ssthresh, prior_ssthresh);
+        rec_.set(SF::snd_ssthresh, ssthresh);
+    }
+    rec_.set(SF::undo_retrans, 0);
     int64_t undo_marker = sk.snd_una;
     SkBuff& head = *st().skb(st().write_queue.front());
     if (head.sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS)) undo_marker = 0;
@@ -152,7 +157,10 @@ void Engine::tcp_enter_frto_loss(int64_t allowed_segments, int flag) {
 void Engine::tcp_enter_cwr() {
     FuncScope fs(rec_, Func::tcp_enter_cwr);
     auto& sk = st().sk;
+    // (The kernel drops prior_ssthresh before this test; F-RTO, the only
+    // caller here, always finds the state below CWR.)
     if (sk.ca_state >= TCP_CA_CWR) return;
+    rec_.set(SF::prior_ssthresh, 0);
     rec_.set(SF::undo_marker, 0);
     rec_.arg(Arg::old, sk.snd_cwnd);
     rec_.set(SF::snd_cwnd, std::min(sk.snd_cwnd, packets_in_flight() + 1));

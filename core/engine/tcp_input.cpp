@@ -18,6 +18,17 @@ using trace::Arg;
 using trace::Func;
 using trace::FuncScope;
 
+namespace {
+// Which helper undid a cut (the undo event's reason).
+enum UndoReason : int64_t {
+    UNDO_RECOVERY_END = 1,  // tcp_try_undo_recovery, Recovery reached high_seq
+    UNDO_LOSS_END = 2,      // tcp_try_undo_recovery, Loss reached high_seq
+    UNDO_DSACK = 3,         // tcp_try_undo_dsack
+    UNDO_PARTIAL = 4,       // tcp_try_undo_partial (Hoe)
+    UNDO_LOSS = 5,          // tcp_try_undo_loss
+};
+}  // namespace
+
 void Engine::tcp_v4_rcv(const Received& in) {
     FuncScope fs(rec_, Func::tcp_v4_rcv);
     rec_.set_time(in.time_us);
@@ -125,11 +136,22 @@ void Engine::tcp_v4_rcv(const Received& in) {
         return;
     }
 
-    // tcp_validate_incoming (2.6.32), step 1: the segment must overlap the
-    // receive window, from rcv_nxt (this sender receives no data, so rcv_wup
-    // stays at rcv_nxt) to rcv_nxt + rcv_wnd. One outside it is dropped; it
-    // gets an ACK that says where we are (tcp_send_dupack), unless it is an
-    // RST. (The PAWS test before it is not modelled.)
+    // tcp_validate_incoming (2.6.32), first PAWS (RFC 1323): with timestamps
+    // agreed, a segment whose TSval is older than ts_recent by more than one
+    // is an old duplicate, and is dropped and answered with an ACK, unless it
+    // is an RST or a harmless out-of-order duplicate ACK (tcp_paws_discard).
+    if (sk.tstamp_ok && th.options.ts && tcp_paws_discard(th, seg->payload_len) && !(th.flags & TCPHDR_RST)) {
+        rec_.arg(Arg::value, th.options.ts->first);
+        rec_.arg(Arg::old, sk.ts_recent);
+        rec_.arg(Arg::seq, th.seq);
+        SP_EMIT(rec_, paws_reject);
+        tcp_send_ack();
+        return;
+    }
+    // Step 1: the segment must overlap the receive window, from rcv_nxt
+    // (this sender receives no data, so rcv_wup stays at rcv_nxt) to
+    // rcv_nxt + rcv_wnd. One outside it is dropped; it gets an ACK that says
+    // where we are (tcp_send_dupack), unless it is an RST.
     {
         const int64_t seg_seq = th.seq;
         const int64_t end_seq =
@@ -150,8 +172,12 @@ void Engine::tcp_v4_rcv(const Received& in) {
         return;
     }
     // tcp_replace_ts_recent, once the segment is known to be in the window:
-    // keep the peer's newest timestamp to echo back.
-    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && sk.ts_recent != th.options.ts->first) {
+    // keep the peer's newest timestamp to echo back, from a segment that
+    // starts at or before rcv_wup (rcv_nxt here) and whose TSval is not older
+    // (tcp_paws_check with no slack).
+    if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && !after(th.seq, sk.rcv_nxt) &&
+        static_cast<int32_t>(static_cast<uint32_t>(sk.ts_recent) - th.options.ts->first) <= 0 &&
+        sk.ts_recent != th.options.ts->first) {
         rec_.set(SF::ts_recent, th.options.ts->first);
         rec_.arg(Arg::value, th.options.ts->first);
         SP_EMIT(rec_, ts_recent);
@@ -205,6 +231,29 @@ void Engine::tcp_v4_rcv(const Received& in) {
         tcp_push_pending_frames(tcp_current_mss(), sk.nonagle);
         tcp_check_space();
     }
+}
+
+// tcp_paws_discard: the TSval is older than ts_recent by more than
+// TCP_PAWS_WINDOW (1), and the segment is not a disordered ACK. (The other
+// way tcp_paws_check passes, ts_recent being 24 days old, never comes in a
+// run.) tcp_disordered_ack: a pure ACK at rcv_nxt, a duplicate of snd_una,
+// that does not update the window and whose TSval lies within one RTO of
+// ts_recent: such an ACK overtaken by a newer one is harmless.
+bool Engine::tcp_paws_discard(const net::TcpRepr& th, int64_t payload_len) const {
+    const auto& sk = st_const().sk;
+    const auto tsval = th.options.ts->first;
+    const int32_t behind = static_cast<int32_t>(static_cast<uint32_t>(sk.ts_recent) - tsval);
+    if (behind <= TCP_PAWS_WINDOW) return false;
+    const int64_t seq = th.seq;
+    const int64_t end_seq = seq_add(seq, payload_len + ((th.flags & TCPHDR_FIN) ? 1 : 0));
+    const int64_t ack = th.ack;
+    const int64_t nwin = static_cast<int64_t>(th.window) << sk.snd_wscale;
+    const bool may_update_window =
+        after(ack, sk.snd_una) || after(seq, sk.snd_wl1) || (seq == sk.snd_wl1 && nwin > sk.snd_wnd);
+    const int64_t rto_jiffies = sk.icsk_rto_us / 1000;
+    const bool disordered_ack = (th.flags & TCPHDR_ACK) && seq == end_seq && seq == sk.rcv_nxt && ack == sk.snd_una &&
+                                !may_update_window && behind <= rto_jiffies * 1024 / 1000;
+    return !disordered_ack;
 }
 
 void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t window, bool syn, int64_t tsecr,
@@ -298,7 +347,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
     if (dubious) {
         const bool may_raise = sk.ca_state != TCP_CA_Recovery && sk.ca_state != TCP_CA_CWR;
         if ((flag & FLAG_DATA_ACKED) && !frto_cwnd && may_raise) tcp_cong_avoid(ack, prior_in_flight);
-        tcp_fastretrans_alert(prior_packets - sk.packets_out, flag);
+        tcp_fastretrans_alert(prior_packets - sk.packets_out, flag, tsecr);
     } else if ((flag & FLAG_DATA_ACKED) && !frto_cwnd) {
         tcp_cong_avoid(ack, prior_in_flight);
     }
@@ -553,9 +602,9 @@ void Engine::tcp_reset() {
 // Loss recovery without SACK: tcp_fastretrans_alert and its helpers
 // (tcp_input.c, 2.6.32). Without SACK the receiver only repeats its ACK;
 // each duplicate ACK stands for one segment that arrived out of order, and
-// sacked_out counts them. Undo (tcp_try_undo_*) is not modelled: the engine
-// takes tcp_may_undo as false, which is what 2.6.32 finds whenever something
-// was retransmitted and no timestamp echo or D-SACK proves it needless.
+// sacked_out counts them. A cut of the window that proves needless (every
+// retransmission D-SACKed, or a timestamp echo older than the first one) is
+// taken back by the tcp_try_undo_* helpers.
 // ---------------------------------------------------------------------------
 
 // tcp_fackets_out: with SACK, fackets_out; without, the duplicate ACKs plus
@@ -747,6 +796,9 @@ void Engine::tcp_try_keep_open() {
 // (tcp_try_keep_open) with the burst moderated. (ECE, which would enter
 // CWR here, is not modelled.)
 void Engine::tcp_try_to_open(int flag) {
+    // Nothing resent is in flight (and F-RTO is not counting on the head's
+    // resend): the first retransmission's time no longer matters.
+    if (!st().sk.frto_counter && !st().sk.retrans_out) tcp_clear_retrans_stamp();
     if (st().sk.ca_state == TCP_CA_CWR) {
         tcp_cwnd_down(flag);
         return;
@@ -755,11 +807,72 @@ void Engine::tcp_try_to_open(int flag) {
     tcp_moderate_cwnd();
 }
 
-// tcp_try_undo_recovery, with undo taken as impossible: without SACK an ACK
-// of exactly high_seq holds the state (RFC 2582), else the state is Open.
-// Returns true when the state is held.
-bool Engine::tcp_try_undo_recovery() {
+// tcp_clear_retrans_stamp: retrans_stamp back to 0 (as tcp_fastretrans_alert
+// does in Open, tcp_try_to_open once nothing resent is in flight).
+void Engine::tcp_clear_retrans_stamp() {
     auto& sk = st().sk;
+    if (!sk.retrans_stamp) return;
+    rec_.arg(Arg::old, sk.retrans_stamp);
+    rec_.set(SF::retrans_stamp, 0);
+    SP_EMIT(rec_, retrans_stamp);
+}
+
+// tcp_packet_delayed: nothing was resent, or the ACK echoes a timestamp from
+// before the first resend: what reached the peer was an original that was
+// only late. (An echo of 0 counts as none, as in the kernel.)
+bool Engine::tcp_packet_delayed(int64_t tsecr) const {
+    const auto& sk = st_const().sk;
+    return !sk.retrans_stamp || (tsecr && before(tsecr, sk.retrans_stamp));
+}
+
+// tcp_may_undo: an episode is still open to undo (undo_marker) and either
+// every retransmission since came back in a D-SACK or the echo shows a delay.
+bool Engine::tcp_may_undo(int64_t tsecr) const {
+    const auto& sk = st_const().sk;
+    return sk.undo_marker && (!sk.undo_retrans || tcp_packet_delayed(tsecr));
+}
+
+// The `undo` event, with what tcp_may_undo looked at (stamp: retrans_stamp
+// as it was then).
+void Engine::emit_undo(int64_t reason, int64_t tsecr, int64_t stamp) {
+    rec_.arg(Arg::reason, reason);
+    rec_.arg(Arg::value, st_const().sk.undo_retrans);
+    rec_.arg(Arg::tsecr, tsecr);
+    rec_.arg(Arg::stamp, stamp);
+    SP_EMIT(rec_, undo);
+}
+
+// tcp_undo_cwr: cwnd goes back up. With prior_ssthresh saved, the congestion
+// control's undo_cwnd hook decides (tcp_ca_undo_cwnd), and `undo` (a full
+// undo) restores ssthresh too when it was higher; without, cwnd is lifted to
+// ssthresh. tcp_moderate_cwnd then caps the burst this could release.
+void Engine::tcp_undo_cwr(bool undo) {
+    auto& sk = st().sk;
+    const int64_t old = sk.snd_cwnd;
+    if (sk.prior_ssthresh) {
+        rec_.set(SF::snd_cwnd, tcp_ca_undo_cwnd());
+        if (undo && sk.prior_ssthresh > sk.snd_ssthresh) rec_.set(SF::snd_ssthresh, sk.prior_ssthresh);
+    } else {
+        rec_.set(SF::snd_cwnd, std::max(sk.snd_cwnd, sk.snd_ssthresh));
+    }
+    rec_.arg(Arg::old, old);
+    rec_.arg(Arg::cwnd, sk.snd_cwnd);
+    rec_.arg(Arg::ssthresh, sk.snd_ssthresh);
+    SP_EMIT(rec_, undo_cwr);
+    tcp_moderate_cwnd();
+}
+
+// tcp_try_undo_recovery: the episode (Recovery, or Loss) reached high_seq.
+// If it may be undone, it is, and the marker is dropped. Then, without SACK,
+// an ACK of exactly high_seq holds the state (RFC 2582); else the state is
+// Open. Returns true when the state is held.
+bool Engine::tcp_try_undo_recovery(int64_t tsecr) {
+    auto& sk = st().sk;
+    if (tcp_may_undo(tsecr)) {
+        rec_.set(SF::undo_marker, 0);
+        emit_undo(sk.ca_state == TCP_CA_Loss ? UNDO_LOSS_END : UNDO_RECOVERY_END, tsecr, sk.retrans_stamp);
+        tcp_undo_cwr(true);
+    }
     if (sk.snd_una == sk.high_seq && !sk.sack_ok) {
         rec_.arg(Arg::ack, sk.snd_una);
         rec_.arg(Arg::value, sk.ca_state);
@@ -771,13 +884,61 @@ bool Engine::tcp_try_undo_recovery() {
     return false;
 }
 
-void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
+// tcp_try_undo_dsack: D-SACKs have reported every retransmission of the
+// episode as a duplicate: nothing was lost, the cut is undone.
+void Engine::tcp_try_undo_dsack() {
+    auto& sk = st().sk;
+    if (!sk.undo_marker || sk.undo_retrans) return;
+    rec_.set(SF::undo_marker, 0);
+    emit_undo(UNDO_DSACK, 0, sk.retrans_stamp);
+    tcp_undo_cwr(true);
+}
+
+// tcp_try_undo_partial: a partial ACK in Recovery. Without SACK, or when more
+// than `reordering` segments are known out, the next hole is lost too (the
+// result, do_lost). But if the ACK shows the hole was filled by the late
+// original, the path reorders: reordering grows, cwnd (not ssthresh) is
+// undone, and nothing more is marked lost yet.
+bool Engine::tcp_try_undo_partial(int64_t acked, int64_t tsecr) {
+    auto& sk = st().sk;
+    bool failed = !sk.sack_ok || tcp_fackets_out() > sk.reordering;
+    if (tcp_may_undo(tsecr)) {
+        const int64_t stamp = sk.retrans_stamp;
+        if (!sk.retrans_out) rec_.set(SF::retrans_stamp, 0);
+        emit_undo(UNDO_PARTIAL, tsecr, stamp);
+        tcp_update_reordering(tcp_fackets_out() + acked);
+        tcp_undo_cwr(false);
+        failed = false;
+    }
+    return failed;
+}
+
+// tcp_try_undo_loss: in Loss, an ACK shows the timeout needless: the lost
+// marks go, the timeout count restarts, the cut is undone, and with SACK the
+// state is Open again (without SACK it stays Loss until high_seq).
+bool Engine::tcp_try_undo_loss(int64_t tsecr) {
+    auto& sk = st().sk;
+    if (!tcp_may_undo(tsecr)) return false;
+    for (uint32_t id : st().write_queue) {
+        if (id == sk.sk_send_head) break;
+        SkBuff& skb = *st().skb(id);
+        if (skb.sacked & TCPCB_LOST) rec_.skb_set(skb, KF::sacked, skb.sacked & ~TCPCB_LOST);
+    }
+    rec_.set(SF::lost_out, 0);
+    rec_.set(SF::icsk_retransmits, 0);
+    rec_.set(SF::undo_marker, 0);
+    emit_undo(UNDO_LOSS, tsecr, sk.retrans_stamp);
+    tcp_undo_cwr(true);
+    if (sk.sack_ok) tcp_set_ca_state(TCP_CA_Open, false);
+    return true;
+}
+
+void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag, int64_t tsecr) {
     FuncScope fs(rec_, Func::tcp_fastretrans_alert);
     auto& sk = st().sk;
     const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
     bool do_lost = is_dupack || ((flag & FLAG_DATA_SACKED) && tcp_fackets_out() > sk.reordering);
     bool fast_rexmit = false;
-    (void)pkts_acked;  // only undo after a partial ACK uses it
 
     // B. The peer dropped data it had SACKed: handled like a timeout.
     if (tcp_check_sack_reneging(flag)) return;
@@ -786,8 +947,11 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
         sk.fackets_out > sk.reordering)
         tcp_mark_head_lost(sk.fackets_out - sk.reordering);
 
-    // E. The state ends once high_seq is acknowledged.
-    if (sk.ca_state != TCP_CA_Open && !before(sk.snd_una, sk.high_seq)) {
+    // E. In Open nothing resent is out; otherwise the state ends once
+    // high_seq is acknowledged.
+    if (sk.ca_state == TCP_CA_Open) {
+        tcp_clear_retrans_stamp();
+    } else if (!before(sk.snd_una, sk.high_seq)) {
         switch (sk.ca_state) {
             case TCP_CA_Loss:
                 if (sk.icsk_retransmits) {
@@ -795,12 +959,13 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                     rec_.arg(Arg::value, 0);
                     SP_EMIT(rec_, loss_ack);
                 }
-                if (tcp_try_undo_recovery()) return;
+                if (tcp_try_undo_recovery(tsecr)) return;
                 break;
             case TCP_CA_Disorder:
-                // (tcp_try_undo_dsack would need D-SACK.) Open again, the undo
-                // marker dropped; with SACK, an ACK of exactly high_seq waits
-                // for the duplicate ACKs that might still allow an undo.
+                // Open again, the undo marker dropped; with SACK, an ACK of
+                // exactly high_seq waits for the D-SACKs that might still
+                // allow an undo.
+                tcp_try_undo_dsack();
                 if (!sk.undo_marker || !sk.sack_ok || sk.snd_una != sk.high_seq) {
                     rec_.set(SF::undo_marker, 0);
                     tcp_set_ca_state(TCP_CA_Open, false);
@@ -808,7 +973,7 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                 break;
             case TCP_CA_Recovery:
                 if (!sk.sack_ok) tcp_reset_reno_sack();
-                if (tcp_try_undo_recovery()) return;
+                if (tcp_try_undo_recovery(tsecr)) return;
                 tcp_complete_cwr();
                 break;
             case TCP_CA_CWR:
@@ -829,12 +994,10 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
             if (!(flag & FLAG_SND_UNA_ADVANCED)) {
                 if (!sk.sack_ok && is_dupack) tcp_add_reno_sack();
             } else {
-                // tcp_try_undo_partial: without SACK a partial ACK means the
-                // next segment was lost too (NewReno).
-                do_lost = !sk.sack_ok || tcp_fackets_out() > sk.reordering;
                 rec_.arg(Arg::ack, sk.snd_una);
                 rec_.arg(Arg::end_seq, sk.high_seq);
                 SP_EMIT(rec_, partial_ack);
+                do_lost = tcp_try_undo_partial(pkts_acked, tsecr);
             }
             break;
         case TCP_CA_Loss:
@@ -844,28 +1007,40 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag) {
                 SP_EMIT(rec_, loss_ack);
             }
             if (!sk.sack_ok && (flag & FLAG_SND_UNA_ADVANCED)) tcp_reset_reno_sack();
-            // tcp_try_undo_loss fails (no undo): keep resending what is lost.
-            tcp_moderate_cwnd();
-            tcp_xmit_retransmit_queue();
-            return;
+            if (!tcp_try_undo_loss(tsecr)) {
+                // The timeout stands: keep resending what is lost.
+                tcp_moderate_cwnd();
+                tcp_xmit_retransmit_queue();
+                return;
+            }
+            // Undone: without SACK the state stays Loss until high_seq; with
+            // SACK it is Open, and the ACK goes on as one in Open.
+            if (sk.ca_state != TCP_CA_Open) return;
+            [[fallthrough]];
         default:
             if (!sk.sack_ok) {
                 if (flag & FLAG_SND_UNA_ADVANCED) tcp_reset_reno_sack();
                 if (is_dupack) tcp_add_reno_sack();
             }
+            if (sk.ca_state == TCP_CA_Disorder) tcp_try_undo_dsack();
             if (!tcp_time_to_recover()) {
                 tcp_try_to_open(flag);
                 return;
             }
             // Enter Recovery: ssthresh from the congestion control's hook
             // (Reno: half the window; CUBIC: 717/1024 of it; at least 2),
-            // unless a reduction is already under way; the marker for a
-            // later undo; and high_seq, the point whose ACK ends the episode.
+            // unless a reduction is already under way, with the old value
+            // kept for an undo (prior_ssthresh); the marker for a later undo
+            // with the retransmissions already out (undo_retrans); and
+            // high_seq, the point whose ACK ends the episode.
             {
                 const bool cut = sk.ca_state < TCP_CA_CWR;
+                const int64_t prior_ssthresh = cut ? tcp_current_ssthresh() : 0;
                 const int64_t ssthresh = cut ? tcp_ca_ssthresh(sk.snd_cwnd) : 0;
                 rec_.set(SF::high_seq, sk.snd_nxt);
                 rec_.set(SF::undo_marker, sk.snd_una);
+                rec_.set(SF::undo_retrans, sk.retrans_out);
+                rec_.set(SF::prior_ssthresh, prior_ssthresh);
                 if (cut) rec_.set(SF::snd_ssthresh, ssthresh);
             }
             rec_.set(SF::snd_cwnd_cnt, 0);
@@ -926,14 +1101,21 @@ bool Engine::tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t en
 }
 
 // tcp_check_dsack: the first block is a D-SACK when it lies below the
-// cumulative ACK, or inside the second block (RFC 2883).
-bool Engine::tcp_check_dsack(int64_t ack, const std::vector<std::pair<uint32_t, uint32_t>>& sp) {
+// cumulative ACK, or inside the second block (RFC 2883). A D-SACK of data
+// already acknowledged before this ACK (its skb is gone) and sent after
+// undo_marker is counted against undo_retrans here, without looking at
+// what it covers. (2.6.32 has no guard on undo_marker or on the count
+// going below 0; later releases added both.)
+bool Engine::tcp_check_dsack(int64_t ack, int64_t prior_snd_una, const std::vector<std::pair<uint32_t, uint32_t>>& sp) {
     auto& sk = st().sk;
     bool dup = before(sp[0].first, ack);
     if (!dup && sp.size() > 1) dup = !after(sp[0].second, sp[1].second) && !before(sp[0].first, sp[1].first);
     if (!dup) return false;
     // tcp_dsack_seen
     rec_.set(SF::sack_ok, sk.sack_ok | TCP_DSACK_SEEN);
+    if (!after(sp[0].second, prior_snd_una) && after(sp[0].second, sk.undo_marker))
+        rec_.set(SF::undo_retrans, sk.undo_retrans - 1);
+    rec_.arg(Arg::value, sk.undo_retrans);
     rec_.arg(Arg::seq, sp[0].first);
     rec_.arg(Arg::end_seq, sp[0].second);
     SP_EMIT(rec_, dsack);
@@ -981,8 +1163,12 @@ void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, in
     const int64_t pcount = tcp_skb_pcount(skb);
     int64_t sacked = skb.sacked;
     const bool ever_retrans = sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS);
-    // A D-SACK for a segment SACKed before and then resent: it was reordering.
-    if (dup_sack && ever_retrans && (sacked & TCPCB_SACKED_ACKED)) reord = std::min(fack_count, reord);
+    // A D-SACK for a resent segment: one retransmission of the episode was
+    // not needed (undo_retrans); if it had been SACKed before, the path reordered.
+    if (dup_sack && ever_retrans) {
+        if (after(skb.end_seq, sk.undo_marker)) rec_.set(SF::undo_retrans, sk.undo_retrans - 1);
+        if (sacked & TCPCB_SACKED_ACKED) reord = std::min(fack_count, reord);
+    }
     // Already covered by the cumulative ACK: tcp_clean_rtx_queue frees it.
     if (!after(skb.end_seq, sk.snd_una)) return;
     if (!(sacked & TCPCB_SACKED_ACKED)) {
@@ -1091,7 +1277,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     rec_.arg(Arg::ack, ack);
     SP_EMIT(rec_, sack_blocks);
 
-    const bool found_dup_sack = tcp_check_dsack(ack, blocks);
+    const bool found_dup_sack = tcp_check_dsack(ack, prior_snd_una, blocks);
     if (found_dup_sack) flag |= FLAG_DSACKING_ACK;
     // An ACK far older than snd_una (more than a window) brings nothing usable.
     if (before(ack, seq_add(prior_snd_una, -sk.max_window))) return 0;
@@ -1170,6 +1356,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             SkBuff& skb = *st().skb(id);
             if (in_sack) {
                 const int64_t old_sacked = skb.sacked, old_sacked_out = sk.sacked_out;
+                const int64_t old_undo_retrans = sk.undo_retrans;
                 tcp_sacktag_one(skb, dup_sack, fack_count, reord, flag);
                 // tcp_advance_highest_sack: the skb after it marks the highest SACK.
                 const int64_t old_highest = sk.highest_sack;
@@ -1177,7 +1364,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
                     const int64_t next = next_skb_after(skb.id);
                     if (sk.highest_sack != next) rec_.set(SF::highest_sack, next);
                 }
-                if (skb.sacked != old_sacked || sk.highest_sack != old_highest) {
+                if (skb.sacked != old_sacked || sk.highest_sack != old_highest || sk.undo_retrans != old_undo_retrans) {
                     rec_.arg(Arg::skb, skb.id);
                     rec_.arg(Arg::seq, skb.seq);
                     rec_.arg(Arg::end_seq, skb.end_seq);

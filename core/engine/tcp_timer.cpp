@@ -97,13 +97,16 @@ void Engine::tcp_enter_loss(bool how) {
     // event) before the changes that belong to enter_loss.
     if (sk.ca_state <= TCP_CA_Disorder || sk.snd_una == sk.high_seq ||
         (sk.ca_state == TCP_CA_Loss && !sk.icsk_retransmits)) {
+        const int64_t prior_ssthresh = tcp_current_ssthresh();
         const int64_t ssthresh = tcp_ca_ssthresh(sk.snd_cwnd);
+        rec_.set(SF::prior_ssthresh, prior_ssthresh);
         rec_.set(SF::snd_ssthresh, ssthresh);
     }
     rec_.set(SF::snd_cwnd, 1);
     rec_.set(SF::snd_cwnd_cnt, 0);
     if (!sk.sack_ok || how) rec_.set(SF::sacked_out, 0);
     if (how) rec_.set(SF::fackets_out, 0);
+    rec_.set(SF::undo_retrans, 0);  // tcp_clear_retrans_partial
     int64_t undo_marker = how ? 0 : sk.snd_una;
     int64_t lost = 0;
     for (uint32_t id : st().write_queue) {
@@ -191,6 +194,11 @@ int Engine::tcp_retransmit_skb(SkBuff& skb) {
     if (!sk.retrans_out) rec_.set(SF::lost_retrans_low, sk.snd_nxt);
     rec_.skb_set(skb, KF::sacked, skb.sacked | TCPCB_RETRANS | TCPCB_EVER_RETRANS);
     rec_.set(SF::retrans_out, sk.retrans_out + skb.gso_segs);
+    // The first retransmission of an episode stamps retrans_stamp (its send
+    // time in jiffies), which a timestamp echo is held against for an undo;
+    // each one counts in undo_retrans until a D-SACK shows it needless.
+    if (!sk.retrans_stamp) rec_.set(SF::retrans_stamp, skb.when_us / 1000);
+    rec_.set(SF::undo_retrans, sk.undo_retrans + 1);
     rec_.skb_set(skb, KF::ack_seq, sk.snd_nxt);
     rec_.arg(Arg::skb, skb.id);
     rec_.arg(Arg::value, sk.retrans_out);

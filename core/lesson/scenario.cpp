@@ -255,10 +255,10 @@ bool valid_ipv4_port(const std::string& s) {
 }
 
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
-    r.object(
-        j, p, "the peer section",
-        {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
-         "one_way_delay_ms", "mss", "wscale", "drop", "loss", "sack", "reset_at_us", "reset_at_ms", "dev", "connect"});
+    r.object(j, p, "the peer section",
+             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
+              "one_way_delay_ms", "mss", "wscale", "drop", "late", "loss", "sack", "reset_at_us", "reset_at_ms", "dev",
+              "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
     if (j.contains("rcvbuf")) s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, "a byte count");
@@ -273,6 +273,23 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("wscale")) s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, "a window scale shift");
     if (j.contains("drop"))
         s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "data segment number");
+    if (j.contains("late")) {
+        const std::string lp = child(p, "late");
+        const json& l = j["late"];
+        if (!l.is_array()) r.fail_got(lp, "a list of {\"segment\": N, \"by_ms\": T} objects", l);
+        for (std::size_t i = 0; i < l.size(); ++i) {
+            const std::string ep = child(lp, i);
+            r.object(l[i], ep, "a late segment", {"segment", "by_us", "by_ms"});
+            if (!l[i].contains("segment")) r.fail(child(ep, "segment"), "expected the data segment's number");
+            const int64_t n = r.integer(l[i]["segment"], child(ep, "segment"), 1, kMaxOrdinal, "a data segment number");
+            if (!s.late.empty() && n <= s.late.back().first)
+                r.fail(child(ep, "segment"), "expected segment numbers in increasing order, each once: got " +
+                                                 std::to_string(n) + " after " + std::to_string(s.late.back().first));
+            const auto by = r.time(l[i], ep, "by", 1, kMaxTimeUs);
+            if (!by) r.fail(child(ep, "by_ms"), "expected by_ms or by_us: how much later it arrives");
+            s.late.emplace_back(n, *by);
+        }
+    }
     if (j.contains("loss")) {
         const std::string lp = child(p, "loss");
         const json& l = j["loss"];
@@ -432,6 +449,12 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
     return a;
 }
 
+json late_json(const std::vector<std::pair<int64_t, int64_t>>& late) {
+    json out = json::array();
+    for (const auto& [segment, by_us] : late) out.push_back({{"segment", segment}, {"by_us", by_us}});
+    return out;
+}
+
 json action_to_json(const Action& a) {
     json j;
     switch (a.type) {
@@ -521,6 +544,7 @@ json Scenario::to_json() const {
                  {"mss", peer.mss},
                  {"wscale", peer.wscale},
                  {"drop", peer.drop},
+                 {"late", late_json(peer.late)},
                  {"loss", {{"rate", peer.loss_rate}, {"seed", peer.loss_seed}}},
                  {"sack", peer.sack},
                  {"reset_at_us", peer.reset_at_us ? json(*peer.reset_at_us) : json(nullptr)},

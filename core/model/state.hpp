@@ -136,6 +136,9 @@ enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 
     X(tcp, frto_counter, "F-RTO step after a timeout: 0 none, 1 first ACK awaited, 2 new data may go, 3 it went.")     \
     X(tcp, frto_highmark, "F-RTO: snd_nxt (or high_seq) at the timeout; an ACK reaching it ends F-RTO as a loss.")     \
     X(tcp, undo_marker, "snd_una when recovery or the timeout began, 0 once its reduction cannot be undone.")          \
+    X(tcp, undo_retrans, "Retransmissions since undo_marker not yet shown needless by a D-SACK; 0 allows an undo.")    \
+    X(tcp, prior_ssthresh, "ssthresh (or 3/4 cwnd if more) before the reduction, restored by an undo; 0: none.")       \
+    X(tcp, retrans_stamp, "Jiffies (ms) when the first retransmission of this episode was sent; 0 when none.")         \
     X(tcp, nonagle, "Nagle bits: OFF=1 (TCP_NODELAY), CORK=2 (TCP_CORK), PUSH=4 (one-shot).")                          \
     X(tcp, rcv_nxt, "Next sequence number expected from the peer (our ACK field).")                                    \
     X(tcp, rcv_wnd, "Receive window we advertise, in bytes.")                                                          \

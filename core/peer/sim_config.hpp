@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace sendpath::peer {
@@ -22,6 +23,10 @@ struct SimPeerConfig {
     int64_t mss = 1460;              // MSS it announces in the SYN-ACK
     int64_t wscale = 7;              // window scale it announces (if we offered scaling)
     std::vector<int64_t> drop;       // data segments to lose, by transmission number (1 = first data segment sent)
+    // Data segments that arrive late, by transmission number: each pair is
+    // (number, extra one-way delay in µs), numbers increasing. A segment held
+    // longer than the ones sent after it reaches the peer out of order.
+    std::vector<std::pair<int64_t, int64_t>> late;
     // Random loss: each data segment on its way to the peer, and each ACK on
     // its way back, is lost with probability loss_rate (0 = none), drawn from
     // a generator seeded with loss_seed, so a run is the same every time.

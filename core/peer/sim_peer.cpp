@@ -61,7 +61,7 @@ bool SimLink::send(std::span<const uint8_t> frame) {
     if (pf->is_arp()) {
         a.is_arp = true;
         a.arp = *pf->arp;
-        to_peer_.push_back(std::move(a));
+        queue_arrival(std::move(a));
         return true;
     }
     return arrive(pf->ip->dst, *pf->tcp, static_cast<uint32_t>(pf->payload.size()));
@@ -90,10 +90,33 @@ bool SimLink::arrive(net::Ipv4Addr dst, const net::TcpRepr& tcp, uint32_t payloa
             SP_EMIT(rec_, peer_drop);
             return false;
         }
+        // peer.late: this one is held on the way; it goes into the queue of
+        // arrivals behind every frame due no later than it, so the ones sent
+        // after it may overtake it.
+        const auto late = std::lower_bound(cfg_.late.begin(), cfg_.late.end(), data_segments_,
+                                           [](const auto& e, int64_t n) { return e.first < n; });
+        if (late != cfg_.late.end() && late->first == data_segments_) {
+            a.at += late->second;
+            FuncScope fs(rec_, Func::peer);
+            rec_.set_time(now_);
+            rec_.arg(Arg::seq, tcp.seq);
+            rec_.arg(Arg::len, a.payload_len);
+            rec_.arg(Arg::segs, data_segments_);
+            rec_.arg(Arg::value, late->second);
+            SP_EMIT(rec_, peer_late);
+        }
     }
     a.tcp = tcp;
-    to_peer_.push_back(std::move(a));
+    queue_arrival(std::move(a));
     return true;
+}
+
+// Frames sent after a late one are due before it: the queue stays in arrival
+// order, and frames due at the same time keep the order they were sent in.
+void SimLink::queue_arrival(Arrival a) {
+    const auto pos = std::upper_bound(to_peer_.begin(), to_peer_.end(), a.at,
+                                      [](int64_t at, const Arrival& b) { return at < b.at; });
+    to_peer_.insert(pos, std::move(a));
 }
 
 std::optional<Received> SimLink::wait(int64_t until_us) {

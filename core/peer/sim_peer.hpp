@@ -48,6 +48,9 @@
 //               SimPeerConfig::loss_rate: each data segment, and each ACK back
 //               (not the SYN-ACK or an RST), is lost with that probability, from
 //               a splitmix64 generator seeded with loss_seed
+//   late        SimPeerConfig::late: a listed data segment (numbered as for
+//               drop) arrives that many µs after it would have, so later
+//               ones may overtake it (reordering)
 //   reset       an RST at SimPeerConfig::reset_at_us
 //   FIN         is acknowledged at once; the peer never closes its own side
 //
@@ -57,6 +60,8 @@
 //   peer_read    args bytes                                   (each read)
 //   peer_drop    args seq, len, dropped = the segment's number (inside send()),
 //                or for a lost ACK: ack, len 0
+//   peer_late    args seq, len, segs = the segment's number, value = the extra
+//                delay in µs (inside send())
 //   peer_update  args seq, bytes, win: after anything else it did that changed
 //                a peer_* field (took a segment, sent an ACK)
 // and our engine records the frames it receives. The Recorder's time is left
@@ -119,6 +124,7 @@ private:
 
     // A segment of ours that reached the peer's IP layer (parsed or handed over).
     bool arrive(net::Ipv4Addr dst, const net::TcpRepr& tcp, uint32_t payload_len);
+    void queue_arrival(Arrival a);
     int64_t next_peer_event() const;
     void run_peer_event(int64_t t);
     void on_arp(const net::ArpRepr& arp, int64_t t);

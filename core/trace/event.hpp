@@ -159,7 +159,12 @@ namespace sendpath::trace {
     X(frto_ack, "tcp_process_frto: an ACK during F-RTO, and what it decides (see reason).")                           \
     X(frto_loss, "tcp_enter_frto_loss: the timeout was real: Loss, every segment not SACKed marked lost.")            \
     X(frto_highmark, "tcp_ack: snd_una passed frto_highmark, which is cleared.")                                      \
-    X(enter_cwr, "tcp_enter_cwr: cwnd is reduced without a loss (CWR); rate halving follows until high_seq.")
+    X(enter_cwr, "tcp_enter_cwr: cwnd is reduced without a loss (CWR); rate halving follows until high_seq.")         \
+    X(undo, "tcp_try_undo_*: D-SACKs or timestamps show the reduction was needless; it is undone (see reason).")      \
+    X(undo_cwr, "tcp_undo_cwr: cwnd, and for a full undo ssthresh, go back to what they were before the cut.")        \
+    X(retrans_stamp, "No retransmission is in flight: retrans_stamp, the first one's time, is cleared.")              \
+    X(peer_late, "A segment is held on the way (peer.late): later ones may overtake it.")                             \
+    X(paws_reject, "PAWS: the segment's timestamp is older than ts_recent: an old duplicate, dropped and ACKed.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -248,7 +253,7 @@ bool func_by_name(std::string_view name, Func& out);
     X(mss_now) X(size_goal) X(skb) X(page) X(off) X(refs) X(frame) X(segs) X(len) X(seq)           \
     X(end_seq) X(ack) X(win) X(quota) X(in_flight) X(limit) X(nonagle) X(value) X(opt) X(how)       \
     X(bytes) X(timeo_ms) X(cwnd) X(ssthresh) X(vm_wait_ms) X(sigpipe) X(frames) X(call) X(push_one) \
-    X(sent) X(old) X(dropped) X(offset) X(target) X(rtt_us)
+    X(sent) X(old) X(dropped) X(offset) X(target) X(rtt_us) X(tsecr) X(stamp)
 // clang-format on
 
 enum class Arg : uint8_t {

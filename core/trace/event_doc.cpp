@@ -1011,8 +1011,10 @@ std::vector<KindDoc> make_table() {
          {},
          "The first SACK block lies below the cumulative ACK, or inside the second block: the peer reports data "
          "it received twice (D-SACK, RFC 2883), so a retransmission was not needed. sack_ok gains 4 (a D-SACK "
-         "seen). A D-SACK for a resent skb clears its retransmission from retrans_out.",
-         {{Arg::seq, "block start"}, {Arg::end_seq, "block end"}}},
+         "seen). A D-SACK for a resent skb clears its retransmission from retrans_out and takes one off "
+         "undo_retrans; one for data acknowledged before this ACK (its skb already freed) and sent after "
+         "undo_marker takes one off here, whatever it covers, as 2.6.32 counts it.",
+         {{Arg::seq, "block start"}, {Arg::end_seq, "block end"}, {Arg::value, "undo_retrans after this D-SACK"}}},
         {Kind::sack_tag,
          A::recovery,
          O::kernel,
@@ -1218,6 +1220,57 @@ std::vector<KindDoc> make_table() {
          "runs rate halving (tcp_cwnd_down) until an ACK above high_seq ends it (tcp_complete_cwr). ssthresh "
          "stays what tcp_enter_frto made it.",
          {{Arg::old, "cwnd before"}, {Arg::cwnd, "cwnd now"}, {Arg::ssthresh, "ssthresh"}}},
+        {Kind::undo,
+         A::recovery,
+         O::kernel,
+         {"tcp_try_undo_recovery", "tcp_try_undo_dsack", "tcp_try_undo_partial", "tcp_try_undo_loss", "tcp_may_undo",
+          "tcp_packet_delayed"},
+         in_c,
+         {},
+         "The cut of the window was needless, and is taken back (tcp_undo_cwr follows). tcp_may_undo allows it "
+         "while undo_marker is set and either every retransmission since has been reported twice by a D-SACK "
+         "(undo_retrans 0) or the ACK's timestamp echo is older than the first retransmission (retrans_stamp): "
+         "the original, not the resend, reached the peer. When recovery ends (reason 1) or a loss episode ends "
+         "(2) the marker is dropped; in Disorder, D-SACKs alone (3); on a partial ACK in Recovery (4, Hoe) the "
+         "path is taken to reorder and no further segment is retransmitted yet; in Loss (5) the lost marks "
+         "are cleared, the timeout count restarts and, with SACK, the state is Open again.",
+         {{Arg::reason, "1 recovery ended, 2 loss ended, 3 D-SACK, 4 partial ACK (Hoe), 5 loss (partial)"},
+          {Arg::value, "undo_retrans"},
+          {Arg::tsecr, "the ACK's timestamp echo in jiffies (0: none, or not looked at: reason 3)"},
+          {Arg::stamp, "retrans_stamp, when the first retransmission went (0: none)"}}},
+        {Kind::undo_cwr,
+         A::recovery,
+         O::kernel,
+         {"tcp_undo_cwr", "bictcp_undo_cwnd"},
+         in_c,
+         {},
+         "The window goes back up. With a prior_ssthresh saved, cwnd becomes what the congestion control's "
+         "undo_cwnd hook says (CUBIC: the larger of cwnd and W_max, last_max_cwnd; Reno has no hook: the larger of "
+         "cwnd and twice ssthresh), and for a full undo ssthresh returns to prior_ssthresh if that is higher. "
+         "Without one, cwnd is raised to ssthresh at least. tcp_moderate_cwnd then caps the burst.",
+         {{Arg::old, "cwnd before"}, {Arg::cwnd, "cwnd now"}, {Arg::ssthresh, "ssthresh now"}}},
+        {Kind::retrans_stamp,
+         A::recovery,
+         O::kernel,
+         {"tcp_fastretrans_alert", "tcp_try_to_open", "tcp_try_undo_partial"},
+         in_c,
+         {},
+         "No retransmission is in flight any more (retrans_out 0, or the state is Open): retrans_stamp, the "
+         "time of the first retransmission that a timestamp echo is compared with for an undo, is cleared. A "
+         "later retransmission sets it again.",
+         {{Arg::old, "retrans_stamp before"}}},
+        {Kind::paws_reject,
+         A::ack,
+         O::kernel,
+         {"tcp_validate_incoming", "tcp_paws_discard", "tcp_disordered_ack", "tcp_send_dupack"},
+         in_c,
+         {},
+         "Protection against wrapped sequence numbers (RFC 1323), checked before anything else in the segment: "
+         "its timestamp (TSval) is more than one tick older than ts_recent, the newest one taken from the peer, "
+         "so it is an old duplicate from an earlier pass through the sequence space. It is dropped unread and "
+         "answered with an ACK. An RST is exempt, and so is a pure duplicate ACK at rcv_nxt that changes "
+         "nothing and lags by less than one RTO (tcp_disordered_ack): ACKs overtaking each other are harmless.",
+         {{Arg::value, "the segment's TSval"}, {Arg::old, "ts_recent"}, {Arg::seq, "the segment's sequence number"}}},
         {Kind::seq_reject,
          A::ack,
          O::kernel,
@@ -1474,6 +1527,19 @@ std::vector<KindDoc> make_table() {
           {Arg::len, "its payload, in bytes (0 for an ACK)"},
           {Arg::dropped, "which data segment it was, counted from 1"},
           {Arg::ack, "a lost ACK's acknowledgment number"}}},
+        {Kind::peer_late,
+         A::peer,
+         O::peer,
+         {"SimLink::arrive"},
+         "a segment delayed in the network",
+         {},
+         "A data segment is held on the way for longer than the path's delay, as the scenario asks (peer.late): "
+         "segments sent after it can reach the receiver first, which then sees a hole, sends duplicate ACKs with "
+         "SACK blocks, and D-SACKs a retransmission that turns out to have been needless.",
+         {{Arg::seq, "the segment's first sequence number"},
+          {Arg::len, "its payload, in bytes"},
+          {Arg::segs, "which data segment it is, counted from 1"},
+          {Arg::value, "the extra delay, in µs"}}},
     };
 }
 

@@ -144,6 +144,11 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"frto_loss", "tcp_enter_frto_loss：超时是真的丢包：进入 Loss，所有未被 SACK 的分段标记为丢失。"},
         {"frto_highmark", "tcp_ack：snd_una 越过了 frto_highmark，该标记被清零。"},
         {"enter_cwr", "tcp_enter_cwr：没有丢包也减小 cwnd（CWR 状态）；此后按速率减半直到 high_seq。"},
+        {"undo", "tcp_try_undo_*：D-SACK 或时间戳表明窗口减小是多余的，予以撤销（见 reason）。"},
+        {"undo_cwr", "tcp_undo_cwr：cwnd（完全撤销时还有 ssthresh）回到减小之前的值。"},
+        {"retrans_stamp", "已没有重传在途：清零 retrans_stamp（第一次重传的时间）。"},
+        {"peer_late", "一个报文段在途中被延迟（peer.late）：之后的报文段可能先到达。"},
+        {"paws_reject", "PAWS：报文段的时间戳比 ts_recent 旧，是旧的重复报文，丢弃并回一个 ACK。"},
         {"cubic_reset", "bictcp_state：套接字进入 Loss；CUBIC 忘掉它的 epoch、W_max 和最小 RTT。"},
     };
     return kTexts;

@@ -75,3 +75,42 @@ TEST_CASE("an RST outside the receive window is ignored; one inside it resets th
     REQUIRE(reset);
     CHECK(state_at(in, *reset).sk.sk_err == engine::ECONNRESET_);
 }
+
+TEST_CASE("PAWS: a segment whose timestamp is older than ts_recent is dropped unread and answered") {
+    // The peer's 3rd segment carries a TSval 1000 ticks in the past and an
+    // ACK that would advance snd_una: an old duplicate, never looked at.
+    const auto t = run_edited([](int n, net::TcpRepr& tcp) {
+        if (n == 3 && tcp.options.ts) tcp.options.ts->first -= 1000;
+    });
+    const auto rej = find_first(t, K::paws_reject);
+    REQUIRE(rej);
+    CHECK(count(t, K::paws_reject) == 1);
+    const auto before = state_at(t, *rej);
+    CHECK(t.arg(*rej, Arg::old) == before.sk.ts_recent);
+    CHECK(t.arg(*rej, Arg::value) == static_cast<uint32_t>(before.sk.ts_recent - 1000));
+    // Its ACK number was not read: no ack event, our ACK goes back, and
+    // ts_recent did not move back.
+    const auto back = find_next(t, K::send_ack, *rej);
+    REQUIRE(back);
+    const auto next_ack = find_next(t, K::ack, *rej);
+    CHECK((!next_ack || *next_ack > *back));
+    CHECK(state_at(t, *back).sk.ts_recent == before.sk.ts_recent);
+    CHECK(state_at(t, *back).sk.snd_una == before.sk.snd_una);
+    CHECK(t.end_reason == "completed");
+}
+
+TEST_CASE("PAWS spares a TSval one tick old, and an RST whatever its timestamp") {
+    const auto one = run_edited([](int n, net::TcpRepr& tcp) {
+        if (n == 3 && tcp.options.ts) tcp.options.ts->first -= 1;
+    });
+    CHECK(count(one, K::paws_reject) == 0);
+
+    const auto rst = run_edited([](int n, net::TcpRepr& tcp) {
+        if (n == 3 && tcp.options.ts) {
+            tcp.options.ts->first -= 1000;
+            tcp.flags = net::TCP_RST;
+        }
+    });
+    CHECK(count(rst, K::paws_reject) == 0);
+    CHECK(find_first(rst, K::reset));
+}
