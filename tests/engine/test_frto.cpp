@@ -153,3 +153,29 @@ TEST_CASE("F-RTO finds a timeout caused by a delay spike spurious: new data goes
     CHECK(end.sk.snd_una == end.sk.write_seq);
     CHECK(end.sk.ca_state == model::TCP_CA_Open);
 }
+
+TEST_CASE("tcp_frto 0: the timeout a delay spike caused is undone in Loss by the timestamp echo") {
+    auto sc = scenario_from_text(kSpike);
+    sc.sysctl.tcp_frto = 0;
+    const auto t = run_with_spike(std::move(sc), 51'000, 451'000);
+    const auto loss = find_first(t, K::enter_loss);
+    REQUIRE(loss);
+    const auto s = state_at(t, *loss);
+    CHECK(s.sk.undo_marker == s.sk.snd_una);  // nothing resent before this timeout
+    CHECK(s.sk.prior_ssthresh != 0);
+    // The held ACKs echo the originals' timestamps, older than the resend's.
+    const auto undo = find_next(t, K::undo, *loss);
+    REQUIRE(undo);
+    CHECK(t.arg(*undo, Arg::reason) == 5);  // tcp_try_undo_loss, before high_seq
+    CHECK(t.arg(*undo, Arg::tsecr) < t.arg(*undo, Arg::stamp));
+    const auto after = state_at(t, *undo);
+    CHECK(after.sk.lost_out == 0);
+    CHECK(after.sk.icsk_retransmits == 0);
+    CHECK(t.events[*undo + 1].kind == K::undo_cwr);
+    CHECK(state_at(t, *undo + 1).sk.snd_ssthresh == s.sk.prior_ssthresh);
+    // With SACK the state is Open again at once, and no further timeout comes.
+    const auto open = find_next(t, K::set_ca_state, *undo);
+    REQUIRE(open);
+    CHECK(t.arg(*open, Arg::value) == model::TCP_CA_Open);
+    CHECK(count(t, K::rto_fire) == 1);
+}
