@@ -3,6 +3,9 @@
 // seq+len at its time (white, retransmissions red, a red X where the network
 // dropped it); the ACK line (green steps) is the peer's cumulative ack, the
 // window line (yellow steps) ack + window: how far the peer lets us send.
+// SACK blocks (purple) are short bars at their ACK's time from each block's
+// left edge to its right edge, as in Wireshark's tcptrace graph; a D-SACK
+// block (data the peer got twice) is orange.
 // Segments after the cursor are dimmed (in a lesson with a question waiting
 // they are not drawn at all); the cursor's time is a vertical line.
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
@@ -32,6 +35,8 @@ constexpr ImU32 kSegment = IM_COL32(235, 235, 235, 255);
 constexpr ImU32 kRetransmit = IM_COL32(255, 90, 90, 255);
 constexpr ImU32 kAckLine = IM_COL32(110, 200, 110, 255);
 constexpr ImU32 kWindowLine = IM_COL32(220, 200, 80, 255);
+constexpr ImU32 kSack = IM_COL32(190, 120, 255, 255);
+constexpr ImU32 kDsack = IM_COL32(255, 150, 40, 255);
 constexpr ImU32 kCursor = IM_COL32(120, 170, 255, 255);
 constexpr ImU32 kGrid = IM_COL32(60, 62, 70, 255);
 
@@ -56,6 +61,9 @@ public:
         const Document& doc = ctx.doc;
         if (cache_doc_ != doc.id()) {
             full_ = build_seq_graph(doc.trace());
+            first_dsack_ = static_cast<std::size_t>(
+                std::find_if(full_.sacks.begin(), full_.sacks.end(), [](const SeqSack& k) { return k.dsack; }) -
+                full_.sacks.begin());
             index_.reset();
             ++graph_serial_;
             cache_doc_ = doc.id();
@@ -76,8 +84,14 @@ public:
                 graph_ = SeqGraph{};
             } else {
                 graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
-                prefix_ = SeqPrefix{graph_.segments.size(), graph_.acks.size()};
+                prefix_ = SeqPrefix{graph_.segments.size(), graph_.acks.size(), graph_.sacks.size()};
             }
+            // The legend names SACK and D-SACK once the plot has one (in a
+            // lesson, once one is revealed: not before it happens).
+            has_sack_ = prefix_.sacks > 0;
+            has_dsack_ = use_prefix_ ? first_dsack_ < prefix_.sacks
+                                     : std::any_of(graph_.sacks.begin(), graph_.sacks.end(),
+                                                   [](const SeqSack& k) { return k.dsack; });
             // A step that adds no segment or ACK leaves the plot as it was.
             if (!(prefix_ == before)) ++graph_serial_;
             if (clipped || !cache_horizon_ || was_clipped_) range_ = fit();
@@ -111,6 +125,9 @@ private:
         swatch(kRetransmit, T("gui.seq.retransmit"));
         swatch(kAckLine, T("gui.seq.ack"));
         swatch(kWindowLine, T("gui.seq.ack_window"));
+        // SACK and D-SACK only once drawn: a run without SACK keeps its legend short.
+        if (has_sack_) swatch(kSack, T("gui.seq.sack"));
+        if (has_dsack_) swatch(kDsack, T("gui.seq.dsack"));
         swatch(kCursor, T("gui.seq.cursor"));
         if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("(?)").x) ImGui::NewLine();
         help_marker(T("gui.seq.help"));
@@ -259,6 +276,8 @@ private:
             case Tone::ack: return kAckLine;
             case Tone::window: return kWindowLine;
             case Tone::cursor: return colors::kChanged;
+            case Tone::sack: return kSack;
+            case Tone::dsack: return kDsack;
         }
         return kSegment;
     }
@@ -280,6 +299,8 @@ private:
     SeqPrefix prefix_;
     PlotRange range_;
     bool dragged_ = false;
+    std::size_t first_dsack_ = 0;                // index of full_'s first D-SACK block (its size: none)
+    bool has_sack_ = false, has_dsack_ = false;  // the plot has SACK / D-SACK blocks (legend entries)
 };
 }  // namespace
 

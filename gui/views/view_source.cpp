@@ -54,18 +54,18 @@ public:
             text_dim(T("gui.source.not_embedded"));
             return;
         }
-        // Kernel view: on by default in a lesson, where the listing is read beside the kernel's.
+        // Kernel view: its default per document (on in a lesson), then the reader's choice.
         if (kernel_doc_ != doc.id()) {
             kernel_doc_ = doc.id();
-            kernel_view_ = doc.lesson != nullptr;
+            kernel_view_ = kernel_view_default(doc);
         }
         ImGui::Checkbox(T("gui.source.kernel_view"), &kernel_view_);
         item_tooltip(T("gui.source.kernel_view_tip"));
         // Events of sendpath's runner or simulated peer are not kernel code: say what they stand for.
-        if (const trace::KindDoc* kd = trace::find_kind_doc(e.kind); kd && kd->origin != trace::Origin::kernel) {
+        if (const std::string note = not_kernel_note(e.kind, ui_lang()); !note.empty()) {
             ImGui::SameLine(0, ImGui::GetFontSize());
             ImGui::PushTextWrapPos(0.0f);
-            text_dim(TF("gui.source.not_kernel", {kind_models_text(e.kind)}));
+            text_dim(note);
             ImGui::PopTextWrapPos();
         }
         if (e.line == 0) text_dim(TF("gui.source.no_line", {trace::source_place(t, e)}));
