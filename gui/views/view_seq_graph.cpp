@@ -198,19 +198,27 @@ private:
             strokes_cursor_ = cursor;
             strokes_valid_ = true;
         }
+        // The cursor line under the data: in a lesson the cursor is the
+        // latest event, often the ACK whose SACK blocks were just drawn at
+        // exactly its time, which a line on top would hide.
+        const float cx = X(static_cast<double>(now));
+        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
+        // SACK blocks a little left of their ACK's time: what we send on an ACK
+        // goes out in the same microsecond, and its bar (one per column and
+        // colour, from its lowest to its highest byte) would cover them.
+        const float sack_dx = -(key.frame.tick + 2);
         for (const PlotStroke& s : strokes_) {
             ImU32 c = tone_color(s.tone, ctx.vs.selected_skb);
             if (s.future) c = with_alpha(c, 60);
-            const ImVec2 a(p0.x + s.x0, p0.y + s.y0);
+            const float dx = s.tone == Tone::sack || s.tone == Tone::dsack ? sack_dx : 0;
+            const ImVec2 a(p0.x + s.x0 + dx, p0.y + s.y0);
             switch (s.type) {
-                case PlotStroke::Type::line: dl->AddLine(a, ImVec2(p0.x + s.x1, p0.y + s.y1), c, s.width); break;
+                case PlotStroke::Type::line: dl->AddLine(a, ImVec2(p0.x + s.x1 + dx, p0.y + s.y1), c, s.width); break;
                 case PlotStroke::Type::ring: dl->AddCircle(a, s.x1, c, 0, s.width); break;
                 case PlotStroke::Type::letter_r: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), c, "R"); break;
             }
         }
         const auto& segs = drawn().segments;
-        const float cx = X(static_cast<double>(now));
-        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
         // The cursor's time at the top, beside the cursor line.
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());

@@ -13,7 +13,9 @@
 
 #include "gui/model/seq_graph.hpp"
 #include "gui/model/seq_plot.hpp"
+#include "net/frame.hpp"
 #include "support/scenarios.hpp"
+#include "support/trace_builder.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;
@@ -420,4 +422,58 @@ TEST_CASE("seq graph: a D-SACK block is told apart, as the engine told it") {
                         [](const SeqPlotSummary::Bar& b) { return b.tone == Tone::dsack; }) > 0);
     CHECK(std::count_if(sum.sack_bars.begin(), sum.sack_bars.end(),
                         [](const SeqPlotSummary::Bar& b) { return b.tone == Tone::sack; }) > 0);
+}
+
+TEST_CASE("seq graph: SACK blocks are read from the ACKs' options; D-SACK by either of RFC 2883's two signs") {
+    // A hand-made exchange: our SYN at ISN 1000, the peer's SYN-ACK, four
+    // 100-byte segments, then ACKs from the peer carrying SACK options.
+    sptest::TraceBuilder b;
+    net::FrameAddrs out_addrs, in_addrs;
+    out_addrs.src_ip = in_addrs.dst_ip = net::Ipv4Addr::of(10, 99, 0, 2);
+    out_addrs.dst_ip = in_addrs.src_ip = net::Ipv4Addr::of(10, 99, 0, 1);
+    auto frame = [&](bool in, uint32_t seq, uint32_t ack, uint8_t flags, std::size_t len,
+                     std::vector<std::pair<uint32_t, uint32_t>> sacks, bool dropped = false) {
+        net::TcpRepr tcp;
+        tcp.src_port = in ? 5001 : 40000;
+        tcp.dst_port = in ? 40000 : 5001;
+        tcp.seq = seq;
+        tcp.ack = ack;
+        tcp.flags = flags;
+        tcp.window = 1000;
+        tcp.options.sack_blocks = std::move(sacks);
+        const std::vector<uint8_t> payload(len, 'x');
+        std::vector<uint8_t> bytes;
+        net::emit_tcp_frame(bytes, in ? in_addrs : out_addrs, tcp, payload);
+        b.at(b.now() + 10)
+            .frame(in ? 1 : 0, 0, bytes, dropped)
+            .emit(in ? trace::Kind::sack_blocks : trace::Kind::transmit);
+    };
+    frame(false, 1000, 0, net::TCP_SYN, 0, {});
+    frame(true, 5000, 1001, net::TCP_SYN | net::TCP_ACK, 0, {});
+    for (uint32_t k = 0; k < 4; ++k) frame(false, 1001 + 100 * k, 5001, net::TCP_ACK, 100, {});
+    // Segment 1 lost: the peer holds 2 and 3 above its ACK of 1101.
+    frame(true, 5001, 1101, net::TCP_ACK, 0, {{1201, 1301}, {1301, 1401}});
+    // A D-SACK below the cumulative ACK (segment 0 came twice), then a SACK block.
+    frame(true, 5001, 1101, net::TCP_ACK, 0, {{1001, 1101}, {1201, 1401}});
+    // A D-SACK inside the second block (segment 2 came twice).
+    frame(true, 5001, 1101, net::TCP_ACK, 0, {{1201, 1301}, {1201, 1401}});
+    // A lost ACK never reached us: nothing of it is drawn.
+    frame(true, 5001, 1101, net::TCP_ACK, 0, {{1201, 1501}}, true);
+    const trace::Trace t = b.take();
+    const SeqGraph g = build_seq_graph(t);
+    REQUIRE(g.has_isn);
+    std::vector<std::tuple<int64_t, int64_t, bool>> got;
+    for (const SeqSack& k : g.sacks) got.emplace_back(k.seq_lo, k.seq_hi, k.dsack);
+    const std::vector<std::tuple<int64_t, int64_t, bool>> want = {
+        {201, 301, false}, {301, 401, false},  // two blocks, no D-SACK
+        {1, 101, true},    {201, 401, false},  // below the ACK: D-SACK
+        {201, 301, true},  {201, 401, false},  // inside the second block: D-SACK
+    };
+    CHECK(got == want);
+    // Each block at its ACK's time and event.
+    for (const SeqSack& k : g.sacks) {
+        CHECK(t.frames[k.frame].dir == 1);
+        CHECK(k.time_us == t.frames[k.frame].time_us);
+        CHECK(k.event == t.frames[k.frame].event);
+    }
 }
