@@ -42,6 +42,14 @@ std::vector<uint32_t> listed_lines(std::string_view text, const std::vector<std:
 
 bool kernel_view_default(const Document& doc) { return doc.lesson != nullptr; }
 
+bool& KernelViewChoice::for_doc(const Document& d) {
+    if (doc != d.serial()) {
+        doc = d.serial();
+        on = kernel_view_default(d);
+    }
+    return on;
+}
+
 std::string not_kernel_note(trace::Kind k, std::string_view lang) {
     const trace::KindDoc* d = trace::find_kind_doc(k);
     if (!d || d->origin == trace::Origin::kernel) return {};

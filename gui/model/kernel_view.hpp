@@ -34,6 +34,16 @@ std::vector<uint32_t> listed_lines(std::string_view text, const std::vector<std:
 // off elsewhere, where the whole engine code is what one came to read.
 bool kernel_view_default(const Document& doc);
 
+// The kernel view's checkbox: each document's default when it is first
+// drawn, then the reader's choice, kept while a live trace grows (the
+// document's id changes then, its serial does not).
+struct KernelViewChoice {
+    bool on = false;
+    uint64_t doc = 0;  // the Document::serial() the choice is for
+    // The checkbox's value for doc: its default if doc is another document.
+    bool& for_doc(const Document& d);
+};
+
 // The note beside the listing for an event of kind k, in lang: "(not kernel
 // code) <what it stands for>" when sendpath's runner or simulated peer
 // emitted it (its line is sendpath's code, with no kernel counterpart to read
