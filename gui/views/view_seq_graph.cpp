@@ -3,9 +3,9 @@
 // seq+len at its time (white, retransmissions red, a red X where the network
 // dropped it); the ACK line (green steps) is the peer's cumulative ack, the
 // window line (yellow steps) ack + window: how far the peer lets us send.
-// SACK blocks (purple) are short bars at their ACK's time from each block's
-// left edge to its right edge, as in Wireshark's tcptrace graph; a D-SACK
-// block (data the peer got twice) is orange.
+// SACK blocks (purple) are short bars at their ACK's time (a few pixels to
+// its left) from each block's left edge to its right edge, as in Wireshark's
+// tcptrace graph; a D-SACK block (data the peer got twice) is orange.
 // Segments after the cursor are dimmed (in a lesson with a question waiting
 // they are not drawn at all); the cursor's time is a vertical line.
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
