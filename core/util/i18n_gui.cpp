@@ -332,6 +332,8 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.seq.click_jump", "click: jump to that event"},
         {"gui.seq.acked_up_to", "acked up to {0}; the peer allows up to {1} (window shift {2})"},
         {"gui.seq.no_ack", "no ACK yet at this time"},
+        {"gui.seq.sack_blocks", "that ACK's SACK blocks: {0}"},
+        {"gui.seq.dsack_mark", "(D-SACK: received twice)"},
         {"gui.view.compare", "Compare"},
         {"gui.cmp.title", "Compare (A = the open trace, B = the compared one)"},
         {"gui.cmp.nothing",

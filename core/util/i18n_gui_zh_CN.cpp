@@ -300,6 +300,8 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.seq.click_jump", "单击：跳到那个事件"},
         {"gui.seq.acked_up_to", "已确认到 {0}；对端允许发到 {1}（窗口移位 {2}）"},
         {"gui.seq.no_ack", "此时还没有 ACK"},
+        {"gui.seq.sack_blocks", "该 ACK 的 SACK 块：{0}"},
+        {"gui.seq.dsack_mark", "（D-SACK：重复收到）"},
         {"gui.view.compare", "比较"},
         {"gui.cmp.title", "比较（A = 打开的跟踪，B = 比较的跟踪）"},
         {"gui.cmp.nothing", "还没有可比较的对象。在它旁边打开第二个跟踪或场景（比如 nagle.json 对比 nodelay.json）："},

@@ -236,6 +236,19 @@ int64_t step_value_at(std::span<const SeqStep> steps, int64_t t) {
     return std::prev(it)->value;
 }
 
+std::span<const SeqSack> sacks_at(std::span<const SeqStep> acks, std::span<const SeqSack> sacks, int64_t t) {
+    const auto a =
+        std::upper_bound(acks.begin(), acks.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
+    if (a == acks.begin()) return {};
+    const uint32_t frame = std::prev(a)->frame;
+    // Blocks are in frame order, an ACK's together.
+    const auto lo =
+        std::lower_bound(sacks.begin(), sacks.end(), frame, [](const SeqSack& k, uint32_t f) { return k.frame < f; });
+    auto hi = lo;
+    while (hi != sacks.end() && hi->frame == frame) ++hi;
+    return {lo, hi};
+}
+
 int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px,
                     std::size_t upto) {
     int best = -1;

@@ -108,6 +108,10 @@ std::vector<double> nice_ticks(double lo, double hi, int n);
 
 // The step lines' value at time t (the last step at or before t), or -1 before the first.
 int64_t step_value_at(std::span<const SeqStep> steps, int64_t t);
+// The SACK blocks of the ACK in force at time t: the last of `acks` at or
+// before t, if it carried any among `sacks` (lesson mode passes the prefixes
+// drawn). Empty before the first ACK, or when that ACK carried none.
+std::span<const SeqSack> sacks_at(std::span<const SeqStep> acks, std::span<const SeqSack> sacks, int64_t t);
 // Index of the segment nearest to (t, s) in plot units scaled by (t_per_px, s_per_px),
 // within max_px pixels; -1 if none. Only the first `upto` segments are looked at (lesson mode: those
 // drawn).

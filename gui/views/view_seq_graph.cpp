@@ -260,6 +260,17 @@ private:
                                               {std::to_string(a), std::to_string(w), std::to_string(drawn().wscale)})
                                                .c_str());
                 else text_dim(T("gui.seq.no_ack"));
+                // That ACK's SACK blocks, each left..right edge, a D-SACK marked.
+                const auto blocks = sacks_at(steps(drawn().acks), sack_prefix(), tt);
+                if (!blocks.empty()) {
+                    std::string list;
+                    for (const SeqSack& k : blocks) {
+                        if (!list.empty()) list += ", ";
+                        list += std::to_string(k.seq_lo) + ".." + std::to_string(k.seq_hi);
+                        if (k.dsack) list += std::string(" ") + T("gui.seq.dsack_mark");
+                    }
+                    ImGui::TextUnformatted(TF("gui.seq.sack_blocks", {list}).c_str());
+                }
             }
             ImGui::EndTooltip();
             if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0)
@@ -272,6 +283,10 @@ private:
     const SeqGraph& drawn() const { return use_prefix_ ? full_ : graph_; }
     std::span<const SeqStep> steps(const std::vector<SeqStep>& all) const {
         return {all.data(), std::min(all.size(), prefix_.steps)};
+    }
+    std::span<const SeqSack> sack_prefix() const {
+        const auto& all = drawn().sacks;
+        return {all.data(), std::min(all.size(), prefix_.sacks)};
     }
     PlotRange fit() const { return use_prefix_ ? fit_range(index_->extents(prefix_)) : fit_range(graph_); }
 

@@ -477,3 +477,29 @@ TEST_CASE("seq graph: SACK blocks are read from the ACKs' options; D-SACK by eit
         CHECK(k.event == t.frames[k.frame].event);
     }
 }
+
+TEST_CASE("seq graph: hovering a time names the SACK blocks of the ACK in force then, and in a lesson none later") {
+    const trace::Trace t = sptest::run_shipped("fack_two_holes.json");
+    const SeqGraph g = build_seq_graph(t);
+    auto edges = [](std::span<const SeqSack> v) {
+        std::vector<std::pair<int64_t, int64_t>> out;
+        for (const SeqSack& k : v) out.emplace_back(k.seq_lo, k.seq_hi);
+        return out;
+    };
+    using Edges = std::vector<std::pair<int64_t, int64_t>>;
+    // At 51 ms the whole flight's ACKs came in; the last one holds two
+    // blocks, the most recently changed first, with the hole between them.
+    CHECK(edges(sacks_at(g.acks, g.sacks, 51000)) == Edges{{27513, 36201}, {23169, 26065}});
+    CHECK(edges(sacks_at(g.acks, g.sacks, 51999)) == Edges{{27513, 36201}, {23169, 26065}});
+    // Before the losses: ACKs without blocks; before any ACK: nothing.
+    CHECK(sacks_at(g.acks, g.sacks, 20000).empty());
+    CHECK(sacks_at(g.acks, g.sacks, -1).empty());
+    // After the recovery the cumulative ACK covers everything: no block.
+    CHECK(sacks_at(g.acks, g.sacks, t.events.back().time_us).empty());
+    // Lesson mode at event 317 (the first ACK with two blocks): that ACK's,
+    // not the later ones of the same millisecond.
+    const SeqGraphIndex ix(g, t);
+    const SeqPrefix p = ix.upto(317);
+    CHECK(edges(sacks_at(std::span(g.acks.data(), p.steps), std::span(g.sacks.data(), p.sacks), 51000)) ==
+          Edges{{27513, 28961}, {23169, 26065}});
+}
