@@ -174,7 +174,6 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.timeline.btn.out", "out>"},
         {"gui.timeline.btn.cont", ">>"},
         {"gui.timeline.btn.last", ">|"},
-        {"gui.timeline.strip_hidden", "event {0}: after the cursor, shown once the lesson's question is answered"},
         {"gui.timeline.strip_tip", "event {0}: {1} in {2}"},
         {"gui.view.source", "Source"},
         {"gui.source.not_embedded",
@@ -317,10 +316,14 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.seq.ack", "ACK"},
         {"gui.seq.ack_window", "ack+window"},
         {"gui.seq.cursor", "cursor"},
+        {"gui.seq.sack", "SACK"},
+        {"gui.seq.dsack", "D-SACK"},
         {"gui.seq.help",
          "Sequence numbers are relative to our ISN (the SYN is 0). Wheel: zoom around the pointer; Shift+wheel: zoom "
          "time only; drag: pan; double-click: fit; click a segment: jump to the event that sent it. wscale of the "
-         "peer's window: see the tooltip of the yellow line."},
+         "peer's window: see the tooltip of the yellow line. Purple bars: the SACK blocks of an ACK, at its time, "
+         "from each block's left edge to its right edge (what the peer holds above the ACK line); orange: a D-SACK "
+         "block, data the peer received twice."},
         {"gui.seq.window_edge", "^ window edge {0}"},
         {"gui.seq.segment", "segment {0}..{1} ({2} bytes) at {3}"},
         {"gui.seq.retransmission", "retransmission {0}..{1} ({2} bytes) at {3}"},
@@ -329,6 +332,8 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.seq.click_jump", "click: jump to that event"},
         {"gui.seq.acked_up_to", "acked up to {0}; the peer allows up to {1} (window shift {2})"},
         {"gui.seq.no_ack", "no ACK yet at this time"},
+        {"gui.seq.sack_blocks", "that ACK's SACK blocks: {0}"},
+        {"gui.seq.dsack_mark", "(D-SACK: received twice)"},
         {"gui.view.compare", "Compare"},
         {"gui.cmp.title", "Compare (A = the open trace, B = the compared one)"},
         {"gui.cmp.nothing",

@@ -161,7 +161,6 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.timeline.btn.into", "进入>"},
         {"gui.timeline.btn.over", "跳过>"},
         {"gui.timeline.btn.out", "跳出>"},
-        {"gui.timeline.strip_hidden", "事件 {0}：在光标之后，答完课程的题后才显示"},
         {"gui.timeline.strip_tip", "事件 {0}：{2} 中的 {1}"},
         {"gui.view.source", "源码"},
         {"gui.source.not_embedded", "这个文件没有嵌入本版本的 sendpath（该跟踪可能来自另一个版本）。"},
@@ -285,11 +284,14 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.seq.retransmit", "重传"},
         {"gui.seq.ack_window", "ack+窗口"},
         {"gui.seq.cursor", "光标"},
+        {"gui.seq.sack", "SACK"},
+        {"gui.seq.dsack", "D-SACK"},
         {"gui.seq.help",
          "序号相对于我方的 ISN（SYN 为 "
          "0）。滚轮：以指针为中心缩放；Shift+"
          "滚轮：只缩放时间；拖动：平移；双击：适应窗口；单击一个分段：跳到发送它的事件。对端窗口的 "
-         "wscale：见黄线的提示。"},
+         "wscale：见黄线的提示。紫色竖条：某个 ACK 携带的 SACK 块，画在该 ACK 的时刻，从块的左沿到右沿"
+         "（对端在 ACK 线之上已收到的数据）；橙色：D-SACK 块，对端重复收到的数据。"},
         {"gui.seq.window_edge", "^ 窗口边缘 {0}"},
         {"gui.seq.segment", "分段 {0}..{1}（{2} 字节），时间 {3}"},
         {"gui.seq.retransmission", "重传 {0}..{1}（{2} 字节），时间 {3}"},
@@ -298,6 +300,8 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.seq.click_jump", "单击：跳到那个事件"},
         {"gui.seq.acked_up_to", "已确认到 {0}；对端允许发到 {1}（窗口移位 {2}）"},
         {"gui.seq.no_ack", "此时还没有 ACK"},
+        {"gui.seq.sack_blocks", "该 ACK 的 SACK 块：{0}"},
+        {"gui.seq.dsack_mark", "（D-SACK：重复收到）"},
         {"gui.view.compare", "比较"},
         {"gui.cmp.title", "比较（A = 打开的跟踪，B = 比较的跟踪）"},
         {"gui.cmp.nothing", "还没有可比较的对象。在它旁边打开第二个跟踪或场景（比如 nagle.json 对比 nodelay.json）："},

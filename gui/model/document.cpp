@@ -19,6 +19,7 @@ Document::Document(trace::Trace t, std::string path, std::string source_kind)
       path_(std::move(path)),
       kind_(std::move(source_kind)) {
     id_ = next_id();
+    serial_ = id_;
     seek(0);
 }
 
@@ -30,6 +31,7 @@ Document::Document(std::unique_ptr<LiveRun> run, std::string path, std::string s
       run_(std::move(run)),
       was_live_(true) {
     id_ = next_id();
+    serial_ = id_;
     // Room for the whole run, as the engine's runner reserves its own.
     trace::reserve_for_send(*trace_, static_cast<uint64_t>(run_->scenario().bytes_to_send()));
     if (run_->tap()) tap_dev_ = run_->tap_device();

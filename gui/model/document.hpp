@@ -69,6 +69,10 @@ public:
     // per-trace data compare it. A live document takes a new id whenever its
     // trace grows, so those caches see the new events.
     uint64_t id() const { return id_; }
+    // Unique per Document in this process and, unlike id(), kept while a live
+    // trace grows: what a view keys a reader's choice on (the kernel view's
+    // checkbox), so that a growth does not put it back to its default.
+    uint64_t serial() const { return serial_; }
 
     // Live mode. live(): a run still feeds the trace. was_live(): it did once
     // (the timeline then says how the run ended).
@@ -105,6 +109,7 @@ private:
     EventEffects effects_;
     uint64_t generation_ = 0;
     uint64_t id_ = 0;
+    uint64_t serial_ = 0;
     std::unique_ptr<LiveRun> run_;  // joined (stopped) in the destructor
     std::size_t allowed_ = 0;       // the budget last given to the run
     bool was_live_ = false;

@@ -1,5 +1,8 @@
 #include "gui/model/kernel_view.hpp"
 
+#include "trace/event_doc.hpp"
+#include "util/i18n.hpp"
+
 namespace sendpath::gui {
 
 bool is_recorder_line(std::string_view line) {
@@ -35,6 +38,24 @@ std::vector<uint32_t> listed_lines(std::string_view text, const std::vector<std:
         out.push_back(line);
     }
     return out;
+}
+
+bool kernel_view_default(const Document& doc) { return doc.lesson != nullptr; }
+
+bool& KernelViewChoice::for_doc(const Document& d) {
+    if (doc != d.serial()) {
+        doc = d.serial();
+        on = kernel_view_default(d);
+    }
+    return on;
+}
+
+std::string not_kernel_note(trace::Kind k, std::string_view lang) {
+    const trace::KindDoc* d = trace::find_kind_doc(k);
+    if (!d || d->origin == trace::Origin::kernel) return {};
+    const std::string_view who =
+        util::i18n::tr(lang, d->origin == trace::Origin::runner ? "gui.event.origin.runner" : "gui.event.origin.peer");
+    return util::i18n::trf(lang, "gui.source.not_kernel", {who});
 }
 
 }  // namespace sendpath::gui

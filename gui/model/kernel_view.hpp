@@ -8,8 +8,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "gui/model/document.hpp"
+#include "trace/event.hpp"
 
 namespace sendpath::gui {
 
@@ -24,5 +28,26 @@ bool is_recorder_line(std::string_view line);
 // starts: line_starts(text).
 std::vector<uint32_t> listed_lines(std::string_view text, const std::vector<std::size_t>& starts, bool kernel_view,
                                    uint32_t keep);
+
+// Whether the kernel view is on when doc is opened (the student may turn it
+// off): on in a lesson, where the listing is read beside the kernel's own;
+// off elsewhere, where the whole engine code is what one came to read.
+bool kernel_view_default(const Document& doc);
+
+// The kernel view's checkbox: each document's default when it is first
+// drawn, then the reader's choice, kept while a live trace grows (the
+// document's id changes then, its serial does not).
+struct KernelViewChoice {
+    bool on = false;
+    uint64_t doc = 0;  // the Document::serial() the choice is for
+    // The checkbox's value for doc: its default if doc is another document.
+    bool& for_doc(const Document& d);
+};
+
+// The note beside the listing for an event of kind k, in lang: "(not kernel
+// code) <what it stands for>" when sendpath's runner or simulated peer
+// emitted it (its line is sendpath's code, with no kernel counterpart to read
+// it beside, kernel view or not); empty for the kernel's own events.
+std::string not_kernel_note(trace::Kind k, std::string_view lang);
 
 }  // namespace sendpath::gui

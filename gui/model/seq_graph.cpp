@@ -38,6 +38,27 @@ void set_extents(SeqGraph& g) {
     for (const SeqStep& a : g.acks) extend(a.time_us, a.value, a.value);
     for (const SeqStep& w : g.windows) g.window_max = std::max(g.window_max, w.value);
 }
+
+// The SACK blocks an ACK carries, from the frame's TCP option: the blocks
+// exactly as the peer sent them, D-SACK told as the receiving kernel tells it.
+// (The trace's sack_blocks event counts them but has no edges; the frame has.)
+void add_sacks(SeqGraph& g, const net::TcpRepr& tcp, const trace::Frame& f, uint32_t frame) {
+    const auto& blocks = tcp.options.sack_blocks;
+    if (blocks.empty()) return;
+    // tcp_check_dsack: the first block starts before the cumulative ACK, or
+    // lies within the second block (sequence comparisons wrap).
+    auto before = [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; };
+    const auto [s0, e0] = blocks[0];
+    bool dsack = before(s0, tcp.ack);
+    if (!dsack && blocks.size() > 1) dsack = !before(blocks[1].second, e0) && !before(s0, blocks[1].first);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+        const int64_t lo = relative_seq(g, blocks[k].first);
+        // The right edge's distance from the left, so a block across the
+        // 2^32 wrap stays one piece.
+        const int64_t hi = lo + static_cast<int32_t>(blocks[k].second - blocks[k].first);
+        g.sacks.push_back(SeqSack{f.time_us, frame, f.event, lo, hi, k == 0 && dsack});
+    }
+}
 }  // namespace
 
 SeqGraph build_seq_graph(const trace::Trace& t) {
@@ -101,6 +122,7 @@ SeqGraph build_seq_graph(const trace::Trace& t) {
             const int64_t win = static_cast<int64_t>(tcp.window) << shift;
             g.acks.push_back(SeqStep{f.time_us, ack, static_cast<uint32_t>(p.i), f.event});
             g.windows.push_back(SeqStep{f.time_us, ack + win, static_cast<uint32_t>(p.i), f.event});
+            add_sacks(g, tcp, f, static_cast<uint32_t>(p.i));
         }
     }
 
@@ -119,6 +141,8 @@ SeqGraph clip_seq_graph(const SeqGraph& g, std::size_t horizon) {
         if (a.event <= horizon) c.acks.push_back(a);
     for (const SeqStep& w : g.windows)
         if (w.event <= horizon) c.windows.push_back(w);
+    for (const SeqSack& k : g.sacks)
+        if (k.event <= horizon) c.sacks.push_back(k);
     set_extents(c);
     return c;
 }
@@ -210,6 +234,19 @@ int64_t step_value_at(std::span<const SeqStep> steps, int64_t t) {
         std::upper_bound(steps.begin(), steps.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
     if (it == steps.begin()) return -1;
     return std::prev(it)->value;
+}
+
+std::span<const SeqSack> sacks_at(std::span<const SeqStep> acks, std::span<const SeqSack> sacks, int64_t t) {
+    const auto a =
+        std::upper_bound(acks.begin(), acks.end(), t, [](int64_t x, const SeqStep& s) { return x < s.time_us; });
+    if (a == acks.begin()) return {};
+    const uint32_t frame = std::prev(a)->frame;
+    // Blocks are in frame order, an ACK's together.
+    const auto lo =
+        std::lower_bound(sacks.begin(), sacks.end(), frame, [](const SeqSack& k, uint32_t f) { return k.frame < f; });
+    auto hi = lo;
+    while (hi != sacks.end() && hi->frame == frame) ++hi;
+    return {lo, hi};
 }
 
 int nearest_segment(const SeqGraph& g, double t, double s, double t_per_px, double s_per_px, double max_px,

@@ -35,13 +35,34 @@ struct SeqStep {
     uint32_t event = 0;
 };
 
+// One SACK block of an ACK from the peer (RFC 2018): a range of sequence
+// space it holds above the cumulative ACK, as the ACK's TCP option carries it
+// on the wire. Drawn as tcptrace and Wireshark draw it, a short vertical bar at
+// the ACK's time from the block's left edge to its right edge.
+struct SeqSack {
+    int64_t time_us = 0;
+    uint32_t frame = 0;  // the ACK's index in Trace::frames
+    uint32_t event = 0;  // the event that took the ACK in
+    int64_t seq_lo = 0;  // relative, the block's left edge
+    int64_t seq_hi = 0;  // relative, its right edge (one past its last byte)
+    // D-SACK (RFC 2883): the first block reports data received twice, by the
+    // rule of tcp_check_dsack: it starts below the cumulative ACK, or lies
+    // inside the second block.
+    bool dsack = false;
+};
+
 struct SeqGraph {
     bool has_isn = false;  // false: no SYN in the trace, numbers are raw
     uint32_t isn = 0;
     int wscale = 0;  // the peer's window scale (both SYNs carried the option), else 0
     std::vector<SeqSegment> segments;
-    std::vector<SeqStep> acks;         // ack number of each incoming ACK (snd_una as the peer sees it)
-    std::vector<SeqStep> windows;      // ack + (window << wscale): the right edge the peer allows
+    std::vector<SeqStep> acks;     // ack number of each incoming ACK (snd_una as the peer sees it)
+    std::vector<SeqStep> windows;  // ack + (window << wscale): the right edge the peer allows
+    // The SACK blocks of those ACKs, in their order (an ACK's blocks in the
+    // option's order). They are not in the extents: a genuine block covers data
+    // we sent, so it lies within the segments' range anyway, and a bogus one
+    // from a misbehaving peer must not squash the plot.
+    std::vector<SeqSack> sacks;
     int64_t t_min = 0, t_max = 0;      // over everything above
     int64_t seq_min = 0, seq_max = 0;  // segments and ACKs: the window edge is often far above the data,
     int64_t window_max = 0;            // so it is kept apart (the view marks it when it is off the top)
@@ -49,7 +70,7 @@ struct SeqGraph {
 };
 
 SeqGraph build_seq_graph(const trace::Trace& t);
-// The graph as of event `horizon`: only segments and ACKs of events at or
+// The graph as of event `horizon`: only segments, ACKs and SACK blocks of events at or
 // before it, extents recomputed (so even the axes' range says nothing of
 // what comes later). Lesson mode draws this while a question waits.
 SeqGraph clip_seq_graph(const SeqGraph& g, std::size_t horizon);
@@ -87,6 +108,10 @@ std::vector<double> nice_ticks(double lo, double hi, int n);
 
 // The step lines' value at time t (the last step at or before t), or -1 before the first.
 int64_t step_value_at(std::span<const SeqStep> steps, int64_t t);
+// The SACK blocks of the ACK in force at time t: the last of `acks` at or
+// before t, if it carried any among `sacks` (lesson mode passes the prefixes
+// drawn). Empty before the first ACK, or when that ACK carried none.
+std::span<const SeqSack> sacks_at(std::span<const SeqStep> acks, std::span<const SeqSack> sacks, int64_t t);
 // Index of the segment nearest to (t, s) in plot units scaled by (t_per_px, s_per_px),
 // within max_px pixels; -1 if none. Only the first `upto` segments are looked at (lesson mode: those
 // drawn).

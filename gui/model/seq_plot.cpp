@@ -92,6 +92,68 @@ void step_line(std::vector<SeqPlotSummary::Keyed>& out, const std::vector<SeqSte
     add(px, py, xr, py, pev);
 }
 
+// A SACK block's bar in pixels: at the ACK's time, at least 2 pixels tall
+// (a one-segment block stays visible when zoomed out).
+SegPx sack_px(const PlotFrame& f, const SeqSack& k) {
+    const float y0 = f.y(static_cast<double>(k.seq_lo));
+    return {std::round(f.x(static_cast<double>(k.time_us))), y0, std::min(f.y(static_cast<double>(k.seq_hi)), y0 - 2)};
+}
+
+// Pixel intervals y1 (top) .. y0 (bottom) of SACK blocks in one column, with
+// the events of the blocks in each.
+struct SackPiece {
+    float y0, y1;
+    uint32_t ev_min, ev_max;
+};
+// Joins the pieces that overlap or touch; the result is sorted top down and
+// leaves every hole between blocks open.
+std::vector<SackPiece> join_pieces(std::vector<SackPiece> v) {
+    std::sort(v.begin(), v.end(), [](const SackPiece& a, const SackPiece& b) { return a.y1 < b.y1; });
+    std::vector<SackPiece> out;
+    for (const SackPiece& p : v) {
+        if (!out.empty() && p.y1 <= out.back().y0) {
+            SackPiece& o = out.back();
+            o.y0 = std::max(o.y0, p.y0);
+            o.ev_min = std::min(o.ev_min, p.ev_min);
+            o.ev_max = std::max(o.ev_max, p.ev_max);
+        } else {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+constexpr float kSackWidth = 2.0f;
+
+// The SACK blocks among the first n of `sacks` in the visible time range, a
+// pixel column at a time: each kind's blocks (SACK, D-SACK) joined apart.
+// summarize_plot() gives every block of the graph, summarize_plot_upto() the
+// prefix's: the same code, so lesson mode draws what the clipped graph would.
+void sack_bars(std::vector<SeqPlotSummary::Bar>& out, const std::vector<SeqSack>& sacks, std::size_t n,
+               const PlotFrame& f) {
+    const auto begin = sacks.begin(), end = sacks.begin() + static_cast<std::ptrdiff_t>(std::min(n, sacks.size()));
+    const PlotRange& r = f.range;
+    const auto lo = std::lower_bound(begin, end, r.t0, [](const SeqSack& k, double v) { return k.time_us < v; });
+    const auto hi = std::upper_bound(begin, end, r.t1, [](double v, const SeqSack& k) { return v < k.time_us; });
+    std::vector<SackPiece> pieces[2];
+    for (auto i = lo; i != hi;) {
+        const float col = sack_px(f, *i).x;
+        auto j = i;
+        for (; j != hi && sack_px(f, *j).x == col; ++j) {
+            const SegPx p = sack_px(f, *j);
+            pieces[j->dsack ? 1 : 0].push_back(SackPiece{p.y0, p.y1, j->event, j->event});
+        }
+        const auto first = static_cast<uint32_t>(i - begin), last = static_cast<uint32_t>(j - begin - 1);
+        for (int k = 0; k < 2; ++k) {
+            for (const SackPiece& p : join_pieces(std::move(pieces[k])))
+                out.push_back(SeqPlotSummary::Bar{k ? Tone::dsack : Tone::sack, col, p.y0, p.y1, first, last, p.ev_min,
+                                                  p.ev_max});
+            pieces[k].clear();
+        }
+        i = j;
+    }
+}
+
 void emit_bar(std::vector<PlotStroke>& out, Tone tone, bool future, float x, float y0, float y1, bool detailed,
               float tick) {
     out.push_back(line(tone, x, y0, x, y1, 1.5f));
@@ -110,6 +172,7 @@ SeqPlotSummary summarize_plot(const SeqGraph& g, const trace::Trace& t, const Pl
     s.selected_skb = selected_skb;
     step_line(s.lines, g.windows, Tone::window, frame);
     step_line(s.lines, g.acks, Tone::ack, frame);
+    sack_bars(s.sack_bars, g.sacks, g.sacks.size(), frame);
 
     // Only segments in the visible time range (they are in time order).
     const auto& segs = g.segments;
@@ -160,10 +223,32 @@ SeqPlotSummary summarize_plot(const SeqGraph& g, const trace::Trace& t, const Pl
 std::vector<PlotStroke> plot_strokes(const SeqGraph& g, const trace::Trace& t, const SeqPlotSummary& s,
                                      std::size_t cursor) {
     std::vector<PlotStroke> out;
-    out.reserve(s.lines.size() + s.bars.size() * (s.detailed ? 3 : 1) + s.marks.size() + 4);
+    out.reserve(s.lines.size() + s.sack_bars.size() + s.bars.size() * (s.detailed ? 3 : 1) + s.marks.size() + 4);
     for (const auto& k : s.lines) {
         out.push_back(k.stroke);
         out.back().future = k.event > cursor;
+    }
+    for (const SeqPlotSummary::Bar& b : s.sack_bars) {
+        if (b.ev_max <= cursor || b.ev_min > cursor) {
+            out.push_back(line(b.tone, b.x, b.y0, b.x, b.y1, kSackWidth));
+            out.back().future = b.ev_min > cursor;
+            continue;
+        }
+        // Past and future meet in this bar: its blocks are joined again, each
+        // side apart (the column's blocks of this kind that lie within it).
+        std::vector<SackPiece> side[2];
+        for (uint32_t i = b.first; i <= b.last && i < g.sacks.size(); ++i) {
+            const SeqSack& k = g.sacks[i];
+            if ((k.dsack ? Tone::dsack : Tone::sack) != b.tone) continue;
+            const SegPx p = sack_px(s.frame, k);
+            if (p.y1 < b.y1 || p.y0 > b.y0) continue;  // another bar of the column
+            side[k.event > cursor ? 1 : 0].push_back(SackPiece{p.y0, p.y1, k.event, k.event});
+        }
+        for (int f = 0; f < 2; ++f)
+            for (const SackPiece& p : join_pieces(std::move(side[f]))) {
+                out.push_back(line(b.tone, b.x, p.y0, b.x, p.y1, kSackWidth));
+                out.back().future = f == 1;
+            }
     }
     const auto& segs = g.segments;
     for (const SeqPlotSummary::Bar& b : s.bars) {
@@ -291,9 +376,9 @@ struct Ext {
 
 struct SeqGraphIndex::Impl {
     bool in_event_order = true;
-    std::vector<uint32_t> seg_events, step_events;  // to find a horizon's prefix
-    std::vector<Ext> seg_ext, step_ext;             // [n-1]: extents of the first n
-    std::vector<int64_t> window_max;                // [n-1]: the highest window edge of the first n steps
+    std::vector<uint32_t> seg_events, step_events, sack_events;  // to find a horizon's prefix
+    std::vector<Ext> seg_ext, step_ext;                          // [n-1]: extents of the first n
+    std::vector<int64_t> window_max;                             // [n-1]: the highest window edge of the first n steps
     // Segments by their own colour (retransmitted or not): global indices, and a tree over each list.
     std::vector<uint32_t> by_tone[2];
     RangeTree<SegAgg, SegAggOp> tone_tree[2];
@@ -350,6 +435,10 @@ SeqGraphIndex::SeqGraphIndex(const SeqGraph& g, const trace::Trace& t) : impl_(s
         acks.push_back(StepAgg{a.value, a.value});
         windows.push_back(StepAgg{w, w});
     }
+    for (std::size_t i = 0; i < g.sacks.size(); ++i) {
+        if (i > 0 && g.sacks[i].event < g.sacks[i - 1].event) x.in_event_order = false;
+        x.sack_events.push_back(g.sacks[i].event);
+    }
     x.ack_tree = RangeTree<StepAgg, StepAggOp>(acks, kNoStep);
     x.window_tree = RangeTree<StepAgg, StepAggOp>(windows, kNoStep);
 }
@@ -367,7 +456,7 @@ SeqPrefix SeqGraphIndex::upto(std::size_t horizon) const {
                              [](std::size_t h, uint32_t e) { return h < static_cast<std::size_t>(e); }) -
             events.begin());
     };
-    return SeqPrefix{count(impl_->seg_events), count(impl_->step_events)};
+    return SeqPrefix{count(impl_->seg_events), count(impl_->step_events), count(impl_->sack_events)};
 }
 
 SeqExtents SeqGraphIndex::extents(SeqPrefix p) const {
@@ -450,6 +539,7 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
     s.selected_skb = selected_skb;
     step_line_upto(s.lines, g.windows, p.steps, x.window_tree, Tone::window, frame);
     step_line_upto(s.lines, g.acks, p.steps, x.ack_tree, Tone::ack, frame);
+    sack_bars(s.sack_bars, g.sacks, p.sacks, frame);
 
     const auto& segs = g.segments;
     const auto begin = segs.begin(), last = segs.begin() + static_cast<std::ptrdiff_t>(p.segments);

@@ -33,7 +33,7 @@ struct PlotFrame {
 };
 
 // What a stroke stands for; the view picks the colour.
-enum class Tone : uint8_t { sent, retransmit, selected, ack, window, dropped, cursor };
+enum class Tone : uint8_t { sent, retransmit, selected, ack, window, dropped, cursor, sack, dsack };
 
 struct PlotStroke {
     enum class Type : uint8_t { line, ring, letter_r };
@@ -76,6 +76,12 @@ struct SeqPlotSummary {
     bool in_event_order = true;          // those segments' events never go down
     std::vector<Keyed> lines;            // the window and ACK step lines
     std::vector<Bar> bars;
+    // SACK blocks (tone sack or dsack): in each pixel column, the blocks of
+    // one kind joined where they overlap or touch, so the holes between them
+    // stay open. first..last are the column's blocks (indices into
+    // SeqGraph::sacks, the other kind's among them), ev_min..ev_max the
+    // events of the blocks joined into this bar.
+    std::vector<Bar> sack_bars;
     std::vector<Keyed> marks;  // "R" beside retransmissions (detailed only), crosses on dropped segments
     bool operator==(const SeqPlotSummary&) const = default;
 };
@@ -95,12 +101,14 @@ SeqPlotSummary summarize_plot(const SeqGraph& g, const trace::Trace& t, const Pl
 //   - summarize_plot_upto(): the same summary as summarize_plot() of the
 //     clipped graph, in a time that depends on the plot's width in pixels and
 //     only logarithmically on the trace (range trees of each column's
-//     extremes instead of a walk over its segments).
+//     extremes instead of a walk over its segments); the SACK blocks in the
+//     visible range are walked (joining a column's blocks keeps their holes,
+//     which a tree of extremes would not), as many as the peer sent there.
 
-// How much of a graph is drawn: its first `segments` segments and its first
-// `steps` ACK and window steps.
+// How much of a graph is drawn: its first `segments` segments, its first
+// `steps` ACK and window steps and its first `sacks` SACK blocks.
 struct SeqPrefix {
-    std::size_t segments = 0, steps = 0;
+    std::size_t segments = 0, steps = 0, sacks = 0;
     bool empty() const { return segments == 0 && steps == 0; }
     bool operator==(const SeqPrefix&) const = default;
 };
@@ -136,8 +144,8 @@ SeqPlotSummary summarize_plot_upto(const SeqGraph& g, const SeqGraphIndex& index
                                    const PlotFrame& frame, uint32_t selected_skb, SeqPrefix p);
 
 // The strokes to draw with the cursor at event `cursor`, in drawing order:
-// step lines, bars (with end ticks when detailed), marks, then a ring around
-// each visible segment the cursor's event sent.
+// step lines, SACK blocks, bars (with end ticks when detailed), marks, then a
+// ring around each visible segment the cursor's event sent.
 std::vector<PlotStroke> plot_strokes(const SeqGraph& g, const trace::Trace& t, const SeqPlotSummary& s,
                                      std::size_t cursor);
 

@@ -3,6 +3,9 @@
 // seq+len at its time (white, retransmissions red, a red X where the network
 // dropped it); the ACK line (green steps) is the peer's cumulative ack, the
 // window line (yellow steps) ack + window: how far the peer lets us send.
+// SACK blocks (purple) are short bars at their ACK's time (a few pixels to
+// its left) from each block's left edge to its right edge, as in Wireshark's
+// tcptrace graph; a D-SACK block (data the peer got twice) is orange.
 // Segments after the cursor are dimmed (in a lesson with a question waiting
 // they are not drawn at all); the cursor's time is a vertical line.
 // Wheel zooms around the pointer (Shift+wheel: time only), drag pans,
@@ -32,6 +35,8 @@ constexpr ImU32 kSegment = IM_COL32(235, 235, 235, 255);
 constexpr ImU32 kRetransmit = IM_COL32(255, 90, 90, 255);
 constexpr ImU32 kAckLine = IM_COL32(110, 200, 110, 255);
 constexpr ImU32 kWindowLine = IM_COL32(220, 200, 80, 255);
+constexpr ImU32 kSack = IM_COL32(190, 120, 255, 255);
+constexpr ImU32 kDsack = IM_COL32(255, 150, 40, 255);
 constexpr ImU32 kCursor = IM_COL32(120, 170, 255, 255);
 constexpr ImU32 kGrid = IM_COL32(60, 62, 70, 255);
 
@@ -56,6 +61,9 @@ public:
         const Document& doc = ctx.doc;
         if (cache_doc_ != doc.id()) {
             full_ = build_seq_graph(doc.trace());
+            first_dsack_ = static_cast<std::size_t>(
+                std::find_if(full_.sacks.begin(), full_.sacks.end(), [](const SeqSack& k) { return k.dsack; }) -
+                full_.sacks.begin());
             index_.reset();
             ++graph_serial_;
             cache_doc_ = doc.id();
@@ -76,8 +84,14 @@ public:
                 graph_ = SeqGraph{};
             } else {
                 graph_ = clipped ? clip_seq_graph(full_, doc.horizon()) : full_;
-                prefix_ = SeqPrefix{graph_.segments.size(), graph_.acks.size()};
+                prefix_ = SeqPrefix{graph_.segments.size(), graph_.acks.size(), graph_.sacks.size()};
             }
+            // The legend names SACK and D-SACK once the plot has one (in a
+            // lesson, once one is revealed: not before it happens).
+            has_sack_ = prefix_.sacks > 0;
+            has_dsack_ = use_prefix_ ? first_dsack_ < prefix_.sacks
+                                     : std::any_of(graph_.sacks.begin(), graph_.sacks.end(),
+                                                   [](const SeqSack& k) { return k.dsack; });
             // A step that adds no segment or ACK leaves the plot as it was.
             if (!(prefix_ == before)) ++graph_serial_;
             if (clipped || !cache_horizon_ || was_clipped_) range_ = fit();
@@ -111,6 +125,9 @@ private:
         swatch(kRetransmit, T("gui.seq.retransmit"));
         swatch(kAckLine, T("gui.seq.ack"));
         swatch(kWindowLine, T("gui.seq.ack_window"));
+        // SACK and D-SACK only once drawn: a run without SACK keeps its legend short.
+        if (has_sack_) swatch(kSack, T("gui.seq.sack"));
+        if (has_dsack_) swatch(kDsack, T("gui.seq.dsack"));
         swatch(kCursor, T("gui.seq.cursor"));
         if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize("(?)").x) ImGui::NewLine();
         help_marker(T("gui.seq.help"));
@@ -181,19 +198,27 @@ private:
             strokes_cursor_ = cursor;
             strokes_valid_ = true;
         }
+        // The cursor line under the data: in a lesson the cursor is the
+        // latest event, often the ACK whose SACK blocks were just drawn at
+        // exactly its time, which a line on top would hide.
+        const float cx = X(static_cast<double>(now));
+        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
+        // SACK blocks a little left of their ACK's time: what we send on an ACK
+        // goes out in the same microsecond, and its bar (one per column and
+        // colour, from its lowest to its highest byte) would cover them.
+        const float sack_dx = -(key.frame.tick + 2);
         for (const PlotStroke& s : strokes_) {
             ImU32 c = tone_color(s.tone, ctx.vs.selected_skb);
             if (s.future) c = with_alpha(c, 60);
-            const ImVec2 a(p0.x + s.x0, p0.y + s.y0);
+            const float dx = s.tone == Tone::sack || s.tone == Tone::dsack ? sack_dx : 0;
+            const ImVec2 a(p0.x + s.x0 + dx, p0.y + s.y0);
             switch (s.type) {
-                case PlotStroke::Type::line: dl->AddLine(a, ImVec2(p0.x + s.x1, p0.y + s.y1), c, s.width); break;
+                case PlotStroke::Type::line: dl->AddLine(a, ImVec2(p0.x + s.x1 + dx, p0.y + s.y1), c, s.width); break;
                 case PlotStroke::Type::ring: dl->AddCircle(a, s.x1, c, 0, s.width); break;
                 case PlotStroke::Type::letter_r: dl->AddText(ImVec2(a.x, a.y - lh * 0.5f), c, "R"); break;
             }
         }
         const auto& segs = drawn().segments;
-        const float cx = X(static_cast<double>(now));
-        dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p1.y), kCursor, 2.0f);
         // The cursor's time at the top, beside the cursor line.
         char time_label[64];
         std::snprintf(time_label, sizeof time_label, "t = %s", format_time_us(now).c_str());
@@ -235,6 +260,17 @@ private:
                                               {std::to_string(a), std::to_string(w), std::to_string(drawn().wscale)})
                                                .c_str());
                 else text_dim(T("gui.seq.no_ack"));
+                // That ACK's SACK blocks, each left..right edge, a D-SACK marked.
+                const auto blocks = sacks_at(steps(drawn().acks), sack_prefix(), tt);
+                if (!blocks.empty()) {
+                    std::string list;
+                    for (const SeqSack& k : blocks) {
+                        if (!list.empty()) list += ", ";
+                        list += std::to_string(k.seq_lo) + ".." + std::to_string(k.seq_hi);
+                        if (k.dsack) list += std::string(" ") + T("gui.seq.dsack_mark");
+                    }
+                    ImGui::TextUnformatted(TF("gui.seq.sack_blocks", {list}).c_str());
+                }
             }
             ImGui::EndTooltip();
             if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_ && k >= 0)
@@ -248,6 +284,10 @@ private:
     std::span<const SeqStep> steps(const std::vector<SeqStep>& all) const {
         return {all.data(), std::min(all.size(), prefix_.steps)};
     }
+    std::span<const SeqSack> sack_prefix() const {
+        const auto& all = drawn().sacks;
+        return {all.data(), std::min(all.size(), prefix_.sacks)};
+    }
     PlotRange fit() const { return use_prefix_ ? fit_range(index_->extents(prefix_)) : fit_range(graph_); }
 
     static ImU32 tone_color(Tone tone, uint32_t selected_skb) {
@@ -259,6 +299,8 @@ private:
             case Tone::ack: return kAckLine;
             case Tone::window: return kWindowLine;
             case Tone::cursor: return colors::kChanged;
+            case Tone::sack: return kSack;
+            case Tone::dsack: return kDsack;
         }
         return kSegment;
     }
@@ -280,6 +322,8 @@ private:
     SeqPrefix prefix_;
     PlotRange range_;
     bool dragged_ = false;
+    std::size_t first_dsack_ = 0;                // index of full_'s first D-SACK block (its size: none)
+    bool has_sack_ = false, has_dsack_ = false;  // the plot has SACK / D-SACK blocks (legend entries)
 };
 }  // namespace
 

@@ -54,18 +54,15 @@ public:
             text_dim(T("gui.source.not_embedded"));
             return;
         }
-        // Kernel view: on by default in a lesson, where the listing is read beside the kernel's.
-        if (kernel_doc_ != doc.id()) {
-            kernel_doc_ = doc.id();
-            kernel_view_ = doc.lesson != nullptr;
-        }
-        ImGui::Checkbox(T("gui.source.kernel_view"), &kernel_view_);
+        // Kernel view: its default per document (on in a lesson), then the reader's choice.
+        bool& kernel_view = kernel_view_.for_doc(doc);
+        ImGui::Checkbox(T("gui.source.kernel_view"), &kernel_view);
         item_tooltip(T("gui.source.kernel_view_tip"));
         // Events of sendpath's runner or simulated peer are not kernel code: say what they stand for.
-        if (const trace::KindDoc* kd = trace::find_kind_doc(e.kind); kd && kd->origin != trace::Origin::kernel) {
+        if (const std::string note = not_kernel_note(e.kind, ui_lang()); !note.empty()) {
             ImGui::SameLine(0, ImGui::GetFontSize());
             ImGui::PushTextWrapPos(0.0f);
-            text_dim(TF("gui.source.not_kernel", {kind_models_text(e.kind)}));
+            text_dim(note);
             ImGui::PopTextWrapPos();
         }
         if (e.line == 0) text_dim(TF("gui.source.no_line", {trace::source_place(t, e)}));
@@ -188,11 +185,11 @@ private:
         static const std::vector<uint32_t> kNone;
         const std::vector<uint32_t>& first_emit = e.file < first_emits_.size() ? first_emits_[e.file] : kNone;
         const std::size_t horizon = doc.horizon();
-        if (rows_path_ != f.path || rows_kernel_ != kernel_view_ || rows_keep_ != e.line) {
+        if (rows_path_ != f.path || rows_kernel_ != kernel_view_.on || rows_keep_ != e.line) {
             rows_path_ = std::string(f.path);
-            rows_kernel_ = kernel_view_;
+            rows_kernel_ = kernel_view_.on;
             rows_keep_ = e.line;
-            rows_ = listed_lines(f.text, starts_, kernel_view_, e.line);
+            rows_ = listed_lines(f.text, starts_, kernel_view_.on, e.line);
             last_generation_ = 0;  // the lit line's row moved: scroll to it again
         }
         ImGui::BeginChild("listing", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
@@ -273,8 +270,7 @@ private:
     std::vector<std::vector<uint32_t>> first_emits_;  // first_emitting_events() of the document
     uint64_t last_generation_ = 0;
     // The lines listed (all, or the kernel view's) and what they were made for.
-    bool kernel_view_ = false;
-    uint64_t kernel_doc_ = 0;  // the document kernel_view_'s default was taken for
+    KernelViewChoice kernel_view_;  // per document: its default, then the reader's choice
     std::vector<uint32_t> rows_;
     std::string rows_path_;
     bool rows_kernel_ = false;

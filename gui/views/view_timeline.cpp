@@ -123,57 +123,59 @@ private:
 
     void strip(ViewContext& ctx) {
         const Document& doc = ctx.doc;
-        const std::size_t n = doc.size();
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
         const float w = std::max(1.0f, ImGui::GetContentRegionAvail().x);
         const float h = std::max(8.0f, ImGui::GetContentRegionAvail().y - 2);
         ImGui::InvisibleButton("##strip", ImVec2(w, h));
-        const int cols = static_cast<int>(w);
-        // Lesson mode: no tick after the horizon (the cursor while a question waits).
-        // The whole trace's columns are found once (a walk over every event);
-        // a new horizon only looks at its own column again.
-        if (cache_doc_ != doc.id() || cache_cols_ != cols) {
+        // The strip spans events 0..horizon (layout_strip): in a lesson with a
+        // question waiting, only what has been revealed, so its columns and the
+        // cursor's place say nothing of how much of the run is left. The
+        // events are indexed once per trace; a new span (every lesson step)
+        // then costs a few binary searches per column, not a walk.
+        if (cache_doc_ != doc.id()) {
             cache_doc_ = doc.id();
-            cache_cols_ = cols;
-            whole_ = strip_columns(doc.trace(), cols, n - 1, salience);
-            cache_horizon_.reset();
+            index_ = StripIndex(doc.trace(), salience);
+            cache_layout_.reset();
         }
-        if (cache_horizon_ != doc.horizon()) {
+        if (!cache_layout_ || cache_width_ != w || cache_horizon_ != doc.horizon() || cache_cursor_ != doc.cursor()) {
+            cache_width_ = w;
             cache_horizon_ = doc.horizon();
-            cache_event_ = clip_strip_columns(whole_, doc.trace(), *cache_horizon_, salience);
+            cache_cursor_ = doc.cursor();
+            if (!cache_layout_ || cache_layout_->last != doc.horizon() ||
+                cache_layout_->columns.size() != static_cast<std::size_t>(static_cast<int>(w)))
+                cache_layout_ = layout_strip(doc, index_, w);
+            else cache_layout_->cursor_x = strip_x(doc.cursor(), cache_layout_->last, w);
         }
+        const StripLayout& layout = *cache_layout_;
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), colors::kPanel);
-        for (int c = 0; c < cols; ++c) {
-            const int64_t ev = cache_event_[static_cast<std::size_t>(c)];
+        for (std::size_t c = 0; c < layout.columns.size(); ++c) {
+            const int64_t ev = layout.columns[c];
             if (ev < 0) continue;
             const trace::Kind k = doc.trace().events[static_cast<std::size_t>(ev)].kind;
             const float top = p0.y + h * (1.0f - 0.2f * static_cast<float>(salience(k)));
-            dl->AddLine(ImVec2(p0.x + c + 0.5f, top), ImVec2(p0.x + c + 0.5f, p0.y + h), kind_color(k));
+            const float x = p0.x + static_cast<float>(c) + 0.5f;
+            dl->AddLine(ImVec2(x, top), ImVec2(x, p0.y + h), kind_color(k));
         }
         // Breakpoint hits are found on demand (Continue); here just the cursor.
-        const float cx = p0.x + (n > 1 ? static_cast<float>(doc.cursor()) / static_cast<float>(n - 1) * (w - 1) : 0);
+        const float cx = p0.x + layout.cursor_x;
         dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p0.y + h), IM_COL32(255, 255, 255, 255), 2.0f);
         if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
-            const float mx = std::clamp(ImGui::GetIO().MousePos.x - p0.x, 0.0f, w - 1);
-            const auto i = static_cast<std::size_t>(n > 1 ? mx / (w - 1) * static_cast<float>(n - 1) + 0.5f : 0);
-            const trace::Event& e = doc.trace().events[std::min(i, n - 1)];
-            if (std::min(i, n - 1) > doc.horizon())
-                ImGui::SetTooltip("%s", TF("gui.timeline.strip_hidden", {std::to_string(std::min(i, n - 1))}).c_str());
-            else
-                ImGui::SetTooltip(
-                    "%s", TF("gui.timeline.strip_tip",
-                             {std::to_string(std::min(i, n - 1)), trace::kind_name(e.kind), trace::func_name(e.func)})
-                              .c_str());
-            if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(std::min(i, n - 1)));
+            // Never past the strip's last event: the horizon.
+            const std::size_t i = strip_event_at(ImGui::GetIO().MousePos.x - p0.x, layout.last, w);
+            const trace::Event& e = doc.trace().events[i];
+            ImGui::SetTooltip("%s", TF("gui.timeline.strip_tip",
+                                       {std::to_string(i), trace::kind_name(e.kind), trace::func_name(e.func)})
+                                        .c_str());
+            if (ImGui::IsItemActive() && i != doc.cursor()) ctx.push(Command::jump(i));
         }
     }
 
     uint64_t cache_doc_ = 0;
-    int cache_cols_ = 0;
-    std::optional<std::size_t> cache_horizon_;
-    std::vector<int64_t> whole_;        // per pixel column, over the whole trace
-    std::vector<int64_t> cache_event_;  // per pixel column: the event drawn there (up to the horizon), -1 none
+    StripIndex index_;  // the trace's events by salience, made once per trace
+    float cache_width_ = 0;
+    std::size_t cache_horizon_ = 0, cache_cursor_ = 0;
+    std::optional<StripLayout> cache_layout_;  // what the strip draws, for that width, horizon and cursor
 };
 }  // namespace
 

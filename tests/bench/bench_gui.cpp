@@ -19,6 +19,8 @@
 #include "gui/app.hpp"
 #include "gui/model/seq_graph.hpp"
 #include "gui/model/seq_plot.hpp"
+#include "gui/model/timeline_strip.hpp"
+#include "gui/widgets.hpp"
 #include "lesson/scenario.hpp"
 #include "run/runner.hpp"
 #include "trace/trace_io.hpp"
@@ -43,8 +45,7 @@ static double frame(gui::App& app) {
 // (plot_strokes). Measured at 200 random horizons, each followed by the step
 // to the next event that sends a segment or takes an ACK (the plot moves, the
 // dearest step), in a 640x480 plot, the graph's size in a 1280x800 window.
-static void lesson_steps(const std::string& path) {
-    const trace::Trace t = trace::load_trace(path);
+static void lesson_steps(const trace::Trace& t, const char* what) {
     const gui::SeqGraph g = gui::build_seq_graph(t);
     const auto i0 = clk::now();
     const gui::SeqGraphIndex ix(g, t);
@@ -77,15 +78,75 @@ static void lesson_steps(const std::string& path) {
         after.push_back(ms(a, clk::now()));
         columns += sum.bars.size() + sum.lines.size();
     }
+    // The SACK blocks' share: the same steps with a graph that has none (the
+    // index is the same; the blocks are walked in the visible range).
+    std::vector<double> no_sack;
+    if (!g.sacks.empty()) {
+        gui::SeqGraph bare = g;
+        bare.sacks.clear();
+        for (std::size_t h : horizons) {
+            const auto a = clk::now();
+            const gui::SeqPrefix p = ix.upto(h);
+            const gui::PlotFrame f{gui::fit_range(ix.extents(p)), 640, 480, 2.8f};
+            const gui::SeqPlotSummary sum = gui::summarize_plot_upto(bare, ix, t, f, 0, p);
+            sink += gui::plot_strokes(bare, t, sum, h).size();
+            no_sack.push_back(ms(a, clk::now()));
+        }
+        const Spread sn = spread(no_sack);
+        std::printf("lesson mode, %s: the same steps without the SACK blocks: median %.3f ms, max %.3f ms\n", what,
+                    sn.median, sn.worst);
+    }
     const Spread sb = spread(before), sa = spread(after);
     std::printf(
-        "lesson mode, a step that moves the sequence graph (400 steps; %zu segments, %zu ACKs; index built in %.0f "
-        "ms): "
+        "lesson mode, %s: a step that moves the sequence graph (400 steps; %zu segments, %zu ACKs, %zu SACK blocks; "
+        "index built in %.0f ms): "
         "before (clip + walk) median %.3f ms, max %.3f ms; after (prefix + index) median %.3f ms, max %.3f ms; %.0f "
         "bars "
         "and step strokes a step on average (%zu)\n",
-        g.segments.size(), g.acks.size(), index_ms, sb.median, sb.worst, sa.median, sa.worst,
+        what, g.segments.size(), g.acks.size(), g.sacks.size(), index_ms, sb.median, sb.worst, sa.median, sa.worst,
         static_cast<double>(columns) / static_cast<double>(horizons.size()), sink % 2);
+}
+
+// Lesson mode's timeline strip (issue 13): while a question waits the strip
+// spans events 0..cursor, so every step gives it a new span and new columns.
+// A walk over the events up to the horizon (strip_columns) against the index
+// made once per trace (StripIndex::columns), at 400 random horizons, for a
+// strip 1264 pixels wide (the timeline's in a 1280x800 window).
+static void lesson_strip_steps(const std::string& path) {
+    const trace::Trace t = trace::load_trace(path);
+    // The view's salience: by the kind's colour family.
+    auto salience = [](trace::Kind k) {
+        const ImU32 c = gui::kind_color(k);
+        if (c == IM_COL32(225, 85, 85, 255)) return 5;
+        if (c == IM_COL32(235, 150, 60, 255)) return 4;
+        if (c == IM_COL32(170, 130, 230, 255)) return 3;
+        if (c == IM_COL32(80, 190, 200, 255)) return 2;
+        return 1;
+    };
+    const auto i0 = clk::now();
+    const gui::StripIndex index(t, salience);
+    const double index_ms = ms(i0, clk::now());
+    std::mt19937_64 rng(11);
+    std::vector<std::size_t> horizons;
+    for (int i = 0; i < 400; ++i)
+        horizons.push_back(std::uniform_int_distribution<std::size_t>(0, t.events.size() - 1)(rng));
+    std::vector<double> walk, indexed;
+    std::size_t differ = 0;
+    for (std::size_t h : horizons) {
+        const auto a = clk::now();
+        const auto w = gui::strip_columns(t, 1264, h, salience);
+        const auto b = clk::now();
+        const auto x = index.columns(1264, h);
+        walk.push_back(ms(a, b));
+        indexed.push_back(ms(b, clk::now()));
+        differ += w == x ? 0 : 1;
+    }
+    const Spread sw = spread(walk), sx = spread(indexed);
+    std::printf(
+        "lesson mode, the timeline strip over events 0..horizon (400 random horizons, %zu events, 1264 columns; index "
+        "built in %.0f ms): walk median %.3f ms, max %.3f ms; index median %.3f ms, max %.3f ms; %zu horizons where "
+        "the two differ\n",
+        t.events.size(), index_ms, sw.median, sw.worst, sx.median, sx.worst, differ);
 }
 
 int main(int argc, char** argv) {
@@ -171,6 +232,22 @@ int main(int argc, char** argv) {
     const Spread st = spread(steps);
     std::printf("step into + one frame (200 steps): median %.2f ms, p95 %.2f ms\n", st.median, st.p95);
     ImGui::DestroyContext();
-    lesson_steps(path);
+    lesson_steps(trace::load_trace(path), "the bulk send");
+    lesson_strip_steps(path);
+    // A lossy send, for the SACK blocks (walked per step in the visible range):
+    // 32 MiB at 1 % loss both ways.
+    {
+        const nlohmann::json j = {
+            {"name", "bench_gui_loss"},
+            {"peer", {{"rcvbuf", 4 << 20}, {"read_rate", -1}, {"loss", {{"rate", 0.01}, {"seed", 5}}}}},
+            {"timeline", nlohmann::json::array({{{"send", 32 << 20}}})},
+            {"drain_ms", 600000},
+            {"max_time_ms", 3600000},
+        };
+        engine::RunStats st;
+        const trace::Trace lossy = engine::run_scenario_with_buffer(lesson::scenario_from_json(j, "bench_gui_loss"),
+                                                                    engine::Options{}, patterned_buffer(1 << 20), &st);
+        lesson_steps(lossy, "a 32 MiB send at 1 % loss");
+    }
     return 0;
 }

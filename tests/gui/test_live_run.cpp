@@ -10,6 +10,7 @@
 #include "gui/document_io.hpp"
 #include "gui/model/breakpoints.hpp"
 #include "gui/model/document.hpp"
+#include "gui/model/kernel_view.hpp"
 #include "gui/model/live_run.hpp"
 #include "gui/model/navigate.hpp"
 #include "lesson/grade.hpp"
@@ -259,4 +260,25 @@ TEST_CASE("live: a lesson opens live, and its trace is the one its answer key wa
     // Same trace, same key: every question's event is where the key says.
     const auto key = lesson::compute_answer_key(l, full);
     CHECK(key.step_events == doc->lesson->key.step_events);
+}
+
+TEST_CASE("live: the kernel view's checkbox keeps the reader's choice while the trace grows") {
+    const auto sc = scenario(kBig);
+    auto doc = live_doc(sc);
+    KernelViewChoice choice;
+    CHECK_FALSE(choice.for_doc(*doc));  // a plain scenario: off by default
+    choice.for_doc(*doc) = true;        // the reader turns it on
+    const uint64_t id_before = doc->id(), serial = doc->serial();
+    CHECK(move(*doc, CommandType::jump_to, {}, 7000) == 7000);
+    REQUIRE(doc->id() != id_before);  // the trace grew: per-trace caches are rebuilt
+    CHECK(doc->serial() == serial);
+    CHECK(choice.for_doc(*doc));  // ... but the reader's choice stays
+    // Another document takes its own default: a lesson's is on.
+    LoadOptions lo;
+    lo.live = false;
+    auto lesson_doc = load_document(sptest::source_path("lessons/01-first-send.json"), lo);
+    CHECK(lesson_doc->serial() != serial);
+    CHECK(choice.for_doc(*lesson_doc));
+    choice.for_doc(*lesson_doc) = false;
+    CHECK_FALSE(choice.for_doc(*lesson_doc));
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "gui/document_io.hpp"
 #include "gui/model/counters.hpp"
 #include "gui/model/document.hpp"
 #include "gui/model/embedded_sources.hpp"
@@ -14,8 +15,11 @@
 #include "gui/model/layout.hpp"
 #include "gui/model/page_usage.hpp"
 #include "gui/model/skb_layout.hpp"
+#include "support/files.hpp"
 #include "support/sample_traces.hpp"
+#include "trace/event_doc.hpp"
 #include "trace/recorder.hpp"
+#include "util/i18n.hpp"
 
 using namespace sendpath;
 using namespace sendpath::gui;
@@ -289,4 +293,42 @@ TEST_CASE("source: the kernel view folds the recording lines of tcp_sendmsg.cpp 
     CHECK(!is_recorder_line("if (!p) EMIT(page_alloc_fail);"));
     CHECK(is_recorder_line("        if (vm_wait) rec_.arg(Arg::vm_wait_ms, vm_wait / 1000);"));
     CHECK(!is_recorder_line("        if (f(x)) copy = 0;"));
+}
+
+TEST_CASE("source: the kernel view is on when a lesson opens, off for a plain trace") {
+    LoadOptions lo;
+    lo.live = false;
+    const auto lesson_doc = load_document(sptest::source_path("lessons/01-first-send.json"), lo);
+    REQUIRE(lesson_doc->lesson);
+    CHECK(kernel_view_default(*lesson_doc));
+    const auto plain = load_document(sptest::source_path("traces/01-first-send.json"), lo);
+    REQUIRE_FALSE(plain->lesson);
+    CHECK_FALSE(kernel_view_default(*plain));
+}
+
+TEST_CASE("source: \"not kernel code\" is said for the runner's and the peer's events, never the kernel's") {
+    // The runner's and the simulated peer's events: what their code stands in for.
+    CHECK(not_kernel_note(trace::Kind::socket_create, "en") ==
+          "(not kernel code) " + std::string(util::i18n::tr("en", "gui.event.origin.runner")));
+    CHECK(not_kernel_note(trace::Kind::time_advance, "en").starts_with("(not kernel code) runner: "));
+    CHECK(not_kernel_note(trace::Kind::peer_read, "en").starts_with("(not kernel code) peer: "));
+    CHECK(not_kernel_note(trace::Kind::peer_drop, "zh_CN").starts_with("（不是内核代码）对端："));
+    // The kernel's own branches: no note.
+    for (trace::Kind k : {trace::Kind::transmit, trace::Kind::sendmsg_exit, trace::Kind::sack_blocks})
+        CHECK(not_kernel_note(k, "en").empty());
+    // Every event of a lesson's trace: a note exactly for those not of the kernel.
+    LoadOptions lo;
+    lo.live = false;
+    const auto doc = load_document(sptest::source_path("lessons/01-first-send.json"), lo);
+    std::size_t notes = 0, kernel = 0;
+    for (const trace::Event& e : doc->trace().events) {
+        const trace::KindDoc* d = trace::find_kind_doc(e.kind);
+        REQUIRE(d);
+        const bool note = !not_kernel_note(e.kind, "en").empty();
+        CHECK(note == (d->origin != trace::Origin::kernel));
+        notes += note ? 1 : 0;
+        kernel += note ? 0 : 1;
+    }
+    CHECK(notes > 0);
+    CHECK(kernel > 0);
 }
