@@ -69,29 +69,29 @@ static void lesson_steps(const trace::Trace& t, const char* what) {
         sink += gui::plot_strokes(clipped, t, sum, h).size();
         before.push_back(ms(a, clk::now()));
     }
-    for (std::size_t h : horizons) {
-        const auto a = clk::now();
-        const gui::SeqPrefix p = ix.upto(h);
-        const gui::PlotFrame f{gui::fit_range(ix.extents(p)), 640, 480, 2.8f};
-        const gui::SeqPlotSummary sum = gui::summarize_plot_upto(g, ix, t, f, 0, p);
-        sink += gui::plot_strokes(g, t, sum, h).size();
-        after.push_back(ms(a, clk::now()));
-        columns += sum.bars.size() + sum.lines.size();
-    }
+    // A step through the index over `graph` (the same index either way: the
+    // SACK blocks are walked in the visible range, not indexed).
+    const auto index_steps = [&](const gui::SeqGraph& graph, std::vector<double>& times) {
+        for (std::size_t h : horizons) {
+            const auto a = clk::now();
+            const gui::SeqPrefix p = ix.upto(h);
+            const gui::PlotFrame f{gui::fit_range(ix.extents(p)), 640, 480, 2.8f};
+            const gui::SeqPlotSummary sum = gui::summarize_plot_upto(graph, ix, t, f, 0, p);
+            sink += gui::plot_strokes(graph, t, sum, h).size();
+            times.push_back(ms(a, clk::now()));
+            columns += sum.bars.size() + sum.lines.size();
+        }
+    };
+    index_steps(g, after);
     // The SACK blocks' share: the same steps with a graph that has none (the
     // index is the same; the blocks are walked in the visible range).
     std::vector<double> no_sack;
     if (!g.sacks.empty()) {
         gui::SeqGraph bare = g;
         bare.sacks.clear();
-        for (std::size_t h : horizons) {
-            const auto a = clk::now();
-            const gui::SeqPrefix p = ix.upto(h);
-            const gui::PlotFrame f{gui::fit_range(ix.extents(p)), 640, 480, 2.8f};
-            const gui::SeqPlotSummary sum = gui::summarize_plot_upto(bare, ix, t, f, 0, p);
-            sink += gui::plot_strokes(bare, t, sum, h).size();
-            no_sack.push_back(ms(a, clk::now()));
-        }
+        const std::size_t columns_with_sacks = columns;
+        index_steps(bare, no_sack);
+        columns = columns_with_sacks;  // the average below is of the real graph's steps
         const Spread sn = spread(no_sack);
         std::printf("lesson mode, %s: the same steps without the SACK blocks: median %.3f ms, max %.3f ms\n", what,
                     sn.median, sn.worst);
