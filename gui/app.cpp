@@ -123,8 +123,8 @@ bool App::open(const std::string& path) {
                               "gui.error.could_not_open",
                               path,
                               e.file(),
-                              e.place(),
-                              e.expected(),
+                              e.place_message(),
+                              e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
         vs_.error =
@@ -183,8 +183,8 @@ bool App::open_compare(const std::string& path) {
                               "gui.error.could_not_compare",
                               path,
                               e.file(),
-                              e.place(),
-                              e.expected(),
+                              e.place_message(),
+                              e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
         vs_.error = ErrorInfo{
@@ -371,11 +371,11 @@ void App::tick_live() {
 
 std::string App::window_title() const {
     if (!doc_) return "sendpath";
-    std::string t = "sendpath - " + fs::path(doc_->path()).filename().string();
-    if (doc_->live())
-        t += " (live" + std::string(doc_->live_tap() ? " over TAP " + doc_->tap_device() : "") + ": " +
-             std::to_string(doc_->produced()) + " events so far)";
-    return t;
+    const std::string file = fs::path(doc_->path()).filename().string();
+    if (!doc_->live()) return TF("gui.title.file", {file});
+    const std::string so_far = std::to_string(doc_->produced());
+    if (doc_->live_tap()) return TF("gui.title.live_tap", {file, doc_->tap_device(), so_far});
+    return TF("gui.title.live", {file, so_far});
 }
 
 // [SECTION] shortcuts
@@ -731,8 +731,8 @@ void App::draw_error() {
                 ImGui::PopTextWrapPos();
             };
             row(T("gui.error.file"), e.file);
-            row(T("gui.error.where"), e.place);
-            row(T("gui.error.expected"), e.expected);
+            row(T("gui.error.where"), e.place.str(ui_lang()));
+            row(T("gui.error.expected"), e.expected.str(ui_lang()));
             row(T("gui.error.error"), e.message);
             ImGui::EndTable();
         }
