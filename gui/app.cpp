@@ -706,6 +706,19 @@ void App::draw_open_dialog() {
     ImGui::End();
 }
 
+std::vector<ErrorRow> error_rows(const ErrorInfo& e) {
+    std::vector<ErrorRow> rows;
+    auto row = [&](const char* label, std::string text) {
+        if (!text.empty()) rows.push_back({label, std::move(text)});
+    };
+    row(T("gui.error.file"), e.file);
+    // core's texts (util/message.hpp) in the GUI's language; English as the CLI prints them.
+    row(T("gui.error.where"), e.place.str(ui_lang()));
+    row(T("gui.error.expected"), e.expected.str(ui_lang()));
+    row(T("gui.error.error"), e.message);
+    return rows;
+}
+
 void App::draw_error() {
     if (!vs_.error) return;
     const ErrorInfo& e = *vs_.error;
@@ -720,20 +733,15 @@ void App::draw_error() {
         if (ImGui::BeginTable("err", 2)) {
             ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
             ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 34);
-            auto row = [](const char* k, const std::string& v) {
-                if (v.empty()) return;
+            for (const ErrorRow& r : error_rows(e)) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                text_dim(k);
+                text_dim(r.label);
                 ImGui::TableNextColumn();
                 ImGui::PushTextWrapPos(0.0f);
-                ImGui::TextUnformatted(v.c_str());
+                ImGui::TextUnformatted(r.text.c_str());
                 ImGui::PopTextWrapPos();
-            };
-            row(T("gui.error.file"), e.file);
-            row(T("gui.error.where"), e.place.str(ui_lang()));
-            row(T("gui.error.expected"), e.expected.str(ui_lang()));
-            row(T("gui.error.error"), e.message);
+            }
             ImGui::EndTable();
         }
         ImGui::Spacing();

@@ -161,10 +161,9 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         const auto& err = app.view_state().error;
         if (!err) fail(st, "no error panel is shown");
         else {
-            const std::string all =
-                // What the panel shows, in the GUI's language.
-                err->title + "\n" + err->file + "\n" + err->place.str(ui_lang()) + "\n" + err->expected.str(ui_lang()) +
-                "\n" + err->message;
+            // What the panel shows, in the GUI's language.
+            std::string all = err->title;
+            for (const ErrorRow& r : error_rows(*err)) all += "\n" + r.text;
             if (all.find(st.arg) == std::string::npos) fail(st, "the error panel says: " + all);
         }
     } else if (v == "language") {

@@ -26,6 +26,15 @@ struct ErrorInfo {
     std::string message;  // for errors that are not InputError
 };
 
+// The error panel's rows as it shows them: (label, text) in the GUI's
+// language, rows with nothing to say left out (app.cpp draws them; scripts'
+// expect_error reads them).
+struct ErrorRow {
+    const char* label;
+    std::string text;
+};
+std::vector<ErrorRow> error_rows(const ErrorInfo& e);
+
 struct ViewState {
     std::map<std::string, bool> open;  // view id -> window open
     std::string event_filter;

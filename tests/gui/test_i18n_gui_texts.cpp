@@ -53,8 +53,14 @@ TEST_CASE("gui i18n texts: the error panel says a broken lesson's place and what
     // (A file that does not parse is read as a trace: it could be one.)
     CHECK(err->expected.str().rfind("valid JSON (", 0) == 0);
     // The panel's rows in the GUI's language.
-    CHECK(err->place.str(ui_lang()) == "第 3 行，第 12 列");
-    CHECK(err->expected.str(ui_lang()).rfind("有效的 JSON（", 0) == 0);
+    const std::vector<ErrorRow> rows = error_rows(*err);
+    REQUIRE(rows.size() == 3);
+    CHECK(std::string(rows[0].label) == "文件");
+    CHECK(rows[0].text == bad.string());
+    CHECK(std::string(rows[1].label) == "位置");
+    CHECK(rows[1].text == "第 3 行，第 12 列");
+    CHECK(std::string(rows[2].label) == "应为");
+    CHECK(rows[2].text.rfind("有效的 JSON（", 0) == 0);
     // A lesson that parses but has a wrong value: nested texts in Chinese too.
     {
         std::ofstream out(bad);
@@ -63,7 +69,10 @@ TEST_CASE("gui i18n texts: the error panel says a broken lesson's place and what
     CHECK(!app.open(bad.string()));
     REQUIRE(app.view_state().error);
     CHECK(app.view_state().error->expected.str() == "expected a title, got an empty string");
-    CHECK(app.view_state().error->expected.str(ui_lang()) == "应为：标题；实际是空字符串");
+    CHECK(error_rows(*app.view_state().error).back().text == "应为：标题；实际是空字符串");
+    // English again: the same panel says core's English, as the CLI does.
+    set_ui_lang("en");
+    CHECK(error_rows(*app.view_state().error).back().text == "expected a title, got an empty string");
     fs::remove_all(dir);
 }
 
