@@ -160,7 +160,8 @@ void App::setup_lesson(LessonSession& ls) {
             ls.status = TF("gui.lesson.restored", {std::to_string(ls.checked.size()), path});
         } catch (const std::exception& e) {
             // Never write over a file we could not read: it may be the only copy of someone's work.
-            ls.status = TF("gui.lesson.autosave_off", {path, e.what()});
+            const auto* input = dynamic_cast<const InputError*>(&e);
+            ls.status = TF("gui.lesson.autosave_off", {path, input ? input->text(ui_lang()) : e.what()});
         }
         return;
     }

@@ -402,6 +402,7 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.cmpd.changes", "event {0}: {1} makes {2} changes in A, {3} in B"},
         {"gui.cmpd.ended", "event {0}: {1} has ended, {2} goes on with {3}"},
         // Byte provenance: where a byte came from (gui/model/provenance.cpp).
+        {"gui.answers.not_json", "an answers file (JSON): it does not parse"},
         {"gui.prov.origin.none", "no copy put sequence number {0} into an skb (a SYN/FIN, or not sent yet)"},
         {"gui.prov.origin.call", "send() call {0} (buffer offset {1})"},
         {"gui.prov.origin.call_iov", "send() call {0}, iovec {1} byte {2} (buffer offset {3})"},

@@ -362,6 +362,7 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.cmpd.sets", "事件 {0} 处，{1} 中 A 设置 {2}，B 设置 {3}"},
         {"gui.cmpd.changes", "事件 {0} 处，{1} 在 A 中有 {2} 项修改，在 B 中有 {3} 项"},
         {"gui.cmpd.ended", "事件 {0} 处，{1} 已结束，{2} 继续执行 {3}"},
+        {"gui.answers.not_json", "答案文件（JSON）：无法解析"},
         {"gui.prov.origin.none", "没有哪次复制把序号 {0} 放进 skb（它是 SYN/FIN，或者还没有发送）"},
         {"gui.prov.origin.call", "send() 第 {0} 次调用（缓冲区偏移 {1}）"},
         {"gui.prov.origin.call_iov", "send() 第 {0} 次调用，iovec {1} 的字节 {2}（缓冲区偏移 {3}）"},

@@ -13,9 +13,12 @@
 
 #include "gui/app.hpp"
 #include "gui/lang.hpp"
+#include "gui/model/answers_store.hpp"
 #include "gui/model/compare.hpp"
+#include "gui/model/lesson_session.hpp"
 #include "gui/model/provenance.hpp"
 #include "gui/model/seq_graph.hpp"
+#include "support/errors.hpp"
 #include "support/scenarios.hpp"
 
 namespace fs = std::filesystem;
@@ -135,4 +138,21 @@ TEST_CASE("gui i18n texts: the window title of a live run follows the language")
     CHECK(zh.rfind("sendpath - live_big.json（实时运行：已有 ", 0) == 0);
     set_ui_lang("en");
     CHECK(app.window_title().rfind("sendpath - live_big.json (live: ", 0) == 0);
+}
+
+TEST_CASE("gui i18n texts: an autosaved answers file that does not parse is named in Chinese") {
+    const fs::path bad = fs::temp_directory_path() / ("sendpath-zh-answers-" + std::to_string(::getpid()) + ".json");
+    {
+        std::ofstream out(bad);
+        out << "{ not json";
+    }
+    LessonSession ls;
+    const auto e = sptest::input_error_of([&] {
+        read_answers(ls, bad.string());
+        return 0;
+    });
+    REQUIRE(e);
+    CHECK(e.expected == "an answers file (JSON): it does not parse");
+    CHECK(e.zh == bad.string() + ": 答案文件（JSON）：无法解析");
+    fs::remove(bad);
 }
