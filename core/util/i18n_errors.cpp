@@ -191,6 +191,14 @@ const std::vector<Entry>& errors_en_table() {
         {"err.sc.seed", "a seed"},
         {"err.sc.tap_dev", "a TAP device name"},
         {"err.sc.need_timeline", "expected a timeline: a list of at least one action"},
+        // The name tables (trace/name_table.hpp).
+        {"err.names.one_of", "{0} (one of: {1})"},
+        {"err.names.kind", "an event kind"},
+        {"err.names.function", "a function"},
+        {"err.names.arg", "an argument name"},
+        {"err.names.op", "a change op"},
+        {"err.names.sock", "a socket field"},
+        {"err.names.skb", "an skb field"},
     };
     return kTable;
 }

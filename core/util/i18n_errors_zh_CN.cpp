@@ -173,6 +173,13 @@ const std::vector<Entry>& errors_zh_CN_table() {
         {"err.sc.seed", "随机种子"},
         {"err.sc.tap_dev", "TAP 设备名"},
         {"err.sc.need_timeline", "缺少 timeline：至少含一个动作的列表"},
+        {"err.names.one_of", "{0}（以下之一：{1}）"},
+        {"err.names.kind", "事件类型"},
+        {"err.names.function", "函数"},
+        {"err.names.arg", "参数名"},
+        {"err.names.op", "变更操作"},
+        {"err.names.sock", "套接字字段"},
+        {"err.names.skb", "skb 字段"},
     };
     return kTable;
 }

@@ -112,4 +112,18 @@ TEST_CASE("errors i18n: a trace reader's error is English for the CLI and Chines
     CHECK(syntax.place.rfind("line 1, column ", 0) == 0);
     CHECK(syntax.zh.rfind("t.json: 第 1 行，第 ", 0) == 0);
     CHECK(syntax.zh.find("有效的 JSON（") != std::string::npos);
+
+    // A misspelt event kind: the list of kinds stays, the words around it are Chinese.
+    const std::string bad_kind = R"({"format": "sendpath-trace", "format_version": 2, "engine_version": "0.1.0",
+        "scenario": null, "options": null, "files": ["core/engine/tcp_sendmsg.cpp"], "end_reason": "completed",
+        "events": [{"i": 0, "t": 0, "kind": "copy_linaer", "function": "tcp_sendmsg", "depth": 0,
+                    "file": "core/engine/tcp_sendmsg.cpp", "site": 0, "call": 1}], "frames": []})";
+    const auto kind = input_error_of([&] { return trace::parse_trace_json(bad_kind, "t.json"); });
+    REQUIRE(kind);
+    CHECK(kind.place == "/events/0/kind");
+    CHECK(kind.expected.rfind("an event kind (one of: ", 0) == 0);
+    CHECK(kind.expected.find(", found \"copy_linaer\"") != std::string::npos);
+    CHECK(kind.zh.rfind("t.json: /events/0/kind: 事件类型（以下之一：", 0) == 0);
+    CHECK(kind.zh.find("copy_linear") != std::string::npos);
+    CHECK(kind.zh.find("；实际为：\"copy_linaer\"") != std::string::npos);
 }

@@ -72,7 +72,7 @@ public:
     }
     int name_in(const json& v, const Where& w, const NameTable& names) const {
         const int id = v.is_string() ? names.find(v.get_ref<const std::string&>()) : -1;
-        if (id < 0) fail(w, names.expected() + ", found " + found(v));
+        if (id < 0) fail(w, keyed("err.trace.found", {names.expected_message(), found_message(v)}));
         return id;
     }
     // Refuses unknown keys and reports the first missing one.
