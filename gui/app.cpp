@@ -123,8 +123,8 @@ bool App::open(const std::string& path) {
                               "gui.error.could_not_open",
                               path,
                               e.file(),
-                              e.place(),
-                              e.expected(),
+                              e.place_message(),
+                              e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
         vs_.error =
@@ -160,7 +160,8 @@ void App::setup_lesson(LessonSession& ls) {
             ls.status = TF("gui.lesson.restored", {std::to_string(ls.checked.size()), path});
         } catch (const std::exception& e) {
             // Never write over a file we could not read: it may be the only copy of someone's work.
-            ls.status = TF("gui.lesson.autosave_off", {path, e.what()});
+            const auto* input = dynamic_cast<const InputError*>(&e);
+            ls.status = TF("gui.lesson.autosave_off", {path, input ? input->text(ui_lang()) : e.what()});
         }
         return;
     }
@@ -183,8 +184,8 @@ bool App::open_compare(const std::string& path) {
                               "gui.error.could_not_compare",
                               path,
                               e.file(),
-                              e.place(),
-                              e.expected(),
+                              e.place_message(),
+                              e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
         vs_.error = ErrorInfo{
@@ -371,11 +372,11 @@ void App::tick_live() {
 
 std::string App::window_title() const {
     if (!doc_) return "sendpath";
-    std::string t = "sendpath - " + fs::path(doc_->path()).filename().string();
-    if (doc_->live())
-        t += " (live" + std::string(doc_->live_tap() ? " over TAP " + doc_->tap_device() : "") + ": " +
-             std::to_string(doc_->produced()) + " events so far)";
-    return t;
+    const std::string file = fs::path(doc_->path()).filename().string();
+    if (!doc_->live()) return TF("gui.title.file", {file});
+    const std::string so_far = std::to_string(doc_->produced());
+    if (doc_->live_tap()) return TF("gui.title.live_tap", {file, doc_->tap_device(), so_far});
+    return TF("gui.title.live", {file, so_far});
 }
 
 // [SECTION] shortcuts
@@ -706,6 +707,19 @@ void App::draw_open_dialog() {
     ImGui::End();
 }
 
+std::vector<ErrorRow> error_rows(const ErrorInfo& e) {
+    std::vector<ErrorRow> rows;
+    auto row = [&](const char* label, std::string text) {
+        if (!text.empty()) rows.push_back({label, std::move(text)});
+    };
+    row(T("gui.error.file"), e.file);
+    // core's texts (util/message.hpp) in the GUI's language; English as the CLI prints them.
+    row(T("gui.error.where"), e.place.str(ui_lang()));
+    row(T("gui.error.expected"), e.expected.str(ui_lang()));
+    row(T("gui.error.error"), e.message);
+    return rows;
+}
+
 void App::draw_error() {
     if (!vs_.error) return;
     const ErrorInfo& e = *vs_.error;
@@ -720,20 +734,15 @@ void App::draw_error() {
         if (ImGui::BeginTable("err", 2)) {
             ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
             ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 34);
-            auto row = [](const char* k, const std::string& v) {
-                if (v.empty()) return;
+            for (const ErrorRow& r : error_rows(e)) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                text_dim(k);
+                text_dim(r.label);
                 ImGui::TableNextColumn();
                 ImGui::PushTextWrapPos(0.0f);
-                ImGui::TextUnformatted(v.c_str());
+                ImGui::TextUnformatted(r.text.c_str());
                 ImGui::PopTextWrapPos();
-            };
-            row(T("gui.error.file"), e.file);
-            row(T("gui.error.where"), e.place);
-            row(T("gui.error.expected"), e.expected);
-            row(T("gui.error.error"), e.message);
+            }
             ImGui::EndTable();
         }
         ImGui::Spacing();

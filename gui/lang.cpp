@@ -57,6 +57,28 @@ std::optional<std::vector<std::string>> match_english(std::string_view key, std:
 }
 }  // namespace
 
+std::string end_reason_text(const std::string& en) {
+    if (ui_lang() == util::i18n::kEnglish) return en;
+    // Whole texts first, then the patterns with values; the most specific
+    // pattern first ("... (send() call N had not returned)" wraps another reason).
+    static constexpr const char* kKeys[] = {
+        "gui.end.completed",  "gui.end.drain_unacked",      "gui.end.never_established",
+        "gui.end.max_time",   "gui.end.shutdown_syn_sent",  "gui.end.ended",
+        "gui.end.closed",     "gui.end.stopped_menu",       "gui.end.stopped_other_file",
+        "gui.end.no_replay",  "gui.end.max_time_blocked",   "gui.end.not_returned",
+        "gui.end.trace_full", "gui.end.interrupted_signal", "gui.end.interrupted_by",
+        "gui.end.device_lost"};
+    for (const char* key : kKeys) {
+        const auto values = match_english(key, en);
+        if (!values) continue;
+        if (values->empty()) return T(key);
+        if (std::string_view(key) == "gui.end.not_returned")
+            return TF(key, {end_reason_text((*values)[0]), (*values)[1]});
+        if (values->size() == 1) return TF(key, {(*values)[0]});
+    }
+    return en;
+}
+
 std::string model_notice(const std::string& en) {
     if (ui_lang() == util::i18n::kEnglish) return en;
     // Most specific first: "not recorded: {0}" would take the others' texts too.

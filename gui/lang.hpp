@@ -30,4 +30,10 @@ std::string TF(const char* key, std::initializer_list<std::string_view> args);
 // continue stopped. Texts it does not know are returned as they are.
 std::string model_notice(const std::string& en);
 
+// A trace's end_reason in the GUI's language: the reasons the engine and the
+// GUI write ("completed", "max_time_us reached", "stopped from the File
+// menu", ...). end_reason is data of the trace, written in English; a reason
+// it does not know (a newer engine's) is returned as it is.
+std::string end_reason_text(const std::string& en);
+
 }  // namespace sendpath::gui

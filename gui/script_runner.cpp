@@ -161,8 +161,9 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         const auto& err = app.view_state().error;
         if (!err) fail(st, "no error panel is shown");
         else {
-            const std::string all =
-                err->title + "\n" + err->file + "\n" + err->place + "\n" + err->expected + "\n" + err->message;
+            // What the panel shows, in the GUI's language.
+            std::string all = err->title;
+            for (const ErrorRow& r : error_rows(*err)) all += "\n" + r.text;
             if (all.find(st.arg) == std::string::npos) fail(st, "the error panel says: " + all);
         }
     } else if (v == "language") {
@@ -193,7 +194,8 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     } else if (v == "expect_no_error") {
         const auto& err = app.view_state().error;
         if (err)
-            fail(st, "an error panel is shown: " + err->title + ": " + err->place + " " + err->expected + err->message);
+            fail(st, "an error panel is shown: " + err->title + ": " + err->place.str() + " " + err->expected.str() +
+                         err->message);
     } else if (v == "expect_line") {
         if (need_doc() && doc->event()->line != st.number) fail(st, where());
     } else if (v == "expect_line_not") {
@@ -256,7 +258,7 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
             else {
                 const auto d = first_branch_divergence(doc->trace(), app.compare_doc()->trace());
                 if (!d) fail(st, "the two traces have the same events");
-                else if (d->event != static_cast<std::size_t>(st.number)) fail(st, "they diverge at " + d->what);
+                else if (d->event != static_cast<std::size_t>(st.number)) fail(st, "they diverge at " + d->what.str());
             }
         }
     } else if (v == "answer" || v == "submit" || v == "instructor" || v == "expect_answered" || v == "expect_hidden" ||

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gui/model/breakpoints.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::gui {
 
@@ -18,9 +19,21 @@ struct ErrorInfo {
     std::string title;  // "Could not open lessons/x.json"
     // The title's string-table key and value, so a language switch can say it again.
     std::string title_key, title_arg;
-    std::string file, place, expected;
+    std::string file;
+    // InputError's place and expected as string-table texts (util/message.hpp):
+    // the panel says them in the GUI's language, now and after a switch.
+    util::Message place, expected;
     std::string message;  // for errors that are not InputError
 };
+
+// The error panel's rows as it shows them: (label, text) in the GUI's
+// language, rows with nothing to say left out (app.cpp draws them; scripts'
+// expect_error reads them).
+struct ErrorRow {
+    const char* label;
+    std::string text;
+};
+std::vector<ErrorRow> error_rows(const ErrorInfo& e);
 
 struct ViewState {
     std::map<std::string, bool> open;  // view id -> window open

@@ -139,7 +139,8 @@ int run(const ParsedArgs& a) {
             seen[l->id] = f;
         } catch (const InputError& e) {
             ++bad;
-            std::cerr << "sendpath-cli: " << e.what() << "\n";
+            // In the list's language: a Chinese list says what is wrong in Chinese too.
+            std::cerr << "sendpath-cli: " << e.text(lang) << "\n";
             continue;
         }
         ++n;

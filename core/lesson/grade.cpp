@@ -338,6 +338,12 @@ const SheetProblem* AnswerSheet::invalid_answer(const std::string& id) const {
 
 namespace {
 
+// A text of the string table (util/message.hpp): the answers reader's errors
+// are said in the GUI's language; the CLI prints the English ones.
+util::Message keyed(std::string key, std::vector<util::Message> args = {}) {
+    return util::Message::of(std::move(key), std::move(args));
+}
+
 // One answer, checked against its question; throws InputError at ptr.
 Answer read_answer(const json_read::Reader& r, const Question& q, const json& v, const std::string& ptr) {
     Answer a;
@@ -345,24 +351,20 @@ Answer read_answer(const json_read::Reader& r, const Question& q, const json& v,
     switch (q.type) {
         case QuestionType::number:
             if (!v.is_number() || !std::isfinite(v.get<double>()))
-                r.fail_got(ptr, "a number (question " + q.id + " asks for a number)", v);
+                r.fail_got(ptr, keyed("err.answers.what.number", {q.id}), v);
             a.type = Answer::Type::number;
             a.number = v.get<double>();
             break;
         case QuestionType::next_branch: {
-            if (!v.is_string())
-                r.fail_got(ptr,
-                           "an event kind such as \"tail_append\" (question " + q.id + " asks which branch comes next)",
-                           v);
+            if (!v.is_string()) r.fail_got(ptr, keyed("err.answers.what.branch", {q.id}), v);
             a.type = Answer::Type::kind;
-            if (!trace::kind_by_name(v.get<std::string>(), a.kind))
-                r.fail_got(ptr, "an event kind such as \"tail_append\" (the names of core/trace/event.hpp)", v);
+            if (!trace::kind_by_name(v.get<std::string>(), a.kind)) r.fail_got(ptr, keyed("err.answers.what.kind"), v);
             break;
         }
         case QuestionType::choice: {
             std::string choice_ids;
             for (const auto& c : q.choices) choice_ids += (choice_ids.empty() ? "" : ", ") + c.id;
-            const std::string what = "a choice id of question " + q.id + " (" + choice_ids + ")";
+            const util::Message what = keyed("err.answers.what.choice", {q.id, choice_ids});
             auto check = [&](const json& c, const std::string& p) -> std::string {
                 if (!c.is_string()) r.fail_got(p, what, c);
                 const std::string id = c.get<std::string>();
@@ -372,13 +374,11 @@ Answer read_answer(const json_read::Reader& r, const Question& q, const json& v,
             };
             a.type = Answer::Type::choices;
             if (v.is_array()) {
-                if (v.empty())
-                    r.fail_got(ptr, "one or more choice ids of question " + q.id + " (" + choice_ids + "), or null", v);
+                if (v.empty()) r.fail_got(ptr, keyed("err.answers.what.choices", {q.id, choice_ids}), v);
                 std::set<std::string> seen;
                 for (std::size_t i = 0; i < v.size(); ++i) {
                     const std::string id = check(v[i], child(ptr, i));
-                    if (!seen.insert(id).second)
-                        r.fail(child(ptr, i), "expected each choice once, got \"" + id + "\" again");
+                    if (!seen.insert(id).second) r.fail(child(ptr, i), keyed("err.answers.choice_twice", {id}));
                     a.choices.push_back(id);
                 }
             } else {
@@ -403,12 +403,13 @@ AnswerSheet read_answer_sheet(const json& j, const std::string& file, const Less
             check();
             return true;
         } catch (const InputError& e) {
-            s.problems.push_back({sev, e.place(), question, e.expected(), file});
+            s.problems.push_back(
+                {sev, e.place(), question, e.expected(), file, e.place_message(), e.expected_message()});
             return false;
         }
     };
     if (!j.is_object()) {
-        attempt(Sev::fatal, "", [&] { r.fail_got("", "an answers file (a JSON object)", j); });
+        attempt(Sev::fatal, "", [&] { r.fail_got("", keyed("err.answers.what.file"), j); });
         return s;
     }
     // attempts and submitted_at are written by the GUI in assessment mode:
@@ -419,22 +420,26 @@ AnswerSheet read_answer_sheet(const json& j, const std::string& file, const Less
         if (std::find(known.begin(), known.end(), it.key()) != known.end()) continue;
         std::string names;
         for (auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
-        s.problems.push_back({Sev::warning, child("", it.key()), "",
+        s.problems.push_back({Sev::warning,
+                              child("", it.key()),
+                              "",
                               "unknown key \"" + it.key() + "\", ignored (the keys of an answers file: " + names + ")",
-                              file});
+                              file,
+                              {},
+                              {}});
     }
     // The student first: a file that fails later still names its student.
     attempt(Sev::fatal, "", [&] {
-        if (!j.contains("student")) r.fail("", "expected the key \"student\" (the student's name)");
-        const std::string st = r.string(j["student"], "/student", "the student's name or id");
+        if (!j.contains("student")) r.fail("", keyed("err.answers.need_student"));
+        const std::string st = r.string(j["student"], "/student", keyed("err.answers.what.student"));
         if (st.find_first_not_of(" \t") == std::string::npos || st.size() > 200)
-            r.fail_got("/student", "the student's name or id (1 to 200 characters)", j["student"]);
+            r.fail_got("/student", keyed("err.answers.what.student_len"), j["student"]);
         s.student = st;
     });
     if (j.contains("student_id")) {
         attempt(Sev::warning, "", [&] {
             const json& v = j["student_id"];
-            const std::string what = "a student id (a string of 1 to 200 characters, or an integer); ignored";
+            const util::Message what = keyed("err.answers.what.student_id");
             if (v.is_number_integer()) {
                 s.student_id = v.dump();
             } else {
@@ -448,22 +453,20 @@ AnswerSheet read_answer_sheet(const json& j, const std::string& file, const Less
     }
     if (j.contains("meta")) {
         attempt(Sev::warning, "", [&] {
-            if (!j["meta"].is_object())
-                r.fail_got("/meta", "an object of anything the course keeps; ignored", j["meta"]);
+            if (!j["meta"].is_object()) r.fail_got("/meta", keyed("err.answers.what.meta"), j["meta"]);
             s.meta = j["meta"];
         });
     }
     attempt(Sev::fatal, "", [&] {
-        if (!j.contains("lesson")) r.fail("", "expected the key \"lesson\" (the id of the lesson answered)");
-        s.lesson = r.string(j["lesson"], "/lesson", "a lesson id");
+        if (!j.contains("lesson")) r.fail("", keyed("err.answers.need_lesson"));
+        s.lesson = r.string(j["lesson"], "/lesson", keyed("err.lesson.what.lesson_id"));
         if (s.lesson != lesson.id)
-            r.fail("/lesson", "expected the lesson being graded, \"" + lesson.id + "\" (" + lesson.file + "), got \"" +
-                                  s.lesson + "\": this file answers another lesson");
+            r.fail("/lesson", keyed("err.answers.other_lesson", {lesson.id, lesson.file, s.lesson}));
     });
     if (!j.contains("answers")) {
-        attempt(Sev::fatal, "", [&] { r.fail("", "expected the key \"answers\" (answers by question id)"); });
+        attempt(Sev::fatal, "", [&] { r.fail("", keyed("err.answers.need_answers")); });
     } else if (!j["answers"].is_object()) {
-        attempt(Sev::fatal, "", [&] { r.fail_got("/answers", "an object of answers by question id", j["answers"]); });
+        attempt(Sev::fatal, "", [&] { r.fail_got("/answers", keyed("err.answers.what.answers"), j["answers"]); });
     } else {
         const json& answers = j["answers"];
         s.given_answers = answers;
@@ -474,8 +477,7 @@ AnswerSheet read_answer_sheet(const json& j, const std::string& file, const Less
             const Question* q = lesson.question(it.key());
             if (!q) {
                 attempt(Sev::invalid, "", [&] {
-                    r.fail(ptr, "expected a question id of lesson " + lesson.id + " (" + ids + "), got \"" + it.key() +
-                                    "\"; this answer is not graded");
+                    r.fail(ptr, keyed("err.answers.unknown_question", {lesson.id, ids, it.key()}));
                 });
                 continue;
             }
@@ -502,7 +504,8 @@ AnswerSheet read_answer_sheet_file(const std::string& path, const Lesson& lesson
     } catch (const InputError& e) {
         AnswerSheet s;
         s.file = path;
-        s.problems.push_back({SheetProblem::Severity::fatal, e.place(), "", e.expected(), path});
+        s.problems.push_back({SheetProblem::Severity::fatal, e.place(), "", e.expected(), path, e.place_message(),
+                              e.expected_message()});
         return s;
     }
     return read_answer_sheet(j, path, lesson);
@@ -512,7 +515,8 @@ AnswerSheet answer_sheet_from_json(const json& j, const std::string& file, const
     AnswerSheet s = read_answer_sheet(j, file, lesson);
     if (!s.problems.empty()) {
         const SheetProblem& p = s.problems.front();
-        throw InputError(p.file, p.place, p.expected);
+        throw InputError(p.file, p.place_message.empty() ? util::Message(p.place) : p.place_message,
+                         p.expected_message.empty() ? util::Message(p.expected) : p.expected_message);
     }
     return s;
 }

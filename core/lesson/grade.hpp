@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lesson/lesson.hpp"
+#include "util/message.hpp"
 #include "trace/event.hpp"
 
 namespace sendpath::lesson {
@@ -94,6 +95,9 @@ struct SheetProblem {
     std::string question;  // the question the problem makes invalid, "" if none
     std::string expected;  // "expected ..., got ..."
     std::string file;
+    // place and expected as string-table texts (util/message.hpp), for a GUI
+    // in another language; empty for problems made without an InputError.
+    util::Message place_message, expected_message;
 
     // "file: place: expected", as InputError words it.
     std::string text() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,12 +28,16 @@ std::string child(const std::string& ptr, std::string_view key) {
 
 std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
 
-std::string describe(const json& v) {
+std::string describe(const json& v) { return describe_message(v).str(); }
+
+util::Message describe_message(const json& v) {
+    using util::Message;
     switch (v.type()) {
-        case json::value_t::object: return v.empty() ? "an empty object" : "an object";
+        case json::value_t::object: return Message::of(v.empty() ? "err.val.empty_object" : "err.val.object");
         case json::value_t::array:
-            return v.empty() ? "an empty list" : "a list of " + std::to_string(v.size()) + " items";
-        case json::value_t::discarded: return "nothing";
+            return v.empty() ? Message::of("err.val.empty_list")
+                             : Message::of("err.val.list_of", {std::to_string(v.size())});
+        case json::value_t::discarded: return Message::of("err.val.nothing");
         default: break;
     }
     std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -46,9 +51,23 @@ std::string describe(const json& v) {
     return s;
 }
 
-std::string range_text(int64_t lo, int64_t hi) { return " from " + std::to_string(lo) + " to " + std::to_string(hi); }
+// "<what> from <lo> to <hi>"
+util::Message in_range(const util::Message& what, int64_t lo, int64_t hi) {
+    return util::Message::of("err.what.range", {what, std::to_string(lo), std::to_string(hi)});
+}
 
 namespace {
+
+// "line L, column C" (the JSON library's words, and ours) as a string-table
+// text; any other place as it is.
+util::Message line_column_message(const std::string& place) {
+    unsigned long line = 0, column = 0;
+    int used = 0;
+    if (std::sscanf(place.c_str(), "line %lu, column %lu%n", &line, &column, &used) == 2 &&
+        static_cast<std::size_t>(used) == place.size())
+        return util::Message::of("err.place.line_column", {std::to_string(line), std::to_string(column)});
+    return place;
+}
 
 // Tracks where the parser is (as a JSON pointer) to name a duplicated key.
 class DuplicateKeys {
@@ -63,8 +82,7 @@ public:
                 Level& top = levels_.back();
                 top.key = parsed.get<std::string>();
                 if (!top.keys.insert(top.key).second)
-                    throw InputError(file_, pointer(),
-                                     "expected each key once in an object, got \"" + top.key + "\" twice");
+                    throw InputError(file_, pointer(), util::Message::of("err.json.duplicate_key", {top.key}));
                 break;
             }
             case json::parse_event_t::object_end:
@@ -132,7 +150,7 @@ json parse_text(std::string_view text, const std::string& file) {
             }
             place = "line " + std::to_string(line) + ", column " + std::to_string(col);
         }
-        throw InputError(file, place, "expected valid JSON: " + reason);
+        throw InputError(file, line_column_message(place), util::Message::of("err.json.syntax", {reason}));
     } catch (const json::out_of_range& e) {
         // A number too large for a double ("1e400"): the library names the
         // token but not where it is, so the first place it occurs is named.
@@ -156,47 +174,52 @@ json parse_text(std::string_view text, const std::string& file) {
             place = "line " + std::to_string(line) + ", column " + std::to_string(at - line_start + 1);
         }
         const std::string shown = token.size() > 40 ? token.substr(0, 40) + "..." : token;
-        throw InputError(file, place, "expected valid JSON: a number a double can hold, got " + shown);
+        throw InputError(file, line_column_message(place), util::Message::of("err.json.number_too_big", {shown}));
     }
 }
 
 std::string read_file(const std::string& path, std::size_t max_bytes) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "expected a file, got a directory");
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(path, "", util::Message::of("err.file.got_directory"));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "", std::string("expected a readable file: ") + std::strerror(errno));
+    if (!in) throw InputError(path, "", util::Message::of("err.file.unreadable", {std::strerror(errno)}));
     std::string text;
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<std::size_t>(in.gcount()));
         if (text.size() > max_bytes)
-            throw InputError(path, "", "expected a file of at most " + std::to_string(max_bytes) + " bytes");
+            throw InputError(path, "", util::Message::of("err.file.too_big", {std::to_string(max_bytes)}));
     }
-    if (in.bad()) throw InputError(path, "", std::string("expected a readable file: ") + std::strerror(errno));
+    if (in.bad()) throw InputError(path, "", util::Message::of("err.file.unreadable", {std::strerror(errno)}));
     return text;
 }
 
-void Reader::fail(const std::string& ptr, const std::string& expected) const { throw InputError(file_, ptr, expected); }
-
-void Reader::fail_got(const std::string& ptr, const std::string& what, const json& v) const {
-    fail(ptr, "expected " + what + ", got " + describe(v));
+void Reader::fail(const std::string& ptr, const util::Message& expected) const {
+    throw InputError(file_, ptr, expected);
 }
 
-void Reader::object(const json& j, const std::string& ptr, const std::string& what,
+void Reader::fail_got(const std::string& ptr, const util::Message& what, const json& v) const {
+    fail(ptr, util::Message::of("err.expected_got", {what, describe_message(v)}));
+}
+
+void Reader::object(const json& j, const std::string& ptr, const util::Message& what,
                     std::initializer_list<std::string_view> allowed) const {
-    if (!j.is_object()) fail_got(ptr, what + " (a JSON object)", j);
+    if (!j.is_object()) fail_got(ptr, util::Message::of("err.what.json_object", {what}), j);
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string& key = it.key();
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
         const std::span<const std::string_view> names(allowed.begin(), allowed.size());
-        std::string msg = "unknown key \"" + key + "\"" + util::did_you_mean(key, names, '"');
-        msg += "; expected one of: " + util::join(names);
-        fail(child(ptr, key), msg);
+        const std::string best(util::closest_name(key, names));
+        fail(child(ptr, key), best.empty()
+                                  ? util::Message::of("err.unknown_key", {key, util::join(names)})
+                                  : util::Message::of("err.unknown_key_did_you_mean", {key, best, util::join(names)}));
     }
 }
 
-int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi, const std::string& what) const {
-    const std::string expected = what + range_text(lo, hi);
+int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi,
+                        const util::Message& what) const {
+    const util::Message expected = in_range(what, lo, hi);
     int64_t x = 0;
     if (v.is_number_unsigned()) {
         auto u = v.get<uint64_t>();
@@ -217,11 +240,11 @@ int64_t Reader::integer(const json& v, const std::string& ptr, int64_t lo, int64
 }
 
 bool Reader::boolean(const json& v, const std::string& ptr) const {
-    if (!v.is_boolean()) fail_got(ptr, "true or false", v);
+    if (!v.is_boolean()) fail_got(ptr, util::Message::of("err.what.bool"), v);
     return v.get<bool>();
 }
 
-std::string Reader::string(const json& v, const std::string& ptr, const std::string& what) const {
+std::string Reader::string(const json& v, const std::string& ptr, const util::Message& what) const {
     if (!v.is_string()) fail_got(ptr, what, v);
     return v.get<std::string>();
 }
@@ -233,7 +256,7 @@ std::string Reader::choice(const json& v, const std::string& ptr,
         if (!list.empty()) list += ", ";
         list += "\"" + std::string(c) + "\"";
     }
-    const std::string what = "one of " + list;
+    const util::Message what = util::Message::of("err.what.one_of", {list});
     if (!v.is_string()) fail_got(ptr, what, v);
     const auto& s = v.get_ref<const std::string&>();
     if (std::find(choices.begin(), choices.end(), s) == choices.end()) fail_got(ptr, what, v);
@@ -248,15 +271,14 @@ std::string Reader::time_key(const json& obj, std::string_view base) {
 }
 
 int64_t Reader::time_value(const json& v, const std::string& ptr, bool in_ms, int64_t lo_us, int64_t hi_us) const {
-    if (!in_ms) return integer(v, ptr, lo_us, hi_us, "a time in microseconds");
-    const std::string expected = "a time in milliseconds" + range_text(lo_us / 1000, hi_us / 1000);
+    if (!in_ms) return integer(v, ptr, lo_us, hi_us, util::Message::of("err.what.time_us"));
+    const util::Message expected = in_range(util::Message::of("err.what.time_ms"), lo_us / 1000, hi_us / 1000);
     if (!v.is_number()) fail_got(ptr, expected, v);
     double us = v.get<double>() * 1000.0;
     if (!std::isfinite(us) || us < static_cast<double>(lo_us) - 0.5 || us > static_cast<double>(hi_us) + 0.5)
         fail_got(ptr, expected, v);
     double r = std::round(us);
-    if (std::fabs(us - r) > 1e-6)
-        fail_got(ptr, "a time in milliseconds with at most 3 decimals (whole microseconds)", v);
+    if (std::fabs(us - r) > 1e-6) fail_got(ptr, util::Message::of("err.what.time_ms_decimals"), v);
     return std::clamp(static_cast<int64_t>(r), lo_us, hi_us);
 }
 
@@ -264,7 +286,7 @@ std::optional<int64_t> Reader::time(const json& obj, const std::string& ptr, std
                                     int64_t hi_us, bool null_ok) const {
     const std::string us = std::string(base) + "_us", ms = std::string(base) + "_ms";
     const bool has_us = obj.contains(us), has_ms = obj.contains(ms);
-    if (has_us && has_ms) fail(child(ptr, ms), "expected either " + ms + " or " + us + ", not both");
+    if (has_us && has_ms) fail(child(ptr, ms), util::Message::of("err.either_not_both", {ms, us}));
     if (!has_us && !has_ms) return std::nullopt;
     const std::string& key = has_us ? us : ms;
     const json& v = obj.at(key);

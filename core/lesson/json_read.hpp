@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/message.hpp"
+
 namespace sendpath::lesson::json_read {
 
 using nlohmann::json;
@@ -28,6 +30,8 @@ std::string child(const std::string& ptr, std::size_t index);
 
 // A short rendering of a value for "got ..." (strings quoted, long ones cut).
 std::string describe(const json& v);
+// The same as a text of the string table ("an empty list" in the user's language).
+util::Message describe_message(const json& v);
 
 // Parses JSON text. Syntax errors become InputError(file, "line L, column C",
 // "expected valid JSON: <reason>"); a key given twice in one object is an error
@@ -41,19 +45,20 @@ public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
     const std::string& file() const { return file_; }
 
-    [[noreturn]] void fail(const std::string& ptr, const std::string& expected) const;
+    // `what` and `expected` are string-table texts or literals (util/message.hpp).
+    [[noreturn]] void fail(const std::string& ptr, const util::Message& expected) const;
     // "expected <what>, got <describe(v)>"
-    [[noreturn]] void fail_got(const std::string& ptr, const std::string& what, const json& v) const;
+    [[noreturn]] void fail_got(const std::string& ptr, const util::Message& what, const json& v) const;
 
     // j must be an object whose keys are all in `allowed`.
-    void object(const json& j, const std::string& ptr, const std::string& what,
+    void object(const json& j, const std::string& ptr, const util::Message& what,
                 std::initializer_list<std::string_view> allowed) const;
 
     // An integer (or a float with an integral value) in [lo, hi]; `what` names
     // the quantity ("a byte count"), the range is appended to the message.
-    int64_t integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi, const std::string& what) const;
+    int64_t integer(const json& v, const std::string& ptr, int64_t lo, int64_t hi, const util::Message& what) const;
     bool boolean(const json& v, const std::string& ptr) const;
-    std::string string(const json& v, const std::string& ptr, const std::string& what) const;
+    std::string string(const json& v, const std::string& ptr, const util::Message& what) const;
     // One of `choices`.
     std::string choice(const json& v, const std::string& ptr, std::initializer_list<std::string_view> choices) const;
 

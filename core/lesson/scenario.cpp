@@ -156,7 +156,7 @@ std::array<int64_t, 3> read_triple(const Reader& r, const json& v, const std::st
 }
 
 Device read_device(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the device section", {"sg", "csum", "gso", "tso", "mtu"});
+    r.object(j, p, util::Message::of("err.sc.device"), {"sg", "csum", "gso", "tso", "mtu"});
     Device d;
     // Features the kernel would drop are defaulted off, and an explicit
     // contradiction is an error: a scenario never runs a device that cannot exist.
@@ -174,12 +174,12 @@ Device read_device(const Reader& r, const json& j, const std::string& p) {
     d.tso = j.contains("tso") ? r.boolean(j["tso"], child(p, "tso")) : false;
     if (d.tso && !d.sg)
         r.fail(child(p, "tso"), "expected false when sg is false: TSO needs scatter-gather and checksum offload");
-    if (j.contains("mtu")) d.mtu = r.integer(j["mtu"], child(p, "mtu"), 68, 65535, "an MTU in bytes");
+    if (j.contains("mtu")) d.mtu = r.integer(j["mtu"], child(p, "mtu"), 68, 65535, util::Message::of("err.sc.mtu"));
     return d;
 }
 
 SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the socket section",
+    r.object(j, p, util::Message::of("err.sc.socket"),
              {"sndbuf", "nodelay", "cork", "sndtimeo_ms", "sndtimeo_us", "nonblock", "timestamps", "window_scaling",
               "sack"});
     SockOptions s;
@@ -200,17 +200,20 @@ SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
 }
 
 Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the sysctl section",
+    r.object(j, p, util::Message::of("err.sc.sysctl"),
              {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags", "tcp_fack", "tcp_congestion_control",
               "tcp_frto"});
     Sysctls s;
     if (j.contains("tcp_wmem")) s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "byte count");
     if (j.contains("tcp_mem")) s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "page count");
-    if (j.contains("wmem_max")) s.wmem_max = r.integer(j["wmem_max"], child(p, "wmem_max"), 0, kIntMax, "a byte count");
+    if (j.contains("wmem_max"))
+        s.wmem_max = r.integer(j["wmem_max"], child(p, "wmem_max"), 0, kIntMax, util::Message::of("err.sc.byte_count"));
     if (j.contains("max_skb_frags"))
-        s.max_skb_frags = r.integer(j["max_skb_frags"], child(p, "max_skb_frags"), 1, 18, "a fragment count");
+        s.max_skb_frags =
+            r.integer(j["max_skb_frags"], child(p, "max_skb_frags"), 1, 18, util::Message::of("err.sc.frag_count"));
     if (j.contains("other_pages"))
-        s.other_pages = r.integer(j["other_pages"], child(p, "other_pages"), 0, kMaxPages, "a page count");
+        s.other_pages =
+            r.integer(j["other_pages"], child(p, "other_pages"), 0, kMaxPages, util::Message::of("err.sc.page_count"));
     if (j.contains("tcp_fack")) s.tcp_fack = r.boolean(j["tcp_fack"], child(p, "tcp_fack"));
     if (j.contains("tcp_congestion_control"))
         s.tcp_congestion_control =
@@ -255,13 +258,14 @@ bool valid_ipv4_port(const std::string& s) {
 }
 
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the peer section",
+    r.object(j, p, util::Message::of("err.sc.peer"),
              {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
               "one_way_delay_ms", "mss", "wscale", "drop", "late", "loss", "sack", "reset_at_us", "reset_at_ms", "dev",
               "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
-    if (j.contains("rcvbuf")) s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, "a byte count");
+    if (j.contains("rcvbuf"))
+        s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, util::Message::of("err.sc.byte_count"));
     if (j.contains("read_rate"))
         s.read_rate = r.integer(j["read_rate"], child(p, "read_rate"), -1, kMaxRate,
                                 "-1 (read at once), 0 (only peer_read actions) or bytes per second,");
@@ -269,8 +273,9 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (auto t = r.time(j, p, "delack", 0, kMaxTimeUs)) s.delack_ms = ms_from_us_ceil(*t);
     if (j.contains("quickack")) s.quickack = r.boolean(j["quickack"], child(p, "quickack"));
     if (auto t = r.time(j, p, "one_way_delay", 0, kMaxTimeUs)) s.one_way_delay_us = *t;
-    if (j.contains("mss")) s.mss = r.integer(j["mss"], child(p, "mss"), 48, 65535, "an MSS in bytes");
-    if (j.contains("wscale")) s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, "a window scale shift");
+    if (j.contains("mss")) s.mss = r.integer(j["mss"], child(p, "mss"), 48, 65535, util::Message::of("err.sc.mss"));
+    if (j.contains("wscale"))
+        s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, util::Message::of("err.sc.wscale"));
     if (j.contains("drop"))
         s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "data segment number");
     if (j.contains("late")) {
@@ -293,7 +298,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("loss")) {
         const std::string lp = child(p, "loss");
         const json& l = j["loss"];
-        r.object(l, lp, "random loss", {"rate", "seed"});
+        r.object(l, lp, util::Message::of("err.sc.loss"), {"rate", "seed"});
         if (l.contains("rate")) {
             const json& v = l["rate"];
             if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 0.99))
@@ -301,12 +306,13 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
             s.loss_rate = v.get<double>();
         }
         if (l.contains("seed"))
-            s.loss_seed = static_cast<uint64_t>(r.integer(l["seed"], child(lp, "seed"), 0, int64_t{1} << 53, "a seed"));
+            s.loss_seed = static_cast<uint64_t>(
+                r.integer(l["seed"], child(lp, "seed"), 0, int64_t{1} << 53, util::Message::of("err.sc.seed")));
     }
     if (j.contains("sack")) s.sack = r.boolean(j["sack"], child(p, "sack"));
     s.reset_at_us = r.time(j, p, "reset_at", 0, kMaxTimeUs, true);
     if (j.contains("dev")) {
-        s.dev = r.string(j["dev"], child(p, "dev"), "a TAP device name");
+        s.dev = r.string(j["dev"], child(p, "dev"), util::Message::of("err.sc.tap_dev"));
         if (!valid_ifname(s.dev))
             r.fail_got(child(p, "dev"), "a device name of at most 15 characters without '/', ':' or spaces", j["dev"]);
     }
@@ -320,7 +326,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
 }
 
 Faults read_faults(const Reader& r, const json& j, const std::string& p) {
-    r.object(j, p, "the faults section",
+    r.object(j, p, util::Message::of("err.sc.faults"),
              {"fail_skb_alloc", "fail_page_alloc", "signal_at_us", "signal_at_ms", "sa_restart"});
     Faults f;
     if (j.contains("fail_skb_alloc"))
@@ -336,23 +342,24 @@ Faults read_faults(const Reader& r, const json& j, const std::string& p) {
 
 void read_send(const Reader& r, const json& v, const std::string& p, Action& a) {
     if (v.is_number()) {
-        a.iov = {r.integer(v, p, 0, kGiB, "a byte count")};
+        a.iov = {r.integer(v, p, 0, kGiB, util::Message::of("err.sc.byte_count"))};
         return;
     }
-    if (!v.is_object())
-        r.fail_got(p, "a byte count or a send object such as {\"iov\": [100, 200], \"flags\": [\"MSG_MORE\"]}", v);
-    r.object(v, p, "a send object", {"iov", "size", "data", "flags", "fault_at", "at_ms", "at_us"});
-    if (v.contains("iov") && v.contains("size")) r.fail(child(p, "size"), "expected either iov or size, not both");
+    if (!v.is_object()) r.fail_got(p, util::Message::of("err.sc.send_value"), v);
+    r.object(v, p, util::Message::of("err.sc.send_object"),
+             {"iov", "size", "data", "flags", "fault_at", "at_ms", "at_us"});
+    if (v.contains("iov") && v.contains("size"))
+        r.fail(child(p, "size"), util::Message::of("err.either_not_both", {"iov", "size"}));
     if (v.contains("size")) {
-        a.iov = {r.integer(v["size"], child(p, "size"), 0, kGiB, "a byte count")};
+        a.iov = {r.integer(v["size"], child(p, "size"), 0, kGiB, util::Message::of("err.sc.byte_count"))};
     } else if (v.contains("iov")) {
         const json& iov = v["iov"];
         const std::string ip = child(p, "iov");
         if (!iov.is_array() || iov.empty() || iov.size() > static_cast<std::size_t>(kMaxIovecs))
-            r.fail_got(ip, "a list of 1 to 1024 iovec lengths", iov);
+            r.fail_got(ip, util::Message::of("err.sc.iov_list"), iov);
         int64_t total = 0;
         for (std::size_t i = 0; i < iov.size(); ++i) {
-            a.iov.push_back(r.integer(iov[i], child(ip, i), 0, kGiB, "a byte count"));
+            a.iov.push_back(r.integer(iov[i], child(ip, i), 0, kGiB, util::Message::of("err.sc.byte_count")));
             total += a.iov.back();
         }
         if (total > kMaxSendTotal)
@@ -360,7 +367,7 @@ void read_send(const Reader& r, const json& v, const std::string& p, Action& a) 
                            std::to_string(total));
     }
     if (v.contains("data") && !v["data"].is_null()) {
-        a.data = r.string(v["data"], child(p, "data"), "the payload as a string (or null)");
+        a.data = r.string(v["data"], child(p, "data"), util::Message::of("err.sc.data"));
         const auto n = static_cast<int64_t>(a.data->size());
         if (n > kGiB) r.fail(child(p, "data"), "expected at most 1 GiB of data");
         if (a.iov.empty()) a.iov = {n};
@@ -381,8 +388,7 @@ void read_send(const Reader& r, const json& v, const std::string& p, Action& a) 
 }
 
 void read_setsockopt(const Reader& r, const json& v, const std::string& p, Action& a) {
-    r.object(v, p, "a setsockopt object such as {\"TCP_NODELAY\": 1}",
-             {kSockOpts[0], kSockOpts[1], kSockOpts[2], kSockOpts[3]});
+    r.object(v, p, util::Message::of("err.sc.setsockopt"), {kSockOpts[0], kSockOpts[1], kSockOpts[2], kSockOpts[3]});
     if (v.size() != 1) r.fail_got(p, "exactly one option such as {\"TCP_NODELAY\": 1}", v);
     a.option = v.begin().key();
     const json& val = v.begin().value();
@@ -399,7 +405,7 @@ void read_setsockopt(const Reader& r, const json& v, const std::string& p, Actio
 
 Action read_action(const Reader& r, const json& v, const std::string& p) {
     static constexpr std::string_view kKinds[] = {"send", "sleep", "peer_read", "setsockopt", "shutdown", "close"};
-    r.object(v, p, "an action such as {\"send\": 100}",
+    r.object(v, p, util::Message::of("err.sc.action"),
              {"send", "sleep_ms", "sleep_us", "peer_read", "setsockopt", "shutdown", "close", "at_ms", "at_us"});
     std::string_view kind, first_key;
     for (std::string_view k : kKinds) {
@@ -483,21 +489,22 @@ json ms_as_us(int64_t ms) { return ms < 0 ? ms : ms * 1000; }
 
 Scenario scenario_from_json(const json& j, const std::string& file) {
     const Reader r(file);
-    r.object(j, "", "a scenario",
+    r.object(j, "", util::Message::of("err.sc.scenario"),
              {"$schema", "name", "description", "connect", "device", "socket", "sysctl", "peer", "faults", "timeline",
               "drain_ms", "drain_us", "max_time_ms", "max_time_us"});
     Scenario sc;
     if (j.contains("$schema")) r.string(j["$schema"], "/$schema", "the schema's address as a string");
-    sc.name =
-        j.contains("name") ? r.string(j["name"], "/name", "a string") : std::filesystem::path(file).stem().string();
-    if (j.contains("description")) sc.description = r.string(j["description"], "/description", "a string");
+    sc.name = j.contains("name") ? r.string(j["name"], "/name", util::Message::of("err.trace.what.string"))
+                                 : std::filesystem::path(file).stem().string();
+    if (j.contains("description"))
+        sc.description = r.string(j["description"], "/description", util::Message::of("err.trace.what.string"));
     if (j.contains("connect")) sc.connect = r.choice(j["connect"], "/connect", {"established", "nonblocking"});
     if (j.contains("device")) sc.device = read_device(r, j["device"], "/device");
     if (j.contains("socket")) sc.sock = read_socket(r, j["socket"], "/socket");
     if (j.contains("sysctl")) sc.sysctl = read_sysctl(r, j["sysctl"], "/sysctl");
     if (j.contains("peer")) sc.peer = read_peer(r, j["peer"], "/peer");
     if (j.contains("faults")) sc.faults = read_faults(r, j["faults"], "/faults");
-    if (!j.contains("timeline")) r.fail("/timeline", "expected a timeline: a list of at least one action");
+    if (!j.contains("timeline")) r.fail("/timeline", util::Message::of("err.sc.need_timeline"));
     const json& tl = j["timeline"];
     if (!tl.is_array() || tl.empty() || tl.size() > kMaxActions)
         r.fail_got("/timeline", "a list of 1 to " + std::to_string(kMaxActions) + " actions", tl);

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/message.hpp"
+
 namespace sendpath::trace {
 
 class NameTable {
@@ -49,6 +51,8 @@ public:
     // "an event kind (one of: socket_create, ...)". For "did you mean", pass
     // list() to util::did_you_mean.
     std::string expected() const;
+    // The same as a string-table text (util/message.hpp), for the GUI's language.
+    util::Message expected_message() const;
 
 private:
     std::string_view what_;

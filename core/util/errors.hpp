@@ -7,6 +7,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+
+#include "util/message.hpp"
 
 namespace sendpath {
 
@@ -14,17 +17,33 @@ class InputError : public std::runtime_error {
 public:
     // file: path as the user gave it; place: where in the file ("/timeline/3/size",
     // "byte 1024", "line 7"); expected: what should have been there, and what was found.
-    InputError(std::string file, std::string place, std::string expected)
-        : std::runtime_error(file + ": " + (place.empty() ? std::string() : place + ": ") + expected),
+    // place and expected are string-table texts (util/message.hpp), so a GUI
+    // (or CLI) in another language can say them in it; a plain string is a
+    // literal, said as it is in every language. what(), place() and
+    // expected() are the English texts.
+    InputError(std::string file, util::Message place, util::Message expected)
+        : std::runtime_error(joined(file, place.str(), expected.str())),
           file_(std::move(file)),
-          place_(std::move(place)),
-          expected_(std::move(expected)) {}
+          place_(place.str()),
+          expected_(expected.str()),
+          place_msg_(std::move(place)),
+          expected_msg_(std::move(expected)) {}
     const std::string& file() const { return file_; }
     const std::string& place() const { return place_; }
     const std::string& expected() const { return expected_; }
+    const util::Message& place_message() const { return place_msg_; }
+    const util::Message& expected_message() const { return expected_msg_; }
+    // "file: place: expected" in lang (what() is the English one).
+    std::string text(std::string_view lang) const {
+        return joined(file_, place_msg_.str(lang), expected_msg_.str(lang));
+    }
 
 private:
+    static std::string joined(const std::string& file, const std::string& place, const std::string& expected) {
+        return file + ": " + (place.empty() ? std::string() : place + ": ") + expected;
+    }
     std::string file_, place_, expected_;
+    util::Message place_msg_, expected_msg_;
 };
 
 // A failure while running (I/O, device lost, a trace that does not replay).

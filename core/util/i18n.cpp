@@ -35,22 +35,27 @@ const std::vector<Entry>& zh_CN_table();
 const std::vector<Entry>& gui_en_table();
 const std::vector<std::string_view>& gui_english_only_keys();
 const std::vector<Entry>& gui_zh_CN_table();
+// The input errors' texts ("err." keys, util/message.hpp): i18n_errors.cpp
+// and i18n_errors_zh_CN.cpp, shared by the CLI and the GUI.
+const std::vector<Entry>& errors_en_table();
+const std::vector<std::string_view>& errors_english_only_keys();
+const std::vector<Entry>& errors_zh_CN_table();
 
 namespace {
 
-std::vector<Entry> joined(const std::vector<Entry>& a, const std::vector<Entry>& b) {
-    std::vector<Entry> out(a);
-    out.insert(out.end(), b.begin(), b.end());
+std::vector<Entry> joined(std::initializer_list<const std::vector<Entry>*> tables) {
+    std::vector<Entry> out;
+    for (const auto* t : tables) out.insert(out.end(), t->begin(), t->end());
     return out;
 }
 
 const std::vector<Entry>& english_table() {
-    static const std::vector<Entry> kTable = joined(kEnglishCore, gui_en_table());
+    static const std::vector<Entry> kTable = joined({&kEnglishCore, &gui_en_table(), &errors_en_table()});
     return kTable;
 }
 
 const std::vector<Entry>& chinese_table() {
-    static const std::vector<Entry> kTable = joined(zh_CN_table(), gui_zh_CN_table());
+    static const std::vector<Entry> kTable = joined({&zh_CN_table(), &gui_zh_CN_table(), &errors_zh_CN_table()});
     return kTable;
 }
 
@@ -129,6 +134,8 @@ const std::vector<std::string_view>& english_only_keys() {
         std::vector<std::string_view> k(kEnglishOnlyCore);
         const auto& gui = gui_english_only_keys();
         k.insert(k.end(), gui.begin(), gui.end());
+        const auto& errors = errors_english_only_keys();
+        k.insert(k.end(), errors.begin(), errors.end());
         return k;
     }();
     return kKeys;
@@ -143,8 +150,10 @@ std::string_view tr(std::string_view lang, std::string_view key) {
     return key;
 }
 
-std::string trf(std::string_view lang, std::string_view key, std::initializer_list<std::string_view> args) {
-    const std::string_view pattern = tr(lang, key);
+namespace {
+// pattern with {n} replaced by args[n] (n < count); other braces kept as they are.
+template <typename Get>
+std::string fill(std::string_view pattern, std::size_t count, Get arg) {
     std::string out;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] == '{') {
@@ -153,8 +162,8 @@ std::string trf(std::string_view lang, std::string_view key, std::initializer_li
                 const std::string_view num = pattern.substr(i + 1, close - i - 1);
                 if (std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
                     const std::size_t n = static_cast<std::size_t>(std::stoul(std::string(num)));
-                    if (n < args.size()) {
-                        out += *(args.begin() + n);
+                    if (n < count) {
+                        out += arg(n);
                         i = close;
                         continue;
                     }
@@ -164,6 +173,15 @@ std::string trf(std::string_view lang, std::string_view key, std::initializer_li
         out += pattern[i];
     }
     return out;
+}
+}  // namespace
+
+std::string trf(std::string_view lang, std::string_view key, std::initializer_list<std::string_view> args) {
+    return fill(tr(lang, key), args.size(), [&](std::size_t n) { return *(args.begin() + n); });
+}
+
+std::string trf(std::string_view lang, std::string_view key, const std::vector<std::string>& args) {
+    return fill(tr(lang, key), args.size(), [&](std::size_t n) -> std::string_view { return args[n]; });
 }
 
 std::size_t display_width(std::string_view s) {

@@ -58,6 +58,7 @@ std::string language_from_env();
 std::string_view tr(std::string_view lang, std::string_view key);
 // tr with {0}, {1} ... replaced by args, in order.
 std::string trf(std::string_view lang, std::string_view key, std::initializer_list<std::string_view> args);
+std::string trf(std::string_view lang, std::string_view key, const std::vector<std::string>& args);
 
 // The columns a terminal gives the text: CJK ideographs, kana, Hangul and
 // full-width forms take two, other characters one (for aligning CLI lists).

@@ -395,6 +395,48 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.prov.dropped", ", dropped on the way"},
         {"gui.prov.after_cursor", ", after the cursor"},
         {"gui.prov.because", "because: {0} -> transmit"},
+        // Compare: the first divergence (gui/model/compare.cpp).
+        {"gui.cmpd.where", "{0} in {1} ({2})"},
+        {"gui.cmpd.argument", "argument {0} = {1}"},
+        {"gui.cmpd.page_count", "page {0} count = {1}"},
+        {"gui.cmpd.has", "event {0}: A has {1}, B has {2}"},
+        {"gui.cmpd.taken_at", "event {0}: {1} taken at {2} in A, {3} in B"},
+        {"gui.cmpd.call_depth", "event {0}: {1} in send() call {2} at depth {3} in A, call {4} at depth {5} in B"},
+        {"gui.cmpd.time", "event {0}: {1} at {2} us in A, {3} us in B"},
+        {"gui.cmpd.sets", "event {0}: {1} A sets {2}, B {3}"},
+        {"gui.cmpd.changes", "event {0}: {1} makes {2} changes in A, {3} in B"},
+        {"gui.cmpd.ended", "event {0}: {1} has ended, {2} goes on with {3}"},
+        // Byte provenance: where a byte came from (gui/model/provenance.cpp).
+        {"gui.answers.not_json", "an answers file (JSON): it does not parse"},
+        {"gui.prov.origin.none", "no copy put sequence number {0} into an skb (a SYN/FIN, or not sent yet)"},
+        {"gui.prov.origin.call", "send() call {0} (buffer offset {1})"},
+        {"gui.prov.origin.call_iov", "send() call {0}, iovec {1} byte {2} (buffer offset {3})"},
+        // The window manager's title (App::window_title).
+        {"gui.title.file", "sendpath - {0}"},
+        {"gui.title.live", "sendpath - {0} (live: {1} events so far)"},
+        {"gui.title.live_tap", "sendpath - {0} (live over TAP {1}: {2} events so far)"},
+        // Why a run ended: a trace's end_reason as the engine and the GUI word
+        // it (core/run/runner.cpp, gui/app.cpp, gui/model/live_run.cpp); a
+        // reason not listed here is shown as the trace has it.
+        {"gui.end.completed", "completed"},
+        {"gui.end.drain_unacked", "completed (drain ended with data unacknowledged)"},
+        {"gui.end.never_established", "the connection was never established"},
+        {"gui.end.max_time", "max_time_us reached"},
+        {"gui.end.max_time_blocked", "max_time_us reached while send() call {0} was blocked (it had not returned)"},
+        {"gui.end.not_returned", "{0} (send() call {1} had not returned)"},
+        {"gui.end.shutdown_syn_sent",
+         "shutdown() in SYN_SENT: Linux disconnects the socket (tcp_disconnect), which sendpath does not model; wait "
+         "for the connection first"},
+        {"gui.end.trace_full",
+         "trace full: {0} bytes of frames recorded (engine option max_trace_frame_bytes); send less per run"},
+        {"gui.end.interrupted_signal", "interrupted by signal {0}"},
+        {"gui.end.interrupted_by", "interrupted by {0}"},
+        {"gui.end.device_lost", "device lost: {0}"},
+        {"gui.end.ended", "ended"},
+        {"gui.end.closed", "closed"},
+        {"gui.end.stopped_menu", "stopped from the File menu"},
+        {"gui.end.stopped_other_file", "stopped: another file was opened"},
+        {"gui.end.no_replay", "error: the trace does not replay"},
     };
     return kTable;
 }
@@ -403,6 +445,7 @@ const std::vector<Entry>& gui_en_table() {
 const std::vector<std::string_view>& gui_english_only_keys() {
     static const std::vector<std::string_view> kKeys = {
         "gui.status.no_cjk_font",
+        "gui.title.file",  // the program and file names: no words
         "gui.timeline.btn.first",
         "gui.timeline.btn.rcont",
         "gui.timeline.btn.cont",

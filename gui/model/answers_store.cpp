@@ -48,7 +48,8 @@ void write_answers(const LessonSession& ls, const std::string& path) {
 void read_answers(LessonSession& ls, const std::string& path) {
     const std::string text = read_file_text(path);
     const auto answers = nlohmann::json::parse(text, nullptr, false);
-    if (answers.is_discarded()) throw InputError(path, "", "an answers file (JSON): it does not parse");
+    if (answers.is_discarded())
+        throw InputError(path, "", util::Message::of("gui.answers.not_json"));  // said in the GUI's language
     nlohmann::json drafts;
     std::error_code ec;
     if (fs::exists(drafts_file(path), ec)) {

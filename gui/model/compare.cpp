@@ -9,13 +9,16 @@
 namespace sendpath::gui {
 
 namespace {
-std::string words(const trace::Trace& t, const trace::Event& e) {
-    return std::string(trace::kind_name(e.kind)) + " in " + std::string(trace::func_name(e.func)) + " (" +
-           trace::source_place(t, e) + ")";
+using util::Message;
+
+// "push_one in tcp_sendmsg (tcp_sendmsg.cpp:120)": kernel names stay as they are.
+Message words(const trace::Trace& t, const trace::Event& e) {
+    return Message::of("gui.cmpd.where", {std::string(trace::kind_name(e.kind)), std::string(trace::func_name(e.func)),
+                                          trace::source_place(t, e)});
 }
 
 // First change that differs between two events with the same shape, as words.
-std::string change_words(const trace::Change& c) {
+Message change_words(const trace::Change& c) {
     using trace::Op;
     const std::string v = std::to_string(c.value);
     switch (c.op) {
@@ -30,9 +33,10 @@ std::string change_words(const trace::Change& c) {
             break;
         case Op::arg:
             if (c.field < static_cast<uint8_t>(trace::Arg::count_))
-                return "argument " + std::string(trace::arg_name(static_cast<trace::Arg>(c.field))) + " = " + v;
+                return Message::of("gui.cmpd.argument",
+                                   {std::string(trace::arg_name(static_cast<trace::Arg>(c.field))), v});
             break;
-        case Op::page_set: return "page " + std::to_string(c.target) + " count = " + v;
+        case Op::page_set: return Message::of("gui.cmpd.page_count", {std::to_string(c.target), v});
         default: break;
     }
     return std::string(trace::op_name(c.op)) + " (" + std::to_string(c.field) + ", " + std::to_string(c.target) +
@@ -44,36 +48,36 @@ std::optional<EventDivergence> divergence(const trace::Trace& a, const trace::Tr
     for (std::size_t i = 0; i < n; ++i) {
         const trace::Event& x = a.events[i];
         const trace::Event& y = b.events[i];
-        const std::string head = "event " + std::to_string(i) + ": ";
+        const std::string at = std::to_string(i);
         if (x.kind != y.kind || x.func != y.func)
-            return EventDivergence{i, head + "A has " + words(a, x) + ", B has " + words(b, y)};
-        const std::string what = std::string(trace::kind_name(x.kind)) + " ";
+            return EventDivergence{i, Message::of("gui.cmpd.has", {at, words(a, x), words(b, y)})};
+        const std::string kind(trace::kind_name(x.kind));
         if (!trace::same_emit_place(a, x, b, y))
-            return EventDivergence{i, head + what + "taken at " + words(a, x) + " in A, " + words(b, y) + " in B"};
+            return EventDivergence{i, Message::of("gui.cmpd.taken_at", {at, kind, words(a, x), words(b, y)})};
         if (x.call != y.call || x.depth != y.depth)
-            return EventDivergence{i, head + what + "in send() call " + std::to_string(x.call) + " at depth " +
-                                          std::to_string(x.depth) + " in A, call " + std::to_string(y.call) +
-                                          " at depth " + std::to_string(y.depth) + " in B"};
+            return EventDivergence{
+                i, Message::of("gui.cmpd.call_depth", {at, kind, std::to_string(x.call), std::to_string(x.depth),
+                                                       std::to_string(y.call), std::to_string(y.depth)})};
         if (branches_only) continue;
         if (x.time_us != y.time_us)
-            return EventDivergence{i, head + what + "at " + std::to_string(x.time_us) + " us in A, " +
-                                          std::to_string(y.time_us) + " us in B"};
+            return EventDivergence{
+                i, Message::of("gui.cmpd.time", {at, kind, std::to_string(x.time_us), std::to_string(y.time_us)})};
         const std::size_t na = x.change_end - x.change_begin, nb = y.change_end - y.change_begin;
         for (std::size_t k = 0; k < std::min(na, nb); ++k) {
             const trace::Change& ca = a.changes[x.change_begin + k];
             const trace::Change& cb = b.changes[y.change_begin + k];
             if (!(ca == cb))
-                return EventDivergence{i, head + what + "A sets " + change_words(ca) + ", B " + change_words(cb)};
+                return EventDivergence{i, Message::of("gui.cmpd.sets", {at, kind, change_words(ca), change_words(cb)})};
         }
         if (na != nb)
-            return EventDivergence{
-                i, head + what + "makes " + std::to_string(na) + " changes in A, " + std::to_string(nb) + " in B"};
+            return EventDivergence{i,
+                                   Message::of("gui.cmpd.changes", {at, kind, std::to_string(na), std::to_string(nb)})};
     }
     if (a.events.size() == b.events.size()) return std::nullopt;
     const bool a_longer = a.events.size() > b.events.size();
     const trace::Trace& longer = a_longer ? a : b;
-    return EventDivergence{n, "event " + std::to_string(n) + ": " + (a_longer ? "B" : "A") + " has ended, " +
-                                  (a_longer ? "A" : "B") + " goes on with " + words(longer, longer.events[n])};
+    return EventDivergence{n, Message::of("gui.cmpd.ended", {std::to_string(n), a_longer ? "B" : "A",
+                                                             a_longer ? "A" : "B", words(longer, longer.events[n])})};
 }
 }  // namespace
 

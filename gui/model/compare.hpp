@@ -16,12 +16,15 @@
 
 #include "gui/model/seq_graph.hpp"
 #include "trace/event.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::gui {
 
 struct EventDivergence {
     std::size_t event = 0;  // first index where the traces differ (== the shorter size when one is a prefix)
-    std::string what;       // "event 12: A has push_one in tcp_sendmsg, B has nagle_defer in tcp_write_xmit"
+    // "event 12: A has push_one in tcp_sendmsg, B has nagle_defer in tcp_write_xmit", as a
+    // string-table text (util/message.hpp): the view says it in the GUI's language.
+    util::Message what;
 };
 
 // nullopt when both have the same events (kind, function, line, call, depth,

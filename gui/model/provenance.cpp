@@ -159,13 +159,12 @@ std::optional<int64_t> seq_of_page_byte(const ProvenanceIndex& idx, uint32_t pag
     return found;
 }
 
-std::string describe_origin(const ByteOrigin& o) {
-    if (!o.found)
-        return "no copy put sequence number " + std::to_string(o.seq) + " into an skb (a SYN/FIN, or not sent yet)";
-    std::string s = "send() call " + std::to_string(o.call);
-    if (o.iov >= 0) s += ", iovec " + std::to_string(o.iov) + " byte " + std::to_string(o.iov_offset);
-    s += " (buffer offset " + std::to_string(o.buf_offset) + ")";
-    return s;
+util::Message describe_origin(const ByteOrigin& o) {
+    using util::Message;
+    if (!o.found) return Message::of("gui.prov.origin.none", {std::to_string(o.seq)});
+    if (o.iov < 0) return Message::of("gui.prov.origin.call", {std::to_string(o.call), std::to_string(o.buf_offset)});
+    return Message::of("gui.prov.origin.call_iov", {std::to_string(o.call), std::to_string(o.iov),
+                                                    std::to_string(o.iov_offset), std::to_string(o.buf_offset)});
 }
 
 }  // namespace sendpath::gui

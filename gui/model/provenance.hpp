@@ -17,6 +17,7 @@
 
 #include "gui/model/seq_graph.hpp"
 #include "trace/event.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::gui {
 
@@ -77,7 +78,8 @@ std::optional<int64_t> seq_of_page_byte(const ProvenanceIndex& idx, uint32_t pag
 // Why the transmit event `transmit` happened: the push decisions before it.
 std::vector<Decision> push_decisions(const trace::Trace& t, std::size_t transmit);
 
-// "send() call 2, iovec 1 byte 57 (buffer offset 157)"-style one-liners for the view.
-std::string describe_origin(const ByteOrigin& o);
+// "send() call 2, iovec 1 byte 57 (buffer offset 157)"-style one-liners for
+// the view, as a string-table text (util/message.hpp) it says in the GUI's language.
+util::Message describe_origin(const ByteOrigin& o);
 
 }  // namespace sendpath::gui

@@ -68,7 +68,7 @@ public:
                     .c_str());
         if (branch_) {
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextColored(colors::kError, "%s", TF("gui.cmp.paths_part", {branch_->what}).c_str());
+            ImGui::TextColored(colors::kError, "%s", TF("gui.cmp.paths_part", {branch_->what.str(ui_lang())}).c_str());
             ImGui::PopTextWrapPos();
             const std::string label = TF("gui.cmp.go_to", {std::to_string(branch_->event)});
             if (ImGui::SmallButton(label.c_str())) ctx.push(Command::jump(branch_->event));
@@ -78,7 +78,8 @@ public:
         }
         if (divergence_ && (!branch_ || divergence_->event < branch_->event)) {
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextColored(colors::kChangedText, "%s", TF("gui.cmp.values_differ", {divergence_->what}).c_str());
+            ImGui::TextColored(colors::kChangedText, "%s",
+                               TF("gui.cmp.values_differ", {divergence_->what.str(ui_lang())}).c_str());
             ImGui::PopTextWrapPos();
         } else if (!divergence_) {
             ImGui::TextColored(colors::kGood, "%s", T("gui.cmp.identical"));

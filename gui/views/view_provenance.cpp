@@ -47,7 +47,7 @@ public:
         ImGui::SameLine();
         if (ImGui::SmallButton(T("gui.prov.clear"))) ctx.vs.picked_seq.reset();
         if (!o.found) {
-            text_dim(describe_origin(o));
+            text_dim(describe_origin(o).str(ui_lang()));
             return;
         }
         // A lesson question waits: the copy and the frames after the cursor are the future.
@@ -59,7 +59,8 @@ public:
             return;
         }
         ImGui::Separator();
-        ImGui::TextColored(colors::kChangedText, "%s", TF("gui.prov.from", {describe_origin(o)}).c_str());
+        ImGui::TextColored(colors::kChangedText, "%s",
+                           TF("gui.prov.from", {describe_origin(o).str(ui_lang())}).c_str());
         if (o.iov < 0) text_dim(T("gui.prov.no_iovecs"));
         jump_line(ctx, o.copy.event, "%s",
                   TF(o.copy.page ? "gui.prov.copied_by" : "gui.prov.copied_by_linear",

@@ -90,7 +90,8 @@ private:
         } else {
             const std::string& why = doc.trace().end_reason;
             ImGui::TextUnformatted(
-                TF("gui.timeline.run_ended", {std::to_string(doc.size()), why.empty() ? "?" : why}).c_str());
+                TF("gui.timeline.run_ended", {std::to_string(doc.size()), why.empty() ? "?" : end_reason_text(why)})
+                    .c_str());
         }
     }
 

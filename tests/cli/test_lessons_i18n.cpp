@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -207,4 +208,23 @@ TEST_CASE("cli: lessons check finds an answer given away in a Chinese step") {
     spit(path, l.dump(2));
     const Result ok = cli(d, {"lessons", "check", path});
     CHECK_MESSAGE(ok.status == 0, ok.err);
+}
+
+TEST_CASE("cli: lessons --lang zh_CN says what is wrong with a bad lesson in Chinese, English without it") {
+    TempDir d;
+    LocaleEnv env(nullptr);
+    fs::create_directories(d.path / "ls");
+    {
+        std::ofstream out(d.path / "ls" / "bad.json");
+        out << R"({"id": "Bad Id", "title": "x"})";
+    }
+    const Result en = cli(d, {"lessons", "ls"});
+    CHECK(has(en.err,
+              "sendpath-cli: ls/bad.json: /id: expected a lesson id of 1 to 64 characters a-z, 0-9, '-' or '_' (it "
+              "names the lesson in answers files), got \"Bad Id\"\n"));
+    const Result zh = cli(d, {"lessons", "ls", "--lang", "zh_CN"});
+    CHECK_MESSAGE(has(zh.err,
+                      "sendpath-cli: ls/bad.json: /id: 应为 1 到 64 个字符的课程 id，只含 a-z、0-9、'-' 或 "
+                      "'_'（答案文件用它指明课程），实际为 \"Bad Id\"\n"),
+                  zh.err);
 }

@@ -58,7 +58,7 @@ TEST_CASE("provenance: a byte of the fourth iovec of iovecs.json") {
     // One skb, one push at the end of the call: out_push starts the chain.
     CHECK(tx.why.front().kind == trace::Kind::out_push);
     CHECK(tx.why.back().event < tx.event);
-    CHECK(describe_origin(o).find("iovec 3 byte 10") != std::string::npos);
+    CHECK(describe_origin(o).str().find("iovec 3 byte 10") != std::string::npos);
     // The page byte maps back to the same sequence number.
     CHECK(seq_of_page_byte(idx, o.copy.page, o.page_byte, t.events.size()) == seq);
 }

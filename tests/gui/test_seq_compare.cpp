@@ -124,7 +124,7 @@ TEST_CASE("compare: Nagle against TCP_NODELAY") {
     const auto d = first_event_divergence(nagle, nodelay);
     REQUIRE(d);
     CHECK(d->event < std::min(nagle.events.size(), nodelay.events.size()));
-    CHECK(d->what.find("event " + std::to_string(d->event)) == 0);
+    CHECK(d->what.str().find("event " + std::to_string(d->event)) == 0);
     // Everything before the divergence is the same.
     for (std::size_t i = 0; i < d->event; ++i) CHECK(nagle.events[i].kind == nodelay.events[i].kind);
 
@@ -156,7 +156,7 @@ TEST_CASE("compare: identical traces, and one that stops early") {
     const auto d = first_event_divergence(a, shorter);
     REQUIRE(d);
     CHECK(d->event == a.events.size() - 3);
-    CHECK(d->what.find("B has ended") != std::string::npos);
+    CHECK(d->what.str().find("B has ended") != std::string::npos);
     // A changed argument is found and named.
     trace::Trace edited = a;
     const std::size_t k = a.events.size() / 2;
@@ -193,10 +193,10 @@ TEST_CASE("compare: the branch divergence of Nagle against TCP_NODELAY is where 
     CHECK(values->event <= branch->event);
     CHECK(branch->event > 9);  // both connect and enter the first send() alike
     const bool nagle_side = nagle.events[branch->event].kind == trace::Kind::nagle_defer ||
-                            branch->what.find("nagle_defer") != std::string::npos;
+                            branch->what.str().find("nagle_defer") != std::string::npos;
     CHECK(nagle_side);
     // Field names, not numbers, in the description of a value difference.
-    CHECK(values->what.find("field 3") == std::string::npos);
+    CHECK(values->what.str().find("field 3") == std::string::npos);
 }
 
 TEST_CASE("layout: the sequence graph, Compare and Byte provenance open inside the window") {

@@ -14,6 +14,7 @@ struct Caught {
     bool thrown = false;
     std::string file, place, expected;
     std::string message;  // what(): "file: place: expected"
+    std::string zh;       // the same in Chinese, as the GUI in Chinese says it
     explicit operator bool() const { return thrown; }
 };
 
@@ -23,7 +24,9 @@ template <class F>
 Caught input_error_of(F&& f) {
     try {
         (void)std::forward<F>(f)();
-    } catch (const sendpath::InputError& e) { return {true, e.file(), e.place(), e.expected(), e.what()}; }
+    } catch (const sendpath::InputError& e) {
+        return {true, e.file(), e.place(), e.expected(), e.what(), e.text("zh_CN")};
+    }
     return {};
 }
 

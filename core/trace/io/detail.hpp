@@ -33,6 +33,7 @@
 
 #include "trace/event.hpp"
 #include "trace/name_table.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::trace::io {
 
@@ -133,6 +134,8 @@ inline int64_t wrap_add(int64_t a, int64_t b) {
 // ---------------------------------------------------------------- texts for messages
 
 std::string range_text(int64_t lo, int64_t hi);
+// The same as a string-table text (util/message.hpp), for readers whose errors the GUI translates.
+util::Message range_message(int64_t lo, int64_t hi);
 // "format version 1 or 2 (the ones this sendpath reads)"
 std::string format_version_expected();
 // The end of every reader: validates the trace, gives its events this build's

@@ -35,7 +35,7 @@ FileText read_whole(std::istream& in, std::size_t size, const std::string& path)
     in.clear();
     in.seekg(0);
     in.read(f.data.get(), static_cast<std::streamsize>(size));
-    if (in.bad()) throw InputError(path, "", "a readable file (read error)");
+    if (in.bad()) throw InputError(path, "", util::Message::of("err.trace.read_error"));
     f.size = static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount()));  // shorter if it shrank meanwhile
     return f;
 }
@@ -52,7 +52,7 @@ int sniff_json(std::span<const uint8_t> bytes) {
 
 Trace load_in_memory(const std::vector<uint8_t>& bytes, const std::string& path) {
     const int kind = sniff_json(bytes);
-    if (kind < 0) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
+    if (kind < 0) throw InputError(path, "", util::Message::of("err.trace.empty_file"));
     if (kind == 1)
         return parse_trace_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
     return parse_trace_cbor(bytes, path);
@@ -62,9 +62,9 @@ Trace load_in_memory(const std::vector<uint8_t>& bytes, const std::string& path)
 
 Trace load_trace(const std::string& path) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", "a trace file, found a directory");
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", util::Message::of("err.trace.directory"));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "", std::string("a readable file (") + std::strerror(errno) + ")");
+    if (!in) throw InputError(path, "", util::Message::of("err.trace.unreadable", {std::strerror(errno)}));
     in.seekg(0, std::ios::end);
     const std::streamoff end = in.tellg();
     if (end < 0 || !in) return load_in_memory(read_file_bytes(path), path);  // not seekable: a pipe, a device
@@ -76,7 +76,7 @@ Trace load_trace(const std::string& path) {
     head.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
     int kind = sniff_json(head);
     if (kind < 0 && head.size() < size) return load_in_memory(read_file_bytes(path), path);  // 64 KiB of white space
-    if (kind < 0) throw InputError(path, "", "a trace (JSON or CBOR), found an empty file");
+    if (kind < 0) throw InputError(path, "", util::Message::of("err.trace.empty_file"));
     if (kind == 1) {
         const FileText text = read_whole(in, size, path);
         return parse_trace_json(std::string_view(text.data.get(), text.size), path);

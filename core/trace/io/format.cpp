@@ -59,11 +59,14 @@ std::string format_version_expected() {
            " (the ones this sendpath reads)";
 }
 
-std::string range_text(int64_t lo, int64_t hi) {
-    if (hi < lo) return "nothing (the table it indexes is empty)";
-    if (lo == kI64Min && hi == kI64Max) return "an integer";
-    if (hi == kI64Max) return "an integer, " + std::to_string(lo) + " or more";
-    return "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+std::string range_text(int64_t lo, int64_t hi) { return range_message(lo, hi).str(); }
+
+util::Message range_message(int64_t lo, int64_t hi) {
+    using util::Message;
+    if (hi < lo) return Message::of("err.trace.range.empty_table");
+    if (lo == kI64Min && hi == kI64Max) return Message::of("err.trace.range.any");
+    if (hi == kI64Max) return Message::of("err.trace.range.at_least", {std::to_string(lo)});
+    return Message::of("err.trace.range.from_to", {std::to_string(lo), std::to_string(hi)});
 }
 
 std::string pointer_escape(std::string_view key) {

@@ -20,30 +20,43 @@ using namespace io;
 
 namespace {
 
-std::string found(const json& v) {
+// What was found, for "..., found <it>": values as they are, kinds of value
+// as string-table texts (the GUI says those in its language).
+util::Message found_message(const json& v) {
+    using util::Message;
     switch (v.type()) {
         case json::value_t::string: return quote_short(v.get_ref<const std::string&>());
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
+        case json::value_t::object: return Message::of("err.val.object");
+        case json::value_t::array: return Message::of("err.trace.val.array");
         case json::value_t::null: return "null";
-        case json::value_t::binary: return "binary data";
-        case json::value_t::discarded: return "nothing";
+        case json::value_t::binary: return Message::of("err.trace.val.binary");
+        case json::value_t::discarded: return Message::of("err.val.nothing");
         default: return json_text(v);
     }
+}
+std::string found(const json& v) { return found_message(v).str(); }
+
+// "<what>, found <v>"
+util::Message what_found(const util::Message& what, const json& v) {
+    return util::Message::of("err.trace.found", {what, found_message(v)});
+}
+// A text of the string table (util/message.hpp): said in the GUI's language.
+util::Message keyed(std::string key, std::vector<util::Message> args = {}) {
+    return util::Message::of(std::move(key), std::move(args));
 }
 
 class JsonTraceReader {
 public:
     JsonTraceReader(const std::string& name, Trace& t) : name_(name), t_(t) {}
 
-    [[noreturn]] void fail(const std::string& place, const std::string& expected) const {
+    [[noreturn]] void fail(const std::string& place, const util::Message& expected) const {
         throw InputError(name_, place, expected);
     }
-    [[noreturn]] void fail(const Where& w, const std::string& expected) const {
+    [[noreturn]] void fail(const Where& w, const util::Message& expected) const {
         throw InputError(name_, w.section == "/" ? std::string("/") : w.str(), expected);
     }
 
-    int64_t int_in(const json& v, const Where& w, std::string_view what, int64_t lo, int64_t hi) const {
+    int64_t int_in(const json& v, const Where& w, const util::Message& what, int64_t lo, int64_t hi) const {
         if (v.is_number_unsigned()) {
             const uint64_t u = v.get<uint64_t>();
             if (u <= static_cast<uint64_t>(hi) && static_cast<int64_t>(u) >= lo) return static_cast<int64_t>(u);
@@ -51,20 +64,20 @@ public:
             const int64_t x = v.get<int64_t>();
             if (x >= lo && x <= hi) return x;
         }
-        fail(w, std::string(what) + ": " + range_text(lo, hi) + ", found " + found(v));
+        fail(w, keyed("err.trace.int_found", {what, range_message(lo, hi), found_message(v)}));
     }
-    const std::string& str(const json& v, const Where& w, std::string_view what) const {
-        if (!v.is_string()) fail(w, std::string(what) + ", found " + found(v));
+    const std::string& str(const json& v, const Where& w, const util::Message& what) const {
+        if (!v.is_string()) fail(w, what_found(what, v));
         return v.get_ref<const std::string&>();
     }
     int name_in(const json& v, const Where& w, const NameTable& names) const {
         const int id = v.is_string() ? names.find(v.get_ref<const std::string&>()) : -1;
-        if (id < 0) fail(w, names.expected() + ", found " + found(v));
+        if (id < 0) fail(w, keyed("err.trace.found", {names.expected_message(), found_message(v)}));
         return id;
     }
     // Refuses unknown keys and reports the first missing one.
-    void check_keys(const json& obj, const Where& w, std::string_view what, const std::vector<std::string_view>& keys,
-                    std::size_t required) const {
+    void check_keys(const json& obj, const Where& w, const util::Message& what,
+                    const std::vector<std::string_view>& keys, std::size_t required) const {
         {
             // The common case: only known keys, the required ones among them,
             // checked without building any text.
@@ -79,13 +92,11 @@ public:
         }
         for (const auto& [k, v] : obj.items()) {
             if (std::find(keys.begin(), keys.end(), k) == keys.end())
-                fail(w.at(k), "one of the keys of " + std::string(what) + " (" + util::join(keys) +
-                                  "), found the unknown key " + quote_short(k));
+                fail(w.at(k), keyed("err.trace.unknown_key", {what, util::join(keys), quote_short(k)}));
         }
         for (std::size_t i = 0; i < required; ++i)
             if (!obj.contains(keys[i]))
-                fail(w.at(keys[i]), "the required key \"" + std::string(keys[i]) + "\" of " + std::string(what) +
-                                        ", found no such key");
+                fail(w.at(keys[i]), keyed("err.trace.missing_key", {std::string(keys[i]), what}));
     }
 
     Change change(const json& c, const Where& w) const {
@@ -100,7 +111,7 @@ public:
         const auto& keys = change_keys(ch.op);
         if (c.size() != keys.size() ||
             !std::all_of(keys.begin(), keys.end(), [&](std::string_view k) { return c.contains(k); }))
-            check_keys(c, w, "a " + std::string(op_name(ch.op)) + " change", keys, keys.size());
+            check_keys(c, w, keyed("err.trace.what.change", {std::string(op_name(ch.op))}), keys, keys.size());
         if (s.target != TargetKind::none) {
             const std::string_view key = target_key(s.target);
             ch.target = static_cast<uint32_t>(int_in(
@@ -147,19 +158,19 @@ public:
 
     void event(const json& j, std::size_t i) {
         const Where w{"/events", i};
-        if (!j.is_object()) fail(w, "an event object, found " + found(j));
+        if (!j.is_object()) fail(w, what_found(keyed("err.trace.what.event_object"), j));
         // The first seven are required; then one of "site" and "line" (below).
         static const std::vector<std::string_view> keys{"i",    "t",    "kind", "function", "depth", "file",
                                                         "call", "site", "line", "stack",    "args",  "changes"};
-        check_keys(j, w, "an event", keys, 7);
+        check_keys(j, w, keyed("err.trace.what.event"), keys, 7);
         if (int_in(j["i"], w.at("i"), "the event's index", 0, kI64Max) != static_cast<int64_t>(i))
             fail(w.at("i"), "the event's index " + std::to_string(i) +
                                 " (events are numbered from 0 in order), found " + found(j["i"]));
         Event e;
-        e.time_us = int_in(j["t"], w.at("t"), "a time in microseconds", 0, kI64Max);
+        e.time_us = int_in(j["t"], w.at("t"), keyed("err.what.time_us"), 0, kI64Max);
         e.kind = static_cast<Kind>(name_in(j["kind"], w.at("kind"), kind_names()));
         e.func = static_cast<Func>(name_in(j["function"], w.at("function"), func_names()));
-        e.depth = static_cast<uint8_t>(int_in(j["depth"], w.at("depth"), "a call depth", 0, kMaxDepth));
+        e.depth = static_cast<uint8_t>(int_in(j["depth"], w.at("depth"), keyed("err.trace.what.depth"), 0, kMaxDepth));
         e.file = intern_file(str(j["file"], w.at("file"), "an engine source file path listed in /files"), w);
         // Format 2 names the emit site; an event without one (and every event
         // of format 1) names its line.
@@ -172,7 +183,7 @@ public:
         else if (has_line)
             e.line = static_cast<uint16_t>(int_in(j["line"], w.at("line"), "a source line", 0, kMaxLine));
         else fail(w.at("site"), "the required key \"site\" (or \"line\") of an event, found neither");
-        e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), "a send() call number", 0, kU32Max));
+        e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), keyed("err.trace.what.call"), 0, kU32Max));
         // Checked against /stacks (which may come later in the file) by validate_trace.
         if (auto it = j.find("stack"); it != j.end())
             e.stack =
@@ -227,20 +238,21 @@ public:
 
     void frame(const json& j, std::size_t k) {
         const Where w{"/frames", k};
-        if (!j.is_object()) fail(w, "a frame object, found " + found(j));
+        if (!j.is_object()) fail(w, what_found(keyed("err.trace.what.frame_object"), j));
         static const std::vector<std::string_view> keys{"i", "t", "dir", "event", "skb", "dropped", "hex"};
-        check_keys(j, w, "a frame", keys, keys.size());
+        check_keys(j, w, keyed("err.trace.what.frame"), keys, keys.size());
         if (int_in(j["i"], w.at("i"), "the frame's index", 0, kI64Max) != static_cast<int64_t>(k))
             fail(w.at("i"), "the frame's index " + std::to_string(k) +
                                 " (frames are numbered from 0 in order), found " + found(j["i"]));
         Frame f;
-        f.time_us = int_in(j["t"], w.at("t"), "a time in microseconds", 0, kI64Max);
+        f.time_us = int_in(j["t"], w.at("t"), keyed("err.what.time_us"), 0, kI64Max);
         const std::string& dir = str(j["dir"], w.at("dir"), "\"out\" or \"in\"");
         if (dir != "out" && dir != "in") fail(w.at("dir"), "\"out\" or \"in\", found " + quote_short(dir));
         f.dir = dir == "in";
-        f.event = static_cast<uint32_t>(int_in(j["event"], w.at("event"), "an event index", 0, kU32Max));
+        f.event =
+            static_cast<uint32_t>(int_in(j["event"], w.at("event"), keyed("err.trace.what.event_index"), 0, kU32Max));
         f.skb = static_cast<uint32_t>(int_in(j["skb"], w.at("skb"), "an skb id (0 = none)", 0, kU32Max));
-        if (!j["dropped"].is_boolean()) fail(w.at("dropped"), "true or false, found " + found(j["dropped"]));
+        if (!j["dropped"].is_boolean()) fail(w.at("dropped"), what_found(keyed("err.what.bool"), j["dropped"]));
         f.dropped = j["dropped"].get<bool>();
         const std::string& hex = str(j["hex"], w.at("hex"), "the frame's bytes as a hex string");
         if (hex.size() % 2)
@@ -301,7 +313,7 @@ private:
 };
 
 // nlohmann reports the byte after the offending character; students edit by line and column.
-std::string line_column(std::string_view text, std::size_t byte) {
+util::Message line_column(std::string_view text, std::size_t byte) {
     const std::size_t p = std::min(byte > 0 ? byte - 1 : 0, text.size());
     std::size_t line = 1, line_start = 0;
     for (std::size_t k = 0; k < p; ++k)
@@ -309,7 +321,7 @@ std::string line_column(std::string_view text, std::size_t byte) {
             ++line;
             line_start = k + 1;
         }
-    return "line " + std::to_string(line) + ", column " + std::to_string(p - line_start + 1);
+    return util::Message::of("err.place.line_column", {std::to_string(line), std::to_string(p - line_start + 1)});
 }
 
 const std::vector<std::string_view>& top_keys_json() {
@@ -408,36 +420,33 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
         // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
         if (auto p = msg.find(": "); p != std::string::npos && msg.rfind("[json.exception", 0) == 0)
             msg = msg.substr(p + 2);
-        throw InputError(name, line_column(text, e.byte), "valid JSON (" + msg + ")");
-    } catch (const json::exception& e) { throw InputError(name, "", std::string("valid JSON (") + e.what() + ")"); }
+        throw InputError(name, line_column(text, e.byte), keyed("err.trace.json_syntax", {msg}));
+    } catch (const json::exception& e) { throw InputError(name, "", keyed("err.trace.json_syntax", {e.what()})); }
 
-    if (!j.is_object()) r.fail(Where{"/"}, "a JSON object (a sendpath trace), found " + found(j));
+    if (!j.is_object()) r.fail(Where{"/"}, what_found(keyed("err.trace.what.trace_object"), j));
     const Where top{};
     // Someone who passes a lesson or scenario file should hear that first.
-    if (!j.contains("format"))
-        r.fail(top.at("format"),
-               "\"sendpath-trace\" (a sendpath trace starts with {\"format\":\"sendpath-trace\", ...), "
-               "found no such key: is this a trace file?");
+    if (!j.contains("format")) r.fail(top.at("format"), keyed("err.trace.no_format"));
     const std::string& format = r.str(j["format"], top.at("format"), "\"sendpath-trace\"");
     if (format != kFormatName) r.fail(top.at("format"), "\"sendpath-trace\", found " + quote_short(format));
-    r.check_keys(j, top, "a sendpath trace", top_keys_json(), top_keys_json().size() - 1);
-    t.format_version =
-        static_cast<int>(r.int_in(j["format_version"], top.at("format_version"), "the format version", 0, 1 << 30));
+    r.check_keys(j, top, keyed("err.trace.what.trace"), top_keys_json(), top_keys_json().size() - 1);
+    t.format_version = static_cast<int>(
+        r.int_in(j["format_version"], top.at("format_version"), keyed("err.trace.what.format_version"), 0, 1 << 30));
     if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
         r.fail(top.at("format_version"), format_version_expected() + ", found " + std::to_string(t.format_version));
-    t.engine_version = r.str(j["engine_version"], top.at("engine_version"), "a version string");
-    t.end_reason = r.str(j["end_reason"], top.at("end_reason"), "a string");
+    t.engine_version = r.str(j["engine_version"], top.at("engine_version"), keyed("err.trace.what.version"));
+    t.end_reason = r.str(j["end_reason"], top.at("end_reason"), keyed("err.trace.what.string"));
     for (const char* key : {"scenario", "options"}) {
         json& v = j[key];
-        if (!v.is_object() && !v.is_null()) r.fail(top.at(key), "an object or null, found " + found(v));
+        if (!v.is_object() && !v.is_null()) r.fail(top.at(key), what_found(keyed("err.trace.what.object_or_null"), v));
     }
     t.scenario = std::move(j["scenario"]);
     t.options = std::move(j["options"]);
     const json& files = j["files"];
-    if (!files.is_array()) r.fail(top.at("files"), "an array of file paths, found " + found(files));
+    if (!files.is_array()) r.fail(top.at("files"), what_found(keyed("err.trace.what.files"), files));
     if (files.size() > kMaxFiles) r.fail(top.at("files"), "at most 256 files, found " + std::to_string(files.size()));
     for (std::size_t k = 0; k < files.size(); ++k)
-        t.files.push_back(r.str(files[k], Where{"/files", k}, "a file path"));
+        t.files.push_back(r.str(files[k], Where{"/files", k}, keyed("err.trace.what.file_path")));
     if (auto it = j.find("stacks"); it != j.end()) {
         if (!it->is_array())
             r.fail(top.at("stacks"), "an array of call stacks (arrays of function names), found " + found(*it));
@@ -457,8 +466,8 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
             t.stacks.push_back(std::move(funcs));
         }
     }
-    if (!j["events"].is_array()) r.fail(top.at("events"), "an array of events, found " + found(j["events"]));
-    if (!j["frames"].is_array()) r.fail(top.at("frames"), "an array of frames, found " + found(j["frames"]));
+    if (!j["events"].is_array()) r.fail(top.at("events"), what_found(keyed("err.trace.what.events"), j["events"]));
+    if (!j["frames"].is_array()) r.fail(top.at("frames"), what_found(keyed("err.trace.what.frames"), j["frames"]));
     r.resolve_files();
     finish_read(t, name);
     return t;
