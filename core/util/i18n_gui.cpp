@@ -120,6 +120,7 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.lesson.submit", "Submit"},
         {"gui.lesson.submit_hint", "ends the assessment and shows the results"},
         {"gui.lesson.asked_at", "- {0}: asked at event {1}"},
+        {"gui.lesson.asked_later", "- {0}: asked later"},
         {"gui.lesson.go_to_event", "go to its event"},
         {"gui.lesson.which_branch", "which branch?"},
         {"gui.lesson.kind_hint", "event kind, e.g. tail_append"},

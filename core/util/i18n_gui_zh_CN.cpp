@@ -114,6 +114,7 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.lesson.submit", "提交"},
         {"gui.lesson.submit_hint", "结束测验并显示结果"},
         {"gui.lesson.asked_at", "- {0}：在事件 {1} 处提问"},
+        {"gui.lesson.asked_later", "- {0}：稍后提问"},
         {"gui.lesson.go_to_event", "转到它的事件"},
         {"gui.lesson.which_branch", "哪个分支？"},
         {"gui.lesson.kind_hint", "事件类型，例如 tail_append"},

@@ -220,4 +220,9 @@ std::string utc_now_iso() {
     return buf;
 }
 
+util::Message upcoming_question_line(const std::string& id, std::size_t event, bool future_hidden) {
+    if (future_hidden) return util::Message::of("gui.lesson.asked_later", {id});
+    return util::Message::of("gui.lesson.asked_at", {id, std::to_string(event)});
+}
+
 }  // namespace sendpath::gui

@@ -24,6 +24,7 @@
 
 #include "lesson/grade.hpp"
 #include "lesson/lesson.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::gui {
 
@@ -124,5 +125,10 @@ private:
 
 // UTC now as ISO 8601, for attempts and submit times.
 std::string utc_now_iso();
+
+// The line the Lesson window shows for a question the cursor has not reached
+// yet: its id, and the event it is asked at, unless the future is hidden
+// (the number would tell the student the run lasts at least that long).
+util::Message upcoming_question_line(const std::string& id, std::size_t event, bool future_hidden);
 
 }  // namespace sendpath::gui

@@ -111,7 +111,7 @@ private:
         const bool reached = cur >= k.event;
         const bool checked = ls.checked.count(q.id) != 0;
         if (!reached && !ls.instructor) {
-            text_dim(TF("gui.lesson.asked_at", {q.id, std::to_string(k.event)}));
+            text_dim(upcoming_question_line(q.id, k.event, ctx.doc.future_hidden()).str(ui_lang()));
             ImGui::PopID();
             return;
         }

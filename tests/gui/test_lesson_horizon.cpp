@@ -106,6 +106,24 @@ TEST_CASE("lesson: while a question waits the horizon is the cursor, and every v
     CHECK(!doc->future_hidden());
 }
 
+TEST_CASE("lesson: a question not reached yet is listed without its event while the future is hidden") {
+    auto doc = open_lesson("01-first-send.json");
+    REQUIRE(doc->lesson);
+    LessonSession& ls = *doc->lesson;
+    doc->seek(key_of(ls, "branch1").event);
+    REQUIRE(doc->future_hidden());
+    const auto& later = key_of(ls, "segments");
+    // The event a later question is asked at would say the run lasts that long.
+    const std::string hidden = upcoming_question_line(later.id, later.event, doc->future_hidden()).str();
+    CHECK(hidden == "- segments: asked later");
+    CHECK(hidden.find(std::to_string(later.event)) == std::string::npos);
+    CHECK(upcoming_question_line(later.id, later.event, doc->future_hidden()).str("zh_CN") == "- segments：稍后提问");
+    // With nothing hidden (instructor mode), the event is said.
+    ls.instructor = true;
+    CHECK(upcoming_question_line(later.id, later.event, doc->future_hidden()).str() ==
+          "- segments: asked at event " + std::to_string(later.event));
+}
+
 TEST_CASE("lesson: a question at the cursor's event holds the replay, event 0 included") {
     auto doc = open_lesson("09-full-sndbuf.json");
     LessonSession& ls = *doc->lesson;
