@@ -313,25 +313,33 @@ TEST_CASE(
                 CHECK(!peer::tap_frame_for_engine(x.bytes, inj.our_mac()));
                 break;
             case Mutation::bad_ack: {
-                // Taken as a segment of this connection. With its sequence
-                // number moved out of the receive window, tcp_validate_incoming
-                // drops it unread (seq_reject); else tcp_ack drops it for its
-                // ACK number (reason 1: before snd_una, 2: past snd_nxt).
+                // Taken as a segment of this connection. Its timestamp is a
+                // copy of an earlier frame's, so PAWS may find it older than
+                // ts_recent and tcp_validate_incoming drop it unread
+                // (paws_reject); with its sequence number moved out of the
+                // receive window it is dropped unread too (seq_reject); else
+                // tcp_ack drops it for its ACK number (reason 1: before
+                // snd_una, 2: past snd_nxt).
                 REQUIRE(p);
                 CHECK(f.dropped == 0);
                 REQUIRE(f.event < t.events.size());
                 // Its frame belongs to the first event after it arrived.
                 std::optional<std::size_t> e;
                 const Kind k0 = t.events[f.event].kind;
-                if (k0 == Kind::ack || k0 == Kind::seq_reject) {
+                if (k0 == Kind::ack || k0 == Kind::seq_reject || k0 == Kind::paws_reject) {
                     e = f.event;
                 } else {
-                    const auto a = sptest::find_next(t, Kind::ack, f.event);
-                    const auto r = sptest::find_next(t, Kind::seq_reject, f.event);
-                    e = !a ? r : !r ? a : std::min(*a, *r);
+                    for (Kind k : {Kind::ack, Kind::seq_reject, Kind::paws_reject}) {
+                        const auto n = sptest::find_next(t, k, f.event);
+                        if (n && (!e || *n < *e)) e = n;
+                    }
                 }
                 REQUIRE(e);
-                if (t.events[*e].kind == Kind::seq_reject) {
+                if (t.events[*e].kind == Kind::paws_reject) {
+                    CHECK(t.arg(*e, Arg::seq) == p->tcp->seq);
+                    REQUIRE(p->tcp->options.ts);
+                    CHECK(t.arg(*e, Arg::value) == p->tcp->options.ts->first);
+                } else if (t.events[*e].kind == Kind::seq_reject) {
                     CHECK(t.arg(*e, Arg::seq) == p->tcp->seq);
                 } else {
                     const int64_t reason = t.arg(*e, Arg::reason);
