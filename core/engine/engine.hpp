@@ -242,6 +242,9 @@ public:
     bool tcp_try_undo_partial(int64_t acked, int64_t tsecr);
     bool tcp_try_undo_loss(int64_t tsecr);
     void tcp_clear_retrans_stamp();
+    int32_t tcp_ts_lag(uint32_t tsval) const;
+    bool tcp_paws_check(uint32_t tsval, int32_t paws_win) const;
+    bool tcp_may_update_window(int64_t ack, int64_t ack_seq, int64_t nwin) const;
     bool tcp_paws_discard(const net::TcpRepr& th, int64_t payload_len) const;
     void tcp_set_ca_state(int64_t state, bool new_high_seq);
     void tcp_add_reno_sack();

@@ -176,8 +176,7 @@ void Engine::tcp_v4_rcv(const Received& in) {
     // starts at or before rcv_wup (rcv_nxt here) and whose TSval is not older
     // (tcp_paws_check with no slack).
     if (sk.tstamp_ok && th.options.ts && !(th.flags & TCPHDR_SYN) && !after(th.seq, sk.rcv_nxt) &&
-        static_cast<int32_t>(static_cast<uint32_t>(sk.ts_recent) - th.options.ts->first) <= 0 &&
-        sk.ts_recent != th.options.ts->first) {
+        tcp_paws_check(th.options.ts->first, 0) && sk.ts_recent != th.options.ts->first) {
         rec_.set(SF::ts_recent, th.options.ts->first);
         rec_.arg(Arg::value, th.options.ts->first);
         SP_EMIT(rec_, ts_recent);
@@ -233,26 +232,39 @@ void Engine::tcp_v4_rcv(const Received& in) {
     }
 }
 
+// How many timestamp ticks tsval lags ts_recent (negative: it is newer).
+int32_t Engine::tcp_ts_lag(uint32_t tsval) const {
+    return static_cast<int32_t>(static_cast<uint32_t>(st_const().sk.ts_recent) - tsval);
+}
+
+// tcp_paws_check: tsval lags ts_recent by at most paws_win ticks. (The other
+// way it passes, ts_recent being 24 days old, never comes in a run.)
+bool Engine::tcp_paws_check(uint32_t tsval, int32_t paws_win) const { return tcp_ts_lag(tsval) <= paws_win; }
+
+// tcp_may_update_window: the ACK moves snd_una, or the segment is newer than
+// the one that last set the window (snd_wl1), or as new and offers more.
+bool Engine::tcp_may_update_window(int64_t ack, int64_t ack_seq, int64_t nwin) const {
+    const auto& sk = st_const().sk;
+    return after(ack, sk.snd_una) || after(ack_seq, sk.snd_wl1) || (ack_seq == sk.snd_wl1 && nwin > sk.snd_wnd);
+}
+
 // tcp_paws_discard: the TSval is older than ts_recent by more than
-// TCP_PAWS_WINDOW (1), and the segment is not a disordered ACK. (The other
-// way tcp_paws_check passes, ts_recent being 24 days old, never comes in a
-// run.) tcp_disordered_ack: a pure ACK at rcv_nxt, a duplicate of snd_una,
-// that does not update the window and whose TSval lies within one RTO of
+// TCP_PAWS_WINDOW (1), and the segment is not a disordered ACK.
+// tcp_disordered_ack: a pure ACK at rcv_nxt, a duplicate of snd_una, that
+// does not update the window and whose TSval lies within one RTO of
 // ts_recent: such an ACK overtaken by a newer one is harmless.
 bool Engine::tcp_paws_discard(const net::TcpRepr& th, int64_t payload_len) const {
     const auto& sk = st_const().sk;
     const auto tsval = th.options.ts->first;
-    const int32_t behind = static_cast<int32_t>(static_cast<uint32_t>(sk.ts_recent) - tsval);
-    if (behind <= TCP_PAWS_WINDOW) return false;
+    if (tcp_paws_check(tsval, TCP_PAWS_WINDOW)) return false;
     const int64_t seq = th.seq;
     const int64_t end_seq = seq_add(seq, payload_len + ((th.flags & TCPHDR_FIN) ? 1 : 0));
     const int64_t ack = th.ack;
     const int64_t nwin = static_cast<int64_t>(th.window) << sk.snd_wscale;
-    const bool may_update_window =
-        after(ack, sk.snd_una) || after(seq, sk.snd_wl1) || (seq == sk.snd_wl1 && nwin > sk.snd_wnd);
     const int64_t rto_jiffies = sk.icsk_rto_us / 1000;
     const bool disordered_ack = (th.flags & TCPHDR_ACK) && seq == end_seq && seq == sk.rcv_nxt && ack == sk.snd_una &&
-                                !may_update_window && behind <= rto_jiffies * 1024 / 1000;
+                                !tcp_may_update_window(ack, seq, nwin) &&
+                                tcp_ts_lag(tsval) <= rto_jiffies * 1024 / 1000;
     return !disordered_ack;
 }
 
@@ -291,7 +303,7 @@ void Engine::tcp_ack(int64_t ack, int64_t ack_seq, int64_t seg_end, int64_t wind
 
     // tcp_ack_update_window
     const int64_t nwin = syn ? window : window << sk.snd_wscale;
-    if (after(ack, sk.snd_una) || after(ack_seq, sk.snd_wl1) || (ack_seq == sk.snd_wl1 && nwin > sk.snd_wnd)) {
+    if (tcp_may_update_window(ack, ack_seq, nwin)) {
         flag |= FLAG_WIN_UPDATE;
         rec_.set(SF::snd_wl1, ack_seq);
         if (sk.snd_wnd != nwin) {
