@@ -111,7 +111,11 @@ std::vector<uint8_t> mutate(const std::vector<uint8_t>& real, const net::ParsedF
 // frames to the engine, to copy; our SYN, to know where the data starts) and
 // injects kPerFrame frames for every frame the kernel sends, until the kernel
 // has acknowledged all the data (or the engine closes), or it has sent `limit`.
+// The kernel may acknowledge 4 MiB in a handful of stretch ACKs (seen: 8); so
+// that every kind is injected often enough, copies of its last frame go on
+// until kMinInjected, while the engine sleeps before its close.
 constexpr int kPerFrame = 16;
+constexpr std::size_t kMinInjected = 400;
 
 class Injector {
 public:
@@ -164,17 +168,21 @@ private:
             const std::vector<uint8_t> real(buf.begin(), buf.begin() + n);
             const auto p = net::parse_frame(real, nullptr);
             if (!p || !p->is_tcp()) continue;
-            if (p->tcp->flags & net::TCP_SYN) continue;  // the SYN-ACK: no copies of it
-            if (from.sll_pkttype != PACKET_OUTGOING) {   // the engine's frame to the kernel
+            if (from.sll_pkttype != PACKET_OUTGOING) {  // the engine's frame to the kernel
                 if (p->tcp->flags & net::TCP_SYN) isn_ = p->tcp->seq;
                 if (p->tcp->flags & net::TCP_FIN) break;
                 continue;
             }
-            // The kernel has all the data: injection ends while the engine,
-            // sleeping before its close, still reads what was injected.
-            if (isn_ && p->tcp->ack - (*isn_ + 1) >= bytes_) break;
+            if (p->tcp->flags & net::TCP_SYN) continue;  // the kernel's SYN-ACK: no copies of it
+            // The kernel has all the data: injection ends (after kMinInjected)
+            // while the engine, sleeping before its close, still reads what
+            // was injected.
+            const bool all_acked = isn_ && p->tcp->ack - (*isn_ + 1) >= bytes_;
+            if (all_acked && injected_.size() >= kMinInjected) break;
             our_mac_ = p->eth.dst;
-            for (int k = 0; k < kPerFrame && injected_.size() < limit_; ++k) {
+            const std::size_t quota =
+                all_acked ? std::min(limit_, kMinInjected) : std::min(limit_, injected_.size() + kPerFrame);
+            while (injected_.size() < quota) {
                 const auto m = static_cast<Mutation>(next++ % static_cast<int>(Mutation::count_));
                 std::vector<uint8_t> f;
                 if (m == Mutation::random_bytes || m == Mutation::random_ipv4) {
@@ -200,6 +208,7 @@ private:
                 }
                 injected_.push_back({m, std::move(f)});
             }
+            if (all_acked) break;
         }
         ::close(fd);
     }
