@@ -12,8 +12,10 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <linux/if_packet.h>
 #include <map>
+#include <optional>
 #include <cstring>
 #include <linux/if_ether.h>
 #include <net/if.h>
@@ -119,8 +121,13 @@ constexpr std::size_t kMinInjected = 400;
 
 class Injector {
 public:
+    // Returns once the injector listens on tap0 (or has failed): a SYN sent
+    // before that would go unseen, and without our sequence number the
+    // injector would never know the kernel has all the data (CI saw 176
+    // frames injected instead of 400 when the engine's SYN won that race).
     Injector(std::string ns, uint32_t bytes, std::size_t limit) : ns_(std::move(ns)), bytes_(bytes), limit_(limit) {
         th_ = std::thread([this] { run(); });
+        while (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ~Injector() { stop(); }
     void stop() {
@@ -154,6 +161,7 @@ private:
             ::close(fd);
             return fail("bind to tap0");
         }
+        ready_ = true;
         std::mt19937 rng(14);
         std::vector<uint8_t> buf(65536);
         int next = 0;
@@ -173,7 +181,10 @@ private:
                 if (p->tcp->flags & net::TCP_FIN) break;
                 continue;
             }
-            if (p->tcp->flags & net::TCP_SYN) continue;  // the kernel's SYN-ACK: no copies of it
+            if (p->tcp->flags & net::TCP_SYN) {  // the kernel's SYN-ACK: no copies of it
+                isn_ = p->tcp->ack - 1;          // it acknowledges our SYN, whether or not we saw it
+                continue;
+            }
             // The kernel has all the data: injection ends (after kMinInjected)
             // while the engine, sleeping before its close, still reads what
             // was injected.
@@ -212,13 +223,17 @@ private:
         }
         ::close(fd);
     }
-    void fail(const std::string& what) { error_ = what + ": " + std::strerror(errno); }
+    void fail(const std::string& what) {
+        error_ = what + ": " + std::strerror(errno);
+        ready_ = true;
+    }
 
     std::string ns_;
     uint32_t bytes_;  // the transfer's size
     std::size_t limit_;
     std::optional<uint32_t> isn_;  // our SYN's sequence number
     std::atomic<bool> stop_{false};
+    std::atomic<bool> ready_{false};  // bound to tap0, or failed
     std::vector<Injected> injected_;
     std::optional<net::MacAddr> our_mac_;
     std::string error_;
