@@ -114,6 +114,9 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::sack_discard:
         case Kind::dsack:
         case Kind::sack_tag:
+        case Kind::skb_shift:
+        case Kind::sack_shift:
+        case Kind::sack_merge:
         case Kind::set_ca_state:
         case Kind::rtx_acked:
         case Kind::timer_clear:

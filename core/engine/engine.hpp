@@ -211,7 +211,17 @@ public:
     bool tcp_is_sackblock_valid(bool is_dsack, int64_t start_seq, int64_t end_seq, int64_t& reason) const;
     bool tcp_check_dsack(int64_t ack, int64_t prior_snd_una, const std::vector<std::pair<uint32_t, uint32_t>>& sp);
     int tcp_match_skb_to_sack(model::SkBuff& skb, int64_t start_seq, int64_t end_seq);
-    void tcp_sacktag_one(model::SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag);
+    // Returns the skb's new scoreboard tags; the caller stores them (or, for
+    // segments just shifted into the skb before, drops them).
+    int64_t tcp_sacktag_one(model::SkBuff& skb, bool dup_sack, int64_t fack_count, int64_t& reord, int& flag,
+                            int64_t pcount);
+    // tcp_shift_skb_data: what it did with the skb at write queue index i.
+    enum class Shift { fallback, noop, shifted };
+    Shift tcp_shift_skb_data(std::size_t i, int64_t start_seq, int64_t end_seq, bool dup_sack, int64_t& fack_count,
+                             int64_t& reord, int& flag);
+    bool tcp_shifted_skb(model::SkBuff& prev, model::SkBuff& skb, int64_t pcount, int64_t shifted, int64_t mss,
+                         bool dup_sack, int64_t fack_count, int64_t& reord, int& flag);
+    int64_t skb_shift(model::SkBuff& tgt, model::SkBuff& skb, int64_t shiftlen);
     void tcp_mark_lost_retrans();
     void tcp_update_reordering(int64_t metric);
     void tcp_timeout_skbs();

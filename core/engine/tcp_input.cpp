@@ -4,6 +4,7 @@
 // RTT estimator, tcp_check_space / tcp_new_space / sk_stream_write_space that
 // wake a blocked writer, and tcp_reset.
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "engine/engine.hpp"
@@ -1077,9 +1078,8 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag, int64_t tsecr) 
 // fackets_out counts from the head up to the highest SACKed segment, holes
 // included. Left out, and said so in core/engine/README.md: the
 // recv_sack_cache (a shortcut that skips blocks already walked; the walk
-// here is complete and tags the same skbs), tcp_shift_skb_data (which
-// merges SACKed skbs into their SACKed predecessor), and the undo_retrans
-// count that D-SACKs feed (undo is not modelled).
+// here is complete and tags the same skbs). tcp_shift_skb_data, which
+// moves newly SACKed segments into the SACKed skb before them, is below.
 // ---------------------------------------------------------------------------
 
 bool Engine::tcp_is_fack() const { return st_const().sk.sack_ok & TCP_FACK_ENABLED; }
@@ -1166,13 +1166,15 @@ int Engine::tcp_match_skb_to_sack(SkBuff& skb, int64_t start_seq, int64_t end_se
     return in_sack ? 1 : 0;
 }
 
-// tcp_sacktag_one: the scoreboard of one skb a block covers. fack_count is
-// the number of segments ahead of it; reord the lowest such count of a
+// tcp_sacktag_one: the scoreboard of pcount segments a block covers (an
+// skb's, or those tcp_shifted_skb just moved out of it). fack_count is the
+// number of segments ahead of them; reord the lowest such count of a
 // segment that was SACKed after a later one (reordering); flag collects
-// FLAG_DATA_SACKED. The caller emits sack_tag for what changed.
-void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, int64_t& reord, int& flag) {
+// FLAG_DATA_SACKED. The counts change here; the skb's new tags are returned
+// for the caller to store, and the caller emits the event.
+int64_t Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t fack_count, int64_t& reord, int& flag,
+                                int64_t pcount) {
     auto& sk = st().sk;
-    const int64_t pcount = tcp_skb_pcount(skb);
     int64_t sacked = skb.sacked;
     const bool ever_retrans = sacked & (TCPCB_RETRANS | TCPCB_EVER_RETRANS);
     // A D-SACK for a resent segment: one retransmission of the episode was
@@ -1182,7 +1184,7 @@ void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, in
         if (sacked & TCPCB_SACKED_ACKED) reord = std::min(fack_count, reord);
     }
     // Already covered by the cumulative ACK: tcp_clean_rtx_queue frees it.
-    if (!after(skb.end_seq, sk.snd_una)) return;
+    if (!after(skb.end_seq, sk.snd_una)) return sacked;
     if (!(sacked & TCPCB_SACKED_ACKED)) {
         if (sacked & TCPCB_RETRANS) {
             // Resent and now SACKed: if it was taken for lost, the copy that
@@ -1215,7 +1217,206 @@ void Engine::tcp_sacktag_one(SkBuff& skb, bool dup_sack, int64_t& fack_count, in
         sacked &= ~TCPCB_RETRANS;
         rec_.set(SF::retrans_out, sk.retrans_out - pcount);
     }
-    if (sacked != skb.sacked) rec_.skb_set(skb, KF::sacked, sacked);
+    return sacked;
+}
+
+// skb_shift (net/core/skbuff.c, 2.6.32): moves the first shiftlen bytes of
+// skb, all of them in page fragments, to the end of tgt. A first fragment
+// that continues tgt's last one in the same page is merged into it (its page
+// reference is dropped); the others move whole, and one cut in two leaves a
+// part on each side with a page reference each. Returns the bytes moved, or
+// 0, changing nothing, when tgt would need more than MAX_SKB_FRAGS
+// fragments. (The kernel first unshares a cloned skb; the engine keeps no
+// clones, as the device has sent its copy by the time a SACK comes back.)
+// The fragment limit is the scenario's sysctl.max_skb_frags, as in tcp_sendmsg.
+int64_t Engine::skb_shift(SkBuff& tgt, SkBuff& skb, int64_t shiftlen) {
+    FuncScope fs(rec_, Func::skb_shift);
+    const int64_t max_frags = cfg_.sysctl.max_skb_frags;
+    const int64_t tgt_frags_before = tgt.nr_frags;
+    std::array<Frag, model::MAX_SKB_FRAGS> to_frags = tgt.frags, from_frags = skb.frags;
+    int64_t todo = shiftlen, from = 0, to = tgt.nr_frags, merge = -1;
+    bool cut = false;  // a fragment cut in two: both halves hold the page
+    const Frag first = skb.frags[0];
+    // skb_can_coalesce: the first fragment continues tgt's last one.
+    if (to > 0 && tgt.frags[to - 1].page == first.page && first.off == tgt.frags[to - 1].off + tgt.frags[to - 1].size) {
+        merge = to - 1;
+        todo -= first.size;
+        if (todo < 0) {
+            // Less than the first fragment moves: the two fragments' edge moves.
+            to_frags[merge].size += static_cast<uint32_t>(shiftlen);
+            from_frags[0].off += static_cast<uint32_t>(shiftlen);
+            from_frags[0].size -= static_cast<uint32_t>(shiftlen);
+            from = -1;  // nothing leaves skb's fragment array
+        } else {
+            ++from;
+        }
+    }
+    if (from >= 0) {
+        // The whole skb would not fit: not worth starting.
+        if (shiftlen == skb.len && skb.nr_frags - from > max_frags - to) return 0;
+        while (todo > 0 && from < skb.nr_frags) {
+            if (to == max_frags) return 0;
+            Frag& f = from_frags[from];
+            if (todo >= f.size) {
+                to_frags[to++] = f;
+                todo -= f.size;
+                ++from;
+            } else {
+                to_frags[to++] = Frag{f.page, f.off, static_cast<uint32_t>(todo)};
+                f.off += static_cast<uint32_t>(todo);
+                f.size -= static_cast<uint32_t>(todo);
+                todo = 0;
+                cut = true;
+                break;
+            }
+        }
+        if (merge >= 0) to_frags[merge].size += first.size;
+    }
+    // Commit: tgt's fragments, then skb's remaining ones moved to the front.
+    for (int64_t k = 0; k < to; ++k) rec_.skb_frag(tgt, static_cast<uint32_t>(k), to_frags[k]);
+    rec_.skb_set(tgt, KF::nr_frags, to);
+    if (cut) get_page(*st().page(from_frags[from].page));
+    if (from < 0) {
+        rec_.skb_frag(skb, 0, from_frags[0]);
+    } else {
+        if (merge >= 0) put_page(first.page);
+        const int64_t left = skb.nr_frags - from;
+        for (int64_t k = 0; k < skb.nr_frags; ++k)
+            rec_.skb_frag(skb, static_cast<uint32_t>(k), k < left ? from_frags[from + k] : Frag{});
+        rec_.skb_set(skb, KF::nr_frags, left);
+    }
+    // Both go out with the device's checksum from now on.
+    rec_.skb_set(tgt, KF::ip_summed, CHECKSUM_PARTIAL);
+    rec_.skb_set(skb, KF::ip_summed, CHECKSUM_PARTIAL);
+    rec_.skb_set(skb, KF::len, skb.len - shiftlen);
+    rec_.skb_set(skb, KF::data_len, skb.data_len - shiftlen);
+    rec_.skb_set(skb, KF::truesize, skb.truesize - shiftlen);
+    rec_.skb_set(tgt, KF::len, tgt.len + shiftlen);
+    rec_.skb_set(tgt, KF::data_len, tgt.data_len + shiftlen);
+    rec_.skb_set(tgt, KF::truesize, tgt.truesize + shiftlen);
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::target, tgt.id);
+    rec_.arg(Arg::len, shiftlen);
+    rec_.arg(Arg::old, tgt_frags_before);
+    rec_.arg(Arg::value, tgt.nr_frags);
+    SP_EMIT(rec_, skb_shift);
+    return shiftlen;
+}
+
+// tcp_shifted_skb: skb_shift moved `shifted` bytes, pcount segments of mss,
+// from skb into prev. The sequence edge between them moves, the segment
+// counts follow, and the moved segments are scored as SACKed
+// (tcp_sacktag_one; the tags it returns are for segments no longer in skb,
+// so they are dropped). Returns true when nothing was left of skb: it is
+// unlinked and freed (what remains of its truesize is the struct's own).
+bool Engine::tcp_shifted_skb(SkBuff& prev, SkBuff& skb, int64_t pcount, int64_t shifted, int64_t mss, bool dup_sack,
+                             int64_t fack_count, int64_t& reord, int& flag) {
+    FuncScope fs(rec_, Func::tcp_shifted_skb);
+    auto& sk = st().sk;
+    const int64_t old_sacked_out = sk.sacked_out;
+    rec_.skb_set(prev, KF::end_seq, seq_add(prev.end_seq, shifted));
+    rec_.skb_set(skb, KF::seq, seq_add(skb.seq, shifted));
+    rec_.skb_set(prev, KF::gso_segs, tcp_skb_pcount(prev) + pcount);
+    rec_.skb_set(skb, KF::gso_segs, skb.gso_segs - pcount);
+    // A one-segment skb had no gso_size; now that it has several it needs one.
+    if (!prev.gso_size) rec_.skb_set(prev, KF::gso_size, mss);
+    if (skb.gso_segs <= 1) rec_.skb_set(skb, KF::gso_size, 0);
+    tcp_sacktag_one(skb, dup_sack, fack_count, reord, flag, pcount);
+    // Whether it was ever resent travels with the data (both go with one ACK).
+    rec_.skb_set(prev, KF::sacked, prev.sacked | (skb.sacked & TCPCB_EVER_RETRANS));
+    rec_.arg(Arg::skb, skb.id);
+    rec_.arg(Arg::target, prev.id);
+    rec_.arg(Arg::len, shifted);
+    rec_.arg(Arg::segs, pcount);
+    rec_.arg(Arg::old, old_sacked_out);
+    rec_.arg(Arg::value, sk.sacked_out);
+    SP_EMIT(rec_, sack_shift);
+    if (skb.len > 0) return false;
+    // Nothing left of skb. (2.6.32 ORs prev's TCP flags into the skb it is
+    // about to free, which changes nothing; tcp_shift_skb_data keeps a FIN
+    // out of here, see there.)
+    const uint32_t id = skb.id;
+    if (sk.highest_sack == id) rec_.set(SF::highest_sack, next_skb_after(id));
+    rec_.skb_unlink(skb);
+    rec_.arg(Arg::skb, id);
+    rec_.arg(Arg::target, prev.id);
+    rec_.arg(Arg::size, skb.truesize);
+    sk_wmem_free_skb(skb);
+    SP_EMIT(rec_, sack_merge);
+    return true;
+}
+
+// tcp_skb_seglen: the size of the skb's segments (its length when it is one).
+static int64_t tcp_skb_seglen(const SkBuff& skb) { return tcp_skb_pcount(skb) == 1 ? skb.len : skb.gso_size; }
+
+// skb_can_shift: all its bytes in page fragments (a linear part cannot move).
+static bool skb_can_shift(const SkBuff& skb) { return skb.headlen() == 0 && skb.data_len > 0; }
+
+// tcp_shift_skb_data (2.6.29 and later; 2.6.32): before the skb at write
+// queue index i is tagged by the block [start_seq, end_seq), its SACKed
+// whole segments move into the skb before it when that one is SACKed and
+// nothing else (only with GSO, only segments of the same size, and only
+// from an skb wholly in page fragments), so a SACKed run becomes one skb.
+// When the skb is eaten whole, the skb after it, if SACKed, follows too:
+// a retransmission that fills a hole joins the runs on both sides.
+// fallback: tag it as usual (tcp_match_skb_to_sack); noop: the block does
+// not cover a whole segment of it; shifted: the walk goes on after prev.
+Engine::Shift Engine::tcp_shift_skb_data(std::size_t i, int64_t start_seq, int64_t end_seq, bool dup_sack,
+                                         int64_t& fack_count, int64_t& reord, int& flag) {
+    FuncScope fs(rec_, Func::tcp_shift_skb_data);
+    auto& sk = st().sk;
+    auto& q = st().write_queue;
+    SkBuff& skb = *st().skb(q[i]);
+    if (!sk_can_gso()) return Shift::fallback;
+    // Retransmitted and not lost (S|R would not come of it) unless a D-SACK.
+    if (!dup_sack && (skb.sacked & (TCPCB_LOST | TCPCB_RETRANS)) == TCPCB_RETRANS) return Shift::fallback;
+    if (!skb_can_shift(skb)) return Shift::fallback;
+    if (!after(skb.end_seq, sk.snd_una)) return Shift::fallback;  // about to be freed
+    if (i == 0) return Shift::fallback;
+    SkBuff& prev = *st().skb(q[i - 1]);
+    if ((prev.sacked & TCPCB_TAGBITS) != TCPCB_SACKED_ACKED) return Shift::fallback;
+
+    int64_t len, pcount, mss;
+    if (!after(start_seq, skb.seq) && !before(end_seq, skb.end_seq)) {
+        // The block covers all of it.
+        len = skb.len;
+        pcount = tcp_skb_pcount(skb);
+        mss = tcp_skb_seglen(skb);
+        if (mss != tcp_skb_seglen(prev)) return Shift::fallback;
+    } else {
+        if (!after(skb.end_seq, start_seq)) return Shift::noop;
+        if (tcp_skb_pcount(skb) <= 1) return Shift::noop;
+        // Only a head the block covers can move (to the skb before).
+        if (after(start_seq, skb.seq)) return Shift::fallback;
+        len = seq_diff(end_seq, skb.seq);
+        mss = skb.gso_size;
+        if (mss != tcp_skb_seglen(prev)) return Shift::fallback;
+        if (len < mss) return Shift::noop;
+        pcount = len / mss;  // whole segments only
+        len = pcount * mss;
+    }
+    // A FIN eaten with the last bytes: 2.6.32 loses its sequence number from
+    // the queue (the flags go to the freed skb; later kernels carry the FIN
+    // over to prev), which the engine's queue cannot hold: the engine tags
+    // that skb instead, as if the shift had not been possible.
+    if (len == skb.len && (skb.tcp_flags & TCPHDR_FIN)) return Shift::fallback;
+    if (!skb_shift(prev, skb, len)) return Shift::fallback;
+    if (tcp_shifted_skb(prev, skb, pcount, len, mss, dup_sack, fack_count, reord, flag)) {
+        // skb is gone; the one now after prev may join too.
+        if (i < q.size()) {
+            SkBuff& next = *st().skb(q[i]);
+            const int64_t next_len = next.len;
+            if (skb_can_shift(next) && next.id != sk.sk_send_head &&
+                (next.sacked & TCPCB_TAGBITS) == TCPCB_SACKED_ACKED && mss == tcp_skb_seglen(next) &&
+                !(next.tcp_flags & TCPHDR_FIN) && skb_shift(prev, next, next_len)) {
+                const int64_t next_pcount = tcp_skb_pcount(next);
+                pcount += next_pcount;
+                tcp_shifted_skb(prev, next, next_pcount, next_len, mss, false, fack_count, reord, flag);
+            }
+        }
+    }
+    fack_count += pcount;
+    return Shift::shifted;
 }
 
 // tcp_mark_lost_retrans (FACK, in Recovery): a retransmission sent when
@@ -1363,13 +1564,20 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
                 in_sack = tcp_match_skb_to_sack(*st().skb(id), next_dup->start, next_dup->end);
                 if (in_sack > 0) dup_sack = true;
             }
-            if (in_sack <= 0) in_sack = tcp_match_skb_to_sack(*st().skb(id), blk.start, blk.end);
+            if (in_sack <= 0) {
+                // Moved into the SACKed skb before it: the walk goes on from
+                // that skb's successor, which is now at index i.
+                const Shift shift = tcp_shift_skb_data(i, blk.start, blk.end, dup_sack, fack_count, reord, flag);
+                if (shift == Shift::shifted) continue;
+                in_sack = shift == Shift::noop ? 0 : tcp_match_skb_to_sack(*st().skb(id), blk.start, blk.end);
+            }
             if (in_sack < 0) break;
             SkBuff& skb = *st().skb(id);
             if (in_sack) {
                 const int64_t old_sacked = skb.sacked, old_sacked_out = sk.sacked_out;
                 const int64_t old_undo_retrans = sk.undo_retrans;
-                tcp_sacktag_one(skb, dup_sack, fack_count, reord, flag);
+                const int64_t sacked = tcp_sacktag_one(skb, dup_sack, fack_count, reord, flag, tcp_skb_pcount(skb));
+                if (sacked != skb.sacked) rec_.skb_set(skb, KF::sacked, sacked);
                 // tcp_advance_highest_sack: the skb after it marks the highest SACK.
                 const int64_t old_highest = sk.highest_sack;
                 if (!before(skb.seq, tcp_highest_sack_seq())) {

@@ -164,7 +164,10 @@ namespace sendpath::trace {
     X(undo_cwr, "tcp_undo_cwr: cwnd, and for a full undo ssthresh, go back to what they were before the cut.")        \
     X(retrans_stamp, "No retransmission is in flight: retrans_stamp, the first one's time, is cleared.")              \
     X(peer_late, "A segment is held on the way (peer.late): later ones may overtake it.")                             \
-    X(paws_reject, "PAWS: the segment's timestamp is older than ts_recent: an old duplicate, dropped and ACKed.")
+    X(paws_reject, "PAWS: the segment's timestamp is older than ts_recent: an old duplicate, dropped and ACKed.")     \
+    X(skb_shift, "skb_shift: page fragments move from an skb to the end of the skb before it.")                       \
+    X(sack_shift, "tcp_shifted_skb: SACKed segments move into the SACKed skb before; sacked_out counts them.")        \
+    X(sack_merge, "tcp_shifted_skb: every byte of the skb moved into the one before: it is unlinked and freed.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,
@@ -234,7 +237,10 @@ bool kind_by_name(std::string_view name, Kind& out);
     X(tcp_enter_frto)                \
     X(tcp_process_frto)              \
     X(tcp_enter_frto_loss)           \
-    X(tcp_enter_cwr)
+    X(tcp_enter_cwr)                 \
+    X(tcp_shift_skb_data)            \
+    X(tcp_shifted_skb)               \
+    X(skb_shift)
 
 enum class Func : uint8_t {
 #define SENDPATH_X(name) name,

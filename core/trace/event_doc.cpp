@@ -1031,6 +1031,52 @@ std::vector<KindDoc> make_table() {
           {Arg::old, "sacked_out before"},
           {Arg::value, "sacked_out now"},
           {Arg::segs, "fackets_out now"}}},
+        {Kind::skb_shift,
+         A::recovery,
+         O::kernel,
+         {"skb_shift", "skb_can_coalesce"},
+         in_c,
+         {},
+         "Part of a SACK walk (tcp_shift_skb_data): the first len bytes of this skb, all in page fragments, move "
+         "to the end of the target skb before it. A first fragment that continues the target's last one in the "
+         "same page is merged into it and its page reference dropped; the others move whole; one cut in two "
+         "leaves a part on each side, the page then counted once more. len, data_len and truesize move by len "
+         "on both; both now leave with the device's checksum (CHECKSUM_PARTIAL). It changes nothing when the "
+         "target would need more than MAX_SKB_FRAGS (sysctl.max_skb_frags) fragments.",
+         {{Arg::skb, "the skb the bytes leave"},
+          {Arg::target, "the skb before it, which takes them"},
+          {Arg::len, "bytes moved"},
+          {Arg::old, "the target's fragments before"},
+          {Arg::value, "the target's fragments now"}}},
+        {Kind::sack_shift,
+         A::recovery,
+         O::kernel,
+         {"tcp_shifted_skb", "tcp_shift_skb_data", "tcp_sacktag_one"},
+         in_c,
+         {},
+         "A SACK block covers whole segments at the start of this skb, and the skb before it is SACKed (and "
+         "neither lost nor resent): with GSO, 2.6.32 moves those segments into that skb instead of tagging "
+         "them where they are, so a SACKed run is one skb. The edge between the two moves (the target's end_seq "
+         "and this skb's seq), segs segments move from gso_segs to gso_segs, and they join sacked_out as "
+         "tcp_sacktag_one counts them (a LOST tag on them leaves lost_out). The target keeps its own tags, "
+         "plus EVER_RETRANS if the moved data was ever resent.",
+         {{Arg::skb, "the skb the segments leave"},
+          {Arg::target, "the SACKed skb before it"},
+          {Arg::len, "bytes moved"},
+          {Arg::segs, "segments moved"},
+          {Arg::old, "sacked_out before"},
+          {Arg::value, "sacked_out now"}}},
+        {Kind::sack_merge,
+         A::recovery,
+         O::kernel,
+         {"tcp_shifted_skb", "tcp_unlink_write_queue", "sk_wmem_free_skb"},
+         in_c,
+         {},
+         "Every byte of this skb moved into the SACKed skb before it: it leaves the write queue and is freed. "
+         "What was left of its truesize (the struct and its empty data area) comes off sk_wmem_queued; if it "
+         "was the highest SACKed skb, highest_sack moves to the skb after it. When the skb eaten was a "
+         "retransmission filling a hole, the SACKed skb after it is moved in too.",
+         {{Arg::skb, "the skb freed"}, {Arg::target, "the skb that took its data"}, {Arg::size, "truesize freed"}}},
         {Kind::lost_retrans,
          A::recovery,
          O::kernel,

@@ -149,6 +149,9 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"retrans_stamp", "已没有重传在途：清零 retrans_stamp（第一次重传的时间）。"},
         {"peer_late", "一个报文段在途中被延迟（peer.late）：之后的报文段可能先到达。"},
         {"paws_reject", "PAWS：报文段的时间戳比 ts_recent 旧，是旧的重复报文，丢弃并回一个 ACK。"},
+        {"skb_shift", "skb_shift：页面分片从一个 skb 移到它前面那个 skb 的末尾。"},
+        {"sack_shift", "tcp_shifted_skb：已被 SACK 的报文段并入前面那个已 SACK 的 skb；sacked_out 计入它们。"},
+        {"sack_merge", "tcp_shifted_skb：该 skb 的全部字节都已移入前一个 skb：它被摘出发送队列并释放。"},
         {"cubic_reset", "bictcp_state：套接字进入 Loss；CUBIC 忘掉它的 epoch、W_max 和最小 RTT。"},
     };
     return kTexts;

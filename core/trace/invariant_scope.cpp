@@ -13,6 +13,9 @@ model::InvariantScope invariant_scope(const Trace& t, std::size_t i, bool& copy_
     }
     model::InvariantScope s;
     s.sequence = !copy_pending;
+    // skb_shift moves the bytes; the sequence edge between the two skbs
+    // moves in the next event (tcp_shifted_skb), as in the kernel.
+    if (t.events[i].kind == Kind::skb_shift) s.sequence = false;
     if (t.events[i].kind == Kind::page_alloc) s.local_page = static_cast<uint32_t>(t.arg(i, Arg::page));
     return s;
 }

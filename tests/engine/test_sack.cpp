@@ -91,15 +91,28 @@ TEST_CASE("SACK: one lost segment is resent when FACK counts four segments out, 
     CHECK(with_sack[8] ==
           Blocks{{static_cast<uint32_t>(lost_seq + 1448), static_cast<uint32_t>(lost_seq + 10 * 1448)}});
 
-    // Each SACK tags the skb it newly covers: sacked_out 1, 2, 3 ... and
-    // fackets_out (arg segs) counts the hole too.
-    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9});
-    CHECK(arg_values(t, K::sack_tag, Arg::segs) == std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9, 10});
-    for (auto i : find_all(t, K::sack_tag)) {
+    // The first SACK tags the skb after the hole: sacked_out 1, and
+    // fackets_out (arg segs) counts the hole too. Each later one covers the
+    // next segment, which tcp_shift_skb_data (GSO is on, the data in page
+    // fragments) moves into that SACKed skb: sacked_out 2, 3 ... 9, and the
+    // queue keeps one SACKed skb holding them all (2.6.32's SACK shifting).
+    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{1});
+    CHECK(arg_values(t, K::sack_tag, Arg::segs) == std::vector<int64_t>{2});
+    CHECK(arg_values(t, K::sack_shift, Arg::value) == std::vector<int64_t>{2, 3, 4, 5, 6, 7, 8, 9});
+    CHECK(arg_values(t, K::sack_shift, Arg::segs) == std::vector<int64_t>(8, 1));
+    for (auto i : find_all(t, K::sack_shift)) {
         const auto s = state_at(t, i);
-        const model::SkBuff* skb = s.skb(static_cast<uint32_t>(t.arg(i, Arg::skb)));
-        REQUIRE(skb);
-        CHECK((skb->sacked & model::TCPCB_SACKED_ACKED) != 0);
+        int sacked_skbs = 0;
+        for (uint32_t id : s.write_queue) {
+            const model::SkBuff& skb = *s.skb(id);
+            if (!(skb.sacked & model::TCPCB_SACKED_ACKED)) continue;
+            ++sacked_skbs;
+            CHECK(skb.id == static_cast<uint32_t>(t.arg(i, Arg::target)));
+            CHECK(skb.gso_segs == s.sk.sacked_out);
+            CHECK(skb.len == s.sk.sacked_out * 1448);
+        }
+        CHECK(sacked_skbs == 1);
+        CHECK(s.sk.fackets_out == s.sk.sacked_out + 1);
     }
     CHECK(count(t, K::dupack) == 0);  // with SACK, duplicate ACKs are not counted one by one
 
@@ -192,8 +205,9 @@ TEST_CASE("bad SACK blocks are ignored as 2.6.32 ignores them, and recovery goes
     // The 4th ACK is the first with a usable block: it covers four segments,
     // which the skb after the hole holds whole (a GSO skb, so no cut), and
     // its overlapping copy tags nothing twice: sacked_out 4, then one more
-    // per later ACK.
-    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{4, 5, 6, 7, 8, 9});
+    // per later ACK, each segment shifted into the SACKed skb.
+    CHECK(arg_values(t, K::sack_tag, Arg::value) == std::vector<int64_t>{4});
+    CHECK(arg_values(t, K::sack_shift, Arg::value) == std::vector<int64_t>{5, 6, 7, 8, 9});
     // Recovery on that ACK (fackets_out 5), one ACK later than without the
     // spoiled ones, and the loss is still repaired by a fast retransmit.
     const auto rec = find_first(t, K::enter_recovery);
@@ -231,4 +245,91 @@ TEST_CASE("tcp_fack off: plain SACK, sack_ok 1, recovery on the third SACKed seg
     CHECK(count(t, K::rto_fire) == 0);
     const auto end = state_at(t, t.events.size() - 1);
     CHECK(end.sk.snd_una == end.sk.write_seq);
+}
+
+namespace {
+// Two segments of one flight lost (16 and 19), and the first one's
+// retransmission too (26): the SACKed runs behind each hole grow by
+// shifting, and the second hole's retransmission, SACKed while the first
+// hole is still open, joins the runs on both sides.
+std::string two_holes(bool gso) {
+    return std::string(R"({"socket": {"nodelay": true}, "sysctl": {"tcp_congestion_control": "reno"},
+        "device": {"gso": )") +
+           (gso ? "true" : "false") + R"(}, "peer": {"drop": [16, 19, 26]},
+        "timeline": [{"send": 21720}, {"send": 14480, "at_ms": 50}], "max_time_ms": 30000})";
+}
+}  // namespace
+
+TEST_CASE("SACK shifting (tcp_shift_skb_data, 2.6.32): SACKed segments move into the SACKed skb before them") {
+    const auto t = run_json(two_holes(true));
+    CHECK(t.end_reason == "completed");
+    check_like_cli(t);
+
+    // Every skb_shift is followed by its tcp_shifted_skb, which moves the
+    // sequence edge by the same bytes, and the bytes stay where the
+    // sequence numbers say: the pages' data reached the peer intact (the
+    // frames check, and the run completed).
+    const auto shifts = find_all(t, K::skb_shift);
+    REQUIRE(shifts.size() >= 3);
+    for (auto i : shifts) {
+        REQUIRE(t.events[i + 1].kind == K::sack_shift);
+        CHECK(t.arg(i + 1, Arg::len) == t.arg(i, Arg::len));
+        const auto before = state_at(t, i - 1), after_shift = state_at(t, i + 1);
+        const auto* prev_before = before.skb(static_cast<uint32_t>(t.arg(i, Arg::target)));
+        const auto* prev_after = after_shift.skb(static_cast<uint32_t>(t.arg(i, Arg::target)));
+        REQUIRE(prev_before);
+        REQUIRE(prev_after);
+        CHECK(prev_after->len == prev_before->len + t.arg(i, Arg::len));
+        CHECK(prev_after->end_seq == model::seq_add(prev_before->end_seq, t.arg(i, Arg::len)));
+        CHECK(prev_after->truesize == prev_before->truesize + t.arg(i, Arg::len));
+        CHECK(prev_after->headlen() == 0);
+        CHECK((prev_after->sacked & model::TCPCB_TAGBITS) == model::TCPCB_SACKED_ACKED);
+    }
+
+    // A whole skb eaten is freed: sk_wmem_queued loses what was left of
+    // its truesize, and it is gone from the queue.
+    const auto merges = find_all(t, K::sack_merge);
+    REQUIRE(merges.size() >= 2);
+    for (auto i : merges) {
+        const auto before = state_at(t, i - 1), after_merge = state_at(t, i);
+        CHECK(after_merge.sk.sk_wmem_queued == before.sk.sk_wmem_queued - t.arg(i, Arg::size));
+        CHECK(after_merge.skb(static_cast<uint32_t>(t.arg(i, Arg::skb))) == nullptr);
+    }
+
+    // The second hole's retransmission is SACKed while the first hole is
+    // open: it moves into the run before it and is freed, and the SACKed
+    // run after it follows (already SACKed, so sacked_out does not grow
+    // again): one SACKed skb is left behind the first hole.
+    const auto filled = find_next(t, K::sack_merge, merges[merges.size() - 2]);
+    REQUIRE(filled);
+    std::optional<std::size_t> collapse;
+    for (std::size_t i = merges[merges.size() - 2] + 1; i < t.events.size(); ++i)
+        if (t.events[i].kind == K::sack_shift) {
+            collapse = i;
+            break;
+        }
+    REQUIRE(collapse);
+    CHECK(t.arg(*collapse, Arg::segs) > 1);
+    CHECK(t.arg(*collapse, Arg::old) == t.arg(*collapse, Arg::value));
+    const auto s = state_at(t, merges.back());
+    int sacked_skbs = 0;
+    for (uint32_t id : s.write_queue) {
+        const auto& skb = *s.skb(id);
+        if (skb.sacked & model::TCPCB_SACKED_ACKED) {
+            ++sacked_skbs;
+            CHECK(skb.gso_segs == s.sk.sacked_out);
+        }
+    }
+    CHECK(sacked_skbs == 1);
+    CHECK(s.sk.lost_out + s.sk.sacked_out <= s.sk.packets_out);
+}
+
+TEST_CASE("without GSO 2.6.32 does not shift: each SACKed skb is tagged where it is") {
+    const auto t = run_json(two_holes(false));
+    CHECK(t.end_reason == "completed");
+    check_like_cli(t);
+    CHECK(count(t, K::skb_shift) == 0);
+    CHECK(count(t, K::sack_shift) == 0);
+    CHECK(count(t, K::sack_merge) == 0);
+    CHECK(count(t, K::sack_tag) >= 8);
 }
