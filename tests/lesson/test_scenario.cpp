@@ -501,8 +501,9 @@ TEST_CASE("a device contradiction is said in English by default and in Chinese f
     const auto g = sptest::input_error_of(
         [] { return parse(R"({"timeline":[{"send":1}],"peer":{"late":[{"segment":3,"by_ms":1},{"segment":2}]}})"); });
     REQUIRE(g.thrown);
-    CHECK(g.message == "t.json: /peer/late/1/segment: expected segment numbers in increasing order, each once: got 2 "
-                       "after 3");
+    CHECK(g.message ==
+          "t.json: /peer/late/1/segment: expected segment numbers in increasing order, each once: got 2 "
+          "after 3");
     CHECK(g.zh == "t.json: /peer/late/1/segment: 分段序号应按递增顺序排列、每个只出现一次：2 却出现在 3 之后");
 }
 

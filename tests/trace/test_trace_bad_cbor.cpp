@@ -241,11 +241,13 @@ TEST_CASE("CBOR writer: a name that is not UTF-8 is written as the JSON writer p
 // CLI's English, which the tests above compare, is unchanged.
 TEST_CASE("bad CBOR: the error says the same in English and in Chinese, with the file's values kept") {
     auto c = parse_error_of({'h', 'e', 'l', 'l', 'o'});
-    CHECK(c.message ==
-          "bad.cbor: byte 0: a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
-          "found first byte 0x68");
+    CHECK(
+        c.message ==
+        "bad.cbor: byte 0: a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
+        "found first byte 0x68");
     CHECK(c.zh ==
-          "bad.cbor: 第 0 字节: sendpath 跟踪：以 '{' 开头的 JSON 对象，或 CBOR 映射（首字节 0xa0 到 0xbf）；实际首字节为 "
+          "bad.cbor: 第 0 字节: sendpath 跟踪：以 '{' 开头的 JSON 对象，或 CBOR 映射（首字节 0xa0 到 "
+          "0xbf）；实际首字节为 "
           "0x68");
 
     const auto bytes = small_cbor();
@@ -291,7 +293,9 @@ TEST_CASE("bad CBOR: every refusal of a truncated, corrupted or edited file has 
         [](json& j) { j["events"][2] = json::object(); },
         [](json& j) { j["frames"][0][4] = 0; },
         [](json& j) { j["frames"][0][5] = "0200aabb"; },
-        [](json& j) { j["scenario"] = json::binary({1, 2, 3}); },
+        [](json& j) {
+            j["scenario"] = json::binary({1, 2, 3});
+        },
         [](json& j) { j["scenario"] = 5; },
         [](json& j) { j["events"][1][7 + 3 + 2 + 4 + 3 + 2] = 18; },
         [](json& j) { j["events"][1][7 + 3 + 1] = 0; },
@@ -301,7 +305,9 @@ TEST_CASE("bad CBOR: every refusal of a truncated, corrupted or edited file has 
         [](json& j) { j["format"] = "sendpath-traces"; },
         [](json& j) { j["events"][2][6] = -2; },
         [](json& j) { j["events"][1].erase(j["events"][1].size() - 1); },
-        [](json& j) { j["events"][1] = json::array({0, 1, 1}); },
+        [](json& j) {
+            j["events"][1] = json::array({0, 1, 1});
+        },
         [](json& j) { j["frames"][0].push_back(1); },
         [](json& j) { j["colour"] = 1; },
         [](json& j) { j.erase("events"); },
