@@ -19,6 +19,7 @@ using json_read::kIntMax;
 using json_read::kMaxTimeUs;
 using json_read::Reader;
 using nlohmann::json;
+using util::Message;
 
 int64_t Action::total() const {
     int64_t t = 0;
@@ -61,16 +62,12 @@ json flags_to_json(int64_t flags) {
 }
 
 int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
-    const std::string what =
-        "a list of flag names (MSG_MORE, MSG_DONTWAIT, MSG_OOB, MSG_NOSIGNAL) or their integer value";
     if (v.is_number()) {
-        int64_t x = r.integer(v, ptr, 0, kKnownFlags, "a flags integer");
-        if (x & ~kKnownFlags)
-            r.fail_got(ptr, "a combination of MSG_OOB (1), MSG_DONTWAIT (64), MSG_NOSIGNAL (16384), MSG_MORE (32768)",
-                       v);
+        int64_t x = r.integer(v, ptr, 0, kKnownFlags, Message::of("err.sc.flags_int"));
+        if (x & ~kKnownFlags) r.fail_got(ptr, Message::of("err.sc.flags_combination"), v);
         return x;
     }
-    if (!v.is_array()) r.fail_got(ptr, what, v);
+    if (!v.is_array()) r.fail_got(ptr, Message::of("err.sc.flags"), v);
     int64_t flags = 0;
     for (std::size_t i = 0; i < v.size(); ++i) {
         const json& e = v[i];
@@ -82,7 +79,9 @@ int64_t read_flags(const Reader& r, const json& v, const std::string& ptr) {
                     found = true;
                 }
         if (!found)
-            r.fail_got(child(ptr, i), "one of \"MSG_MORE\", \"MSG_DONTWAIT\", \"MSG_OOB\", \"MSG_NOSIGNAL\"", e);
+            r.fail_got(
+                child(ptr, i),
+                Message::of("err.what.one_of", {"\"MSG_MORE\", \"MSG_DONTWAIT\", \"MSG_OOB\", \"MSG_NOSIGNAL\""}), e);
     }
     return flags;
 }
@@ -94,8 +93,8 @@ int64_t sndtimeo_ms(const Reader& r, const json& v, const std::string& ptr, bool
     if (v.is_number() && v.get<double>() == -1.0) return -1;
     if (v.is_number() && v.get<double>() < 0)
         r.fail_got(ptr,
-                   std::string("-1 (wait forever) or a time from 0 to ") +
-                       (in_ms ? std::to_string(kMaxTimeUs / 1000) + " ms" : std::to_string(kMaxTimeUs) + " us"),
+                   Message::of("err.sc.sndtimeo", {in_ms ? std::to_string(kMaxTimeUs / 1000) + " ms"
+                                                         : std::to_string(kMaxTimeUs) + " us"}),
                    v);
     int64_t us = r.time_value(v, ptr, in_ms, 0, kMaxTimeUs);
     if (us == 0) return -1;
@@ -105,15 +104,15 @@ int64_t sndtimeo_ms(const Reader& r, const json& v, const std::string& ptr, bool
 // Milliseconds kept by the model (delack): rounded up to whole ms.
 int64_t ms_from_us_ceil(int64_t us) { return (us + 999) / 1000; }
 
+// what: the key of one number's name ("err.sc.segment_number"); what + "s": the list's.
 std::vector<int64_t> read_increasing(const Reader& r, const json& v, const std::string& ptr, int64_t lo, int64_t hi,
                                      const std::string& what) {
-    if (!v.is_array()) r.fail_got(ptr, "a list of " + what + "s", v);
+    if (!v.is_array()) r.fail_got(ptr, Message::of(what + "s"), v);
     std::vector<int64_t> out;
     for (std::size_t i = 0; i < v.size(); ++i) {
-        int64_t x = r.integer(v[i], child(ptr, i), lo, hi, what);
+        int64_t x = r.integer(v[i], child(ptr, i), lo, hi, Message::of(what));
         if (!out.empty() && x <= out.back())
-            r.fail(child(ptr, i), "expected values in increasing order, each once: got " + std::to_string(x) +
-                                      " after " + std::to_string(out.back()));
+            r.fail(child(ptr, i), Message::of("err.sc.increasing", {std::to_string(x), std::to_string(out.back())}));
         out.push_back(x);
     }
     return out;
@@ -126,31 +125,31 @@ std::vector<int64_t> read_times(const Reader& r, const json& obj, const std::str
     std::string other = std::string(base) + (key.ends_with("_us") ? "_ms" : "_us");
     if (obj.contains(other))
         r.fail(child(ptr, std::string(base) + "_ms"),
-               "expected either " + std::string(base) + "_ms or " + std::string(base) + "_us, not both");
+               Message::of("err.either_not_both", {std::string(base) + "_ms", std::string(base) + "_us"}));
     const json& v = obj.at(key);
     const std::string p = child(ptr, key);
     const bool in_ms = key.ends_with("_ms");
-    if (!v.is_array()) r.fail_got(p, std::string("a list of times in ") + (in_ms ? "milliseconds" : "microseconds"), v);
+    if (!v.is_array()) r.fail_got(p, Message::of(in_ms ? "err.sc.times_ms" : "err.sc.times_us"), v);
     std::vector<int64_t> out;
     for (std::size_t i = 0; i < v.size(); ++i) {
         int64_t t = r.time_value(v[i], child(p, i), in_ms, 0, kMaxTimeUs);
         if (!out.empty() && t <= out.back())
-            r.fail(child(p, i), "expected times in increasing order, each once: got " + json(v[i]).dump() + " after " +
-                                    json(v[i - 1]).dump());
+            r.fail(child(p, i), Message::of("err.sc.times_increasing", {json(v[i]).dump(), json(v[i - 1]).dump()}));
         out.push_back(t);
     }
     return out;
 }
 
+// what: the key of one value's name ("err.sc.triple_byte"); what + "s": the list's.
 std::array<int64_t, 3> read_triple(const Reader& r, const json& v, const std::string& ptr, int64_t hi,
                                    const std::string& what) {
-    if (!v.is_array() || v.size() != 3) r.fail_got(ptr, "a list of 3 " + what + "s [min, default/pressure, max]", v);
+    if (!v.is_array() || v.size() != 3) r.fail_got(ptr, Message::of(what + "s"), v);
     std::array<int64_t, 3> out{};
     for (std::size_t i = 0; i < 3; ++i) {
-        out[i] = r.integer(v[i], child(ptr, i), 0, hi, what);
+        out[i] = r.integer(v[i], child(ptr, i), 0, hi, Message::of(what));
         if (i > 0 && out[i] < out[i - 1])
-            r.fail(child(ptr, i), "expected a value at least the one before it (" + std::to_string(out[i - 1]) +
-                                      "), got " + std::to_string(out[i]));
+            r.fail(child(ptr, i),
+                   Message::of("err.sc.not_below_previous", {std::to_string(out[i - 1]), std::to_string(out[i])}));
     }
     return out;
 }
@@ -162,18 +161,11 @@ Device read_device(const Reader& r, const json& j, const std::string& p) {
     // contradiction is an error: a scenario never runs a device that cannot exist.
     d.csum = j.contains("csum") ? r.boolean(j["csum"], child(p, "csum")) : true;
     d.sg = j.contains("sg") ? r.boolean(j["sg"], child(p, "sg")) : d.csum;
-    if (d.sg && !d.csum)
-        r.fail(child(p, "sg"),
-               "expected false when csum is false: the kernel turns scatter-gather off on a device "
-               "without checksum offload");
+    if (d.sg && !d.csum) r.fail(child(p, "sg"), Message::of("err.sc.sg_needs_csum"));
     d.gso = j.contains("gso") ? r.boolean(j["gso"], child(p, "gso")) : d.sg;
-    if (d.gso && !d.sg)
-        r.fail(child(p, "gso"),
-               "expected false when sg is false: GSO skbs are built from page fragments, which "
-               "need scatter-gather");
+    if (d.gso && !d.sg) r.fail(child(p, "gso"), Message::of("err.sc.gso_needs_sg"));
     d.tso = j.contains("tso") ? r.boolean(j["tso"], child(p, "tso")) : false;
-    if (d.tso && !d.sg)
-        r.fail(child(p, "tso"), "expected false when sg is false: TSO needs scatter-gather and checksum offload");
+    if (d.tso && !d.sg) r.fail(child(p, "tso"), Message::of("err.sc.tso_needs_sg"));
     if (j.contains("mtu")) d.mtu = r.integer(j["mtu"], child(p, "mtu"), 68, 65535, util::Message::of("err.sc.mtu"));
     return d;
 }
@@ -184,12 +176,11 @@ SockOptions read_socket(const Reader& r, const json& j, const std::string& p) {
               "sack"});
     SockOptions s;
     if (j.contains("sndbuf") && !j["sndbuf"].is_null())
-        s.sndbuf =
-            r.integer(j["sndbuf"], child(p, "sndbuf"), 0, kIntMax, "null (no SO_SNDBUF) or a SO_SNDBUF value in bytes");
+        s.sndbuf = r.integer(j["sndbuf"], child(p, "sndbuf"), 0, kIntMax, Message::of("err.sc.sndbuf"));
     if (j.contains("nodelay")) s.nodelay = r.boolean(j["nodelay"], child(p, "nodelay"));
     if (j.contains("cork")) s.cork = r.boolean(j["cork"], child(p, "cork"));
     if (j.contains("sndtimeo_ms") && j.contains("sndtimeo_us"))
-        r.fail(child(p, "sndtimeo_ms"), "expected either sndtimeo_ms or sndtimeo_us, not both");
+        r.fail(child(p, "sndtimeo_ms"), Message::of("err.either_not_both", {"sndtimeo_ms", "sndtimeo_us"}));
     if (std::string key = Reader::time_key(j, "sndtimeo"); !key.empty())
         s.sndtimeo_ms = sndtimeo_ms(r, j[key], child(p, key), key.ends_with("_ms"));
     if (j.contains("nonblock")) s.nonblock = r.boolean(j["nonblock"], child(p, "nonblock"));
@@ -204,8 +195,10 @@ Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
              {"tcp_wmem", "tcp_mem", "wmem_max", "other_pages", "max_skb_frags", "tcp_fack", "tcp_congestion_control",
               "tcp_frto"});
     Sysctls s;
-    if (j.contains("tcp_wmem")) s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "byte count");
-    if (j.contains("tcp_mem")) s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "page count");
+    if (j.contains("tcp_wmem"))
+        s.tcp_wmem = read_triple(r, j["tcp_wmem"], child(p, "tcp_wmem"), kIntMax, "err.sc.triple_byte");
+    if (j.contains("tcp_mem"))
+        s.tcp_mem = read_triple(r, j["tcp_mem"], child(p, "tcp_mem"), kMaxPages, "err.sc.triple_page");
     if (j.contains("wmem_max"))
         s.wmem_max = r.integer(j["wmem_max"], child(p, "wmem_max"), 0, kIntMax, util::Message::of("err.sc.byte_count"));
     if (j.contains("max_skb_frags"))
@@ -219,8 +212,7 @@ Sysctls read_sysctl(const Reader& r, const json& j, const std::string& p) {
         s.tcp_congestion_control =
             r.choice(j["tcp_congestion_control"], child(p, "tcp_congestion_control"), {"cubic", "reno"});
     if (j.contains("tcp_frto"))
-        s.tcp_frto =
-            r.integer(j["tcp_frto"], child(p, "tcp_frto"), 0, 2, "0 (off), 1 (basic F-RTO) or 2 (SACK-enhanced)");
+        s.tcp_frto = r.integer(j["tcp_frto"], child(p, "tcp_frto"), 0, 2, Message::of("err.sc.frto"));
     return s;
 }
 
@@ -267,8 +259,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("rcvbuf"))
         s.rcvbuf = r.integer(j["rcvbuf"], child(p, "rcvbuf"), 1, kGiB, util::Message::of("err.sc.byte_count"));
     if (j.contains("read_rate"))
-        s.read_rate = r.integer(j["read_rate"], child(p, "read_rate"), -1, kMaxRate,
-                                "-1 (read at once), 0 (only peer_read actions) or bytes per second,");
+        s.read_rate = r.integer(j["read_rate"], child(p, "read_rate"), -1, kMaxRate, Message::of("err.sc.read_rate"));
     if (j.contains("delayed_ack")) s.delayed_ack = r.boolean(j["delayed_ack"], child(p, "delayed_ack"));
     if (auto t = r.time(j, p, "delack", 0, kMaxTimeUs)) s.delack_ms = ms_from_us_ceil(*t);
     if (j.contains("quickack")) s.quickack = r.boolean(j["quickack"], child(p, "quickack"));
@@ -277,21 +268,22 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     if (j.contains("wscale"))
         s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, util::Message::of("err.sc.wscale"));
     if (j.contains("drop"))
-        s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "data segment number");
+        s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "err.sc.segment_number");
     if (j.contains("late")) {
         const std::string lp = child(p, "late");
         const json& l = j["late"];
-        if (!l.is_array()) r.fail_got(lp, "a list of {\"segment\": N, \"by_ms\": T} objects", l);
+        if (!l.is_array()) r.fail_got(lp, Message::of("err.sc.late_list"), l);
         for (std::size_t i = 0; i < l.size(); ++i) {
             const std::string ep = child(lp, i);
-            r.object(l[i], ep, "a late segment", {"segment", "by_us", "by_ms"});
-            if (!l[i].contains("segment")) r.fail(child(ep, "segment"), "expected the data segment's number");
-            const int64_t n = r.integer(l[i]["segment"], child(ep, "segment"), 1, kMaxOrdinal, "a data segment number");
+            r.object(l[i], ep, Message::of("err.sc.late_object"), {"segment", "by_us", "by_ms"});
+            if (!l[i].contains("segment")) r.fail(child(ep, "segment"), Message::of("err.sc.late_need_segment"));
+            const int64_t n = r.integer(l[i]["segment"], child(ep, "segment"), 1, kMaxOrdinal,
+                                        Message::of("err.sc.a_segment_number"));
             if (!s.late.empty() && n <= s.late.back().first)
-                r.fail(child(ep, "segment"), "expected segment numbers in increasing order, each once: got " +
-                                                 std::to_string(n) + " after " + std::to_string(s.late.back().first));
+                r.fail(child(ep, "segment"),
+                       Message::of("err.sc.late_increasing", {std::to_string(n), std::to_string(s.late.back().first)}));
             const auto by = r.time(l[i], ep, "by", 1, kMaxTimeUs);
-            if (!by) r.fail(child(ep, "by_ms"), "expected by_ms or by_us: how much later it arrives");
+            if (!by) r.fail(child(ep, "by_ms"), Message::of("err.sc.late_need_by"));
             s.late.emplace_back(n, *by);
         }
     }
@@ -302,7 +294,7 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
         if (l.contains("rate")) {
             const json& v = l["rate"];
             if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 0.99))
-                r.fail_got(child(lp, "rate"), "a probability from 0 (no loss) to 0.99", v);
+                r.fail_got(child(lp, "rate"), Message::of("err.sc.loss_rate"), v);
             s.loss_rate = v.get<double>();
         }
         if (l.contains("seed"))
@@ -313,14 +305,12 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     s.reset_at_us = r.time(j, p, "reset_at", 0, kMaxTimeUs, true);
     if (j.contains("dev")) {
         s.dev = r.string(j["dev"], child(p, "dev"), util::Message::of("err.sc.tap_dev"));
-        if (!valid_ifname(s.dev))
-            r.fail_got(child(p, "dev"), "a device name of at most 15 characters without '/', ':' or spaces", j["dev"]);
+        if (!valid_ifname(s.dev)) r.fail_got(child(p, "dev"), Message::of("err.sc.dev_name"), j["dev"]);
     }
     if (j.contains("connect")) {
         s.connect = r.string(j["connect"], child(p, "connect"), "\"IP:PORT\"");
         if (!s.connect.empty() && !valid_ipv4_port(s.connect))
-            r.fail_got(child(p, "connect"), "\"\" (given on the command line) or an IPv4 listener \"IP:PORT\"",
-                       j["connect"]);
+            r.fail_got(child(p, "connect"), Message::of("err.sc.connect"), j["connect"]);
     }
     return s;
 }
@@ -331,10 +321,10 @@ Faults read_faults(const Reader& r, const json& j, const std::string& p) {
     Faults f;
     if (j.contains("fail_skb_alloc"))
         f.fail_skb_alloc =
-            read_increasing(r, j["fail_skb_alloc"], child(p, "fail_skb_alloc"), 1, kMaxOrdinal, "allocation number");
+            read_increasing(r, j["fail_skb_alloc"], child(p, "fail_skb_alloc"), 1, kMaxOrdinal, "err.sc.alloc_number");
     if (j.contains("fail_page_alloc"))
-        f.fail_page_alloc =
-            read_increasing(r, j["fail_page_alloc"], child(p, "fail_page_alloc"), 1, kMaxOrdinal, "allocation number");
+        f.fail_page_alloc = read_increasing(r, j["fail_page_alloc"], child(p, "fail_page_alloc"), 1, kMaxOrdinal,
+                                            "err.sc.alloc_number");
     f.signal_at_us = read_times(r, j, p, "signal_at");
     if (j.contains("sa_restart")) f.sa_restart = r.boolean(j["sa_restart"], child(p, "sa_restart"));
     return f;
@@ -363,41 +353,42 @@ void read_send(const Reader& r, const json& v, const std::string& p, Action& a) 
             total += a.iov.back();
         }
         if (total > kMaxSendTotal)
-            r.fail(ip, "expected iovec lengths adding up to at most " + std::to_string(kMaxSendTotal) + " bytes, got " +
-                           std::to_string(total));
+            r.fail(ip, Message::of("err.sc.iov_total", {std::to_string(kMaxSendTotal), std::to_string(total)}));
     }
     if (v.contains("data") && !v["data"].is_null()) {
         a.data = r.string(v["data"], child(p, "data"), util::Message::of("err.sc.data"));
         const auto n = static_cast<int64_t>(a.data->size());
-        if (n > kGiB) r.fail(child(p, "data"), "expected at most 1 GiB of data");
+        if (n > kGiB) r.fail(child(p, "data"), Message::of("err.sc.data_too_big"));
         if (a.iov.empty()) a.iov = {n};
         else if (a.total() != n)
-            r.fail(child(p, "data"), "expected " + std::to_string(a.total()) + " bytes of data to match " +
-                                         (v.contains("size") ? "size" : "the iovec lengths") + ", got " +
-                                         std::to_string(n));
+            r.fail(child(p, "data"),
+                   Message::of("err.sc.data_mismatch",
+                               {std::to_string(a.total()),
+                                v.contains("size") ? Message("size") : Message::of("err.sc.the_iov_lengths"),
+                                std::to_string(n)}));
     }
-    if (a.iov.empty()) r.fail(p, "expected iov, size or data to say how many bytes to send");
+    if (a.iov.empty()) r.fail(p, Message::of("err.sc.need_size"));
     if (v.contains("flags")) a.flags = read_flags(r, v["flags"], child(p, "flags"));
     if (v.contains("fault_at") && !v["fault_at"].is_null()) {
         const int64_t total = a.total();
-        if (total == 0) r.fail(child(p, "fault_at"), "expected no fault_at (or null) in a send of 0 bytes");
+        if (total == 0) r.fail(child(p, "fault_at"), Message::of("err.sc.fault_at_empty"));
         a.fault_at = r.integer(v["fault_at"], child(p, "fault_at"), 0, total - 1,
-                               "a byte offset of this " + std::to_string(total) + "-byte send");
+                               Message::of("err.sc.fault_at", {std::to_string(total)}));
     }
     a.at_us = r.time(v, p, "at", 0, kMaxTimeUs, true);
 }
 
 void read_setsockopt(const Reader& r, const json& v, const std::string& p, Action& a) {
     r.object(v, p, util::Message::of("err.sc.setsockopt"), {kSockOpts[0], kSockOpts[1], kSockOpts[2], kSockOpts[3]});
-    if (v.size() != 1) r.fail_got(p, "exactly one option such as {\"TCP_NODELAY\": 1}", v);
+    if (v.size() != 1) r.fail_got(p, Message::of("err.sc.one_option"), v);
     a.option = v.begin().key();
     const json& val = v.begin().value();
     const std::string vp = child(p, a.option);
     if (a.option == "TCP_NODELAY" || a.option == "TCP_CORK") {
-        a.value =
-            val.is_boolean() ? int64_t{val.get<bool>()} : r.integer(val, vp, 0, kIntMax, "true, false or an integer");
+        a.value = val.is_boolean() ? int64_t{val.get<bool>()}
+                                   : r.integer(val, vp, 0, kIntMax, Message::of("err.sc.bool_or_int"));
     } else if (a.option == "SO_SNDBUF") {
-        a.value = r.integer(val, vp, 0, kIntMax, "a SO_SNDBUF value in bytes");
+        a.value = r.integer(val, vp, 0, kIntMax, Message::of("err.sc.sndbuf_value"));
     } else {
         a.value = sndtimeo_ms(r, val, vp, true);
     }
@@ -411,14 +402,11 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
     for (std::string_view k : kKinds) {
         std::string key = k == "sleep" ? Reader::time_key(v, "sleep") : std::string(k);
         if (key.empty() || !v.contains(key)) continue;
-        if (!kind.empty())
-            r.fail(child(p, key), "expected one action per timeline entry, got both \"" + std::string(first_key) +
-                                      "\" and \"" + key + "\"");
+        if (!kind.empty()) r.fail(child(p, key), Message::of("err.sc.two_actions", {std::string(first_key), key}));
         kind = k;
         first_key = k == "sleep" ? (v.contains("sleep_us") ? "sleep_us" : "sleep_ms") : k;
     }
-    if (kind.empty())
-        r.fail(p, "expected an action key: one of send, sleep_ms, sleep_us, peer_read, setsockopt, shutdown, close");
+    if (kind.empty()) r.fail(p, Message::of("err.sc.need_action"));
 
     Action a;
     a.at_us = r.time(v, p, "at", 0, kMaxTimeUs, true);
@@ -428,8 +416,7 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
         const json& s = v["send"];
         const bool inner_at = s.is_object() && !Reader::time_key(s, "at").empty();
         if (inner_at && !Reader::time_key(v, "at").empty())
-            r.fail(child(kp, Reader::time_key(s, "at")),
-                   "expected the start time once: it is also given next to \"send\"");
+            r.fail(child(kp, Reader::time_key(s, "at")), Message::of("err.sc.at_twice"));
         auto outer = a.at_us;
         read_send(r, s, kp, a);
         if (!inner_at) a.at_us = outer;
@@ -440,8 +427,8 @@ Action read_action(const Reader& r, const json& v, const std::string& p) {
         a.type = Action::Type::peer_read;
         const json& n = v["peer_read"];
         if (n.is_string() && n.get_ref<const std::string&>() == "all") a.bytes = -1;
-        else if (n.is_number()) a.bytes = r.integer(n, kp, 1, kGiB, "\"all\" or a byte count");
-        else r.fail_got(kp, "\"all\" or a byte count from 1 to " + std::to_string(kGiB), n);
+        else if (n.is_number()) a.bytes = r.integer(n, kp, 1, kGiB, Message::of("err.sc.all_or_bytes"));
+        else r.fail_got(kp, Message::of("err.sc.all_or_bytes_range", {std::to_string(kGiB)}), n);
     } else if (kind == "setsockopt") {
         a.type = Action::Type::setsockopt;
         read_setsockopt(r, v["setsockopt"], kp, a);
@@ -493,7 +480,7 @@ Scenario scenario_from_json(const json& j, const std::string& file) {
              {"$schema", "name", "description", "connect", "device", "socket", "sysctl", "peer", "faults", "timeline",
               "drain_ms", "drain_us", "max_time_ms", "max_time_us"});
     Scenario sc;
-    if (j.contains("$schema")) r.string(j["$schema"], "/$schema", "the schema's address as a string");
+    if (j.contains("$schema")) r.string(j["$schema"], "/$schema", Message::of("err.sc.schema"));
     sc.name = j.contains("name") ? r.string(j["name"], "/name", util::Message::of("err.trace.what.string"))
                                  : std::filesystem::path(file).stem().string();
     if (j.contains("description"))
@@ -507,7 +494,7 @@ Scenario scenario_from_json(const json& j, const std::string& file) {
     if (!j.contains("timeline")) r.fail("/timeline", util::Message::of("err.sc.need_timeline"));
     const json& tl = j["timeline"];
     if (!tl.is_array() || tl.empty() || tl.size() > kMaxActions)
-        r.fail_got("/timeline", "a list of 1 to " + std::to_string(kMaxActions) + " actions", tl);
+        r.fail_got("/timeline", Message::of("err.sc.timeline_list", {std::to_string(kMaxActions)}), tl);
     for (std::size_t i = 0; i < tl.size(); ++i) sc.timeline.push_back(read_action(r, tl[i], child("/timeline", i)));
     if (auto t = r.time(j, "", "drain", 0, kMaxTimeUs)) sc.drain_us = *t;
     if (auto t = r.time(j, "", "max_time", 0, kMaxTimeUs)) sc.max_time_us = *t;

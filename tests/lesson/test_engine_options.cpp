@@ -68,3 +68,15 @@ TEST_CASE("bad options name /options/<key> and what was expected") {
     CHECK(e.place == "/options");
     CHECK(has(e.expected, "engine options (a JSON object)"));
 }
+
+TEST_CASE("engine options' errors are said in Chinese for the GUI, the CLI's English unchanged") {
+    const auto e = options_error(json{{"l1_cache_bytes", 48}});
+    CHECK(e.message == "opts.json: /options/l1_cache_bytes: expected a power of two from 1 to 4096, got 48");
+    CHECK(e.zh == "opts.json: /options/l1_cache_bytes: 应为：1 到 4096 之间的 2 的幂；实际为：48");
+    for (const json& j : {json{{"sizeof_sk_buff", 0}}, json{{"max_trace_frame_bytes", 1}}, json{{"linear_copy", 1}},
+                          json{{"colour", 1}}}) {
+        const auto f = options_error(j);
+        const std::string left = sptest::english_phrase(f.zh, f.file);
+        CHECK_MESSAGE(left.empty(), "\"" << left << "\" in " << f.zh << " (English: " << f.message << ")");
+    }
+}

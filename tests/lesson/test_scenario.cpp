@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "lesson/scenario.hpp"
 #include "support/errors.hpp"
@@ -485,4 +486,90 @@ TEST_CASE("a number too large for a double is bad JSON, with its line and column
     const Failure f = error_of("{\"timeline\": [{\"send\": 100}],\n \"drain_ms\": 1e400}");
     CHECK(f.place == "line 2, column 14");
     CHECK_MESSAGE(has(f.expected, "a number a double can hold, got 1e400"), f.message);
+}
+
+// The GUI in Chinese (--lang zh_CN) shows a bad scenario's error in Chinese;
+// the CLI's English, which the tests above compare, is unchanged.
+TEST_CASE("a device contradiction is said in English by default and in Chinese for the GUI") {
+    const auto f = sptest::input_error_of(
+        [] { return parse(R"({"timeline":[{"send":1}],"device":{"csum":false,"sg":true}})", "s.json"); });
+    REQUIRE(f.thrown);
+    CHECK(f.message ==
+          "s.json: /device/sg: expected false when csum is false: the kernel turns scatter-gather off on a device "
+          "without checksum offload");
+    CHECK(f.zh == "s.json: /device/sg: csum 为 false 时应为 false：设备没有校验和卸载时，内核会关闭分散/聚集");
+    const auto g = sptest::input_error_of(
+        [] { return parse(R"({"timeline":[{"send":1}],"peer":{"late":[{"segment":3,"by_ms":1},{"segment":2}]}})"); });
+    REQUIRE(g.thrown);
+    CHECK(g.message ==
+          "t.json: /peer/late/1/segment: expected segment numbers in increasing order, each once: got 2 "
+          "after 3");
+    CHECK(g.zh == "t.json: /peer/late/1/segment: 分段序号应按递增顺序排列、每个只出现一次：2 却出现在 3 之后");
+}
+
+TEST_CASE("every refusal of a bad scenario leaves no English in Chinese") {
+    const char* bad[] = {
+        R"("device":{"csum":false,"sg":true})",
+        R"("device":{"sg":false,"gso":true})",
+        R"("device":{"sg":false,"tso":true})",
+        R"("device":{"mtu":67})",
+        R"("socket":{"sndbuf":-1})",
+        R"("socket":{"sndtimeo_ms":1,"sndtimeo_us":1})",
+        R"("socket":{"sndtimeo_ms":-5})",
+        R"("socket":{"sndtimeo_us":-5})",
+        R"("sysctl":{"tcp_mem":[1,2]})",
+        R"("sysctl":{"tcp_wmem":[3,2,1]})",
+        R"("sysctl":{"tcp_wmem":[1,2,-1]})",
+        R"("sysctl":{"tcp_frto":3})",
+        R"("peer":{"read_rate":-2})",
+        R"("peer":{"drop":"3"})",
+        R"("peer":{"drop":[0]})",
+        R"("peer":{"drop":[3,3]})",
+        R"("peer":{"late":3})",
+        R"("peer":{"late":[{"by_ms":1}]})",
+        R"("peer":{"late":[{"segment":0,"by_ms":1}]})",
+        R"("peer":{"late":[{"segment":3}]})",
+        R"("peer":{"late":[{"segment":3,"by_ms":1},{"segment":2,"by_ms":1}]})",
+        R"("peer":{"late":[{"segment":3,"by_s":1}]})",
+        R"("peer":{"loss":{"rate":1}})",
+        R"("peer":{"dev":"a/b"})",
+        R"("peer":{"connect":"nowhere"})",
+        R"("faults":{"fail_skb_alloc":[2,1]})",
+        R"("faults":{"fail_page_alloc":"x"})",
+        R"("faults":{"signal_at_ms":"x"})",
+        R"("faults":{"signal_at_us":[5,5]})",
+        R"("faults":{"signal_at_ms":[1],"signal_at_us":[1]})",
+        R"("$schema":1)",
+    };
+    const char* bad_actions[] = {
+        R"({"send":{"iov":[1],"flags":["MSG_MOAR"]}})",
+        R"({"send":{"iov":[1],"flags":5}})",
+        R"({"send":{"iov":[1],"flags":"MSG_MORE"}})",
+        R"({"send":{"iov":[1],"fault_at":1}})",
+        R"({"send":{"iov":[0],"fault_at":0}})",
+        R"({"send":{"iov":[2],"data":"abc"}})",
+        R"({"send":{"size":2,"data":"abc"}})",
+        R"({"send":{"flags":[]}})",
+        R"({"send":{"iov":[1073741824,1073741824,1073741824,1073741824,1073741824]}})",
+        R"({"send":{"iov":[1],"at_ms":1},"at_ms":1})",
+        R"({"send":1,"close":true})",
+        R"({"at_ms":1})",
+        R"({"peer_read":0})",
+        R"({"peer_read":"some"})",
+        R"({"setsockopt":{"TCP_NODELAY":1,"TCP_CORK":1}})",
+        R"({"setsockopt":{"TCP_NODELAY":"yes"}})",
+        R"({"setsockopt":{"SO_SNDBUF":-1}})",
+        R"({"close":false})",
+    };
+    std::vector<std::string> texts;
+    for (const char* extra : bad) texts.push_back(std::string(R"({"timeline":[{"send":100}],)") + extra + "}");
+    for (const char* action : bad_actions) texts.push_back(std::string(R"({"timeline":[{"send":1},)") + action + "]}");
+    texts.push_back(R"({"timeline":[]})");
+    for (const std::string& text : texts) {
+        CAPTURE(text);
+        const auto f = sptest::input_error_of([&] { return parse(text, "s.json"); });
+        REQUIRE(f.thrown);
+        const std::string left = sptest::english_phrase(f.zh, f.file);
+        CHECK_MESSAGE(left.empty(), "\"" << left << "\" in " << f.zh << " (English: " << f.message << ")");
+    }
 }

@@ -236,3 +236,91 @@ TEST_CASE("CBOR writer: a name that is not UTF-8 is written as the JSON writer p
     write_trace_json(t, js);
     CHECK(parse_trace_json(js.str(), "t.json").end_reason == back.end_reason);
 }
+
+// The GUI in Chinese (--lang zh_CN) shows a bad file's error in Chinese; the
+// CLI's English, which the tests above compare, is unchanged.
+TEST_CASE("bad CBOR: the error says the same in English and in Chinese, with the file's values kept") {
+    auto c = parse_error_of({'h', 'e', 'l', 'l', 'o'});
+    CHECK(
+        c.message ==
+        "bad.cbor: byte 0: a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
+        "found first byte 0x68");
+    CHECK(c.zh ==
+          "bad.cbor: 第 0 字节: sendpath 跟踪：以 '{' 开头的 JSON 对象，或 CBOR 映射（首字节 0xa0 到 "
+          "0xbf）；实际首字节为 "
+          "0x68");
+
+    const auto bytes = small_cbor();
+    c = parse_error_of(std::vector<uint8_t>(bytes.begin(), bytes.end() - 1));
+    const std::string at = "第 " + std::to_string(bytes.size() - 1) + " 字节: ";
+    CHECK(c.expected == "more bytes: the file ends inside /frames (truncated file?)");
+    CHECK(c.zh == "bad.cbor: " + at + "更多字节：文件在 /frames 中途就结束了（文件被截断了？）");
+
+    c = edited([](json& j) { j["events"][1][3] = 32; });
+    CHECK(c.expected == "a call depth: an integer from 0 to 31, found 32");
+    CHECK(c.zh.find("/events/1/depth（第 ") != std::string::npos);
+    CHECK(c.zh.find(" 字节）: 调用深度：0 到 31 之间的整数；实际为：32") != std::string::npos);
+
+    c = edited([](json& j) { j["tables"]["kinds"][index_of(j["tables"]["kinds"], "copy_linear")] = "copy_linaer"; });
+    CHECK(c.zh.find("事件类型（以下之一：") != std::string::npos);
+    CHECK(c.zh.find("；实际为：\"copy_linaer\"（/tables/kinds/") != std::string::npos);
+}
+
+TEST_CASE("bad CBOR: every refusal of a truncated, corrupted or edited file has no English left in Chinese") {
+    std::size_t checked = 0;
+    auto no_english = [&](const Caught& c) {
+        if (!c.thrown) return;
+        // nlohmann's own reason for a scenario or options value it cannot read stays as it wrote it.
+        if (c.zh.find("[json.exception") != std::string::npos) return;
+        ++checked;
+        const std::string left = sptest::english_phrase(c.zh, c.file);
+        CHECK_MESSAGE(left.empty(), "\"" << left << "\" in " << c.zh);
+    };
+    const auto good = small_cbor();
+    for (std::size_t n = 0; n < good.size(); ++n)
+        no_english(parse_error_of(std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(n))));
+    for (uint8_t v : {0x00, 0x18, 0x1c, 0x3b, 0x5f, 0x7f, 0x9f, 0xbf, 0xdb, 0xf8, 0xfb, 0xff}) {
+        for (std::size_t k = 0; k < good.size(); ++k) {
+            auto bytes = good;
+            bytes[k] = v;
+            no_english(parse_error_of(bytes));
+        }
+    }
+    const std::vector<std::function<void(json&)>> edits = {
+        [](json& j) { j["events"][1][1] = j["tables"]["kinds"].size(); },
+        [](json& j) { j["events"][1][1] = "copy_linear"; },
+        [](json& j) { j["events"][1][0] = 1.5; },
+        [](json& j) { j["events"][2] = json::object(); },
+        [](json& j) { j["frames"][0][4] = 0; },
+        [](json& j) { j["frames"][0][5] = "0200aabb"; },
+        [](json& j) {
+            j["scenario"] = json::binary({1, 2, 3});
+        },
+        [](json& j) { j["scenario"] = 5; },
+        [](json& j) { j["events"][1][7 + 3 + 2 + 4 + 3 + 2] = 18; },
+        [](json& j) { j["events"][1][7 + 3 + 1] = 0; },
+        [](json& j) { j["frames"][1][2] = 4; },
+        [](json& j) { j["frames"][1][0] = 10; },
+        [](json& j) { j["format_version"] = 3; },
+        [](json& j) { j["format"] = "sendpath-traces"; },
+        [](json& j) { j["events"][2][6] = -2; },
+        [](json& j) { j["events"][1].erase(j["events"][1].size() - 1); },
+        [](json& j) {
+            j["events"][1] = json::array({0, 1, 1});
+        },
+        [](json& j) { j["frames"][0].push_back(1); },
+        [](json& j) { j["colour"] = 1; },
+        [](json& j) { j.erase("events"); },
+        [](json& j) { j["tables"].erase("ops"); },
+        [](json& j) { j["tables"]["colours"] = json::array(); },
+        [](json& j) { j["stacks"] = json::array({json::array()}); },
+        [](json& j) { j["files"][1] = std::string("core/engine/t\x9bp_output.cpp"); },
+        [](json& j) { j["files"].push_back(j["files"][0]); },
+    };
+    for (const auto& f : edits) {
+        const Caught c = edited(f);
+        CHECK_MESSAGE(c.thrown, "an edit was read");
+        no_english(c);
+    }
+    CHECK(checked > good.size());
+}

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
@@ -180,4 +182,69 @@ TEST_CASE("validate_trace catches inconsistencies in a trace built in memory") {
     std::ostringstream sink;
     CHECK_THROWS_AS(write_trace_json(t, sink), InputError);
     CHECK_THROWS_AS(write_trace_cbor(t, sink), InputError);
+}
+
+TEST_CASE("validate_trace: each inconsistency is said in Chinese for the GUI, the CLI's English unchanged") {
+    const Trace good = sptest::make_small_trace();
+    auto caught = [](const Trace& t) { return sptest::input_error_of([&] { validate_trace(t, "mem"); }); };
+
+    Trace t = good;
+    t.frames[1].time_us = 10;
+    auto e = caught(t);
+    CHECK(e.message ==
+          "mem: /frames/1/t: a time no earlier than the previous frame's (50 us): frames are in time order, found 10");
+    CHECK(e.zh == "mem: /frames/1/t: 不早于上一帧（50 us）的时间：帧按时间顺序排列；实际为：10");
+
+    t = good;
+    t.events[2].file = 3;
+    e = caught(t);
+    CHECK(e.message == "mem: /events/2/file: a file id below 3 (the trace lists 3 files), found 3");
+    CHECK(e.zh == "mem: /events/2/file: 小于 3 的文件 id（跟踪共列出 3 个文件）；实际为：3");
+
+    t = good;
+    t.changes[0].target = 5;  // an arg has no target
+    e = caught(t);
+    CHECK(e.message == "mem: /events/0/changes/0/target: 0 (arg has no target), found 5");
+    CHECK(e.zh == "mem: /events/0/changes/0/target: 0（arg 没有 target）；实际为：5");
+
+    // Every check: no English phrase left in the Chinese text.
+    const std::vector<std::function<void(Trace&)>> breaks = {
+        [](Trace& x) { x.format_version = 9; },
+        [](Trace& x) { x.files.push_back(x.files[0]); },
+        [](Trace& x) { x.stacks = {{}}; },
+        [](Trace& x) { x.stacks = {{Func::count_}}; },
+        [](Trace& x) { x.events[0].time_us = -1; },
+        [](Trace& x) { x.events[3].time_us = 0; },
+        [](Trace& x) { x.events[2].kind = Kind::count_; },
+        [](Trace& x) { x.events[2].func = Func::count_; },
+        [](Trace& x) { x.events[2].depth = 32; },
+        [](Trace& x) { x.events[2].stack = 7; },
+        [](Trace& x) {
+            x.stacks = {std::vector<Func>(std::size_t{x.events[2].depth} + 2, x.events[2].func)};
+            x.events[2].stack = 0;
+        },
+        [](Trace& x) { x.events[2].file = 3; },
+        [](Trace& x) { x.events[1].change_begin += 1; },
+        [](Trace& x) { x.events.back().change_end = static_cast<uint32_t>(x.changes.size() + 1); },
+        [](Trace& x) { x.changes.push_back({}); },
+        [](Trace& x) { x.changes[0].op = Op::count_; },
+        [](Trace& x) { x.changes[0].target = 5; },
+        [](Trace& x) { x.changes[0].field = 200; },
+        [](Trace& x) { x.changes[8].value = -1; },
+        [](Trace& x) { x.frames[1].time_us = 10; },
+        [](Trace& x) { x.frames[1].event = 99; },
+        [](Trace& x) { x.frames[1].dir = 2; },
+        [](Trace& x) { x.frames[1].dropped = 2; },
+        [](Trace& x) { x.frames[1].offset = 3; },
+        [](Trace& x) { x.frame_bytes.push_back(0); },
+    };
+    for (std::size_t k = 0; k < breaks.size(); ++k) {
+        CAPTURE(k);
+        t = good;
+        breaks[k](t);
+        e = caught(t);
+        REQUIRE(e.thrown);
+        const std::string left = sptest::english_phrase(e.zh, e.file);
+        CHECK_MESSAGE(left.empty(), "\"" << left << "\" in " << e.zh << " (English: " << e.message << ")");
+    }
 }

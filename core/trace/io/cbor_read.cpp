@@ -18,6 +18,7 @@
 namespace sendpath::trace {
 
 using namespace io;
+using util::Message;
 
 namespace {
 
@@ -46,14 +47,20 @@ public:
         uint64_t left;
     };
 
-    [[noreturn]] void fail(const Where& w, std::size_t at, const std::string& expected) const {
-        const std::string byte = "byte " + std::to_string(at);
-        throw InputError(name_, w.empty() ? byte : w.str() + " (" + byte + ")", expected);
+    static Message keyed(std::string_view k) { return Message::of(std::string(k)); }
+    // Texts are string-table keys (util/message.hpp): the GUI says them in its
+    // language. `what` arguments below are keys too, as string_views, so the
+    // hot path builds no text until a value is refused.
+    [[noreturn]] void fail(const Where& w, std::size_t at, const Message& expected) const {
+        const std::string byte = std::to_string(at);
+        throw InputError(name_,
+                         w.empty() ? Message::of("err.cbor.place.byte", {byte})
+                                   : Message::of("err.cbor.place.at_byte", {w.str(), byte}),
+                         expected);
     }
     [[noreturn]] void fail_eof(const Where& w) const {
-        throw InputError(name_, "byte " + std::to_string(size_),
-                         "more bytes: the file ends inside " + (w.empty() ? std::string("the trace") : w.str()) +
-                             " (truncated file?)");
+        throw InputError(name_, Message::of("err.cbor.place.byte", {std::to_string(size_)}),
+                         Message::of("err.cbor.truncated", {w.empty() ? keyed("err.cbor.the_trace") : w.str()}));
     }
 
     // Makes bytes [pos, pos + n) readable through at() (n is at most 9);
@@ -118,34 +125,38 @@ public:
             for (int k = 0; k < n; ++k) h.arg = h.arg << 8 | at(pos_++);
         } else if (h.info == 31) {
             if (h.major == 0 || h.major == 1 || h.major == 6)
-                fail(w, h.at,
-                     "well-formed CBOR (an indefinite length on a major type " + std::to_string(h.major) +
-                         " item is not allowed)");
+                fail(w, h.at, Message::of("err.cbor.indefinite_major", {std::to_string(h.major)}));
             h.indefinite = true;
         } else {
-            fail(w, h.at, "well-formed CBOR (additional information " + std::to_string(h.info) + " is reserved)");
+            fail(w, h.at, Message::of("err.cbor.reserved_info", {std::to_string(h.info)}));
         }
         return h;
     }
     // What an item is, for "found ..." (integers by their value).
-    static std::string type_name(const Head& h) {
+    static Message type_name(const Head& h) {
         switch (h.major) {
             case 0: return std::to_string(h.arg);
             case 1:
-                return h.arg <= static_cast<uint64_t>(kI64Max) ? std::to_string(-1 - static_cast<int64_t>(h.arg))
-                                                               : "an integer below -2^63";
-            case 2: return "a byte string";
-            case 3: return "a text string";
-            case 4: return "an array";
-            case 5: return "a map";
-            case 6: return "a tagged item";
+                return h.arg <= static_cast<uint64_t>(kI64Max)
+                           ? Message(std::to_string(-1 - static_cast<int64_t>(h.arg)))
+                           : keyed("err.cbor.type.below_i64");
+            case 2: return keyed("err.cbor.type.byte_string");
+            case 3: return keyed("err.cbor.type.text_string");
+            case 4: return keyed("err.trace.val.array");
+            case 5: return keyed("err.cbor.type.map");
+            case 6: return keyed("err.cbor.type.tagged");
             default:
-                if (h.info == 20 || h.info == 21) return "a boolean";
+                if (h.info == 20 || h.info == 21) return keyed("err.cbor.type.boolean");
                 if (h.info == 22) return "null";
-                if (h.info >= 25 && h.info <= 27) return "a floating-point number";
-                if (h.indefinite) return "a break byte";
-                return "a simple value";
+                if (h.info >= 25 && h.info <= 27) return keyed("err.cbor.type.float");
+                if (h.indefinite) return keyed("err.cbor.type.break");
+                return keyed("err.cbor.type.simple");
         }
+    }
+    // What was found where `what` was expected: integers are "an integer" there.
+    static Message found_name(const Head& h) { return h.major <= 1 ? keyed("err.cbor.type.integer") : type_name(h); }
+    [[noreturn]] void fail_found(const Where& w, const Head& h, std::string_view what) const {
+        fail(w, h.at, Message::of("err.trace.found", {keyed(what), found_name(h)}));
     }
     int64_t read_int(const Where& w, std::string_view what, int64_t lo, int64_t hi) {
         const Head h = head(w);
@@ -157,19 +168,17 @@ public:
     }
     [[noreturn, gnu::noinline, gnu::cold]] void fail_int(const Where& w, const Head& h, std::string_view what,
                                                          int64_t lo, int64_t hi) const {
-        fail(w, h.at, std::string(what) + ": " + range_text(lo, hi) + ", found " + type_name(h));
+        fail(w, h.at, Message::of("err.trace.int_found", {keyed(what), range_message(lo, hi), type_name(h)}));
     }
     bool read_bool(const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != 7 || (h.info != 20 && h.info != 21))
-            fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != 7 || (h.info != 20 && h.info != 21)) fail_found(w, h, what);
         return h.info == 21;
     }
     // Text or byte string content; indefinite strings are joined from their chunks.
     std::string read_string(uint8_t major, const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != major)
-            fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != major) fail_found(w, h, what);
         std::string s;
         if (!h.indefinite) {
             s = take(h.arg, w);
@@ -180,15 +189,13 @@ public:
                     break;
                 }
                 const Head c = head(w);
-                if (c.major != major || c.indefinite)
-                    fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+                if (c.major != major || c.indefinite) fail(w, c.at, Message::of("err.cbor.bad_chunk", {type_name(c)}));
                 s += take(c.arg, w);
             }
         }
         // CBOR text is UTF-8 (RFC 8949), as JSON text is: a trace read from
         // either form must write to the other unchanged.
-        if (major == 3 && !valid_utf8(s))
-            fail(w, h.at, std::string(what) + " in UTF-8, found a text string that is not");
+        if (major == 3 && !valid_utf8(s)) fail(w, h.at, Message::of("err.cbor.not_utf8", {keyed(what)}));
         return s;
     }
     // Steps over a byte string without reading it: the first pass over a trace
@@ -207,15 +214,14 @@ public:
                 return;
             }
             const Head c = head(w);
-            if (c.major != 2 || c.indefinite)
-                fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+            if (c.major != 2 || c.indefinite) fail(w, c.at, Message::of("err.cbor.bad_chunk", {type_name(c)}));
             step(c.arg);
         }
     }
     // A byte string appended straight to out (no temporary string per frame).
     void read_bytes_into(std::vector<uint8_t>& out, const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != 2) fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != 2) fail_found(w, h, what);
         auto append = [&](uint64_t n) {
             consume(n, w, [&](const uint8_t* p, std::size_t k) { out.insert(out.end(), p, p + k); });
         };
@@ -226,8 +232,7 @@ public:
                 return;
             }
             const Head c = head(w);
-            if (c.major != 2 || c.indefinite)
-                fail(w, c.at, "well-formed CBOR (a chunk of an indefinite-length string), found " + type_name(c));
+            if (c.major != 2 || c.indefinite) fail(w, c.at, Message::of("err.cbor.bad_chunk", {type_name(c)}));
             append(c.arg);
         }
     }
@@ -241,8 +246,7 @@ public:
 
     Seq begin(uint8_t major, const Where& w, std::string_view what) {
         const Head h = head(w);
-        if (h.major != major)
-            fail(w, h.at, std::string(what) + ", found " + (h.major <= 1 ? "an integer" : type_name(h)));
+        if (h.major != major) fail_found(w, h, what);
         if (h.indefinite) return {true, 0};
         // Every item takes at least one byte: a longer claim is a truncated or garbage file.
         const uint64_t per = major == 5 ? 2 : 1;
@@ -264,19 +268,21 @@ public:
 
     // Skips one item. json_only: refuse byte strings and tags (no JSON value holds them).
     void skip(const Where& w, std::size_t depth, bool json_only) {
-        if (depth > kMaxNesting) fail(w, pos_, "CBOR nested at most " + std::to_string(kMaxNesting) + " levels deep");
+        if (depth > kMaxNesting) fail(w, pos_, Message::of("err.cbor.too_deep", {std::to_string(kMaxNesting)}));
         const std::size_t at = pos_;
         const uint8_t major = peek(w) >> 5;
         if (json_only && (major == 2 || major == 6))
-            fail(w, at, "a value JSON can hold, found " + std::string(major == 2 ? "a byte string" : "a tagged item"));
+            fail(w, at,
+                 Message::of("err.cbor.not_json_value",
+                             {keyed(major == 2 ? "err.cbor.type.byte_string" : "err.cbor.type.tagged")}));
         switch (major) {
             case 0:
             case 1: head(w); return;
             case 2: skip_bytes(w); return;
-            case 3: read_string(major, w, "a string"); return;
+            case 3: read_string(major, w, "err.trace.what.string"); return;
             case 4:
             case 5: {
-                Seq s = begin(major, w, "a container");
+                Seq s = begin(major, w, "err.cbor.what.container");
                 while (more(s, w)) skip(w, depth + 1, json_only);
                 return;
             }
@@ -286,9 +292,8 @@ public:
                 return;
             default: {
                 const Head h = head(w);
-                if (h.indefinite) fail(w, h.at, "well-formed CBOR (a break byte outside an indefinite-length item)");
-                if (h.info == 24 && h.arg < 32)
-                    fail(w, h.at, "well-formed CBOR (a simple value below 32 in two bytes)");
+                if (h.indefinite) fail(w, h.at, keyed("err.cbor.stray_break"));
+                if (h.info == 24 && h.arg < 32) fail(w, h.at, keyed("err.cbor.bad_simple"));
                 return;
             }
         }
@@ -306,10 +311,7 @@ public:
         if (at(0) >> 5 != 5) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02x", at(0));
-            fail(Where(), 0,
-                 "a sendpath trace: a JSON object starting with '{' or a CBOR map (first byte 0xa0 to 0xbf), "
-                 "found first byte " +
-                     std::string(hex));
+            fail(Where(), 0, Message::of("err.cbor.first_byte", {std::string(hex)}));
         }
         // First pass: where each top-level value is, so the tables and files
         // are known before events are decoded whatever the key order.
@@ -320,31 +322,28 @@ public:
         std::vector<std::pair<std::size_t, std::size_t>> span(keys.size(), {0, 0});
         std::vector<bool> have(keys.size(), false);
         const Where top;
-        Seq s = begin(5, top, "a CBOR map");
+        Seq s = begin(5, top, "err.cbor.what.map");
         while (more(s, top)) {
             const std::size_t kat = pos_;
-            const std::string key = read_string(3, top, "a text key of the trace map");
+            const std::string key = read_string(3, top, "err.cbor.what.trace_key");
             if (!s.indefinite) more(s, top);  // the value half of the pair
             const auto it = std::find(keys.begin(), keys.end(), key);
             if (it == keys.end())
                 fail(top.at(key), kat,
-                     "one of the keys of a sendpath trace (" + util::join(keys) + "), found the unknown key " +
-                         quote_short(key));
+                     Message::of("err.trace.unknown_key",
+                                 {keyed("err.trace.what.trace"), util::join(keys), quote_short(key)}));
             const auto k = static_cast<std::size_t>(it - keys.begin());
-            if (have[k])
-                fail(top.at(key), kat, "each key once in the trace map, found " + quote_short(key) + " a second time");
+            if (have[k]) fail(top.at(key), kat, Message::of("err.cbor.key_twice", {quote_short(key)}));
             have[k] = true;
             span[k].first = pos_;
             skip(top.at(keys[k]), 1, keys[k] == "scenario" || keys[k] == "options");
             span[k].second = pos_;
         }
-        if (pos_ != size_)
-            fail(top, pos_,
-                 "the end of the file after the trace map, found " + std::to_string(size_ - pos_) + " more bytes");
+        if (pos_ != size_) fail(top, pos_, Message::of("err.cbor.trailing", {std::to_string(size_ - pos_)}));
         for (std::size_t k = 0; k + 1 < keys.size(); ++k)
             if (!have[k])
                 fail(top.at(keys[k]), 0,
-                     "the required key \"" + std::string(keys[k]) + "\" of a sendpath trace, found no such key");
+                     Message::of("err.trace.missing_key", {std::string(keys[k]), keyed("err.trace.what.trace")}));
         has_stacks_ = have.back();
         auto go = [&](std::string_view key) {
             const auto k = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
@@ -354,25 +353,30 @@ public:
 
         go("format");
         std::size_t at = pos_;
-        const std::string format = read_string(3, top.at("format"), "\"sendpath-trace\"");
-        if (format != kFormatName) fail(top.at("format"), at, "\"sendpath-trace\", found " + quote_short(format));
+        const std::string format = read_string(3, top.at("format"), "err.cbor.what.format_name");
+        if (format != kFormatName)
+            fail(top.at("format"), at,
+                 Message::of("err.trace.found", {keyed("err.cbor.what.format_name"), quote_short(format)}));
         go("format_version");
         at = pos_;
-        t_.format_version = static_cast<int>(read_int(top.at("format_version"), "the format version", 0, 1 << 30));
+        t_.format_version =
+            static_cast<int>(read_int(top.at("format_version"), "err.trace.what.format_version", 0, 1 << 30));
         if (t_.format_version < kOldestFormatVersion || t_.format_version > kFormatVersion)
-            fail(top.at("format_version"), at,
-                 format_version_expected() + ", found " + std::to_string(t_.format_version));
+            fail(
+                top.at("format_version"), at,
+                Message::of("err.trace.found", {format_version_expected_message(), std::to_string(t_.format_version)}));
         go("engine_version");
-        t_.engine_version = read_string(3, top.at("engine_version"), "a version string");
+        t_.engine_version = read_string(3, top.at("engine_version"), "err.trace.what.version");
         go("end_reason");
-        t_.end_reason = read_string(3, top.at("end_reason"), "a text string");
+        t_.end_reason = read_string(3, top.at("end_reason"), "err.cbor.type.text_string");
         t_.scenario = json_at(go("scenario"), top.at("scenario"));
         t_.options = json_at(go("options"), top.at("options"));
         go("files");
-        Seq f = begin(4, top.at("files"), "an array of file paths");
+        Seq f = begin(4, top.at("files"), "err.trace.what.files");
         while (more(f, top.at("files"))) {
-            if (t_.files.size() >= kMaxFiles) fail(top.at("files"), pos_, "at most 256 files");
-            t_.files.push_back(read_string(3, Where("/files", t_.files.size()), "a file path"));
+            if (t_.files.size() >= kMaxFiles)
+                fail(top.at("files"), pos_, Message::of("err.trace.max_files", {std::to_string(kMaxFiles)}));
+            t_.files.push_back(read_string(3, Where("/files", t_.files.size()), "err.trace.what.file_path"));
         }
         go("tables");
         read_tables();
@@ -398,12 +402,10 @@ public:
         try {
             j = json::from_cbor(bytes, true, true);
         } catch (const json::parse_error& e) {
-            fail(w, sp.first + (e.byte > 0 ? e.byte - 1 : 0),
-                 std::string("a CBOR value JSON can hold (") + e.what() + ")");
-        } catch (const json::exception& e) {
-            fail(w, sp.first, std::string("a CBOR value JSON can hold (") + e.what() + ")");
-        }
-        if (!j.is_object() && !j.is_null()) fail(w, sp.first, "an object or null, found " + j.dump());
+            fail(w, sp.first + (e.byte > 0 ? e.byte - 1 : 0), Message::of("err.cbor.json_value", {e.what()}));
+        } catch (const json::exception& e) { fail(w, sp.first, Message::of("err.cbor.json_value", {e.what()})); }
+        if (!j.is_object() && !j.is_null())
+            fail(w, sp.first, Message::of("err.trace.found", {keyed("err.trace.what.object_or_null"), j.dump()}));
         return j;
     }
 
@@ -417,27 +419,27 @@ public:
         Table* dst[] = {&kinds_, &funcs_, &ops_, &args_, &sock_fields_, &skb_fields_};
         std::vector<bool> have(keys.size(), false);
         const Where tw("/tables");
-        Seq s = begin(5, tw, "a map of name tables");
+        Seq s = begin(5, tw, "err.cbor.what.tables");
         while (more(s, tw)) {
             const std::size_t kat = pos_;
-            const std::string key = read_string(3, tw, "a text key");
+            const std::string key = read_string(3, tw, "err.cbor.what.text_key");
             if (!s.indefinite) more(s, tw);
             const auto it = std::find(keys.begin(), keys.end(), key);
             if (it == keys.end())
-                fail(tw.at(key), kat, "one of the name tables (" + util::join(keys) + "), found " + quote_short(key));
+                fail(tw.at(key), kat, Message::of("err.cbor.unknown_table", {util::join(keys), quote_short(key)}));
             const auto k = static_cast<std::size_t>(it - keys.begin());
-            if (have[k]) fail(tw.at(key), kat, "each table once, found " + quote_short(key) + " a second time");
+            if (have[k]) fail(tw.at(key), kat, Message::of("err.cbor.table_twice", {quote_short(key)}));
             have[k] = true;
             const Where w(sections[k]);
-            Seq a = begin(4, w, "an array of names");
+            Seq a = begin(4, w, "err.cbor.what.names");
             while (more(a, w)) {
-                std::string n = read_string(3, Where(sections[k], dst[k]->names.size()), "a name");
+                std::string n = read_string(3, Where(sections[k], dst[k]->names.size()), "err.cbor.what.name");
                 dst[k]->to_ours.push_back(ours[k]->find(n));
                 dst[k]->names.push_back(std::move(n));
             }
         }
         for (std::size_t k = 0; k < keys.size(); ++k)
-            if (!have[k]) fail(tw.at(keys[k]), pos_, "the required name table " + quote_short(keys[k]));
+            if (!have[k]) fail(tw.at(keys[k]), pos_, Message::of("err.cbor.missing_table", {quote_short(keys[k])}));
     }
 
     // An id from the file, translated through its name table into ours.
@@ -445,92 +447,88 @@ public:
         const Head h = head(w);
         if (h.major != 0 || h.arg >= tab.names.size())
             fail(w, h.at,
-                 "an id into /tables/" + std::string(table) + ": " +
-                     range_text(0, static_cast<int64_t>(tab.names.size()) - 1) + ", found " + type_name(h));
+                 Message::of(
+                     "err.cbor.table_id",
+                     {std::string(table), range_message(0, static_cast<int64_t>(tab.names.size()) - 1), type_name(h)}));
         const int v = tab.to_ours[static_cast<std::size_t>(h.arg)];
         if (v < 0)
             fail(w, h.at,
-                 ours.expected() + ", found " + quote_short(tab.names[static_cast<std::size_t>(h.arg)]) + " (/tables/" +
-                     std::string(table) + "/" + std::to_string(h.arg) + ")");
+                 Message::of("err.cbor.unknown_name",
+                             {ours.expected_message(), quote_short(tab.names[static_cast<std::size_t>(h.arg)]),
+                              "/tables/" + std::string(table) + "/" + std::to_string(h.arg)}));
         return v;
     }
 
     void read_stacks() {
         const Where all("/stacks");
-        Seq s = begin(4, all, "an array of call stacks");
+        Seq s = begin(4, all, "err.cbor.what.stacks");
         for (std::size_t k = 0; more(s, all); ++k) {
             const Where w("/stacks", k);
-            if (k >= kNoStack - 1) fail(w, pos_, "fewer than 4294967295 call stacks");
+            if (k >= kNoStack - 1) fail(w, pos_, keyed("err.trace.too_many_stacks"));
             const std::size_t at = pos_;
-            Seq a = begin(4, w, "a call stack: an array of function ids, outermost first");
+            Seq a = begin(4, w, "err.cbor.what.stack");
             std::vector<Func> st;
             for (std::size_t d = 0; more(a, w); ++d) {
                 if (d > static_cast<std::size_t>(kMaxDepth))
-                    fail(w, at, "a call stack of at most " + std::to_string(kMaxDepth + 1) + " functions");
+                    fail(w, at, Message::of("err.cbor.stack_too_deep", {std::to_string(kMaxDepth + 1)}));
                 const std::string key = std::to_string(d);  // outlives the Where that points at it
                 st.push_back(static_cast<Func>(lookup(funcs_, func_names(), w.at(key), "functions")));
             }
-            if (st.empty()) fail(w, at, "a call stack of at least one function, found an empty array");
+            if (st.empty()) fail(w, at, keyed("err.cbor.stack_empty"));
             t_.stacks.push_back(std::move(st));
         }
     }
 
     void read_events() {
         const Where all("/events");
-        Seq s = begin(4, all, "an array of events");
+        Seq s = begin(4, all, "err.trace.what.events");
         if (!s.indefinite) reserve_big(t_.events, static_cast<std::size_t>(s.left));
         int64_t time = 0, call = 0;
         // With a stack table, each event holds its stack index after the call delta.
-        const std::string layout =
-            has_stacks_ ? "an event array [dt, kind, function, depth, file, site, call delta, stack, changes...]"
-                        : "an event array [dt, kind, function, depth, file, site, call delta, changes...]";
+        const std::string_view layout = has_stacks_ ? "err.cbor.what.event_stack" : "err.cbor.what.event";
         for (std::size_t i = 0; more(s, all); ++i) {
             const Where w("/events", i);
             Seq e = begin(4, w, layout);
             auto next = [&](std::string_view key) {
                 if (!more(e, w.at(key)))
-                    fail(w.at(key), pos_, layout + ", found one that ends before " + std::string(key));
+                    fail(w.at(key), pos_, Message::of("err.cbor.ends_before", {keyed(layout), std::string(key)}));
                 return w.at(key);
             };
             Event ev;
             Where p = next("t");
             std::size_t at = pos_;
-            const int64_t dt = read_int(p, "a time delta in microseconds (times never go backwards)", 0, kI64Max);
-            if (dt > kI64Max - time) fail(p, at, "a time that fits in 64 bits");
+            const int64_t dt = read_int(p, "err.cbor.what.time_delta", 0, kI64Max);
+            if (dt > kI64Max - time) fail(p, at, keyed("err.cbor.time_overflow"));
             time += dt;
             ev.time_us = time;
             ev.kind = static_cast<Kind>(lookup(kinds_, kind_names(), next("kind"), "kinds"));
             ev.func = static_cast<Func>(lookup(funcs_, func_names(), next("function"), "functions"));
-            ev.depth = static_cast<uint8_t>(read_int(next("depth"), "a call depth", 0, kMaxDepth));
-            ev.file = static_cast<uint8_t>(read_int(next("file"), "a file id (an index into /files)", 0,
-                                                    static_cast<int64_t>(t_.files.size()) - 1));
+            ev.depth = static_cast<uint8_t>(read_int(next("depth"), "err.trace.what.depth", 0, kMaxDepth));
+            ev.file = static_cast<uint8_t>(
+                read_int(next("file"), "err.cbor.what.file_id", 0, static_cast<int64_t>(t_.files.size()) - 1));
             if (t_.format_version == 1) {
-                ev.line = static_cast<uint16_t>(read_int(next("line"), "a source line", 0, kMaxLine));
+                ev.line = static_cast<uint16_t>(read_int(next("line"), "err.cbor.what.line", 0, kMaxLine));
             } else {
                 // An emit site, or minus one more than a line for an event that has none.
-                const int64_t v = read_int(next("site"), "an emit site, or -(line + 1) for an event without one",
-                                           -kMaxLine - 1, kNoSite - 1);
+                const int64_t v = read_int(next("site"), "err.cbor.what.site", -kMaxLine - 1, kNoSite - 1);
                 if (v >= 0) ev.site = static_cast<uint16_t>(v);
                 else ev.line = static_cast<uint16_t>(-v - 1);
             }
             p = next("call");
             at = pos_;
-            const int64_t dcall = read_int(p, "a call delta", -kU32Max, kU32Max);
+            const int64_t dcall = read_int(p, "err.cbor.what.call_delta", -kU32Max, kU32Max);
             if (call + dcall < 0 || call + dcall > kU32Max)
-                fail(p, at,
-                     "a call delta that keeps the call number from 0 to 4294967295, found " + std::to_string(dcall) +
-                         " after call " + std::to_string(call));
+                fail(p, at, Message::of("err.cbor.call_delta", {std::to_string(dcall), std::to_string(call)}));
             call += dcall;
             ev.call = static_cast<uint32_t>(call);
             if (has_stacks_) {
                 // -1: not recorded; an index is checked against /stacks by validate_trace.
-                const int64_t st =
-                    read_int(next("stack"), "a call stack index (into /stacks), or -1 for none", -1, kU32Max - 1);
+                const int64_t st = read_int(next("stack"), "err.cbor.what.stack_index", -1, kU32Max - 1);
                 ev.stack = st < 0 ? kNoStack : static_cast<uint32_t>(st);
             }
             ev.change_begin = static_cast<uint32_t>(t_.changes.size());
             for (std::size_t j = 0; more(e, w); ++j) {
-                if (t_.changes.size() >= kU32Max - 1) fail(w, pos_, "at most 4294967294 changes in a trace");
+                if (t_.changes.size() >= kU32Max - 1) fail(w, pos_, keyed("err.trace.too_many_changes"));
                 t_.changes.push_back(read_change(e, Where("/events", i, j)));
             }
             ev.change_end = static_cast<uint32_t>(t_.changes.size());
@@ -547,9 +545,7 @@ public:
         auto next = [&]() {
             const Where p = w.at(keys[k]);
             if (!more(e, p))
-                fail(p, pos_,
-                     "the operands of " + std::string(op_name(c.op)) + " (" + util::join(keys) +
-                         "), found the end of the event array");
+                fail(p, pos_, Message::of("err.cbor.operands", {std::string(op_name(c.op)), util::join(keys)}));
             ++k;
             return p;
         };
@@ -557,20 +553,19 @@ public:
             const Where p = next();
             const std::size_t at = pos_;
             int64_t& prev = s.target == TargetKind::skb ? delta_.skb : delta_.page;
-            const int64_t id = prev + read_int(p, s.target == TargetKind::skb ? "an skb id delta" : "a page id delta",
-                                               -kU32Max, kU32Max);
+            const int64_t id =
+                prev + read_int(p, s.target == TargetKind::skb ? "err.cbor.what.skb_delta" : "err.cbor.what.page_delta",
+                                -kU32Max, kU32Max);
             if (id < 0 || id > kU32Max)
-                fail(p, at,
-                     std::string(s.target == TargetKind::skb ? "an skb" : "a page") +
-                         " id delta that keeps the id from 0 to 4294967295");
+                fail(p, at, keyed(s.target == TargetKind::skb ? "err.cbor.skb_delta" : "err.cbor.page_delta"));
             prev = id;
             c.target = static_cast<uint32_t>(id);
         }
         switch (s.field) {
             case FieldKind::none: break;
             case FieldKind::frag_index:
-                c.field = static_cast<uint8_t>(
-                    read_int(next(), "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
+                c.field =
+                    static_cast<uint8_t>(read_int(next(), "err.cbor.what.frag_index", 0, model::MAX_SKB_FRAGS - 1));
                 break;
             case FieldKind::sock:
                 c.field = static_cast<uint8_t>(lookup(sock_fields_, sock_field_names(), next(), "sock_fields"));
@@ -583,18 +578,16 @@ public:
         switch (s.value) {
             case ValueKind::none: break;
             case ValueKind::frag: {
-                const auto page = read_int(next(), "a page id", 0, kU32Max);
-                const auto off = read_int(next(), "an offset in the page", 0, 0xffff);
-                const auto size = read_int(next(), "a fragment size in bytes", 0, 0xffff);
+                const auto page = read_int(next(), "err.cbor.what.page_id", 0, kU32Max);
+                const auto off = read_int(next(), "err.cbor.what.page_offset", 0, 0xffff);
+                const auto size = read_int(next(), "err.cbor.what.frag_size", 0, 0xffff);
                 c.value =
                     pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
                 break;
             }
-            case ValueKind::after:
-                c.value = read_int(next(), "the id of the skb it follows (0 = head of the queue)", 0, kU32Max);
-                break;
+            case ValueKind::after: c.value = read_int(next(), "err.cbor.what.after", 0, kU32Max); break;
             case ValueKind::value:
-            case ValueKind::count: c.value = read_int(next(), "a value", kI64Min, kI64Max); break;
+            case ValueKind::count: c.value = read_int(next(), "err.cbor.what.value", kI64Min, kI64Max); break;
         }
         if (s.value == ValueKind::value && s.field == FieldKind::sock) {
             c.value = wrap_add(delta_.sock[c.field], c.value);
@@ -608,30 +601,29 @@ public:
 
     void read_frames() {
         const Where all("/frames");
-        Seq s = begin(4, all, "an array of frames");
+        Seq s = begin(4, all, "err.trace.what.frames");
         if (!s.indefinite) reserve_big(t_.frames, static_cast<std::size_t>(s.left));
         for (std::size_t k = 0; more(s, all); ++k) {
             const Where w("/frames", k);
-            Seq a = begin(4, w, "a frame array [t, dir, event, skb, dropped, bytes]");
+            Seq a = begin(4, w, "err.cbor.what.frame");
             auto next = [&](std::string_view key) {
                 if (!more(a, w.at(key)))
                     fail(w.at(key), pos_,
-                         "a frame array [t, dir, event, skb, dropped, bytes], found one that ends before " +
-                             std::string(key));
+                         Message::of("err.cbor.ends_before", {keyed("err.cbor.what.frame"), std::string(key)}));
                 return w.at(key);
             };
             Frame f;
-            f.time_us = read_int(next("t"), "a time in microseconds", 0, kI64Max);
-            f.dir = static_cast<uint8_t>(read_int(next("dir"), "a direction (0 out, 1 in)", 0, 1));
-            f.event = static_cast<uint32_t>(read_int(next("event"), "an event index", 0, kU32Max));
-            f.skb = static_cast<uint32_t>(read_int(next("skb"), "an skb id (0 = none)", 0, kU32Max));
-            f.dropped = read_bool(next("dropped"), "true or false") ? 1 : 0;
+            f.time_us = read_int(next("t"), "err.what.time_us", 0, kI64Max);
+            f.dir = static_cast<uint8_t>(read_int(next("dir"), "err.cbor.what.dir", 0, 1));
+            f.event = static_cast<uint32_t>(read_int(next("event"), "err.trace.what.event_index", 0, kU32Max));
+            f.skb = static_cast<uint32_t>(read_int(next("skb"), "err.cbor.what.frame_skb", 0, kU32Max));
+            f.dropped = read_bool(next("dropped"), "err.what.bool") ? 1 : 0;
             const Where hw = next("hex");
             f.offset = static_cast<uint32_t>(t_.frame_bytes.size());
-            read_bytes_into(t_.frame_bytes, hw, "the frame's bytes as a byte string");
-            if (t_.frame_bytes.size() > kU32Max) fail(hw, pos_, "at most 4 GiB of frame bytes in a trace");
+            read_bytes_into(t_.frame_bytes, hw, "err.cbor.what.frame_bytes");
+            if (t_.frame_bytes.size() > kU32Max) fail(hw, pos_, keyed("err.cbor.too_many_frame_bytes"));
             f.length = static_cast<uint32_t>(t_.frame_bytes.size() - f.offset);
-            if (more(a, w)) fail(w, pos_, "a frame array of exactly 6 items [t, dir, event, skb, dropped, bytes]");
+            if (more(a, w)) fail(w, pos_, keyed("err.cbor.frame_too_long"));
             t_.frames.push_back(f);
         }
     }
@@ -665,7 +657,7 @@ Trace parse_trace_cbor(std::istream& in, const std::string& name, std::size_t wi
     in.clear();
     in.seekg(0, std::ios::end);
     const std::streamoff end = in.tellg();
-    if (end < 0 || !in) throw InputError(name, "", "a seekable file (the CBOR reader moves back and forth in it)");
+    if (end < 0 || !in) throw InputError(name, "", util::Message::of("err.cbor.not_seekable"));
     Trace t;
     CborTraceReader r(in, static_cast<std::size_t>(end), window, name, t);
     r.read();

@@ -138,6 +138,7 @@ std::string range_text(int64_t lo, int64_t hi);
 util::Message range_message(int64_t lo, int64_t hi);
 // "format version 1 or 2 (the ones this sendpath reads)"
 std::string format_version_expected();
+util::Message format_version_expected_message();
 // The end of every reader: validates the trace, gives its events this build's
 // lines for their emit sites, and makes it a trace of the current format.
 void finish_read(Trace& t, const std::string& name);

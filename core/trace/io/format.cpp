@@ -54,9 +54,11 @@ void finish_read(Trace& t, const std::string& name) {
     t.format_version = kFormatVersion;
 }
 
-std::string format_version_expected() {
-    return "format version " + std::to_string(kOldestFormatVersion) + " or " + std::to_string(kFormatVersion) +
-           " (the ones this sendpath reads)";
+std::string format_version_expected() { return format_version_expected_message().str(); }
+
+util::Message format_version_expected_message() {
+    return util::Message::of("err.trace.format_version_expected",
+                             {std::to_string(kOldestFormatVersion), std::to_string(kFormatVersion)});
 }
 
 std::string range_text(int64_t lo, int64_t hi) { return range_message(lo, hi).str(); }
