@@ -1077,8 +1077,8 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag, int64_t tsecr) 
 // cover are tagged SACKED (TCPCB_SACKED_ACKED) and counted in sacked_out,
 // fackets_out counts from the head up to the highest SACKed segment, holes
 // included. Left out, and said so in core/engine/README.md: the
-// recv_sack_cache (a shortcut that skips blocks already walked; the walk
-// here is complete and tags the same skbs). tcp_shift_skb_data, which
+// recv_sack_cache (a shortcut that skips ranges walked on an earlier ACK;
+// the walk here is complete, see the README). tcp_shift_skb_data, which
 // moves newly SACKed segments into the SACKed skb before them, is below.
 // ---------------------------------------------------------------------------
 

@@ -302,12 +302,7 @@ TEST_CASE("SACK shifting (tcp_shift_skb_data, 2.6.32): SACKed segments move into
     // again): one SACKed skb is left behind the first hole.
     const auto filled = find_next(t, K::sack_merge, merges[merges.size() - 2]);
     REQUIRE(filled);
-    std::optional<std::size_t> collapse;
-    for (std::size_t i = merges[merges.size() - 2] + 1; i < t.events.size(); ++i)
-        if (t.events[i].kind == K::sack_shift) {
-            collapse = i;
-            break;
-        }
+    const auto collapse = find_next(t, K::sack_shift, merges[merges.size() - 2]);
     REQUIRE(collapse);
     CHECK(t.arg(*collapse, Arg::segs) > 1);
     CHECK(t.arg(*collapse, Arg::old) == t.arg(*collapse, Arg::value));
