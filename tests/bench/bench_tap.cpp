@@ -44,6 +44,7 @@
 #include "peer/tap_link.hpp"
 #include "run/runner.hpp"
 #include "run/tap_setup.hpp"
+#include "support/loss_audit.hpp"
 #include "support/netns.hpp"
 #include "support/pattern_sha.hpp"
 
@@ -116,6 +117,8 @@ struct Sample {
     uint64_t frames = 0;
     // With tracing: the engine's timeouts, fast recoveries and retransmissions.
     std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
+    // With tracing: why each timeout fired (tests/support/loss_audit.hpp).
+    std::vector<sptest::TimeoutAudit> audit;
     bool sha_ok = true;  // only checked when the receiver hashed
 };
 
@@ -179,6 +182,7 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
         s.recoveries += e.kind == trace::Kind::enter_recovery;
         s.retransmits += e.kind == trace::Kind::retransmit;
     }
+    if (tracing) s.audit = sptest::audit_timeouts(t);
     if (hash) s.sha_ok = rx.sha() == sptest::pattern_sha(1, static_cast<uint64_t>(bytes));
     return s;
 }
@@ -238,6 +242,7 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
         bool sack;
         std::vector<double> s;
         std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
+        std::vector<sptest::TimeoutAudit> audit{};
         bool sha_ok = true;
     };
     std::vector<double> kern, kern_nosack;
@@ -264,6 +269,7 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
             row.recoveries += e.recoveries;
             row.retransmits += e.retransmits;
             row.sha_ok &= e.sha_ok;
+            row.audit.insert(row.audit.end(), e.audit.begin(), e.audit.end());
             std::printf("; %s %.3f s (%zu timeouts, %zu fast recoveries, %zu retransmissions, sha %s)",
                         row.sack ? "SACK" : "NewReno", row.s.back(), e.timeouts, e.recoveries, e.retransmits,
                         e.sha_ok ? "ok" : "WRONG");
@@ -282,6 +288,11 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
                     row.retransmits, row.sha_ok ? "" : ", SHA-256 WRONG");
         ok &= row.sha_ok;
     }
+    // Why the engine's timeouts fired, judged from what came back on the wire
+    // against 2.6.32's rules; evidence_missed would be a loss the engine
+    // should have repaired by fast retransmit.
+    for (const auto& row : rows)
+        std::printf("timeouts of \"%s\", all runs: %s\n", row.name, sptest::summarize(row.audit).c_str());
     return ok ? 0 : 1;
 }
 

@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "run/tap_replay.hpp"
+#include "support/loss_audit.hpp"
 #include "tap/tap_support.hpp"
 
 using namespace taptest;
@@ -81,8 +82,13 @@ TEST_CASE(
     MESSAGE("drops " << run->drops << ", timeouts " << count(t, Kind::rto_fire) << ", fast recoveries "
                      << count(t, Kind::enter_recovery) << ", retransmissions " << count(t, Kind::retransmit));
     // A timeout remains only where no SACK can tell (a lost tail, a lost
-    // retransmission with nothing sent after it): far fewer than the losses.
+    // retransmission with nothing sent after it): far fewer than the losses,
+    // and none after the kernel's ACKs had shown 2.6.32 what to resend.
     CHECK(static_cast<long long>(count(t, Kind::rto_fire)) < run->drops);
+    for (const auto& x : sptest::audit_timeouts(t)) {
+        CAPTURE(x.event);
+        CHECK(x.cause != sptest::TimeoutCause::evidence_missed);
+    }
     // The frames that went twice are on the wire twice.
     std::map<uint32_t, int> seen;
     int again = 0;
@@ -109,8 +115,13 @@ TEST_CASE("without SACK, the same losses are repaired by fast retransmit: fewer 
     MESSAGE("drops " << run->drops << ", timeouts " << count(t, Kind::rto_fire) << ", fast recoveries "
                      << count(t, Kind::enter_recovery) << ", retransmissions " << count(t, Kind::retransmit));
     // A timeout remains only where no duplicate ACKs can come (a lost tail, a
-    // lost retransmission): far fewer than the losses.
+    // lost retransmission): far fewer than the losses, and none after three
+    // duplicate ACKs.
     CHECK(static_cast<long long>(count(t, Kind::rto_fire)) < run->drops);
+    for (const auto& x : sptest::audit_timeouts(t)) {
+        CAPTURE(x.event);
+        CHECK(x.cause != sptest::TimeoutCause::evidence_missed);
+    }
     const trace::Trace re = peer::rerun_tap_trace(t);
     CHECK(re.events == t.events);
 }
