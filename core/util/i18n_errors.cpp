@@ -396,6 +396,13 @@ const std::vector<Entry>& errors_en_table() {
         {"err.sc.all_or_bytes_range", "\"all\" or a byte count from 1 to {0}"},
         {"err.sc.schema", "the schema's address as a string"},
         {"err.sc.timeline_list", "a list of 1 to {0} actions"},
+        // TAP link settings (peer/tap_config.cpp): the place is the command-line option.
+        {"err.tap.dev", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)"},
+        {"err.tap.dev_name", "a device name of at most {0} characters and no '/', found {1}"},
+        {"err.tap.connect", "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)"},
+        {"err.tap.connect_bad", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found {0}"},
+        {"err.tap.local_bad", "an IPv4 address such as 10.99.0.2, found {0}"},
+        {"err.tap.local_same", "an address other than the kernel's own ({0}, from --connect)"},
         // Engine options (lesson/engine_options.cpp).
         {"err.opt.options", "engine options"},
         {"err.opt.size", "a size in bytes"},
