@@ -103,11 +103,9 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
             try {
                 (void)peer::tap_config_for(sc, local);
             } catch (const InputError& e) {
-                throw InputError(
-                    path, "/peer",
-                    "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV "
-                    "--connect IP:PORT [--local IP] (README \"TAP\"). " +
-                        e.file() + ": " + e.expected());
+                // The reason (e.expected_message()) stays a string-table text: said in the GUI's language too.
+                throw InputError(path, "/peer",
+                                 util::Message::of("gui.error.tap_link", {e.file(), e.expected_message()}));
             }
             if (!opt.live) throw RuntimeError("a TAP scenario runs only as the open document (live), not in Compare");
         }

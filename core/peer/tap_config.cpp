@@ -30,34 +30,27 @@ std::optional<IpPort> parse_ip_port(std::string_view s) {
 // A scenario file's own values were checked when it was read; these checks
 // are for what comes from the command line.
 TapConfig tap_config(const std::string& dev, const std::string& connect, const std::string& local) {
+    using util::Message;
     TapConfig cfg;
     auto quoted = [](const std::string& v) { return "\"" + v + "\""; };
-    if (dev.empty())
-        throw InputError("--tap", "", "a TAP device name (--tap DEV, or \"dev\" under \"peer\" in the scenario)");
+    if (dev.empty()) throw InputError("--tap", "", Message::of("err.tap.dev"));
     if (dev.size() >= IFNAMSIZ || dev.find('/') != std::string::npos)
-        throw InputError("--tap", "",
-                         "a device name of at most " + std::to_string(IFNAMSIZ - 1) + " characters and no '/', found " +
-                             quoted(dev));
+        throw InputError("--tap", "", Message::of("err.tap.dev_name", {std::to_string(IFNAMSIZ - 1), quoted(dev)}));
     cfg.dev = dev;
-    if (connect.empty())
-        throw InputError("--connect", "",
-                         "the kernel's listener (--connect IP:PORT, or \"connect\" under \"peer\" in the scenario)");
+    if (connect.empty()) throw InputError("--connect", "", Message::of("err.tap.connect"));
     const auto listener = parse_ip_port(connect);
-    if (!listener)
-        throw InputError("--connect", "", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found " + quoted(connect));
+    if (!listener) throw InputError("--connect", "", Message::of("err.tap.connect_bad", {quoted(connect)}));
     cfg.peer_ip = listener->ip;
     cfg.peer_port = listener->port;
     if (local.empty()) {
         cfg.our_ip = default_our_ip(cfg.peer_ip);
     } else {
         auto l = net::parse_ipv4_addr(local);
-        if (!l) throw InputError("--local", "", "an IPv4 address such as 10.99.0.2, found " + quoted(local));
+        if (!l) throw InputError("--local", "", Message::of("err.tap.local_bad", {quoted(local)}));
         cfg.our_ip = *l;
     }
     if (cfg.our_ip == cfg.peer_ip)
-        throw InputError(
-            "--local", "",
-            "an address other than the kernel's own (" + net::to_string(cfg.peer_ip) + ", from --connect)");
+        throw InputError("--local", "", Message::of("err.tap.local_same", {net::to_string(cfg.peer_ip)}));
     return cfg;
 }
 

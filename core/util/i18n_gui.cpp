@@ -76,6 +76,9 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.error.previous_stays", "The previous document stays open."},
         {"gui.error.nothing_loaded", "Nothing is loaded: File > Open... to try another file."},
         {"gui.error.close", "Close"},
+        {"gui.error.tap_link",
+         "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV --connect "
+         "IP:PORT [--local IP] (README \"TAP\"). {0}: {1}"},
         {"gui.empty.line1", "sendpath: step through tcp_sendmsg like a debugger"},
         {"gui.empty.line2", "File > Open... (Ctrl+O) a trace (.json / .cbor) or a scenario (.json with a timeline)"},
         {"gui.empty.line3", "Help > Keyboard shortcuts (F1)"},

@@ -79,6 +79,30 @@ TEST_CASE("gui i18n texts: the error panel says a broken lesson's place and what
     fs::remove_all(dir);
 }
 
+// A TAP scenario opened without --tap/--connect: the panel says what to type,
+// in Chinese, with the command line and the option's own reason kept.
+TEST_CASE("gui i18n texts: a TAP scenario opened without a link says how to start it, in Chinese") {
+    LangGuard guard;
+    const std::string path = kSource + "/lessons/scenarios/14-real-kernel.json";
+    set_ui_lang("zh_CN");
+    App app(AppOptions{false, {}});
+    CHECK(!app.open(path));
+    const auto& err = app.view_state().error;
+    REQUIRE(err);
+    // English, as before.
+    CHECK(err->place.str() == "/peer");
+    CHECK(err->expected.str() ==
+          "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV --connect "
+          "IP:PORT [--local IP] (README \"TAP\"). --tap: a TAP device name (--tap DEV, or \"dev\" under \"peer\" in "
+          "the scenario)");
+    const std::vector<ErrorRow> rows = error_rows(*err);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1].text == "/peer");
+    CHECK(rows[2].text ==
+          "此场景的 \"tap\" 对端所需的 TAP 链路：请用 sendpath SCENARIO --tap DEV --connect IP:PORT [--local IP] "
+          "启动本程序（见 README 的 \"TAP\" 一节）。--tap: TAP 设备名（--tap DEV，或场景中 \"peer\" 下的 \"dev\"）");
+}
+
 TEST_CASE("gui i18n texts: the byte-provenance line in Chinese keeps send(), iovec and the numbers") {
     const trace::Trace t = run_shipped("iovecs.json");
     const ProvenanceIndex idx = build_provenance_index(t);

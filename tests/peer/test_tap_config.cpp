@@ -84,3 +84,24 @@ TEST_CASE("a missing or malformed device, listener or local address: the option 
     CHECK(input_error([] { tap_config("", ""); }).rfind("--tap:", 0) == 0);
     CHECK(input_error([] { tap_config("tap0", "bad", "also bad"); }).rfind("--connect:", 0) == 0);
 }
+
+TEST_CASE("a TAP setting refused in Chinese: the option, the values and IP:PORT kept, no English left") {
+    auto zh = [](auto f) -> std::string {
+        try {
+            f();
+        } catch (const InputError& e) { return e.text("zh_CN"); }
+        return "";
+    };
+    CHECK(zh([] { tap_config("", "10.99.0.1:5001"); }) ==
+          "--tap: TAP 设备名（--tap DEV，或场景中 \"peer\" 下的 \"dev\"）");
+    CHECK(zh([] { tap_config("a/b", "10.99.0.1:5001"); }) ==
+          "--tap: 不超过 15 个字符且不含 '/' 的设备名；实际为：\"a/b\"");
+    CHECK(zh([] { tap_config("tap0", ""); }) ==
+          "--connect: 内核的监听地址（--connect IP:PORT，或场景中 \"peer\" 下的 \"connect\"）");
+    CHECK(zh([] { tap_config("tap0", "host:80"); }) ==
+          "--connect: IPv4 监听地址 IP:PORT，例如 10.99.0.1:5001；实际为：\"host:80\"");
+    CHECK(zh([] { tap_config("tap0", "10.99.0.1:5001", "nonsense"); }) ==
+          "--local: IPv4 地址，例如 10.99.0.2；实际为：\"nonsense\"");
+    CHECK(zh([] { tap_config("tap0", "10.99.0.1:5001", "10.99.0.1"); }) ==
+          "--local: 与内核自己的地址（10.99.0.1，来自 --connect）不同的地址");
+}

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "trace/trace_io.hpp"
 #include "util/errors.hpp"
@@ -194,4 +195,157 @@ TEST_CASE("bad JSON: absurd nesting is refused, not recursed into") {
     const Caught c = parse_error_of(text);
     REQUIRE(c.thrown);
     CHECK(c.expected.find("nested at most 256 levels") != std::string::npos);
+}
+
+namespace {
+
+// One refusal for each message of the general JSON reader (json_read.cpp)
+// that a small file can reach: the 4 GiB and 2^32-change limits cannot.
+std::vector<Caught> every_json_refusal() {
+    const std::vector<std::function<void(json&)>> edits = {
+        [](json& j) { j["events"][1]["changes"][0] = 5; },
+        [](json& j) { j["events"][1]["changes"][0].erase("op"); },
+        [](json& j) { j["events"][1]["changes"][1]["skb"] = "3"; },
+        [](json& j) { j["events"][1]["changes"][4]["index"] = 18; },
+        [](json& j) { j["events"][1]["changes"][4]["page"] = -1; },
+        [](json& j) { j["events"][1]["changes"][4]["off"] = 70000; },
+        [](json& j) { j["events"][1]["changes"][4]["size"] = 70000; },
+        [](json& j) { j["events"][1]["changes"][5]["after"] = -1; },
+        [](json& j) { j["events"][1]["changes"][3]["value"] = true; },
+        [](json& j) { j["events"][2]["changes"][0]["page"] = "2"; },
+        [](json& j) { j["events"][2]["changes"][1]["count"] = 1.5; },
+        [](json& j) { j["events"][2]["i"] = "2"; },
+        [](json& j) { j["events"][2]["i"] = 7; },
+        [](json& j) { j["events"][1]["file"] = 5; },
+        [](json& j) { j["events"][1]["file"] = "core/engine/tcp_recvmsg.cpp"; },
+        [](json& j) { j["events"][1]["site"] = 3; },
+        [](json& j) {
+            j["events"][1].erase("line");
+            j["events"][1]["site"] = -1;
+        },
+        [](json& j) { j["events"][1]["line"] = 12.5; },
+        [](json& j) { j["events"][1].erase("line"); },
+        [](json& j) { j["events"][1]["stack"] = -1; },
+        [](json& j) { j["events"][1]["changes"] = json::object(); },
+        [](json& j) { j["events"][1]["args"] = 5; },
+        [](json& j) { j["events"][1]["args"]["colour"] = 1; },
+        [](json& j) { j["events"][1]["args"]["copy"] = "100"; },
+        [](json& j) { j["events"][1]["args"]["ret"] = 1; },
+        [](json& j) { j["events"][1]["args"]["copy"] = 99; },
+        [](json& j) { j["events"][1]["args"].erase("err"); },
+        [](json& j) { j["frames"][0] = 5; },
+        [](json& j) { j["frames"][1]["i"] = "1"; },
+        [](json& j) { j["frames"][1]["i"] = 4; },
+        [](json& j) { j["frames"][0]["dir"] = 1; },
+        [](json& j) { j["frames"][0]["dir"] = "up"; },
+        [](json& j) { j["frames"][0]["skb"] = -1; },
+        [](json& j) { j["frames"][0]["hex"] = 5; },
+        [](json& j) { j["frames"][0]["hex"] = "0200aab"; },
+        [](json& j) { j["frames"][0]["hex"] = "0200axbb"; },
+        [](json& j) { j["format"] = 5; },
+        [](json& j) { j["format"] = "pcap"; },
+        [](json& j) { j["format_version"] = 3; },
+        [](json& j) {
+            for (int k = 0; k <= 256; ++k) j["files"].push_back("core/engine/f" + std::to_string(k) + ".cpp");
+        },
+        [](json& j) {
+            // 257 events, each in a file of its own.
+            const json e = j["events"][0];
+            j["events"] = json::array();
+            for (int k = 0; k <= 256; ++k) {
+                json c = e;
+                c["i"] = k;
+                c["file"] = "core/engine/f" + std::to_string(k) + ".cpp";
+                j["events"].push_back(c);
+            }
+        },
+        [](json& j) { j["stacks"] = 5; },
+        [](json& j) { j["stacks"] = json::array({json::array()}); },
+        [](json& j) { j["stacks"] = json::array({5}); },
+        [](json& j) {
+            j["stacks"] = json::array({json::array({"tcp_sendmsg", "tcp_sendpage"})});
+        },
+    };
+    std::vector<Caught> out;
+    for (const auto& f : edits) out.push_back(edited(f));
+    // A key given twice, and absurd nesting: text a DOM cannot hold.
+    std::string text = small_json();
+    text.insert(text.find("\"kind\":\"copy_linear\""), "\"kind\":\"advance\",");
+    out.push_back(parse_error_of(text));
+    text = small_json();
+    text.insert(text.find("\"scenario\":{") + 11, std::string(300, '['));
+    out.push_back(parse_error_of(text));
+    return out;
+}
+
+}  // namespace
+
+// The GUI in Chinese (--lang zh_CN) shows a bad file's error in Chinese, at
+// the same JSON pointer; the CLI's English is today's text, byte for byte.
+TEST_CASE("bad JSON: the error says the same in English and in Chinese, naming the place") {
+    auto c = edited([](json& j) { j["events"][1]["changes"][0].erase("op"); });
+    CHECK(c.message == "bad.json: /events/1/changes/0/op: the required key \"op\" of a change, found no such key");
+    CHECK(c.zh == "bad.json: /events/1/changes/0/op: 变更必需的键 \"op\"；实际没有这个键");
+
+    c = edited([](json& j) { j["frames"][0]["hex"] = "0200aab"; });
+    CHECK(c.message == "bad.json: /frames/0/hex: an even number of hex digits (two per byte), found 7");
+    CHECK(c.zh == "bad.json: /frames/0/hex: 偶数个十六进制数字（每字节两个）；实际有 7 个");
+
+    c = edited([](json& j) { j["frames"][0]["hex"] = "0200axbb"; });
+    CHECK(c.message == "bad.json: /frames/0/hex: hex digits 0-9, a-f, found \"x\" at character 5");
+    CHECK(c.zh == "bad.json: /frames/0/hex: 十六进制数字 0-9、a-f；实际在字符位置 5 处为 \"x\"");
+
+    c = edited([](json& j) { j["frames"][0]["dir"] = "up"; });
+    CHECK(c.message == "bad.json: /frames/0/dir: \"out\" or \"in\", found \"up\"");
+    CHECK(c.zh == "bad.json: /frames/0/dir: \"out\" 或 \"in\"；实际为：\"up\"");
+
+    c = edited([](json& j) { j["format"] = "pcap"; });
+    CHECK(c.message == "bad.json: /format: \"sendpath-trace\", found \"pcap\"");
+    CHECK(c.zh == "bad.json: /format: \"sendpath-trace\"；实际为：\"pcap\"");
+
+    c = edited([](json& j) { j["events"][1]["changes"][0] = 5; });
+    CHECK(c.message ==
+          "bad.json: /events/1/changes/0: a change object such as "
+          "{\"op\":\"sock_set\",\"field\":\"write_seq\",\"value\":1}, found 5");
+    CHECK(c.zh ==
+          "bad.json: /events/1/changes/0: 变更对象，例如 {\"op\":\"sock_set\",\"field\":\"write_seq\",\"value\":1}"
+          "；实际为：5");
+
+    c = edited([](json& j) { j["events"][1]["changes"] = json::object(); });
+    CHECK(c.message == "bad.json: /events/1/changes: an array of changes, found an object");
+    CHECK(c.zh == "bad.json: /events/1/changes: 变更数组；实际为：一个对象");
+
+    c = edited([](json& j) { j["events"][1]["args"]["copy"] = 99; });
+    CHECK(c.message ==
+          "bad.json: /events/1/args/copy: 100, the value of the \"copy\" arg change in /events/1/changes "
+          "(\"changes\" is authoritative; \"args\" repeats it), found 99");
+    CHECK(c.zh ==
+          "bad.json: /events/1/args/copy: 100，即 /events/1/changes 中 \"copy\" 参数变更的值（以 \"changes\" "
+          "为准，\"args\" 只是重复它）；实际为：99");
+
+    c = edited([](json& j) { j["stacks"] = json::array({json::array()}); });
+    CHECK(c.message ==
+          "bad.json: /stacks/0: a call stack: an array of 1 to 32 function names, outermost first, found 0 "
+          "names");
+    CHECK(c.zh == "bad.json: /stacks/0: 调用栈：含 1 到 32 个函数名的数组，最外层在前；实际为：0 个名字");
+
+    std::string text = small_json();
+    text.insert(text.find("\"scenario\":{") + 11, std::string(300, '['));
+    c = parse_error_of(text);
+    CHECK(c.expected == "JSON nested at most 256 levels deep");
+    CHECK(c.zh.ends_with(": 嵌套不超过 256 层的 JSON"));
+}
+
+TEST_CASE("bad JSON: every refusal of the general reader names its place and has no English left in Chinese") {
+    const std::vector<Caught> all = every_json_refusal();
+    CHECK(all.size() == 47);
+    for (const Caught& c : all) {
+        REQUIRE_MESSAGE(c.thrown, "an edit was read");
+        CHECK(c.file == "bad.json");
+        // The place is a JSON pointer, said alike in both languages.
+        CHECK_MESSAGE(c.place.rfind("/", 0) == 0, c.message);
+        CHECK_MESSAGE(c.zh.rfind("bad.json: " + c.place + ": ", 0) == 0, c.zh);
+        const std::string left = sptest::english_phrase(c.zh, c.file);
+        CHECK_MESSAGE(left.empty(), "\"" << left << "\" in " << c.zh);
+    }
 }

@@ -34,7 +34,6 @@ util::Message found_message(const json& v) {
         default: return json_text(v);
     }
 }
-std::string found(const json& v) { return found_message(v).str(); }
 
 // "<what>, found <v>"
 util::Message what_found(const util::Message& what, const json& v) {
@@ -100,11 +99,9 @@ public:
     }
 
     Change change(const json& c, const Where& w) const {
-        if (!c.is_object())
-            fail(w, "a change object such as {\"op\":\"sock_set\",\"field\":\"write_seq\",\"value\":1}, found " +
-                        found(c));
+        if (!c.is_object()) fail(w, what_found(keyed("err.trace.what.change_object"), c));
         auto it = c.find("op");
-        if (it == c.end()) fail(w.at("op"), "the required key \"op\" of a change, found no such key");
+        if (it == c.end()) fail(w.at("op"), keyed("err.trace.missing_key", {"op", keyed("err.trace.what.a_change")}));
         Change ch;
         ch.op = static_cast<Op>(name_in(*it, w.at("op"), op_names()));
         const Shape& s = shape(ch.op);
@@ -115,14 +112,14 @@ public:
         if (s.target != TargetKind::none) {
             const std::string_view key = target_key(s.target);
             ch.target = static_cast<uint32_t>(int_in(
-                c.find(key).value(), w.at(key), s.target == TargetKind::skb ? "an skb id" : "a page id", 0, kU32Max));
+                c.find(key).value(), w.at(key),
+                keyed(s.target == TargetKind::skb ? "err.trace.what.skb_id" : "err.cbor.what.page_id"), 0, kU32Max));
         }
         switch (s.field) {
             case FieldKind::none: break;
             case FieldKind::frag_index:
-                ch.field =
-                    static_cast<uint8_t>(int_in(c.find("index").value(), w.at("index"),
-                                                "a fragment index (MAX_SKB_FRAGS is 18)", 0, model::MAX_SKB_FRAGS - 1));
+                ch.field = static_cast<uint8_t>(int_in(c.find("index").value(), w.at("index"),
+                                                       keyed("err.cbor.what.frag_index"), 0, model::MAX_SKB_FRAGS - 1));
                 break;
             case FieldKind::sock:
             case FieldKind::skb:
@@ -135,21 +132,23 @@ public:
         switch (s.value) {
             case ValueKind::none: break;
             case ValueKind::frag: {
-                const auto page = int_in(c.find("page").value(), w.at("page"), "a page id", 0, kU32Max);
-                const auto off = int_in(c.find("off").value(), w.at("off"), "an offset in the page", 0, 0xffff);
-                const auto size = int_in(c.find("size").value(), w.at("size"), "a fragment size in bytes", 0, 0xffff);
+                const auto page =
+                    int_in(c.find("page").value(), w.at("page"), keyed("err.cbor.what.page_id"), 0, kU32Max);
+                const auto off =
+                    int_in(c.find("off").value(), w.at("off"), keyed("err.cbor.what.page_offset"), 0, 0xffff);
+                const auto size =
+                    int_in(c.find("size").value(), w.at("size"), keyed("err.cbor.what.frag_size"), 0, 0xffff);
                 ch.value =
                     pack_frag(static_cast<uint32_t>(page), static_cast<uint32_t>(off), static_cast<uint32_t>(size));
                 break;
             }
             case ValueKind::after:
-                ch.value = int_in(c.find("after").value(), w.at("after"),
-                                  "the id of the skb it follows (0 = head of the queue)", 0, kU32Max);
+                ch.value = int_in(c.find("after").value(), w.at("after"), keyed("err.cbor.what.after"), 0, kU32Max);
                 break;
             case ValueKind::value:
             case ValueKind::count: {
                 const std::string_view key = value_key(s.value);
-                ch.value = int_in(c.find(key).value(), w.at(key), "a value", kI64Min, kI64Max);
+                ch.value = int_in(c.find(key).value(), w.at(key), keyed("err.cbor.what.value"), kI64Min, kI64Max);
                 break;
             }
         }
@@ -163,35 +162,33 @@ public:
         static const std::vector<std::string_view> keys{"i",    "t",    "kind", "function", "depth", "file",
                                                         "call", "site", "line", "stack",    "args",  "changes"};
         check_keys(j, w, keyed("err.trace.what.event"), keys, 7);
-        if (int_in(j["i"], w.at("i"), "the event's index", 0, kI64Max) != static_cast<int64_t>(i))
-            fail(w.at("i"), "the event's index " + std::to_string(i) +
-                                " (events are numbered from 0 in order), found " + found(j["i"]));
+        if (int_in(j["i"], w.at("i"), keyed("err.trace.what.event_i"), 0, kI64Max) != static_cast<int64_t>(i))
+            fail(w.at("i"), what_found(keyed("err.trace.what.event_numbered", {std::to_string(i)}), j["i"]));
         Event e;
         e.time_us = int_in(j["t"], w.at("t"), keyed("err.what.time_us"), 0, kI64Max);
         e.kind = static_cast<Kind>(name_in(j["kind"], w.at("kind"), kind_names()));
         e.func = static_cast<Func>(name_in(j["function"], w.at("function"), func_names()));
         e.depth = static_cast<uint8_t>(int_in(j["depth"], w.at("depth"), keyed("err.trace.what.depth"), 0, kMaxDepth));
-        e.file = intern_file(str(j["file"], w.at("file"), "an engine source file path listed in /files"), w);
+        e.file = intern_file(str(j["file"], w.at("file"), keyed("err.trace.what.event_file")), w);
         // Format 2 names the emit site; an event without one (and every event
         // of format 1) names its line.
         const bool has_site = j.contains("site"), has_line = j.contains("line");
-        if (has_site && has_line)
-            fail(w.at("line"),
-                 "either \"site\" or \"line\" in an event (the site when the engine emitted it, the line "
-                 "when it was built by hand), found both");
-        if (has_site) e.site = static_cast<uint16_t>(int_in(j["site"], w.at("site"), "an emit site", 0, kNoSite - 1));
+        if (has_site && has_line) fail(w.at("line"), keyed("err.trace.site_and_line"));
+        if (has_site)
+            e.site =
+                static_cast<uint16_t>(int_in(j["site"], w.at("site"), keyed("err.trace.what.site"), 0, kNoSite - 1));
         else if (has_line)
-            e.line = static_cast<uint16_t>(int_in(j["line"], w.at("line"), "a source line", 0, kMaxLine));
-        else fail(w.at("site"), "the required key \"site\" (or \"line\") of an event, found neither");
+            e.line = static_cast<uint16_t>(int_in(j["line"], w.at("line"), keyed("err.cbor.what.line"), 0, kMaxLine));
+        else fail(w.at("site"), keyed("err.trace.site_or_line_missing"));
         e.call = static_cast<uint32_t>(int_in(j["call"], w.at("call"), keyed("err.trace.what.call"), 0, kU32Max));
         // Checked against /stacks (which may come later in the file) by validate_trace.
         if (auto it = j.find("stack"); it != j.end())
             e.stack =
-                static_cast<uint32_t>(int_in(*it, w.at("stack"), "a call stack index (into /stacks)", 0, kU32Max - 1));
+                static_cast<uint32_t>(int_in(*it, w.at("stack"), keyed("err.trace.what.stack_index"), 0, kU32Max - 1));
         e.change_begin = static_cast<uint32_t>(t_.changes.size());
         if (auto it = j.find("changes"); it != j.end()) {
-            if (!it->is_array()) fail(w.at("changes"), "an array of changes, found " + found(*it));
-            if (t_.changes.size() + it->size() >= kU32Max) fail(w, "at most 4294967294 changes in a trace");
+            if (!it->is_array()) fail(w.at("changes"), what_found(keyed("err.trace.what.changes"), *it));
+            if (t_.changes.size() + it->size() >= kU32Max) fail(w, keyed("err.trace.too_many_changes"));
             for (std::size_t k = 0; k < it->size(); ++k) t_.changes.push_back(change((*it)[k], Where{"/events", i, k}));
         }
         e.change_end = static_cast<uint32_t>(t_.changes.size());
@@ -202,7 +199,7 @@ public:
     // "args" repeats the arg changes for readers; "changes" is authoritative,
     // and a file whose two disagree was edited in one place only.
     void check_args(const json& args, const Where& w, const Event& e) const {
-        if (!args.is_object()) fail(w.at("args"), "an object of argument values, found " + found(args));
+        if (!args.is_object()) fail(w.at("args"), what_found(keyed("err.trace.what.args"), args));
         const Change* cb = t_.changes.data() + e.change_begin;
         const Change* ce = t_.changes.data() + e.change_end;
         std::size_t arg_changes = 0;
@@ -216,24 +213,22 @@ public:
         for (const auto& [k, v] : args.items()) {
             const std::string ap = w.str() + "/args/" + pointer_escape(k);
             const int a = arg_names().find(k);
-            if (a < 0) fail(ap, arg_names().expected() + ", found " + quote_short(k));
+            if (a < 0) fail(ap, keyed("err.trace.found", {arg_names().expected_message(), quote_short(k)}));
             if (!v.is_number_integer() ||
                 (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(kI64Max)))
-                fail(ap, "an argument value: an integer, found " + found(v));
+                fail(ap, what_found(keyed("err.trace.what.arg_value"), v));
             const int64_t x = v.get<int64_t>();
             const Change* c = std::find_if(cb, ce, [&](const Change& ch) { return ch.op == Op::arg && ch.field == a; });
-            if (c == ce)
-                fail(ap, "only arguments that appear as {\"op\":\"arg\",\"arg\":\"" + k + "\"} in " + changes +
-                             " (\"changes\" is authoritative; \"args\" repeats it), found no such change");
+            if (c == ce) fail(ap, keyed("err.trace.arg_not_in_changes", {k, changes}));
             if (c->value != x)
-                fail(ap, std::to_string(c->value) + ", the value of the \"" + k + "\" arg change in " + changes +
-                             " (\"changes\" is authoritative; \"args\" repeats it), found " + std::to_string(x));
+                fail(ap,
+                     keyed("err.trace.arg_value_differs", {std::to_string(c->value), k, changes, std::to_string(x)}));
         }
         if (args.size() != arg_changes)
             for (const Change* c = cb; c != ce; ++c)
                 if (c->op == Op::arg && !args.contains(arg_name(static_cast<Arg>(c->field))))
-                    fail(w.at("args"), "an entry for every arg change of the event, found none for " +
-                                           quote_short(arg_name(static_cast<Arg>(c->field))));
+                    fail(w.at("args"),
+                         keyed("err.trace.arg_missing", {quote_short(arg_name(static_cast<Arg>(c->field)))}));
     }
 
     void frame(const json& j, std::size_t k) {
@@ -241,32 +236,29 @@ public:
         if (!j.is_object()) fail(w, what_found(keyed("err.trace.what.frame_object"), j));
         static const std::vector<std::string_view> keys{"i", "t", "dir", "event", "skb", "dropped", "hex"};
         check_keys(j, w, keyed("err.trace.what.frame"), keys, keys.size());
-        if (int_in(j["i"], w.at("i"), "the frame's index", 0, kI64Max) != static_cast<int64_t>(k))
-            fail(w.at("i"), "the frame's index " + std::to_string(k) +
-                                " (frames are numbered from 0 in order), found " + found(j["i"]));
+        if (int_in(j["i"], w.at("i"), keyed("err.trace.what.frame_i"), 0, kI64Max) != static_cast<int64_t>(k))
+            fail(w.at("i"), what_found(keyed("err.trace.what.frame_numbered", {std::to_string(k)}), j["i"]));
         Frame f;
         f.time_us = int_in(j["t"], w.at("t"), keyed("err.what.time_us"), 0, kI64Max);
-        const std::string& dir = str(j["dir"], w.at("dir"), "\"out\" or \"in\"");
-        if (dir != "out" && dir != "in") fail(w.at("dir"), "\"out\" or \"in\", found " + quote_short(dir));
+        const std::string& dir = str(j["dir"], w.at("dir"), keyed("err.trace.what.dir"));
+        if (dir != "out" && dir != "in")
+            fail(w.at("dir"), keyed("err.trace.found", {keyed("err.trace.what.dir"), quote_short(dir)}));
         f.dir = dir == "in";
         f.event =
             static_cast<uint32_t>(int_in(j["event"], w.at("event"), keyed("err.trace.what.event_index"), 0, kU32Max));
-        f.skb = static_cast<uint32_t>(int_in(j["skb"], w.at("skb"), "an skb id (0 = none)", 0, kU32Max));
+        f.skb = static_cast<uint32_t>(int_in(j["skb"], w.at("skb"), keyed("err.cbor.what.frame_skb"), 0, kU32Max));
         if (!j["dropped"].is_boolean()) fail(w.at("dropped"), what_found(keyed("err.what.bool"), j["dropped"]));
         f.dropped = j["dropped"].get<bool>();
-        const std::string& hex = str(j["hex"], w.at("hex"), "the frame's bytes as a hex string");
-        if (hex.size() % 2)
-            fail(w.at("hex"), "an even number of hex digits (two per byte), found " + std::to_string(hex.size()));
-        if (t_.frame_bytes.size() + hex.size() / 2 > kU32Max)
-            fail(w.at("hex"), "at most 4 GiB of frame bytes in a trace");
+        const std::string& hex = str(j["hex"], w.at("hex"), keyed("err.trace.what.frame_hex"));
+        if (hex.size() % 2) fail(w.at("hex"), keyed("err.trace.hex_odd", {std::to_string(hex.size())}));
+        if (t_.frame_bytes.size() + hex.size() / 2 > kU32Max) fail(w.at("hex"), keyed("err.cbor.too_many_frame_bytes"));
         f.offset = static_cast<uint32_t>(t_.frame_bytes.size());
         f.length = static_cast<uint32_t>(hex.size() / 2);
         for (std::size_t p = 0; p < hex.size(); p += 2) {
             const int hi = hex_digit(hex[p]), lo = hex_digit(hex[p + 1]);
             if (hi < 0 || lo < 0) {
                 const std::size_t bad = hi < 0 ? p : p + 1;
-                fail(w.at("hex"), "hex digits 0-9, a-f, found " + quote_short(hex.substr(bad, 1)) + " at character " +
-                                      std::to_string(bad));
+                fail(w.at("hex"), keyed("err.trace.hex_digit", {quote_short(hex.substr(bad, 1)), std::to_string(bad)}));
             }
             t_.frame_bytes.push_back(static_cast<uint8_t>(hi << 4 | lo));
         }
@@ -279,7 +271,8 @@ public:
         if (!file_names_.empty() && file_names_[last_file_] == path) return last_file_;
         auto it = file_ids_.find(path);
         if (it != file_ids_.end()) return last_file_ = it->second;
-        if (file_names_.size() >= kMaxFiles) fail(w.at("file"), "at most 256 different files in a trace");
+        if (file_names_.size() >= kMaxFiles)
+            fail(w.at("file"), keyed("err.trace.max_distinct_files", {std::to_string(kMaxFiles)}));
         const auto id = static_cast<uint8_t>(file_names_.size());
         file_ids_.emplace(path, id);
         file_names_.push_back(path);
@@ -294,9 +287,8 @@ public:
             auto it = listed.find(file_names_[p]);
             if (it == listed.end() || it->second >= kMaxFiles) {
                 std::vector<std::string_view> all(t_.files.begin(), t_.files.end());
-                fail(Where{"/events", file_first_use_[p]}.at("file"), "one of the files listed in /files (" +
-                                                                          util::join(all) + "), found " +
-                                                                          quote_short(file_names_[p]));
+                fail(Where{"/events", file_first_use_[p]}.at("file"),
+                     keyed("err.trace.listed_file", {util::join(all), quote_short(file_names_[p])}));
             }
             to_real[p] = static_cast<uint8_t>(it->second);
         }
@@ -392,7 +384,7 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
             case json::parse_event_t::object_start:
             case json::parse_event_t::array_start:
                 if (levels.size() >= kMaxNesting)
-                    r.fail(path(levels.size()), "JSON nested at most " + std::to_string(kMaxNesting) + " levels deep");
+                    r.fail(path(levels.size()), keyed("err.trace.json_too_deep", {std::to_string(kMaxNesting)}));
                 levels.push_back(Level{ev == json::parse_event_t::array_start, 0, {}, {}});
                 return true;
             case json::parse_event_t::key: {
@@ -400,7 +392,7 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
                 const std::string& k = parsed.get_ref<const std::string&>();
                 if (std::find(l.seen.begin(), l.seen.end(), k) != l.seen.end())
                     r.fail(path(levels.size() - 1) + "/" + pointer_escape(k),
-                           "each key once in an object, found " + quote_short(k) + " a second time");
+                           keyed("err.trace.key_twice", {quote_short(k)}));
                 l.seen.push_back(k);
                 l.key = k;
                 return true;
@@ -427,13 +419,15 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
     const Where top{};
     // Someone who passes a lesson or scenario file should hear that first.
     if (!j.contains("format")) r.fail(top.at("format"), keyed("err.trace.no_format"));
-    const std::string& format = r.str(j["format"], top.at("format"), "\"sendpath-trace\"");
-    if (format != kFormatName) r.fail(top.at("format"), "\"sendpath-trace\", found " + quote_short(format));
+    const std::string& format = r.str(j["format"], top.at("format"), keyed("err.cbor.what.format_name"));
+    if (format != kFormatName)
+        r.fail(top.at("format"), keyed("err.trace.found", {keyed("err.cbor.what.format_name"), quote_short(format)}));
     r.check_keys(j, top, keyed("err.trace.what.trace"), top_keys_json(), top_keys_json().size() - 1);
     t.format_version = static_cast<int>(
         r.int_in(j["format_version"], top.at("format_version"), keyed("err.trace.what.format_version"), 0, 1 << 30));
     if (t.format_version < kOldestFormatVersion || t.format_version > kFormatVersion)
-        r.fail(top.at("format_version"), format_version_expected() + ", found " + std::to_string(t.format_version));
+        r.fail(top.at("format_version"),
+               keyed("err.trace.found", {format_version_expected_message(), std::to_string(t.format_version)}));
     t.engine_version = r.str(j["engine_version"], top.at("engine_version"), keyed("err.trace.what.version"));
     t.end_reason = r.str(j["end_reason"], top.at("end_reason"), keyed("err.trace.what.string"));
     for (const char* key : {"scenario", "options"}) {
@@ -444,23 +438,27 @@ Trace io::read_json_general(std::string_view text, const std::string& name) {
     t.options = std::move(j["options"]);
     const json& files = j["files"];
     if (!files.is_array()) r.fail(top.at("files"), what_found(keyed("err.trace.what.files"), files));
-    if (files.size() > kMaxFiles) r.fail(top.at("files"), "at most 256 files, found " + std::to_string(files.size()));
+    if (files.size() > kMaxFiles)
+        r.fail(top.at("files"), keyed("err.trace.found", {keyed("err.trace.max_files", {std::to_string(kMaxFiles)}),
+                                                          std::to_string(files.size())}));
     for (std::size_t k = 0; k < files.size(); ++k)
         t.files.push_back(r.str(files[k], Where{"/files", k}, keyed("err.trace.what.file_path")));
     if (auto it = j.find("stacks"); it != j.end()) {
-        if (!it->is_array())
-            r.fail(top.at("stacks"), "an array of call stacks (arrays of function names), found " + found(*it));
+        if (!it->is_array()) r.fail(top.at("stacks"), what_found(keyed("err.trace.what.stacks_json"), *it));
         for (std::size_t k = 0; k < it->size(); ++k) {
             const json& st = (*it)[k];
             const std::string place = "/stacks/" + std::to_string(k);
             if (!st.is_array() || st.empty() || st.size() > static_cast<std::size_t>(kMaxDepth) + 1)
-                r.fail(place, "a call stack: an array of 1 to " + std::to_string(kMaxDepth + 1) +
-                                  " function names, outermost first, found " +
-                                  (st.is_array() ? std::to_string(st.size()) + " names" : found(st)));
+                r.fail(place, keyed("err.trace.found",
+                                    {keyed("err.trace.what.stack_names", {std::to_string(kMaxDepth + 1)}),
+                                     st.is_array() ? keyed("err.trace.val.names", {std::to_string(st.size())})
+                                                   : found_message(st)}));
             std::vector<Func> funcs;
             for (std::size_t d = 0; d < st.size(); ++d) {
                 const int f = st[d].is_string() ? func_names().find(st[d].get_ref<const std::string&>()) : -1;
-                if (f < 0) r.fail(place + "/" + std::to_string(d), func_names().expected() + ", found " + found(st[d]));
+                if (f < 0)
+                    r.fail(place + "/" + std::to_string(d),
+                           keyed("err.trace.found", {func_names().expected_message(), found_message(st[d])}));
                 funcs.push_back(static_cast<Func>(f));
             }
             t.stacks.push_back(std::move(funcs));
