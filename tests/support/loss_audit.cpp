@@ -22,6 +22,8 @@ const char* timeout_cause_name(TimeoutCause c) {
         case TimeoutCause::no_ack: return "no_ack";
         case TimeoutCause::lost_retransmission: return "lost_retransmission";
         case TimeoutCause::reno_hold: return "reno_hold";
+        case TimeoutCause::head_not_split: return "head_not_split";
+        case TimeoutCause::cwnd_held: return "cwnd_held";
         case TimeoutCause::too_few_behind: return "too_few_behind";
         case TimeoutCause::evidence_missed: return "evidence_missed";
     }
@@ -149,6 +151,12 @@ std::vector<TimeoutAudit> audit_timeouts(const tr::Trace& t) {
             out.push_back(a);
             continue;
         }
+        const int64_t in_flight = sk.packets_out - (sk.sacked_out + sk.lost_out) + sk.retrans_out;
+        if ((head->sacked & m::TCPCB_LOST) && in_flight >= sk.snd_cwnd) {
+            a.cause = TimeoutCause::cwnd_held;
+            out.push_back(a);
+            continue;
+        }
         if (!sack && sk.ca_state == m::TCP_CA_Recovery && sk.snd_una == sk.high_seq) {
             a.cause = TimeoutCause::reno_hold;
             out.push_back(a);
@@ -162,6 +170,10 @@ std::vector<TimeoutAudit> audit_timeouts(const tr::Trace& t) {
         else if (sack) a.behind = union_above(sacked, rel(m::seq32(head->end_seq))) / mss + 1;
         else a.behind = dupacks + 1;
         a.cause = a.behind >= a.needed ? TimeoutCause::evidence_missed : TimeoutCause::too_few_behind;
+        const int64_t head_segs = std::max<int64_t>(1, head->gso_segs);
+        if (a.cause == TimeoutCause::evidence_missed && fack && !(head->sacked & m::TCPCB_LOST) &&
+            a.behind - sk.reordering < head_segs)
+            a.cause = TimeoutCause::head_not_split;
         out.push_back(a);
     }
     return out;

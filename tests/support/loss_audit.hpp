@@ -35,6 +35,16 @@ enum class TimeoutCause {
     // RFC 2582's guard against a false fast retransmit) and counts no
     // duplicate ACK meanwhile, so a loss at high_seq waits for the timer.
     reno_hold,
+    // With FACK, the ACKs were enough to start Recovery, but fewer segments
+    // are to be marked lost (fackets_out - reordering) than the head skb
+    // holds, and 2.6.32's tcp_mark_head_lost does not cut an skb to the count
+    // when SACK is on: it stops and marks nothing, so nothing is resent.
+    head_not_split,
+    // The head is marked lost but not resent: tcp_xmit_retransmit_queue
+    // resends only while fewer segments are in flight than cwnd allows
+    // (without SACK, in flight can exceed cwnd once Recovery ends and the
+    // duplicate-ACK count is reset), and the ACKs stopped before it did.
+    cwnd_held,
     // ACKs came back, but with fewer SACKed (or duplicate-ACKed) segments
     // behind the hole than tcp_time_to_recover needs (reordering, 3 at first).
     too_few_behind,
@@ -42,7 +52,7 @@ enum class TimeoutCause {
     // and the timer fired anyway: an engine bug unless explained.
     evidence_missed,
 };
-inline constexpr std::size_t kTimeoutCauses = 7;
+inline constexpr std::size_t kTimeoutCauses = 9;
 const char* timeout_cause_name(TimeoutCause c);
 
 struct TimeoutAudit {
