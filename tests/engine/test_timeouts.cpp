@@ -58,3 +58,29 @@ TEST_CASE("random loss: no timeout fires where the ACKs already told 2.6.32 whic
         CHECK(recoveries > all.size());
     }
 }
+
+TEST_CASE("2.6.32 starts Recovery but resends nothing when the hole is one skb of more segments than it marks") {
+    // tcp_mark_head_lost (tcp_input.c, 2.6.32.67): with SACK it counts whole
+    // skbs and stops at one that holds more segments than the count, instead
+    // of cutting it (as it does without SACK).
+    const auto t = run_shipped("sack_head_not_split.json");
+    const auto enter = find_first(t, K::enter_recovery);
+    REQUIRE(enter);
+    const auto s = state_at(t, *enter);
+    CHECK(s.sk.fackets_out == 4);  // FACK: 4 > reordering (3), so lost = 4 - 3 = 1 segment to mark
+    const auto& head = *s.skb(s.write_queue.front());
+    CHECK(head.gso_segs == 2);  // the hole: segments 1 and 2, one skb after tcp_fragment cut off the SACKed 3rd
+    const auto fire = find_first(t, K::rto_fire);
+    REQUIRE(fire);
+    CHECK(*fire > *enter);
+    // Between Recovery and the timer nothing was marked lost or resent.
+    for (std::size_t i = *enter; i < *fire; ++i) {
+        CHECK(t.events[i].kind != K::mark_lost);
+        CHECK(t.events[i].kind != K::retransmit);
+    }
+    const auto a = audit_timeouts(t);
+    REQUIRE(a.size() == count(t, K::rto_fire));
+    CHECK(a.front().event == *fire);
+    CHECK(a.front().cause == TimeoutCause::head_not_split);
+    CHECK(t.end_reason == "completed");
+}
