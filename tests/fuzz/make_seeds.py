@@ -117,9 +117,12 @@ def main():
         put("frame", "%02d-%s.bin" % (k, d), b)
 
     # receive: [state] then [control][length][bytes] records (receive.cpp).
-    def structured(flags, seq=0, ack=0, window=65535, opts=0, tail=b"", gap=4):
+    # sack: up to 3 blocks (start relative to snd_nxt, length), as receive.cpp reads them.
+    def structured(flags, seq=0, ack=0, window=65535, opts=0, tail=b"", gap=4, sack=()):
+        blocks = b"".join(s.to_bytes(2, "big", signed=True) + n.to_bytes(2, "big") for s, n in sack)
+        opts |= len(sack) << 4
         body = bytes([flags]) + seq.to_bytes(2, "big", signed=True) + ack.to_bytes(2, "big", signed=True) + \
-            window.to_bytes(2, "big") + bytes([opts]) + bytes(30) + tail
+            window.to_bytes(2, "big") + bytes([opts]) + bytes(12) + blocks + bytes(18 - len(blocks)) + tail
         return bytes([gap << 1, len(body) & 0xff]) + body[:255]
 
     def raw(frame, gap=4):
@@ -137,6 +140,14 @@ def main():
                 structured(ack, window=1000, gap=100))
         put("receive", sname + "-sack.bin", bytes([state]) + structured(ack, ack=-3000, opts=0x28))
         put("receive", sname + "-data-fin.bin", bytes([state]) + structured(ack | psh | fin, tail=b"hello"))
+        if sname == "established":
+            # Three segments of 1448 in flight (receive.cpp): the 2nd SACKed (tcp_fragment cuts it off), then
+            # the 2nd and 3rd (the 3rd shifts into the 2nd's skb: tcp_shift_skb_data), then the 3rd alone
+            # again (a duplicate SACK of shifted data).
+            put("receive", sname + "-sack-shift.bin", bytes([state]) +
+                structured(ack, ack=-4344, sack=[(-2896, 1448)]) +
+                structured(ack, ack=-4344, sack=[(-2896, 2896)]) +
+                structured(ack, ack=-4344, sack=[(-1448, 1448), (-2896, 2896)]))
         for k, b in enumerate(tap_in):
             put("receive", "%s-raw%d.bin" % (sname, k), bytes([state]) + raw(b))
 

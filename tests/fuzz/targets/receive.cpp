@@ -2,7 +2,9 @@
 // four TCP states. A scripted peer in this file plays the kernel's part far
 // enough to bring the connection to the state the first input byte picks:
 //   0 SYN_SENT      our SYN is out, no SYN-ACK comes
-//   1 ESTABLISHED   4000 bytes sent and never acknowledged (data in flight)
+//   1 ESTABLISHED   5792 bytes queued, the initial window's three full
+//                   segments sent and never acknowledged (data in flight,
+//                   whole segments, so SACK can tag, cut and shift them)
 //   2 FIN_WAIT1     data acknowledged, our FIN out and not acknowledged
 //   3 TIME_WAIT     our FIN acknowledged, the peer's FIN in
 // The rest of the input is frames the peer then sends, each as
@@ -205,7 +207,7 @@ lesson::Scenario scenario_for(ConnState target) {
     sc.max_time_us = 30'000'000;
     lesson::Action send;
     send.type = lesson::Action::Type::send;
-    send.iov = {target == ConnState::established ? 4000 : 2000};
+    send.iov = {target == ConnState::established ? 5792 : 2000};
     sc.timeline.push_back(send);
     if (target == ConnState::fin_wait || target == ConnState::time_wait) {
         lesson::Action close;
