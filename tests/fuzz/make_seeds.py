@@ -138,13 +138,13 @@ def main():
         if sname != "established":  # that one is tests/fuzz/findings/receive-established-window0.bin (README)
             put("receive", sname + "-window0.bin", bytes([state]) + structured(ack, ack=-1000, window=0) +
                 structured(ack, window=1000, gap=100))
-        put("receive", sname + "-sack.bin", bytes([state]) + structured(ack, ack=-3000, opts=0x28))
+        put("receive", sname + "-sack.bin", bytes([state | 4]) + structured(ack, ack=-3000, opts=0x28))
         put("receive", sname + "-data-fin.bin", bytes([state]) + structured(ack | psh | fin, tail=b"hello"))
         if sname == "established":
             # Three segments of 1448 in flight (receive.cpp): the 2nd SACKed (tcp_fragment cuts it off), then
             # the 2nd and 3rd (the 3rd shifts into the 2nd's skb: tcp_shift_skb_data), then the 3rd alone
             # again (a duplicate SACK of shifted data).
-            put("receive", sname + "-sack-shift.bin", bytes([state]) +
+            put("receive", sname + "-sack-shift.bin", bytes([state | 4]) +  # 4: the peer agrees to SACK
                 structured(ack, ack=-4344, sack=[(-2896, 1448)]) +
                 structured(ack, ack=-4344, sack=[(-2896, 2896)]) +
                 structured(ack, ack=-4344, sack=[(-1448, 1448), (-2896, 2896)]))

@@ -7,6 +7,9 @@
 //                   whole segments, so SACK can tag, cut and shift them)
 //   2 FIN_WAIT1     data acknowledged, our FIN out and not acknowledged
 //   3 TIME_WAIT     our FIN acknowledged, the peer's FIN in
+// Bit 2 of that byte: the peer's SYN-ACK agrees to SACK (SACK_PERM), so the
+// SACK blocks of later frames reach tcp_sacktag_write_queue; without it the
+// connection is Reno and they are ignored.
 // The rest of the input is frames the peer then sends, each as
 //   [control][length][length bytes]
 // control bit 0: the bytes are a whole frame as it is (raw), else they fill a
@@ -61,9 +64,10 @@ public:
     // state_at_first_frame: set to the TCP state the connection was in when
     // the first fuzz frame arrived (left alone if none arrives); the runner
     // destroys the link when the run ends, so the caller keeps it.
-    ScriptedPeer(ConnState target, std::vector<Injected> frames, const model::State& engine_state,
+    ScriptedPeer(ConnState target, bool sack, std::vector<Injected> frames, const model::State& engine_state,
                  int64_t& state_at_first_frame)
         : target_(target),
+          sack_(sack),
           frames_(std::move(frames)),
           engine_state_(engine_state),
           state_at_first_frame_(state_at_first_frame) {}
@@ -86,6 +90,7 @@ public:
                 handshake_done_ = true;
                 net::TcpRepr r = reply(net::TCP_SYN | net::TCP_ACK, kPeerIss, end);
                 r.options.mss = 1460;
+                r.options.sack_perm = sack_;
                 queue(r, 100);
                 peer_seq_ = kPeerIss + 1;
             }
@@ -184,6 +189,7 @@ private:
     }
 
     ConnState target_;
+    bool sack_ = false;
     std::vector<Injected> frames_;
     const model::State& engine_state_;
     std::deque<engine::Received> in_;
@@ -226,6 +232,7 @@ lesson::Scenario scenario_for(ConnState target) {
 int fuzz_receive(const uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const ConnState target = static_cast<ConnState>(data[0] % 4);
+    const bool sack = data[0] & 4;
     std::vector<Injected> frames;
     for (std::size_t p = 1; p + 1 < size && frames.size() < kMaxFrames;) {
         Injected f;
@@ -242,7 +249,7 @@ int fuzz_receive(const uint8_t* data, std::size_t size) {
     int64_t at = -1;
     run::RunHooks hooks;
     hooks.make_tap_link = [&](const lesson::Scenario&) -> std::unique_ptr<engine::Link> {
-        return std::make_unique<ScriptedPeer>(target, std::move(frames), last, at);
+        return std::make_unique<ScriptedPeer>(target, sack, std::move(frames), last, at);
     };
     hooks.on_event = [&](uint32_t, const model::State& s) {
         last = s;
