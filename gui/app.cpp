@@ -27,6 +27,16 @@ namespace fs = std::filesystem;
 
 namespace sendpath::gui {
 
+namespace {
+// The error panel's text of an exception that is not an InputError: a
+// RuntimeError keeps its string-table text, so the panel says it in the GUI's
+// language; anything else is said as what() has it.
+util::Message error_message(const std::exception& e) {
+    if (const auto* r = dynamic_cast<const RuntimeError*>(&e)) return r->message();
+    return e.what();
+}
+}  // namespace
+
 // [SECTION] construction and settings
 
 App::App(AppOptions opt) : opt_(std::move(opt)), views_(make_views()) {
@@ -127,8 +137,8 @@ bool App::open(const std::string& path) {
                               e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
-        vs_.error =
-            ErrorInfo{TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, path, {}, {}, e.what()};
+        vs_.error = ErrorInfo{
+            TF("gui.error.could_not_open", {path}), "gui.error.could_not_open", path, path, {}, {}, error_message(e)};
     }
     return false;
 }
@@ -188,8 +198,13 @@ bool App::open_compare(const std::string& path) {
                               e.expected_message(),
                               {}};
     } catch (const std::exception& e) {
-        vs_.error = ErrorInfo{
-            TF("gui.error.could_not_compare", {path}), "gui.error.could_not_compare", path, path, {}, {}, e.what()};
+        vs_.error = ErrorInfo{TF("gui.error.could_not_compare", {path}),
+                              "gui.error.could_not_compare",
+                              path,
+                              path,
+                              {},
+                              {},
+                              error_message(e)};
     }
     return false;
 }
@@ -314,7 +329,7 @@ void App::run_move(Move m, int budget_ms) {
             doc_->pull(doc_->live_tap() ? 5 : 0);
         } catch (const std::exception& e) {
             vs_.error = ErrorInfo{
-                T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
+                T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, error_message(e)};
             doc_->stop_live("error: the trace does not replay");
         }
         const auto spent = std::chrono::steady_clock::now() - start;
@@ -359,8 +374,8 @@ void App::tick_live() {
     try {
         added = doc_->pull();
     } catch (const std::exception& e) {
-        vs_.error =
-            ErrorInfo{T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, e.what()};
+        vs_.error = ErrorInfo{
+            T("gui.error.live_no_replay"), "gui.error.live_no_replay", {}, doc_->path(), {}, {}, error_message(e)};
         doc_->stop_live("error: the trace does not replay");
     }
     if (pending_) {
@@ -716,7 +731,7 @@ std::vector<ErrorRow> error_rows(const ErrorInfo& e) {
     // core's texts (util/message.hpp) in the GUI's language; English as the CLI prints them.
     row(T("gui.error.where"), e.place.str(ui_lang()));
     row(T("gui.error.expected"), e.expected.str(ui_lang()));
-    row(T("gui.error.error"), e.message);
+    row(T("gui.error.error"), e.message.str(ui_lang()));
     return rows;
 }
 

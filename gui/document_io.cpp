@@ -107,7 +107,7 @@ std::unique_ptr<Document> load_document(const std::string& path, const LoadOptio
                 throw InputError(path, "/peer",
                                  util::Message::of("gui.error.tap_link", {e.file(), e.expected_message()}));
             }
-            if (!opt.live) throw RuntimeError("a TAP scenario runs only as the open document (live), not in Compare");
+            if (!opt.live) throw RuntimeError(util::Message::of("gui.error.tap_compare"));
         }
         if (!opt.live) return std::make_unique<Document>(engine::run_scenario(sc, engine::Options{}), path, "scenario");
         LiveRun::Config cfg;

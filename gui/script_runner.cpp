@@ -195,7 +195,7 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
         const auto& err = app.view_state().error;
         if (err)
             fail(st, "an error panel is shown: " + err->title + ": " + err->place.str() + " " + err->expected.str() +
-                         err->message);
+                         err->message.str());
     } else if (v == "expect_line") {
         if (need_doc() && doc->event()->line != st.number) fail(st, where());
     } else if (v == "expect_line_not") {

@@ -23,7 +23,9 @@ struct ErrorInfo {
     // InputError's place and expected as string-table texts (util/message.hpp):
     // the panel says them in the GUI's language, now and after a switch.
     util::Message place, expected;
-    std::string message;  // for errors that are not InputError
+    // For errors that are not InputError: RuntimeError's text (a string-table
+    // text where it has one, e.g. a trace that does not replay), else what().
+    util::Message message;
 };
 
 // The error panel's rows as it shows them: (label, text) in the GUI's

@@ -47,9 +47,20 @@ private:
 };
 
 // A failure while running (I/O, device lost, a trace that does not replay).
+// Like InputError's parts, the text may be a string-table text
+// (util/message.hpp), so the GUI says it in its language; what() is the
+// English text. A plain string is a literal, said as it is in every language.
 class RuntimeError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit RuntimeError(const std::string& what) : std::runtime_error(what), msg_(what) {}
+    explicit RuntimeError(const char* what) : std::runtime_error(what), msg_(what) {}
+    explicit RuntimeError(util::Message msg) : std::runtime_error(msg.str()), msg_(std::move(msg)) {}
+    const util::Message& message() const { return msg_; }
+    // The text in lang (what() is the English one).
+    std::string text(std::string_view lang) const { return msg_.str(lang); }
+
+private:
+    util::Message msg_;
 };
 
 }  // namespace sendpath

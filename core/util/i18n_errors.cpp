@@ -403,6 +403,23 @@ const std::vector<Entry>& errors_en_table() {
         {"err.tap.connect_bad", "an IPv4 listener IP:PORT such as 10.99.0.1:5001, found {0}"},
         {"err.tap.local_bad", "an IPv4 address such as 10.99.0.2, found {0}"},
         {"err.tap.local_same", "an address other than the kernel's own ({0}, from --connect)"},
+        // A trace that loads but does not replay (trace/replay.cpp): {2} of err.replay.at is the
+        // change's op name, said as it is.
+        {"err.replay.at", "event {0}, change {1} ({2}): {3}"},
+        {"err.replay.sock_field", "unknown socket field {0}"},
+        {"err.replay.skb_exists", "skb {0} already exists"},
+        {"err.replay.no_skb", "skb {0} does not exist"},
+        {"err.replay.skb_field", "unknown skb field {0}"},
+        {"err.replay.frag_index", "fragment index {0} >= MAX_SKB_FRAGS"},
+        {"err.replay.skb_queued", "skb {0} is already on the write queue"},
+        {"err.replay.link_after", "skb {0} (to link after) is not queued"},
+        {"err.replay.skb_not_queued", "skb {0} is not on the write queue"},
+        {"err.replay.free_queued", "skb {0} is freed while still queued"},
+        {"err.replay.page_exists", "page {0} already exists"},
+        {"err.replay.no_page", "page {0} does not exist"},
+        {"err.replay.unknown_op", "unknown operation"},
+        {"err.replay.range", "event {0}: change range out of bounds"},
+        {"err.replay.seek", "seek to event {0} beyond the last event"},
         // Engine options (lesson/engine_options.cpp).
         {"err.opt.options", "engine options"},
         {"err.opt.size", "a size in bytes"},

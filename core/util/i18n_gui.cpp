@@ -79,6 +79,7 @@ const std::vector<Entry>& gui_en_table() {
         {"gui.error.tap_link",
          "a TAP link for this scenario's \"tap\" peer: start the app as sendpath SCENARIO --tap DEV --connect "
          "IP:PORT [--local IP] (README \"TAP\"). {0}: {1}"},
+        {"gui.error.tap_compare", "a TAP scenario runs only as the open document (live), not in Compare"},
         {"gui.empty.line1", "sendpath: step through tcp_sendmsg like a debugger"},
         {"gui.empty.line2", "File > Open... (Ctrl+O) a trace (.json / .cbor) or a scenario (.json with a timeline)"},
         {"gui.empty.line3", "Help > Keyboard shortcuts (F1)"},

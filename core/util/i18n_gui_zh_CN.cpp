@@ -76,6 +76,7 @@ const std::vector<Entry>& gui_zh_CN_table() {
         {"gui.error.tap_link",
          "此场景的 \"tap\" 对端所需的 TAP 链路：请用 sendpath SCENARIO --tap DEV --connect IP:PORT [--local IP] "
          "启动本程序（见 README 的 \"TAP\" 一节）。{0}: {1}"},
+        {"gui.error.tap_compare", "TAP 场景只能作为打开的文档（实时运行）运行，不能用于比较"},
         {"gui.empty.line1", "sendpath：像调试器一样单步执行 tcp_sendmsg"},
         {"gui.empty.line2", "文件 > 打开...（Ctrl+O）一个跟踪（.json / .cbor）或场景（含 timeline 的 .json）"},
         {"gui.empty.line3", "帮助 > 键盘快捷键（F1）"},

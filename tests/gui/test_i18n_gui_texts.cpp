@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gui/app.hpp"
+#include "gui/document_io.hpp"
 #include "gui/lang.hpp"
 #include "gui/model/answers_store.hpp"
 #include "gui/model/compare.hpp"
@@ -20,6 +21,8 @@
 #include "gui/model/seq_graph.hpp"
 #include "support/errors.hpp"
 #include "support/scenarios.hpp"
+#include "trace/trace_io.hpp"
+#include "util/errors.hpp"
 
 namespace fs = std::filesystem;
 using namespace sendpath;
@@ -101,6 +104,60 @@ TEST_CASE("gui i18n texts: a TAP scenario opened without a link says how to star
     CHECK(rows[2].text ==
           "此场景的 \"tap\" 对端所需的 TAP 链路：请用 sendpath SCENARIO --tap DEV --connect IP:PORT [--local IP] "
           "启动本程序（见 README 的 \"TAP\" 一节）。--tap: TAP 设备名（--tap DEV，或场景中 \"peer\" 下的 \"dev\"）");
+}
+
+// A trace that loads but does not replay (a change names an skb that was
+// never made): the panel's error row says Replay's message in Chinese, with
+// the same event and change numbers; English stays as the CLI prints it.
+TEST_CASE("gui i18n texts: a trace that does not replay says which event and change, in Chinese") {
+    LangGuard guard;
+    trace::Trace t = run_shipped("iovecs.json");
+    std::size_t at = 0, change = 0;
+    for (std::size_t i = 0; i < t.events.size() && at == 0; ++i)
+        for (uint32_t c = t.events[i].change_begin; c < t.events[i].change_end; ++c)
+            if (t.changes[c].op == trace::Op::skb_set) {
+                t.changes[c].target = 999;
+                at = i;
+                change = c - t.events[i].change_begin;
+                break;
+            }
+    REQUIRE(at != 0);
+    const fs::path dir = fs::temp_directory_path() / ("sendpath-zh-replay-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path bad = dir / "bad-replay.json";
+    trace::save_trace(t, bad.string(), trace::TraceFormat::json);
+    const std::string where = std::to_string(at), which = std::to_string(change);
+    set_ui_lang("zh_CN");
+    App app(AppOptions{false, {}});
+    CHECK(!app.open(bad.string()));
+    const auto& err = app.view_state().error;
+    REQUIRE(err);
+    CHECK(err->message.str() == "event " + where + ", change " + which + " (skb_set): skb 999 does not exist");
+    const std::vector<ErrorRow> rows = error_rows(*err);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].text == bad.string());
+    CHECK(std::string(rows[1].label) == "错误");
+    CHECK(rows[1].text == "事件 " + where + "，变更 " + which + "（skb_set）：skb 999 不存在");
+    // English again: the same panel says the CLI's English.
+    set_ui_lang("en");
+    CHECK(error_rows(*err).back().text ==
+          "event " + where + ", change " + which + " (skb_set): skb 999 does not exist");
+    fs::remove_all(dir);
+}
+
+// A TAP scenario offered to Compare (which runs it to its end, not live).
+TEST_CASE("gui i18n texts: a TAP scenario refused by Compare says why, in Chinese") {
+    LangGuard guard;
+    LoadOptions lo;
+    lo.live = false;
+    lo.tap = TapArgs{"sptap0", "10.99.0.1:5001", ""};
+    try {
+        (void)load_document(kSource + "/lessons/scenarios/14-real-kernel.json", lo);
+        FAIL("Compare took a TAP scenario");
+    } catch (const RuntimeError& e) {
+        CHECK(std::string(e.what()) == "a TAP scenario runs only as the open document (live), not in Compare");
+        CHECK(e.text("zh_CN") == "TAP 场景只能作为打开的文档（实时运行）运行，不能用于比较");
+    }
 }
 
 TEST_CASE("gui i18n texts: the byte-provenance line in Chinese keeps send(), iovec and the numbers") {
