@@ -26,11 +26,13 @@
 #include <arpa/inet.h>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -112,31 +114,19 @@ void add_loss(const std::string& ns, double percent) {
 }
 
 // The receiver's namespace's TCP counters (/proc/net/snmp): segments in
-// (data, for a receiver) and out (its ACKs). Their ratio over a run says how
+// (data, for a receiver) and out (its ACKs). Their growth over a run says how
 // many data segments each ACK answered.
 struct TcpSegs {
     long long in = 0, out = 0;
 };
 TcpSegs tcp_segs(const std::string& ns) {
-    const std::string snmp = sptest::sh_out("ip netns exec " + ns + " cat /proc/net/snmp");
     // Two "Tcp:" lines: the names, then the values.
+    std::istringstream snmp(sptest::sh_out("ip netns exec " + ns + " cat /proc/net/snmp"));
     std::vector<std::vector<std::string>> rows;
-    std::size_t at = 0;
-    while ((at = snmp.find("Tcp:", at)) != std::string::npos) {
-        const std::size_t end = snmp.find('\n', at);
-        std::vector<std::string> row;
-        std::string word;
-        for (char c : snmp.substr(at + 4, end - at - 4)) {
-            if (c == ' ') {
-                if (!word.empty()) row.push_back(word);
-                word.clear();
-            } else {
-                word += c;
-            }
-        }
-        if (!word.empty()) row.push_back(word);
-        rows.push_back(row);
-        at = end;
+    for (std::string line; std::getline(snmp, line);) {
+        if (line.rfind("Tcp:", 0) != 0) continue;
+        std::istringstream words(line.substr(4));
+        rows.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
     }
     TcpSegs t;
     if (rows.size() < 2) return t;
@@ -145,6 +135,10 @@ TcpSegs tcp_segs(const std::string& ns) {
         if (rows[0][i] == "OutSegs") t.out = std::stoll(rows[1][i]);
     }
     return t;
+}
+// Data segments per ACK between two readings, 0 if no ACK went out.
+double segs_per_ack(const TcpSegs& before, const TcpSegs& after) {
+    return after.out > before.out ? double(after.in - before.in) / double(after.out - before.out) : 0;
 }
 
 struct Sample {
@@ -235,7 +229,7 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
             std::printf("\n  (timeout at event %zu not explained: trace kept in %s)\n", a.event, path.c_str());
             break;
         }
-    if (seg1.out > seg0.out) s.segs_per_ack = double(seg1.in - seg0.in) / double(seg1.out - seg0.out);
+    s.segs_per_ack = segs_per_ack(seg0, seg1);
     if (hash) s.sha_ok = rx.sha() == sptest::pattern_sha(1, static_cast<uint64_t>(bytes));
     return s;
 }
@@ -281,7 +275,7 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
     s.mb_s = static_cast<double>(bytes) / static_cast<double>(us);
     s.wall_s = std::chrono::duration<double>(t1 - t0).count();
     s.cpu_s = k1 - k0;
-    if (seg1.out > seg0.out) s.segs_per_ack = double(seg1.in - seg0.in) / double(seg1.out - seg0.out);
+    s.segs_per_ack = segs_per_ack(seg0, seg1);
     return s;
 }
 

@@ -18,7 +18,8 @@
 namespace sptest {
 
 enum class TimeoutCause {
-    // SYN_SENT, or nothing in flight but a FIN or a window probe: not loss recovery.
+    // SYN_SENT, or nothing in flight but a FIN or a window probe: not loss
+    // recovery. Also a head whose transmission the trace holds no frame of.
     not_data,
     // Already in Loss (an earlier timeout): what it retransmitted was lost
     // too. 2.6.32 retransmits nothing in Loss from ACK evidence alone.
