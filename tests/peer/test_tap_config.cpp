@@ -7,6 +7,7 @@
 
 #include "net/addr.hpp"
 #include "peer/tap_config.hpp"
+#include "support/errors.hpp"
 #include "util/errors.hpp"
 
 using namespace sendpath;
@@ -86,12 +87,7 @@ TEST_CASE("a missing or malformed device, listener or local address: the option 
 }
 
 TEST_CASE("a TAP setting refused in Chinese: the option, the values and IP:PORT kept, no English left") {
-    auto zh = [](auto f) -> std::string {
-        try {
-            f();
-        } catch (const InputError& e) { return e.text("zh_CN"); }
-        return "";
-    };
+    auto zh = [](auto f) { return sptest::input_error_of(f).zh; };
     CHECK(zh([] { tap_config("", "10.99.0.1:5001"); }) ==
           "--tap: TAP 设备名（--tap DEV，或场景中 \"peer\" 下的 \"dev\"）");
     CHECK(zh([] { tap_config("a/b", "10.99.0.1:5001"); }) ==
