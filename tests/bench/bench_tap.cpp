@@ -24,11 +24,13 @@
 // them only). The receiver is tap_receiver --no-hash on both paths, and its
 // time from accept() to the last byte read is what goodput is computed from.
 #include <arpa/inet.h>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
+#include <map>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <memory>
@@ -38,6 +40,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -50,7 +53,12 @@
 #include "support/netns.hpp"
 #include "support/pattern_sha.hpp"
 #include "support/shell.hpp"
+#include "trace/replay.hpp"
 #include "trace/trace_io.hpp"
+
+// Last: its macros (TCP_INFO, and names such as TCPOPT_SACK that core/net also
+// declares) must not reach the project's headers.
+#include <netinet/tcp.h>
 
 #ifndef SENDPATH_TAP_RECEIVER
 #error "SENDPATH_TAP_RECEIVER must name the tap_receiver program"
@@ -113,6 +121,23 @@ void add_loss(const std::string& ns, double percent) {
              " -p tcp --tcp-flags SYN NONE -m statistic --mode random --probability " + p + " -j DROP");
 }
 
+// A namespace's counters from a /proc/net file of "Prefix: names" and
+// "Prefix: values" line pairs (snmp's "Tcp:", netstat's "TcpExt:"), by name.
+std::map<std::string, long long> netns_counters(const std::string& ns, const std::string& file,
+                                                const std::string& prefix) {
+    std::istringstream in(sptest::sh_out("ip netns exec " + ns + " cat " + file));
+    std::vector<std::vector<std::string>> rows;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(prefix, 0) != 0) continue;
+        std::istringstream words(line.substr(prefix.size()));
+        rows.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
+    }
+    std::map<std::string, long long> c;
+    if (rows.size() < 2) return c;
+    for (std::size_t i = 0; i < rows[0].size() && i < rows[1].size(); ++i) c[rows[0][i]] = std::stoll(rows[1][i]);
+    return c;
+}
+
 // The receiver's namespace's TCP counters (/proc/net/snmp): segments in
 // (data, for a receiver) and out (its ACKs). Their growth over a run says how
 // many data segments each ACK answered.
@@ -120,21 +145,8 @@ struct TcpSegs {
     long long in = 0, out = 0;
 };
 TcpSegs tcp_segs(const std::string& ns) {
-    // Two "Tcp:" lines: the names, then the values.
-    std::istringstream snmp(sptest::sh_out("ip netns exec " + ns + " cat /proc/net/snmp"));
-    std::vector<std::vector<std::string>> rows;
-    for (std::string line; std::getline(snmp, line);) {
-        if (line.rfind("Tcp:", 0) != 0) continue;
-        std::istringstream words(line.substr(4));
-        rows.emplace_back(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>());
-    }
-    TcpSegs t;
-    if (rows.size() < 2) return t;
-    for (std::size_t i = 0; i < rows[0].size() && i < rows[1].size(); ++i) {
-        if (rows[0][i] == "InSegs") t.in = std::stoll(rows[1][i]);
-        if (rows[0][i] == "OutSegs") t.out = std::stoll(rows[1][i]);
-    }
-    return t;
+    auto c = netns_counters(ns, "/proc/net/snmp", "Tcp:");
+    return {c["InSegs"], c["OutSegs"]};
 }
 // Data segments per ACK between two readings, 0 if no ACK went out.
 double segs_per_ack(const TcpSegs& before, const TcpSegs& after) {
@@ -147,10 +159,17 @@ struct Sample {
     double wall_s = 0;  // the sender's whole run (engine: set-up, ARP and handshake included)
     uint64_t events = 0;
     uint64_t frames = 0;
-    // With tracing: the engine's timeouts, fast recoveries and retransmissions.
+    // Timeouts, fast recoveries and retransmissions: the engine's from its trace (with tracing), the
+    // kernel's sender's from its namespace's counters (TcpExt TCPTimeouts, TCPSackRecovery +
+    // TCPRenoRecovery, Tcp RetransSegs).
     std::size_t timeouts = 0, recoveries = 0, retransmits = 0;
     // Data segments the receiver took in per segment (ACK) it sent back.
     double segs_per_ack = 0;
+    // The sender's congestion window, in segments, averaged over samples: the
+    // engine's at each transmission (from the trace), the kernel's from
+    // TCP_INFO every 200 us while data is unacknowledged. The largest sample beside it.
+    double cwnd_mean = 0;
+    long cwnd_max = 0;
     // With tracing: why each timeout fired (tests/support/loss_audit.hpp).
     std::vector<sptest::TimeoutAudit> audit;
     bool sha_ok = true;  // only checked when the receiver hashed
@@ -218,7 +237,20 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
         s.recoveries += e.kind == trace::Kind::enter_recovery;
         s.retransmits += e.kind == trace::Kind::retransmit;
     }
-    if (tracing) s.audit = sptest::audit_timeouts(t);
+    if (tracing) {
+        s.audit = sptest::audit_timeouts(t);
+        trace::Replay replay(t);
+        double sum = 0;
+        long n = 0;
+        for (std::size_t i = 1; i < t.events.size(); ++i) {
+            if (t.events[i].kind != trace::Kind::transmit) continue;
+            const long cwnd = static_cast<long>(replay.seek(i - 1).sk.snd_cwnd);
+            sum += static_cast<double>(cwnd);
+            s.cwnd_max = std::max(s.cwnd_max, cwnd);
+            ++n;
+        }
+        s.cwnd_mean = n ? sum / static_cast<double>(n) : 0;
+    }
     // A timeout the audit cannot explain: keep the trace to look into.
     for (const auto& a : s.audit)
         if (a.cause == sptest::TimeoutCause::evidence_missed) {
@@ -239,10 +271,15 @@ Sample engine_over_tap(const std::string& ns, int64_t bytes, bool tracing, bool 
 Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_t bytes, bool fatal = true) {
     Receiver rx(ns_b, "10.99.1.2:5001", false);
     const TcpSegs seg0 = tcp_segs(ns_b);
+    auto ext0 = netns_counters(ns_a, "/proc/net/netstat", "TcpExt:");
+    auto tcp0 = netns_counters(ns_a, "/proc/net/snmp", "Tcp:");
+    int cwnd_pipe[2];
+    if (::pipe(cwnd_pipe) != 0) std::exit(1);
     const double k0 = cpu_seconds(RUSAGE_CHILDREN);
     const auto t0 = clk::now();
     const pid_t pid = ::fork();
     if (pid == 0) {
+        ::close(cwnd_pipe[0]);
         if (!sptest::enter_netns(ns_a)) ::_exit(126);
         const int s = ::socket(AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in sin {};
@@ -250,6 +287,27 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
         sin.sin_port = htons(5001);
         ::inet_pton(AF_INET, "10.99.1.2", &sin.sin_addr);
         if (::connect(s, reinterpret_cast<sockaddr*>(&sin), sizeof sin) != 0) ::_exit(2);
+        // A second thread reads TCP_INFO every 200 us while the sender
+        // writes 1 MiB at a time, until everything is acknowledged: the
+        // window the kernel's sender kept, without slowing what it sends.
+        std::atomic<bool> written{false};
+        double sum = 0;
+        long samples = 0, most = 0;
+        std::thread sampler([&] {
+            const auto give_up = clk::now() + std::chrono::seconds(600);
+            for (;;) {
+                struct tcp_info ti {};
+                socklen_t len = sizeof ti;
+                if (::getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0) break;
+                if (ti.tcpi_unacked > 0) {
+                    sum += ti.tcpi_snd_cwnd;
+                    most = std::max<long>(most, ti.tcpi_snd_cwnd);
+                    ++samples;
+                }
+                if ((written && ti.tcpi_unacked == 0) || clk::now() > give_up) break;
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+        });
         std::vector<char> buf(1 << 20, 'k');
         int64_t left = bytes;
         while (left > 0) {
@@ -257,9 +315,18 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
             if (n <= 0) ::_exit(3);
             left -= n;
         }
+        written = true;
+        sampler.join();
         ::close(s);
+        char line[64];
+        const int w = std::snprintf(line, sizeof line, "%.3f %ld\n", samples ? sum / double(samples) : 0.0, most);
+        if (::write(cwnd_pipe[1], line, static_cast<std::size_t>(w)) != w) ::_exit(4);
         ::_exit(0);
     }
+    ::close(cwnd_pipe[1]);
+    char line[64] = {};
+    const ssize_t got_line = ::read(cwnd_pipe[0], line, sizeof line - 1);
+    ::close(cwnd_pipe[0]);
     int st = 0;
     ::waitpid(pid, &st, 0);
     const auto t1 = clk::now();
@@ -276,6 +343,14 @@ Sample kernel_over_veth(const std::string& ns_a, const std::string& ns_b, int64_
     s.wall_s = std::chrono::duration<double>(t1 - t0).count();
     s.cpu_s = k1 - k0;
     s.segs_per_ack = segs_per_ack(seg0, seg1);
+    if (got_line > 0) std::sscanf(line, "%lf %ld", &s.cwnd_mean, &s.cwnd_max);
+    // The sender's own count of timeouts and recoveries, from its namespace.
+    auto ext1 = netns_counters(ns_a, "/proc/net/netstat", "TcpExt:");
+    s.timeouts = static_cast<std::size_t>(ext1["TCPTimeouts"] - ext0["TCPTimeouts"]);
+    s.recoveries = static_cast<std::size_t>(ext1["TCPSackRecovery"] - ext0["TCPSackRecovery"] +
+                                            ext1["TCPRenoRecovery"] - ext0["TCPRenoRecovery"]);
+    auto tcp1 = netns_counters(ns_a, "/proc/net/snmp", "Tcp:");
+    s.retransmits = static_cast<std::size_t>(tcp1["RetransSegs"] - tcp0["RetransSegs"]);
     return s;
 }
 
@@ -319,11 +394,16 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
         const Sample kc = kernel_over_veth(ns_a.name(), ns_b.name(), bytes, false);
         must("ip netns exec " + ns_a.name() + " sysctl -qw net.ipv4.tcp_recovery=1 net.ipv4.tcp_early_retrans=3");
         kern_classic.push_back(secs(kc));
-        std::printf(
-            "  run %d: kernel %.3f s (%.2f segments per ACK), kernel without SACK %.3f s (%.2f), kernel "
-            "without RACK and TLP %.3f s (%.2f)",
-            r + 1, kern.back(), k.segs_per_ack, kern_nosack.back(), kn.segs_per_ack, kern_classic.back(),
-            kc.segs_per_ack);
+        auto kernel_row = [&](const char* name, double secs_taken, const Sample& x) {
+            std::printf(
+                "%s %.3f s (%zu timeouts, %zu recoveries, %zu retransmissions, cwnd mean %.1f max %ld, %.2f segments "
+                "per ACK)",
+                name, secs_taken, x.timeouts, x.recoveries, x.retransmits, x.cwnd_mean, x.cwnd_max, x.segs_per_ack);
+        };
+        std::printf("  run %d: ", r + 1);
+        kernel_row("kernel", kern.back(), k);
+        kernel_row("; kernel without SACK", kern_nosack.back(), kn);
+        kernel_row("; kernel without RACK and TLP", kern_classic.back(), kc);
         for (auto& row : rows) {
             const Sample e =
                 engine_over_tap(tap_ns.name(), bytes, true, false, peer::TapWrites::batched, row.sack, true);
@@ -334,10 +414,10 @@ int run_loss(const sptest::Netns& tap_ns, const sptest::Netns& ns_a, const sptes
             row.sha_ok &= e.sha_ok;
             row.audit.insert(row.audit.end(), e.audit.begin(), e.audit.end());
             std::printf(
-                "; %s %.3f s (%zu timeouts, %zu fast recoveries, %zu retransmissions, %.2f segments per ACK, "
-                "sha %s)",
-                row.sack ? "SACK" : "NewReno", row.s.back(), e.timeouts, e.recoveries, e.retransmits, e.segs_per_ack,
-                e.sha_ok ? "ok" : "WRONG");
+                "; %s %.3f s (%zu timeouts, %zu fast recoveries, %zu retransmissions, cwnd mean %.1f max %ld, %.2f "
+                "segments per ACK, sha %s)",
+                row.sack ? "SACK" : "NewReno", row.s.back(), e.timeouts, e.recoveries, e.retransmits, e.cwnd_mean,
+                e.cwnd_max, e.segs_per_ack, e.sha_ok ? "ok" : "WRONG");
         }
         std::printf("\n");
         std::fflush(stdout);
