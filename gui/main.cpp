@@ -410,8 +410,10 @@ int main(int argc, char** argv) {
             // A --at-event past what a live run has made yet lands first.
             if (args.screenshot && !args.script && frame >= args.frames && !app.busy()) shot = *args.screenshot;
             // --at-event past an unanswered lesson question stops there: say where, once.
+            // Landing on the question's own event is where it was asked to go: "ok".
             std::string note = "ok";
-            if (args.at_event && app.last_pause() && app.last_pause()->wanted >= *args.at_event) {
+            if (args.at_event && app.last_pause() && app.last_pause()->wanted >= *args.at_event &&
+                app.last_pause()->stopped < *args.at_event) {
                 const PauseNote& p = *app.last_pause();
                 note = "stopped at event " + std::to_string(p.stopped) + ", not " + std::to_string(*args.at_event) +
                        ": question " + p.question + " waits";

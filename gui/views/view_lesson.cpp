@@ -149,11 +149,21 @@ private:
                 }
                 break;
             case lesson::QuestionType::choice:
-                for (const auto& c : q.choices)
-                    if (ImGui::RadioButton(c.text.c_str(), u.input == c.id)) {
+                // A choice's text wraps at the window's edge (a radio button's
+                // own label does not, and was cut at 1280x800); clicking the
+                // text chooses it too.
+                for (const auto& c : q.choices) {
+                    ImGui::PushID(c.id.c_str());
+                    bool chosen = ImGui::RadioButton("##choice", u.input == c.id);
+                    ImGui::SameLine();
+                    ImGui::TextWrapped("%s", c.text.c_str());
+                    chosen = chosen || ImGui::IsItemClicked();
+                    ImGui::PopID();
+                    if (chosen) {
                         u.input = c.id;
                         edited = true;
                     }
+                }
                 break;
         }
         if (ImGui::Button(T("gui.lesson.check"))) {
