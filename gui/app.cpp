@@ -359,6 +359,7 @@ void App::finish_move(const Move& m, std::size_t to, const std::string& status) 
             last_pause_ = PauseNote{to, *p, id};
             to = *p;
             vs_.status = TF("gui.status.question_waits", {id, std::to_string(*p)});
+            pause_status_ = vs_.status;
         }
     }
     doc_->seek(to);  // also after a breakpoint search moved the replay
@@ -783,6 +784,13 @@ void App::draw_empty_hint() {
 }
 
 void App::draw() {
+    // The status line's "question X waits" goes once X is answered (Check,
+    // or Submit in an assessment), instead of lingering until the next move.
+    if (last_pause_ && doc_ && doc_->lesson && doc_->lesson->checked.count(last_pause_->question) &&
+        vs_.status == pause_status_) {
+        vs_.status.clear();
+        pause_status_.clear();
+    }
     handle_shortcuts();
     draw_menu_bar();
     if (doc_) draw_views();

@@ -142,6 +142,7 @@ private:
     std::string tap_path_;
     std::optional<Move> pending_;  // a forward move waiting for a live run's events
     std::optional<PauseNote> last_pause_;
+    std::string pause_status_;  // the status line's text when last_pause_ set it
 };
 
 }  // namespace sendpath::gui

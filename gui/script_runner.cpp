@@ -264,14 +264,15 @@ void ScriptRunner::run(const ScriptStep& st, App& app, GLFWwindow* window) {
     } else if (v == "answer" || v == "submit" || v == "instructor" || v == "expect_answered" || v == "expect_hidden" ||
                v == "save_answers" || v == "set_student" || v == "confirm" || v == "expect_confirm") {
         lesson_step(st, app);
-    } else if (v == "expect_status") {
+    } else if (v == "expect_status" || v == "expect_no_status") {
         // Where a notice can be: the timeline's status, the lesson's, a question's Check message.
         std::string all = app.view_state().status;
         if (doc && doc->lesson) {
             all += "\n" + doc->lesson->status;
             for (const auto& [id, u] : doc->lesson->ui) all += "\n" + id + ": " + u.status;
         }
-        if (all.find(st.arg) == std::string::npos) fail(st, "the notices are: " + all);
+        const bool found = all.find(st.arg) != std::string::npos;
+        if (found != (v == "expect_status")) fail(st, "the notices are: " + all);
     } else {
         fail(st, "not implemented");  // parse_script accepted a verb this runner does not know
     }

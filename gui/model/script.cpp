@@ -77,6 +77,7 @@ constexpr Verb kVerbs[] = {
     {"instructor", ArgKind::on_off},
     {"expect_answered", ArgKind::number},
     {"expect_status", ArgKind::text},
+    {"expect_no_status", ArgKind::text},
     {"expect_hidden", ArgKind::on_off},
     {"resize", ArgKind::size},
     {"save_answers", ArgKind::optional_text},
