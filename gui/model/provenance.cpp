@@ -115,6 +115,15 @@ std::vector<Decision> push_decisions(const trace::Trace& t, std::size_t transmit
     return chain;
 }
 
+VisibleOrigin visible_origin(const ByteOrigin& o, std::size_t horizon) {
+    VisibleOrigin v;
+    v.copy_hidden = o.copy.event > horizon;
+    if (v.copy_hidden) return v;
+    for (const Transmission& tx : o.sent)
+        if (tx.event <= horizon) v.sent.push_back(tx);
+    return v;
+}
+
 ByteOrigin byte_origin(const trace::Trace& t, const ProvenanceIndex& idx, const SeqGraph& g, int64_t seq) {
     ByteOrigin o;
     o.seq = seq;

@@ -71,6 +71,15 @@ struct ByteOrigin {
 // seq is a raw sequence number (as in skb seq fields and TCP headers).
 ByteOrigin byte_origin(const trace::Trace& t, const ProvenanceIndex& idx, const SeqGraph& g, int64_t seq);
 
+// What of o the Provenance view may show while a lesson hides the events
+// after `horizon` (Document::horizon): nothing when the copy itself comes
+// later; else the copy, and only the transmissions at or before the horizon.
+struct VisibleOrigin {
+    bool copy_hidden = false;
+    std::vector<Transmission> sent;
+};
+VisibleOrigin visible_origin(const ByteOrigin& o, std::size_t horizon);
+
 // The sequence number of byte `off` of page `page` as of event `cursor` (the
 // latest copy into that place at or before it), nullopt if nothing was copied there.
 std::optional<int64_t> seq_of_page_byte(const ProvenanceIndex& idx, uint32_t page, uint32_t off, std::size_t cursor);

@@ -51,8 +51,8 @@ public:
             return;
         }
         // A lesson question waits: the copy and the frames after the cursor are the future.
-        const std::size_t horizon = doc.horizon();
-        if (o.copy.event > horizon) {
+        const VisibleOrigin shown = visible_origin(o, doc.horizon());
+        if (shown.copy_hidden) {
             ImGui::PushTextWrapPos(0.0f);
             text_dim(T("gui.prov.not_copied_hidden"));
             ImGui::PopTextWrapPos();
@@ -99,8 +99,7 @@ public:
             if (!doc.future_hidden()) text_dim(T("gui.prov.not_sent"));
             return;
         }
-        for (const Transmission& tx : o.sent) {
-            if (tx.event > horizon) continue;
+        for (const Transmission& tx : shown.sent) {
             const bool future = tx.event > doc.cursor();
             const std::string sent =
                 TF(tx.retransmit ? "gui.prov.sent_again" : "gui.prov.sent",
@@ -119,7 +118,7 @@ public:
                 ImGui::PopTextWrapPos();
                 ImGui::Unindent();
                 if (ImGui::IsItemHovered() && !tx.why.empty())
-                    ImGui::SetTooltip("%s", std::string(trace::kind_doc(tx.why.front().kind)).c_str());
+                    ImGui::SetTooltip("%s", std::string(kind_summary_text(tx.why.front().kind)).c_str());
             }
         }
     }

@@ -100,3 +100,29 @@ TEST_CASE("provenance: the retransmitted byte lists both transmissions") {
     for (const Decision& d : o.sent[1].why) rto = rto || d.kind == trace::Kind::rto_fire;
     CHECK(rto);
 }
+
+TEST_CASE("provenance: while a lesson hides the future, no copy or frame after the horizon is shown") {
+    const trace::Trace t = run_shipped("retransmit_rto.json");
+    const ProvenanceIndex idx = build_provenance_index(t);
+    const SeqGraph g = build_seq_graph(t);
+    const ByteOrigin o = byte_origin(t, idx, g, static_cast<int64_t>(g.isn) + 2950);
+    REQUIRE(o.found);
+    REQUIRE(o.sent.size() == 2);
+    // Nothing hidden: the copy and both frames.
+    VisibleOrigin v = visible_origin(o, t.events.size() - 1);
+    CHECK_FALSE(v.copy_hidden);
+    CHECK(v.sent.size() == 2);
+    // Stopped between the first transmission and the retransmission: only the first.
+    v = visible_origin(o, o.sent[1].event - 1);
+    CHECK_FALSE(v.copy_hidden);
+    REQUIRE(v.sent.size() == 1);
+    CHECK(v.sent[0].event == o.sent[0].event);
+    // At the copy's event the copy shows, no frame yet.
+    v = visible_origin(o, o.copy.event);
+    CHECK_FALSE(v.copy_hidden);
+    CHECK(v.sent.empty());
+    // Before the copy: the byte's whole story is the future.
+    v = visible_origin(o, o.copy.event - 1);
+    CHECK(v.copy_hidden);
+    CHECK(v.sent.empty());
+}
