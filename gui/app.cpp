@@ -31,10 +31,7 @@ namespace {
 // The error panel's text of an exception that is not an InputError: a
 // RuntimeError keeps its string-table text, so the panel says it in the GUI's
 // language; anything else is said as what() has it.
-util::Message error_message(const std::exception& e) {
-    if (const auto* r = dynamic_cast<const RuntimeError*>(&e)) return r->message();
-    return e.what();
-}
+util::Message error_message(const std::exception& e) { return message_of(e); }
 }  // namespace
 
 // [SECTION] construction and settings
@@ -80,9 +77,9 @@ std::string App::saved_language() const {
     return lang ? *lang : std::string();
 }
 
-void App::notice(const std::string& text) {
+void App::notice(const std::string& text, const std::string& terminal) {
     vs_.status = text;
-    std::cerr << "sendpath: " << text << "\n";
+    std::cerr << "sendpath: " << (terminal.empty() ? text : terminal) << "\n";
 }
 
 bool App::set_view_open(std::string_view id, bool open) {
@@ -125,7 +122,8 @@ bool App::open(const std::string& path) {
         watch_.watch(path, file_mtime(path));
         if (doc_->lesson) {
             vs_.open["lesson"] = true;  // a lesson shows its narrative and questions
-            if (!doc_->lesson->status.empty()) vs_.status = doc_->lesson->status;
+            if (!doc_->lesson->status.empty())
+                vs_.status = notice_text(doc_->lesson->status, doc_->lesson->status_message);
         }
         return true;
     } catch (const InputError& e) {
@@ -170,8 +168,7 @@ void App::setup_lesson(LessonSession& ls) {
             ls.status = TF("gui.lesson.restored", {std::to_string(ls.checked.size()), path});
         } catch (const std::exception& e) {
             // Never write over a file we could not read: it may be the only copy of someone's work.
-            const auto* input = dynamic_cast<const InputError*>(&e);
-            ls.status = TF("gui.lesson.autosave_off", {path, input ? input->text(ui_lang()) : e.what()});
+            ls.status = TF("gui.lesson.autosave_off", {path, message_of(e).str(ui_lang())});
         }
         return;
     }
@@ -518,7 +515,7 @@ void App::draw_menu_bar() {
         if (lesson_menu_.empty()) {
             const fs::path data = util::data_dir();
             ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
-            if (data.empty()) ImGui::TextDisabled("%s", util::data_dir_missing_message().c_str());
+            if (data.empty()) ImGui::TextDisabled("%s", util::data_dir_missing().str(ui_lang()).c_str());
             else ImGui::TextDisabled("%s", TF("gui.menu.no_lessons", {(data / "lessons").string()}).c_str());
             ImGui::PopTextWrapPos();
         }

@@ -96,7 +96,8 @@ public:
     // once per language): their characters go into the font atlas.
     std::string lesson_menu_text();
     // A notice for the status line, also printed on stderr (e.g. the CJK font is missing).
-    void notice(const std::string& text);
+    // terminal: the stderr line when it is said otherwise (in a language the window cannot draw).
+    void notice(const std::string& text, const std::string& terminal = {});
     // Set when the last move was cut short by an unanswered lesson question.
     const std::optional<PauseNote>& last_pause() const { return last_pause_; }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "util/errno_text.hpp"
 #include "util/i18n.hpp"
 
 namespace sendpath::gui {
@@ -57,8 +58,29 @@ std::optional<std::vector<std::string>> match_english(std::string_view key, std:
 }
 }  // namespace
 
+namespace {
+// A TAP link's "device lost: read from tap0: No such device (the device was
+// removed)" (peer/tap_link.cpp) as the string-table text it was made from.
+std::optional<util::Message> device_lost_message(const std::string& en) {
+    for (const char* key : {"err.tap.lost_down", "err.tap.lost_removed", "err.tap.lost"}) {
+        const auto values = match_english(key, en);
+        if (!values || values->size() != 2) continue;
+        util::Message what((*values)[0]);
+        for (const char* op :
+             {"err.tap.lost_poll_error", "err.tap.lost_read", "err.tap.lost_write", "err.tap.lost_poll"})
+            if (const auto dev = match_english(op, (*values)[0]); dev && dev->size() == 1) {
+                what = util::Message::of(op, {(*dev)[0]});
+                break;
+            }
+        return util::Message::of(key, {what, util::errno_message_of_text((*values)[1])});
+    }
+    return std::nullopt;
+}
+}  // namespace
+
 std::string end_reason_text(const std::string& en) {
     if (ui_lang() == util::i18n::kEnglish) return en;
+    if (const auto lost = device_lost_message(en)) return lost->str(ui_lang());
     // Whole texts first, then the patterns with values; the most specific
     // pattern first ("... (send() call N had not returned)" wraps another reason).
     static constexpr const char* kKeys[] = {
@@ -77,6 +99,11 @@ std::string end_reason_text(const std::string& en) {
         if (values->size() == 1) return TF(key, {(*values)[0]});
     }
     return en;
+}
+
+std::string notice_text(const std::string& en, const util::Message& msg) {
+    if (!msg.empty() && msg.str() == en) return msg.str(ui_lang());
+    return model_notice(en);
 }
 
 std::string model_notice(const std::string& en) {

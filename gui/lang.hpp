@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/message.hpp"
+
 namespace sendpath::gui {
 
 // "en" or "zh_CN" (util::i18n codes).
@@ -35,5 +37,10 @@ std::string model_notice(const std::string& en);
 // menu", ...). end_reason is data of the trace, written in English; a reason
 // it does not know (a newer engine's) is returned as it is.
 std::string end_reason_text(const std::string& en);
+
+// A notice the model made as a string-table text too (LessonSession::say):
+// msg in the GUI's language while it still says en (the model set both);
+// otherwise en, through model_notice.
+std::string notice_text(const std::string& en, const util::Message& msg);
 
 }  // namespace sendpath::gui

@@ -102,7 +102,7 @@ std::optional<long long> number(const std::string& s) {
 Args parse_args(int argc, char** argv) {
     Args a;
     auto value = [&](int& i, const std::string& opt) -> std::string {
-        if (i + 1 >= argc) throw InputError("command line", opt, "a value after " + opt);
+        if (i + 1 >= argc) throw InputError("command line", opt, util::Message::of("gui.args.value_after", {opt}));
         return argv[++i];
     };
     for (int i = 1; i < argc; ++i) {
@@ -119,10 +119,7 @@ Args parse_args(int argc, char** argv) {
         else if (s == "--size") {
             const std::string v = value(i, s);
             const auto size = parse_size(v);
-            if (!size)
-                throw InputError(
-                    "command line", s,
-                    "WIDTHxHEIGHT in pixels, from 400x300 to 7680x4320 (e.g. 1920x1080), found '" + v + "'");
+            if (!size) throw InputError("command line", s, util::Message::of("gui.args.size", {v}));
             a.width = size->first;
             a.height = size->second;
         } else if (s == "--script") a.script = value(i, s);
@@ -134,7 +131,7 @@ Args parse_args(int argc, char** argv) {
         else if (s == "--student") {
             a.student = value(i, s);
             if (a.student->find_first_not_of(" \t") == std::string::npos)
-                throw InputError("command line", s, "a student name that is not blank");
+                throw InputError("command line", s, util::Message::of("gui.args.student"));
         } else if (s == "--answers-dir") a.answers_dir = value(i, s);
         else if (s == "--assessment") a.assessment = true;
         else if (s == "--instructor-key") a.instructor_key = value(i, s);
@@ -143,30 +140,58 @@ Args parse_args(int argc, char** argv) {
             a.lang = util::i18n::parse_language(v);
             if (!a.lang)
                 throw InputError("command line", s,
-                                 "a language code: one of " + util::i18n::language_codes() +
-                                     " (e.g. --lang zh_CN), found '" + v + "'");
+                                 util::Message::of("gui.args.lang", {util::i18n::language_codes(), v}));
         } else if (s == "--font-report") a.font_report = true;
         else if (s == "--at-event" || s == "--frames") {
             const std::string v = value(i, s);
             const auto n = number(v);
             if (!n || (s == "--frames" && *n < 1))
-                throw InputError("command line", s, "a positive number, found '" + v + "'");
+                throw InputError("command line", s, util::Message::of("gui.args.positive", {v}));
             if (s == "--frames") a.frames = static_cast<int>(std::min<long long>(*n, 100000));
             else a.at_event = static_cast<std::size_t>(*n);
         } else if (!s.empty() && s[0] == '-') {
-            throw InputError("command line", s, "an option from --help (unknown option)");
+            throw InputError("command line", s, util::Message::of("gui.args.unknown"));
         } else if (a.path) {
-            throw InputError("command line", s, "at most one file to open (already have " + *a.path + ")");
+            throw InputError("command line", s, util::Message::of("gui.args.one_file", {*a.path}));
         } else {
             a.path = s;
         }
     }
     if (a.tap.has_value() != a.connect.has_value())
-        throw InputError("command line", a.tap ? "--tap" : "--connect", "--tap DEV and --connect IP:PORT together");
-    if (a.local && !a.tap) throw InputError("command line", "--local", "--local goes with --tap DEV --connect IP:PORT");
-    if (a.tap && !a.path)
-        throw InputError("command line", "--tap", "a scenario to run over the TAP link (sendpath SCENARIO --tap ...)");
+        throw InputError("command line", a.tap ? "--tap" : "--connect", util::Message::of("gui.args.tap_connect"));
+    if (a.local && !a.tap) throw InputError("command line", "--local", util::Message::of("gui.args.local"));
+    if (a.tap && !a.path) throw InputError("command line", "--tap", util::Message::of("gui.args.tap_scenario"));
     return a;
+}
+
+// The language of what main prints on the terminal: before the window, the
+// one the GUI will have as far as it is known by then (--lang, else the saved
+// choice of a windowed run, else the environment, as App decides it); the
+// GUI's own once the app is made. The terminal draws Chinese without the
+// GUI's font, so these are said in it even when the window stays English.
+std::string& term_lang() {
+    static std::string lang(util::i18n::kEnglish);
+    return lang;
+}
+
+std::string language_at_start(const std::optional<std::string>& given, bool headless) {
+    if (given) return *given;
+    const std::string dir = config_dir();
+    if (!headless && !dir.empty())
+        if (auto saved = util::i18n::parse_language(load_settings(dir + "/settings.txt").language)) return *saved;
+    return util::i18n::language_from_env();
+}
+
+// A command line that does not parse still says its --lang, if it has a good one.
+std::optional<std::string> lang_option(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string_view(argv[i]) == "--lang") return util::i18n::parse_language(argv[i + 1]);
+    return std::nullopt;
+}
+
+// "sendpath: " and key's text in the terminal's language, on stderr.
+void say(const char* key, std::initializer_list<std::string_view> args = {}) {
+    std::cerr << "sendpath: " << util::i18n::trf(term_lang(), key, args) << "\n";
 }
 
 bool save_png(const std::string& path, int w, int h) {
@@ -232,9 +257,12 @@ public:
         if (uploaded_before) ImGui_ImplOpenGL3_DestroyFontsTexture();
         info_ = build_font_atlas(ui_lang(), scale_, cps_);
         if (ui_lang() != util::i18n::kEnglish && !info_->cjk) {
-            // Said once per choice of Chinese, in English: the GUI stays English.
+            // Said once per choice of Chinese: in English on the status line (the
+            // GUI stays English), in the chosen language on the terminal.
+            const std::string wanted = ui_lang();
             set_ui_lang(std::string(util::i18n::kEnglish));
-            app.notice(TF("gui.status.no_cjk_font", {cjk_font_path()}));
+            app.notice(TF("gui.status.no_cjk_font", {cjk_font_path()}),
+                       util::i18n::trf(wanted, "gui.term.no_cjk_font", {cjk_font_path()}));
             key_ = ui_lang() + key_.substr(key_.find('|'));
         }
         if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -265,37 +293,48 @@ int main(int argc, char** argv) {
         // An instructor key that cannot be read unlocks nothing: say so now, not after the window opens.
         if (args.instructor_key) (void)read_file_bytes(*args.instructor_key);
     } catch (const InputError& e) {
-        std::cerr << "sendpath: " << e.what() << "\n" << kUsage;
+        bool headless = false;
+        for (int i = 1; i < argc; ++i)
+            headless =
+                headless || std::string_view(argv[i]) == "--screenshot" || std::string_view(argv[i]) == "--script";
+        term_lang() = language_at_start(lang_option(argc, argv), headless);
+        // "command line" is the file of the options' errors: said in the language too.
+        const std::string text =
+            e.file() == "command line"
+                ? util::i18n::trf(term_lang(), "gui.args.command_line",
+                                  {e.place_message().str(term_lang()), e.expected_message().str(term_lang())})
+                : e.text(term_lang());
+        std::cerr << "sendpath: " << text << "\n" << kUsage;
         return kExitUsage;
     }
+    const bool headless = args.screenshot || args.script;  // deterministic: no saved layout, no settings written
+    term_lang() = language_at_start(args.lang, headless);
 
     const char* display = std::getenv("DISPLAY");
     const char* wayland = std::getenv("WAYLAND_DISPLAY");
     if ((!display || !*display) && (!wayland || !*wayland)) {
-        std::cerr << "sendpath: no display (DISPLAY/WAYLAND_DISPLAY unset); use sendpath-cli, or run under xvfb-run\n";
+        say("gui.term.no_display");
         return kExitNoDisplay;
     }
-    glfwSetErrorCallback(
-        [](int code, const char* what) { std::cerr << "sendpath: GLFW error " << code << ": " << what << "\n"; });
+    glfwSetErrorCallback([](int code, const char* what) { say("gui.term.glfw_error", {std::to_string(code), what}); });
     if (!glfwInit()) {
-        std::cerr << "sendpath: cannot initialise the window system; use sendpath-cli, or run under xvfb-run\n";
+        say("gui.term.no_window_system");
         return kExitNoDisplay;
     }
-    const bool headless = args.screenshot || args.script;  // deterministic: no saved layout, no settings written
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     GLFWwindow* window = glfwCreateWindow(args.width, args.height, "sendpath", nullptr, nullptr);
     if (!window) {
-        std::cerr << "sendpath: cannot create a " << args.width << "x" << args.height << " OpenGL 3.3 core window\n";
+        say("gui.term.no_window", {std::to_string(args.width), std::to_string(args.height)});
         glfwTerminate();
         return kExitNoDisplay;
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(headless ? 0 : 1);
     if (!gladLoadGL(glfwGetProcAddress)) {
-        std::cerr << "sendpath: cannot load OpenGL 3.3 functions\n";
+        say("gui.term.no_gl");
         return kExitNoDisplay;
     }
 
@@ -328,6 +367,7 @@ int main(int argc, char** argv) {
         // --lang, else the language chosen in an earlier run, else the environment's.
         const std::string saved = app.saved_language();
         set_ui_lang(args.lang ? *args.lang : !saved.empty() ? saved : util::i18n::language_from_env());
+        term_lang() = ui_lang();
         FontAtlas fonts(scale, args.font_report);
         // A headless run writes no student's answers unless told where (tests, screenshots).
         LessonOptions lo;
@@ -340,7 +380,7 @@ int main(int argc, char** argv) {
         // Lessons, traces and the paths scripts name come from sendpath's data folder.
         const fs::path data = util::data_dir();
         if (data.empty() && (!args.path || args.script))
-            std::cerr << "sendpath: " << util::data_dir_missing_message() << "\n";
+            std::cerr << "sendpath: " << util::data_dir_missing().str(term_lang()) << "\n";
         const std::string first = args.path      ? *args.path
                                   : data.empty() ? std::string()
                                                  : default_open_path(data.string());
@@ -349,7 +389,7 @@ int main(int argc, char** argv) {
         if (args.compare) app.push(Command::compare_file(*args.compare));
         if (args.at_event) app.push(Command::jump(*args.at_event));
         for (const std::string& v : args.show)
-            if (!app.set_view_open(v, true)) std::cerr << "sendpath: --show " << v << ": no view with that id\n";
+            if (!app.set_view_open(v, true)) say("gui.term.no_view", {v});
         // Files dropped on the window (GLFW calls back from glfwPollEvents, on this thread).
         glfwSetWindowUserPointer(window, &app);
         glfwSetDropCallback(window, [](GLFWwindow* w, int n, const char** paths) {
@@ -418,15 +458,15 @@ int main(int argc, char** argv) {
                 note = "stopped at event " + std::to_string(p.stopped) + ", not " + std::to_string(*args.at_event) +
                        ": question " + p.question + " waits";
                 if (!pause_told) {
-                    std::cerr << "sendpath: --at-event " << *args.at_event << ": " << note
-                              << " (answer it, or use instructor mode)\n";
+                    say("gui.term.question_waits",
+                        {std::to_string(*args.at_event), std::to_string(p.stopped), p.question});
                     pause_told = true;
                 }
             }
             if (shot) {
                 glFinish();
                 if (!save_png(*shot, w, h)) {
-                    std::cerr << "sendpath: screenshot " << *shot << ": cannot write the PNG\n";
+                    say("gui.term.screenshot_failed", {*shot});
                     exit_code = 1;
                     break;
                 }

@@ -17,13 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/errno_text.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::peer {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+using util::errno_message;
+using util::Message;
 
 class Fd {
 public:
@@ -52,17 +54,18 @@ bool in_own_netns() {
     return true;
 }
 
-// The interface or route that already covers ip's /24 in this namespace, or "".
-std::string subnet_in_use(net::Ipv4Addr ip) {
+// The interface or route that already covers ip's /24 in this namespace, or an empty text.
+Message subnet_in_use(net::Ipv4Addr ip) {
     const uint32_t net24 = ip.value & 0xffffff00u;
     struct ifaddrs* list = nullptr;
-    std::string found;
+    Message found;
     if (::getifaddrs(&list) == 0) {
         for (auto* a = list; a && found.empty(); a = a->ifa_next) {
             if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
             const uint32_t v = ntohl(reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr);
             if ((v & 0xffffff00u) == net24)
-                found = std::string("address ") + net::to_string(net::Ipv4Addr{v}) + " on " + a->ifa_name;
+                found =
+                    Message::of("err.tap.used_address", {net::to_string(net::Ipv4Addr{v}), std::string(a->ifa_name)});
         }
         ::freeifaddrs(list);
     }
@@ -79,7 +82,7 @@ std::string subnet_in_use(net::Ipv4Addr ip) {
             continue;
         const uint32_t d = ntohl(dest), m = ntohl(mask);
         if (m != 0 && (ip.value & m) == (d & m))
-            return std::string("a route to ") + net::to_string(net::Ipv4Addr{d}) + " via " + iface;
+            return Message::of("err.tap.used_route", {net::to_string(net::Ipv4Addr{d}), std::string(iface)});
     }
     return {};
 }
@@ -121,38 +124,25 @@ TapDevice::~TapDevice() {
 
 void TapDevice::attach(const TapConfig& cfg) {
     const std::string& dev = cfg.dev;
-    const std::string admin = "an administrator creates it once with:\n  ip tuntap add dev " + dev + " mode tap user " +
-                              user_name() + "\n  ip addr add " + net::to_string(cfg.peer_ip) + "/24 dev " + dev +
-                              "\n  ip link set " + dev + " up";
+    const Message admin = Message::of("err.tap.admin", {dev, user_name(), net::to_string(cfg.peer_ip)});
     fd_ = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd_ < 0) {
         const int err = errno;
         if (err == ENOENT || err == ENODEV || err == ENXIO)
-            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) +
-                               " (is the tun module loaded? modprobe tun)");
-        if (err == EACCES || err == EPERM)
-            throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err) +
-                               ". It must be readable and writable by this user; an administrator can run\n"
-                               "  chmod 0666 /dev/net/tun    (udev rule: KERNEL==\"tun\", MODE=\"0666\")");
-        throw RuntimeError("cannot open /dev/net/tun: " + errno_text(err));
+            throw RuntimeError(Message::of("err.tap.tun_module", {errno_message(err)}));
+        if (err == EACCES || err == EPERM) throw RuntimeError(Message::of("err.tap.tun_perm", {errno_message(err)}));
+        throw RuntimeError(Message::of("err.tap.tun_open", {errno_message(err)}));
     }
     // For the device's flags later: a socket stays in the network namespace
     // it was made in, as the device does, whatever the thread does meanwhile.
     ctl_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     const bool existed = ::if_nametoindex(dev.c_str()) != 0;
-    if (!existed && !cfg.create)
-        throw RuntimeError("there is no TAP device " + dev + " in this network namespace; " + admin);
-    if (!existed && !in_own_netns())
-        throw RuntimeError("there is no TAP device " + dev +
-                           " in this network namespace. sendpath creates one itself only "
-                           "inside a network namespace of its own (ip netns exec NS ...), never in the host's; " +
-                           admin);
+    if (!existed && !cfg.create) throw RuntimeError(Message::of("err.tap.no_device", {dev, admin}));
+    if (!existed && !in_own_netns()) throw RuntimeError(Message::of("err.tap.no_device_host", {dev, admin}));
     if (!existed) {
-        if (const std::string used = subnet_in_use(cfg.peer_ip); !used.empty())
+        if (Message used = subnet_in_use(cfg.peer_ip); !used.empty())
             throw RuntimeError(
-                "there is no TAP device " + dev + ", and sendpath will not create one for " +
-                net::to_string(cfg.peer_ip) + "/24: this namespace already has " + used +
-                ". Choose the kernel's address in a free subnet, or create the device yourself: " + admin);
+                Message::of("err.tap.subnet_used", {dev, net::to_string(cfg.peer_ip), std::move(used), admin}));
     }
     struct ifreq ifr;
     copy_name(ifr, dev);
@@ -160,35 +150,25 @@ void TapDevice::attach(const TapConfig& cfg) {
     if (::ioctl(fd_, TUNSETIFF, &ifr) < 0) {
         const int err = errno;
         if ((err == EPERM || err == EACCES) && !existed)
-            throw RuntimeError("there is no TAP device " + dev +
-                               " in this network namespace, and creating one needs CAP_NET_ADMIN; " + admin);
-        if (err == EPERM || err == EACCES)
-            throw RuntimeError(
-                "TAP device " + dev +
-                " exists but this user may not attach to it (it belongs to another "
-                "user or group: ip tuntap show). An administrator can give it to you with:\n  ip tuntap del dev " +
-                dev + " mode tap\n  ip tuntap add dev " + dev + " mode tap user $USER");
-        if (err == EBUSY)
-            throw RuntimeError("TAP device " + dev + " is already in use by another process (a TAP takes one opener)");
-        if (err == EINVAL)
-            throw RuntimeError("device " + dev +
-                               " exists but is not a TAP device (a TUN device, or another kind): pick another name");
-        throw RuntimeError("TUNSETIFF on " + dev + ": " + errno_text(err));
+            throw RuntimeError(Message::of("err.tap.needs_cap", {dev, admin}));
+        if (err == EPERM || err == EACCES) throw RuntimeError(Message::of("err.tap.not_owner", {dev}));
+        if (err == EBUSY) throw RuntimeError(Message::of("err.tap.busy", {dev}));
+        if (err == EINVAL) throw RuntimeError(Message::of("err.tap.not_tap", {dev}));
+        throw RuntimeError(Message::of("err.tap.ioctl", {"TUNSETIFF", dev, errno_message(err)}));
     }
     created_ = !existed;
     // Always, right after attaching: a persistent TAP keeps the offloads its
     // last owner set, and with TUN_F_CSUM on (and no vnet header to say so)
     // every frame the kernel sends us has a partial checksum.
     if (::ioctl(fd_, TUNSETOFFLOAD, 0UL) < 0)
-        throw RuntimeError("TUNSETOFFLOAD(0) on " + dev + ": " + errno_text(errno));
+        throw RuntimeError(Message::of("err.tap.ioctl", {"TUNSETOFFLOAD(0)", dev, errno_message(errno)}));
     if (created_) {
         configure_created(cfg);
         return;
     }
     copy_name(ifr, dev);
     if (ctl_ >= 0 && ::ioctl(ctl_, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP))
-        throw RuntimeError("TAP device " + dev + " is down; an administrator brings it up with: ip link set " + dev +
-                           " up");
+        throw RuntimeError(Message::of("err.tap.down", {dev}));
 }
 
 // A device we created is ours for this run: give it the kernel's address, our
@@ -197,30 +177,31 @@ void TapDevice::attach(const TapConfig& cfg) {
 void TapDevice::configure_created(const TapConfig& cfg) {
     const std::string& dev = cfg.dev;
     Fd s(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (s.get() < 0) throw RuntimeError("socket(AF_INET): " + errno_text(errno));
-    auto fail = [&](const std::string& what) {
-        throw RuntimeError("created TAP device " + dev + " but could not " + what + ": " + errno_text(errno));
+    if (s.get() < 0) throw RuntimeError(Message::of("err.tap.socket", {errno_message(errno)}));
+    auto fail = [&](Message what) {
+        const int err = errno;
+        throw RuntimeError(Message::of("err.tap.configure", {dev, std::move(what), errno_message(err)}));
     };
     struct ifreq ifr;
     copy_name(ifr, dev);
     ifr.ifr_mtu = static_cast<int>(cfg.mtu);
-    if (::ioctl(s.get(), SIOCSIFMTU, &ifr) < 0) fail("set its MTU to " + std::to_string(cfg.mtu));
+    if (::ioctl(s.get(), SIOCSIFMTU, &ifr) < 0) fail(Message::of("err.tap.set_mtu", {std::to_string(cfg.mtu)}));
     copy_name(ifr, dev);
     auto sin = inet_sockaddr(cfg.peer_ip);
     std::memcpy(&ifr.ifr_addr, &sin, sizeof sin);
-    if (::ioctl(s.get(), SIOCSIFADDR, &ifr) < 0) fail("give it the address " + net::to_string(cfg.peer_ip));
+    if (::ioctl(s.get(), SIOCSIFADDR, &ifr) < 0) fail(Message::of("err.tap.set_addr", {net::to_string(cfg.peer_ip)}));
     copy_name(ifr, dev);
     sin = inet_sockaddr(net::Ipv4Addr::of(255, 255, 255, 0));
     std::memcpy(&ifr.ifr_netmask, &sin, sizeof sin);
-    if (::ioctl(s.get(), SIOCSIFNETMASK, &ifr) < 0) fail("set the netmask /24");
+    if (::ioctl(s.get(), SIOCSIFNETMASK, &ifr) < 0) fail(Message::of("err.tap.set_mask"));
     {
         std::ofstream v6("/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6");
         if (v6) v6 << "1\n";  // best effort: IPv6 may be compiled out
     }
     copy_name(ifr, dev);
-    if (::ioctl(s.get(), SIOCGIFFLAGS, &ifr) < 0) fail("read its flags");
+    if (::ioctl(s.get(), SIOCGIFFLAGS, &ifr) < 0) fail(Message::of("err.tap.read_flags"));
     ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-    if (::ioctl(s.get(), SIOCSIFFLAGS, &ifr) < 0) fail("bring it up");
+    if (::ioctl(s.get(), SIOCSIFFLAGS, &ifr) < 0) fail(Message::of("err.tap.bring_up"));
 }
 
 // The kernel sends nothing on a TAP before its link watcher has seen the

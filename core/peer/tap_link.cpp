@@ -21,9 +21,11 @@
 #include "net/frame.hpp"
 #include "peer/tap_uring.hpp"
 #include "trace/recorder.hpp"
+#include "util/errno_text.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::peer {
+using util::Message;
 
 namespace {
 
@@ -143,7 +145,7 @@ std::size_t TapLink::read_available() {
         const int err = errno;
         if (err == EINTR) continue;
         if (err == EAGAIN || err == EWOULDBLOCK) break;
-        if (means_device_lost(err)) lose_device("read from " + cfg_.dev, err);
+        if (means_device_lost(err)) lose_device(Message::of("err.tap.lost_read", {cfg_.dev}), err);
         break;
     }
     return got;
@@ -161,11 +163,11 @@ bool TapLink::block_until(int64_t until_us) {
     const int r = ::ppoll(&pfd, 1, &ts, nullptr);
     if (r < 0) {
         if (errno == EINTR) return false;
-        lose_device("poll on " + cfg_.dev, errno);
+        lose_device(Message::of("err.tap.lost_poll", {cfg_.dev}), errno);
         return true;
     }
     if (r > 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) && read_available() == 0 && closed_.empty())
-        lose_device("poll on " + cfg_.dev + " reports an error", EBADFD);
+        lose_device(Message::of("err.tap.lost_poll_error", {cfg_.dev}), EBADFD);
     return true;
 }
 
@@ -202,11 +204,13 @@ std::optional<Received> TapLink::wait(int64_t until_us) {
     }
 }
 
-void TapLink::lose_device(const std::string& what, int err) {
+void TapLink::lose_device(Message what, int err) {
     if (!closed_.empty()) return;
-    closed_ = "device lost: " + what + ": " + errno_text(err);
-    if (err == EIO) closed_ += " (the device is down)";
-    else if (err == EBADFD || err == ENODEV || err == ENXIO) closed_ += " (the device was removed)";
+    const char* key = err == EIO                                       ? "err.tap.lost_down"
+                      : err == EBADFD || err == ENODEV || err == ENXIO ? "err.tap.lost_removed"
+                                                                       : "err.tap.lost";
+    closed_msg_ = Message::of(key, {std::move(what), util::errno_message(err)});
+    closed_ = closed_msg_.str();
 }
 
 // ---------------------------------------------------------------------------
@@ -220,9 +224,7 @@ void TapLink::open_uring() {
         if (v == "plain") w = TapWrites::plain;
         else if (v == "batched") w = TapWrites::batched;
         else if (v == "sqpoll") w = TapWrites::sqpoll;
-        else
-            throw RuntimeError("environment variable SENDPATH_TAP_WRITES is \"" + v +
-                               "\"; expected plain, batched or sqpoll (or leave it unset)");
+        else throw RuntimeError(Message::of("err.tap.writes_env", {v}));
     }
     if (w == TapWrites::plain) {
         plain_why_ = "plain writes asked for";
@@ -284,7 +286,7 @@ void TapLink::write_completed(int res, std::span<const uint8_t> frame) {
         return;
     }
     ++counters_.write_failed;  // a TAP takes a frame whole or not at all: a short write is a failure
-    if (res < 0 && means_device_lost(-res)) lose_device("write to " + cfg_.dev, -res);
+    if (res < 0 && means_device_lost(-res)) lose_device(Message::of("err.tap.lost_write", {cfg_.dev}), -res);
 }
 
 std::size_t TapLink::ring_round(bool with_reads) {
@@ -303,7 +305,7 @@ std::size_t TapLink::ring_round(bool with_reads) {
         if (more) ring_read_err_ = res < 0 ? -res : 0;  // the device is drained, or why not
         more = false;
         if (res < 0 && res != -EAGAIN && res != -EINTR && res != -EOPNOTSUPP && means_device_lost(-res))
-            lose_device("read from " + cfg_.dev, -res);
+            lose_device(Message::of("err.tap.lost_read", {cfg_.dev}), -res);
     };
     if (with_reads) uring_->queue_reads();
     int err = 0;
@@ -377,7 +379,7 @@ bool TapLink::write_frame(std::span<const uint8_t> frame) {
             ::poll(&pfd, 1, 2);
             continue;
         }
-        if (means_device_lost(err)) lose_device("write to " + cfg_.dev, err);
+        if (means_device_lost(err)) lose_device(Message::of("err.tap.lost_write", {cfg_.dev}), err);
         break;
     }
     ++counters_.write_failed;
@@ -468,14 +470,11 @@ void TapLink::resolve_peer() {
         it->stamp = std::max(it->stamp, now_);
         queue_.push_front(std::move(*it));
     }
-    if (!closed_.empty()) throw RuntimeError(closed_);
+    if (!closed_.empty()) throw RuntimeError(closed_msg_);
     if (!arp_.peer_mac_known()) {
         const std::string ip = net::to_string(cfg_.peer_ip), dev = cfg_.dev;
-        throw RuntimeError("the kernel did not answer ARP for " + ip + " on " + dev + " (" +
-                           std::to_string(std::max(cfg_.arp_tries, 1)) + " requests from " +
-                           net::to_string(cfg_.our_ip) + "). Is " + ip + " the kernel's address on " + dev +
-                           " (ip addr add " + ip + "/24 dev " + dev + ") and is the device up (ip link set " + dev +
-                           " up)? Our address must be in the same subnet (--local).");
+        throw RuntimeError(Message::of(
+            "err.tap.no_arp", {ip, dev, std::to_string(std::max(cfg_.arp_tries, 1)), net::to_string(cfg_.our_ip)}));
     }
 }
 

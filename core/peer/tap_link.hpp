@@ -62,6 +62,7 @@
 #include "peer/tap_arp.hpp"
 #include "peer/tap_config.hpp"
 #include "peer/tap_device.hpp"
+#include "util/message.hpp"
 
 namespace sendpath::peer {
 
@@ -145,7 +146,8 @@ private:
     std::size_t ring_round(bool with_reads);
     void send_arp(const net::ArpRepr& arp, int64_t t);
     void record(uint8_t dir, std::span<const uint8_t> frame, int64_t t, bool dropped);
-    void lose_device(const std::string& what, int err);
+    // what: "read from DEV" (err.tap.lost_*), err: the errno that said the device is gone.
+    void lose_device(util::Message what, int err);
 
     TapConfig cfg_;
     int64_t t0_ns_ = 0;  // CLOCK_MONOTONIC when the link opened
@@ -156,7 +158,8 @@ private:
     std::deque<Pending> queue_;  // read, not yet handled, in order
     std::vector<uint8_t> buf_;
     trace::Recorder* rec_ = nullptr;
-    std::string closed_;
+    std::string closed_;        // closed_msg_ in English ("device lost: ...")
+    util::Message closed_msg_;  // why the link closed, in any language
     TapCounters counters_;
     std::vector<uint8_t> arp_buf_;
     std::unique_ptr<TapUring> uring_;

@@ -48,13 +48,9 @@ public:
           external_(external ? std::span<const uint8_t>(*external) : std::span<const uint8_t>{}) {
         if (trace_) trace_->sent.buffer = std::move(external);  // payloads from it are named, not copied
         if (sc.peer.type == "tap") {
-            if (!hooks.make_tap_link)
-                throw RuntimeError(
-                    "this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
+            if (!hooks.make_tap_link) throw RuntimeError(util::Message::of("err.run.no_tap_link"));
             link_ = hooks.make_tap_link(sc);
-            if (!link_)
-                throw RuntimeError(
-                    "this scenario needs a TAP device (peer type \"tap\"), and no TAP link is available");
+            if (!link_) throw RuntimeError(util::Message::of("err.run.no_tap_link"));
             link_->attach(rec_);  // ARP: records its frames, learns the kernel's MAC
         } else {
             sim_ = std::make_unique<peer::SimLink>(sc.peer, rec_, engine::SimAddrs{});

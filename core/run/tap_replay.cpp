@@ -17,7 +17,7 @@ ReplayLink::ReplayLink(const trace::Trace& recorded) : t_(recorded) {
     const auto& sc = t_.scenario;
     const bool tap = sc.is_object() && sc.contains("peer") && sc["peer"].is_object() && sc["peer"].contains("type") &&
                      sc["peer"]["type"] == "tap";
-    if (!tap) throw RuntimeError("this trace was not recorded over TAP (its scenario's peer type is not \"tap\")");
+    if (!tap) throw RuntimeError(util::Message::of("err.run.not_tap_trace"));
     bool have_addrs = false;
     std::vector<uint8_t> scratch;
     for (std::size_t k = 0; k < t_.frames.size() && !have_addrs; ++k) {

@@ -161,7 +161,7 @@ uint32_t Recorder::add_frame(uint8_t dir, uint32_t skb, const uint8_t* data, std
     f.dropped = dropped ? 1 : 0;
     // Offsets are 32-bit; the runner ends a run well before (max_trace_frame_bytes).
     if (trace_->frame_bytes.size() + len > 0xffffffffu)
-        throw RuntimeError("the trace cannot hold more than 4 GiB of frame bytes");
+        throw RuntimeError(util::Message::of("err.trace.frame_bytes_full"));
     f.offset = static_cast<uint32_t>(trace_->frame_bytes.size());
     f.length = static_cast<uint32_t>(len);
     trace_->frame_bytes.insert(trace_->frame_bytes.end(), data, data + len);
@@ -195,8 +195,7 @@ void Recorder::add_sent(SendPiece::Source source, uint32_t call, uint64_t from, 
     // Frames find their payload by sequence number: the stream must grow
     // exactly as write_seq does.
     if (static_cast<uint32_t>(sent_seq0_ + s.size()) != static_cast<uint32_t>(seq))
-        throw RuntimeError("send stream out of step: " + std::to_string(s.size()) + " bytes recorded, write_seq " +
-                           std::to_string(seq));
+        throw RuntimeError(util::Message::of("err.trace.stream_step", {std::to_string(s.size()), std::to_string(seq)}));
     SendPiece p;
     p.stream_at = s.size();
     p.from = from;

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <unistd.h>
 
+#include "util/errno_text.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath {
@@ -73,7 +74,7 @@ void write_file_atomic(const std::string& path, const std::function<void(std::os
     const TemporaryRemovedOnSignal cleanup(tmp);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw RuntimeError(path + ": cannot create " + tmp + ": " + std::strerror(errno));
+        if (!out) throw RuntimeError(util::Message::of("err.file.create_tmp", {path, tmp, util::errno_message(errno)}));
         try {
             write(out);
             out.flush();
@@ -85,19 +86,19 @@ void write_file_atomic(const std::string& path, const std::function<void(std::os
         if (!out) {
             out.close();
             std::remove(tmp.c_str());
-            throw RuntimeError(path + ": write failed: " + std::strerror(errno));
+            throw RuntimeError(util::Message::of("err.file.write", {path, util::errno_message(errno)}));
         }
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int e = errno;
         std::remove(tmp.c_str());
-        throw RuntimeError(path + ": cannot rename " + tmp + " into place: " + std::strerror(e));
+        throw RuntimeError(util::Message::of("err.file.rename", {path, tmp, util::errno_message(e)}));
     }
 }
 
 std::vector<uint8_t> read_file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "", std::string("a readable file (") + std::strerror(errno) + ")");
+    if (!in) throw InputError(path, "", util::Message::of("err.trace.unreadable", {util::errno_message(errno)}));
     // One allocation of the file's size and one read: a trace can be hundreds
     // of MB, and growing a vector through a stream iterator byte by byte took
     // seconds. Files whose size cannot be known (pipes) are read in chunks.
@@ -120,7 +121,7 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
         bytes.resize(at + got);
         if (got < want || in.eof()) break;
     }
-    if (in.bad()) throw InputError(path, "", "a readable file (read error)");
+    if (in.bad()) throw InputError(path, "", util::Message::of("err.trace.read_error"));
     return bytes;
 }
 

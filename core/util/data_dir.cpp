@@ -1,6 +1,7 @@
 #include "util/data_dir.hpp"
 
 #include <cstdlib>
+#include <optional>
 #include <system_error>
 
 namespace sendpath::util {
@@ -30,14 +31,19 @@ fs::path data_dir() {
     return {};
 }
 
-std::string data_dir_missing_message() {
-    std::string tried;
-    for (const DataDirCandidate& c : data_dir_candidates())
-        tried += (tried.empty() ? "" : ", ") + c.dir.string() + " (" + c.from + ")";
-    return "sendpath's data (lessons/, traces/, assets/) is not found: none of " +
-           (tried.empty() ? std::string("(no place to look)") : tried) +
-           " is a folder; set SENDPATH_DATA to the folder that holds lessons/, or install sendpath "
-           "(cmake --install BUILD --prefix PREFIX puts it in PREFIX/share/sendpath)";
+Message data_dir_missing() {
+    std::optional<Message> tried;
+    for (const DataDirCandidate& c : data_dir_candidates()) {
+        // How the place was found, in words ("installed"); a variable's name as it is.
+        const Message from = c.from == "installed"     ? Message::of("err.data.installed")
+                             : c.from == "source tree" ? Message::of("err.data.source_tree")
+                                                       : Message(c.from);
+        Message one = Message::of("err.data.place", {c.dir.string(), from});
+        tried = tried ? Message::of("err.data.list", {*tried, one}) : one;
+    }
+    return Message::of("err.data.missing", {tried ? *tried : Message::of("err.data.nowhere")});
 }
+
+std::string data_dir_missing_message() { return data_dir_missing().str(); }
 
 }  // namespace sendpath::util

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/message.hpp"
+
 namespace sendpath::util {
 
 // One place data_dir() looks, and why it looks there.
@@ -28,6 +30,8 @@ std::vector<DataDirCandidate> data_dir_candidates();
 std::filesystem::path data_dir();
 
 // For when data_dir() is empty: every place tried, and how to name the data.
+// English (data_dir_missing_message) for the CLI; data_dir_missing() in any language.
 std::string data_dir_missing_message();
+Message data_dir_missing();
 
 }  // namespace sendpath::util

@@ -37,6 +37,13 @@ public:
     std::string text(std::string_view lang) const {
         return joined(file_, place_msg_.str(lang), expected_msg_.str(lang));
     }
+    // The whole text ("file: place: expected") as one string-table text: its
+    // str(lang) is text(lang), for a notice that says the error among other words.
+    util::Message message() const {
+        util::Message head(file_ + ": ");
+        if (!place_.empty()) head = util::concat(std::move(head), util::concat(place_msg_, ": "));
+        return util::concat(std::move(head), expected_msg_);
+    }
 
 private:
     static std::string joined(const std::string& file, const std::string& place, const std::string& expected) {
@@ -62,5 +69,13 @@ public:
 private:
     util::Message msg_;
 };
+
+// Any exception's text as a string-table text: an InputError's or a
+// RuntimeError's message (said in the reader's language), else what() as it is.
+inline util::Message message_of(const std::exception& e) {
+    if (const auto* r = dynamic_cast<const RuntimeError*>(&e)) return r->message();
+    if (const auto* i = dynamic_cast<const InputError*>(&e)) return i->message();
+    return util::Message(e.what());
+}
 
 }  // namespace sendpath

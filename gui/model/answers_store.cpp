@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "util/atomic_file.hpp"
+#include "util/errno_text.hpp"
 #include "util/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -38,7 +39,9 @@ void write_answers(const LessonSession& ls, const std::string& path) {
     const fs::path dir = fs::path(path).parent_path();
     std::error_code ec;
     if (!dir.empty()) fs::create_directories(dir, ec);
-    if (ec) throw RuntimeError("cannot create the folder " + dir.string() + ": " + ec.message());
+    if (ec)
+        throw RuntimeError(
+            util::Message::of("err.file.mkdir", {dir.string(), util::errno_message(ec.value(), ec.message())}));
     const std::string answers = ls.answers_json().dump(2) + "\n";
     write_file_atomic(path, [&](std::ostream& o) { o << answers; });
     const std::string drafts = ls.drafts_json().dump(2) + "\n";
@@ -65,7 +68,7 @@ bool autosave(LessonSession& ls) {
         write_answers(ls, ls.autosave_path);
         return true;
     } catch (const std::exception& e) {
-        ls.status = std::string("autosave failed: ") + e.what();
+        ls.say(util::Message::of("gui.lesson.autosave_failed", {message_of(e)}));
         return false;
     }
 }
@@ -76,7 +79,7 @@ void save_as(LessonSession& ls) {
         write_answers(ls, ls.save_path);
         ls.saved_to = ls.save_path;
         ls.status = "saved " + std::to_string(ls.checked.size()) + " answers to " + ls.save_path;
-    } catch (const std::exception& e) { ls.status = std::string("not saved: ") + e.what(); }
+    } catch (const std::exception& e) { ls.say(util::Message::of("gui.lesson.not_saved", {message_of(e)})); }
 }
 
 void load_other_student(LessonSession& ls) {
@@ -91,7 +94,7 @@ void load_other_student(LessonSession& ls) {
         fresh.status = "loaded " + std::to_string(fresh.checked.size()) + " answers of " + ls.pending_student +
                        " from " + ls.pending_path;
         ls = std::move(fresh);
-    } catch (const std::exception& e) { ls.status = "not loaded: " + std::string(e.what()); }
+    } catch (const std::exception& e) { ls.say(util::Message::of("gui.lesson.not_loaded", {message_of(e)})); }
 }
 }  // namespace
 

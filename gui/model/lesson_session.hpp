@@ -64,6 +64,15 @@ struct LessonSession {
     std::string save_path;  // Save answers... target (the file handed in)
     std::string saved_to;   // the file Save answers last wrote: saved again without asking
     std::string status;     // the session's last notice (saved, loaded, could not save)
+    // The notice as a string-table text when it was made from one (an error
+    // that stopped a save or a load): the Lesson window says it in the GUI's
+    // language for as long as status is still its English (gui/lang.hpp, notice_text).
+    util::Message status_message;
+    // Sets status and status_message together.
+    void say(util::Message m) {
+        status = m.str();
+        status_message = std::move(m);
+    }
     // A question the Lesson window asks before work is replaced
     // (answers_store.hpp: request_save, request_student, request_submit, confirm).
     enum class Confirm { none, overwrite, student, submit };

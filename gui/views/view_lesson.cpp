@@ -211,7 +211,7 @@ private:
         ImGui::SameLine();
         if (ImGui::Button(T("gui.lesson.save_answers"))) request_save(ls);
         ImGui::PushTextWrapPos(0.0f);
-        if (!ls.status.empty()) text_dim(model_notice(ls.status));
+        if (!ls.status.empty()) text_dim(notice_text(ls.status, ls.status_message));
         ImGui::PopTextWrapPos();
     }
 

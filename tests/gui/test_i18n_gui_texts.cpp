@@ -5,6 +5,8 @@
 // values in Chinese.
 #include <doctest/doctest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -236,4 +238,81 @@ TEST_CASE("gui i18n texts: an autosaved answers file that does not parse is name
     CHECK(e.expected == "an answers file (JSON): it does not parse");
     CHECK(e.zh == bad.string() + ": 答案文件（JSON）：无法解析");
     fs::remove(bad);
+}
+
+// A runtime error of the TAP device reaches the panel in Chinese: "lo" exists
+// and is no TAP device, so TUNSETIFF refuses it (EINVAL) and nothing changes;
+// without permission on /dev/net/tun (not root) the open is what fails.
+TEST_CASE("gui i18n texts: a TAP device that cannot be used reaches the error panel in Chinese") {
+    LangGuard guard;
+    const std::string path = kSource + "/lessons/scenarios/14-real-kernel.json";
+    set_ui_lang("zh_CN");
+    App app(AppOptions{false, {}});
+    app.set_tap(path, TapArgs{"lo", "10.231.7.1:5001", ""});
+    CHECK(!app.open(path));
+    const auto& err = app.view_state().error;
+    REQUIRE(err);
+    const std::string en = err->message.str();
+    const std::vector<ErrorRow> rows = error_rows(*err);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].text == path);
+    CHECK(std::string(rows[1].label) == "错误");
+    INFO(en);
+    if (en.rfind("cannot open /dev/net/tun: ", 0) == 0) {
+        CHECK(rows[1].text.rfind("无法打开 /dev/net/tun：", 0) == 0);
+    } else {
+        CHECK(en == "device lo exists but is not a TAP device (a TUN device, or another kind): pick another name");
+        CHECK(rows[1].text == "设备 lo 已存在，但不是 TAP 设备（是 TUN 设备或其他类型）：请换一个名字");
+    }
+    // English again: the CLI's words.
+    set_ui_lang("en");
+    CHECK(error_rows(*err).back().text == en);
+}
+
+// Answers that cannot be saved (their folder cannot be made: a file is in the
+// way) say why in the Lesson window's status line, in the GUI's language.
+TEST_CASE("gui i18n texts: answers whose folder cannot be created say why in Chinese") {
+    LangGuard guard;
+    const fs::path file = fs::temp_directory_path() / ("sendpath-zh-notdir-" + std::to_string(::getpid()));
+    {
+        std::ofstream out(file);
+        out << "in the way\n";
+    }
+    LessonSession ls;
+    ls.lesson = lesson::load_lesson(kSource + "/lessons/01-first-send.json");
+    ls.sheet.student = "li";
+    ls.save_path = (file / "answers" / "answers.json").string();
+    request_save(ls);
+    const std::string dir = (file / "answers").string();
+    CHECK(ls.status == "not saved: cannot create the folder " + dir + ": Not a directory");
+    set_ui_lang("zh_CN");
+    CHECK(notice_text(ls.status, ls.status_message) == "未保存：无法创建文件夹 " + dir + "：不是目录");
+    CHECK(sptest::english_phrase(notice_text(ls.status, ls.status_message)).empty());
+    // Autosave into the same place: its own notice.
+    ls.autosave_path = ls.save_path;
+    CHECK(!autosave(ls));
+    CHECK(notice_text(ls.status, ls.status_message) == "自动保存失败：无法创建文件夹 " + dir + "：不是目录");
+    // A later notice made without a text of its own is not taken for the old one.
+    ls.status = "not submitted";
+    CHECK(notice_text(ls.status, ls.status_message) == model_notice("not submitted"));
+    set_ui_lang("en");
+    ls.status = "x";
+    ls.say(util::Message::of("gui.lesson.not_saved", {"y"}));
+    CHECK(notice_text(ls.status, ls.status_message) == "not saved: y");
+    fs::remove(file);
+}
+
+// A TAP link's device lost mid-run: the run's end_reason (English, in the
+// trace) is said in Chinese, strerror's words included.
+TEST_CASE("gui i18n texts: a lost TAP device's end_reason in Chinese") {
+    LangGuard guard;
+    const std::string en =
+        std::string("device lost: read from tap0: ") + std::strerror(ENODEV) + " (the device was removed)";
+    set_ui_lang("zh_CN");
+    CHECK(end_reason_text(en) == "设备丢失：从 tap0 读取：没有那个设备（设备已被删除）");
+    CHECK(end_reason_text(std::string("device lost: poll on tap0 reports an error: ") + std::strerror(EBADFD) +
+                          " (the device was removed)") ==
+          "设备丢失：在 tap0 上 poll 时报告了错误：文件描述符处于错误状态（设备已被删除）");
+    set_ui_lang("en");
+    CHECK(end_reason_text(en) == en);
 }

@@ -33,6 +33,23 @@ Caught input_error_of(F&& f) {
     return {};
 }
 
+// What a RuntimeError said, in English (what()) and in Chinese.
+struct CaughtRuntime {
+    bool thrown = false;
+    std::string message;  // what()
+    std::string zh;       // the same in Chinese, as the GUI in Chinese says it
+    explicit operator bool() const { return thrown; }
+};
+
+// Runs f() and returns the RuntimeError it threw; anything else goes on to the test.
+template <class F>
+CaughtRuntime runtime_error_of(F&& f) {
+    try {
+        (void)std::forward<F>(f)();
+    } catch (const sendpath::RuntimeError& e) { return {true, e.what(), e.text("zh_CN")}; }
+    return {};
+}
+
 // The first English phrase left in a text meant to be in Chinese: two words
 // of two or more ASCII letters with one space between them ("found first",
 // "a byte"). Said alike in every language, and so skipped: the file name at

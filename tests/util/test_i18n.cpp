@@ -127,6 +127,13 @@ TEST_CASE("i18n: every English key has a Chinese text or is on the English-only 
 TEST_CASE("i18n: a Chinese text keeps the placeholders of its English text") {
     for (const Entry& zh : table("zh_CN")) {
         const std::string_view en = tr("en", zh.key);
+        // An errno's English is strerror's words, passed as {0} (util/errno_text.hpp):
+        // the Chinese text says the same in its own words instead of a value.
+        if (zh.key.rfind("err.errno.", 0) == 0) {
+            CHECK_MESSAGE(en == "{0}", zh.key);
+            CHECK_MESSAGE(zh.text.find('{') == std::string_view::npos, zh.key);
+            continue;
+        }
         for (const char* ph : {"{0}", "{1}", "{2}"})
             CHECK_MESSAGE((en.find(ph) != std::string_view::npos) == (zh.text.find(ph) != std::string_view::npos),
                           zh.key << ": " << ph);

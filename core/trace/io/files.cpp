@@ -14,6 +14,7 @@
 
 #include "trace/io/detail.hpp"
 #include "util/atomic_file.hpp"
+#include "util/errno_text.hpp"
 #include "util/errors.hpp"
 
 namespace sendpath::trace {
@@ -64,7 +65,7 @@ Trace load_trace(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw InputError(path, "", util::Message::of("err.trace.directory"));
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "", util::Message::of("err.trace.unreadable", {std::strerror(errno)}));
+    if (!in) throw InputError(path, "", util::Message::of("err.trace.unreadable", {util::errno_message(errno)}));
     in.seekg(0, std::ios::end);
     const std::streamoff end = in.tellg();
     if (end < 0 || !in) return load_in_memory(read_file_bytes(path), path);  // not seekable: a pipe, a device
