@@ -117,6 +117,8 @@ ImU32 kind_color(trace::Kind k) {
         case Kind::skb_shift:
         case Kind::sack_shift:
         case Kind::sack_merge:
+        case Kind::sack_skip:
+        case Kind::sack_cache:
         case Kind::set_ca_state:
         case Kind::rtx_acked:
         case Kind::timer_clear:

@@ -44,6 +44,7 @@ inline constexpr int FLAG_SYN_ACKED = 0x10;
 inline constexpr int FLAG_DATA_SACKED = 0x20;
 inline constexpr int FLAG_ECE = 0x40;
 inline constexpr int FLAG_DATA_LOST = 0x80;          // a SACK block reaches above high_seq
+inline constexpr std::size_t TCP_NUM_SACKS = 4;      // SACK blocks an option holds, and recv_sack_cache
 inline constexpr int FLAG_ONLY_ORIG_SACKED = 0x200;  // a SACK newly covers an original sent before the F-RTO mark
 inline constexpr int FLAG_SND_UNA_ADVANCED = 0x400;
 inline constexpr int FLAG_DSACKING_ACK = 0x800;

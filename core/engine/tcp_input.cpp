@@ -1076,10 +1076,10 @@ void Engine::tcp_fastretrans_alert(int64_t pkts_acked, int flag, int64_t tsecr) 
 // peer's SACK blocks say which data it holds beyond snd_una; the skbs they
 // cover are tagged SACKED (TCPCB_SACKED_ACKED) and counted in sacked_out,
 // fackets_out counts from the head up to the highest SACKed segment, holes
-// included. Left out, and said so in core/engine/README.md: the
-// recv_sack_cache (a shortcut that skips ranges walked on an earlier ACK;
-// the walk here is complete, see the README). tcp_shift_skb_data, which
-// moves newly SACKed segments into the SACKed skb before them, is below.
+// included. The walk skips what the previous SACK ACK's blocks already
+// covered (recv_sack_cache) and starts a block at or above the highest
+// SACK there. tcp_shift_skb_data, which moves newly SACKed segments into
+// the SACKed skb before them, is below.
 // ---------------------------------------------------------------------------
 
 bool Engine::tcp_is_fack() const { return st_const().sk.sack_ok & TCP_FACK_ENABLED; }
@@ -1535,31 +1535,33 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     if (!first_kept)
         for (Block& b : sp) b.dup = false;
 
+    // The walk's place: index i of the write queue, and fack_count, the
+    // segments of the skbs before it.
     int64_t fack_count = 0;
-    std::size_t i = 0;  // position in the write queue
-    for (std::size_t k = 0; k < sp.size(); ++k) {
-        const Block& blk = sp[k];
-        // The D-SACK block, when it lies inside the next block, is checked
-        // on the skbs they share (next_dup).
-        const Block* next_dup = (k + 1 < sp.size() && sp[k + 1].dup) ? &sp[k + 1] : nullptr;
-        // Event "B": SACKed data above high_seq means a hole below it is lost.
-        if (after(blk.end, sk.high_seq)) flag |= FLAG_DATA_LOST;
-        // tcp_sacktag_skip: the skbs before the block.
-        while (i < st().write_queue.size()) {
-            const uint32_t id = st().write_queue[i];
+    std::size_t i = 0;
+    auto& q = st().write_queue;
+    // tcp_sacktag_skip: past the skbs that end at or before skip_to_seq,
+    // counting their segments, looking at nothing else.
+    auto sacktag_skip = [&](int64_t skip_to_seq) {
+        while (i < q.size()) {
+            const uint32_t id = q[i];
             if (id == sk.sk_send_head) break;
             const SkBuff& skb = *st().skb(id);
-            if (after(skb.end_seq, blk.start)) break;
+            if (after(skb.end_seq, skip_to_seq)) break;
             fack_count += tcp_skb_pcount(skb);
             ++i;
         }
-        // tcp_sacktag_walk: the skbs the block touches.
-        while (i < st().write_queue.size()) {
-            const uint32_t id = st().write_queue[i];
+    };
+    // tcp_sacktag_walk: the skbs [start_seq, end_seq) touches, from i on.
+    auto sacktag_walk = [&](const Block* next_dup, int64_t start_seq, int64_t end_seq, bool dup_in) {
+        while (i < q.size()) {
+            const uint32_t id = q[i];
             if (id == sk.sk_send_head) break;
-            if (!before(st().skb(id)->seq, blk.end)) break;
+            if (!before(st().skb(id)->seq, end_seq)) break;
             int in_sack = 0;
-            bool dup_sack = blk.dup;
+            bool dup_sack = dup_in;
+            // The D-SACK block, when it lies inside this one, is checked on
+            // the skbs they share (next_dup).
             if (next_dup && before(st().skb(id)->seq, next_dup->end)) {
                 in_sack = tcp_match_skb_to_sack(*st().skb(id), next_dup->start, next_dup->end);
                 if (in_sack > 0) dup_sack = true;
@@ -1567,9 +1569,9 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             if (in_sack <= 0) {
                 // Moved into the SACKed skb before it: the walk goes on from
                 // that skb's successor, which is now at index i.
-                const Shift shift = tcp_shift_skb_data(i, blk.start, blk.end, dup_sack, fack_count, reord, flag);
+                const Shift shift = tcp_shift_skb_data(i, start_seq, end_seq, dup_sack, fack_count, reord, flag);
                 if (shift == Shift::shifted) continue;
-                in_sack = shift == Shift::noop ? 0 : tcp_match_skb_to_sack(*st().skb(id), blk.start, blk.end);
+                in_sack = shift == Shift::noop ? 0 : tcp_match_skb_to_sack(*st().skb(id), start_seq, end_seq);
             }
             if (in_sack < 0) break;
             SkBuff& skb = *st().skb(id);
@@ -1597,6 +1599,116 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             fack_count += tcp_skb_pcount(skb);
             ++i;
         }
+    };
+    // tcp_maybe_skipping_dsack: a D-SACK block inside this one that starts
+    // before the place the walk skips to is walked on its own first.
+    auto maybe_skipping_dsack = [&](const Block* next_dup, int64_t skip_to_seq) {
+        if (!next_dup || !before(next_dup->start, skip_to_seq)) return;
+        sacktag_skip(next_dup->start);
+        sacktag_walk(nullptr, next_dup->start, next_dup->end, true);
+    };
+    // The walk passes over what it need not look at again: a sack_skip
+    // event, which changes nothing. reason 1: the rest of the block lies in
+    // a cached block; 2: the walk moved past a cached block; 3: past a cached
+    // block to the highest SACK; 4: a block at or above the highest SACK, so
+    // the walk starts there.
+    auto emit_skip = [&](int64_t reason, int64_t s, int64_t e) {
+        rec_.arg(Arg::seq, s);
+        rec_.arg(Arg::end_seq, e);
+        rec_.arg(Arg::reason, reason);
+        rec_.arg(Arg::skb, i < q.size() ? int64_t{q[i]} : 0);
+        rec_.arg(Arg::segs, fack_count);
+        SP_EMIT(rec_, sack_skip);
+    };
+    // tcp_highest_sack: the walk goes on at the skb after the highest SACKed
+    // one, with fackets_out segments before it. false: none follows it.
+    auto jump_to_highest_sack = [&](int64_t reason, int64_t s, int64_t e) {
+        if (sk.highest_sack == 0) return false;
+        std::size_t to = i;
+        for (std::size_t n = 0; n < q.size(); ++n)
+            if (q[n] == static_cast<uint32_t>(sk.highest_sack)) to = n;
+        const bool moved = to != i;
+        i = to;
+        fack_count = sk.fackets_out;
+        if (moved || reason == 3) emit_skip(reason, s, e);
+        return true;
+    };
+
+    // recv_sack_cache: the blocks the previous SACK ACK used, in sequence
+    // order after empty (0, 0) entries. With nothing SACKed it is not used.
+    struct Cached {
+        int64_t start, end;
+    };
+    const std::array<Cached, TCP_NUM_SACKS> cache = {{
+        {sk.recv_sack_cache0_start_seq, sk.recv_sack_cache0_end_seq},
+        {sk.recv_sack_cache1_start_seq, sk.recv_sack_cache1_end_seq},
+        {sk.recv_sack_cache2_start_seq, sk.recv_sack_cache2_end_seq},
+        {sk.recv_sack_cache3_start_seq, sk.recv_sack_cache3_end_seq},
+    }};
+    std::size_t c = 0;  // tcp_sack_cache_ok: c < TCP_NUM_SACKS
+    if (!sk.sacked_out) c = TCP_NUM_SACKS;
+    else
+        while (c < TCP_NUM_SACKS && !cache[c].start && !cache[c].end) ++c;
+
+    for (std::size_t k = 0; k < sp.size();) {
+        const Block& blk = sp[k];
+        const Block* next_dup = (k + 1 < sp.size() && sp[k + 1].dup) ? &sp[k + 1] : nullptr;
+        // Event "B": SACKed data above high_seq means a hole below it is lost.
+        if (after(blk.end, sk.high_seq)) flag |= FLAG_DATA_LOST;
+        // Cached blocks that end at or before this one starts are passed.
+        while (c < TCP_NUM_SACKS && !before(blk.start, cache[c].end)) ++c;
+        if (c < TCP_NUM_SACKS && !blk.dup && after(blk.end, cache[c].start)) {
+            const Cached& cached = cache[c];
+            // Only the part before the cached block is new: walk it.
+            if (before(blk.start, cached.start)) {
+                sacktag_skip(blk.start);
+                sacktag_walk(next_dup, blk.start, cached.start, blk.dup);
+            }
+            if (!after(blk.end, cached.end)) {
+                emit_skip(1, cached.start, cached.end);
+                ++k;
+                continue;
+            }
+            maybe_skipping_dsack(next_dup, cached.end);
+            if (tcp_highest_sack_seq() != cached.end) {
+                // Past the cached block; the rest of this block is checked
+                // against the next cached one.
+                sacktag_skip(cached.end);
+                emit_skip(2, cached.start, cached.end);
+                ++c;
+                continue;
+            }
+            // The rest starts where the highest SACK does: the walk goes there.
+            if (!jump_to_highest_sack(3, cached.start, cached.end)) break;
+            ++c;
+        } else {
+            if (!before(blk.start, tcp_highest_sack_seq()) && !jump_to_highest_sack(4, blk.start, blk.end)) break;
+            sacktag_skip(blk.start);
+        }
+        sacktag_walk(next_dup, blk.start, blk.end, blk.dup);
+        ++k;
+    }
+
+    // The cache now holds this ACK's blocks, in order, after empty entries.
+    std::array<Cached, TCP_NUM_SACKS> now{};
+    for (std::size_t n = 0; n < sp.size(); ++n) now[TCP_NUM_SACKS - sp.size() + n] = {sp[n].start, sp[n].end};
+    bool cache_changed = false;
+    auto put = [&](SF f, int64_t v) {
+        if (sk.at(f) == v) return;
+        rec_.set(f, v);
+        cache_changed = true;
+    };
+    put(SF::recv_sack_cache0_start_seq, now[0].start);
+    put(SF::recv_sack_cache0_end_seq, now[0].end);
+    put(SF::recv_sack_cache1_start_seq, now[1].start);
+    put(SF::recv_sack_cache1_end_seq, now[1].end);
+    put(SF::recv_sack_cache2_start_seq, now[2].start);
+    put(SF::recv_sack_cache2_end_seq, now[2].end);
+    put(SF::recv_sack_cache3_start_seq, now[3].start);
+    put(SF::recv_sack_cache3_end_seq, now[3].end);
+    if (cache_changed) {
+        rec_.arg(Arg::segs, static_cast<int64_t>(sp.size()));
+        SP_EMIT(rec_, sack_cache);
     }
 
     tcp_mark_lost_retrans();

@@ -131,6 +131,22 @@ enum SackOk : int64_t { TCP_SACK_OK = 1, TCP_FACK_ENABLED = 2, TCP_DSACK_SEEN = 
     X(tcp, sack_ok, "SACK bits: 1 agreed (tcp_is_sack), 2 FACK in use, 4 a D-SACK seen; 0: Reno, dup ACKs counted.")   \
     X(tcp, fackets_out, "With SACK: segments from snd_una up to the highest SACKed one, holes included (FACK).")       \
     X(tcp, highest_sack, "The skb after the highest SACKed one (skb id); 0: none follows it.")                         \
+    X(tcp, recv_sack_cache0_start_seq,                                                                                 \
+      "SACK block 1 of 4 the previous SACK ACK used (recv_sack_cache), start; 0 with end 0: empty.")                   \
+    X(tcp, recv_sack_cache0_end_seq,                                                                                   \
+      "SACK block 1 of 4 the previous SACK ACK used (recv_sack_cache), end; sorted, empty ones first.")                \
+    X(tcp, recv_sack_cache1_start_seq,                                                                                 \
+      "SACK block 2 of 4 the previous SACK ACK used (recv_sack_cache), start; 0 with end 0: empty.")                   \
+    X(tcp, recv_sack_cache1_end_seq,                                                                                   \
+      "SACK block 2 of 4 the previous SACK ACK used (recv_sack_cache), end; sorted, empty ones first.")                \
+    X(tcp, recv_sack_cache2_start_seq,                                                                                 \
+      "SACK block 3 of 4 the previous SACK ACK used (recv_sack_cache), start; 0 with end 0: empty.")                   \
+    X(tcp, recv_sack_cache2_end_seq,                                                                                   \
+      "SACK block 3 of 4 the previous SACK ACK used (recv_sack_cache), end; sorted, empty ones first.")                \
+    X(tcp, recv_sack_cache3_start_seq,                                                                                 \
+      "SACK block 4 of 4 the previous SACK ACK used (recv_sack_cache), start; 0 with end 0: empty.")                   \
+    X(tcp, recv_sack_cache3_end_seq,                                                                                   \
+      "SACK block 4 of 4 the previous SACK ACK used (recv_sack_cache), end; sorted, empty ones first.")                \
     X(tcp, lost_retrans_low, "Lowest snd_nxt at which a retransmission in flight was sent (tcp_mark_lost_retrans).")   \
     X(tcp, reordering, "Duplicate ACKs (in segments) that mean a loss rather than reordering: 3 to start.")            \
     X(tcp, frto_counter, "F-RTO step after a timeout: 0 none, 1 first ACK awaited, 2 new data may go, 3 it went.")     \

@@ -167,7 +167,9 @@ namespace sendpath::trace {
     X(paws_reject, "PAWS: the segment's timestamp is older than ts_recent: an old duplicate, dropped and ACKed.")     \
     X(skb_shift, "skb_shift: page fragments move from an skb to the end of the skb before it.")                       \
     X(sack_shift, "tcp_shifted_skb: SACKed segments move into the SACKed skb before; sacked_out counts them.")        \
-    X(sack_merge, "tcp_shifted_skb: every byte of the skb moved into the one before: it is unlinked and freed.")
+    X(sack_merge, "tcp_shifted_skb: every byte of the skb moved into the one before: it is unlinked and freed.")      \
+    X(sack_skip, "tcp_sacktag_write_queue: the walk passes over skbs the last SACK ACK covered, or to the highest.")  \
+    X(sack_cache, "tcp_sacktag_write_queue: recv_sack_cache now holds this ACK's SACK blocks, for the next ACK.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

@@ -1077,6 +1077,35 @@ std::vector<KindDoc> make_table() {
          "was the highest SACKed skb, highest_sack moves to the skb after it. When the skb eaten was a "
          "retransmission filling a hole, the SACKed skb after it is moved in too.",
          {{Arg::skb, "the skb freed"}, {Arg::target, "the skb that took its data"}, {Arg::size, "truesize freed"}}},
+        {Kind::sack_skip,
+         A::recovery,
+         O::kernel,
+         {"tcp_sacktag_write_queue", "tcp_sacktag_skip", "tcp_sack_cache_ok", "tcp_highest_sack"},
+         in_c,
+         {},
+         "The walk of the write queue passes over skbs it need not look at; nothing changes. The blocks of the "
+         "previous SACK ACK (recv_sack_cache) were walked then, so where a block overlaps one of them only its "
+         "new parts are walked: no tag, shift or merge is tried on the skbs inside the cached block. reason 1: "
+         "the rest of the block lies inside the cached block (seq, end_seq); 2: the walk moved past the cached "
+         "block (its skbs counted in fack_count only); 3: the cached block ends where the highest SACK does, so "
+         "the walk goes on at tcp_highest_sack, the skb after the highest SACKed one, with fackets_out segments "
+         "before it; 4: the block (seq, end_seq) starts at or above the highest SACK, so the walk jumps there "
+         "the same way.",
+         {{Arg::seq, "the cached block's start, or the block's (reason 4)"},
+          {Arg::end_seq, "its end"},
+          {Arg::reason, "1-4"},
+          {Arg::skb, "the skb the walk is at now (0: none)"},
+          {Arg::segs, "fack_count: the segments before that skb"}}},
+        {Kind::sack_cache,
+         A::recovery,
+         O::kernel,
+         {"tcp_sacktag_write_queue"},
+         in_c,
+         {},
+         "At the end of the walk the ACK's usable SACK blocks (in sequence order) are kept in recv_sack_cache "
+         "for the next SACK ACK: the unused entries first, as 0 to 0, then the blocks. Emitted only when the "
+         "cache changed. The next ACK skips what these blocks covered, unless nothing is SACKed by then.",
+         {{Arg::segs, "blocks kept"}}},
         {Kind::lost_retrans,
          A::recovery,
          O::kernel,

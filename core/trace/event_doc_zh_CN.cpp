@@ -152,6 +152,8 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"skb_shift", "skb_shift：页面分片从一个 skb 移到它前面那个 skb 的末尾。"},
         {"sack_shift", "tcp_shifted_skb：已被 SACK 的报文段并入前面那个已 SACK 的 skb；sacked_out 计入它们。"},
         {"sack_merge", "tcp_shifted_skb：该 skb 的全部字节都已移入前一个 skb：它被摘出发送队列并释放。"},
+        {"sack_skip", "tcp_sacktag_write_queue：遍历跳过上一个 SACK ACK 已覆盖的 skb，或直接跳到最高 SACK 处。"},
+        {"sack_cache", "tcp_sacktag_write_queue：recv_sack_cache 记下这个 ACK 的 SACK 块，供下一个 ACK 使用。"},
         {"cubic_reset", "bictcp_state：套接字进入 Loss；CUBIC 忘掉它的 epoch、W_max 和最小 RTT。"},
     };
     return kTexts;

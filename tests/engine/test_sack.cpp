@@ -328,3 +328,75 @@ TEST_CASE("without GSO 2.6.32 does not shift: each SACKed skb is tagged where it
     CHECK(count(t, K::sack_merge) == 0);
     CHECK(count(t, K::sack_tag) >= 8);
 }
+
+TEST_CASE("recv_sack_cache (2.6.32): a SACK block is walked only where the previous SACK ACK did not reach") {
+    // tests/scenarios/sack_cache_skip.json derives these figures.
+    const auto t = run_shipped("sack_cache_skip.json");
+    CHECK(t.end_reason == "completed");
+    check_like_cli(t);
+
+    // The ACKs that carry SACK blocks: [3897, 5345), [3897, 6793), [3897, 8241), [2449, 8241).
+    const auto acks = find_all(t, K::sack_blocks);
+    REQUIRE(acks.size() == 4);
+    const auto blocks = received_sack_blocks(t);
+    std::vector<Blocks> sacked;
+    for (const auto& b : blocks)
+        if (!b.empty()) sacked.push_back(b);
+    REQUIRE(sacked.size() == 4);
+    CHECK(sacked[0] == Blocks{{3897, 5345}});
+    CHECK(sacked[3] == Blocks{{2449, 8241}});
+
+    // After each SACK ACK the cache holds its one block in the last entry,
+    // the three before it empty.
+    const auto caches = find_all(t, K::sack_cache);
+    REQUIRE(caches.size() == 4);
+    for (std::size_t n = 0; n < caches.size(); ++n) {
+        const auto s = state_at(t, caches[n]);
+        CHECK(s.sk.recv_sack_cache0_start_seq == 0);
+        CHECK(s.sk.recv_sack_cache0_end_seq == 0);
+        CHECK(s.sk.recv_sack_cache2_end_seq == 0);
+        CHECK(s.sk.recv_sack_cache3_start_seq == sacked[n][0].first);
+        CHECK(s.sk.recv_sack_cache3_end_seq == sacked[n][0].second);
+    }
+
+    // Second and third ACK: the cached part is passed, the walk jumps to the
+    // highest SACK with fack_count = fackets_out, and the new segment shifts.
+    for (std::size_t n : {1, 2}) {
+        const auto skip = find_next(t, K::sack_skip, acks[n]);
+        REQUIRE(skip);
+        CHECK(*skip < caches[n]);
+        CHECK(t.arg(*skip, Arg::reason) == 3);
+        CHECK(t.arg(*skip, Arg::seq) == 3897);
+        CHECK(t.arg(*skip, Arg::segs) == state_at(t, *skip).sk.fackets_out);
+        const auto shift = find_next(t, K::sack_shift, *skip);
+        REQUIRE(shift);
+        CHECK(*shift < caches[n]);
+    }
+
+    // Fourth ACK: [2449, 3897) is walked and tagged; [3897, 8241) is the
+    // cached block and is not walked again: no shift, so the SACKed run
+    // stays a skb of its own after segment 2's skb.
+    const auto tag = find_next(t, K::sack_tag, acks[3]);
+    REQUIRE(tag);
+    CHECK(t.arg(*tag, Arg::seq) == 2449);
+    CHECK(t.arg(*tag, Arg::end_seq) == 3897);
+    const auto skip = find_next(t, K::sack_skip, acks[3]);
+    REQUIRE(skip);
+    CHECK(*skip < caches[3]);
+    CHECK(t.arg(*skip, Arg::reason) == 1);
+    CHECK(t.arg(*skip, Arg::seq) == 3897);
+    CHECK(t.arg(*skip, Arg::end_seq) == 8241);
+    for (auto i = acks[3]; i < caches[3]; ++i) {
+        CHECK(t.events[i].kind != K::skb_shift);
+        CHECK(t.events[i].kind != K::sack_shift);
+        CHECK(t.events[i].kind != K::sack_merge);
+    }
+    const auto s = state_at(t, caches[3]);
+    std::vector<std::pair<int64_t, int64_t>> sacked_skbs;
+    for (uint32_t id : s.write_queue) {
+        const auto& skb = *s.skb(id);
+        if (skb.sacked & model::TCPCB_SACKED_ACKED) sacked_skbs.emplace_back(skb.seq, skb.end_seq);
+    }
+    CHECK(sacked_skbs == std::vector<std::pair<int64_t, int64_t>>{{2449, 3897}, {3897, 8241}});
+    CHECK(s.sk.sacked_out == 4);
+}
