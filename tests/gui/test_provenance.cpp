@@ -87,11 +87,19 @@ TEST_CASE("provenance: every byte of wait_for_sndbuf comes back to its buffer of
     CHECK(!byte_origin(t, idx, g, g.isn).found);
 }
 
+// retransmit_rto's byte 2950: lost on the wire, resent after the timeout.
+struct RetransmittedByte {
+    trace::Trace t = run_shipped("retransmit_rto.json");
+    ByteOrigin o;
+    RetransmittedByte() {
+        const SeqGraph g = build_seq_graph(t);
+        o = byte_origin(t, build_provenance_index(t), g, static_cast<int64_t>(g.isn) + 2950);
+    }
+};
+
 TEST_CASE("provenance: the retransmitted byte lists both transmissions") {
-    const trace::Trace t = run_shipped("retransmit_rto.json");
-    const ProvenanceIndex idx = build_provenance_index(t);
-    const SeqGraph g = build_seq_graph(t);
-    const ByteOrigin o = byte_origin(t, idx, g, static_cast<int64_t>(g.isn) + 2950);
+    const RetransmittedByte b;
+    const ByteOrigin& o = b.o;
     REQUIRE(o.found);
     REQUIRE(o.sent.size() == 2);
     CHECK(o.sent[0].dropped);
@@ -102,10 +110,9 @@ TEST_CASE("provenance: the retransmitted byte lists both transmissions") {
 }
 
 TEST_CASE("provenance: while a lesson hides the future, no copy or frame after the horizon is shown") {
-    const trace::Trace t = run_shipped("retransmit_rto.json");
-    const ProvenanceIndex idx = build_provenance_index(t);
-    const SeqGraph g = build_seq_graph(t);
-    const ByteOrigin o = byte_origin(t, idx, g, static_cast<int64_t>(g.isn) + 2950);
+    const RetransmittedByte b;
+    const trace::Trace& t = b.t;
+    const ByteOrigin& o = b.o;
     REQUIRE(o.found);
     REQUIRE(o.sent.size() == 2);
     // Nothing hidden: the copy and both frames.
