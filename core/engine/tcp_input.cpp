@@ -1650,6 +1650,15 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
     else
         while (c < TCP_NUM_SACKS && !cache[c].start && !cache[c].end) ++c;
 
+    // advance_sp: the block is done. Its end above frto_highmark means the
+    // ACK also reports data sent after the F-RTO mark, so SACK-enhanced
+    // F-RTO (RFC 4138, Appendix B) must not take it as originals only; the
+    // blocks come in sequence order, so what an earlier block set is
+    // rightly cleared here. A walk that stops (no skb after the highest
+    // SACK) or a block retried against the next cached one does not pass here.
+    auto advance_sp = [&](const Block& done) {
+        if (after(done.end, sk.frto_highmark)) flag &= ~FLAG_ONLY_ORIG_SACKED;
+    };
     for (std::size_t k = 0; k < sp.size();) {
         const Block& blk = sp[k];
         const Block* next_dup = (k + 1 < sp.size() && sp[k + 1].dup) ? &sp[k + 1] : nullptr;
@@ -1666,6 +1675,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             }
             if (!after(blk.end, cached.end)) {
                 emit_skip(1, cached.start, cached.end);
+                advance_sp(blk);
                 ++k;
                 continue;
             }
@@ -1686,6 +1696,7 @@ int Engine::tcp_sacktag_write_queue(int64_t ack, int64_t prior_snd_una,
             sacktag_skip(blk.start);
         }
         sacktag_walk(next_dup, blk.start, blk.end, blk.dup);
+        advance_sp(blk);
         ++k;
     }
 

@@ -1253,7 +1253,8 @@ std::vector<KindDoc> make_table() {
          in_c,
          {},
          "An ACK while F-RTO runs. An ACK that reaches frto_highmark, a duplicate (basic F-RTO), or in the second "
-         "step an ACK without progress or one that SACKs resent data (SACK F-RTO) means a real loss: "
+         "step an ACK without progress, or one that SACKs resent data or has a SACK block reaching above "
+         "frto_highmark (SACK F-RTO), means a real loss: "
          "tcp_enter_frto_loss follows. The first ACK of data never resent lets two new segments go (cwnd = in "
          "flight + 2, frto_counter 2; with SACK, until it comes cwnd is held to what is in flight); the second "
          "one proves the timeout spurious: F-RTO ends and the response, rate halving (tcp_enter_cwr), follows. "

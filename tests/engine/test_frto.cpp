@@ -16,6 +16,8 @@
 using namespace sendpath;
 using namespace sptest;
 using K = trace::Kind;
+using model::after;
+using model::before;
 using trace::Arg;
 
 namespace {
@@ -178,4 +180,110 @@ TEST_CASE("tcp_frto 0: the timeout a delay spike caused is undone in Loss by the
     REQUIRE(open);
     CHECK(t.arg(*open, Arg::value) == model::TCP_CA_Open);
     CHECK(count(t, K::rto_fire) == 1);
+}
+
+namespace {
+
+// The simulated peer with every segment that would reach the engine between
+// from_us and to_us lost on the way back: ACKs lost in a row.
+class BlackoutLink final : public SimLinkWrapper {
+public:
+    BlackoutLink(peer::SimPeerConfig cfg, int64_t from_us, int64_t to_us)
+        : SimLinkWrapper(std::move(cfg)), from_(from_us), to_(to_us) {}
+    std::optional<engine::Received> wait(int64_t until_us) override {
+        for (;;) {
+            auto r = sim_->wait(until_us);
+            if (r && r->time_us >= from_ && r->time_us < to_) continue;
+            return r;
+        }
+    }
+
+private:
+    int64_t from_, to_;
+};
+
+// 3 segments, then 20 at 50 ms; cwnd is 5 by then. Of that flight the peer
+// loses data segments 4 and 6; 7, 8 and 9 (never resent, below the F-RTO
+// mark) are held on the way until just after the timeout's resend of 4 has
+// arrived (at 251.5 ms). The resend's ACK, cumulative up to 6, goes back
+// before they arrive: F-RTO's first step, two new segments leave above
+// frto_highmark; they reach the peer at 252.5 ms, after 7-9.
+const char* kLateOriginals = R"({"name":"frto_sack_above_highmark","description":"late originals",
+    "socket":{"nodelay":true},
+    "peer":{"drop":[4,6],"late":[{"segment":7,"by_us":201200},{"segment":8,"by_us":201200},
+                                  {"segment":9,"by_us":200300}]},
+    "timeline":[{"send":4344},{"send":28960,"at_ms":50}],"max_time_ms":30000})";
+
+struct FrtoSteps {
+    std::size_t enter, first, second;
+    int64_t highmark;
+};
+
+FrtoSteps frto_steps(const trace::Trace& t) {
+    const auto enter = find_first(t, K::enter_frto);
+    REQUIRE(enter);
+    const auto first = find_next(t, K::frto_ack, *enter);
+    REQUIRE(first);
+    const auto second = find_next(t, K::frto_ack, *first + 1);
+    REQUIRE(second);
+    return {*enter, *first, *second, state_at(t, *enter).sk.frto_highmark};
+}
+
+}  // namespace
+
+TEST_CASE("SACK F-RTO: a SACK block that reaches above frto_highmark is no SACK of originals only, so it is a loss") {
+    // tcp_sacktag_write_queue (2.6.32.67), advance_sp: FLAG_ONLY_ORIG_SACKED,
+    // set by the originals 7-9 the block newly covers, is cleared because
+    // the block ends above frto_highmark; tcp_process_frto then sees data
+    // SACKed that is not only originals and calls it a loss.
+    // The late originals' own ACKs (they SACK 7-9 only) are lost on the way.
+    const auto t = run_with_sim_link(scenario_from_text(kLateOriginals), [](const peer::SimPeerConfig& cfg) {
+        return std::make_unique<BlackoutLink>(cfg, 252'100, 252'900);
+    });
+    const FrtoSteps f = frto_steps(t);
+    CHECK(f.highmark == state_at(t, f.enter).sk.snd_nxt);
+    CHECK(t.arg(f.first, Arg::reason) == 6);  // first ACK of new data: two segments go
+    const auto n1 = find_next(t, K::new_data_sent, f.first);
+    REQUIRE(n1);
+    CHECK(n1 < f.second);
+    CHECK(!before(state_at(t, *n1 - 1).sk.snd_nxt, f.highmark));  // sent above the mark
+    // The second ACK: one SACK block over 7-9 and the first new segment.
+    CHECK(t.arg(f.second, Arg::value) == 3);
+    const auto cached = find_next(t, K::sack_cache, f.first);
+    REQUIRE(cached);
+    CHECK(cached < f.second);
+    const auto c = state_at(t, *cached).sk;
+    CHECK(c.recv_sack_cache2_end_seq == 0);  // one block
+    CHECK(before(c.recv_sack_cache3_start_seq, f.highmark));
+    CHECK(after(c.recv_sack_cache3_end_seq, f.highmark));
+    bool original_tagged = false;
+    for (std::size_t i = f.first; i < f.second; ++i)
+        if (t.events[i].kind == K::sack_tag && !after(t.arg(i, Arg::end_seq), f.highmark)) {
+            const auto* skb = state_at(t, i).skb(static_cast<uint32_t>(t.arg(i, Arg::skb)));
+            REQUIRE(skb);
+            CHECK(!(skb->sacked & model::TCPCB_EVER_RETRANS));
+            original_tagged = true;
+        }
+    CHECK(original_tagged);
+    CHECK(t.arg(f.second, Arg::reason) == 5);  // a loss
+    CHECK(t.events[f.second + 1].kind == K::frto_loss);
+    CHECK(count(t, K::enter_cwr) == 0);
+}
+
+TEST_CASE("SACK F-RTO: the SACK of late originals alone proves the timeout spurious") {
+    // The same run with nothing lost on the way back: the first ACK after the
+    // new segments SACKs only segment 7, an original below frto_highmark
+    // (FLAG_ONLY_ORIG_SACKED stays): the timeout was spurious.
+    const auto t = run_with_sim_link(scenario_from_text(kLateOriginals), [](const peer::SimPeerConfig& cfg) {
+        return std::make_unique<SimLinkWrapper>(cfg);
+    });
+    const FrtoSteps f = frto_steps(t);
+    CHECK(t.arg(f.first, Arg::reason) == 6);
+    const auto cached = find_next(t, K::sack_cache, f.first);
+    REQUIRE(cached);
+    CHECK(cached < f.second);
+    CHECK(!after(state_at(t, *cached).sk.recv_sack_cache3_end_seq, f.highmark));
+    CHECK(t.arg(f.second, Arg::reason) == 7);  // spurious
+    CHECK(t.events[f.second + 1].kind == K::enter_cwr);
+    CHECK(count(t, K::frto_loss) == 0);
 }
