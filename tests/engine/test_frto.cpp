@@ -202,12 +202,13 @@ private:
     int64_t from_, to_;
 };
 
-// 3 segments, then 20 at 50 ms; cwnd is 5 by then. Of that flight the peer
-// loses data segments 4 and 6; 7, 8 and 9 (never resent, below the F-RTO
-// mark) are held on the way until just after the timeout's resend of 4 has
-// arrived (at 251.5 ms). The resend's ACK, cumulative up to 6, goes back
-// before they arrive: F-RTO's first step, two new segments leave above
-// frto_highmark; they reach the peer at 252.5 ms, after 7-9.
+// 3 segments, then 20 at 50 ms; cwnd is 5 by then, so data segments 4-8
+// leave, and 9 at 51 ms, when the SACK of 5 makes room. The peer loses 4 and
+// 6; 7, 8 and 9 (never resent, below the F-RTO mark) are held on the way
+// until just after the timeout's resend of 4 has arrived (at 251.5 ms). The
+// resend's ACK, cumulative to the end of 5, goes back before they arrive:
+// F-RTO's first step, two new segments leave above frto_highmark; they reach
+// the peer at 252.5 ms, after 7-9.
 const char* kLateOriginals = R"({"name":"frto_sack_above_highmark","description":"late originals",
     "socket":{"nodelay":true},
     "peer":{"drop":[4,6],"late":[{"segment":7,"by_us":201200},{"segment":8,"by_us":201200},
