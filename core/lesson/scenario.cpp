@@ -251,8 +251,25 @@ bool valid_ipv4_port(const std::string& s) {
 
 Peer read_peer(const Reader& r, const json& j, const std::string& p) {
     r.object(j, p, util::Message::of("err.sc.peer"),
-             {"type", "rcvbuf", "read_rate", "delayed_ack", "delack_ms", "delack_us", "quickack", "one_way_delay_us",
-              "one_way_delay_ms", "mss", "wscale", "drop", "late", "loss", "sack", "reset_at_us", "reset_at_ms", "dev",
+             {"type",
+              "rcvbuf",
+              "read_rate",
+              "delayed_ack",
+              "delack_ms",
+              "delack_us",
+              "quickack",
+              "one_way_delay_us",
+              "one_way_delay_ms",
+              "mss",
+              "wscale",
+              "drop",
+              "drop_acks",
+              "late",
+              "loss",
+              "sack",
+              "reset_at_us",
+              "reset_at_ms",
+              "dev",
               "connect"});
     Peer s;
     if (j.contains("type")) s.type = r.choice(j["type"], child(p, "type"), {"sim", "tap"});
@@ -269,6 +286,8 @@ Peer read_peer(const Reader& r, const json& j, const std::string& p) {
         s.wscale = r.integer(j["wscale"], child(p, "wscale"), 0, 14, util::Message::of("err.sc.wscale"));
     if (j.contains("drop"))
         s.drop = read_increasing(r, j["drop"], child(p, "drop"), 1, kMaxOrdinal, "err.sc.segment_number");
+    if (j.contains("drop_acks"))
+        s.drop_acks = read_increasing(r, j["drop_acks"], child(p, "drop_acks"), 1, kMaxOrdinal, "err.sc.ack_number");
     if (j.contains("late")) {
         const std::string lp = child(p, "late");
         const json& l = j["late"];
@@ -538,6 +557,7 @@ json Scenario::to_json() const {
                  {"mss", peer.mss},
                  {"wscale", peer.wscale},
                  {"drop", peer.drop},
+                 {"drop_acks", peer.drop_acks},
                  {"late", late_json(peer.late)},
                  {"loss", {{"rate", peer.loss_rate}, {"seed", peer.loss_seed}}},
                  {"sack", peer.sack},

@@ -23,6 +23,10 @@ struct SimPeerConfig {
     int64_t mss = 1460;              // MSS it announces in the SYN-ACK
     int64_t wscale = 7;              // window scale it announces (if we offered scaling)
     std::vector<int64_t> drop;       // data segments to lose, by transmission number (1 = first data segment sent)
+    // The peer's ACKs lost on the way back, by number: 1 = the first segment
+    // it sends after its SYN-ACK (an ACK or a window update; an RST always
+    // arrives). Increasing.
+    std::vector<int64_t> drop_acks;
     // Data segments that arrive late, by transmission number: each pair is
     // (number, extra one-way delay in µs), numbers increasing. A segment held
     // longer than the ones sent after it reaches the peer out of order.

@@ -677,13 +677,19 @@ void SimLink::transmit(net::TcpRepr th, int64_t t) {
     th.dst_port = addrs_.our_port;
     // peer.loss applies to the way back too, to ACKs only: the SYN-ACK and
     // RSTs always arrive (a lost SYN-ACK would cost the 3 s initial timeout).
-    if (!(th.flags & (net::TCP_SYN | net::TCP_RST)) && random_loss()) {
-        FuncScope fs(rec_, Func::peer);
-        rec_.set_time(t);
-        rec_.arg(Arg::ack, th.ack);
-        rec_.arg(Arg::len, 0);
-        SP_EMIT(rec_, peer_drop);
-        return;
+    // peer.drop_acks: listed ones by number, before (and without) a draw.
+    if (!(th.flags & (net::TCP_SYN | net::TCP_RST))) {
+        ++acks_sent_;
+        const bool listed = std::binary_search(cfg_.drop_acks.begin(), cfg_.drop_acks.end(), acks_sent_);
+        if (listed || random_loss()) {
+            FuncScope fs(rec_, Func::peer);
+            rec_.set_time(t);
+            rec_.arg(Arg::ack, th.ack);
+            rec_.arg(Arg::len, 0);
+            if (listed) rec_.arg(Arg::dropped, acks_sent_);
+            SP_EMIT(rec_, peer_drop);
+            return;
+        }
     }
     // Timestamps on every segment once agreed (except RST), tsval in ms of peer time.
     if (ts_ok_ && !(th.flags & net::TCP_RST))

@@ -47,7 +47,9 @@
 //               transmission order from 1; a listed one is lost on the way.
 //               SimPeerConfig::loss_rate: each data segment, and each ACK back
 //               (not the SYN-ACK or an RST), is lost with that probability, from
-//               a splitmix64 generator seeded with loss_seed
+//               a splitmix64 generator seeded with loss_seed.
+//               SimPeerConfig::drop_acks: the segments the peer sends after its
+//               SYN-ACK (RSTs aside) are numbered from 1; a listed one is lost
 //   late        SimPeerConfig::late: a listed data segment (numbered as for
 //               drop) arrives that many µs after it would have, so later
 //               ones may overtake it (reordering)
@@ -59,7 +61,8 @@
 // quick-ack budget), set on events of its own, with Func::peer:
 //   peer_read    args bytes                                   (each read)
 //   peer_drop    args seq, len, dropped = the segment's number (inside send()),
-//                or for a lost ACK: ack, len 0
+//                or for a lost ACK: ack, len 0 (and dropped = its number
+//                when drop_acks listed it)
 //   peer_late    args seq, len, segs = the segment's number, value = the extra
 //                delay in µs (inside send())
 //   peer_update  args seq, bytes, win: after anything else it did that changed
@@ -160,6 +163,7 @@ private:
     std::deque<Received> to_us_;
     uint64_t ignored_ = 0;
     int64_t data_segments_ = 0;
+    int64_t acks_sent_ = 0;  // segments sent after the SYN-ACK, RSTs aside: drop_acks' numbers
     uint16_t ip_id_ = 0;
     std::vector<uint8_t> frame_buf_;
 

@@ -99,7 +99,7 @@ namespace sendpath::trace {
     X(tx_complete, "The device finished a clone: sk_wmem_alloc shrinks (TSQ_THROTTLED lifts).")                       \
     X(autocork_defer, "Autocorking: small tail while earlier data is still in the device.")                           \
     X(peer_read, "The simulated peer's application reads bytes.")                                                     \
-    X(peer_drop, "A segment is dropped on the way (peer.drop or peer.loss).")                                         \
+    X(peer_drop, "A segment is dropped on the way (peer.drop, peer.drop_acks or peer.loss).")                         \
     X(frame_bad, "An incoming frame is invalid or not for us: counted and ignored.")                                  \
     X(time_advance, "The scenario lets time pass.")                                                                   \
     X(run_end, "The run ends (the trace's end_reason says why).")                                                     \

@@ -1596,12 +1596,14 @@ std::vector<KindDoc> make_table() {
          {"SimLink::arrive"},
          "a segment lost in the network",
          {},
-         "A segment is lost on the way, as the scenario asks (peer.drop by number, or peer.loss at random): a "
-         "data segment the receiver never sees, or, with peer.loss, one of the receiver's ACKs that never reaches "
+         "A segment is lost on the way, as the scenario asks (peer.drop and peer.drop_acks by number, or peer.loss "
+         "at random): a data segment the receiver never sees, or one of the receiver's ACKs that never reaches "
          "the sender.",
          {{Arg::seq, "a data segment's first sequence number"},
           {Arg::len, "its payload, in bytes (0 for an ACK)"},
-          {Arg::dropped, "which data segment it was, counted from 1"},
+          {Arg::dropped,
+           "which data segment it was, counted from 1; for an ACK peer.drop_acks listed, which of "
+           "the peer's segments after its SYN-ACK"},
           {Arg::ack, "a lost ACK's acknowledgment number"}}},
         {Kind::peer_late,
          A::peer,

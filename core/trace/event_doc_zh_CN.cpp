@@ -84,7 +84,7 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"tx_complete", "设备发完一个克隆：sk_wmem_alloc 减小（TSQ_THROTTLED 解除）。"},
         {"autocork_defer", "自动 cork（autocorking）：前面的数据仍在设备中，小的队尾分段暂缓。"},
         {"peer_read", "模拟对端的应用程序读取字节。"},
-        {"peer_drop", "分段在途中被丢弃（peer.drop 或 peer.loss）。"},
+        {"peer_drop", "分段在途中被丢弃（peer.drop、peer.drop_acks 或 peer.loss）。"},
         {"frame_bad", "收到的帧无效或不是发给本端的：计数后忽略。"},
         {"time_advance", "场景让时间流逝。"},
         {"run_end", "运行结束（跟踪的 end_reason 说明原因）。"},

@@ -368,6 +368,8 @@ const std::vector<Entry>& errors_en_table() {
         {"err.sc.read_rate", "-1 (read at once), 0 (only peer_read actions) or bytes per second,"},
         {"err.sc.segment_number", "data segment number"},
         {"err.sc.segment_numbers", "a list of data segment numbers"},
+        {"err.sc.ack_number", "the number of a segment the peer sends"},
+        {"err.sc.ack_numbers", "a list of numbers of segments the peer sends"},
         {"err.sc.alloc_number", "allocation number"},
         {"err.sc.alloc_numbers", "a list of allocation numbers"},
         {"err.sc.late_list", "a list of {\"segment\": N, \"by_ms\": T} objects"},

@@ -332,6 +332,8 @@ const std::vector<Entry>& errors_zh_CN_table() {
         {"err.sc.read_rate", "-1（立即读取）、0（只由 peer_read 动作读取）或每秒读取的字节数"},
         {"err.sc.segment_number", "数据分段序号"},
         {"err.sc.segment_numbers", "数据分段序号列表"},
+        {"err.sc.ack_number", "对端所发分段的序号"},
+        {"err.sc.ack_numbers", "对端所发分段的序号列表"},
         {"err.sc.alloc_number", "分配序号"},
         {"err.sc.alloc_numbers", "分配序号列表"},
         {"err.sc.late_list", "由 {\"segment\": N, \"by_ms\": T} 对象组成的列表"},

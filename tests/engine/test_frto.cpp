@@ -184,37 +184,7 @@ TEST_CASE("tcp_frto 0: the timeout a delay spike caused is undone in Loss by the
 
 namespace {
 
-// The simulated peer with every segment that would reach the engine between
-// from_us and to_us lost on the way back: ACKs lost in a row.
-class BlackoutLink final : public SimLinkWrapper {
-public:
-    BlackoutLink(peer::SimPeerConfig cfg, int64_t from_us, int64_t to_us)
-        : SimLinkWrapper(std::move(cfg)), from_(from_us), to_(to_us) {}
-    std::optional<engine::Received> wait(int64_t until_us) override {
-        for (;;) {
-            auto r = sim_->wait(until_us);
-            if (r && r->time_us >= from_ && r->time_us < to_) continue;
-            return r;
-        }
-    }
-
-private:
-    int64_t from_, to_;
-};
-
-// 3 segments, then 20 at 50 ms; cwnd is 5 by then, so data segments 4-8
-// leave, and 9 at 51 ms, when the SACK of 5 makes room. The peer loses 4 and
-// 6; 7, 8 and 9 (never resent, below the F-RTO mark) are held on the way
-// until just after the timeout's resend of 4 has arrived (at 251.5 ms). The
-// resend's ACK, cumulative to the end of 5, goes back before they arrive:
-// F-RTO's first step, two new segments leave above frto_highmark; they reach
-// the peer at 252.5 ms, after 7-9.
-const char* kLateOriginals = R"({"name":"frto_sack_above_highmark","description":"late originals",
-    "socket":{"nodelay":true},
-    "peer":{"drop":[4,6],"late":[{"segment":7,"by_us":201200},{"segment":8,"by_us":201200},
-                                  {"segment":9,"by_us":200300}]},
-    "timeline":[{"send":4344},{"send":28960,"at_ms":50}],"max_time_ms":30000})";
-
+// The three F-RTO events of a run: the timeout's and the first two ACKs'.
 struct FrtoSteps {
     std::size_t enter, first, second;
     int64_t highmark;
@@ -236,11 +206,10 @@ TEST_CASE("SACK F-RTO: a SACK block that reaches above frto_highmark is no SACK 
     // tcp_sacktag_write_queue (2.6.32.67), advance_sp: FLAG_ONLY_ORIG_SACKED,
     // set by the originals 7-9 the block newly covers, is cleared because
     // the block ends above frto_highmark; tcp_process_frto then sees data
-    // SACKed that is not only originals and calls it a loss.
-    // The late originals' own ACKs (they SACK 7-9 only) are lost on the way.
-    const auto t = run_with_sim_link(scenario_from_text(kLateOriginals), [](const peer::SimPeerConfig& cfg) {
-        return std::make_unique<BlackoutLink>(cfg, 252'100, 252'900);
-    });
+    // SACKed that is not only originals and calls it a loss. The late
+    // originals' own ACKs (they SACK 7-9 only) are lost (peer.drop_acks).
+    const auto t = run_shipped("frto_sack_above_highmark.json");
+    CHECK(count(t, K::peer_drop) == 5);  // data segments 4 and 6, three ACKs
     const FrtoSteps f = frto_steps(t);
     CHECK(f.highmark == state_at(t, f.enter).sk.snd_nxt);
     CHECK(t.arg(f.first, Arg::reason) == 6);  // first ACK of new data: two segments go
@@ -275,9 +244,9 @@ TEST_CASE("SACK F-RTO: the SACK of late originals alone proves the timeout spuri
     // The same run with nothing lost on the way back: the first ACK after the
     // new segments SACKs only segment 7, an original below frto_highmark
     // (FLAG_ONLY_ORIG_SACKED stays): the timeout was spurious.
-    const auto t = run_with_sim_link(scenario_from_text(kLateOriginals), [](const peer::SimPeerConfig& cfg) {
-        return std::make_unique<SimLinkWrapper>(cfg);
-    });
+    auto sc = shipped_scenario("frto_sack_above_highmark.json");
+    sc.peer.drop_acks.clear();
+    const auto t = engine::run_scenario(sc, engine::Options{});
     const FrtoSteps f = frto_steps(t);
     CHECK(t.arg(f.first, Arg::reason) == 6);
     const auto cached = find_next(t, K::sack_cache, f.first);

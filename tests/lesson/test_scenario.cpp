@@ -219,7 +219,7 @@ TEST_CASE("non-default values of every section survive the round trip") {
       "sysctl":{"tcp_wmem":[1,2,3],"tcp_mem":[10,20,30],"wmem_max":9,"other_pages":25},
       "peer":{"type":"tap","rcvbuf":7,"read_rate":0,"delayed_ack":false,"delack_us":200000,"quickack":false,
               "one_way_delay_us":1,
-              "mss":536,"wscale":0,"drop":[1,5],"reset_at_us":0,"dev":"tap0","connect":"10.99.0.1:5001"},
+              "mss":536,"wscale":0,"drop":[1,5],"drop_acks":[2,4],"reset_at_us":0,"dev":"tap0","connect":"10.99.0.1:5001"},
       "faults":{"fail_skb_alloc":[2],"fail_page_alloc":[1,3],"signal_at_us":[10,20]},
       "timeline":[{"send":{"iov":[0,3],"data":"abc","flags":["MSG_OOB"],"fault_at":2},"at_us":0},
                   {"setsockopt":{"TCP_CORK":false}},{"setsockopt":{"SO_SNDBUF":1}},{"shutdown":"SHUT_RDWR"}],
@@ -229,6 +229,7 @@ TEST_CASE("non-default values of every section survive the round trip") {
     CHECK(sc.timeline[0].at_us == 0);
     CHECK(sc.timeline[1].value == 0);
     CHECK(!sc.peer.quickack);
+    CHECK(sc.peer.drop_acks == std::vector<int64_t>{2, 4});
     Scenario back = scenario_from_json(sc.to_json(), "x");
     CHECK(back == sc);
 }
@@ -329,6 +330,12 @@ TEST_CASE("sizes and counts out of range") {
     CHECK(f.place == "/peer/drop/0");
     f = error_with(R"("peer":{"drop":[3,2]})");
     CHECK(f.place == "/peer/drop/1");
+    CHECK(has(f.expected, "increasing order"));
+    f = error_with(R"("peer":{"drop_acks":[0]})");
+    CHECK(f.place == "/peer/drop_acks/0");
+    CHECK(has(f.expected, "the number of a segment the peer sends"));
+    f = error_with(R"("peer":{"drop_acks":[4,4]})");
+    CHECK(f.place == "/peer/drop_acks/1");
     CHECK(has(f.expected, "increasing order"));
     f = error_with(R"("peer":{"loss":{"rate":1.5}})");
     CHECK(f.place == "/peer/loss/rate");
@@ -525,6 +532,8 @@ TEST_CASE("every refusal of a bad scenario leaves no English in Chinese") {
         R"("peer":{"drop":"3"})",
         R"("peer":{"drop":[0]})",
         R"("peer":{"drop":[3,3]})",
+        R"("peer":{"drop_acks":"3"})",
+        R"("peer":{"drop_acks":[3,1]})",
         R"("peer":{"late":3})",
         R"("peer":{"late":[{"by_ms":1}]})",
         R"("peer":{"late":[{"segment":0,"by_ms":1}]})",

@@ -262,6 +262,27 @@ TEST_CASE("without delayed ACK every data segment is acknowledged") {
     for (int k = 0; k < 5; ++k) CHECK(got[k].tcp.ack == kOurIsn + 1 + 100u * (k + 1));
 }
 
+TEST_CASE("scripted loss of the peer's second ACK: a peer_drop event, the others arrive") {
+    auto sc = scenario();
+    sc.peer.drop_acks = {2};
+    Rig r(sc);
+    r.handshake();
+    const int64_t t0 = r.link->now_us();
+    for (int i = 0; i < 3; ++i) REQUIRE(r.send_data(1448));  // quick-ack mode: an ACK each
+    const auto got = r.collect(t0 + 100'000);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].tcp.ack == kOurIsn + 1 + 1448);
+    CHECK(got[1].tcp.ack == kOurIsn + 1 + 3 * 1448);
+
+    const auto drops = r.events(trace::Kind::peer_drop);
+    REQUIRE(drops.size() == 1);
+    CHECK(r.tr.events[drops[0]].func == trace::Func::peer);
+    CHECK(r.tr.arg(drops[0], trace::Arg::ack) == kOurIsn + 1 + 2 * 1448);
+    CHECK(r.tr.arg(drops[0], trace::Arg::len) == 0);
+    CHECK(r.tr.arg(drops[0], trace::Arg::dropped) == 2);
+    CHECK(r.link->rcv_nxt() == kOurIsn + 1 + 3 * 1448);  // the data itself arrived
+}
+
 TEST_CASE("scripted loss of data segment 3: a peer_drop event, then duplicate ACKs") {
     auto sc = scenario();
     sc.peer.drop = {3};
