@@ -50,6 +50,7 @@
 //               a splitmix64 generator seeded with loss_seed.
 //               SimPeerConfig::drop_acks: the segments the peer sends after its
 //               SYN-ACK (RSTs aside) are numbered from 1; a listed one is lost
+//               on the way back
 //   late        SimPeerConfig::late: a listed data segment (numbered as for
 //               drop) arrives that many µs after it would have, so later
 //               ones may overtake it (reordering)
