@@ -100,7 +100,12 @@ bool Engine::sk_mem_schedule_grant(int64_t size, int64_t amt) {
         if (sk.tcp_mem2 > sk_mem_pages(sk.sk_wmem_queued + sk.sk_forward_alloc)) return true;
     }
 
-    // suppress_allocation:
+    // suppress_allocation: the pages charged on entry are logged here, on an
+    // event of this function, before sk_stream_moderate_sndbuf logs its own.
+    rec_.arg(Arg::size, size);
+    rec_.arg(Arg::value, amt);
+    rec_.arg(Arg::reason, allocated > sk.tcp_mem2 ? 1 : 2);
+    SP_EMIT(rec_, mem_suppress);
     sk_stream_moderate_sndbuf();
     // A charge that takes the socket to its sndbuf is let through anyway: its writer will sleep
     // on the full send buffer (sk_stream_memory_free). Only a socket still below it is refused.

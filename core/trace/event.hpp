@@ -169,7 +169,8 @@ namespace sendpath::trace {
     X(sack_shift, "tcp_shifted_skb: SACKed segments move into the SACKed skb before; sacked_out counts them.")        \
     X(sack_merge, "tcp_shifted_skb: every byte of the skb moved into the one before: it is unlinked and freed.")      \
     X(sack_skip, "tcp_sacktag_write_queue: the walk passes over skbs the last SACK ACK covered, or to the highest.")  \
-    X(sack_cache, "tcp_sacktag_write_queue: recv_sack_cache now holds this ACK's SACK blocks, for the next ACK.")
+    X(sack_cache, "tcp_sacktag_write_queue: recv_sack_cache now holds this ACK's SACK blocks, for the next ACK.")     \
+    X(mem_suppress, "__sk_mem_schedule goes to suppress_allocation: sk_sndbuf is moderated, the charge may fail.")
 
 enum class Kind : uint8_t {
 #define SENDPATH_X(name, doc) name,

@@ -491,6 +491,21 @@ std::vector<KindDoc> make_table() {
          {{Arg::size, "bytes to be charged"},
           {Arg::value, "pages added to sk_forward_alloc (0 when refused)"},
           {Arg::ret, "1 granted, 0 refused"}}},
+        {Kind::mem_suppress,
+         A::memory,
+         O::kernel,
+         {"__sk_mem_schedule"},
+         "net/core/sock.c",
+         {},
+         "The pages just charged take TCP past what this socket may have: the pool is over tcp_mem[2], or TCP is "
+         "under pressure and this socket already holds more than its share (tcp_mem[2] pages for every socket of "
+         "its size would not fit). __sk_mem_schedule goes to suppress_allocation: sk_stream_moderate_sndbuf shrinks "
+         "sk_sndbuf to half of what is queued (not below SOCK_MIN_SNDBUF), then the charge is still granted if "
+         "what is queued plus it reaches sk_sndbuf (the writer will wait for buffer space), else refused and the "
+         "pages go back (mem_schedule says which).",
+         {{Arg::size, "bytes to be charged"},
+          {Arg::value, "pages charged on entry"},
+          {Arg::reason, "1 over tcp_mem[2], 2 under pressure and over this socket's share"}}},
         {Kind::skb_alloc,
          A::memory,
          O::kernel,

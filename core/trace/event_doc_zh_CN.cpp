@@ -107,6 +107,7 @@ const std::vector<KindText>& kind_summaries_zh_CN() {
         {"delack_clear", "tcp_event_ack_sent：这个分段捎带了欠下的 ACK；不再有挂起的延迟 ACK。"},
         {"delack_fire", "tcp_delack_timer：延迟 ACK 定时器超时，欠下的 ACK 单独发出。"},
         {"mem_schedule", "sk_wmem_schedule：forward_alloc 不足，向内存池申请整页。"},
+        {"mem_suppress", "__sk_mem_schedule：超出了这个套接字可用的内存（suppress_allocation）；接着调整 sk_sndbuf。"},
         {"skb_alloc", "sk_stream_alloc_skb：分配一个新 skb，其线性区向上取整，并算出 truesize。"},
         {"split_point", "skb 比现在允许发出的更长：将在 limit 字节处切开。"},
         {"mark_urg", "tcp_mark_urg：send(MSG_OOB) 把紧急指针 snd_up 置为 write_seq。"},

@@ -208,6 +208,27 @@ TEST_CASE("wait_for_sndbuf: a full send buffer blocks, ACKs wake the writer thro
     CHECK(send_ret(t, 1) == 50000);
 }
 
+TEST_CASE("suppress_allocation: the pages charged on entry are logged before sk_sndbuf is moderated") {
+    // __sk_mem_schedule (2.6.32.67) charges first, then goes to
+    // suppress_allocation, where sk_stream_moderate_sndbuf runs: the charge
+    // is mem_suppress's, not sndbuf_moderate's (the emit rule failed the run
+    // before, a fuzz finding).
+    const auto t = run_file("mem_suppress_moderate");
+    const auto sup = first(t, K::mem_suppress);
+    CHECK(t.arg(sup, Arg::reason) == 1);  // over tcp_mem[2]
+    const auto s = state_at(t, sup);
+    CHECK(s.sk.tcp_memory_allocated == s.sk.tcp_mem2 + 1);
+    const auto prior = state_at(t, sup - 1);
+    CHECK(s.sk.sk_forward_alloc == prior.sk.sk_forward_alloc + t.arg(sup, Arg::value) * 4096);
+    REQUIRE(t.events[sup + 1].kind == K::sndbuf_moderate);
+    CHECK(state_at(t, sup + 1).sk.sk_sndbuf == s.sk.sk_wmem_queued / 2);
+    CHECK(state_at(t, sup + 1).sk.sk_forward_alloc == s.sk.sk_forward_alloc);  // moderating charges nothing
+    REQUIRE(t.events[sup + 2].kind == K::mem_schedule);
+    CHECK(t.arg(sup + 2, Arg::ret) == 1);  // queued + size reaches the new sk_sndbuf: granted
+    CHECK(first(t, K::wait_for_sndbuf) > sup);
+    CHECK(send_ret(t, 1) == 60000);
+}
+
 TEST_CASE("wait_for_memory: skb allocation failure, page allocation failure, tcp_mem limit") {
     const auto skb = run_file("wait_for_memory_skb");
     CHECK(count(skb, K::skb_alloc_fail) == 1);
