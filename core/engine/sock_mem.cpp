@@ -100,8 +100,9 @@ bool Engine::sk_mem_schedule_grant(int64_t size, int64_t amt) {
         if (sk.tcp_mem2 > sk_mem_pages(sk.sk_wmem_queued + sk.sk_forward_alloc)) return true;
     }
 
-    // suppress_allocation: the pages charged on entry are logged here, on an
-    // event of this function, before sk_stream_moderate_sndbuf logs its own.
+    // suppress_allocation: the pages charged on entry (unless mem_pressure
+    // just carried them) are logged here, on an event of this function,
+    // before sk_stream_moderate_sndbuf logs a change of its own.
     rec_.arg(Arg::size, size);
     rec_.arg(Arg::value, amt);
     rec_.arg(Arg::reason, allocated > sk.tcp_mem2 ? 1 : 2);
