@@ -36,7 +36,8 @@ constexpr int64_t TCP_RTO_MAX_MS = 120000;
 SimLink::SimLink(const SimPeerConfig& cfg, trace::Recorder& rec, SimAddrs addrs)
     : cfg_(cfg), rec_(rec), addrs_(addrs), drop_(cfg.drop), loss_state_(cfg.loss_seed) {
     std::sort(drop_.begin(), drop_.end());
-    std::sort(cfg_.late.begin(), cfg_.late.end());  // arrive() looks a segment up by binary search
+    std::sort(cfg_.late.begin(), cfg_.late.end());            // arrive() looks a segment up by binary search
+    std::sort(cfg_.drop_acks.begin(), cfg_.drop_acks.end());  // and transmit() an ACK
     cfg_.wscale = std::clamp<int64_t>(cfg_.wscale, 0, 14);
     cfg_.mss = std::clamp<int64_t>(cfg_.mss, TCP_MIN_MSS, 65535);
     cfg_.rcvbuf = std::max<int64_t>(cfg_.rcvbuf, 0);
