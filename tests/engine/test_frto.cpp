@@ -229,7 +229,8 @@ TEST_CASE("SACK F-RTO: a SACK block that reaches above frto_highmark is no SACK 
     bool original_tagged = false;
     for (std::size_t i = f.first; i < f.second; ++i)
         if (t.events[i].kind == K::sack_tag && !after(t.arg(i, Arg::end_seq), f.highmark)) {
-            const auto* skb = state_at(t, i).skb(static_cast<uint32_t>(t.arg(i, Arg::skb)));
+            const auto s = state_at(t, i);  // kept alive: skb() points into it
+            const auto* skb = s.skb(static_cast<uint32_t>(t.arg(i, Arg::skb)));
             REQUIRE(skb);
             CHECK(!(skb->sacked & model::TCPCB_EVER_RETRANS));
             original_tagged = true;
