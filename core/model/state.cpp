@@ -52,19 +52,19 @@ bool skb_field_by_name(std::string_view name, KF& out) {
     return false;
 }
 
-SkBuff* State::skb(uint32_t id) {
+SkBuff* State::skb(uint32_t id) & {
     auto it = skbs.find(id);
     return it == skbs.end() ? nullptr : &it->second;
 }
-const SkBuff* State::skb(uint32_t id) const {
+const SkBuff* State::skb(uint32_t id) const& {
     auto it = skbs.find(id);
     return it == skbs.end() ? nullptr : &it->second;
 }
-Page* State::page(uint32_t id) {
+Page* State::page(uint32_t id) & {
     auto it = pages.find(id);
     return it == pages.end() ? nullptr : &it->second;
 }
-const Page* State::page(uint32_t id) const {
+const Page* State::page(uint32_t id) const& {
     auto it = pages.find(id);
     return it == pages.end() ? nullptr : &it->second;
 }

@@ -324,10 +324,15 @@ struct State {
     std::map<uint32_t, Page> pages;     // every live page by id
     bool operator==(const State&) const = default;
 
-    SkBuff* skb(uint32_t id);
-    const SkBuff* skb(uint32_t id) const;
-    Page* page(uint32_t id);
-    const Page* page(uint32_t id) const;
+    // The pointers point into this State: on a temporary (a State returned
+    // by value, as Replay and the tests' state_at do) they would dangle at the
+    // end of the statement, so asking a temporary does not compile.
+    SkBuff* skb(uint32_t id) &;
+    const SkBuff* skb(uint32_t id) const&;
+    const SkBuff* skb(uint32_t id) const&& = delete;
+    Page* page(uint32_t id) &;
+    const Page* page(uint32_t id) const&;
+    const Page* page(uint32_t id) const&& = delete;
     uint32_t tail() const { return write_queue.empty() ? 0 : write_queue.back(); }
 };
 
