@@ -1,8 +1,8 @@
 #include "model/invariants.hpp"
 
-#include <map>
-#include <set>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace sendpath::model {
 
@@ -24,23 +24,37 @@ std::string syn_fin_note(const SkBuff& skb) {
     return " (no SYN or FIN)";
 }
 
+// How many times id appears in sorted_ids (a sorted copy of a list of ids).
+std::ptrdiff_t occurrences(const std::vector<uint32_t>& sorted_ids, uint32_t id) {
+    const auto [first, last] = std::equal_range(sorted_ids.begin(), sorted_ids.end(), id);
+    return last - first;
+}
+
+// The queue and the page references are counted through sorted copies, not
+// std::map: `check` and the fuzz targets run this after every event, and a
+// node per queued skb per event made a long run of small segments quadratic
+// in allocations.
 void check_queue(const State& s, std::vector<std::string>& out, std::vector<const SkBuff*>& queued) {
-    std::map<uint32_t, int> seen;
-    for (uint32_t id : s.write_queue) ++seen[id];
-    std::set<uint32_t> reported;
+    std::vector<uint32_t> sorted(s.write_queue.begin(), s.write_queue.end());
+    std::sort(sorted.begin(), sorted.end());
+    const bool any_repeated = std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+    std::vector<uint32_t> repeated_seen;  // ids listed more than once, already reported
     for (uint32_t id : s.write_queue) {
-        if (!reported.insert(id).second) continue;
+        const std::ptrdiff_t times = any_repeated ? occurrences(sorted, id) : 1;
+        if (times > 1) {
+            if (std::find(repeated_seen.begin(), repeated_seen.end(), id) != repeated_seen.end()) continue;
+            repeated_seen.push_back(id);
+        }
         const SkBuff* skb = s.skb(id);
         if (!skb) {
             out.push_back("the write queue lists " + skb_name(id) + ", which does not exist");
             continue;
         }
-        if (seen[id] > 1)
-            out.push_back(skb_name(id) + " appears " + std::to_string(seen[id]) + " times on the write queue");
+        if (times > 1) out.push_back(skb_name(id) + " appears " + std::to_string(times) + " times on the write queue");
         queued.push_back(skb);
     }
     const int64_t head = s.sk.sk_send_head;
-    if (head != 0 && !seen.count(static_cast<uint32_t>(head)))
+    if (head != 0 && !std::binary_search(sorted.begin(), sorted.end(), static_cast<uint32_t>(head)))
         out.push_back("sk_send_head is " + skb_name(static_cast<uint32_t>(head)) + ", which is not on the write queue");
 }
 
@@ -58,9 +72,10 @@ void check_memory(const State& s, const std::vector<const SkBuff*>& queued, std:
 }
 
 void check_skb(const SkBuff& skb, InvariantScope scope, std::vector<std::string>& out) {
-    const std::string name = skb_name(skb.id);
+    // Named only when something is wrong: this runs for every skb after every event.
+    const auto name = [&skb] { return skb_name(skb.id); };
     if (skb.nr_frags < 0 || skb.nr_frags > static_cast<int64_t>(MAX_SKB_FRAGS)) {
-        out.push_back(name + " has nr_frags " + str(skb.nr_frags) + ", outside 0.." + std::to_string(MAX_SKB_FRAGS) +
+        out.push_back(name() + " has nr_frags " + str(skb.nr_frags) + ", outside 0.." + std::to_string(MAX_SKB_FRAGS) +
                       " (MAX_SKB_FRAGS)");
     } else {
         int64_t frag_bytes = 0;
@@ -68,22 +83,22 @@ void check_skb(const SkBuff& skb, InvariantScope scope, std::vector<std::string>
             const Frag& f = skb.frags[static_cast<std::size_t>(i)];
             frag_bytes += f.size;
             if (f.size == 0)
-                out.push_back(name + " fragment " + str(i) + " is empty (page " + std::to_string(f.page) + ")");
+                out.push_back(name() + " fragment " + str(i) + " is empty (page " + std::to_string(f.page) + ")");
             if (static_cast<uint64_t>(f.off) + f.size > PAGE_SIZE)
-                out.push_back(name + " fragment " + str(i) + " runs past the end of page " + std::to_string(f.page) +
+                out.push_back(name() + " fragment " + str(i) + " runs past the end of page " + std::to_string(f.page) +
                               " (off " + std::to_string(f.off) + " + size " + std::to_string(f.size) + " > " +
                               std::to_string(PAGE_SIZE) + ")");
         }
         if (frag_bytes != skb.data_len)
-            out.push_back(name + " has data_len " + str(skb.data_len) + " but its " + str(skb.nr_frags) +
+            out.push_back(name() + " has data_len " + str(skb.data_len) + " but its " + str(skb.nr_frags) +
                           " fragments add up to " + str(frag_bytes));
     }
     if (skb.data_len > skb.len)
-        out.push_back(name + " has data_len " + str(skb.data_len) + " larger than len " + str(skb.len));
+        out.push_back(name() + " has data_len " + str(skb.data_len) + " larger than len " + str(skb.len));
     if (scope.sequence) {
         const int64_t span = seq_diff(skb.end_seq, skb.seq);
         if (span != seq_space(skb))
-            out.push_back(name + ": end_seq - seq is " + str(span) + " (seq " + str(skb.seq) + ", end_seq " +
+            out.push_back(name() + ": end_seq - seq is " + str(span) + " (seq " + str(skb.seq) + ", end_seq " +
                           str(skb.end_seq) + ") but len is " + str(skb.len) + syn_fin_note(skb) + ", so it should be " +
                           str(seq_space(skb)));
     }
@@ -140,7 +155,7 @@ void check_sequence(const State& s, const std::vector<const SkBuff*>& queued, In
 }
 
 void check_pages(const State& s, InvariantScope scope, std::vector<std::string>& out) {
-    std::map<uint32_t, int64_t> refs;
+    std::vector<uint32_t> frag_pages;  // the page of every fragment, sorted below
     for (const auto& [id, skb] : s.skbs) {
         if (skb.nr_frags < 0 || skb.nr_frags > static_cast<int64_t>(MAX_SKB_FRAGS)) continue;  // reported per skb
         for (int64_t i = 0; i < skb.nr_frags; ++i) {
@@ -148,14 +163,15 @@ void check_pages(const State& s, InvariantScope scope, std::vector<std::string>&
             if (!s.page(f.page))
                 out.push_back(skb_name(id) + " fragment " + str(i) + " points at page " + std::to_string(f.page) +
                               ", which does not exist");
-            ++refs[f.page];
+            frag_pages.push_back(f.page);
         }
     }
+    std::sort(frag_pages.begin(), frag_pages.end());
     const int64_t cached = s.sk.sk_sndmsg_page;
     if (cached != 0 && !s.page(static_cast<uint32_t>(cached)))
         out.push_back("sk_sndmsg_page is page " + str(cached) + ", which does not exist");
     for (const auto& [id, page] : s.pages) {
-        const int64_t frags = refs.count(id) ? refs[id] : 0;
+        const int64_t frags = occurrences(frag_pages, id);
         const bool is_cached = cached == static_cast<int64_t>(id);
         const bool is_local = scope.local_page == id;
         const int64_t want = frags + (is_cached ? 1 : 0) + (is_local ? 1 : 0);
