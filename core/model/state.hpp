@@ -325,8 +325,8 @@ struct State {
     bool operator==(const State&) const = default;
 
     // The pointers point into this State: on a temporary (a State returned
-    // by value, as Replay and the tests' state_at do) they would dangle at the
-    // end of the statement, so asking a temporary does not compile.
+    // by value, as the tests' state_at does) they would dangle at the end of
+    // the statement, so asking a temporary does not compile.
     SkBuff* skb(uint32_t id) &;
     const SkBuff* skb(uint32_t id) const&;
     const SkBuff* skb(uint32_t id) const&& = delete;
